@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * The one place environment configuration is parsed. Every default is the
+ * embedded mode, so a fresh clone runs with no environment at all; production
+ * must override the secrets (checked below) and the endpoints.
+ */
+const DEV_SECRET = 'embedded-mode-dev-secret-do-not-use-in-production';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+export const configSchema = z
+  .object({
+    MODE: z.enum(['embedded', 'production']).default('embedded'),
+    DATABASE_URL: z.string().url().default('postgresql://commonground:commonground@127.0.0.1:54329/commonground'),
+    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('common-ground'),
+    API_HOST: z.string().default('127.0.0.1'),
+    API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
+    SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+    SMTP_SECURE: bool.default('false'),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+    MAIL_FROM: z.string().min(3).default('Common Ground <no-reply@commonground.example.org>'),
+    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').default('AC00000000000000000000000000000000'),
+    TWILIO_AUTH_TOKEN: z.string().min(8).default('embedded-twilio-auth-token'),
+    TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number').default('+15005550006'),
+    /** Loopback Twilio-shaped sink; empty means the real Twilio API. */
+    TWILIO_API_BASE_URL: z.string().url().or(z.literal('')).default('http://127.0.0.1:8026'),
+    LINK_SIGNING_SECRET: z.string().min(16).default(DEV_SECRET),
+    SESSION_SECRET: z.string().min(16).default(DEV_SECRET),
+    ACK_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
+    CITY_TIME_ZONE: z.string().min(1).default('America/Chicago'),
+    POLICY_FILE: z.string().optional(),
+    DEVSINKS_SMTP_PORT: z.coerce.number().int().default(1025),
+    DEVSINKS_MAIL_HTTP_PORT: z.coerce.number().int().default(8025),
+    DEVSINKS_SMS_HTTP_PORT: z.coerce.number().int().default(8026),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.MODE !== 'production') return;
+    for (const key of ['LINK_SIGNING_SECRET', 'SESSION_SECRET'] as const) {
+      if (cfg[key] === DEV_SECRET) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'must be set to a real secret in production mode' });
+      }
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings from shell exports mean "unset", except where '' is meaningful.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'TWILIO_API_BASE_URL')),
+  );
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** Parsed once per process; fails fast on the first call. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,22 @@
+// Workflow ids are business ids. These are the only functions that build them.
+
+export const incidentWorkflowId = (incidentNumber: string): string => `incident-${incidentNumber}`;
+export const statementWorkflowId = (statementId: string): string => `statement-${statementId}`;
+export const actionPlanWorkflowId = (planId: string): string => `action-plan-${planId}`;
+export const actionItemWorkflowId = (itemId: string): string => `action-item-${itemId}`;
+export const recurringDutyScheduleId = (planId: string, dutyKey: string): string => `duty-${planId}-${dutyKey}`;
+
+/** Notification idempotency key: (workflow id, purpose, recipient, channel, attempt-group). */
+export function notificationKey(parts: {
+  workflowId: string;
+  purpose: string;
+  personId: string;
+  channel: 'EMAIL' | 'SMS';
+  attemptGroup: string | number;
+}): string {
+  return [parts.workflowId, parts.purpose, parts.personId, parts.channel, String(parts.attemptGroup)].join('|');
+}
+
+/** CI-2026-0007 */
+export const formatIncidentNumber = (year: number, sequence: number): string =>
+  `CI-${year}-${String(sequence).padStart(4, '0')}`;

@@ -1,0 +1,26 @@
+import type { Role } from '../../policy/roles';
+
+/** Who did something. Carried in every human action so the audit trail names them. */
+export interface ActorV1 {
+  personId: string;
+  name: string;
+  roles: Role[];
+}
+
+/**
+ * Failure types thrown as non-retryable ApplicationFailures by workflow update
+ * validators/handlers. The API maps them to HTTP statuses (see api/errors.ts).
+ */
+export const FailureType = {
+  /** 409: the action is not allowed in the current state. */
+  InvalidState: 'InvalidState',
+  /** 403: the actor may not do this here (e.g. not their turn in the approval chain). */
+  NotPermitted: 'NotPermitted',
+  /** 400: the request is well-formed JSON but semantically wrong; details.field names the field. */
+  InvalidInput: 'InvalidInput',
+  /** 404: a referenced thing inside the workflow does not exist. */
+  NotFound: 'NotFound',
+  /** Provider refused a recipient permanently (Twilio 21211, SMTP 5xx on RCPT). Not retried. */
+  UndeliverableRecipient: 'UndeliverableRecipient',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
