@@ -36,6 +36,9 @@ export const configSchema = z
     LINK_SIGNING_SECRET: z.string().min(16).default(DEV_SECRET),
     SESSION_SECRET: z.string().min(16).default(DEV_SECRET),
     ACK_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
+    SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+    /** Largest accepted JSON request body; bigger ones get 413. */
+    API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
     CITY_TIME_ZONE: z.string().min(1).default('America/Chicago'),
     POLICY_FILE: z.string().optional(),
     DEVSINKS_SMTP_PORT: z.coerce.number().int().default(1025),
