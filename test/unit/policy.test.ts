@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  DEFAULT_POLICY,
+  PolicyError,
+  approvalEscalationRoles,
+  currentPolicy,
+  draftFromTemplate,
+  durationMs,
+  getPolicy,
+  parsePolicy,
+  policySchema,
+  registerPolicy,
+  severityPolicy,
+  type Policy,
+} from '../../policy';
+import { initPolicy, loadPolicyFile } from '../../policy/load';
+
+const clone = (): Policy => JSON.parse(JSON.stringify(DEFAULT_POLICY));
+
+function policyErrorOf(fn: () => unknown): PolicyError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(PolicyError);
+    return err as PolicyError;
+  }
+  throw new Error('expected a PolicyError');
+}
+
+describe('default policy clayton-2026.1', () => {
+  it('validates against its own schema and is registered', () => {
+    expect(policySchema.safeParse(DEFAULT_POLICY).success).toBe(true);
+    expect(DEFAULT_POLICY.version).toBe('clayton-2026.1');
+    expect(getPolicy('clayton-2026.1')).toBe(DEFAULT_POLICY);
+    expect(currentPolicy().version).toBe('clayton-2026.1');
+  });
+
+  it('defines the five incident types with criteria and default severities', () => {
+    const types = Object.fromEntries(DEFAULT_POLICY.definition.types.map((t) => [t.key, t.defaultSeverity]));
+    expect(types).toEqual({
+      OFFICER_INVOLVED_SHOOTING: 1,
+      USE_OF_FORCE_SERIOUS_INJURY: 1,
+      DEATH_IN_CUSTODY: 1,
+      PUBLIC_MEDIA_ATTENTION: 2,
+      OTHER: 3,
+    });
+    for (const t of DEFAULT_POLICY.definition.types) expect(t.criteria.length).toBeGreaterThan(20);
+  });
+
+  it('notifies the whole sev-1 list and fewer people at lower severities', () => {
+    expect([...severityPolicy(DEFAULT_POLICY, 1).recipients].sort()).toEqual(
+      ['ALDERMAN', 'CITY_ATTORNEY', 'CITY_MANAGER', 'MAYOR', 'PIO', 'POLICE_CHIEF'],
+    );
+    const sizes = [1, 2, 3].map((l) => severityPolicy(DEFAULT_POLICY, l).recipients.length);
+    expect(sizes[1]).toBeLessThan(sizes[0]);
+    expect(sizes[2]).toBeLessThan(sizes[1]);
+  });
+
+  it('encodes the acknowledgement windows and SOP timelines', () => {
+    expect(durationMs(DEFAULT_POLICY.acknowledgement.backupAfter)).toBe(15 * 60_000);
+    expect(durationMs(DEFAULT_POLICY.acknowledgement.reportSilentAfter)).toBe(30 * 60_000);
+    const byKind = Object.fromEntries(DEFAULT_POLICY.deadlines.map((d) => [d.kind, d]));
+    expect(byKind.HOLDING_STATEMENT.dueAfter).toEqual({ '1': '1h', '2': '4h', '3': '24h' });
+    expect(byKind.PRESS_CONFERENCE.dueAfter).toEqual({ '1': '24h' });
+    expect(byKind.PUBLIC_UPDATE.repeatEvery).toBe('7d');
+    expect(byKind.PRELIMINARY_REPORT.dueAfter['1']).toBe('30d');
+    expect(byKind.FINAL_REPORT.dueAfter['1']).toBe('90d');
+    expect(byKind.AFTER_ACTION_REVIEW).toMatchObject({ anchor: 'CLOSED', dueAfter: { '1': '14d' } });
+    expect(byKind.HOLDING_STATEMENT.escalation.map((s) => s.notify[0])).toEqual(['PIO', 'CITY_MANAGER', 'MAYOR']);
+  });
+
+  it('has the approval chain, approver escalation and the action-plan ladder', () => {
+    expect(DEFAULT_POLICY.approval.chain).toEqual(['CITY_MANAGER', 'POLICE_CHIEF']);
+    expect(approvalEscalationRoles(DEFAULT_POLICY.approval, 'POLICE_CHIEF')).toEqual(['CITY_MANAGER']);
+    expect(approvalEscalationRoles(DEFAULT_POLICY.approval, 'CITY_MANAGER')).toEqual(['MAYOR']);
+    expect(DEFAULT_POLICY.actionPlan.reminders.map((r) => r.before)).toEqual(['14d', '3d', '1d']);
+    expect(DEFAULT_POLICY.actionPlan.reminderTime).toBe('09:00');
+    expect(DEFAULT_POLICY.actionPlan.overdueLadder).toEqual([
+      { after: '0d', notify: 'OWNER' },
+      { after: '3d', notify: 'SPONSOR' },
+      { after: '7d', notify: 'CITY_MANAGER' },
+      { after: '14d', notify: 'BOARD_DIGEST' },
+    ]);
+  });
+
+  it('fills statement templates and leaves missing placeholders visible', () => {
+    const draft = draftFromTemplate(DEFAULT_POLICY, 'HOLDING_STATEMENT', { incidentTitle: 'Shooting on Forsyth Blvd', incidentNumber: 'CI-2026-0001' });
+    expect(draft?.title).toBe('Statement on Shooting on Forsyth Blvd');
+    expect(draft?.body).toContain('CI-2026-0001');
+    expect(draft?.body).toContain('[nextUpdateDate]');
+    expect(draftFromTemplate(DEFAULT_POLICY, 'NO_SUCH_KIND', {})).toBeUndefined();
+  });
+});
+
+describe('invalid policies name the bad field', () => {
+  it('rejects an unknown recipient role with its path', () => {
+    const bad = clone() as any;
+    bad.severities[1].recipients[0] = 'DOG_CATCHER';
+    const err = policyErrorOf(() => parsePolicy(bad));
+    expect(err.message).toMatch(/severities\.1\.recipients\.0: Invalid enum value/);
+    expect(err.issues[0].path).toBe('severities.1.recipients.0');
+  });
+
+  it('rejects a malformed duration and a missing field', () => {
+    const bad = clone() as any;
+    bad.deadlines[0].escalation[1].after = 'soon';
+    delete bad.approval.chain;
+    const err = policyErrorOf(() => parsePolicy(bad));
+    expect(err.message).toContain('deadlines.0.escalation.1.after: must be a duration');
+    expect(err.message).toContain('approval.chain: Required');
+  });
+
+  it('rejects cross-field mistakes', () => {
+    const bad = clone() as any;
+    bad.deadlines[2].statementKind = 'PODCAST';
+    bad.acknowledgement.reportSilentAfter = '10m';
+    bad.approval.chain = ['CITY_MANAGER', 'CITY_MANAGER'];
+    const err = policyErrorOf(() => parsePolicy(bad));
+    expect(err.message).toContain('deadlines.2.statementKind: unknown statement kind "PODCAST"');
+    expect(err.message).toContain('acknowledgement.reportSilentAfter: must be later than backupAfter');
+    expect(err.message).toContain('approval.chain.1: role CITY_MANAGER appears twice');
+  });
+
+  it('refuses an unknown version and a changed policy under a known version', () => {
+    expect(() => getPolicy('clayton-1999.9')).toThrow(PolicyError);
+    const changed = clone();
+    changed.acknowledgement.backupAfter = '20m';
+    expect(() => registerPolicy(parsePolicy(changed))).toThrow(/already registered with different content/);
+  });
+});
+
+describe('POLICY_FILE', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-policy-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('loads a valid override, registers it and makes it current', () => {
+    const custom = clone();
+    custom.version = 'clayton-2026.2-test';
+    custom.acknowledgement.backupAfter = '10m';
+    const file = path.join(dir, 'ok.json');
+    fs.writeFileSync(file, JSON.stringify(custom));
+    const loaded = initPolicy({ POLICY_FILE: file });
+    expect(loaded.version).toBe('clayton-2026.2-test');
+    expect(currentPolicy().acknowledgement.backupAfter).toBe('10m');
+    expect(getPolicy('clayton-2026.2-test')).toBe(loaded);
+    // Incidents pinned to the default keep it.
+    expect(getPolicy('clayton-2026.1').acknowledgement.backupAfter).toBe('15m');
+  });
+
+  it('stops start-up on an invalid file, naming the file and the field', () => {
+    const bad = clone() as any;
+    bad.severities[0].recipients = [];
+    const file = path.join(dir, 'bad.json');
+    fs.writeFileSync(file, JSON.stringify(bad));
+    expect(() => loadPolicyFile(file)).toThrow(/bad\.json: severities\.0\.recipients: Array must contain at least 1/);
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{ nope');
+    expect(() => loadPolicyFile(path.join(dir, 'broken.json'))).toThrow(/not valid JSON/);
+    expect(() => loadPolicyFile(path.join(dir, 'missing.json'))).toThrow(PolicyError);
+  });
+});
