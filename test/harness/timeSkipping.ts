@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TEST_SERVER_WRAPPER } from './paths';
+import { installQuietRuntime } from './runtime';
+
+/**
+ * Temporal's Java time-skipping test server, started through
+ * scripts/temporal-test-server.sh (jars cached under ~/.cache, never
+ * downloaded by the SDK). One environment per test file: time skipping is
+ * global to the environment.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  if (!fs.existsSync(TEST_SERVER_WRAPPER)) throw new Error(`missing ${TEST_SERVER_WRAPPER}`);
+  installQuietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    // No --enable-time-skipping: that flag starts the server with skipping
+    // unlocked, while the SDK expects it locked and unlocks it itself around
+    // result() and sleep() (with the flag, the first sleep() overshoots and the
+    // server logs "Unbalanced lock and unlock calls").
+    server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } },
+  });
+}
