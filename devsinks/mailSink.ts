@@ -1,0 +1,257 @@
+// Local SMTP inbox for dev and tests: a real SMTP server on loopback (the app's
+// pooled nodemailer transport talks to it like to any relay) plus a readable
+// inbox page and a JSON listing.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { escapeHtml, linkify, page } from './html';
+import { parseMail } from './mime';
+
+export interface SunkMail {
+  id: string;
+  /** The Message-ID header, angle brackets included; the app derives it from the idempotency key. */
+  messageId: string | null;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string | null;
+  html: string | null;
+  envelope: { from: string | null; to: string[] };
+  headers: Record<string, string>;
+  attachments: { filename: string | null; contentType: string }[];
+  size: number;
+  receivedAt: string;
+}
+
+export interface MailSinkOptions {
+  /** 0 picks a free port. */
+  smtpPort: number;
+  httpPort: number;
+  host?: string;
+  /**
+   * Which RCPT TO addresses get a permanent 550. Default: local part starting
+   * with "bounce" or a domain ending in ".invalid" (RFC 2606), so tests and
+   * demos can exercise undeliverable email without configuration.
+   */
+  isUndeliverable?: (address: string) => boolean;
+  /** Oldest messages are dropped past this many, so a long dev session stays small. */
+  maxMessages?: number;
+}
+
+export interface MailSink {
+  smtpPort: number;
+  httpPort: number;
+  host: string;
+  messages(): SunkMail[];
+  clear(): void;
+  /** The next `count` transactions get a transient 451 at MAIL FROM (the sender should retry). */
+  failNext(count: number, responseCode?: number): void;
+  close(): Promise<void>;
+}
+
+const defaultIsUndeliverable = (address: string): boolean => {
+  const [local = '', domain = ''] = address.toLowerCase().split('@');
+  return local.startsWith('bounce') || domain.endsWith('.invalid');
+};
+
+function smtpError(responseCode: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+const addressesOf = (header: string | undefined): string[] =>
+  header ? header.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((a) => a.trim()).filter(Boolean) : [];
+
+export async function startMailSink(options: MailSinkOptions): Promise<MailSink> {
+  const host = options.host ?? '127.0.0.1';
+  const isUndeliverable = options.isUndeliverable ?? defaultIsUndeliverable;
+  const maxMessages = options.maxMessages ?? 5000;
+  let stored: SunkMail[] = [];
+  let sequence = 0;
+  let pendingFaults: number[] = [];
+
+  const smtp = new SMTPServer({
+    authOptional: true,
+    // Loopback only: no TLS, so the client does not try to verify a self-signed certificate.
+    disabledCommands: ['STARTTLS'],
+    hideSTARTTLS: true,
+    logger: false,
+    size: 10 * 1024 * 1024,
+    closeTimeout: 500,
+    onMailFrom(_address: SMTPServerAddress, _session, callback) {
+      const fault = pendingFaults.shift();
+      if (fault !== undefined) return callback(smtpError(fault, 'Temporary local problem, try again later (injected fault)'));
+      callback();
+    },
+    onRcptTo(address: SMTPServerAddress, _session, callback) {
+      if (isUndeliverable(address.address)) {
+        return callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: mailbox unavailable`));
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', (err) => callback(err));
+      stream.on('end', () => {
+        if (stream.sizeExceeded) return callback(smtpError(552, 'Message exceeds fixed maximum message size'));
+        const raw = Buffer.concat(chunks);
+        try {
+          const parsed = parseMail(raw);
+          sequence += 1;
+          const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+          stored.push({
+            id: String(sequence),
+            messageId: parsed.headers['message-id'] ?? null,
+            from: parsed.headers.from ?? envelopeFrom ?? '',
+            to: addressesOf(parsed.headers.to),
+            subject: parsed.headers.subject ?? '',
+            text: parsed.text,
+            html: parsed.html,
+            envelope: { from: envelopeFrom, to: session.envelope.rcptTo.map((r) => r.address) },
+            headers: parsed.headers,
+            attachments: parsed.attachments,
+            size: raw.length,
+            receivedAt: new Date().toISOString(),
+          });
+          if (stored.length > maxMessages) stored = stored.slice(stored.length - maxMessages);
+          callback(null);
+        } catch (err) {
+          callback(err as Error);
+        }
+      });
+    },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+
+  const filtered = (query: Record<string, unknown>): SunkMail[] => {
+    const to = typeof query.to === 'string' ? query.to.toLowerCase() : undefined;
+    const since = typeof query.since === 'string' ? Date.parse(query.since) : NaN;
+    return stored.filter(
+      (m) =>
+        (!to || m.envelope.to.some((a) => a.toLowerCase() === to)) &&
+        (Number.isNaN(since) || Date.parse(m.receivedAt) >= since),
+    );
+  };
+
+  app.get('/api/messages', (req, res) => {
+    res.json(filtered(req.query as Record<string, unknown>));
+  });
+  app.get('/api/messages/:id', (req, res) => {
+    const message = stored.find((m) => m.id === req.params.id);
+    if (!message) return res.status(404).json({ error: { code: 'not_found', message: 'message not found' } });
+    res.json(message);
+  });
+  app.delete('/api/messages', (_req, res) => {
+    stored = [];
+    res.status(204).end();
+  });
+
+  app.get('/', (req, res) => {
+    const list = filtered(req.query as Record<string, unknown>).slice().reverse();
+    const rows = list
+      .map(
+        (m) => `<tr>
+  <td class="muted">${escapeHtml(m.receivedAt)}</td>
+  <td>${escapeHtml(m.envelope.to.join(', '))}</td>
+  <td><a href="/messages/${escapeHtml(m.id)}">${escapeHtml(m.subject || '(no subject)')}</a></td>
+  <td>${m.text ? linkify(m.text.length > 400 ? `${m.text.slice(0, 400)}…` : m.text) : ''}</td>
+</tr>`,
+      )
+      .join('\n');
+    res.type('html').send(
+      page(
+        'Local mail inbox',
+        `<h1>Local mail inbox</h1>
+<p class="muted">Every email the app sends in embedded mode lands here (SMTP on ${escapeHtml(host)}:${smtpPort}).
+${list.length} message(s). JSON: <a href="/api/messages">/api/messages</a>. This page refreshes every 10 seconds.</p>
+<table>
+<thead><tr><th scope="col">Received</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Text</th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="4">No messages yet.</td></tr>'}
+</tbody>
+</table>`,
+        { refreshSeconds: 10 },
+      ),
+    );
+  });
+
+  app.get('/messages/:id', (req, res) => {
+    const m = stored.find((x) => x.id === req.params.id);
+    if (!m) return res.status(404).type('html').send(page('Not found', '<h1>Message not found</h1><p><a href="/">Back to the inbox</a></p>'));
+    res.type('html').send(
+      page(
+        m.subject || 'Message',
+        `<p><a href="/">Back to the inbox</a></p>
+<h1>${escapeHtml(m.subject || '(no subject)')}</h1>
+<table>
+<tr><th scope="row">From</th><td>${escapeHtml(m.from)}</td></tr>
+<tr><th scope="row">To</th><td>${escapeHtml(m.to.join(', '))}</td></tr>
+<tr><th scope="row">Received</th><td>${escapeHtml(m.receivedAt)}</td></tr>
+<tr><th scope="row">Message-ID</th><td>${escapeHtml(m.messageId ?? '')}</td></tr>
+</table>
+<h2>Text</h2>
+<pre>${linkify(m.text ?? '')}</pre>
+${m.html ? `<h2>HTML</h2><iframe title="HTML body" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" src="/messages/${escapeHtml(m.id)}/html"></iframe>` : ''}`,
+      ),
+    );
+  });
+
+  app.get('/messages/:id/html', (req, res) => {
+    const m = stored.find((x) => x.id === req.params.id);
+    if (!m || !m.html) return res.status(404).type('text').send('no HTML body');
+    // The HTML comes from the app, but treat it like any mail: no scripts, no remote loads.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation");
+    res.type('html').send(m.html);
+  });
+
+  const httpServer = http.createServer(app);
+  const smtpPort = await new Promise<number>((resolve, reject) => {
+    smtp.on('error', reject);
+    smtp.listen(options.smtpPort, host, () => {
+      smtp.off('error', reject);
+      resolve((smtp.server.address() as AddressInfo).port);
+    });
+  });
+  let httpPort: number;
+  try {
+    httpPort = await listen(httpServer, options.httpPort, host);
+  } catch (err) {
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    throw err;
+  }
+  // Errors from individual client connections must not crash the dev process.
+  smtp.on('error', (err) => console.error('[mail-sink] smtp error', err.message));
+
+  return {
+    smtpPort,
+    httpPort,
+    host,
+    messages: () => stored.slice(),
+    clear: () => {
+      stored = [];
+    },
+    failNext: (count, responseCode = 451) => {
+      pendingFaults = pendingFaults.concat(Array.from({ length: count }, () => responseCode));
+    },
+    close: async () => {
+      httpServer.closeAllConnections();
+      await Promise.all([
+        new Promise<void>((resolve) => httpServer.close(() => resolve())),
+        new Promise<void>((resolve) => smtp.close(() => resolve())),
+      ]);
+    },
+  };
+}
