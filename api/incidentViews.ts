@@ -1,0 +1,238 @@
+// Read models for incidents: the database projection, enriched with live
+// workflow state when the workflow answers. Shared by the staff and public routes.
+import type { Client } from '@temporalio/client';
+import type { Db } from '../lib/db';
+import type { Role } from '../policy/roles';
+import { incidentStateQuery, type IncidentStateV1, type RecipientStateV1 } from '../workflows/contracts/incident';
+import { statementStateQuery, type StatementStateV1 } from '../workflows/contracts/statement';
+import { notFound } from './errors';
+import { INCIDENT_NUMBER_PATTERN } from './schemas';
+import { tryQuery } from './temporal';
+
+const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+
+export type IncidentRow = NonNullable<Awaited<ReturnType<Db['incident']['findUnique']>>>;
+
+export async function findIncident(db: Db, idOrNumber: string): Promise<IncidentRow> {
+  const where = INCIDENT_NUMBER_PATTERN.test(idOrNumber) ? { number: idOrNumber } : { id: idOrNumber };
+  const incident = await db.incident.findUnique({ where });
+  if (!incident) throw notFound(`incident ${idOrNumber}`);
+  return incident;
+}
+
+export function incidentJson(row: IncidentRow) {
+  return {
+    id: row.id,
+    number: row.number,
+    workflowId: row.workflowId,
+    type: row.type,
+    severity: row.severity,
+    title: row.title,
+    summary: row.summary,
+    location: row.location,
+    status: row.status,
+    policyVersion: row.policyVersion,
+    declaredById: row.declaredById,
+    declaredAt: row.declaredAt.toISOString(),
+    closedAt: iso(row.closedAt),
+    closureSummary: row.closureSummary,
+  };
+}
+
+interface DeadlineRowLike {
+  key: string;
+  kind: string;
+  title: string;
+  dueAt: Date;
+  originalDueAt: Date;
+  status: 'OPEN' | 'MET' | 'MISSED' | 'WAIVED';
+  metAt: Date | null;
+  overdueAt: Date | null;
+  extensions?: { fromDueAt: Date; toDueAt: Date; reason: string; byId: string; at: Date }[];
+}
+
+const isOverdue = (status: string, dueAt: Date, now: Date) => status === 'MISSED' || (status === 'OPEN' && dueAt <= now);
+
+export function deadlineJson(row: DeadlineRowLike, now: Date) {
+  return {
+    key: row.key,
+    kind: row.kind,
+    title: row.title,
+    dueAt: row.dueAt.toISOString(),
+    originalDueAt: row.originalDueAt.toISOString(),
+    status: row.status,
+    metAt: iso(row.metAt),
+    overdueAt: iso(row.overdueAt),
+    overdue: isOverdue(row.status, row.dueAt, now),
+    extensions: (row.extensions ?? []).map((e) => ({
+      fromDueAt: e.fromDueAt.toISOString(),
+      toDueAt: e.toDueAt.toISOString(),
+      reason: e.reason,
+      byId: e.byId,
+      at: e.at.toISOString(),
+    })),
+  };
+}
+
+const statementInclude = {
+  versions: { orderBy: { version: 'asc' as const } },
+  approvals: { orderBy: { decidedAt: 'asc' as const } },
+  incident: { select: { number: true } },
+};
+
+type StatementRow = NonNullable<Awaited<ReturnType<typeof loadStatementRow>>>;
+const loadStatementRow = (db: Db, id: string) => db.statement.findUnique({ where: { id }, include: statementInclude });
+
+export async function findStatement(db: Db, id: string): Promise<StatementRow> {
+  const statement = await loadStatementRow(db, id);
+  if (!statement) throw notFound(`statement ${id}`);
+  return statement;
+}
+
+const FINISHED_STATEMENT = new Set(['PUBLISHED', 'WITHDRAWN']);
+
+export async function statementJson(temporal: Client, row: StatementRow) {
+  const live: StatementStateV1 | undefined = FINISHED_STATEMENT.has(row.status)
+    ? undefined
+    : await tryQuery(temporal, row.workflowId, statementStateQuery);
+  return {
+    id: row.id,
+    incidentId: row.incidentId,
+    incidentNumber: row.incident.number,
+    kind: row.kind,
+    deadlineKey: row.deadlineKey,
+    workflowId: row.workflowId,
+    status: row.status,
+    currentVersion: row.currentVersion,
+    publishedVersion: row.publishedVersion,
+    publishedAt: iso(row.publishedAt),
+    createdById: row.createdById,
+    createdAt: row.createdAt.toISOString(),
+    versions: row.versions.map((v) => ({
+      version: v.version,
+      title: v.title,
+      body: v.body,
+      authorId: v.authorId,
+      createdAt: v.createdAt.toISOString(),
+    })),
+    approvals: row.approvals.map((a) => ({
+      version: a.version,
+      approverId: a.approverId,
+      role: a.role as Role,
+      decision: a.decision,
+      comment: a.comment,
+      decidedAt: a.decidedAt.toISOString(),
+    })),
+    live: live ?? null,
+  };
+}
+
+function recipientsFromDb(
+  rows: {
+    personId: string;
+    person: { name: string };
+    role: Role;
+    kind: string;
+    standsInForId: string | null;
+    notifiedAt: Date;
+    acknowledgedAt: Date | null;
+    escalatedToBackupAt: Date | null;
+    reportedSilentAt: Date | null;
+  }[],
+): RecipientStateV1[] {
+  return rows.map((r) => ({
+    personId: r.personId,
+    name: r.person.name,
+    role: r.role,
+    kind: r.kind === 'BACKUP' ? 'BACKUP' : 'PRIMARY',
+    standsInForId: r.standsInForId,
+    notifiedAt: r.notifiedAt.toISOString(),
+    acknowledgedAt: iso(r.acknowledgedAt),
+    escalatedToBackupAt: iso(r.escalatedToBackupAt),
+    reportedSilentAt: iso(r.reportedSilentAt),
+  }));
+}
+
+/**
+ * Everything staff see about one incident. The running workflow is the
+ * source of truth for acknowledgements and deadlines; the database projection
+ * answers when the workflow is closed or unreachable.
+ */
+export async function incidentDetail(db: Db, temporal: Client, incident: IncidentRow, now = new Date()) {
+  const [recipientRows, deadlineRows, statementRows, auditRows] = await Promise.all([
+    db.incidentRecipient.findMany({ where: { incidentId: incident.id }, include: { person: { select: { name: true } } }, orderBy: { notifiedAt: 'asc' } }),
+    db.deadline.findMany({ where: { incidentId: incident.id }, include: { extensions: { orderBy: { at: 'asc' } } }, orderBy: { dueAt: 'asc' } }),
+    db.statement.findMany({ where: { incidentId: incident.id }, include: statementInclude, orderBy: { createdAt: 'asc' } }),
+    db.auditEvent.findMany({ where: { incidentId: incident.id }, orderBy: { seq: 'asc' } }),
+  ]);
+
+  const live: IncidentStateV1 | undefined =
+    incident.status === 'ACTIVE' ? await tryQuery(temporal, incident.workflowId, incidentStateQuery) : undefined;
+
+  const recipients = live ? live.recipients : recipientsFromDb(recipientRows);
+  const extensionsByKey = new Map(deadlineRows.map((d) => [d.key, d.extensions]));
+  const deadlines = live
+    ? live.deadlines.map((d) =>
+        deadlineJson(
+          {
+            ...d,
+            dueAt: new Date(d.dueAt),
+            originalDueAt: new Date(d.originalDueAt),
+            metAt: d.metAt ? new Date(d.metAt) : null,
+            overdueAt: d.overdueAt ? new Date(d.overdueAt) : null,
+            extensions: extensionsByKey.get(d.key) ?? [],
+          },
+          now,
+        ),
+      )
+    : deadlineRows.map((d) => deadlineJson(d, now));
+
+  const primaries = recipients.filter((r) => r.kind === 'PRIMARY');
+  return {
+    incident: incidentJson(incident),
+    state: live ? live.status : incident.status,
+    stateSource: live ? ('workflow' as const) : ('database' as const),
+    acknowledgements: {
+      expected: primaries.length,
+      acknowledged: primaries.filter((r) => r.acknowledgedAt).length,
+      silent: primaries.filter((r) => !r.acknowledgedAt).map((r) => r.personId),
+    },
+    recipients,
+    deadlines,
+    statements: await Promise.all(statementRows.map((s) => statementJson(temporal, s))),
+    timeline: auditRows.map((a) => ({
+      seq: a.seq.toString(),
+      at: a.at.toISOString(),
+      actorId: a.actorId,
+      actorLabel: a.actorLabel,
+      action: a.action,
+      entityType: a.entityType,
+      entityId: a.entityId,
+      data: (a.data ?? {}) as Record<string, unknown>,
+    })),
+  };
+}
+
+/** Board rows: counts only, straight from the projection (one query per table, not per incident). */
+export async function incidentList(db: Db, where: { status?: 'ACTIVE' | 'CLOSED' }, limit: number, now = new Date()) {
+  const incidents = await db.incident.findMany({ where, orderBy: { declaredAt: 'desc' }, take: limit });
+  const ids = incidents.map((i) => i.id);
+  const [recipients, deadlines] = await Promise.all([
+    db.incidentRecipient.findMany({ where: { incidentId: { in: ids }, kind: 'PRIMARY' }, select: { incidentId: true, acknowledgedAt: true } }),
+    db.deadline.findMany({ where: { incidentId: { in: ids } }, select: { incidentId: true, status: true, dueAt: true } }),
+  ]);
+  return incidents.map((incident) => {
+    const mine = recipients.filter((r) => r.incidentId === incident.id);
+    const myDeadlines = deadlines.filter((d) => d.incidentId === incident.id);
+    return {
+      ...incidentJson(incident),
+      acknowledgements: { expected: mine.length, acknowledged: mine.filter((r) => r.acknowledgedAt).length },
+      deadlines: {
+        open: myDeadlines.filter((d) => d.status === 'OPEN').length,
+        overdue: myDeadlines.filter((d) => d.status === 'OPEN' && d.dueAt <= now).length,
+        met: myDeadlines.filter((d) => d.status === 'MET').length,
+        missed: myDeadlines.filter((d) => d.status === 'MISSED').length,
+      },
+    };
+  });
+}

@@ -1,0 +1,53 @@
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { config as loadConfig } from '../lib/config';
+import { createDb } from '../lib/db';
+import { initPolicy } from '../policy/load';
+import { createApp } from './app';
+
+/** In-flight requests get this long to finish on SIGTERM/SIGINT before we exit anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  // An invalid POLICY_FILE stops start-up here, naming the bad field.
+  const policy = initPolicy(config);
+  const db = createDb(config.DATABASE_URL);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+  const app = createApp({ db, temporal, config });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.API_PORT;
+  console.log(`[api] listening on http://${config.API_HOST}:${port} (policy ${policy.version}, temporal ${config.TEMPORAL_ADDRESS})`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[api] ${signal}: closing`);
+    const force = setTimeout(() => {
+      console.error('[api] requests still running after grace period; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      await Promise.allSettled([db.$disconnect(), connection.close()]);
+      clearTimeout(force);
+      process.exit(0);
+    });
+    // Idle keep-alive sockets would otherwise hold close() open until they time out.
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('[api] failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z, type AnyZodObject, type ZodTypeAny } from 'zod';
+import type { Role } from '../policy/roles';
+
+extendZodWithOpenApi(z);
+
+/**
+ * One registry for the whole HTTP surface. Every router documents its routes
+ * here, at module load, from the same zod schemas it validates with, so
+ * `GET /api/openapi.json` cannot drift from what the handlers accept.
+ * Other routers (plans, webhooks) call `documentRoute` the same way.
+ */
+export const apiRegistry = new OpenAPIRegistry();
+
+apiRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+apiRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'cg_session' });
+
+export const ErrorBodySchema = apiRegistry.register(
+  'Error',
+  z.object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      field: z.string().optional().openapi({ description: 'Path of the offending field, e.g. `severity` or `deadlines.0.dueAt`' }),
+      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  }),
+);
+
+export type RouteAccess = { roles: readonly Role[] } | 'authenticated' | 'public' | 'signed-link' | 'webhook-signature';
+
+export interface DocumentedRoute {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express-style path, e.g. `/api/incidents/:id`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags?: string[];
+  access: RouteAccess;
+  params?: AnyZodObject;
+  query?: AnyZodObject;
+  headers?: AnyZodObject;
+  body?: ZodTypeAny;
+  /** Status code -> response schema (or description only). */
+  responses: Record<number, { description: string; schema?: ZodTypeAny; contentType?: string }>;
+}
+
+const documented: DocumentedRoute[] = [];
+
+const toOpenApiPath = (expressPath: string) => expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBodySchema } } });
+
+export function documentRoute(route: DocumentedRoute): void {
+  documented.push(route);
+  const responses: RouteConfig['responses'] = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    responses[status] = response.schema
+      ? { description: response.description, content: { [response.contentType ?? 'application/json']: { schema: response.schema } } }
+      : { description: response.description };
+  }
+  const needsAuth = typeof route.access === 'object' || route.access === 'authenticated';
+  if (route.body || route.params || route.query) responses['400'] ??= errorResponse('Invalid input; `error.field` names the field');
+  if (needsAuth) {
+    responses['401'] ??= errorResponse('Missing, invalid, expired or revoked credentials');
+    if (typeof route.access === 'object') responses['403'] ??= errorResponse(`Requires one of: ${route.access.roles.join(', ')}`);
+  }
+  const accessNote =
+    typeof route.access === 'object'
+      ? `Roles: ${route.access.roles.join(', ')}.`
+      : route.access === 'authenticated'
+        ? 'Any signed-in person.'
+        : route.access === 'public'
+          ? 'Public, no authentication.'
+          : route.access === 'signed-link'
+            ? 'Authorised by the signed, expiring token in the link.'
+            : 'Authorised by the provider signature header.';
+  apiRegistry.registerPath({
+    method: route.method,
+    path: toOpenApiPath(route.path),
+    summary: route.summary,
+    description: [route.description, accessNote].filter(Boolean).join('\n\n'),
+    tags: route.tags,
+    security: needsAuth ? [{ bearer: [] }, { session: [] }] : [],
+    request: {
+      params: route.params,
+      query: route.query,
+      headers: route.headers,
+      body: route.body ? { required: true, content: { 'application/json': { schema: route.body } } } : undefined,
+    },
+    responses,
+  });
+}
+
+/** Every route documented so far (used by the test that checks the spec covers the app). */
+export const documentedRoutes = (): readonly DocumentedRoute[] => documented;
+
+export function buildOpenApiDocument(publicBaseUrl: string) {
+  const generator = new OpenApiGeneratorV3(apiRegistry.definitions);
+  return generator.generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'Common Ground API',
+      version: '1.0.0',
+      description:
+        'Critical incident communications and the 12-month action plan. Errors: `{ error: { code, message, field?, details? } }`.',
+    },
+    servers: [{ url: publicBaseUrl }],
+  });
+}

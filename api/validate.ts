@@ -1,0 +1,23 @@
+import type { Request } from 'express';
+import type { ZodTypeAny, z } from 'zod';
+import { fromZodError } from './errors';
+
+/**
+ * Parses a request part with its zod schema, throwing a 400 HttpError whose
+ * `field` is the failing path (`severity`, `deadlines.0.dueAt`).
+ * Body paths are reported bare; query and params paths too, since their names
+ * are what the client typed.
+ */
+export function parseWith<S extends ZodTypeAny>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw fromZodError(result.error);
+  return result.data;
+}
+
+export const parseBody = <S extends ZodTypeAny>(schema: S, req: Request): z.output<S> =>
+  // express.json leaves body undefined for requests without a JSON content type.
+  parseWith(schema, req.body ?? {});
+
+export const parseQuery = <S extends ZodTypeAny>(schema: S, req: Request): z.output<S> => parseWith(schema, req.query);
+
+export const parseParams = <S extends ZodTypeAny>(schema: S, req: Request): z.output<S> => parseWith(schema, req.params);
