@@ -1,0 +1,27 @@
+// Every activity the worker registers, built from injected dependencies so the
+// worker, the tests and the benchmarks wire the same code to different
+// providers. Each domain contributes one factory; add yours to the merge below.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../lib/config';
+import type { Db } from '../lib/db';
+import type { Mailer, SmsClient } from './notifications/providers';
+
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  sms: SmsClient;
+  config: Config;
+  /** For activities that start or signal other workflows (the action plan). */
+  temporal?: Client;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  void deps;
+  return {
+    // ...createNotificationActivities(deps),
+    // ...createIncidentActivities(deps),
+    // ...createPlanActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,3 @@
+// The worker's workflowsPath: re-export every workflow function here, and
+// nothing else (this file is bundled into the deterministic workflow sandbox).
+export {};
