@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Mailer, SmsClient } from './notifications/providers';
+import { createPlanActivities } from './plan';
 
 export interface ActivityDeps {
   db: Db;
@@ -16,11 +17,10 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  void deps;
   return {
     // ...createNotificationActivities(deps),
     // ...createIncidentActivities(deps),
-    // ...createPlanActivities(deps),
+    ...createPlanActivities(deps),
   };
 }
 

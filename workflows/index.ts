@@ -1,3 +1,5 @@
 // The worker's workflowsPath: re-export every workflow function here, and
 // nothing else (this file is bundled into the deterministic workflow sandbox).
-export {};
+export { actionPlanWorkflow } from './plan';
+export { actionItemWorkflow } from './actionItem';
+export { recurringDutyWorkflow } from './planDuty';

@@ -233,6 +233,13 @@ export function firstBusinessDayOfMonth(year: number, month: number, calendar: H
   return date;
 }
 
+export function lastBusinessDayOfMonth(year: number, month: number, calendar: HolidayCalendar = 'US_FEDERAL'): CivilDate {
+  let date: CivilDate = { year, month, day: daysInMonth(year, month) };
+  while (!isBusinessDay(date, calendar)) date = addDays(date, -1);
+  return date;
+}
+
+/** The date itself when it is a business day, else the next one. */
 export function nextBusinessDay(date: CivilDate, calendar: HolidayCalendar = 'US_FEDERAL'): CivilDate {
   let d = date;
   while (!isBusinessDay(d, calendar)) d = addDays(d, 1);

@@ -1,0 +1,654 @@
+// Side effects of the action plan: persistence of progress and reschedules,
+// monthly snapshots, the final report, recurring-duty schedules and the audit
+// trail. Every activity is idempotent: retries find the row they (or an
+// earlier attempt) wrote and return it instead of writing a second one.
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Config } from '../lib/config';
+import type { Db } from '../lib/db';
+import { appendAudit, type TxClient } from '../lib/audit';
+import { actionItemWorkflowId, recurringDutyScheduleId } from '../lib/ids';
+import { currentPolicy, getPolicy, type Policy } from '../policy/index';
+import type { Role } from '../policy/roles';
+import type { ActorV1 } from '../workflows/contracts/common';
+import type {
+  BoardFlagV1,
+  GoalFiguresV1,
+  HolidayCalendarV1,
+  ItemLadderV1,
+  ItemStatusV1,
+  LadderEventV1,
+  ProgressViaV1,
+  RecurringDutyV1,
+  SnapshotSummaryV1,
+} from '../workflows/contracts/plan';
+import { dutyMonths, planCalendarSpan } from '../workflows/planCalendar';
+import { daysInMonth, zonedTimeToInstant } from '../workflows/lib/cityTime';
+
+// ---------------------------------------------------------------- inputs
+
+export interface RecordItemProgressInput {
+  /** Chosen by the workflow (deterministic uuid); the row id, so a retry finds it. */
+  progressId: string;
+  itemId: string;
+  planId: string;
+  by: ActorV1;
+  via: ProgressViaV1;
+  at: string;
+  note: string;
+  reportedStatus: ItemStatusV1 | null;
+  reportedPercent: number | null;
+  /** The item's status and percentage after this report. */
+  status: ItemStatusV1;
+  percentComplete: number;
+  completedAt: string | null;
+}
+
+export interface RecordRescheduleRequestInput {
+  requestId: string;
+  itemId: string;
+  planId: string;
+  fromDueAt: string;
+  toDueAt: string;
+  reason: string;
+  by: ActorV1;
+  at: string;
+}
+
+export interface RecordRescheduleDecisionInput {
+  requestId: string;
+  itemId: string;
+  planId: string;
+  decision: 'APPROVE' | 'REJECT';
+  note: string | null;
+  by: ActorV1;
+  at: string;
+  /** Set when approved: the item's new due date. */
+  newDueAt: string | null;
+}
+
+export interface RecordItemEscalationInput {
+  itemId: string;
+  planId: string;
+  event: LadderEventV1;
+  firedAt: string;
+  notifiedPersonIds: string[];
+}
+
+export interface TakeMonthlySnapshotInput {
+  planId: string;
+  month: number;
+  period: string;
+  takenAt: string;
+  boardFlags: BoardFlagV1[];
+}
+
+export interface EnsureDutySchedulesInput {
+  planId: string;
+  planWorkflowId: string;
+  timeZone: string;
+  startDate: string;
+  months: number;
+  holidayCalendar: HolidayCalendarV1;
+  policyVersion: string;
+  itemLadder: ItemLadderV1;
+  duties: RecurringDutyV1[];
+}
+
+export interface CreateRecurringItemInput {
+  planId: string;
+  duty: RecurringDutyV1;
+  periodKey: string;
+  recurrenceKey: string;
+  dueAt: string;
+}
+
+export interface CreateRecurringItemResult {
+  itemId: string;
+  workflowId: string;
+  goalId: string;
+  title: string;
+  dueAt: string;
+  created: boolean;
+}
+
+export type ObjectiveStatus = 'MET' | 'PARTIALLY_MET' | 'NOT_MET' | 'NO_ITEMS';
+
+export interface FinalReportItem {
+  itemId: string;
+  title: string;
+  status: ItemStatusV1;
+  percentComplete: number;
+  dueAt: string;
+  completedAt: string | null;
+  outcome: 'MET' | 'MET_LATE' | 'MISSED' | 'OPEN';
+}
+
+export interface FinalReportGoal {
+  goalId: string;
+  number: number;
+  title: string;
+  objectiveStatus: ObjectiveStatus;
+  counts: Record<FinalReportItem['outcome'], number>;
+  items: FinalReportItem[];
+}
+
+export interface FinalReportV1 {
+  version: 1;
+  planId: string;
+  planTitle: string;
+  finalReportAt: string;
+  months: number;
+  goals: FinalReportGoal[];
+  totals: Record<FinalReportItem['outcome'], number> & { items: number };
+  monthlyHistory: { month: number; period: string; takenAt: string; done: number; items: number; averagePercent: number }[];
+}
+
+export interface PlanActivities {
+  recordItemProgress(input: RecordItemProgressInput): Promise<void>;
+  recordRescheduleRequest(input: RecordRescheduleRequestInput): Promise<void>;
+  recordRescheduleDecision(input: RecordRescheduleDecisionInput): Promise<void>;
+  recordItemEscalation(input: RecordItemEscalationInput): Promise<void>;
+  itemContacts(input: { itemId: string }): Promise<{ ownerId: string; sponsorId: string; cityManagerIds: string[] }>;
+  takeMonthlySnapshot(input: TakeMonthlySnapshotInput): Promise<SnapshotSummaryV1>;
+  planDigestRecipients(input: { planId: string; policyVersion: string }): Promise<string[]>;
+  produceFinalReport(input: { planId: string; at: string }): Promise<FinalReportV1>;
+  ensureDutySchedules(input: EnsureDutySchedulesInput): Promise<{ scheduleIds: string[] }>;
+  removeDutySchedules(input: { planId: string; dutyKeys: string[] }): Promise<void>;
+  createRecurringItem(input: CreateRecurringItemInput): Promise<CreateRecurringItemResult>;
+}
+
+export interface PlanActivityDeps {
+  db: Db;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>;
+  /** Used for Schedules; defaults to the worker's own client (Context.current().client). */
+  temporal?: Client;
+}
+
+// ---------------------------------------------------------------- figures (shared with the API)
+
+const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === 'P2002';
+
+export interface PlanItemFigures {
+  itemId: string;
+  goalId: string;
+  goalNumber: number;
+  title: string;
+  owner: { name: string; organisation: string | null };
+  status: ItemStatusV1;
+  percentComplete: number;
+  dueAt: string;
+  completedAt: string | null;
+  overdue: boolean;
+}
+
+export interface PlanFigures {
+  planId: string;
+  planTitle: string;
+  timeZone: string;
+  asOf: string;
+  totals: SnapshotSummaryV1['totals'];
+  goals: GoalFiguresV1[];
+  items: PlanItemFigures[];
+}
+
+function emptyFigures(): Omit<GoalFiguresV1, 'goalId' | 'number' | 'title'> {
+  return { items: 0, done: 0, inProgress: 0, blocked: 0, notStarted: 0, overdue: 0, averagePercent: 0 };
+}
+
+function tally(items: PlanItemFigures[]): Omit<GoalFiguresV1, 'goalId' | 'number' | 'title'> {
+  const f = emptyFigures();
+  for (const item of items) {
+    f.items += 1;
+    if (item.status === 'DONE') f.done += 1;
+    else if (item.status === 'IN_PROGRESS') f.inProgress += 1;
+    else if (item.status === 'BLOCKED') f.blocked += 1;
+    else f.notStarted += 1;
+    if (item.overdue) f.overdue += 1;
+  }
+  f.averagePercent = items.length === 0 ? 0 : Math.round(items.reduce((sum, i) => sum + i.percentComplete, 0) / items.length);
+  return f;
+}
+
+/**
+ * Progress per goal and per item as of an instant: the figures a monthly
+ * snapshot publishes and the dashboard shows live. Only public fields: owners
+ * appear by name and organisation, never by contact details or notes.
+ */
+export async function computePlanFigures(db: Db | TxClient, planId: string, asOf: Date): Promise<PlanFigures | null> {
+  const plan = await db.actionPlan.findUnique({
+    where: { id: planId },
+    include: {
+      goals: { orderBy: { number: 'asc' } },
+      items: { orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], include: { owner: { select: { name: true, organisation: true } } } },
+    },
+  });
+  if (!plan) return null;
+  const goalNumber = new Map(plan.goals.map((g) => [g.id, g.number]));
+  const items: PlanItemFigures[] = plan.items.map((item) => ({
+    itemId: item.id,
+    goalId: item.goalId,
+    goalNumber: goalNumber.get(item.goalId) ?? 0,
+    title: item.title,
+    owner: { name: item.owner.name, organisation: item.owner.organisation },
+    status: item.status,
+    percentComplete: item.percentComplete,
+    dueAt: item.dueAt.toISOString(),
+    completedAt: item.completedAt?.toISOString() ?? null,
+    overdue: item.status !== 'DONE' && item.dueAt.getTime() < asOf.getTime(),
+  }));
+  const goals: GoalFiguresV1[] = plan.goals.map((g) => ({
+    goalId: g.id,
+    number: g.number,
+    title: g.title,
+    ...tally(items.filter((i) => i.goalId === g.id)),
+  }));
+  return { planId: plan.id, planTitle: plan.title, timeZone: plan.timeZone, asOf: asOf.toISOString(), totals: tally(items), goals, items };
+}
+
+function outcomeOf(item: { status: ItemStatusV1; dueAt: Date; completedAt: Date | null }, at: Date): FinalReportItem['outcome'] {
+  if (item.status === 'DONE') return item.completedAt && item.completedAt.getTime() > item.dueAt.getTime() ? 'MET_LATE' : 'MET';
+  return item.dueAt.getTime() < at.getTime() ? 'MISSED' : 'OPEN';
+}
+
+function objectiveStatus(counts: Record<FinalReportItem['outcome'], number>, total: number): ObjectiveStatus {
+  if (total === 0) return 'NO_ITEMS';
+  const met = counts.MET + counts.MET_LATE;
+  if (met === total) return 'MET';
+  return met === 0 ? 'NOT_MET' : 'PARTIALLY_MET';
+}
+
+async function buildFinalReport(tx: TxClient, planId: string, at: Date): Promise<FinalReportV1> {
+  const plan = await tx.actionPlan.findUniqueOrThrow({
+    where: { id: planId },
+    include: { goals: { orderBy: { number: 'asc' } }, items: { orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] }, snapshots: { orderBy: { month: 'asc' } } },
+  });
+  const zero = (): Record<FinalReportItem['outcome'], number> => ({ MET: 0, MET_LATE: 0, MISSED: 0, OPEN: 0 });
+  const totals = { ...zero(), items: 0 };
+  const goals: FinalReportGoal[] = plan.goals.map((goal) => {
+    const counts = zero();
+    const items: FinalReportItem[] = plan.items
+      .filter((i) => i.goalId === goal.id)
+      .map((i) => {
+        const outcome = outcomeOf(i, at);
+        counts[outcome] += 1;
+        totals[outcome] += 1;
+        totals.items += 1;
+        return {
+          itemId: i.id,
+          title: i.title,
+          status: i.status,
+          percentComplete: i.percentComplete,
+          dueAt: i.dueAt.toISOString(),
+          completedAt: i.completedAt?.toISOString() ?? null,
+          outcome,
+        };
+      });
+    return { goalId: goal.id, number: goal.number, title: goal.title, objectiveStatus: objectiveStatus(counts, items.length), counts, items };
+  });
+  const monthlyHistory = plan.snapshots.map((s) => {
+    const data = s.data as { totals?: { done?: number; items?: number; averagePercent?: number } };
+    return {
+      month: s.month,
+      period: s.period,
+      takenAt: s.takenAt.toISOString(),
+      done: data.totals?.done ?? 0,
+      items: data.totals?.items ?? 0,
+      averagePercent: data.totals?.averagePercent ?? 0,
+    };
+  });
+  return { version: 1, planId, planTitle: plan.title, finalReportAt: at.toISOString(), months: plan.months, goals, totals, monthlyHistory };
+}
+
+/** Who gets the monthly digest: the city manager, the board, stakeholder leads, and every owner and sponsor. */
+export async function digestRecipientIds(db: Db, planId: string, policy: Policy): Promise<string[]> {
+  const roles = [...new Set<Role>(['CITY_MANAGER', 'STAKEHOLDER_LEAD', ...policy.actionPlan.boardRoles])];
+  const [byRole, items] = await Promise.all([
+    db.person.findMany({ where: { active: true, roles: { hasSome: roles } }, select: { id: true } }),
+    db.actionItem.findMany({
+      where: { planId },
+      select: { owner: { select: { id: true, active: true } }, sponsor: { select: { id: true, active: true } } },
+    }),
+  ]);
+  const ids = new Set(byRole.map((p) => p.id));
+  for (const item of items) {
+    if (item.owner.active) ids.add(item.owner.id);
+    if (item.sponsor.active) ids.add(item.sponsor.id);
+  }
+  return [...ids].sort();
+}
+
+function policyOrCurrent(version: string): Policy {
+  try {
+    return getPolicy(version);
+  } catch {
+    return currentPolicy();
+  }
+}
+
+const actorLabel = (by: ActorV1) => by.name || by.personId;
+
+// ---------------------------------------------------------------- activities
+
+export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
+  const { db } = deps;
+  const temporal = (): Client => deps.temporal ?? Context.current().client;
+
+  return {
+    async recordItemProgress(input) {
+      await db.$transaction(async (tx) => {
+        if (await tx.progressUpdate.findUnique({ where: { id: input.progressId }, select: { id: true } })) return;
+        const at = new Date(input.at);
+        await tx.progressUpdate.create({
+          data: {
+            id: input.progressId,
+            itemId: input.itemId,
+            authorId: input.by.personId,
+            at,
+            status: input.reportedStatus,
+            percentComplete: input.reportedPercent,
+            note: input.note,
+            via: input.via,
+          },
+        });
+        await tx.actionItem.update({
+          where: { id: input.itemId },
+          data: {
+            status: input.status,
+            percentComplete: input.percentComplete,
+            completedAt: input.completedAt ? new Date(input.completedAt) : null,
+          },
+        });
+        await appendAudit(tx, {
+          actorId: input.by.personId,
+          actorLabel: actorLabel(input.by),
+          action: input.status === 'DONE' ? 'item.completed' : 'item.progress',
+          entityType: 'ActionItem',
+          entityId: input.itemId,
+          planId: input.planId,
+          data: { progressId: input.progressId, via: input.via, status: input.status, percentComplete: input.percentComplete, note: input.note },
+          at,
+        });
+      });
+    },
+
+    async recordRescheduleRequest(input) {
+      await db.$transaction(async (tx) => {
+        if (await tx.rescheduleRequest.findUnique({ where: { id: input.requestId }, select: { id: true } })) return;
+        const at = new Date(input.at);
+        await tx.rescheduleRequest.create({
+          data: {
+            id: input.requestId,
+            itemId: input.itemId,
+            requestedById: input.by.personId,
+            fromDueAt: new Date(input.fromDueAt),
+            toDueAt: new Date(input.toDueAt),
+            reason: input.reason,
+            status: 'PENDING',
+            createdAt: at,
+          },
+        });
+        await appendAudit(tx, {
+          actorId: input.by.personId,
+          actorLabel: actorLabel(input.by),
+          action: 'item.reschedule-requested',
+          entityType: 'ActionItem',
+          entityId: input.itemId,
+          planId: input.planId,
+          data: { requestId: input.requestId, fromDueAt: input.fromDueAt, toDueAt: input.toDueAt, reason: input.reason },
+          at,
+        });
+      });
+    },
+
+    async recordRescheduleDecision(input) {
+      await db.$transaction(async (tx) => {
+        const request = await tx.rescheduleRequest.findUniqueOrThrow({ where: { id: input.requestId } });
+        if (request.status !== 'PENDING') return;
+        const at = new Date(input.at);
+        await tx.rescheduleRequest.update({
+          where: { id: input.requestId },
+          data: { status: input.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED', decidedById: input.by.personId, decidedAt: at, decisionNote: input.note },
+        });
+        if (input.newDueAt) await tx.actionItem.update({ where: { id: input.itemId }, data: { dueAt: new Date(input.newDueAt) } });
+        await appendAudit(tx, {
+          actorId: input.by.personId,
+          actorLabel: actorLabel(input.by),
+          action: input.decision === 'APPROVE' ? 'item.reschedule-approved' : 'item.reschedule-rejected',
+          entityType: 'ActionItem',
+          entityId: input.itemId,
+          planId: input.planId,
+          data: { requestId: input.requestId, fromDueAt: request.fromDueAt.toISOString(), toDueAt: request.toDueAt.toISOString(), note: input.note },
+          at,
+        });
+      });
+    },
+
+    async recordItemEscalation(input) {
+      await db.$transaction(async (tx) => {
+        const already = await tx.auditEvent.findFirst({
+          where: { action: 'item.escalated', entityId: input.itemId, data: { path: ['eventId'], equals: input.event.id } },
+          select: { seq: true },
+        });
+        if (already) return;
+        await appendAudit(tx, {
+          actorLabel: 'system',
+          action: 'item.escalated',
+          entityType: 'ActionItem',
+          entityId: input.itemId,
+          planId: input.planId,
+          data: { eventId: input.event.id, step: input.event.stepKey, notify: input.event.notify, dueAt: input.event.dueAt, notifiedPersonIds: input.notifiedPersonIds },
+          at: new Date(input.firedAt),
+        });
+      });
+    },
+
+    async itemContacts({ itemId }) {
+      const item = await db.actionItem.findUniqueOrThrow({ where: { id: itemId }, select: { ownerId: true, sponsorId: true } });
+      const managers = await db.person.findMany({
+        where: { active: true, roles: { has: 'CITY_MANAGER' } },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      });
+      return { ownerId: item.ownerId, sponsorId: item.sponsorId, cityManagerIds: managers.map((m) => m.id) };
+    },
+
+    async takeMonthlySnapshot(input) {
+      const takenAt = new Date(input.takenAt);
+      const summaryOf = (data: unknown, created: boolean): SnapshotSummaryV1 => {
+        const d = data as PlanFigures;
+        return {
+          planId: input.planId,
+          planTitle: d.planTitle,
+          month: input.month,
+          period: input.period,
+          takenAt: input.takenAt,
+          created,
+          totals: d.totals,
+          goals: d.goals,
+        };
+      };
+      const existing = await db.dashboardSnapshot.findUnique({ where: { planId_month: { planId: input.planId, month: input.month } } });
+      if (existing) return { ...summaryOf(existing.data, false), takenAt: existing.takenAt.toISOString() };
+      try {
+        return await db.$transaction(async (tx) => {
+          const figures = await computePlanFigures(tx, input.planId, takenAt);
+          if (!figures) throw new Error(`plan ${input.planId} not found`);
+          const data = {
+            version: 1,
+            ...figures,
+            month: input.month,
+            period: input.period,
+            boardFlags: input.boardFlags.map((f) => ({ itemId: f.itemId, title: f.title, dueAt: f.dueAt, flaggedAt: f.flaggedAt })),
+          };
+          await tx.dashboardSnapshot.create({
+            data: { planId: input.planId, month: input.month, period: input.period, takenAt, publishedAt: takenAt, data: JSON.parse(JSON.stringify(data)) },
+          });
+          await appendAudit(tx, {
+            actorLabel: 'system',
+            action: 'plan.snapshot-published',
+            entityType: 'ActionPlan',
+            entityId: input.planId,
+            planId: input.planId,
+            data: { month: input.month, period: input.period, totals: figures.totals },
+            at: takenAt,
+          });
+          return summaryOf(data, true);
+        });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        const row = await db.dashboardSnapshot.findUniqueOrThrow({ where: { planId_month: { planId: input.planId, month: input.month } } });
+        return { ...summaryOf(row.data, false), takenAt: row.takenAt.toISOString() };
+      }
+    },
+
+    async planDigestRecipients({ planId, policyVersion }) {
+      return digestRecipientIds(db, planId, policyOrCurrent(policyVersion));
+    },
+
+    async produceFinalReport({ planId, at }) {
+      return db.$transaction(async (tx) => {
+        const plan = await tx.actionPlan.findUniqueOrThrow({ where: { id: planId }, select: { finalReport: true } });
+        if (plan.finalReport) return plan.finalReport as unknown as FinalReportV1;
+        const when = new Date(at);
+        const report = await buildFinalReport(tx, planId, when);
+        await tx.actionPlan.update({
+          where: { id: planId },
+          data: { finalReport: JSON.parse(JSON.stringify(report)), finalReportAt: when, status: 'CLOSED' },
+        });
+        await appendAudit(tx, {
+          actorLabel: 'system',
+          action: 'plan.final-report',
+          entityType: 'ActionPlan',
+          entityId: planId,
+          planId,
+          data: { totals: report.totals, goals: report.goals.map((g) => ({ number: g.number, objectiveStatus: g.objectiveStatus })) },
+          at: when,
+        });
+        return report;
+      });
+    },
+
+    async ensureDutySchedules(input) {
+      const client = temporal();
+      const { first, last } = planCalendarSpan(input.startDate, input.months);
+      const startAt = zonedTimeToInstant({ ...first, day: 1 }, { hour: 0, minute: 0 }, input.timeZone);
+      const lastDay = { ...last, day: daysInMonth(last.year, last.month) };
+      const endAt = zonedTimeToInstant(lastDay, { hour: 23, minute: 59 }, input.timeZone);
+      const scheduleIds: string[] = [];
+      for (const duty of input.duties) {
+        const scheduleId = recurringDutyScheduleId(input.planId, duty.key);
+        scheduleIds.push(scheduleId);
+        try {
+          await client.schedule.create({
+            scheduleId,
+            spec: {
+              // 09:00 on the 1st is never inside a DST gap or overlap (those are at 01:00-03:00).
+              calendars: [{ month: dutyMonths(duty.cadence).map((m) => MONTH_NAMES[m - 1]), dayOfMonth: 1, hour: 9, minute: 0 }],
+              timezone: input.timeZone,
+              startAt,
+              endAt,
+            },
+            action: {
+              type: 'startWorkflow',
+              workflowType: 'recurringDutyWorkflow',
+              workflowId: `${scheduleId}-run`,
+              taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+              args: [
+                {
+                  version: 1,
+                  planId: input.planId,
+                  planWorkflowId: input.planWorkflowId,
+                  timeZone: input.timeZone,
+                  holidayCalendar: input.holidayCalendar,
+                  policyVersion: input.policyVersion,
+                  itemLadder: input.itemLadder,
+                  duty,
+                },
+              ],
+            },
+            policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '7 days' },
+            // The period the plan starts in gets its item now rather than at the next fire.
+            state: { triggerImmediately: true, note: `Recurring duty ${duty.key} of plan ${input.planId}` },
+          });
+        } catch (err) {
+          if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+        }
+      }
+      return { scheduleIds };
+    },
+
+    async removeDutySchedules({ planId, dutyKeys }) {
+      const client = temporal();
+      for (const key of dutyKeys) {
+        try {
+          await client.schedule.getHandle(recurringDutyScheduleId(planId, key)).delete();
+        } catch (err) {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        }
+      }
+    },
+
+    async createRecurringItem(input) {
+      const found = await db.actionItem.findUnique({ where: { recurrenceKey: input.recurrenceKey } });
+      const resultOf = (row: { id: string; workflowId: string; goalId: string; title: string; dueAt: Date }, created: boolean) => ({
+        itemId: row.id,
+        workflowId: row.workflowId,
+        goalId: row.goalId,
+        title: row.title,
+        dueAt: row.dueAt.toISOString(),
+        created,
+      });
+      if (found) return resultOf(found, false);
+      const goal = await db.goal.findUniqueOrThrow({ where: { planId_number: { planId: input.planId, number: input.duty.goalNumber } } });
+      const id = randomUUID();
+      try {
+        const row = await db.$transaction(async (tx) => {
+          const created = await tx.actionItem.create({
+            data: {
+              id,
+              planId: input.planId,
+              goalId: goal.id,
+              title: `${input.duty.title} (${input.periodKey})`,
+              description: input.duty.description,
+              ownerId: input.duty.ownerId,
+              sponsorId: input.duty.sponsorId,
+              dueAt: new Date(input.dueAt),
+              workflowId: actionItemWorkflowId(id),
+              recurrenceKey: input.recurrenceKey,
+            },
+          });
+          await appendAudit(tx, {
+            actorLabel: 'schedule',
+            action: 'item.created',
+            entityType: 'ActionItem',
+            entityId: id,
+            planId: input.planId,
+            data: { recurrenceKey: input.recurrenceKey, title: created.title, dueAt: input.dueAt },
+          });
+          return created;
+        });
+        return resultOf(row, true);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        return resultOf(await db.actionItem.findUniqueOrThrow({ where: { recurrenceKey: input.recurrenceKey } }), false);
+      }
+    },
+  };
+}
+
+const MONTH_NAMES = [
+  'JANUARY',
+  'FEBRUARY',
+  'MARCH',
+  'APRIL',
+  'MAY',
+  'JUNE',
+  'JULY',
+  'AUGUST',
+  'SEPTEMBER',
+  'OCTOBER',
+  'NOVEMBER',
+  'DECEMBER',
+] as const;

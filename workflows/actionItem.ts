@@ -1,0 +1,475 @@
+// One action item of the 12-month plan: reminders before the due date at
+// 09:00 city time, the overdue ladder (owner -> sponsor -> city manager ->
+// board digest), progress from the owner, BLOCKED telling the sponsor at once,
+// reschedules that need a reason and the sponsor's approval, and completion
+// that stops everything.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { NotificationActivities, OutboundMessageV1 } from '../activities/contracts';
+import type { PlanActivities } from '../activities/plan';
+import { FailureType, type ActorV1 } from './contracts/common';
+import {
+  completeItemUpdate,
+  decideRescheduleUpdate,
+  itemAddedSignal,
+  itemFlaggedForBoardSignal,
+  itemStateQuery,
+  postProgressUpdate,
+  requestRescheduleUpdate,
+  setItemStatusUpdate,
+  ITEM_STATUSES,
+  type ActionItemInputV1,
+  type ActionItemStateV1,
+  type ItemStatusV1,
+  type LadderEventV1,
+  type ProgressViaV1,
+} from './contracts/plan';
+import { formatLocalIso } from './lib/cityTime';
+import { ladderEvents, localDaysBetween } from './planLadder';
+
+const planActivities = proxyActivities<PlanActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const notifications = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [FailureType.UndeliverableRecipient] },
+});
+
+const MAX_NOTE_LENGTH = 2000;
+
+function invalidInput(field: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true, details: [{ field }] });
+}
+function invalidState(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.InvalidState, message, nonRetryable: true });
+}
+function notPermitted(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.NotPermitted, message, nonRetryable: true });
+}
+
+function initialState(input: ActionItemInputV1, nowIso: string): ActionItemStateV1 {
+  return {
+    version: 1,
+    itemId: input.itemId,
+    planId: input.planId,
+    title: input.title,
+    ownerId: input.ownerId,
+    sponsorId: input.sponsorId,
+    status: 'NOT_STARTED',
+    percentComplete: 0,
+    dueAt: new Date(Date.parse(input.dueAt)).toISOString(),
+    originalDueAt: new Date(Date.parse(input.dueAt)).toISOString(),
+    completedAt: null,
+    lastProgressAt: null,
+    lastNote: null,
+    pendingReschedule: null,
+    reschedulesApproved: 0,
+    fired: [],
+    nextEvent: null,
+    flaggedForBoardAt: null,
+    ladderBaselineAt: nowIso,
+    blockedCount: 0,
+  };
+}
+
+export async function actionItemWorkflow(input: ActionItemInputV1): Promise<ActionItemStateV1> {
+  const workflowId = workflowInfo().workflowId;
+  const nowIso = () => new Date(Date.now()).toISOString();
+  const state: ActionItemStateV1 = input.carried ? { ...input.carried } : initialState(input, nowIso());
+  // Bumped whenever the due date or completion changes, to wake the ladder loop.
+  let revision = 0;
+  // Handlers persist before they change state; one at a time keeps DB and state in step.
+  let handlerBusy = false;
+
+  const isOwnerOrManager = (by: ActorV1) => by.personId === state.ownerId || by.roles.includes('CITY_MANAGER');
+  const done = () => state.status === 'DONE';
+
+  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !handlerBusy);
+    handlerBusy = true;
+    try {
+      return await fn();
+    } finally {
+      handlerBusy = false;
+    }
+  }
+
+  async function send(message: Omit<OutboundMessageV1, 'workflowId' | 'planId' | 'actionItemId' | 'channel'>, alsoSms: boolean): Promise<void> {
+    const base = { ...message, workflowId, planId: state.planId, actionItemId: state.itemId };
+    const sends: Promise<unknown>[] = [notifications.sendNotification({ ...base, channel: 'EMAIL' })];
+    if (alsoSms) {
+      // An SMS the provider refuses for good (no phone, invalid number) is covered by the email.
+      sends.push(
+        notifications.sendNotification({ ...base, channel: 'SMS' }).catch((err: unknown) => {
+          if (failureType(err) !== FailureType.UndeliverableRecipient) throw err;
+        }),
+      );
+    }
+    await Promise.all(sends);
+  }
+
+  function itemData(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      itemId: state.itemId,
+      planId: state.planId,
+      itemTitle: state.title,
+      title: state.title,
+      status: state.status,
+      percentComplete: state.percentComplete,
+      dueAt: state.dueAt,
+      dueAtLocal: formatLocalIso(Date.parse(state.dueAt), input.timeZone),
+      timeZone: input.timeZone,
+      ...extra,
+    };
+  }
+
+  async function persistProgress(change: {
+    by: ActorV1;
+    via: ProgressViaV1;
+    note: string;
+    status?: ItemStatusV1;
+    percentComplete?: number;
+  }): Promise<void> {
+    const at = nowIso();
+    const nextStatus = change.status ?? (state.status === 'NOT_STARTED' && (change.percentComplete ?? 0) > 0 ? 'IN_PROGRESS' : state.status);
+    const nextPercent = nextStatus === 'DONE' ? 100 : change.percentComplete ?? state.percentComplete;
+    await planActivities.recordItemProgress({
+      progressId: uuid4(),
+      itemId: state.itemId,
+      planId: state.planId,
+      by: change.by,
+      via: change.via,
+      at,
+      note: change.note,
+      reportedStatus: change.status ?? null,
+      reportedPercent: change.percentComplete ?? null,
+      status: nextStatus,
+      percentComplete: nextPercent,
+      completedAt: nextStatus === 'DONE' ? at : null,
+    });
+    const becameBlocked = nextStatus === 'BLOCKED' && state.status !== 'BLOCKED';
+    state.status = nextStatus;
+    state.percentComplete = nextPercent;
+    state.lastProgressAt = at;
+    state.lastNote = change.note;
+    if (nextStatus === 'DONE') {
+      state.completedAt = at;
+      state.nextEvent = null;
+      revision++;
+    }
+    if (becameBlocked) {
+      state.blockedCount += 1;
+      await send(
+        {
+          purpose: 'item.blocked',
+          personId: state.sponsorId,
+          attemptGroup: `blocked-${state.blockedCount}`,
+          template: 'item.blocked',
+          data: itemData({ note: change.note, reportedById: change.by.personId, reportedBy: change.by.name }),
+        },
+        true,
+      );
+    }
+  }
+
+  function validateActor(by: ActorV1 | undefined): asserts by is ActorV1 {
+    if (!by || typeof by.personId !== 'string') throw invalidInput('by', 'the acting person is required');
+  }
+  function validateNote(note: unknown, field: string, required: boolean): void {
+    if (note === undefined && !required) return;
+    if (typeof note !== 'string' || (required && note.trim() === '')) throw invalidInput(field, `${field} is required`);
+    if (note.length > MAX_NOTE_LENGTH) throw invalidInput(field, `${field} must be at most ${MAX_NOTE_LENGTH} characters`);
+  }
+  function validateStatus(status: unknown, field: string): void {
+    if (status !== undefined && !(ITEM_STATUSES as readonly unknown[]).includes(status)) {
+      throw invalidInput(field, `${field} must be one of ${ITEM_STATUSES.join(', ')}`);
+    }
+  }
+
+  setHandler(itemStateQuery, () => publicState());
+
+  setHandler(
+    postProgressUpdate,
+    (req) =>
+      exclusive(async () => {
+        if (done()) throw invalidState('the item is already done');
+        await persistProgress({ by: req.by, via: req.via, note: req.note.trim(), status: req.status, percentComplete: req.percentComplete });
+        return publicState();
+      }),
+    {
+      validator: (req) => {
+        validateActor(req.by);
+        if (!isOwnerOrManager(req.by)) throw notPermitted('only the item owner or the city manager may post progress');
+        if (done()) throw invalidState('the item is already done');
+        validateNote(req.note, 'note', true);
+        validateStatus(req.status, 'status');
+        const pct = req.percentComplete;
+        if (pct !== undefined && (typeof pct !== 'number' || !Number.isInteger(pct) || pct < 0 || pct > 100)) {
+          throw invalidInput('percentComplete', 'percentComplete must be an integer from 0 to 100');
+        }
+      },
+    },
+  );
+
+  setHandler(
+    setItemStatusUpdate,
+    (req) =>
+      exclusive(async () => {
+        if (done()) throw invalidState('the item is already done');
+        if (req.status === state.status) return publicState();
+        await persistProgress({ by: req.by, via: req.via, note: req.note?.trim() || `Status set to ${req.status}`, status: req.status });
+        return publicState();
+      }),
+    {
+      validator: (req) => {
+        validateActor(req.by);
+        if (!isOwnerOrManager(req.by)) throw notPermitted('only the item owner or the city manager may change its status');
+        validateStatus(req.status, 'status');
+        if (req.status === undefined) throw invalidInput('status', 'status is required');
+        validateNote(req.note, 'note', false);
+        if (done()) throw invalidState('the item is already done');
+      },
+    },
+  );
+
+  setHandler(
+    completeItemUpdate,
+    (req) =>
+      exclusive(async () => {
+        if (done()) throw invalidState('the item is already done');
+        await persistProgress({ by: req.by, via: req.via, note: req.note?.trim() || 'Marked done', status: 'DONE' });
+        return publicState();
+      }),
+    {
+      validator: (req) => {
+        validateActor(req.by);
+        if (!isOwnerOrManager(req.by)) throw notPermitted('only the item owner or the city manager may complete it');
+        validateNote(req.note, 'note', false);
+        if (done()) throw invalidState('the item is already done');
+      },
+    },
+  );
+
+  setHandler(
+    requestRescheduleUpdate,
+    (req) =>
+      exclusive(async () => {
+        if (done()) throw invalidState('the item is already done');
+        if (state.pendingReschedule) throw invalidState('a reschedule request is already waiting for the sponsor');
+        const requestId = uuid4();
+        const requestedAt = nowIso();
+        const toDueAt = new Date(Date.parse(req.toDueAt)).toISOString();
+        await planActivities.recordRescheduleRequest({
+          requestId,
+          itemId: state.itemId,
+          planId: state.planId,
+          fromDueAt: state.dueAt,
+          toDueAt,
+          reason: req.reason.trim(),
+          by: req.by,
+          at: requestedAt,
+        });
+        state.pendingReschedule = {
+          requestId,
+          fromDueAt: state.dueAt,
+          toDueAt,
+          reason: req.reason.trim(),
+          requestedById: req.by.personId,
+          requestedAt,
+        };
+        await send(
+          {
+            purpose: 'item.reschedule-request',
+            personId: state.sponsorId,
+            attemptGroup: requestId,
+            template: 'item.reschedule-request',
+            data: itemData({
+              requestId,
+              fromDueAt: state.dueAt,
+              toDueAt,
+              toDueAtLocal: formatLocalIso(Date.parse(toDueAt), input.timeZone),
+              reason: req.reason.trim(),
+              requestedBy: req.by.name,
+            }),
+          },
+          false,
+        );
+        return { requestId, status: 'PENDING' as const, fromDueAt: state.dueAt, toDueAt };
+      }),
+    {
+      validator: (req) => {
+        validateActor(req.by);
+        if (!isOwnerOrManager(req.by)) throw notPermitted('only the item owner or the city manager may ask to reschedule');
+        validateNote(req.reason, 'reason', true);
+        const to = typeof req.toDueAt === 'string' ? Date.parse(req.toDueAt) : NaN;
+        if (Number.isNaN(to)) throw invalidInput('toDueAt', 'toDueAt must be an ISO date-time');
+        if (to <= Date.now()) throw invalidInput('toDueAt', 'toDueAt must be in the future');
+        if (to === Date.parse(state.dueAt)) throw invalidInput('toDueAt', 'toDueAt is the current due date');
+        if (done()) throw invalidState('the item is already done');
+        if (state.pendingReschedule) throw invalidState('a reschedule request is already waiting for the sponsor');
+      },
+    },
+  );
+
+  setHandler(
+    decideRescheduleUpdate,
+    (req) =>
+      exclusive(async () => {
+        const pending = state.pendingReschedule;
+        if (!pending || pending.requestId !== req.requestId) throw invalidState('no such pending reschedule request');
+        const decidedAt = nowIso();
+        const approve = req.decision === 'APPROVE';
+        await planActivities.recordRescheduleDecision({
+          requestId: pending.requestId,
+          itemId: state.itemId,
+          planId: state.planId,
+          decision: req.decision,
+          note: req.note?.trim() || null,
+          by: req.by,
+          at: decidedAt,
+          newDueAt: approve ? pending.toDueAt : null,
+        });
+        state.pendingReschedule = null;
+        if (approve) {
+          state.dueAt = pending.toDueAt;
+          state.reschedulesApproved += 1;
+          state.ladderBaselineAt = decidedAt;
+          state.flaggedForBoardAt = null;
+          revision++;
+        }
+        return publicState();
+      }),
+    {
+      validator: (req) => {
+        validateActor(req.by);
+        if (req.by.personId !== state.sponsorId) throw notPermitted('only the item sponsor may decide a reschedule');
+        if (req.decision !== 'APPROVE' && req.decision !== 'REJECT') throw invalidInput('decision', 'decision must be APPROVE or REJECT');
+        validateNote(req.note, 'note', false);
+        if (done()) throw invalidState('the item is already done');
+        if (!state.pendingReschedule) throw invalidState('there is no pending reschedule request');
+        if (state.pendingReschedule.requestId !== req.requestId) {
+          throw ApplicationFailure.create({ type: FailureType.NotFound, message: 'reschedule request not found', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  function publicState(): ActionItemStateV1 {
+    state.nextEvent = done() ? null : nextLadderEvent();
+    return { ...state, fired: [...state.fired] };
+  }
+
+  function nextLadderEvent(): LadderEventV1 | null {
+    const handled = new Set(state.fired.map((f) => f.id));
+    const baseline = Date.parse(state.ladderBaselineAt);
+    for (const event of ladderEvents(state.dueAt, input.ladder, input.timeZone)) {
+      if (handled.has(event.id)) continue;
+      // A reminder whose time had already passed when this due date was set would only be noise.
+      if (event.kind === 'REMINDER' && Date.parse(event.at) < baseline) continue;
+      return event;
+    }
+    return null;
+  }
+
+  async function fire(event: LadderEventV1): Promise<void> {
+    const firedAt = nowIso();
+    const dueMs = Date.parse(event.dueAt);
+    const common = { scheduledFor: event.at, firedAt, stepKey: event.stepKey };
+    const notified: string[] = [];
+    if (event.kind === 'REMINDER') {
+      const daysBefore = localDaysBetween(Date.parse(event.at), dueMs, input.timeZone);
+      await send(
+        { purpose: 'item.reminder', personId: state.ownerId, attemptGroup: event.id, template: 'item.reminder', data: itemData({ ...common, daysBefore }) },
+        true,
+      );
+      notified.push(state.ownerId);
+    } else {
+      const daysOverdue = Math.max(0, localDaysBetween(dueMs, Date.parse(event.at), input.timeZone));
+      const overdueData = itemData({ ...common, daysOverdue, escalationLevel: event.notify });
+      if (event.notify === 'OWNER' || event.notify === 'SPONSOR') {
+        const personId = event.notify === 'OWNER' ? state.ownerId : state.sponsorId;
+        await send({ purpose: 'item.overdue', personId, attemptGroup: event.id, template: 'item.overdue', data: { ...overdueData, audience: event.notify } }, true);
+        notified.push(personId);
+      } else if (event.notify === 'CITY_MANAGER') {
+        const contacts = await planActivities.itemContacts({ itemId: state.itemId });
+        await Promise.all(
+          contacts.cityManagerIds.map((personId) =>
+            send({ purpose: 'item.overdue', personId, attemptGroup: event.id, template: 'item.overdue', data: { ...overdueData, audience: 'CITY_MANAGER' } }, true),
+          ),
+        );
+        notified.push(...contacts.cityManagerIds);
+      } else {
+        state.flaggedForBoardAt = firedAt;
+        try {
+          await getExternalWorkflowHandle(input.planWorkflowId).signal(itemFlaggedForBoardSignal, {
+            itemId: state.itemId,
+            title: state.title,
+            ownerId: state.ownerId,
+            dueAt: state.dueAt,
+            flaggedAt: firedAt,
+          });
+        } catch {
+          // The plan has closed (its final report already lists the item as overdue).
+        }
+      }
+      await planActivities.recordItemEscalation({ itemId: state.itemId, planId: state.planId, event, firedAt, notifiedPersonIds: notified });
+    }
+    state.fired.push({ ...event, firedAt });
+  }
+
+  if (!input.carried) {
+    try {
+      await getExternalWorkflowHandle(input.planWorkflowId).signal(itemAddedSignal, {
+        itemId: state.itemId,
+        goalId: input.goalId,
+        title: state.title,
+        dueAt: state.dueAt,
+      });
+    } catch {
+      // A plan that is not running (closed, or items run standalone in tests) needs no count.
+    }
+  }
+
+  while (!done()) {
+    const next = nextLadderEvent();
+    state.nextEvent = next;
+    const seen = revision;
+    if (next === null) {
+      await condition(() => done() || revision !== seen || workflowInfo().continueAsNewSuggested);
+    } else {
+      const waitMs = Date.parse(next.at) - Date.now();
+      const interrupted =
+        waitMs > 0 ? await condition(() => done() || revision !== seen || workflowInfo().continueAsNewSuggested, waitMs) : false;
+      if (!interrupted && !done() && revision === seen) {
+        await exclusive(() => (done() || revision !== seen ? Promise.resolve() : fire(next)));
+      }
+    }
+    if (!done() && workflowInfo().continueAsNewSuggested) {
+      await condition(() => allHandlersFinished() && !handlerBusy);
+      await continueAsNew<typeof actionItemWorkflow>({ ...input, carried: publicState() });
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return publicState();
+}
+
+function failureType(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof ApplicationFailure) return current.type ?? undefined;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,153 @@
+// The 12-month action plan: on the first business day of each month at the
+// plan's local snapshot time, snapshot progress per goal and per item, publish
+// it to the public dashboard, and email a digest to stakeholders; after month
+// 12, produce the final report and close. Recurring duties are Temporal
+// Schedules created once per plan and removed when it closes.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { NotificationActivities } from '../activities/contracts';
+import type { PlanActivities } from '../activities/plan';
+import {
+  itemAddedSignal,
+  itemFlaggedForBoardSignal,
+  planStateQuery,
+  type ActionPlanCarryV1,
+  type ActionPlanInputV1,
+  type ActionPlanStateV1,
+} from './contracts/plan';
+import { planMonthSchedule } from './planCalendar';
+
+const planActivities = proxyActivities<PlanActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const notifications = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<ActionPlanStateV1> {
+  const workflowId = workflowInfo().workflowId;
+  const carry: ActionPlanCarryV1 = input.carried
+    ? { ...input.carried, runs: input.carried.runs + 1 }
+    : { snapshots: [], itemIds: [], boardFlags: [], schedulesEnsured: false, runs: 1 };
+  let status: 'ACTIVE' | 'CLOSED' = 'ACTIVE';
+  let finalReportAt: string | null = null;
+
+  const state = (): ActionPlanStateV1 => {
+    const nextMonth = carry.snapshots.length + 1;
+    return {
+      version: 1,
+      planId: input.planId,
+      status,
+      months: input.months,
+      monthsCompleted: carry.snapshots.length,
+      nextSnapshotAt: status === 'ACTIVE' && nextMonth <= input.months ? planMonthSchedule(input, nextMonth).snapshotAt.toISOString() : null,
+      snapshots: [...carry.snapshots],
+      itemCount: carry.itemIds.length,
+      pendingBoardFlags: [...carry.boardFlags],
+      finalReportAt,
+      runs: carry.runs,
+    };
+  };
+
+  setHandler(planStateQuery, state);
+  setHandler(itemAddedSignal, (added) => {
+    if (!carry.itemIds.includes(added.itemId)) carry.itemIds.push(added.itemId);
+  });
+  setHandler(itemFlaggedForBoardSignal, (flag) => {
+    // One flag per item per digest; a later flag for the same item replaces the earlier one.
+    carry.boardFlags = [...carry.boardFlags.filter((f) => f.itemId !== flag.itemId), flag];
+  });
+
+  if (!carry.schedulesEnsured && input.recurringDuties.length > 0) {
+    await planActivities.ensureDutySchedules({
+      planId: input.planId,
+      planWorkflowId: workflowId,
+      timeZone: input.timeZone,
+      startDate: input.startDate,
+      months: input.months,
+      holidayCalendar: input.holidayCalendar,
+      policyVersion: input.policyVersion,
+      itemLadder: input.itemLadder,
+      duties: input.recurringDuties,
+    });
+    carry.schedulesEnsured = true;
+  }
+
+  let monthsThisRun = 0;
+  while (carry.snapshots.length < input.months) {
+    const month = carry.snapshots.length + 1;
+    const { period, snapshotAt } = planMonthSchedule(input, month);
+    const waitMs = snapshotAt.getTime() - Date.now();
+    if (waitMs > 0) await sleep(waitMs);
+
+    const boardFlags = [...carry.boardFlags];
+    const summary = await planActivities.takeMonthlySnapshot({
+      planId: input.planId,
+      month,
+      period,
+      takenAt: new Date(Date.now()).toISOString(),
+      boardFlags,
+    });
+    const recipients = await planActivities.planDigestRecipients({ planId: input.planId, policyVersion: input.policyVersion });
+    await Promise.all(
+      recipients.map((personId) =>
+        notifications.sendNotification({
+          workflowId,
+          purpose: 'plan.digest',
+          personId,
+          channel: 'EMAIL',
+          // One digest per plan month per recipient, however often this is retried.
+          attemptGroup: `month-${month}`,
+          template: 'plan.digest',
+          data: { ...summary, boardFlags, timeZone: input.timeZone },
+          planId: input.planId,
+        }),
+      ),
+    );
+    const reported = new Set(boardFlags.map((f) => `${f.itemId}|${f.flaggedAt}`));
+    carry.boardFlags = carry.boardFlags.filter((f) => !reported.has(`${f.itemId}|${f.flaggedAt}`));
+    carry.snapshots.push({ month, period, takenAt: summary.takenAt, digestRecipients: recipients.length, boardFlagsReported: boardFlags.length });
+    monthsThisRun += 1;
+
+    const last = carry.snapshots.length >= input.months;
+    const cycleLimitReached = input.continueAsNewAfterMonths !== undefined && monthsThisRun >= input.continueAsNewAfterMonths;
+    if (!last && (workflowInfo().continueAsNewSuggested || cycleLimitReached)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof actionPlanWorkflow>({ ...input, carried: carry });
+    }
+  }
+
+  const report = await planActivities.produceFinalReport({ planId: input.planId, at: new Date(Date.now()).toISOString() });
+  finalReportAt = report.finalReportAt;
+  const recipients = await planActivities.planDigestRecipients({ planId: input.planId, policyVersion: input.policyVersion });
+  await Promise.all(
+    recipients.map((personId) =>
+      notifications.sendNotification({
+        workflowId,
+        purpose: 'plan.final-report',
+        personId,
+        channel: 'EMAIL',
+        attemptGroup: 'final',
+        template: 'plan.final-report',
+        data: { ...report, timeZone: input.timeZone },
+        planId: input.planId,
+      }),
+    ),
+  );
+  if (carry.schedulesEnsured) {
+    await planActivities.removeDutySchedules({ planId: input.planId, dutyKeys: input.recurringDuties.map((d) => d.key) });
+  }
+  status = 'CLOSED';
+  await condition(allHandlersFinished);
+  return state();
+}

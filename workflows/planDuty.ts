@@ -1,0 +1,65 @@
+// Started by a recurring duty's Temporal Schedule (Goal 1 community session
+// monthly, Goal 3 court-user survey quarterly): creates the period's action
+// item and starts its workflow. The item's recurrenceKey is unique and the item
+// workflow id rejects duplicates, so a double fire or a retry cannot create two.
+import { WorkflowIdReusePolicy, defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { PlanActivities } from '../activities/plan';
+import type { RecurringDutyRunInputV1, RecurringDutyRunResultV1 } from './contracts/plan';
+import { localDateOf, parseCivilDate } from './lib/cityTime';
+import { actionItemWorkflow } from './actionItem';
+import { dutyPeriod } from './planCalendar';
+
+const planActivities = proxyActivities<PlanActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+export async function recurringDutyWorkflow(input: RecurringDutyRunInputV1): Promise<RecurringDutyRunResultV1> {
+  // The schedule's nominal fire time decides the period, not when a worker got to it.
+  const localDate = input.periodOf
+    ? parseCivilDate(input.periodOf)
+    : localDateOf(workflowInfo().typedSearchAttributes.get(SCHEDULED_START_TIME) ?? new Date(Date.now()), input.timeZone);
+  const period = dutyPeriod(input.duty.cadence, localDate, input.timeZone, input.duty.dueLocalTime, input.holidayCalendar);
+  const recurrenceKey = `${input.duty.key}:${period.key}`;
+
+  const item = await planActivities.createRecurringItem({
+    planId: input.planId,
+    duty: input.duty,
+    periodKey: period.key,
+    recurrenceKey,
+    dueAt: period.dueAt,
+  });
+
+  let workflowStarted = true;
+  try {
+    await startChild(actionItemWorkflow, {
+      workflowId: item.workflowId,
+      args: [
+        {
+          version: 1,
+          itemId: item.itemId,
+          planId: input.planId,
+          planWorkflowId: input.planWorkflowId,
+          goalId: item.goalId,
+          title: item.title,
+          ownerId: input.duty.ownerId,
+          sponsorId: input.duty.sponsorId,
+          dueAt: item.dueAt,
+          timeZone: input.timeZone,
+          policyVersion: input.policyVersion,
+          ladder: input.itemLadder,
+        },
+      ],
+      // The item outlives this short workflow.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    workflowStarted = false;
+  }
+  return { itemId: item.itemId, recurrenceKey, created: item.created, workflowStarted };
+}
