@@ -91,24 +91,50 @@ function summarise(incident: IncidentRow, deadlines: DeadlineFacts[], publishedS
 
 const deadlineSelect = { incidentId: true, key: true, kind: true, title: true, dueAt: true, originalDueAt: true, status: true, metAt: true } as const;
 
+/**
+ * The public incident list, as GET /api/public/incidents returns it. Exported
+ * so the web feeds (web/feeds.ts) are built from exactly the same public data.
+ */
+export async function loadPublicIncidentList(db: Db, now: Date) {
+  const incidents = await db.incident.findMany({ orderBy: { declaredAt: 'desc' }, take: 200 });
+  const ids = incidents.map((i) => i.id);
+  const [deadlines, published] = await Promise.all([
+    db.deadline.findMany({ where: { incidentId: { in: ids } }, select: deadlineSelect }),
+    db.statement.groupBy({ by: ['incidentId'], where: { incidentId: { in: ids }, status: 'PUBLISHED' }, _count: { _all: true } }),
+  ]);
+  const publishedBy = new Map(published.map((p) => [p.incidentId, p._count._all]));
+  return incidents.map((i) => summarise(i, deadlines.filter((d) => d.incidentId === i.id), publishedBy.get(i.id) ?? 0, now));
+}
+
+/** One incident's public record, as GET /api/public/incidents/:id returns it (404 HttpError if unknown). */
+export async function loadPublicIncident(db: Db, idOrNumber: string, now: Date) {
+  const incident = await findIncident(db, idOrNumber);
+  const [deadlines, statements] = await Promise.all([
+    db.deadline.findMany({ where: { incidentId: incident.id }, select: deadlineSelect, orderBy: { dueAt: 'asc' } }),
+    db.statement.findMany({
+      where: { incidentId: incident.id, status: 'PUBLISHED', publishedVersion: { not: null } },
+      select: { id: true, kind: true, deadlineKey: true, publishedAt: true, publishedVersion: true, versions: { select: { version: true, title: true, body: true } } },
+      orderBy: { publishedAt: 'asc' },
+    }),
+  ]);
+  const publicStatements = statements.flatMap((s) => {
+    const text = s.versions.find((v) => v.version === s.publishedVersion);
+    if (!text || !s.publishedAt) return [];
+    return [{ id: s.id, kind: s.kind, title: text.title, body: text.body, publishedAt: s.publishedAt.toISOString(), deadlineKey: s.deadlineKey }];
+  });
+  return {
+    ...summarise(incident, deadlines, publicStatements.length, now),
+    statements: publicStatements,
+    deadlineList: deadlines.map((d) => publicDeadline(d, now)),
+  };
+}
+
 export function createPublicRouter({ db }: { db: Db; temporal: Client; config: Config }): Router {
   const router = Router();
 
   router.get('/api/public/incidents', async (_req, res, next) => {
     try {
-      const now = new Date();
-      const incidents = await db.incident.findMany({ orderBy: { declaredAt: 'desc' }, take: 200 });
-      const ids = incidents.map((i) => i.id);
-      const [deadlines, published] = await Promise.all([
-        db.deadline.findMany({ where: { incidentId: { in: ids } }, select: deadlineSelect }),
-        db.statement.groupBy({ by: ['incidentId'], where: { incidentId: { in: ids }, status: 'PUBLISHED' }, _count: { _all: true } }),
-      ]);
-      const publishedBy = new Map(published.map((p) => [p.incidentId, p._count._all]));
-      res.json({
-        incidents: incidents.map((i) =>
-          summarise(i, deadlines.filter((d) => d.incidentId === i.id), publishedBy.get(i.id) ?? 0, now),
-        ),
-      });
+      res.json({ incidents: await loadPublicIncidentList(db, new Date()) });
     } catch (err) {
       next(err);
     }
@@ -116,27 +142,8 @@ export function createPublicRouter({ db }: { db: Db; temporal: Client; config: C
 
   router.get('/api/public/incidents/:id', async (req, res, next) => {
     try {
-      const now = new Date();
       const { id } = parseParams(IncidentIdParams, req);
-      const incident = await findIncident(db, id);
-      const [deadlines, statements] = await Promise.all([
-        db.deadline.findMany({ where: { incidentId: incident.id }, select: deadlineSelect, orderBy: { dueAt: 'asc' } }),
-        db.statement.findMany({
-          where: { incidentId: incident.id, status: 'PUBLISHED', publishedVersion: { not: null } },
-          select: { id: true, kind: true, deadlineKey: true, publishedAt: true, publishedVersion: true, versions: { select: { version: true, title: true, body: true } } },
-          orderBy: { publishedAt: 'asc' },
-        }),
-      ]);
-      const publicStatements = statements.flatMap((s) => {
-        const text = s.versions.find((v) => v.version === s.publishedVersion);
-        if (!text || !s.publishedAt) return [];
-        return [{ id: s.id, kind: s.kind, title: text.title, body: text.body, publishedAt: s.publishedAt.toISOString(), deadlineKey: s.deadlineKey }];
-      });
-      res.json({
-        ...summarise(incident, deadlines, publicStatements.length, now),
-        statements: publicStatements,
-        deadlineList: deadlines.map((d) => publicDeadline(d, now)),
-      });
+      res.json(await loadPublicIncident(db, id, new Date()));
     } catch (err) {
       next(err);
     }

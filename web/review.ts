@@ -1,0 +1,227 @@
+// The signed review link from an approval-request email:
+//   GET  /statements/:id/review?token=...  shows the draft and a decision form
+//   POST /statements/:id/review?token=...  records the decision
+// The token (purpose 'review', payload { statementId, personId }) stands in
+// for a session, so the approver can decide from a phone without signing in.
+// The decision goes through the same pieces as POST /api/statements/:id/decisions:
+// its request schema, its statement lookup and the workflow's `decide` update.
+import { Router, type Request, type Response } from 'express';
+import { InvalidLinkTokenError, verifyLinkToken } from '../lib/crypto';
+import { statementWorkflowId } from '../lib/ids';
+import { ROLE_TITLES, type Role } from '../policy/roles';
+import { decideUpdate, type StatementStateV1 } from '../workflows/contracts/statement';
+import { fromZodError, toHttpError, type ErrorDetail } from '../api/errors';
+import { findStatement, statementJson } from '../api/incidentViews';
+import { currentPolicyView } from '../api/policyView';
+import { DecisionRequest } from '../api/schemas';
+import { executeUpdate } from '../api/temporal';
+import { html, type SafeHtml } from './html';
+import { renderPage, setPageHeaders } from './layout';
+import type { WebDeps } from './router';
+
+export interface ReviewLinkPayload {
+  p: 'review';
+  statementId: string;
+  personId: string;
+}
+
+type StatementView = Awaited<ReturnType<typeof statementJson>>;
+
+const roleTitle = (role: string) => ROLE_TITLES[role as Role] ?? role;
+
+export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
+  const router = Router();
+
+  const fmt = (iso: string) =>
+    new Intl.DateTimeFormat('en-US', { timeZone: config.CITY_TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+  const send = (res: Response, status: number, title: string, body: SafeHtml) => {
+    setPageHeaders(res);
+    // The token is in the URL: never send it on to another site.
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.status(status).type('html').send(renderPage({ title, area: 'console', body, timeZone: config.CITY_TIME_ZONE }));
+  };
+
+  const problem = (res: Response, status: number, title: string, message: string) =>
+    send(res, status, title, html`<h1>${title}</h1><p>${message}</p><p>You can also decide from the <a href="/console">staff console</a>.</p>`);
+
+  /** Verifies the link and loads who is deciding on what; answers the request itself when it cannot. */
+  async function resolve(req: Request, res: Response) {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    let payload: ReviewLinkPayload;
+    try {
+      payload = verifyLinkToken<ReviewLinkPayload>(token, 'review', config.LINK_SIGNING_SECRET);
+    } catch (err) {
+      if (!(err instanceof InvalidLinkTokenError)) throw err;
+      if (err.reason === 'expired') problem(res, 410, 'This review link has expired', 'Review links work for a limited time.');
+      else problem(res, 400, 'This review link does not work', 'The link is incomplete or damaged. Open it again from the email.');
+      return undefined;
+    }
+    if (payload.statementId !== req.params.id || typeof payload.personId !== 'string') {
+      problem(res, 400, 'This review link does not work', 'The link does not match this statement.');
+      return undefined;
+    }
+    const person = await db.person.findUnique({ where: { id: payload.personId }, select: { id: true, name: true, roles: true, active: true } });
+    if (!person || !person.active) {
+      problem(res, 403, 'This link is not valid for you any more', 'Your account is not active.');
+      return undefined;
+    }
+    let statement: StatementView;
+    try {
+      statement = await statementJson(temporal, await findStatement(db, payload.statementId));
+    } catch (err) {
+      const mapped = toHttpError(err);
+      if (mapped.status === 404) {
+        problem(res, 404, 'Statement not found', 'This statement no longer exists.');
+        return undefined;
+      }
+      throw err;
+    }
+    const incident = await db.incident.findUnique({ where: { id: statement.incidentId }, select: { number: true, title: true } });
+    return { token, person, statement, incident };
+  }
+
+  function reviewPage(
+    res: Response,
+    ctx: NonNullable<Awaited<ReturnType<typeof resolve>>>,
+    opts: { status?: number; errors?: ErrorDetail[]; message?: SafeHtml; values?: { decision?: string; comment?: string } } = {},
+  ) {
+    const { token, person, statement, incident } = ctx;
+    const version = statement.versions.find((v) => v.version === statement.currentVersion) ?? statement.versions[statement.versions.length - 1];
+    const live: StatementStateV1 | null = statement.live;
+    const awaiting = live?.awaiting ?? null;
+    const myTurn = statement.status === 'PENDING_APPROVAL' && awaiting !== null && person.roles.includes(awaiting);
+    const errorFor = (field: string) => opts.errors?.find((e) => e.field === field)?.message;
+    const decisionError = errorFor('decision');
+    const commentError = errorFor('comment');
+    const otherErrors = (opts.errors ?? []).filter((e) => e.field !== 'decision' && e.field !== 'comment');
+    const chain = live?.chain ?? [];
+    const action = `/statements/${encodeURIComponent(statement.id)}/review?token=${encodeURIComponent(token)}`;
+
+    const form = myTurn
+      ? html`<form method="post" action="${action}" novalidate>
+      <input type="hidden" name="version" value="${String(statement.currentVersion)}">
+      ${opts.errors?.length
+        ? html`<div class="error-summary" role="alert"><h2>There is a problem</h2><ul>${opts.errors.map(
+            (e) => html`<li><a href="#${e.field === 'comment' ? 'comment' : 'decision-approve'}">${e.message}</a></li>`,
+          )}</ul></div>`
+        : ''}
+      <fieldset id="decision" role="radiogroup" aria-labelledby="decision-legend"${decisionError ? html` aria-invalid="true" aria-describedby="decision-error"` : ''}>
+        <legend id="decision-legend">Your decision as ${roleTitle(awaiting!)}</legend>
+        ${decisionError ? html`<span class="field-error" id="decision-error">${decisionError}</span>` : ''}
+        <div class="choice"><input type="radio" name="decision" value="APPROVE" id="decision-approve"${opts.values?.decision === 'APPROVE' ? html` checked` : ''}><label for="decision-approve">Approve version ${String(statement.currentVersion)}</label></div>
+        <div class="choice"><input type="radio" name="decision" value="REJECT" id="decision-reject"${opts.values?.decision === 'REJECT' ? html` checked` : ''}><label for="decision-reject">Send back to the PIO with changes</label></div>
+      </fieldset>
+      <div class="field">
+        <label for="comment">Comment</label>
+        <span class="hint" id="comment-hint">Needed when you send it back: say what should change.</span>
+        ${commentError ? html`<span class="field-error" id="comment-error">${commentError}</span>` : ''}
+        <textarea id="comment" name="comment" rows="4" maxlength="5000" aria-describedby="comment-hint${commentError ? ' comment-error' : ''}"${commentError ? html` aria-invalid="true"` : ''}>${opts.values?.comment ?? ''}</textarea>
+      </div>
+      <button type="submit">Submit decision</button>
+    </form>`
+      : '';
+
+    const statusLine =
+      statement.status === 'PUBLISHED'
+        ? html`<p class="success-summary">This statement was approved by everyone and published${statement.publishedAt ? html` on ${fmt(statement.publishedAt)}` : ''}.</p>`
+        : statement.status === 'CHANGES_REQUESTED'
+          ? html`<p class="card callout">Changes were requested. The PIO is revising it; you will get a new link when it comes back to you.</p>`
+          : awaiting && !myTurn
+            ? html`<p class="card callout">It is waiting for the ${roleTitle(awaiting)}, not for you. You will be asked when it is your turn.</p>`
+            : !awaiting && statement.status === 'PENDING_APPROVAL'
+              ? html`<p class="card callout">Its place in the approval chain could not be read just now. Reload the page in a moment.</p>`
+              : '';
+
+    send(
+      res,
+      opts.status ?? 200,
+      `Review statement`,
+      html`<h1>Review: ${version?.title ?? 'statement'}</h1>
+    ${opts.message ?? ''}
+    ${otherErrors.length ? html`<div class="error-summary" role="alert"><h2>This could not be done</h2>${otherErrors.map((e) => html`<p>${e.message}</p>`)}</div>` : ''}
+    <p>${person.name}, ${incident ? html`this is a draft statement for incident <strong>${incident.number}: ${incident.title}</strong>` : 'this is a draft statement'}.
+    Version ${String(statement.currentVersion)}${version ? html`, written ${fmt(version.createdAt)}` : ''}.</p>
+    ${chain.length
+      ? html`<ol class="chain" aria-label="Approval chain"><li class="done">Drafted by the PIO</li>${chain.map(
+          (s) =>
+            html`<li class="${s.decision === 'APPROVED' ? 'done' : s.decision === 'REJECTED' ? 'rejected' : s.role === awaiting ? 'current' : ''}"${
+              s.role === awaiting ? html` aria-current="step"` : ''
+            }>${roleTitle(s.role)}: ${s.decision === 'APPROVED' ? 'approved' : s.decision === 'REJECTED' ? 'changes requested' : s.role === awaiting ? 'waiting now' : 'not yet'}</li>`,
+        )}<li>Publish</li></ol>`
+      : ''}
+    ${statusLine}
+    <article class="card" aria-labelledby="draft-title">
+      <h2 id="draft-title">${version?.title ?? ''}</h2>
+      <div class="statement-body">${version?.body ?? ''}</div>
+    </article>
+    ${form}`,
+    );
+  }
+
+  router.get('/statements/:id/review', async (req, res, next) => {
+    try {
+      const ctx = await resolve(req, res);
+      if (ctx) reviewPage(res, ctx);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/statements/:id/review', async (req, res, next) => {
+    try {
+      const ctx = await resolve(req, res);
+      if (!ctx) return;
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      const values = {
+        decision: typeof form.decision === 'string' ? form.decision : undefined,
+        comment: typeof form.comment === 'string' ? form.comment : undefined,
+      };
+      const approverRoles = currentPolicyView().approverRoles;
+      if (!ctx.person.roles.some((r) => approverRoles.includes(r))) {
+        return problem(res, 403, 'You are not an approver', 'Only the people in the approval chain can decide on statements.');
+      }
+      const parsed = DecisionRequest.safeParse({
+        version: Number(form.version),
+        decision: values.decision,
+        comment: values.comment?.trim() ? values.comment : undefined,
+      });
+      if (!parsed.success) {
+        return reviewPage(res, ctx, { status: 400, errors: fromZodError(parsed.error).details ?? [], values });
+      }
+      if (ctx.statement.status === 'PUBLISHED' || ctx.statement.status === 'WITHDRAWN') {
+        return reviewPage(res, ctx, { status: 409, errors: [{ field: 'body', message: `This statement is already ${ctx.statement.status.toLowerCase()}.` }] });
+      }
+      try {
+        await executeUpdate(
+          temporal,
+          ctx.statement.workflowId || statementWorkflowId(ctx.statement.id),
+          decideUpdate,
+          {
+            version: parsed.data.version,
+            decision: parsed.data.decision,
+            comment: parsed.data.comment || undefined,
+            approver: { personId: ctx.person.id, name: ctx.person.name, roles: [...ctx.person.roles] },
+          },
+          `statement ${ctx.statement.id} is no longer awaiting decisions`,
+        );
+      } catch (err) {
+        const mapped = toHttpError(err);
+        if (mapped.status >= 500 && mapped.status !== 503) throw err;
+        const fresh = await resolve(req, res);
+        if (!fresh) return;
+        return reviewPage(res, fresh, { status: mapped.status, errors: mapped.details?.length ? mapped.details : [{ field: 'body', message: mapped.message }], values });
+      }
+      const fresh = await resolve(req, res);
+      if (!fresh) return;
+      const decided = parsed.data.decision === 'APPROVE' ? 'approved' : 'sent back to the PIO';
+      reviewPage(res, fresh, {
+        message: html`<div class="success-summary" role="status"><strong>Thank you.</strong> You ${decided} version ${String(parsed.data.version)}. Your decision is recorded in the audit log.</div>`,
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  return router;
+}

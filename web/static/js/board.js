@@ -1,0 +1,539 @@
+// The incident board: who has acknowledged, every deadline with a countdown,
+// each statement's place in its approval chain, and the timeline. The actions
+// each role can take (acknowledge, draft, approve, revise, extend, close) sit
+// next to what they act on. The page refreshes itself every few seconds.
+import {
+  h, api, ApiError, requireSignIn, hasRole, replaceChildren, showFormErrors, showFormSuccess, clearFormErrors,
+  whileBusy, field, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
+  showPageError, humanise, plainMessage,
+} from './lib.js';
+import { fetchPolicy, typeLabel, statementKindLabel, fillTemplate, templateValues } from './policy.js';
+import { cityLocalToIso } from './time.js';
+
+const number = mainData('incident');
+const root = document.getElementById('board');
+const REFRESH_MS = 4000;
+
+let me = null;
+let policy = null;
+let detail = null;
+
+// Persistent containers; forms live in keyed slots that are rebuilt only when
+// what they act on changes, so a refresh never wipes what someone is typing.
+const slots = {
+  banner: h('div', { id: 'banner' }),
+  facts: h('div', { id: 'facts' }),
+  ack: h('div', { id: 'ack-slot' }),
+  acks: h('div', { id: 'acks-body' }),
+  deadlines: h('div', { id: 'deadlines-body' }),
+  extend: h('div', { id: 'extend-slot' }),
+  statements: h('div', { id: 'statements-list' }),
+  draft: h('div', { id: 'draft-slot' }),
+  close: h('div', { id: 'close-slot' }),
+  timeline: h('div', { id: 'timeline-body' }),
+};
+const statementCards = new Map();
+
+function keyed(slot, key, build) {
+  if (slot.dataset.key === key) return;
+  slot.dataset.key = key;
+  replaceChildren(slot, build());
+}
+
+async function start() {
+  me = await requireSignIn();
+  [policy, detail] = await Promise.all([fetchPolicy(), loadDetail()]);
+  layout();
+  render();
+  refreshEvery(REFRESH_MS, async () => {
+    detail = await loadDetail();
+    render();
+  });
+}
+
+const loadDetail = () => api('GET', `/api/incidents/${encodeURIComponent(number)}`);
+
+async function reload() {
+  detail = await loadDetail();
+  render();
+}
+
+function layout() {
+  const section = (id, title, ...content) =>
+    h('section', { 'aria-labelledby': `${id}-heading`, class: 'board-section' }, h('h2', { id: `${id}-heading` }, title), ...content);
+  replaceChildren(
+    root,
+    slots.banner,
+    slots.ack,
+    slots.facts,
+    section('acks', 'Acknowledgements', slots.acks),
+    section('deadlines', 'Deadlines', slots.deadlines, slots.extend),
+    section('statements', 'Statements', slots.statements, slots.draft),
+    slots.close,
+    section('timeline', 'Timeline', h('p', { class: 'small muted' }, 'Newest first. Every action is also in the tamper-evident audit log.'), slots.timeline),
+  );
+  if (new URLSearchParams(location.search).get('declared')) {
+    replaceChildren(slots.banner, h('div', { class: 'success-summary', role: 'status' },
+      h('strong', {}, 'Incident declared. '), 'Officials are being notified by email and text now. This board updates by itself.'));
+  }
+}
+
+function render() {
+  const { incident } = detail;
+  document.getElementById('incident-title').textContent = `${incident.number}: ${incident.title}`;
+  document.title = `${incident.number}: ${incident.title} · Common Ground console`;
+  renderFacts();
+  renderAckPanel();
+  renderAcks();
+  renderDeadlines();
+  renderStatements();
+  renderDraftForm();
+  renderCloseForm();
+  renderTimeline();
+}
+
+// ------------------------------------------------------------------ facts
+
+function renderFacts() {
+  const { incident, state, stateSource } = detail;
+  replaceChildren(slots.facts,
+    h('div', { class: 'card' },
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'Status'), h('dd', {}, badge(state), stateSource === 'database' && state === 'ACTIVE'
+          ? h('span', { class: 'small muted' }, ' (live workflow not answering; showing the last saved state)') : null),
+        h('dt', {}, 'Type'), h('dd', {}, typeLabel(policy, incident.type)),
+        h('dt', {}, 'Severity'), h('dd', {}, policy.severities.find((s) => s.level === incident.severity)?.label || String(incident.severity)),
+        h('dt', {}, 'Declared'), h('dd', {}, timeEl(incident.declaredAt)),
+        incident.location ? [h('dt', {}, 'Location'), h('dd', {}, incident.location)] : null,
+        h('dt', {}, 'Summary'), h('dd', { class: 'statement-body' }, incident.summary),
+        incident.closedAt ? [h('dt', {}, 'Closed'), h('dd', {}, timeEl(incident.closedAt), incident.closureSummary ? ` — ${incident.closureSummary}` : '')] : null),
+      h('p', { class: 'actions small' },
+        h('a', { href: `/incidents/${encodeURIComponent(incident.number)}` }, 'Public page for this incident'),
+        h('a', { href: `/console/deliveries?incident=${encodeURIComponent(incident.number)}` }, 'Delivery log'))));
+}
+
+// ------------------------------------------------------------------ acknowledgements
+
+function myRecipient() {
+  return detail.recipients.find((r) => r.personId === me.person.id);
+}
+
+function renderAckPanel() {
+  const mine = myRecipient();
+  const needed = mine && !mine.acknowledgedAt && detail.state === 'ACTIVE';
+  keyed(slots.ack, needed ? 'needed' : mine?.acknowledgedAt ? 'done' : 'none', () => {
+    if (!needed) {
+      return mine?.acknowledgedAt
+        ? h('p', { class: 'success-summary', role: 'status' }, `You acknowledged this incident at ${formatDateTime(mine.acknowledgedAt)}.`)
+        : null;
+    }
+    const form = h('form', { id: 'ack-form', class: 'ack-panel', 'aria-labelledby': 'ack-heading' },
+      h('h2', { id: 'ack-heading' }, 'Please acknowledge'),
+      h('p', {}, `You were notified at ${formatDateTime(mine.notifiedAt)} as ${roleTitle(mine.role)}`,
+        mine.kind === 'BACKUP' ? ' (as a backup for someone who has not answered)' : '',
+        '. Acknowledging tells the City Manager you have seen this. It does not commit you to anything else.'),
+      h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+      h('button', { type: 'submit', class: 'big' }, 'I acknowledge'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      whileBusy(form, async () => {
+        try {
+          await api('POST', `/api/incidents/${encodeURIComponent(number)}/acknowledgements`, {});
+          await reload();
+          slots.ack.querySelector('p')?.setAttribute('tabindex', '-1');
+          slots.ack.querySelector('p')?.focus();
+        } catch (err) {
+          showFormErrors(form, err);
+        }
+      });
+    });
+    return form;
+  });
+}
+
+function renderAcks() {
+  const { recipients, acknowledgements } = detail;
+  const nameOf = new Map(recipients.map((r) => [r.personId, r.name]));
+  const rows = recipients.map((r) => {
+    let status;
+    if (r.acknowledgedAt) status = [badge('ACK', 'Acknowledged'), ' ', timeEl(r.acknowledgedAt)];
+    else {
+      status = [badge('SILENT', 'Silent')];
+      const bits = [];
+      if (r.escalatedToBackupAt) bits.push(`backup contacted ${formatDateTime(r.escalatedToBackupAt)}`);
+      if (r.reportedSilentAt) bits.push(`reported silent ${formatDateTime(r.reportedSilentAt)}`);
+      if (bits.length) status.push(h('span', { class: 'small' }, ` ${bits.join('; ')}`));
+    }
+    return h('tr', { class: r.acknowledgedAt ? '' : 'silent' },
+      h('td', { 'data-label': 'Person' }, r.name, r.personId === me.person.id ? ' (you)' : ''),
+      h('td', { 'data-label': 'Role' }, roleTitle(r.role),
+        r.kind === 'BACKUP' ? h('span', { class: 'small muted' }, ` — backup for ${nameOf.get(r.standsInForId) || 'someone silent'}`) : ''),
+      h('td', { 'data-label': 'Status' }, status),
+      h('td', { 'data-label': 'Notified' }, timeEl(r.notifiedAt)));
+  });
+  replaceChildren(slots.acks,
+    h('p', {}, h('strong', {}, `${acknowledgements.acknowledged} of ${acknowledgements.expected}`),
+      ' people who had to acknowledge have done so.',
+      acknowledgements.silent.length ? ` Still silent: ${acknowledgements.silent.map((id) => nameOf.get(id) || id).join(', ')}.` : ''),
+    h('div', { class: 'table-wrap' },
+      h('table', { class: 'stack', id: 'acks-table' },
+        h('caption', { class: 'visually-hidden' }, 'Who was notified and who has acknowledged'),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Person'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Notified'))),
+        h('tbody', {}, rows))));
+}
+
+// ------------------------------------------------------------------ deadlines
+
+function deadlineStatus(d) {
+  if (d.status === 'OPEN' && d.overdue) return badge('MISSED', 'Overdue');
+  if (d.status === 'MET' && d.metAt) return [badge('MET'), h('span', { class: 'small' }, ` ${formatDateTime(d.metAt)}`)];
+  return badge(d.status);
+}
+
+function renderDeadlines() {
+  resetCountdowns();
+  const rows = detail.deadlines.map((d) =>
+    h('tr', { class: d.overdue ? 'overdue' : '', 'data-deadline': d.key },
+      h('td', { 'data-label': 'Deadline' }, h('strong', {}, d.title),
+        d.extensions.length ? h('span', { class: 'small' }, ` — extended from ${formatDateTime(d.originalDueAt)}: ${d.extensions[d.extensions.length - 1].reason}`) : ''),
+      h('td', { 'data-label': 'Due' }, timeEl(d.dueAt)),
+      h('td', { 'data-label': 'Time left' }, d.status === 'OPEN' ? countdown(d.dueAt) : '—'),
+      h('td', { 'data-label': 'Status' }, deadlineStatus(d))));
+  const overdue = detail.deadlines.filter((d) => d.overdue).length;
+  replaceChildren(slots.deadlines,
+    overdue ? h('p', { class: 'card alert' }, h('strong', {}, `${overdue} deadline${overdue === 1 ? ' is' : 's are'} overdue.`)) : null,
+    rows.length
+      ? h('div', { class: 'table-wrap' },
+        h('table', { class: 'stack', id: 'deadlines-table' },
+          h('caption', { class: 'visually-hidden' }, 'Public communication deadlines'),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Deadline'), h('th', { scope: 'col' }, 'Due'), h('th', { scope: 'col' }, 'Time left'), h('th', { scope: 'col' }, 'Status'))),
+          h('tbody', {}, rows)))
+      : h('p', {}, 'No deadlines yet.'));
+  renderExtendForm();
+}
+
+function renderExtendForm() {
+  const open = detail.deadlines.filter((d) => d.status === 'OPEN');
+  const allowed = detail.state === 'ACTIVE' && open.length > 0 && hasRole(me, ...(policy.extension?.allowedRoles || []));
+  keyed(slots.extend, allowed ? `extend:${open.map((d) => d.key).join(',')}` : 'none', () => {
+    if (!allowed) return null;
+    const select = h('select', { name: 'deadlineKey', id: 'extend-deadline' },
+      open.map((d) => h('option', { value: d.key }, `${d.title} (due ${formatDateTime(d.dueAt)})`)));
+    const form = h('form', { id: 'extend-form', novalidate: true },
+      h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+      field({ label: 'Deadline', control: select }),
+      field({ label: 'New due date and time', hint: `In ${document.querySelector('meta[name="cg-time-zone"]').content} time.`,
+        control: h('input', { type: 'datetime-local', name: 'newDueAt', id: 'extend-due' }) }),
+      field({ label: 'Reason', hint: 'Published with the deadline, so write it for the public.',
+        control: h('textarea', { name: 'reason', id: 'extend-reason', rows: '3', maxlength: '2000' }) }),
+      h('button', { type: 'submit', class: 'secondary' }, 'Extend deadline'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      clearFormErrors(form);
+      whileBusy(form, async () => {
+        try {
+          const key = form.deadlineKey.value;
+          const newDueAt = form.newDueAt.value ? cityLocalToIso(form.newDueAt.value) : '';
+          await api('POST', `/api/incidents/${encodeURIComponent(number)}/deadlines/${encodeURIComponent(key)}/extensions`,
+            { newDueAt, reason: form.reason.value });
+          showFormSuccess(form, 'Deadline extended.');
+          await reload();
+        } catch (err) {
+          showFormErrors(form, err);
+        }
+      });
+    });
+    return h('details', { class: 'card' }, h('summary', {}, 'Extend a deadline'), form);
+  });
+}
+
+// ------------------------------------------------------------------ statements
+
+const currentVersionOf = (s) => s.versions.find((v) => v.version === s.currentVersion) || s.versions[s.versions.length - 1];
+
+/** The approval chain for the statement's current version: from the live workflow, else from saved approvals. */
+function chainOf(s) {
+  if (s.live) return { steps: s.live.chain, awaiting: s.live.awaiting, status: s.live.status };
+  const steps = (policy.approval?.chain || []).map((role) => {
+    const a = s.approvals.find((x) => x.version === s.currentVersion && x.role === role);
+    return {
+      role,
+      decision: a ? (a.decision.startsWith('APPROV') ? 'APPROVED' : 'REJECTED') : null,
+      approverId: a?.approverId ?? null,
+      decidedAt: a?.decidedAt ?? null,
+      comment: a?.comment ?? null,
+    };
+  });
+  const awaiting = s.status === 'PENDING_APPROVAL' ? steps.find((x) => !x.decision)?.role ?? null : null;
+  return { steps, awaiting, status: s.status };
+}
+
+function chainList(s) {
+  const { steps, awaiting } = chainOf(s);
+  const items = [h('li', { class: 'done' }, `Drafted by ${roleTitle(policy.approval?.drafter || 'PIO')} (version ${s.currentVersion})`)];
+  for (const step of steps) {
+    const cls = step.decision === 'APPROVED' ? 'done' : step.decision === 'REJECTED' ? 'rejected' : step.role === awaiting ? 'current' : '';
+    const text = step.decision === 'APPROVED' ? `${roleTitle(step.role)}: approved`
+      : step.decision === 'REJECTED' ? `${roleTitle(step.role)}: changes requested`
+        : step.role === awaiting ? `${roleTitle(step.role)}: waiting now` : `${roleTitle(step.role)}: not yet`;
+    items.push(h('li', { class: cls, 'aria-current': step.role === awaiting ? 'step' : null }, text));
+  }
+  items.push(h('li', { class: s.status === 'PUBLISHED' ? 'done' : '' }, s.status === 'PUBLISHED' ? 'Published' : 'Publish'));
+  return h('ol', { class: 'chain', 'aria-label': 'Approval chain' }, items);
+}
+
+function renderStatements() {
+  const seen = new Set();
+  for (const s of detail.statements) {
+    seen.add(s.id);
+    let card = statementCards.get(s.id);
+    if (!card) {
+      card = { root: h('article', { class: 'card statement', id: `statement-${s.id}`, 'aria-labelledby': `statement-${s.id}-title` }), info: h('div'), action: h('div') };
+      card.root.append(card.info, card.action);
+      statementCards.set(s.id, card);
+    }
+    renderStatementInfo(card.info, s);
+    renderStatementAction(card.action, s);
+  }
+  for (const [id, card] of statementCards) {
+    if (!seen.has(id)) {
+      card.root.remove();
+      statementCards.delete(id);
+    }
+  }
+  const cards = detail.statements.map((s) => statementCards.get(s.id).root);
+  if (!cards.length) {
+    replaceChildren(slots.statements, h('p', {}, 'No statements have been drafted yet.'));
+  } else if (cards.some((c, i) => slots.statements.children[i] !== c) || slots.statements.children.length !== cards.length) {
+    // Re-order only when the set changed; appending an existing node moves it without rebuilding it.
+    for (const child of [...slots.statements.children]) if (!cards.includes(child)) child.remove();
+    cards.forEach((c) => slots.statements.append(c));
+  }
+}
+
+function renderStatementInfo(el, s) {
+  const v = currentVersionOf(s);
+  const rejections = s.approvals.filter((a) => a.comment);
+  const deadline = s.deadlineKey && detail.deadlines.find((d) => d.key === s.deadlineKey);
+  const signature = JSON.stringify([s.status, s.currentVersion, s.live?.awaiting, s.approvals.length, s.publishedAt]);
+  if (el.dataset.sig === signature) return;
+  el.dataset.sig = signature;
+  replaceChildren(el,
+    h('h3', { id: `statement-${s.id}-title` }, `${statementKindLabel(policy, s.kind)}: ${v ? v.title : ''}`),
+    h('p', {}, badge(s.status), s.publishedAt ? [' ', timeEl(s.publishedAt)] : null,
+      deadline ? h('span', { class: 'small' }, ` — meets the "${deadline.title}" deadline`) : null),
+    chainList(s),
+    v ? h('div', { class: 'statement-body' }, v.body) : null,
+    rejections.length
+      ? h('details', {}, h('summary', {}, `Comments from approvers (${rejections.length})`),
+        h('ul', {}, rejections.map((a) => h('li', {}, h('strong', {}, `${roleTitle(a.role)}, version ${a.version}: `), a.comment, ' ', h('span', { class: 'small muted' }, formatDateTime(a.decidedAt))))))
+      : null,
+    s.versions.length > 1
+      ? h('details', {}, h('summary', {}, `Earlier versions (${s.versions.length - 1})`),
+        s.versions.filter((x) => x.version !== s.currentVersion).map((x) =>
+          h('div', {}, h('h4', {}, `Version ${x.version}: ${x.title}`), h('div', { class: 'statement-body' }, x.body))))
+      : null);
+}
+
+function renderStatementAction(el, s) {
+  const { awaiting } = chainOf(s);
+  const canDecide = s.status === 'PENDING_APPROVAL' && awaiting && hasRole(me, awaiting);
+  const canRevise = s.status === 'CHANGES_REQUESTED' && hasRole(me, policy.approval?.drafter || 'PIO');
+  const key = canDecide ? `decide:${s.currentVersion}:${awaiting}` : canRevise ? `revise:${s.currentVersion}` : 'none';
+  keyed(el, key, () => (canDecide ? decisionForm(s, awaiting) : canRevise ? reviseForm(s) : null));
+}
+
+function decisionForm(s, awaiting) {
+  const id = s.id;
+  const form = h('form', { class: 'decision-form', novalidate: true, 'aria-label': `Your decision as ${roleTitle(awaiting)}` },
+    h('h4', {}, `Your decision as ${roleTitle(awaiting)} on version ${s.currentVersion}`),
+    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+    h('fieldset', { 'data-field': 'decision', id: `decision-${id}`, role: 'radiogroup', 'aria-labelledby': `decision-${id}-legend` },
+      h('legend', { id: `decision-${id}-legend` }, 'Decision'),
+      h('span', { class: 'field-error', id: `decision-${id}-error` }),
+      h('div', { class: 'choice' }, h('input', { type: 'radio', name: 'decision', value: 'APPROVE', id: `approve-${id}` }), h('label', { for: `approve-${id}` }, 'Approve this version')),
+      h('div', { class: 'choice' }, h('input', { type: 'radio', name: 'decision', value: 'REJECT', id: `reject-${id}` }), h('label', { for: `reject-${id}` }, 'Send back to the PIO with changes'))),
+    field({ label: 'Comment', hint: 'Needed when you send it back: say what should change.',
+      control: h('textarea', { name: 'comment', id: `comment-${id}`, rows: '3', maxlength: '5000' }) }),
+    h('button', { type: 'submit' }, 'Submit decision'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    const decision = form.querySelector('input[name="decision"]:checked')?.value;
+    if (!decision) {
+      showFormErrors(form, new ApiError(400, { error: { code: 'invalid_input', message: 'Choose approve or send back', field: 'decision' } }));
+      return;
+    }
+    whileBusy(form, async () => {
+      try {
+        const comment = form.comment.value.trim();
+        await api('POST', `/api/statements/${encodeURIComponent(s.id)}/decisions`, {
+          version: s.currentVersion, decision, ...(comment ? { comment } : {}),
+        });
+        await reload();
+      } catch (err) {
+        showFormErrors(form, err);
+      }
+    });
+  });
+  return form;
+}
+
+function reviseForm(s) {
+  const v = currentVersionOf(s);
+  const form = h('form', { class: 'revise-form', novalidate: true },
+    h('h4', {}, 'Revise and send back for approval'),
+    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+    field({ label: 'Title', control: h('input', { type: 'text', name: 'title', id: `revise-title-${s.id}`, maxlength: '200', value: v?.title || '' }) }),
+    field({ label: 'Statement text', control: h('textarea', { name: 'body', id: `revise-body-${s.id}`, rows: '10', maxlength: '20000' }, v?.body || '') }),
+    h('button', { type: 'submit' }, 'Send revision for approval'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    whileBusy(form, async () => {
+      try {
+        await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
+          statementId: s.id, title: form.title.value, body: form.body.value,
+        });
+        await reload();
+      } catch (err) {
+        showFormErrors(form, err);
+      }
+    });
+  });
+  return form;
+}
+
+function renderDraftForm() {
+  const allowed = detail.state === 'ACTIVE' && hasRole(me, policy.approval?.drafter || 'PIO');
+  keyed(slots.draft, allowed ? 'draft' : 'none', () => (allowed ? draftForm() : null));
+}
+
+/** Suggests the kind whose deadline is due soonest and has no statement in progress. */
+function suggestedKind() {
+  const inProgress = new Set(detail.statements.filter((s) => s.status !== 'WITHDRAWN').map((s) => s.deadlineKey).filter(Boolean));
+  const next = detail.deadlines
+    .filter((d) => d.status === 'OPEN' && !inProgress.has(d.key))
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+  const kindForDeadline = next && policy.deadlines.find((p) => p.kind === next.kind)?.statementKind;
+  return kindForDeadline || policy.statementKinds[0].key;
+}
+
+function draftForm() {
+  let edited = false;
+  const kind = h('select', { name: 'kind', id: 'draft-kind' },
+    policy.statementKinds.map((k) => h('option', { value: k.key }, k.label)));
+  const title = h('input', { type: 'text', name: 'title', id: 'draft-title', maxlength: '200' });
+  const body = h('textarea', { name: 'body', id: 'draft-body', rows: '12', maxlength: '20000' });
+  const fillFromTemplate = () => {
+    const k = policy.statementKinds.find((x) => x.key === kind.value);
+    const values = templateValues(detail);
+    title.value = fillTemplate(k.template.title, values);
+    body.value = fillTemplate(k.template.body, values);
+    edited = false;
+  };
+  title.addEventListener('input', () => (edited = true));
+  body.addEventListener('input', () => (edited = true));
+  kind.addEventListener('change', () => {
+    if (!edited || confirm('Replace your text with the template for this kind of statement?')) fillFromTemplate();
+  });
+  kind.value = suggestedKind();
+  fillFromTemplate();
+  const form = h('form', { id: 'draft-form', novalidate: true },
+    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+    field({ label: 'Kind of statement', hint: 'The text below starts from the plan\'s template. Replace everything in [square brackets].', control: kind }),
+    field({ label: 'Title', control: title }),
+    field({ label: 'Statement text', control: body }),
+    h('button', { type: 'submit' }, 'Send for approval'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    whileBusy(form, async () => {
+      try {
+        await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
+          kind: kind.value, title: title.value, body: body.value,
+        });
+        showFormSuccess(form, 'Sent for approval. The first approver has been notified.');
+        await reload();
+        fillFromTemplate();
+        kind.value = suggestedKind();
+        fillFromTemplate();
+      } catch (err) {
+        showFormErrors(form, err);
+      }
+    });
+  });
+  return h('details', { class: 'card', id: 'draft-card', open: detail.statements.length === 0 ? true : null },
+    h('summary', {}, 'Draft a new statement'), form);
+}
+
+// ------------------------------------------------------------------ close
+
+function renderCloseForm() {
+  const allowed = detail.state === 'ACTIVE' && hasRole(me, 'CITY_MANAGER');
+  keyed(slots.close, allowed ? 'close' : 'none', () => {
+    if (!allowed) return null;
+    const form = h('form', { id: 'close-form', novalidate: true },
+      h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+      field({ label: 'Closing summary', hint: 'What was concluded. The after-action review falls due once the incident is closed.',
+        control: h('textarea', { name: 'summary', id: 'close-summary', rows: '4', maxlength: '20000' }) }),
+      h('button', { type: 'submit', class: 'secondary' }, 'Close this incident'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      clearFormErrors(form);
+      whileBusy(form, async () => {
+        try {
+          await api('POST', `/api/incidents/${encodeURIComponent(number)}/close`, { summary: form.summary.value });
+          await reload();
+        } catch (err) {
+          showFormErrors(form, err);
+        }
+      });
+    });
+    return h('details', { class: 'card' }, h('summary', {}, 'Close the incident'), form);
+  });
+}
+
+// ------------------------------------------------------------------ timeline
+
+const ACTION_LABELS = {
+  'incident.declared': 'Incident declared',
+  'incident.acknowledged': 'Acknowledged',
+  'incident.closed': 'Incident closed',
+  'statement.submitted': 'Statement drafted',
+  'statement.revised': 'Statement revised',
+  'statement.approved': 'Statement approved',
+  'statement.rejected': 'Changes requested',
+  'statement.published': 'Statement published',
+  'deadline.extended': 'Deadline extended',
+  'deadline.met': 'Deadline met',
+  'deadline.missed': 'Deadline missed',
+};
+
+function describeEntry(e) {
+  const label = ACTION_LABELS[e.action] || humanise(e.action.replace(/\./g, ' '));
+  const extra = [];
+  const d = e.data || {};
+  for (const key of ['title', 'kind', 'deadlineKey', 'reason', 'comment', 'via', 'personName', 'version']) {
+    if (typeof d[key] === 'string' || typeof d[key] === 'number') extra.push(`${humanise(key)}: ${d[key]}`);
+  }
+  return { label, extra: extra.join(' · ') };
+}
+
+function renderTimeline() {
+  const entries = [...detail.timeline].reverse();
+  if (slots.timeline.dataset.count === String(entries.length)) return;
+  slots.timeline.dataset.count = String(entries.length);
+  replaceChildren(slots.timeline, entries.length
+    ? h('ol', { class: 'timeline', reversed: true }, entries.map((e) => {
+      const { label, extra } = describeEntry(e);
+      return h('li', {}, timeEl(e.at), h('strong', {}, label), ` by ${e.actorLabel}`, extra ? h('div', { class: 'small' }, extra) : null);
+    }))
+    : h('p', {}, 'Nothing recorded yet.'));
+}
+
+start().catch((err) => {
+  if (err instanceof ApiError && err.status === 403) {
+    replaceChildren(root, h('div', { class: 'card callout' }, h('p', {}, plainMessage(err)), h('p', {}, h('a', { href: '/console' }, 'Back to the console home'))));
+  } else showPageError(root, err);
+});

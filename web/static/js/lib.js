@@ -1,0 +1,432 @@
+// Shared browser helpers: DOM building without innerHTML, the JSON API client
+// (cookie session + CSRF header), field-error display, and time formatting.
+
+// ------------------------------------------------------------------ DOM
+
+/**
+ * h('p', { class: 'x' }, 'text', child) -> element. Strings become text nodes,
+ * so API data can never inject markup. null/false children are skipped.
+ */
+export function h(tag, attrs, ...children) {
+  const el = tag.includes(':') || SVG_TAGS.has(tag)
+    ? document.createElementNS('http://www.w3.org/2000/svg', tag)
+    : document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (value === true) {
+      el.setAttribute(key, '');
+    } else {
+      el.setAttribute(key, String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+const SVG_TAGS = new Set(['svg', 'g', 'line', 'polyline', 'path', 'circle', 'rect', 'text', 'title', 'desc']);
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else if (child instanceof Node) el.appendChild(child);
+    else el.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+export function replaceChildren(el, ...children) {
+  el.textContent = '';
+  append(el, children);
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const mainData = (key) => document.getElementById('main').dataset[key];
+
+// ------------------------------------------------------------------ API client
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const err = (body && body.error) || {};
+    super(err.message || `Request failed (${status})`);
+    this.status = status;
+    this.code = err.code || 'error';
+    this.field = err.field;
+    this.details = Array.isArray(err.details) ? err.details : [];
+  }
+}
+
+const CSRF_KEY = 'cg.csrfToken';
+
+export function rememberCsrf(token) {
+  if (token) sessionStorage.setItem(CSRF_KEY, token);
+}
+
+export function forgetCsrf() {
+  sessionStorage.removeItem(CSRF_KEY);
+}
+
+export async function api(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') {
+    const csrf = sessionStorage.getItem(CSRF_KEY);
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+// ------------------------------------------------------------------ session
+
+let mePromise = null;
+
+/** The signed-in person ({ person, roles, csrfToken? }) or null. */
+export function fetchMe() {
+  mePromise ??= api('GET', '/api/me').then(
+    (me) => {
+      const csrf = me && (me.csrfToken || (me.session && me.session.csrfToken));
+      if (csrf) rememberCsrf(csrf);
+      return normaliseMe(me);
+    },
+    (err) => {
+      if (err instanceof ApiError && err.status === 401) return null;
+      throw err;
+    },
+  );
+  return mePromise;
+}
+
+function normaliseMe(me) {
+  if (!me) return null;
+  const person = me.person || me;
+  const roles = me.roles || person.roles || [];
+  return { person, roles, raw: me };
+}
+
+export const hasRole = (me, ...roles) => !!me && roles.some((r) => me.roles.includes(r));
+
+/** Console pages call this first: redirects to sign-in when nobody is signed in. */
+export async function requireSignIn() {
+  const me = await fetchMe();
+  if (!me) {
+    const next = location.pathname + location.search;
+    location.assign(`/console/sign-in?next=${encodeURIComponent(next)}`);
+    return new Promise(() => {}); // the page is going away
+  }
+  showWho(me);
+  return me;
+}
+
+export const ROLE_TITLES = {
+  CITY_MANAGER: 'City Manager',
+  POLICE_CHIEF: 'Police Chief',
+  PIO: 'Public Information Officer',
+  MAYOR: 'Mayor',
+  ALDERMAN: 'Alderman',
+  CITY_ATTORNEY: 'City Attorney',
+  STAKEHOLDER_LEAD: 'Stakeholder Lead',
+};
+export const roleTitle = (role) => ROLE_TITLES[role] || role;
+
+function showWho(me) {
+  const who = document.getElementById('who');
+  if (who) {
+    replaceChildren(
+      who,
+      `Signed in as ${me.person.name}`,
+      me.roles.length ? ` (${me.roles.map(roleTitle).join(', ')})` : '',
+      ' · ',
+      h('button', { type: 'button', class: 'link-button', onclick: signOut }, 'Sign out'),
+    );
+  }
+  for (const li of document.querySelectorAll('.site-nav [data-roles]')) {
+    const allowed = li.dataset.roles.split(' ');
+    li.hidden = !me.roles.some((r) => allowed.includes(r));
+  }
+}
+
+async function signOut() {
+  try {
+    await api('DELETE', '/api/session');
+  } finally {
+    forgetCsrf();
+    location.assign('/console/sign-in');
+  }
+}
+
+// ------------------------------------------------------------------ forms
+
+/** Clears previous errors, then puts each API field error next to its field. */
+export function showFormErrors(form, error) {
+  clearFormErrors(form);
+  const summary = form.querySelector('.form-status');
+  const fieldErrors = [];
+  if (error instanceof ApiError) {
+    for (const d of error.details) if (d && d.field) fieldErrors.push({ field: d.field, message: d.message });
+    if (error.field && !fieldErrors.some((f) => f.field === error.field)) {
+      fieldErrors.push({ field: error.field, message: error.message });
+    }
+  }
+  const placed = [];
+  for (const { field, message } of fieldErrors) {
+    const target = findField(form, field);
+    if (!target) continue;
+    const { control, focusEl } = target;
+    const errId = `${control.id}-error`;
+    let slot = form.querySelector(`[id="${errId}"]`);
+    if (!slot) {
+      slot = h('span', { class: 'field-error', id: errId });
+      control.insertAdjacentElement(control.tagName === 'FIELDSET' ? 'afterbegin' : 'beforebegin', slot);
+    }
+    slot.textContent = message;
+    control.setAttribute('aria-invalid', 'true');
+    const described = new Set((control.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
+    described.add(errId);
+    control.setAttribute('aria-describedby', [...described].join(' '));
+    placed.push({ control, focusEl, message });
+  }
+  if (summary) {
+    const list = placed.map(({ control, focusEl, message }) =>
+      h('li', {}, h('a', { href: `#${focusEl.id}` }, `${labelText(form, control)}: ${message}`)),
+    );
+    replaceChildren(
+      summary,
+      h(
+        'div',
+        { class: 'error-summary', role: 'alert', tabindex: '-1' },
+        h('h2', {}, 'There is a problem'),
+        placed.length ? h('ul', {}, list) : h('p', {}, plainMessage(error)),
+      ),
+    );
+    summary.firstChild.focus();
+  }
+  if (placed.length && !summary) placed[0].focusEl.focus();
+}
+
+export function clearFormErrors(form) {
+  for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+  for (const input of form.querySelectorAll('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    const described = (input.getAttribute('aria-describedby') || '')
+      .split(' ')
+      .filter((id) => id && id !== `${input.id}-error`);
+    if (described.length) input.setAttribute('aria-describedby', described.join(' '));
+    else input.removeAttribute('aria-describedby');
+  }
+  const summary = form.querySelector('.form-status');
+  if (summary) summary.textContent = '';
+}
+
+export function showFormSuccess(form, message) {
+  const summary = form.querySelector('.form-status');
+  if (!summary) return;
+  replaceChildren(summary, h('div', { class: 'success-summary', role: 'status' }, message));
+}
+
+/**
+ * The element that carries aria-invalid (an input, or a fieldset for a group
+ * of radios) and the element to focus. API paths may be dotted
+ * ("body.severity") or bare ("severity").
+ */
+function findField(form, field) {
+  const candidates = [field, field.split('.').pop(), field.replace(/^body\./, '')];
+  for (const name of candidates) {
+    const el = form.querySelector(`[data-field="${CSS.escape(name)}"], [name="${CSS.escape(name)}"]`);
+    if (!el) continue;
+    if (el.matches('input, select, textarea')) return { control: el, focusEl: el };
+    const first = el.querySelector('input, select, textarea');
+    if (!el.id) el.id = uid(`${name}-group`);
+    return { control: el, focusEl: first || el };
+  }
+  return null;
+}
+
+function labelText(form, control) {
+  if (control.tagName === 'FIELDSET') return control.querySelector('legend')?.textContent.trim() || '';
+  const label = form.querySelector(`label[for="${CSS.escape(control.id)}"]`);
+  if (label) return label.textContent.trim();
+  const legend = control.closest('fieldset')?.querySelector('legend');
+  return legend ? legend.textContent.trim() : control.name;
+}
+
+export function plainMessage(error) {
+  if (!(error instanceof ApiError)) return 'Something went wrong. Check your connection and try again.';
+  if (error.status === 401) return 'Your session has ended. Please sign in again.';
+  if (error.status === 403) return `You are not allowed to do that. ${error.message}`;
+  if (error.status === 404) return `Not found. ${error.message}`;
+  return error.message;
+}
+
+/** Disables the submit button while the request runs, so a double-click cannot send twice. */
+export async function whileBusy(form, work) {
+  const buttons = [...form.querySelectorAll('button')];
+  buttons.forEach((b) => (b.disabled = true));
+  form.setAttribute('aria-busy', 'true');
+  try {
+    return await work();
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+    form.removeAttribute('aria-busy');
+  }
+}
+
+let idCounter = 0;
+export const uid = (prefix) => `${prefix}-${++idCounter}`;
+
+/** A labelled field block: label, optional hint, error slot, control. */
+export function field({ label, control, hint }) {
+  const id = control.id || (control.id = uid(control.name || 'field'));
+  const hintEl = hint ? h('span', { class: 'hint', id: `${id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: id }, label), hintEl, h('span', { class: 'field-error', id: `${id}-error` }), control);
+}
+
+// ------------------------------------------------------------------ time
+
+const timeZone = document.querySelector('meta[name="cg-time-zone"]')?.content || 'America/Chicago';
+
+const dateTimeFmt = new Intl.DateTimeFormat('en-US', {
+  timeZone,
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
+const dateFmt = new Intl.DateTimeFormat('en-US', { timeZone, month: 'long', day: 'numeric', year: 'numeric' });
+
+export const formatDateTime = (iso) => (iso ? dateTimeFmt.format(new Date(iso)) : '');
+export const formatDate = (iso) => (iso ? dateFmt.format(new Date(iso)) : '');
+
+export function timeEl(iso, text) {
+  return h('time', { datetime: iso }, text ?? formatDateTime(iso));
+}
+
+/** "in 3 h 12 min", "overdue by 2 days 4 h". */
+export function describeRemaining(dueIso, now = Date.now()) {
+  const ms = new Date(dueIso).getTime() - now;
+  const span = humanSpan(Math.abs(ms));
+  return ms >= 0 ? { text: `due in ${span}`, overdue: false } : { text: `overdue by ${span}`, overdue: true };
+}
+
+function humanSpan(ms) {
+  const minutes = Math.floor(ms / 60000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (days > 0) return `${days} day${days === 1 ? '' : 's'}${hours ? ` ${hours} h` : ''}`;
+  if (hours > 0) return `${hours} h ${mins} min`;
+  if (minutes > 0) return `${mins} min`;
+  return 'less than a minute';
+}
+
+/** A countdown element that updates every 30 s; its text is the accessible value. */
+export function countdown(dueIso) {
+  const el = h('span', { class: 'countdown' });
+  const tick = () => {
+    const { text, overdue } = describeRemaining(dueIso);
+    el.textContent = text;
+    el.classList.toggle('overdue', overdue);
+  };
+  tick();
+  countdowns.add(tick);
+  return el;
+}
+const countdowns = new Set();
+setInterval(() => {
+  for (const tick of countdowns) tick();
+}, 30_000);
+
+export function resetCountdowns() {
+  countdowns.clear();
+}
+
+// ------------------------------------------------------------------ live refresh
+
+/**
+ * Re-run `load` every `ms` while the tab is visible. Browser-side only: this
+ * keeps a page fresh, it does not drive any business timing.
+ */
+export function refreshEvery(ms, load) {
+  let timer = null;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, ms);
+  };
+  const run = async () => {
+    if (document.visibilityState === 'visible') {
+      try {
+        await load();
+      } catch (err) {
+        console.warn('refresh failed', err);
+      }
+    }
+    schedule();
+  };
+  schedule();
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') run();
+  });
+}
+
+// ------------------------------------------------------------------ labels
+
+export const STATUS_BADGE = {
+  OPEN: ['Open', 'info'],
+  MET: ['Met', 'ok'],
+  MISSED: ['Missed', 'bad'],
+  WAIVED: ['Waived', 'neutral'],
+  ACTIVE: ['Active', 'warn'],
+  CLOSED: ['Closed', 'neutral'],
+  DRAFT: ['Draft', 'neutral'],
+  PENDING_APPROVAL: ['Waiting for approval', 'warn'],
+  CHANGES_REQUESTED: ['Changes requested', 'bad'],
+  APPROVED: ['Approved', 'ok'],
+  PUBLISHED: ['Published', 'ok'],
+  WITHDRAWN: ['Withdrawn', 'neutral'],
+  NOT_STARTED: ['Not started', 'neutral'],
+  IN_PROGRESS: ['In progress', 'info'],
+  BLOCKED: ['Blocked', 'bad'],
+  DONE: ['Done', 'ok'],
+  PENDING: ['Pending', 'warn'],
+  SENT: ['Sent', 'info'],
+  DELIVERED: ['Delivered', 'ok'],
+  FAILED: ['Failed', 'bad'],
+  UNDELIVERABLE: ['Undeliverable', 'bad'],
+};
+
+export function badge(status, override) {
+  const [label, tone] = STATUS_BADGE[status] || [humanise(status || 'unknown'), 'neutral'];
+  return h('span', { class: `badge ${tone}` }, override || label);
+}
+
+export function humanise(key) {
+  const text = String(key).replace(/[_-]+/g, ' ').toLowerCase();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function showPageError(container, error) {
+  replaceChildren(
+    container,
+    h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, 'This page could not be loaded'), h('p', {}, plainMessage(error))),
+  );
+}
