@@ -46,7 +46,7 @@ import type { Role } from '../../policy/roles';
 const DECLARERS: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF'];
 const EXTENDERS: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF'];
 /** Starting a workflow should take milliseconds; past this the declaration is rolled back. */
-const START_DEADLINE_MS = 10_000;
+const START_DEADLINE_MS = 5_000;
 
 // ---------------------------------------------------------------- documentation
 
@@ -462,7 +462,7 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
 
 async function startedAnyway(temporal: Client, workflowId: string): Promise<boolean> {
   try {
-    const description = await temporal.withDeadline(Date.now() + 3000, () => temporal.workflow.getHandle(workflowId).describe());
+    const description = await temporal.withDeadline(Date.now() + 2000, () => temporal.workflow.getHandle(workflowId).describe());
     return description.status.name === 'RUNNING';
   } catch {
     return false;
