@@ -6,6 +6,7 @@ import { createActivities } from '../activities';
 import { createMailer, createSmsClient } from '../activities/notifications/providers';
 import { config } from '../lib/config';
 import { createDb } from '../lib/db';
+import { initPolicy } from '../policy/load';
 
 const log = (msg: string, fields: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ at: new Date().toISOString(), component: 'worker', msg, ...fields }));
@@ -13,6 +14,8 @@ const log = (msg: string, fields: Record<string, unknown> = {}) =>
 async function main(): Promise<void> {
   const cfg = config();
   Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL.toUpperCase() as LogLevel) });
+  // An invalid POLICY_FILE stops start-up here, naming the bad field.
+  const policy = initPolicy(cfg);
 
   const db = createDb(cfg.DATABASE_URL);
   const mailer = createMailer(cfg);
@@ -33,7 +36,7 @@ async function main(): Promise<void> {
       // tasks are handed back to the server for another worker to retry.
       shutdownGraceTime: '10s',
     });
-    log('worker started', { taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS });
+    log('worker started', { policy: policy.version, taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS });
     // run() resolves once a shutdown signal (SIGINT/SIGTERM) has drained the worker.
     await worker.run();
     log('worker stopped');
