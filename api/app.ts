@@ -10,6 +10,7 @@ import { HttpError, errorHandler } from './errors';
 import { createAckLinksRouter } from './routes/ackLinks';
 import { createIncidentsRouter } from './routes/incidents';
 import { createNotificationsRouter } from './routes/notifications';
+import { createPolicyRouter } from './routes/policy';
 import { createPublicRouter } from './routes/public';
 import { createStatementsRouter } from './routes/statements';
 import { createSystemRouter } from './routes/system';
@@ -59,6 +60,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createStatementsRouter(deps));
   app.use(createNotificationsRouter(deps));
   app.use(createPublicRouter(deps));
+  app.use(createPolicyRouter(deps));
   app.use(createAckLinksRouter(deps));
 
   const twilioWebhooks = optionalRouterFactory('api/routes/twilioWebhooks', 'createTwilioWebhooksRouter');

@@ -1,0 +1,86 @@
+// GET /api/policy: the communications plan new incidents start under, for the
+// people-facing pages (the declare form's types and severities, the PIO's
+// statement templates, deadline titles). The plan is a public document, so
+// this is public; it carries no people, only roles.
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Db } from '../../lib/db';
+import type { Config } from '../../lib/config';
+import { currentPolicy, type Policy } from '../../policy';
+import { ROLES } from '../../policy/roles';
+import { documentRoute } from '../openapi';
+
+const roleEnum = z.enum(ROLES);
+
+export const PublicPolicySchema = z
+  .object({
+    version: z.string(),
+    name: z.string(),
+    timeZone: z.string(),
+    definition: z.object({
+      summary: z.string(),
+      types: z.array(z.object({ key: z.string(), label: z.string(), criteria: z.string(), defaultSeverity: z.number().int() })),
+    }),
+    severities: z.array(z.object({ level: z.number().int(), label: z.string(), description: z.string(), recipients: z.array(roleEnum) })),
+    acknowledgement: z.object({ backupAfter: z.string(), reportSilentAfter: z.string() }),
+    deadlines: z.array(
+      z.object({
+        key: z.string(),
+        kind: z.string(),
+        title: z.string(),
+        statementKind: z.string(),
+        anchor: z.enum(['DECLARED', 'CLOSED']),
+        dueAfter: z.record(z.string()).openapi({ description: 'Due offset per severity level ("1", "2", "3"), e.g. "4h"' }),
+        repeatEvery: z.string().optional(),
+      }),
+    ),
+    statementKinds: z.array(z.object({ key: z.string(), label: z.string(), template: z.object({ title: z.string(), body: z.string() }) })),
+    approval: z.object({ drafter: roleEnum, chain: z.array(roleEnum) }),
+    extension: z.object({ allowedRoles: z.array(roleEnum) }),
+  })
+  .openapi('Policy');
+
+documentRoute({
+  method: 'get',
+  path: '/api/policy',
+  summary: 'The current communications policy: incident types, severities, deadlines, statement templates, approval chain',
+  tags: ['policy'],
+  access: 'public',
+  responses: { 200: { description: 'The policy new incidents start under', schema: PublicPolicySchema } },
+});
+
+export function publicPolicy(policy: Policy): z.infer<typeof PublicPolicySchema> {
+  return {
+    version: policy.version,
+    name: policy.name,
+    timeZone: policy.timeZone,
+    definition: {
+      summary: policy.definition.summary,
+      types: policy.definition.types.map((t) => ({ key: t.key, label: t.label, criteria: t.criteria, defaultSeverity: t.defaultSeverity })),
+    },
+    severities: policy.severities.map((s) => ({ level: s.level, label: s.label, description: s.description, recipients: [...s.recipients] })),
+    acknowledgement: { backupAfter: policy.acknowledgement.backupAfter, reportSilentAfter: policy.acknowledgement.reportSilentAfter },
+    deadlines: policy.deadlines.map((d) => ({
+      key: d.key,
+      kind: d.kind,
+      title: d.title,
+      statementKind: d.statementKind,
+      anchor: d.anchor,
+      dueAfter: Object.fromEntries(Object.entries(d.dueAfter).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      ...(d.repeatEvery ? { repeatEvery: d.repeatEvery } : {}),
+    })),
+    statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label, template: { title: k.template.title, body: k.template.body } })),
+    approval: { drafter: policy.approval.drafter, chain: [...policy.approval.chain] },
+    extension: { allowedRoles: [...policy.extension.allowedRoles] },
+  };
+}
+
+export function createPolicyRouter(_deps: { db: Db; temporal: Client; config: Config }): Router {
+  const router = Router();
+  router.get('/api/policy', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(publicPolicy(currentPolicy()));
+  });
+  return router;
+}
