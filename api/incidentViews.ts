@@ -166,8 +166,8 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
     db.auditEvent.findMany({ where: { incidentId: incident.id }, orderBy: { seq: 'asc' } }),
   ]);
 
-  const live: IncidentStateV1 | undefined =
-    incident.status === 'ACTIVE' ? await tryQuery(temporal, incident.workflowId, incidentStateQuery) : undefined;
+  // The workflow keeps running after closing (after-action review), so it is asked even then.
+  const live: IncidentStateV1 | undefined = await tryQuery(temporal, incident.workflowId, incidentStateQuery);
 
   const recipients = live ? live.recipients : recipientsFromDb(recipientRows);
   const extensionsByKey = new Map(deadlineRows.map((d) => [d.key, d.extensions]));

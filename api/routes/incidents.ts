@@ -293,7 +293,7 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
           if (startError instanceof WorkflowExecutionAlreadyStartedError) {
             throw conflict(`workflow ${incident.workflowId} already exists; nothing was recorded`, 'already_exists');
           }
-          console.error('[api] incident workflow start failed; declaration rolled back', startError);
+          console.error(`[api] incident workflow start failed; declaration ${incident.number} rolled back: ${(startError as Error).message}`);
           throw new HttpError(503, 'unavailable', 'could not start the incident workflow; nothing was recorded, try again');
         }
       }
@@ -371,7 +371,8 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
       const draft = parseBody(SubmitStatementRequest, req);
       const kinds = currentPolicyView().statementKinds.map((k) => k.key);
       if (!kinds.includes(draft.kind)) throw badRequest('kind', `must be one of: ${kinds.join(', ')}`);
-      assertActive(incident);
+      // No closed-incident check here: deliverables owed after closing (the after-action review) are
+      // still submitted; the workflow answers 409 for anything no longer owed.
       const result = await executeUpdate(
         temporal,
         incident.workflowId,
@@ -391,7 +392,7 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
       const { id, kind } = parseParams(DeadlineParams, req);
       const body = parseBody(ExtendDeadlineRequest, req);
       const incident = await findIncident(db, id);
-      assertActive(incident);
+      // Deadlines anchored on closing (after-action review) can be extended after close; the workflow decides.
       const state = await executeUpdate(
         temporal,
         incident.workflowId,

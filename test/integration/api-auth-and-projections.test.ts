@@ -381,12 +381,12 @@ describe('projections of a closed incident (as the workflow activities leave the
     expect(close.status).toBe(409);
     const ack = await call(`/api/incidents/${number}/acknowledgements`, { method: 'POST', token: tokens.PIO, body: {} });
     expect(ack.status).toBe(409);
-    const extend = await call(`/api/incidents/${number}/deadlines/holding_statement/extensions`, {
+    const revise = await call(`/api/incidents/${number}/statements`, {
       method: 'POST',
-      token: tokens.POLICE_CHIEF,
-      body: { newDueAt: new Date(Date.now() + 86_400_000).toISOString(), reason: 'More time' },
+      token: tokens.PIO,
+      body: { statementId: statementIds.published, title: 'Changed', body: 'Changed after publication' },
     });
-    expect(extend.status).toBe(409);
+    expect(revise.status).toBe(409);
   });
 
   it('deciding on a published statement is 409; on an unknown one 404', async () => {
