@@ -1,0 +1,156 @@
+// What the incident and statement workflows may ask of the incident
+// activities. Types only: workflows import this file, never the
+// implementation (activities/incidents.ts uses Prisma and Node).
+//
+// Every time is an ISO string taken from workflow time and passed in, so the
+// database, the audit trail and the workflow agree on when things happened
+// (and time-skipping tests see skipped time, not wall time).
+import type { ActorV1 } from '../workflows/contracts/common';
+import type { AckChannel } from '../workflows/contracts/incident';
+import type { Policy, Role } from '../policy';
+
+export interface PersonRefV1 {
+  personId: string;
+  name: string;
+}
+
+export interface ResolvedRecipientV1 extends PersonRefV1 {
+  /** The role this person is notified in (the first of the severity's roles they hold). */
+  role: Role;
+  /** Who stands in when this person stays silent; null when none is on file (or inactive). */
+  backup: PersonRefV1 | null;
+}
+
+export interface BackupAssignmentV1 {
+  primaryId: string;
+  backupId: string;
+  /** The role the backup stands in for (the primary's). */
+  role: Role;
+}
+
+export interface DeadlineRowV1 {
+  key: string;
+  kind: string;
+  title: string;
+  dueAt: string;
+  originalDueAt: string;
+  status: 'OPEN' | 'MET' | 'MISSED' | 'WAIVED';
+  metAt: string | null;
+  overdueAt: string | null;
+}
+
+export interface PersonWithRolesV1 extends PersonRefV1 {
+  roles: Role[];
+}
+
+export interface AfterActionReportSummaryV1 {
+  incidentId: string;
+  generatedAt: string;
+  final: boolean;
+  deadlinesMet: number;
+  deadlinesMissed: number;
+  acknowledged: number;
+  recipients: number;
+  statementsPublished: number;
+}
+
+export interface IncidentActivities {
+  /** The pinned policy document; its content lands in history, so replays and continue-as-new keep it. */
+  loadIncidentPolicy(input: { version: string }): Promise<Policy>;
+
+  /** Active people holding any of the roles, with their roles (ordered by name). */
+  listPeopleByRoles(input: { roles: Role[] }): Promise<PersonWithRolesV1[]>;
+
+  /** Finds the primary recipients for the severity's roles and records them on the incident. */
+  resolveIncidentRecipients(input: { incidentId: string; roles: Role[]; at: string }): Promise<ResolvedRecipientV1[]>;
+
+  /** Marks primaries as escalated and records their backups as BACKUP recipients. */
+  recordBackupEscalations(input: { incidentId: string; assignments: BackupAssignmentV1[]; at: string }): Promise<void>;
+
+  /** Records that the city manager was told these people were silent. */
+  recordSilentReport(input: { incidentId: string; silentPersonIds: string[]; reportedToIds: string[]; at: string }): Promise<void>;
+
+  recordAcknowledgement(input: {
+    incidentId: string;
+    personId: string;
+    via: AckChannel;
+    at: string;
+  }): Promise<{ acknowledgedAt: string; alreadyAcknowledged: boolean }>;
+
+  /** Creates deadlines that do not exist yet (by incident + key). */
+  createDeadlines(input: { incidentId: string; deadlines: DeadlineRowV1[]; at: string }): Promise<void>;
+
+  /** OPEN -> MISSED/MET/WAIVED, or records a late delivery (metAt) on a MISSED one. */
+  updateDeadlineStatus(input: {
+    incidentId: string;
+    key: string;
+    status: 'MET' | 'MISSED' | 'WAIVED';
+    metAt: string | null;
+    overdueAt: string | null;
+    reason?: string;
+    at: string;
+  }): Promise<void>;
+
+  /** Audit-only record of a reminder or overdue escalation sent for a deadline. */
+  recordDeadlineNotice(input: {
+    incidentId: string;
+    key: string;
+    notice: 'REMINDER' | 'ESCALATION';
+    /** Reminder number (1-based) or escalation step (0-based). */
+    sequence: number;
+    notifiedPersonIds: string[];
+    at: string;
+  }): Promise<void>;
+
+  extendDeadline(input: {
+    incidentId: string;
+    key: string;
+    fromDueAt: string;
+    toDueAt: string;
+    reason: string;
+    by: ActorV1;
+    at: string;
+  }): Promise<void>;
+
+  /** Statement row + version 1 (status DRAFT). Idempotent by statementId. */
+  createStatementDraft(input: {
+    statementId: string;
+    incidentId: string;
+    workflowId: string;
+    kind: string;
+    deadlineKey: string | null;
+    title: string;
+    body: string;
+    author: ActorV1;
+    at: string;
+  }): Promise<void>;
+
+  setStatementStatus(input: {
+    statementId: string;
+    status: 'PENDING_APPROVAL' | 'CHANGES_REQUESTED';
+    version: number;
+    at: string;
+    actor: ActorV1 | null;
+  }): Promise<void>;
+
+  recordApproval(input: {
+    statementId: string;
+    version: number;
+    role: Role;
+    decision: 'APPROVED' | 'REJECTED';
+    comment: string | null;
+    approver: ActorV1;
+    at: string;
+  }): Promise<void>;
+
+  /** New version N (status back to PENDING_APPROVAL). Idempotent by (statementId, version). */
+  addStatementVersion(input: { statementId: string; version: number; title: string; body: string; author: ActorV1; at: string }): Promise<void>;
+
+  /** Makes the approved version public. Returns the publication time (the first one on a retry). */
+  publishStatement(input: { statementId: string; version: number; at: string }): Promise<{ publishedAt: string }>;
+
+  closeIncident(input: { incidentId: string; summary: string; by: ActorV1; at: string }): Promise<void>;
+
+  /** Builds the after-action report from the database and stores it on Incident.afterActionReport. */
+  renderAfterActionReport(input: { incidentId: string; at: string; final: boolean }): Promise<AfterActionReportSummaryV1>;
+}

@@ -1,0 +1,110 @@
+// Shared by the incident and statement workflows: activity proxies, typed
+// failures for update validators, a small lock, and "tell these people".
+// Deterministic: no Node built-ins, no I/O except through activities.
+import { ApplicationFailure, condition, log, proxyActivities } from '@temporalio/workflow';
+import type { NotificationActivities } from '../../activities/contracts';
+import type { IncidentActivities, PersonRefV1 } from '../../activities/incidentContracts';
+import { FailureType, type ActorV1 } from '../contracts/common';
+import { NOTIFICATION_ACTIVITY_OPTIONS, notifyPerson } from './notify';
+
+export const incidentActivities = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    // A database outage delays the workflow; it never fails it. These types are mistakes retrying cannot fix.
+    nonRetryableErrorTypes: [FailureType.NotFound, FailureType.InvalidState, FailureType.InvalidInput],
+  },
+});
+
+export const notificationActivities = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
+
+export function invalidInput(field: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.InvalidInput,
+    message: `${field}: ${message}`,
+    nonRetryable: true,
+    details: [{ field, message }],
+  });
+}
+
+export function invalidState(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.InvalidState, message, nonRetryable: true });
+}
+
+export function notPermitted(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.NotPermitted, message, nonRetryable: true });
+}
+
+export function notFound(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.NotFound, message, nonRetryable: true });
+}
+
+/**
+ * Serialises the parts of a workflow that read-then-write shared state across
+ * an activity call (the main loop and the update handlers), so an update
+ * never interleaves with the main loop persisting the same deadline.
+ */
+export class WorkflowLock {
+  private held = false;
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !this.held);
+    this.held = true;
+    try {
+      return await fn();
+    } finally {
+      this.held = false;
+    }
+  }
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+}
+
+export interface Announcement {
+  workflowId: string;
+  purpose: string;
+  /** Per-person idempotency group; retries reuse it, deliberate repeats change it. */
+  attemptGroup: string;
+  template: string;
+  data: Record<string, unknown>;
+  incidentId: string;
+}
+
+/**
+ * Emails and texts everyone at once. A critical incident is urgent by
+ * definition, so every incident message goes on both channels; a channel the
+ * provider refuses for good falls back to the other (notifyPerson). A message
+ * that cannot be built (a template bug) is logged and does not stop the
+ * incident's clock.
+ */
+export async function announce(people: readonly PersonRefV1[], message: Announcement): Promise<void> {
+  const unique = [...new Map(people.map((p) => [p.personId, p])).values()];
+  await Promise.all(
+    unique.map(async (person) => {
+      try {
+        await notifyPerson(notificationActivities, {
+          workflowId: message.workflowId,
+          purpose: message.purpose,
+          personId: person.personId,
+          channels: ['EMAIL', 'SMS'],
+          attemptGroup: message.attemptGroup,
+          template: message.template,
+          data: message.data,
+          incidentId: message.incidentId,
+        });
+      } catch (err) {
+        log.error('notification could not be sent', { purpose: message.purpose, personId: person.personId, error: String(err) });
+      }
+    }),
+  );
+}
+
+export function validateActor(actor: ActorV1 | undefined, field: string): asserts actor is ActorV1 {
+  if (!actor || typeof actor.personId !== 'string' || actor.personId === '' || !Array.isArray(actor.roles)) {
+    throw invalidInput(field, 'the acting person is required');
+  }
+}
