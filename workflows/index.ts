@@ -3,3 +3,5 @@
 export { actionPlanWorkflow } from './plan';
 export { actionItemWorkflow } from './actionItem';
 export { recurringDutyWorkflow } from './planDuty';
+export { incidentWorkflow } from './incident';
+export { statementApprovalWorkflow } from './statement';
