@@ -5,6 +5,8 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Mailer, SmsClient } from './notifications/providers';
+import { createIncidentActivities } from './incidents';
+import { createNotificationActivities } from './notifications';
 import { createPlanActivities } from './plan';
 
 export interface ActivityDeps {
@@ -18,8 +20,8 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    // ...createNotificationActivities(deps),
-    // ...createIncidentActivities(deps),
+    ...createNotificationActivities(deps),
+    ...createIncidentActivities(deps),
     ...createPlanActivities(deps),
   };
 }

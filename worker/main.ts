@@ -3,6 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { activityLoggingAndRateLimitInterceptor } from '../activities/interceptors';
 import { createMailer, createSmsClient } from '../activities/notifications/providers';
 import { config } from '../lib/config';
 import { createDb } from '../lib/db';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       workflowsPath: require.resolve('../workflows'),
       activities: createActivities({ db, mailer, sms, config: cfg, temporal }),
+      // JSON log line per activity attempt; provider 429/5xx retried with jittered delays (Retry-After honoured).
+      interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: cfg.LOG_LEVEL })] },
       // In-flight activities get this long to finish on SIGTERM before their
       // tasks are handed back to the server for another worker to retry.
       shutdownGraceTime: '10s',

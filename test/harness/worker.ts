@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { activityLoggingAndRateLimitInterceptor } from '../../activities/interceptors';
 import { installQuietRuntime } from './runtime';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -46,7 +47,8 @@ export async function createTestWorker(
     taskQueue: opts.taskQueue ?? deps?.config.TEMPORAL_TASK_QUEUE ?? 'common-ground',
     workflowBundle: await workflowBundle(),
     activities,
-    interceptors: opts.interceptors,
+    // The production interceptor by default, so provider retries behave as in the worker.
+    interceptors: opts.interceptors ?? { activity: [activityLoggingAndRateLimitInterceptor({ level: 'error' })] },
     ...opts.workerOptions,
   });
 }

@@ -1,0 +1,304 @@
+// The notification activity. Exactly-once is not available from SMTP or
+// Twilio, so this gets as close as the providers allow:
+//  - the Notification row (unique idempotency key) is written BEFORE the
+//    provider is called;
+//  - a retried or repeated call with the same key finds the row: if the
+//    provider already accepted the message it returns ALREADY_SENT without
+//    calling the provider again;
+//  - the only window left is "provider accepted, process died before the row
+//    was marked SENT": the retry sends again. Emails then carry the same
+//    Message-ID (derived from the key) so mail systems can drop the duplicate;
+//    Twilio offers no such key, so an SMS can repeat in that window.
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../contracts';
+import type { Config } from '../../lib/config';
+import type { Db } from '../../lib/db';
+import type { Notification } from '../../generated/prisma/client';
+import { notificationKey } from '../../lib/ids';
+import { appendAudit } from '../../lib/audit';
+import { FailureType } from '../../workflows/contracts/common';
+import { ProviderRateLimitError, ProviderUnavailableError } from './errors';
+import type { Mailer, SmsClient } from './providers';
+import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
+
+export { ProviderRateLimitError, ProviderUnavailableError } from './errors';
+export { createMailer, createSmsClient } from './providers';
+export { renderMessage } from './templates';
+
+export type NotificationConfig = TemplateConfig &
+  Pick<Config, 'MAIL_FROM' | 'TWILIO_FROM_NUMBER'>;
+
+export interface NotificationDeps {
+  db: Db;
+  mailer: Pick<Mailer, 'sendMail'>;
+  sms: { messages: Pick<SmsClient['messages'], 'create'> };
+  config: NotificationConfig;
+}
+
+/** Twilio errors that say "this recipient cannot get SMS from us", so retrying cannot help. */
+const PERMANENT_TWILIO_RECIPIENT_CODES = new Set([
+  21211, // invalid 'To' number
+  21214, // 'To' number cannot be reached
+  21408, // no permission to send to this region
+  21610, // recipient replied STOP
+  21612, // 'To' number not reachable via this 'From'
+  21614, // 'To' number is not a mobile number
+]);
+
+const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio' };
+
+interface Recipient {
+  id: string;
+  name: string;
+  title: string;
+  email: string;
+  phone: string | null;
+  active: boolean;
+}
+
+function invalidInput(field: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.InvalidInput,
+    message: `${field}: ${message}`,
+    nonRetryable: true,
+    details: [{ field, message }],
+  });
+}
+
+function undeliverable(notificationId: string, channel: ChannelName, reason: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.UndeliverableRecipient,
+    message: `${channel} recipient is undeliverable: ${reason}`,
+    nonRetryable: true,
+    details: [{ notificationId, channel, reason }],
+  });
+}
+
+function validate(message: OutboundMessageV1): void {
+  if (!message || typeof message !== 'object') throw invalidInput('message', 'must be an object');
+  for (const field of ['workflowId', 'purpose', 'personId', 'attemptGroup', 'template'] as const) {
+    if (typeof message[field] !== 'string' || message[field].trim() === '') throw invalidInput(field, 'is required');
+  }
+  if (message.channel !== 'EMAIL' && message.channel !== 'SMS') throw invalidInput('channel', 'must be EMAIL or SMS');
+}
+
+/** Same key, same Message-ID: receivers can drop a duplicate sent in the crash window. */
+export function emailMessageId(idempotencyKey: string, mailFrom: string): string {
+  const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom;
+  const domain = address.includes('@') ? address.split('@').pop()!.trim() : 'commonground.invalid';
+  const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40);
+  return `<notification-${digest}@${domain}>`;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: unknown })?.code === 'P2002';
+const isForeignKeyViolation = (err: unknown) => (err as { code?: unknown })?.code === 'P2003';
+
+interface ClassifiedFailure {
+  kind: 'undeliverable' | 'rate-limited' | 'transient';
+  description: string;
+  error: Error;
+}
+
+function classifyTwilioError(err: unknown): ClassifiedFailure {
+  if (err instanceof ProviderRateLimitError) {
+    return { kind: 'rate-limited', description: `twilio ${err.code ?? 429}: ${err.message}`, error: err };
+  }
+  const e = err as { status?: unknown; code?: unknown; message?: string };
+  if (typeof e?.status === 'number' && typeof e.code === 'number') {
+    const description = `twilio ${e.code} (HTTP ${e.status}): ${e.message ?? ''}`.trim();
+    if (PERMANENT_TWILIO_RECIPIENT_CODES.has(e.code)) return { kind: 'undeliverable', description, error: err as Error };
+    return { kind: 'transient', description, error: new ProviderUnavailableError('twilio', description, e.code, e.status) };
+  }
+  const description = `twilio request failed: ${(err as Error)?.message ?? String(err)}`;
+  return { kind: 'transient', description, error: new ProviderUnavailableError('twilio', description, (e?.code as string) ?? null) };
+}
+
+function classifySmtpError(err: unknown): ClassifiedFailure {
+  const e = err as { responseCode?: unknown; command?: unknown; code?: unknown; message?: string };
+  const responseCode = typeof e?.responseCode === 'number' ? e.responseCode : null;
+  const description = `smtp ${responseCode ?? e?.code ?? 'error'}${e?.command ? ` at ${e.command}` : ''}: ${e?.message ?? String(err)}`;
+  // 5xx on RCPT TO is the receiving system refusing this address for good. An
+  // envelope error without a response code means the address did not even parse.
+  const refusedRecipient = responseCode !== null && responseCode >= 500 && e.command === 'RCPT TO';
+  const unparseableAddress = responseCode === null && e?.code === 'EENVELOPE';
+  if (refusedRecipient || unparseableAddress) return { kind: 'undeliverable', description, error: err as Error };
+  return { kind: 'transient', description, error: new ProviderUnavailableError('smtp', description, responseCode ?? ((e?.code as string) ?? null)) };
+}
+
+export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
+  const { db, mailer, sms, config } = deps;
+  const statusCallbackBase = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`;
+
+  async function markUndeliverable(
+    notification: { id: string; incidentId: string | null; planId: string | null; personId: string | null; channel: ChannelName; purpose: string },
+    reason: string,
+  ): Promise<ApplicationFailure> {
+    await db.$transaction(async (tx) => {
+      await tx.notification.update({ where: { id: notification.id }, data: { status: 'UNDELIVERABLE', lastError: reason } });
+      await appendAudit(tx, {
+        actorLabel: 'system:notifications',
+        action: 'notification.undeliverable',
+        entityType: 'Notification',
+        entityId: notification.id,
+        incidentId: notification.incidentId,
+        planId: notification.planId,
+        data: { personId: notification.personId, channel: notification.channel, purpose: notification.purpose, reason },
+      });
+    });
+    return undeliverable(notification.id, notification.channel, reason);
+  }
+
+  async function callProvider(
+    channel: ChannelName,
+    notificationId: string,
+    idempotencyKey: string,
+    recipient: Recipient,
+    address: string,
+    rendered: RenderedMessage,
+  ): Promise<{ providerMessageId: string; providerStatus: string | null }> {
+    if (channel === 'EMAIL') {
+      const info = await mailer.sendMail({
+        from: config.MAIL_FROM,
+        to: { name: recipient.name, address },
+        subject: rendered.subject ?? 'Common Ground',
+        text: rendered.text,
+        html: rendered.html ?? undefined,
+        messageId: emailMessageId(idempotencyKey, config.MAIL_FROM),
+        headers: { 'X-Common-Ground-Notification': notificationId },
+      });
+      return { providerMessageId: info.messageId, providerStatus: typeof info.response === 'string' ? info.response.slice(0, 200) : null };
+    }
+    const message = await sms.messages.create({
+      to: address,
+      from: config.TWILIO_FROM_NUMBER,
+      body: rendered.text,
+      // The row id in the callback URL lets a callback that outruns our own
+      // "SENT" write still find its row.
+      statusCallback: `${statusCallbackBase}?n=${encodeURIComponent(notificationId)}`,
+    });
+    return { providerMessageId: message.sid, providerStatus: message.status ?? null };
+  }
+
+  /** What a repeated key means: report the earlier outcome, or claim a retry of a still-pending send. */
+  async function resumeExisting(
+    idempotencyKey: string,
+    channel: ChannelName,
+  ): Promise<{ done: SendResultV1 } | { resend: Notification }> {
+    const existing = await db.notification.findUniqueOrThrow({ where: { idempotencyKey } });
+    if (existing.status === 'UNDELIVERABLE') {
+      throw undeliverable(existing.id, channel, existing.lastError ?? 'recipient was refused earlier');
+    }
+    if (existing.status === 'PENDING') {
+      const claimed = await db.notification.updateMany({
+        where: { id: existing.id, status: 'PENDING' },
+        data: { attempts: { increment: 1 } },
+      });
+      if (claimed.count === 1) return { resend: existing };
+      // Another attempt finished it between our read and our claim.
+      return resumeExisting(idempotencyKey, channel);
+    }
+    const result: SendResultV1 = {
+      notificationId: existing.id,
+      idempotencyKey,
+      status: 'ALREADY_SENT',
+      providerMessageId: existing.providerMessageId,
+    };
+    return { done: result };
+  }
+
+  async function sendNotification(message: OutboundMessageV1): Promise<SendResultV1> {
+    validate(message);
+    const { channel } = message;
+    const idempotencyKey = notificationKey(message);
+
+    const person = await db.person.findUnique({
+      where: { id: message.personId },
+      select: { id: true, name: true, title: true, email: true, phone: true, active: true },
+    });
+    if (!person) throw invalidInput('personId', `no person with id ${message.personId}`);
+    const address = channel === 'EMAIL' ? person.email : person.phone;
+    const reachable = !!address && person.active;
+
+    const data: Record<string, unknown> = {
+      ...(message.data ?? {}),
+      recipient: { id: person.id, name: person.name, title: person.title },
+    };
+    if (message.fallbackForNotificationId) data.fallbackFrom = channel === 'EMAIL' ? 'SMS' : 'EMAIL';
+    const rendered = renderMessage(message.template, data, channel, config);
+
+    // Insert first: the common case is a new key, and the unique index decides races.
+    let notification: Notification;
+    try {
+      notification = await db.notification.create({
+        data: {
+          idempotencyKey,
+          incidentId: message.incidentId ?? null,
+          planId: message.planId ?? null,
+          actionItemId: message.actionItemId ?? null,
+          personId: person.id,
+          channel,
+          toAddress: address ?? '',
+          purpose: message.purpose,
+          subject: rendered.subject,
+          body: rendered.text,
+          status: 'PENDING',
+          provider: PROVIDER[channel],
+          attempts: reachable ? 1 : 0,
+          fallbackForId: message.fallbackForNotificationId ?? null,
+        },
+      });
+      if (message.fallbackForNotificationId) {
+        await appendAudit(db, {
+          actorLabel: 'system:notifications',
+          action: 'notification.fallback',
+          entityType: 'Notification',
+          entityId: notification.id,
+          incidentId: notification.incidentId,
+          planId: notification.planId,
+          data: { personId: person.id, channel, purpose: message.purpose, fallbackFor: message.fallbackForNotificationId },
+        });
+      }
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw invalidInput('incidentId', 'refers to no incident');
+      if (!isUniqueViolation(err)) throw err;
+      const outcome = await resumeExisting(idempotencyKey, channel);
+      if ('done' in outcome) return outcome.done;
+      notification = outcome.resend;
+    }
+
+    if (!address) {
+      throw await markUndeliverable(notification, channel === 'EMAIL' ? 'no email address on file' : 'no mobile number on file');
+    }
+    if (!person.active) throw await markUndeliverable(notification, 'person is inactive');
+
+    let accepted: { providerMessageId: string; providerStatus: string | null };
+    try {
+      accepted = await callProvider(channel, notification.id, idempotencyKey, person, address, rendered);
+    } catch (err) {
+      const failure = channel === 'SMS' ? classifyTwilioError(err) : classifySmtpError(err);
+      if (failure.kind === 'undeliverable') throw await markUndeliverable(notification, failure.description);
+      await db.notification.update({ where: { id: notification.id }, data: { lastError: failure.description.slice(0, 1000) } });
+      throw failure.error;
+    }
+
+    const sentAt = new Date();
+    const advanced = await db.notification.updateMany({
+      where: { id: notification.id, status: 'PENDING' },
+      data: { status: 'SENT', providerMessageId: accepted.providerMessageId, providerStatus: accepted.providerStatus, sentAt, lastError: null },
+    });
+    let status: SendResultV1['status'] = 'SENT';
+    if (advanced.count === 0) {
+      // A status callback got here first and moved the row on; keep its status, add what only we know.
+      const updated = await db.notification.update({
+        where: { id: notification.id },
+        data: { providerMessageId: accepted.providerMessageId, sentAt },
+        select: { status: true },
+      });
+      if (updated.status === 'DELIVERED') status = 'DELIVERED';
+    }
+    return { notificationId: notification.id, idempotencyKey, status, providerMessageId: accepted.providerMessageId };
+  }
+
+  return { sendNotification: (message) => sendNotification(message) };
+}

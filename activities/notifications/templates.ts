@@ -1,0 +1,498 @@
+// Message templates. Workflows pass data only; wording, links and signed
+// tokens are made here, at send time. Every field is optional as far as the
+// templates are concerned: a missing field drops a sentence, never the message.
+import { ApplicationFailure } from '@temporalio/common';
+import type { ChannelName } from '../contracts';
+import type { Config } from '../../lib/config';
+import { signLinkToken } from '../../lib/crypto';
+import { FailureType } from '../../workflows/contracts/common';
+
+export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'ACK_LINK_TTL_HOURS' | 'CITY_TIME_ZONE'>;
+
+export interface RenderedMessage {
+  /** Email only. */
+  subject: string | null;
+  text: string;
+  /** Email only. */
+  html: string | null;
+}
+
+/** Progress links are used over days of work on an item, so they live longer than acknowledge links. */
+export const PROGRESS_LINK_TTL_SECONDS = 14 * 24 * 3600;
+
+interface Action {
+  label: string;
+  url: string;
+}
+
+interface Draft {
+  subject: string;
+  paragraphs: string[];
+  action?: Action;
+  sms: string;
+}
+
+type Data = Record<string, unknown>;
+
+class View {
+  constructor(
+    readonly data: Data,
+    private readonly config: TemplateConfig,
+    private readonly now: Date,
+  ) {}
+
+  str(key: string): string | undefined {
+    const value = this.data[key];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    return undefined;
+  }
+
+  num(key: string): number | undefined {
+    const value = this.data[key];
+    const n = typeof value === 'string' ? Number(value) : value;
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  }
+
+  /** "Nov 21, 2026, 3:00 PM CST" in the city's time zone. */
+  when(key: string): string | undefined {
+    const raw = this.data[key];
+    const date = raw instanceof Date ? raw : typeof raw === 'string' || typeof raw === 'number' ? new Date(raw) : undefined;
+    if (!date || Number.isNaN(date.getTime())) return undefined;
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone: this.config.CITY_TIME_ZONE,
+      month: 'short',
+      day: 'numeric',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    }).format(date);
+  }
+
+  get recipientId(): string | undefined {
+    const recipient = this.data.recipient as { id?: unknown } | undefined;
+    return typeof recipient?.id === 'string' ? recipient.id : undefined;
+  }
+
+  get recipientName(): string | undefined {
+    const recipient = this.data.recipient as { name?: unknown } | undefined;
+    return typeof recipient?.name === 'string' && recipient.name.trim() ? recipient.name.trim() : undefined;
+  }
+
+  url(path: string): string {
+    return `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}${path}`;
+  }
+
+  ackLink(): Action | undefined {
+    const incidentNumber = this.str('incidentNumber');
+    const personId = this.recipientId;
+    if (!incidentNumber || !personId) return undefined;
+    const token = signLinkToken(
+      { p: 'ack', incidentNumber, personId },
+      this.config.ACK_LINK_TTL_HOURS * 3600,
+      this.config.LINK_SIGNING_SECRET,
+      this.now,
+    );
+    return { label: 'Acknowledge this incident', url: this.url(`/ack/${token}`) };
+  }
+
+  progressLink(): Action | undefined {
+    const itemId = this.str('itemId');
+    const personId = this.recipientId;
+    if (!itemId || !personId) return undefined;
+    const token = signLinkToken({ p: 'progress', itemId, personId }, PROGRESS_LINK_TTL_SECONDS, this.config.LINK_SIGNING_SECRET, this.now);
+    return { label: 'Post progress on this item', url: this.url(`/progress/${token}`) };
+  }
+
+  reviewLink(): Action | undefined {
+    const statementId = this.str('statementId');
+    const personId = this.recipientId;
+    if (!statementId || !personId) return undefined;
+    const token = signLinkToken(
+      { p: 'review', statementId, personId },
+      this.config.ACK_LINK_TTL_HOURS * 3600,
+      this.config.LINK_SIGNING_SECRET,
+      this.now,
+    );
+    return {
+      label: 'Review the statement',
+      url: this.url(`/statements/${encodeURIComponent(statementId)}/review?token=${encodeURIComponent(token)}`),
+    };
+  }
+
+  /** A link the workflow passed in (e.g. the public dashboard), if it is one of ours or plainly http(s). */
+  passedLink(key: string, label: string): Action | undefined {
+    const value = this.str(key);
+    if (!value || !/^https?:\/\//.test(value)) return undefined;
+    return { label, url: value };
+  }
+}
+
+const sentence = (...parts: (string | undefined | false)[]): string | undefined =>
+  parts.every((p) => p !== undefined && p !== false) ? parts.join('') : undefined;
+
+const compact = (items: (string | undefined)[]): string[] => items.filter((x): x is string => !!x);
+
+const incidentLabel = (v: View): string => {
+  const number = v.str('incidentNumber');
+  const title = v.str('title') ?? v.str('incidentTitle');
+  if (number && title) return `${number}: ${title}`;
+  return number ?? title ?? 'a critical incident';
+};
+
+const severityTag = (v: View): string => (v.num('severity') !== undefined ? `[Sev ${v.num('severity')}] ` : '');
+
+function peopleList(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const names = value
+    .map((p) => {
+      if (typeof p === 'string') return p;
+      if (p && typeof p === 'object') {
+        const { name, title, role } = p as { name?: unknown; title?: unknown; role?: unknown };
+        const label = typeof title === 'string' ? title : typeof role === 'string' ? role : undefined;
+        if (typeof name === 'string') return label ? `${name} (${label})` : name;
+      }
+      return undefined;
+    })
+    .filter((x): x is string => !!x);
+  return names.length ? names.join(', ') : undefined;
+}
+
+const TEMPLATES: Record<string, (v: View) => Draft> = {
+  'incident.declared': (v) => {
+    const ack = v.ackLink();
+    const minutes = v.num('ackWindowMinutes');
+    return {
+      subject: `${severityTag(v)}Critical incident ${incidentLabel(v)}`,
+      paragraphs: compact([
+        `A critical incident has been declared: ${incidentLabel(v)}.`,
+        sentence('Severity: ', v.str('severity'), '. Type: ', v.str('typeLabel') ?? v.str('type'), '.') ??
+          sentence('Severity: ', v.str('severity'), '.'),
+        sentence('Location: ', v.str('location'), '.'),
+        v.str('summary'),
+        sentence('Declared by ', v.str('declaredByName'), v.when('declaredAt') ? ` at ${v.when('declaredAt')}` : '', '.'),
+        minutes !== undefined
+          ? `Please acknowledge within ${minutes} minutes. If you do not, your backup will be notified.`
+          : 'Please acknowledge as soon as possible.',
+        'You can also reply ACK to the text message.',
+      ]),
+      action: ack,
+      sms: compact([
+        `${severityTag(v)}CRITICAL INCIDENT ${incidentLabel(v)}.`,
+        minutes !== undefined ? `Reply ACK within ${minutes} min to acknowledge.` : 'Reply ACK to acknowledge.',
+        ack?.url,
+      ]).join(' '),
+    };
+  },
+
+  'incident.ack-escalation': (v) => {
+    const ack = v.ackLink();
+    const silent = v.str('silentPersonName');
+    const silentLabel = silent ? (v.str('silentPersonTitle') ? `${silent} (${v.str('silentPersonTitle')})` : silent) : undefined;
+    const minutes = v.num('minutesSilent');
+    return {
+      subject: `${severityTag(v)}Action needed: you are backup on incident ${incidentLabel(v)}`,
+      paragraphs: compact([
+        silentLabel
+          ? `${silentLabel} has not acknowledged incident ${incidentLabel(v)}${minutes !== undefined ? ` after ${minutes} minutes` : ''}. You are their backup.`
+          : `You are the backup contact for incident ${incidentLabel(v)}, and the primary contact has not acknowledged it.`,
+        v.str('summary'),
+        'Please acknowledge now.',
+      ]),
+      action: ack,
+      sms: compact([
+        `${severityTag(v)}BACKUP NEEDED: incident ${incidentLabel(v)}.`,
+        silent ? `${silent} has not acknowledged.` : undefined,
+        'Reply ACK to acknowledge.',
+        ack?.url,
+      ]).join(' '),
+    };
+  },
+
+  'incident.silent-report': (v) => {
+    const silent = peopleList(v.data.silent);
+    const minutes = v.num('minutes') ?? v.num('minutesSilent');
+    const link = v.passedLink('incidentUrl', 'Open the incident');
+    return {
+      subject: `Still unacknowledged: incident ${incidentLabel(v)}`,
+      paragraphs: compact([
+        `${minutes !== undefined ? `${minutes} minutes after` : 'Since'} incident ${incidentLabel(v)} was declared, these people have not acknowledged it:`,
+        silent ?? 'Some recipients have not acknowledged it.',
+        'Their backups have been notified.',
+      ]),
+      action: link,
+      sms: compact([`Incident ${incidentLabel(v)}: not yet acknowledged by ${silent ?? 'some recipients'}.`, link?.url]).join(' '),
+    };
+  },
+
+  'deadline.reminder': (v) => {
+    const what = v.str('deadlineTitle') ?? 'A deadline';
+    const due = v.when('dueAt');
+    const link = v.passedLink('incidentUrl', 'Open the incident');
+    return {
+      subject: `Reminder: ${what}${due ? ` due ${due}` : ''} (${incidentLabel(v)})`,
+      paragraphs: compact([
+        `${what} for incident ${incidentLabel(v)} is due${due ? ` ${due}` : ' soon'}.`,
+        'Under the city’s critical incident communications plan this deadline is public: whether it is met will be shown on the incident’s public timeline.',
+      ]),
+      action: link,
+      sms: compact([`Reminder: ${what} for ${incidentLabel(v)} due ${due ?? 'soon'}.`, link?.url]).join(' '),
+    };
+  },
+
+  'deadline.overdue': (v) => {
+    const what = v.str('deadlineTitle') ?? 'A deadline';
+    const due = v.when('dueAt');
+    const link = v.passedLink('incidentUrl', 'Open the incident');
+    return {
+      subject: `OVERDUE: ${what} (${incidentLabel(v)})`,
+      paragraphs: compact([
+        `${what} for incident ${incidentLabel(v)} is overdue${due ? `; it was due ${due}` : ''}.`,
+        'Publish the deliverable, or record an extension with a reason, as soon as possible.',
+      ]),
+      action: link,
+      sms: compact([`OVERDUE: ${what} for ${incidentLabel(v)}${due ? ` (due ${due})` : ''}.`, link?.url]).join(' '),
+    };
+  },
+
+  'statement.approval-request': (v) => {
+    const review = v.reviewLink();
+    const what = v.str('statementTitle') ?? 'A statement';
+    const kind = v.str('kindLabel') ?? v.str('kind');
+    return {
+      subject: `Approval requested: ${what}${v.str('incidentNumber') ? ` (${v.str('incidentNumber')})` : ''}`,
+      paragraphs: compact([
+        `${what}${kind ? ` (${kind})` : ''} for incident ${incidentLabel(v)} is waiting for your approval.`,
+        sentence('Drafted by ', v.str('authorName'), v.str('version') ? `, version ${v.str('version')}` : '', '.'),
+        sentence('Please decide by ', v.when('decideBy'), '.'),
+      ]),
+      action: review,
+      sms: compact([`Approval requested: ${what} (${incidentLabel(v)}).`, review?.url]).join(' '),
+    };
+  },
+
+  'statement.approval-reminder': (v) => {
+    const review = v.reviewLink();
+    const what = v.str('statementTitle') ?? 'A statement';
+    return {
+      subject: `Reminder: your approval is still needed for ${what}`,
+      paragraphs: compact([
+        `${what} for incident ${incidentLabel(v)} is still waiting for your decision.`,
+        sentence('It was sent to you ', v.when('requestedAt'), '.'),
+        'Its publication deadline depends on your decision.',
+      ]),
+      action: review,
+      sms: compact([`Reminder: approve or return ${what} (${incidentLabel(v)}).`, review?.url]).join(' '),
+    };
+  },
+
+  'statement.approval-escalation': (v) => {
+    const what = v.str('statementTitle') ?? 'A statement';
+    const approver = v.str('approverName');
+    const link = v.passedLink('statementUrl', 'Open the statement');
+    return {
+      subject: `Escalation: ${what} is waiting on ${approver ?? 'an approver'}`,
+      paragraphs: compact([
+        `${what} for incident ${incidentLabel(v)} has been waiting for ${approver ? `${approver}${v.str('approverTitle') ? ` (${v.str('approverTitle')})` : ''}` : 'an approver'}${v.num('hoursWaiting') !== undefined ? ` for ${v.num('hoursWaiting')} hours` : ''}.`,
+        'You are receiving this because the approval chain escalates to you.',
+      ]),
+      action: link,
+      sms: compact([`Escalation: ${what} (${incidentLabel(v)}) waiting on ${approver ?? 'an approver'}.`, link?.url]).join(' '),
+    };
+  },
+
+  'statement.changes-requested': (v) => {
+    const what = v.str('statementTitle') ?? 'Your statement';
+    const by = v.str('reviewerName');
+    const link = v.passedLink('statementUrl', 'Open the statement');
+    return {
+      subject: `Changes requested: ${what}`,
+      paragraphs: compact([
+        `${by ?? 'An approver'}${v.str('reviewerTitle') ? ` (${v.str('reviewerTitle')})` : ''} returned ${what} for incident ${incidentLabel(v)} with comments.`,
+        sentence('Comments: ', v.str('comment')),
+        'Please revise it and submit a new version.',
+      ]),
+      action: link,
+      sms: compact([`Changes requested on ${what} (${incidentLabel(v)})${by ? ` by ${by}` : ''}.`, link?.url]).join(' '),
+    };
+  },
+
+  'statement.published': (v) => {
+    const what = v.str('statementTitle') ?? 'A statement';
+    const link = v.passedLink('publicUrl', 'Read it on the public site');
+    return {
+      subject: `Published: ${what}`,
+      paragraphs: compact([
+        `${what} for incident ${incidentLabel(v)} was published${v.when('publishedAt') ? ` ${v.when('publishedAt')}` : ''}.`,
+      ]),
+      action: link,
+      sms: compact([`Published: ${what} (${incidentLabel(v)}).`, link?.url]).join(' '),
+    };
+  },
+
+  'item.reminder': (v) => {
+    const item = v.str('itemTitle') ?? 'An action item you own';
+    const due = v.when('dueAt');
+    const progress = v.progressLink();
+    const days = v.num('daysLeft');
+    return {
+      subject: `Reminder: ${item}${due ? ` is due ${due}` : ''}`,
+      paragraphs: compact([
+        `${item}${v.str('goalTitle') ? ` (goal: ${v.str('goalTitle')})` : ''} is due${due ? ` ${due}` : ' soon'}${days !== undefined ? `, in ${days} day${days === 1 ? '' : 's'}` : ''}.`,
+        'Post a short progress note so the public dashboard shows where it stands.',
+      ]),
+      action: progress,
+      sms: compact([`Reminder: "${item}" due ${due ?? 'soon'}.`, progress ? `Post progress: ${progress.url}` : undefined]).join(' '),
+    };
+  },
+
+  'item.overdue': (v) => {
+    const item = v.str('itemTitle') ?? 'An action item';
+    const due = v.when('dueAt');
+    const owner = v.str('ownerName');
+    const ownerId = v.str('ownerId');
+    // Only the owner gets a progress link; sponsors and the board are told, not asked to post.
+    const progress = !ownerId || ownerId === v.recipientId ? v.progressLink() : undefined;
+    return {
+      subject: `Overdue: ${item}`,
+      paragraphs: compact([
+        `${item}${owner ? ` (owner: ${owner})` : ''} is overdue${due ? `; it was due ${due}` : ''}.`,
+        sentence('Escalation step: ', v.str('levelLabel') ?? v.str('level'), '.'),
+        progress ? 'Post progress, or ask for a new date with a reason.' : 'You are receiving this because the escalation ladder reached you.',
+      ]),
+      action: progress,
+      sms: compact([`Overdue: "${item}"${owner ? ` (owner ${owner})` : ''}.`, progress?.url]).join(' '),
+    };
+  },
+
+  'item.blocked': (v) => {
+    const item = v.str('itemTitle') ?? 'An action item';
+    return {
+      subject: `Blocked: ${item}`,
+      paragraphs: compact([
+        `${v.str('ownerName') ?? 'The owner'} marked ${item} as blocked.`,
+        sentence('Their note: ', v.str('note')),
+      ]),
+      action: v.passedLink('itemUrl', 'Open the item'),
+      sms: `Blocked: "${item}"${v.str('ownerName') ? ` (${v.str('ownerName')})` : ''}.`,
+    };
+  },
+
+  'item.reschedule-request': (v) => {
+    const item = v.str('itemTitle') ?? 'An action item';
+    return {
+      subject: `New date requested: ${item}`,
+      paragraphs: compact([
+        `${v.str('requestedByName') ?? 'The owner'} asks to move ${item}${v.when('fromDueAt') ? ` from ${v.when('fromDueAt')}` : ''}${v.when('toDueAt') ? ` to ${v.when('toDueAt')}` : ''}.`,
+        sentence('Reason: ', v.str('reason')),
+        'Please approve or decline the request.',
+      ]),
+      action: v.passedLink('decisionUrl', 'Decide on the request'),
+      sms: `New date requested for "${item}"${v.when('toDueAt') ? `: ${v.when('toDueAt')}` : ''}.`,
+    };
+  },
+
+  'plan.digest': (v) => {
+    const plan = v.str('planTitle') ?? 'The action plan';
+    const counts = (v.data.counts ?? {}) as Record<string, unknown>;
+    const count = (key: string) => (typeof counts[key] === 'number' ? (counts[key] as number) : undefined);
+    const link = v.passedLink('dashboardUrl', 'Open the public dashboard');
+    const line = compact([
+      count('done') !== undefined ? `${count('done')} done` : undefined,
+      count('inProgress') !== undefined ? `${count('inProgress')} in progress` : undefined,
+      count('notStarted') !== undefined ? `${count('notStarted')} not started` : undefined,
+      count('blocked') !== undefined ? `${count('blocked')} blocked` : undefined,
+      count('overdue') !== undefined ? `${count('overdue')} overdue` : undefined,
+    ]).join(', ');
+    return {
+      subject: `${plan}: progress for ${v.str('period') ?? 'this month'}`,
+      paragraphs: compact([
+        `The monthly progress snapshot for ${plan}${v.str('period') ? ` (${v.str('period')})` : ''} has been published.`,
+        line ? `Items: ${line}.` : undefined,
+      ]),
+      action: link,
+      sms: compact([`${plan}: monthly progress published.`, line || undefined, link?.url]).join(' '),
+    };
+  },
+
+  'plan.final-report': (v) => {
+    const plan = v.str('planTitle') ?? 'The action plan';
+    const link = v.passedLink('reportUrl', 'Read the final report');
+    return {
+      subject: `Final report: ${plan}`,
+      paragraphs: compact([`The final report for ${plan} is published.`, v.str('summary')]),
+      action: link,
+      sms: compact([`Final report for ${plan} is published.`, link?.url]).join(' '),
+    };
+  },
+};
+
+export const TEMPLATE_NAMES: readonly string[] = Object.keys(TEMPLATES);
+
+const FALLBACK_NOTE: Record<ChannelName, string> = {
+  EMAIL: 'You are getting this by email because a text message to your phone could not be delivered.',
+  SMS: '(Sent by text because email to you could not be delivered.)',
+};
+
+function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function emailHtml(greeting: string, paragraphs: string[], action: Action | undefined, footer: string): string {
+  const body = paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p)}</p>`).join('\n');
+  const button = action
+    ? `<p style="margin:20px 0"><a href="${escapeHtml(action.url)}" style="background:#0b4f9c;color:#ffffff;padding:10px 16px;text-decoration:none;border-radius:4px;display:inline-block">${escapeHtml(action.label)}</a></p>
+<p style="margin:0 0 12px;font-size:13px;color:#555555">If the button does not work, copy this address: ${escapeHtml(action.url)}</p>`
+    : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Common Ground</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.45;color:#1b1b1b">
+<p style="margin:0 0 12px">${escapeHtml(greeting)}</p>
+${body}
+${button}
+<p style="margin:24px 0 0;font-size:13px;color:#555555">${escapeHtml(footer)}</p>
+</body></html>`;
+}
+
+/**
+ * Renders one message. Throws a non-retryable InvalidInput failure for an
+ * unknown template: retrying cannot fix a typo in workflow code.
+ */
+export function renderMessage(
+  template: string,
+  data: Record<string, unknown>,
+  channel: ChannelName,
+  config: TemplateConfig,
+  now: Date = new Date(),
+): RenderedMessage {
+  const build = Object.prototype.hasOwnProperty.call(TEMPLATES, template) ? TEMPLATES[template] : undefined;
+  if (!build) {
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidInput,
+      message: `unknown notification template "${template}"`,
+      nonRetryable: true,
+      details: [{ field: 'template', message: `unknown template; known: ${TEMPLATE_NAMES.join(', ')}` }],
+    });
+  }
+  const view = new View(data ?? {}, config, now);
+  const draft = build(view);
+  const fallbackFrom = typeof data?.fallbackFrom === 'string' ? data.fallbackFrom : undefined;
+
+  if (channel === 'SMS') {
+    const note = fallbackFrom ? ` ${FALLBACK_NOTE.SMS}` : '';
+    return { subject: null, text: `Common Ground: ${draft.sms}${note}`, html: null };
+  }
+
+  const greeting = view.recipientName ? `Hello ${view.recipientName},` : 'Hello,';
+  const paragraphs = fallbackFrom ? [...draft.paragraphs, FALLBACK_NOTE.EMAIL] : draft.paragraphs;
+  const footer = 'Common Ground: City of Clayton critical incident communications and action plan. This message was sent automatically.';
+  const textParts = [greeting, ...paragraphs];
+  if (draft.action) textParts.push(`${draft.action.label}: ${draft.action.url}`);
+  textParts.push(`-- \n${footer}`);
+  return {
+    subject: draft.subject,
+    text: textParts.join('\n\n'),
+    html: emailHtml(greeting, paragraphs, draft.action, footer),
+  };
+}

@@ -1,0 +1,132 @@
+// Workflow-side helper for notifying one person on one or more channels, with
+// fallback to the other channel when a provider refuses the recipient for good.
+// Deterministic: no Node built-ins, no I/O; activities are passed in.
+import { ActivityFailure, ApplicationFailure, type ActivityOptions } from '@temporalio/common';
+import type { ChannelName, NotificationActivities, OutboundMessageV1, SendResultV1 } from '../../activities/contracts';
+import { FailureType } from '../contracts/common';
+
+/**
+ * Retry shape for notification activities. The Temporal server's backoff is
+ * exponential without jitter, so the activity interceptor
+ * (activities/interceptors.ts) sets an explicit nextRetryDelay for provider
+ * failures: this same exponential curve with jitter applied, and never less
+ * than the provider's Retry-After.
+ */
+export const NOTIFICATION_RETRY = {
+  initialIntervalMs: 1_000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 60_000,
+} as const;
+
+/**
+ * Recommended options for `proxyActivities<NotificationActivities>(...)`.
+ * No attempt limit: a provider outage delays messages, it must not drop them.
+ * A workflow that must not wait on delivery should run notifyPerson in the
+ * background (e.g. without awaiting it before starting its own timers).
+ */
+export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: NOTIFICATION_RETRY.initialIntervalMs,
+    backoffCoefficient: NOTIFICATION_RETRY.backoffCoefficient,
+    maximumInterval: NOTIFICATION_RETRY.maximumIntervalMs,
+    nonRetryableErrorTypes: [FailureType.UndeliverableRecipient, FailureType.InvalidInput],
+  },
+};
+
+export interface NotifyPersonInput {
+  workflowId: string;
+  purpose: string;
+  personId: string;
+  channels: ChannelName[];
+  attemptGroup: string;
+  template: string;
+  data: Record<string, unknown>;
+  incidentId?: string;
+  planId?: string;
+  actionItemId?: string;
+}
+
+export interface ChannelOutcome {
+  channel: ChannelName;
+  /** 'UNDELIVERABLE': the provider refused this recipient on this channel for good. */
+  status: SendResultV1['status'] | 'UNDELIVERABLE';
+  notificationId: string | null;
+  providerMessageId: string | null;
+  /** Present when this send replaced an undeliverable one on the other channel. */
+  fallbackFor?: { channel: ChannelName; notificationId: string | null };
+}
+
+export interface NotifyPersonResult {
+  personId: string;
+  outcomes: ChannelOutcome[];
+  /** True when at least one message reached a provider for this person. */
+  reached: boolean;
+}
+
+const otherChannel = (channel: ChannelName): ChannelName => (channel === 'EMAIL' ? 'SMS' : 'EMAIL');
+
+/** The non-retryable "recipient refused" failure from sendNotification, if that is what this is. */
+export function undeliverableFailure(err: unknown): { notificationId: string | null } | null {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== FailureType.UndeliverableRecipient) return null;
+  const detail = (cause.details ?? [])[0] as { notificationId?: unknown } | undefined;
+  return { notificationId: typeof detail?.notificationId === 'string' ? detail.notificationId : null };
+}
+
+async function sendOne(acts: NotificationActivities, message: OutboundMessageV1): Promise<ChannelOutcome> {
+  try {
+    const result = await acts.sendNotification(message);
+    return {
+      channel: message.channel,
+      status: result.status,
+      notificationId: result.notificationId,
+      providerMessageId: result.providerMessageId,
+    };
+  } catch (err) {
+    const refused = undeliverableFailure(err);
+    if (!refused) throw err;
+    return { channel: message.channel, status: 'UNDELIVERABLE', notificationId: refused.notificationId, providerMessageId: null };
+  }
+}
+
+/**
+ * Sends every requested channel concurrently. When a channel is refused for
+ * good, the other channel is sent once as a recorded fallback (purpose
+ * `${purpose}.fallback`, fallbackForNotificationId set) unless that channel
+ * was itself refused in this call. Never throws for undeliverable recipients;
+ * other failures (e.g. an unknown template) propagate.
+ */
+export async function notifyPerson(acts: NotificationActivities, input: NotifyPersonInput): Promise<NotifyPersonResult> {
+  const channels = [...new Set(input.channels)];
+  const base = {
+    workflowId: input.workflowId,
+    personId: input.personId,
+    attemptGroup: input.attemptGroup,
+    template: input.template,
+    data: input.data,
+    ...(input.incidentId !== undefined ? { incidentId: input.incidentId } : {}),
+    ...(input.planId !== undefined ? { planId: input.planId } : {}),
+    ...(input.actionItemId !== undefined ? { actionItemId: input.actionItemId } : {}),
+  };
+
+  const primary = await Promise.all(channels.map((channel) => sendOne(acts, { ...base, purpose: input.purpose, channel })));
+  const refusedChannels = new Set(primary.filter((o) => o.status === 'UNDELIVERABLE').map((o) => o.channel));
+
+  const fallbacks = await Promise.all(
+    primary
+      .filter((o) => o.status === 'UNDELIVERABLE' && !refusedChannels.has(otherChannel(o.channel)))
+      .map(async (refused): Promise<ChannelOutcome> => {
+        const outcome = await sendOne(acts, {
+          ...base,
+          purpose: `${input.purpose}.fallback`,
+          channel: otherChannel(refused.channel),
+          ...(refused.notificationId ? { fallbackForNotificationId: refused.notificationId } : {}),
+        });
+        return { ...outcome, fallbackFor: { channel: refused.channel, notificationId: refused.notificationId } };
+      }),
+  );
+
+  const outcomes = [...primary, ...fallbacks];
+  return { personId: input.personId, outcomes, reached: outcomes.some((o) => o.status !== 'UNDELIVERABLE') };
+}
