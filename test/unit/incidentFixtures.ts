@@ -1,0 +1,172 @@
+// Shared set-up for the incident workflow tests: the Java time-skipping
+// server, a fresh migrated database with the demo roster, a worker running the
+// real incident activities, and a recording sendNotification (our own
+// activity boundary; the integration tests use the real one with the sinks).
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { OutboundMessageV1, SendResultV1 } from '../../activities/contracts';
+import { createIncidentActivities } from '../../activities/incidents';
+import type { Db } from '../../lib/db';
+import { incidentWorkflowId, notificationKey } from '../../lib/ids';
+import type { Person } from '../../generated/prisma/client';
+import type { ActorV1 } from '../../workflows/contracts/common';
+import type { DeclareIncidentInputV1 } from '../../workflows/contracts/incident';
+import type { incidentWorkflow, IncidentRunOptionsV1 } from '../../workflows/incident';
+import { seedDemoRoster } from '../../scripts/seed-roster';
+import { createTestDatabase, type TestDatabase } from '../harness/database';
+import { createTimeSkippingEnv } from '../harness/timeSkipping';
+import { createTestWorker } from '../harness/worker';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export interface RecordedMessage extends OutboundMessageV1 {
+  key: string;
+}
+
+export interface IncidentTestContext {
+  env: TestWorkflowEnvironment;
+  database: TestDatabase;
+  db: Db;
+  worker: Worker;
+  people: Record<string, Person>;
+  taskQueue: string;
+  /** Every sendNotification call, in order (retries of the same key recorded once). */
+  sent: RecordedMessage[];
+  stop(): Promise<void>;
+}
+
+export async function startIncidentTestContext(taskQueue: string): Promise<IncidentTestContext> {
+  const env = await createTimeSkippingEnv();
+  const database = await createTestDatabase();
+  const { people } = await seedDemoRoster(database.db, { embeddedTokens: false });
+  const sent: RecordedMessage[] = [];
+  const seen = new Set<string>();
+  const sendNotification = async (message: OutboundMessageV1): Promise<SendResultV1> => {
+    const key = notificationKey(message);
+    if (seen.has(key)) return { notificationId: key, idempotencyKey: key, status: 'ALREADY_SENT', providerMessageId: null };
+    seen.add(key);
+    sent.push({ ...message, key });
+    return { notificationId: key, idempotencyKey: key, status: 'SENT', providerMessageId: null };
+  };
+  const worker = await createTestWorker(env, null, {
+    taskQueue,
+    activities: {
+      ...(createIncidentActivities({ db: database.db, config: { POLICY_FILE: undefined } }) as unknown as Record<
+        string,
+        (...args: any[]) => Promise<unknown>
+      >),
+      sendNotification,
+    },
+  });
+  const running = worker.run();
+  return {
+    env,
+    database,
+    db: database.db,
+    worker,
+    people,
+    taskQueue,
+    sent,
+    async stop() {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await env.teardown();
+      await database.drop();
+    },
+  };
+}
+
+export const actor = (person: Person): ActorV1 => ({ personId: person.id, name: person.name, roles: [...person.roles] as ActorV1['roles'] });
+
+let sequence = 0;
+
+/** Writes the Incident row (as the API does) and starts its workflow. */
+export async function declareIncident(
+  ctx: IncidentTestContext,
+  options: { severity: 1 | 2 | 3; type?: string; title?: string; runOptions?: IncidentRunOptionsV1 },
+): Promise<{ handle: WorkflowHandle<typeof incidentWorkflow>; input: DeclareIncidentInputV1; declaredAt: number }> {
+  sequence += 1;
+  const number = `CI-2026-${String(9000 + sequence)}`;
+  const declaredAt = await ctx.env.currentTimeMs();
+  const declarer = ctx.people.cityManager;
+  const row = await ctx.db.incident.create({
+    data: {
+      number,
+      workflowId: incidentWorkflowId(number),
+      type: options.type ?? 'OFFICER_INVOLVED_SHOOTING',
+      severity: options.severity,
+      title: options.title ?? `Test incident ${number}`,
+      summary: 'Officers responded to a call on Forsyth Boulevard.',
+      policyVersion: 'clayton-2026.1',
+      declaredById: declarer.id,
+      declaredAt: new Date(declaredAt),
+    },
+  });
+  const input: DeclareIncidentInputV1 = {
+    version: 1,
+    incidentId: row.id,
+    incidentNumber: number,
+    type: row.type,
+    severity: options.severity,
+    title: row.title,
+    summary: row.summary,
+    declaredBy: actor(declarer),
+    declaredAt: new Date(declaredAt).toISOString(),
+    policyVersion: 'clayton-2026.1',
+  };
+  const handle = await ctx.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+    taskQueue: ctx.taskQueue,
+    workflowId: row.workflowId,
+    args: options.runOptions ? [input, options.runOptions] : [input],
+  });
+  return { handle, input, declaredAt };
+}
+
+/** Polls (in real time, which the test server does not skip) until `check` stops throwing. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() - started > timeoutMs) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+export const messagesFor = (ctx: IncidentTestContext, workflowId: string, purpose?: string) =>
+  ctx.sent.filter((m) => m.workflowId === workflowId && (purpose === undefined || m.purpose === purpose));
+
+/** Person ids that got `purpose` from `workflowId`, on both channels, sorted. */
+export function recipientsOf(ctx: IncidentTestContext, workflowId: string, purpose: string, attemptGroup?: string): string[] {
+  const messages = messagesFor(ctx, workflowId, purpose).filter((m) => attemptGroup === undefined || m.attemptGroup === attemptGroup);
+  const byPerson = new Map<string, Set<string>>();
+  for (const m of messages) byPerson.set(m.personId, (byPerson.get(m.personId) ?? new Set()).add(m.channel));
+  for (const [personId, channels] of byPerson) {
+    if (!channels.has('EMAIL') || !channels.has('SMS')) throw new Error(`${purpose} reached ${personId} on ${[...channels].join('+')} only`);
+  }
+  return [...byPerson.keys()].sort();
+}
+
+export const ids = (...people: Person[]) => people.map((p) => p.id).sort();
+
+/** Moves the test server's clock to `at` (ms since epoch); never backwards. */
+export async function skipTo(ctx: IncidentTestContext, at: number): Promise<void> {
+  const now = await ctx.env.currentTimeMs();
+  if (at > now) await ctx.env.sleep(at - now);
+}
+
+/** The failure type of a rejected update (WorkflowUpdateFailedError -> ApplicationFailure). */
+export async function failureTypeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (err) {
+    const cause = (err as { cause?: { type?: string } }).cause;
+    return cause?.type ?? (err as { type?: string }).type ?? `untyped: ${String(err)}`;
+  }
+  throw new Error('expected the update to be rejected');
+}
