@@ -1,0 +1,483 @@
+// The API on the whole running system (real Temporal dev server, database,
+// worker with the real workflows and activities, mail and SMS sinks):
+//  - the role x route matrix: every route without a token (401), with a bad
+//    token (401), with each role that may not use it (403) and with each role
+//    that may (2xx);
+//  - bad input names the field; unknown ids are 404; actions the current state
+//    does not allow are 409; Idempotency-Key; cookie sessions with CSRF.
+import { documentedRoutes } from '../../api/openapi';
+import { signLinkToken } from '../../lib/crypto';
+import { ROLES, type Role } from '../../policy/roles';
+import { DEMO_PASSWORD } from '../../scripts/seed-roster';
+import { startTestSystem, type TestSystem } from '../harness/app';
+
+const STAFF: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
+const APPROVERS_IN_ORDER: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF'];
+
+let sys: TestSystem;
+/** Every 5xx any request in this file received; none of them sends anything but client mistakes or valid actions. */
+const serverErrors: string[] = [];
+
+interface Answer {
+  status: number;
+  json: any;
+  text: string;
+  headers: Headers;
+}
+
+async function send(
+  method: string,
+  path: string,
+  opts: { as?: Role; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const res = await sys.request(path, { method, as: opts.as, json: opts.body, headers });
+  const text = await res.text();
+  if (res.status >= 500) serverErrors.push(`${method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** Declares an incident and waits until its workflow has resolved recipients and deadlines (it answers updates from then on). */
+async function declareAndWait(body: Record<string, unknown>, as: Role = 'CITY_MANAGER'): Promise<string> {
+  const res = await send('POST', '/api/incidents', { as, body });
+  expect(res.status).toBe(202);
+  const number: string = res.json.number;
+  await eventually(async () => {
+    const detail = await send('GET', `/api/incidents/${number}`, { as: 'CITY_MANAGER' });
+    return detail.json?.stateSource === 'workflow' && detail.json.recipients.length > 0 && detail.json.deadlines.length > 0;
+  }, `incident ${number} to start`);
+  return number;
+}
+
+/** The person behind each role's demo token. */
+const personIdOf = (role: Role): string => {
+  const person = Object.values(sys.roster.people).find((p) => p.email === tokenOwnerEmail[role]);
+  if (!person) throw new Error(`no demo person for ${role}`);
+  return person.id;
+};
+const tokenOwnerEmail: Record<Role, string> = {
+  CITY_MANAGER: 'city.manager@example.org',
+  POLICE_CHIEF: 'police.chief@example.org',
+  PIO: 'pio@example.org',
+  MAYOR: 'mayor@example.org',
+  ALDERMAN: 'alderman.ward1@example.org',
+  CITY_ATTORNEY: 'city.attorney@example.org',
+  STAKEHOLDER_LEAD: 'engagement.lead@example.org',
+};
+
+beforeAll(async () => {
+  sys = await startTestSystem();
+}, 240_000);
+
+afterAll(async () => {
+  await sys?.stop();
+}, 60_000);
+
+// ---------------------------------------------------------------- the matrix
+
+/** Shared by the matrix rows: filled in as the scenario runs. */
+const scenario = { incident: '', statementId: '', statementVersion: 1 };
+
+interface MatrixRow {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** As documented (express style), to check every documented route has a row. */
+  route: string;
+  path: () => string;
+  /** 'public' routes are checked for 2xx without credentials instead of 401. */
+  allowed: Role[] | 'public' | 'any';
+  body?: (role: Role) => unknown;
+  expect: number;
+  /** Runs after the allowed roles have acted (e.g. remember an id). */
+  after?: (answers: Answer[]) => void | Promise<void>;
+}
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+const matrix: MatrixRow[] = [
+  { method: 'GET', route: '/healthz', path: () => '/healthz', allowed: 'public', expect: 200 },
+  { method: 'GET', route: '/api/openapi.json', path: () => '/api/openapi.json', allowed: 'public', expect: 200 },
+  { method: 'GET', route: '/api/policy', path: () => '/api/policy', allowed: 'public', expect: 200 },
+  { method: 'GET', route: '/api/me', path: () => '/api/me', allowed: 'any', expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/incidents',
+    path: () => '/api/incidents',
+    allowed: ['CITY_MANAGER', 'POLICE_CHIEF'],
+    body: (role) => ({ type: 'PUBLIC_MEDIA_ATTENTION', severity: 3, title: `Matrix declaration by ${role}`, summary: 'Matrix test' }),
+    expect: 202,
+  },
+  { method: 'GET', route: '/api/incidents', path: () => '/api/incidents', allowed: STAFF, expect: 200 },
+  { method: 'GET', route: '/api/incidents/:id', path: () => `/api/incidents/${scenario.incident}`, allowed: STAFF, expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/acknowledgements',
+    path: () => `/api/incidents/${scenario.incident}/acknowledgements`,
+    allowed: STAFF,
+    body: () => ({}),
+    expect: 200,
+  },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/statements',
+    path: () => `/api/incidents/${scenario.incident}/statements`,
+    allowed: ['PIO'],
+    body: () => ({ kind: 'HOLDING_STATEMENT', title: 'Statement on the matrix incident', body: 'What we can confirm now.' }),
+    expect: 201,
+    after: (answers) => {
+      scenario.statementId = answers[0].json.statementId;
+    },
+  },
+  { method: 'GET', route: '/api/statements/:id', path: () => `/api/statements/${scenario.statementId}`, allowed: STAFF, expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/statements/:id/decisions',
+    path: () => `/api/statements/${scenario.statementId}/decisions`,
+    allowed: APPROVERS_IN_ORDER,
+    body: () => ({ version: 1, decision: 'APPROVE' }),
+    expect: 200,
+  },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/deadlines/:kind/extensions',
+    path: () => `/api/incidents/${scenario.incident}/deadlines/final_report/extensions`,
+    allowed: ['CITY_MANAGER', 'POLICE_CHIEF'],
+    body: (role) => ({ newDueAt: inDays(role === 'CITY_MANAGER' ? 100 : 101), reason: `Extended by ${role} for the matrix test` }),
+    expect: 200,
+  },
+  { method: 'GET', route: '/api/notifications', path: () => `/api/notifications?incidentId=${scenario.incident}`, allowed: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'], expect: 200 },
+  { method: 'GET', route: '/api/public/incidents', path: () => '/api/public/incidents', allowed: 'public', expect: 200 },
+  { method: 'GET', route: '/api/public/incidents/:id', path: () => `/api/public/incidents/${scenario.incident}`, allowed: 'public', expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/close',
+    path: () => `/api/incidents/${scenario.incident}/close`,
+    allowed: ['CITY_MANAGER'],
+    body: () => ({ summary: 'Investigation handed to the county prosecutor.' }),
+    expect: 200,
+  },
+  { method: 'GET', route: '/api/incidents/:id/report', path: () => `/api/incidents/${scenario.incident}/report`, allowed: STAFF, expect: 200 },
+  { method: 'DELETE', route: '/api/session', path: () => '/api/session', allowed: 'any', expect: 204 },
+];
+
+/** Routes whose access is not a role: covered by their own tests below. */
+const COVERED_OUTSIDE_MATRIX = ['POST /api/session', 'GET /ack/:token', 'POST /ack/:token'];
+
+describe('role x route matrix', () => {
+  beforeAll(async () => {
+    scenario.incident = await declareAndWait({
+      type: 'OFFICER_INVOLVED_SHOOTING',
+      severity: 1,
+      title: 'Matrix incident',
+      summary: 'Officer-involved shooting used by the matrix test',
+    });
+  }, 60_000);
+
+  it('has a row for every documented incident-domain route', () => {
+    const rows = new Set([...matrix.map((r) => `${r.method} ${r.route}`), ...COVERED_OUTSIDE_MATRIX]);
+    const documented = documentedRoutes()
+      .filter((r) => !/\/plans|\/items|\/progress|\/webhooks|\/me\//.test(r.path))
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(documented.filter((r) => !rows.has(r))).toEqual([]);
+  });
+
+  for (const row of matrix) {
+    const name = `${row.method} ${row.route}`;
+    const roles = row.allowed === 'public' || row.allowed === 'any' ? [...ROLES] : row.allowed;
+    const forbidden = row.allowed === 'public' || row.allowed === 'any' ? [] : ROLES.filter((r) => !roles.includes(r));
+
+    it(`${name}: no token -> ${row.allowed === 'public' ? row.expect : 401}`, async () => {
+      const res = await send(row.method, row.path(), { body: row.body?.('CITY_MANAGER') });
+      if (row.allowed === 'public') {
+        expect(res.status).toBe(row.expect);
+      } else {
+        expect(res.status).toBe(401);
+        expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      }
+    });
+
+    it(`${name}: bad token -> ${row.allowed === 'public' ? row.expect : 401}`, async () => {
+      const res = await send(row.method, row.path(), { token: 'demo-nobody', body: row.body?.('CITY_MANAGER') });
+      expect(res.status).toBe(row.allowed === 'public' ? row.expect : 401);
+    });
+
+    if (forbidden.length > 0) {
+      it(`${name}: ${forbidden.join(', ')} -> 403`, async () => {
+        for (const role of forbidden) {
+          const res = await send(row.method, row.path(), { as: role, body: row.body?.(role) });
+          expect({ role, status: res.status, code: res.json?.error?.code }).toEqual({ role, status: 403, code: 'forbidden' });
+        }
+      });
+    }
+
+    it(`${name}: ${row.allowed === 'public' ? 'every role' : roles.join(', ')} -> ${row.expect}`, async () => {
+      const answers: Answer[] = [];
+      for (const role of roles) {
+        const res = await send(row.method, row.path(), { as: role, body: row.body?.(role) });
+        expect({ role, status: res.status, error: res.json?.error }).toEqual({ role, status: row.expect, error: undefined });
+        answers.push(res);
+        if (row.route === '/api/statements/:id/decisions' && role === 'POLICE_CHIEF') {
+          // The last approval publishes; later rows read the published state.
+          await eventually(async () => (await sys.db.statement.findUnique({ where: { id: scenario.statementId } }))?.status === 'PUBLISHED', 'publication');
+        }
+      }
+      await row.after?.(answers);
+    });
+  }
+
+  it('the scenario left what the matrix did in place: acknowledgements, publication, extensions, closure', async () => {
+    const detail = await send('GET', `/api/incidents/${scenario.incident}`, { as: 'MAYOR' });
+    expect(detail.json.state).toBe('CLOSED');
+    for (const role of STAFF) {
+      const me = detail.json.recipients.find((r: any) => r.personId === personIdOf(role));
+      expect({ role, acknowledged: Boolean(me?.acknowledgedAt) }).toEqual({ role, acknowledged: true });
+    }
+    const finalReport = detail.json.deadlines.find((d: any) => d.key === 'final_report');
+    expect(finalReport.extensions.map((e: any) => e.reason)).toEqual([
+      'Extended by CITY_MANAGER for the matrix test',
+      'Extended by POLICE_CHIEF for the matrix test',
+    ]);
+    const publicView = await send('GET', `/api/public/incidents/${scenario.incident}`);
+    expect(publicView.json.statements.map((s: any) => s.title)).toEqual(['Statement on the matrix incident']);
+    const holding = publicView.json.deadlineList.find((d: any) => d.key === 'holding_statement');
+    expect(holding.status).toBe('met');
+  });
+});
+
+// ---------------------------------------------------------------- errors
+
+describe('bad input names the field; unknown ids 404; state conflicts 409', () => {
+  let incident: string;
+  let statementId: string;
+
+  beforeAll(async () => {
+    incident = await declareAndWait({ type: 'USE_OF_FORCE_SERIOUS_INJURY', severity: 2, title: 'Errors incident', summary: 'Used by the error tests' });
+  }, 60_000);
+
+  it.each([
+    [{ type: 'USE_OF_FORCE_SERIOUS_INJURY', severity: 'high', title: 't', summary: 's' }, 'severity'],
+    [{ type: 'USE_OF_FORCE_SERIOUS_INJURY', severity: 0, title: 't', summary: 's' }, 'severity'],
+    [{ type: 'UFO_SIGHTING', severity: 2, title: 't', summary: 's' }, 'type'],
+    [{ type: 'OTHER', severity: 2, summary: 's' }, 'title'],
+    [{ type: 'OTHER', severity: 2, title: 't', summary: '' }, 'summary'],
+  ])('declaring %j -> 400 on %s, and nothing is written', async (body, field) => {
+    const before = await sys.db.incident.count();
+    const res = await send('POST', '/api/incidents', { as: 'CITY_MANAGER', body });
+    expect(res.status).toBe(400);
+    expect(res.json.error.field).toBe(field);
+    expect(await sys.db.incident.count()).toBe(before);
+  });
+
+  it('statement drafts: missing title, unknown kind', async () => {
+    const noTitle = await send('POST', `/api/incidents/${incident}/statements`, { as: 'PIO', body: { kind: 'HOLDING_STATEMENT', body: 'x' } });
+    expect([noTitle.status, noTitle.json.error.field]).toEqual([400, 'title']);
+    const badKind = await send('POST', `/api/incidents/${incident}/statements`, { as: 'PIO', body: { kind: 'TWEET', title: 't', body: 'b' } });
+    expect([badKind.status, badKind.json.error.field]).toEqual([400, 'kind']);
+  });
+
+  it('the approval flow: out of turn 403, rejection needs a comment, stale version 409, revision, publish, then 409', async () => {
+    const draft = await send('POST', `/api/incidents/${incident}/statements`, {
+      as: 'PIO',
+      body: { kind: 'HOLDING_STATEMENT', title: 'Holding statement v1', body: 'First draft' },
+    });
+    expect(draft.status).toBe(201);
+    expect(draft.headers.get('location')).toBe(`/api/statements/${draft.json.statementId}`);
+    statementId = draft.json.statementId;
+    const decide = (as: Role, body: unknown) => send('POST', `/api/statements/${statementId}/decisions`, { as, body });
+
+    // The chain is city manager, then chief: the chief deciding first is not their turn.
+    const outOfTurn = await decide('POLICE_CHIEF', { version: 1, decision: 'APPROVE' });
+    expect(outOfTurn.status).toBe(403);
+
+    const noComment = await decide('CITY_MANAGER', { version: 1, decision: 'REJECT' });
+    expect([noComment.status, noComment.json.error.field]).toEqual([400, 'comment']);
+
+    const rejected = await decide('CITY_MANAGER', { version: 1, decision: 'REJECT', comment: 'Do not name the officer yet.' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.json.status).toBe('CHANGES_REQUESTED');
+
+    const revised = await send('POST', `/api/incidents/${incident}/statements`, {
+      as: 'PIO',
+      body: { statementId, title: 'Holding statement v2', body: 'Second draft, without the name' },
+    });
+    expect(revised.status).toBe(200);
+    expect(revised.json.currentVersion).toBe(2);
+
+    const stale = await decide('CITY_MANAGER', { version: 1, decision: 'APPROVE' });
+    expect(stale.status).toBe(409);
+
+    expect((await decide('CITY_MANAGER', { version: 2, decision: 'APPROVE' })).status).toBe(200);
+    expect((await decide('POLICE_CHIEF', { version: 2, decision: 'APPROVE' })).status).toBe(200);
+    await eventually(async () => (await sys.db.statement.findUnique({ where: { id: statementId } }))?.status === 'PUBLISHED', 'publication');
+
+    const again = await decide('CITY_MANAGER', { version: 2, decision: 'APPROVE' });
+    expect(again.status).toBe(409);
+
+    const publicView = await send('GET', `/api/public/incidents/${incident}`);
+    expect(publicView.json.statements).toEqual([expect.objectContaining({ title: 'Holding statement v2', body: 'Second draft, without the name' })]);
+    expect(publicView.text).not.toContain('First draft');
+    expect(publicView.text).not.toContain('Do not name the officer');
+    expect(publicView.text).not.toContain('@example.org');
+  });
+
+  it('extensions: bad date, not later than now due, unknown deadline', async () => {
+    const extend = (kind: string, body: unknown) =>
+      send('POST', `/api/incidents/${incident}/deadlines/${kind}/extensions`, { as: 'POLICE_CHIEF', body });
+    const notADate = await extend('final_report', { newDueAt: 'next week', reason: 'Waiting on the lab' });
+    expect([notADate.status, notADate.json.error.field]).toEqual([400, 'newDueAt']);
+    // In the future but earlier than the current due date (90 days): the workflow refuses, naming the field.
+    const earlier = await extend('final_report', { newDueAt: inDays(10), reason: 'Waiting on the lab' });
+    expect([earlier.status, earlier.json.error.field]).toEqual([400, 'newDueAt']);
+    const noReason = await extend('final_report', { newDueAt: inDays(120) });
+    expect([noReason.status, noReason.json.error.field]).toEqual([400, 'reason']);
+    const unknown = await extend('moon_landing', { newDueAt: inDays(120), reason: 'Waiting on the lab' });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('acknowledging: for someone else only as city manager; a non-recipient is 404', async () => {
+    const mayorForPio = await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'MAYOR', body: { personId: personIdOf('PIO') } });
+    expect(mayorForPio.status).toBe(403);
+    // Severity 2 does not notify aldermen.
+    const notRecipient = await send('POST', `/api/incidents/${incident}/acknowledgements`, {
+      as: 'CITY_MANAGER',
+      body: { personId: personIdOf('ALDERMAN') },
+    });
+    expect(notRecipient.status).toBe(404);
+    const forPio = await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'CITY_MANAGER', body: { personId: personIdOf('PIO') } });
+    expect(forPio.status).toBe(200);
+    expect(forPio.json).toMatchObject({ personId: personIdOf('PIO'), alreadyAcknowledged: false });
+    const repeat = await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'PIO', body: {} });
+    expect(repeat.json.alreadyAcknowledged).toBe(true);
+  });
+
+  it('unknown ids are 404 everywhere', async () => {
+    const bodies = { ack: {}, statement: { kind: 'HOLDING_STATEMENT', title: 't', body: 'b' }, close: { summary: 's' } };
+    const checks: [string, string, Role, unknown?][] = [
+      ['GET', '/api/incidents/CI-2099-0001', 'MAYOR'],
+      ['GET', '/api/incidents/cl0000000000000000000000', 'MAYOR'],
+      ['POST', '/api/incidents/CI-2099-0001/acknowledgements', 'MAYOR', bodies.ack],
+      ['POST', '/api/incidents/CI-2099-0001/statements', 'PIO', bodies.statement],
+      ['POST', '/api/incidents/CI-2099-0001/close', 'CITY_MANAGER', bodies.close],
+      ['GET', '/api/incidents/CI-2099-0001/report', 'MAYOR'],
+      ['GET', '/api/statements/no-such-statement', 'MAYOR'],
+      ['POST', '/api/statements/no-such-statement/decisions', 'CITY_MANAGER', { version: 1, decision: 'APPROVE' }],
+      ['GET', '/api/notifications?incidentId=CI-2099-0001', 'PIO'],
+      ['GET', '/api/public/incidents/CI-2099-0001', 'MAYOR'],
+    ];
+    for (const [method, path, as, body] of checks) {
+      const res = await send(method, path, { as, body });
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+    }
+  });
+
+  it('the report is 409 before closing; closing twice and acknowledging after closing are 409', async () => {
+    expect((await send('GET', `/api/incidents/${incident}/report`, { as: 'MAYOR' })).status).toBe(409);
+    const closed = await send('POST', `/api/incidents/${incident}/close`, { as: 'CITY_MANAGER', body: { summary: 'Closed by the error tests' } });
+    expect(closed.status).toBe(200);
+    expect(closed.json.status).toBe('CLOSED');
+    expect((await send('POST', `/api/incidents/${incident}/close`, { as: 'CITY_MANAGER', body: { summary: 'again' } })).status).toBe(409);
+    expect((await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'MAYOR', body: {} })).status).toBe(409);
+    const report = await send('GET', `/api/incidents/${incident}/report`, { as: 'MAYOR' });
+    expect(report.status).toBe(200);
+    expect(report.json.report).toBeTruthy();
+  });
+});
+
+// ---------------------------------------------------------------- idempotency
+
+describe('Idempotency-Key', () => {
+  const body = { type: 'OTHER', severity: 3, title: 'Idempotent declaration', summary: 'Declared twice by a nervous click' };
+
+  it('a repeat returns the first incident with 200; a different body with the same key is 409', async () => {
+    const first = await send('POST', '/api/incidents', { as: 'CITY_MANAGER', body, headers: { 'idempotency-key': 'click-1' } });
+    expect(first.status).toBe(202);
+    expect(first.headers.get('location')).toBe(`/api/incidents/${first.json.number}`);
+    const repeat = await send('POST', '/api/incidents', { as: 'CITY_MANAGER', body, headers: { 'idempotency-key': 'click-1' } });
+    expect(repeat.status).toBe(200);
+    expect(repeat.json).toEqual(first.json);
+    const changed = await send('POST', '/api/incidents', {
+      as: 'CITY_MANAGER',
+      body: { ...body, severity: 2 },
+      headers: { 'idempotency-key': 'click-1' },
+    });
+    expect(changed.status).toBe(409);
+    // Keys are per person: the chief's click-1 is a different declaration.
+    const chief = await send('POST', '/api/incidents', { as: 'POLICE_CHIEF', body, headers: { 'idempotency-key': 'click-1' } });
+    expect(chief.status).toBe(202);
+    expect(chief.json.number).not.toBe(first.json.number);
+  });
+
+  it('a concurrent double-click creates one incident and one workflow', async () => {
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => send('POST', '/api/incidents', { as: 'CITY_MANAGER', body, headers: { 'idempotency-key': 'double-click-2' } })),
+    );
+    expect([a.status, b.status].sort()).toEqual([200, 202]);
+    expect(a.json.number).toBe(b.json.number);
+    expect(await sys.db.incident.count({ where: { title: body.title, idempotencyKey: { endsWith: ':double-click-2' } } })).toBe(1);
+    const description = await sys.temporal.workflow.getHandle(a.json.workflowId).describe();
+    expect(description.status.name).toBe('RUNNING');
+  });
+});
+
+// ---------------------------------------------------------------- sessions and links
+
+describe('cookie session with CSRF, on the real system', () => {
+  it('signs in with the demo password, acknowledges with the CSRF header, refuses without it', async () => {
+    const number = await declareAndWait({ type: 'DEATH_IN_CUSTODY', severity: 1, title: 'Session incident', summary: 'Used by the session test' });
+    const login = await send('POST', '/api/session', { body: { email: 'mayor@example.org', password: DEMO_PASSWORD } });
+    expect(login.status).toBe(201);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const csrf = login.json.csrfToken;
+    const withoutCsrf = await send('POST', `/api/incidents/${number}/acknowledgements`, { body: {}, headers: { cookie } });
+    expect(withoutCsrf.status).toBe(403);
+    const withCsrf = await send('POST', `/api/incidents/${number}/acknowledgements`, { body: {}, headers: { cookie, 'x-csrf-token': csrf } });
+    expect(withCsrf.status).toBe(200);
+    const recipient = await sys.db.incidentRecipient.findFirst({ where: { incident: { number }, personId: personIdOf('MAYOR') } });
+    expect(recipient?.acknowledgedVia).toBe('WEB');
+  });
+});
+
+describe('signed acknowledge link', () => {
+  it('GET shows a confirmation page without acknowledging; POST acknowledges via EMAIL_LINK', async () => {
+    const number = await declareAndWait({ type: 'OFFICER_INVOLVED_SHOOTING', severity: 1, title: 'Link incident', summary: 'Used by the link test' });
+    const personId = personIdOf('CITY_ATTORNEY');
+    const token = signLinkToken({ p: 'ack', incidentNumber: number, personId }, 3600, sys.config.LINK_SIGNING_SECRET);
+    const page = await send('GET', `/ack/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<form method="post" action="/ack/${token}">`);
+    const untouched = await sys.db.incidentRecipient.findFirst({ where: { incident: { number }, personId } });
+    expect(untouched?.acknowledgedAt).toBeNull();
+    const done = await send('POST', `/ack/${token}`);
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('acknowledged');
+    const acknowledged = await sys.db.incidentRecipient.findFirst({ where: { incident: { number }, personId } });
+    expect(acknowledged?.acknowledgedVia).toBe('EMAIL_LINK');
+    // A link for someone not notified (severity 1 notifies no stakeholder leads) is a page, not a 5xx.
+    const stranger = signLinkToken({ p: 'ack', incidentNumber: number, personId: personIdOf('STAKEHOLDER_LEAD') }, 3600, sys.config.LINK_SIGNING_SECRET);
+    expect((await send('POST', `/ack/${stranger}`)).status).toBe(404);
+  });
+});
+
+describe('after everything above', () => {
+  it('no request got a 5xx, and the system is healthy', async () => {
+    expect(serverErrors).toEqual([]);
+    const health = await send('GET', '/healthz');
+    expect(health.json).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
+  });
+});
