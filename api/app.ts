@@ -14,6 +14,9 @@ import { createPolicyRouter } from './routes/policy';
 import { createPublicRouter } from './routes/public';
 import { createStatementsRouter } from './routes/statements';
 import { createSystemRouter } from './routes/system';
+import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
+import { documentRoute } from './openapi';
+import { createWebRouter } from '../web/router';
 
 export interface AppDeps {
   db: Db;
@@ -26,10 +29,9 @@ export interface AppDeps {
 type RouterFactory = (deps: { db: Db; temporal: Client; config: Config }) => Router;
 
 /**
- * Routers owned by other parts of the project, mounted when their module is
- * present. MOUNT POINTS (kept here so they are easy to find):
+ * Routers owned by other parts of the project. MOUNT POINTS:
  *   api/routes/twilioWebhooks.ts  createTwilioWebhooksRouter  at /webhooks/twilio
- *   api/routes/plans.ts           createPlansRouter           at /api
+ *   api/routes/plans.ts           createPlansRouter           at /api   (mounted when the module is present)
  *   web/router.ts                 createWebRouter             at /
  */
 function optionalRouterFactory(modulePath: string, exportName: string): RouterFactory | undefined {
@@ -39,6 +41,26 @@ function optionalRouterFactory(modulePath: string, exportName: string): RouterFa
   const factory = require(absolute)[exportName] as RouterFactory | undefined;
   if (typeof factory !== 'function') throw new Error(`${modulePath} does not export ${exportName}`);
   return factory;
+}
+
+// The webhook router is mounted here, so its routes are documented here.
+for (const [route, summary] of [
+  ['/webhooks/twilio/status', 'Twilio delivery status callback (updates the Notification row; never moves a status backwards)'],
+  ['/webhooks/twilio/sms', 'Inbound SMS (e.g. "ACK" acknowledges the sender\'s open incidents); answers TwiML'],
+] as const) {
+  documentRoute({
+    method: 'post',
+    path: route,
+    summary,
+    tags: ['webhooks'],
+    access: 'webhook-signature',
+    description: 'Requires a valid X-Twilio-Signature for the public URL.',
+    responses: {
+      200: { description: 'Handled: JSON for status callbacks, TwiML for inbound SMS' },
+      400: { description: 'A required form field is missing' },
+      403: { description: 'Missing or invalid X-Twilio-Signature' },
+    },
+  });
 }
 
 export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps): express.Express {
@@ -63,8 +85,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createPolicyRouter(deps));
   app.use(createAckLinksRouter(deps));
 
-  const twilioWebhooks = optionalRouterFactory('api/routes/twilioWebhooks', 'createTwilioWebhooksRouter');
-  if (twilioWebhooks) app.use('/webhooks/twilio', twilioWebhooks(deps));
+  app.use('/webhooks/twilio', createTwilioWebhooksRouter(deps));
   const plans = optionalRouterFactory('api/routes/plans', 'createPlansRouter');
   if (plans) app.use('/api', plans(deps));
 
@@ -73,8 +94,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   // Unknown API paths answer in the API's error shape rather than falling through to the pages.
   app.use(['/api', '/webhooks'], (req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.originalUrl.split('?')[0]}`)));
 
-  const web = optionalRouterFactory('web/router', 'createWebRouter');
-  if (web) app.use('/', web(deps));
+  app.use('/', createWebRouter(deps));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.originalUrl.split('?')[0]}`)));
   app.use(errorHandler);
