@@ -139,6 +139,9 @@ export interface FinalReportV1 {
   planId: string;
   planTitle: string;
   finalReportAt: string;
+  /** One sentence for messages: objectives met and items done. */
+  summary: string;
+  reportUrl?: string;
   months: number;
   goals: FinalReportGoal[];
   totals: Record<FinalReportItem['outcome'], number> & { items: number };
@@ -161,7 +164,7 @@ export interface PlanActivities {
 
 export interface PlanActivityDeps {
   db: Db;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'PUBLIC_BASE_URL'>;
   /** Used for Schedules; defaults to the worker's own client (Context.current().client). */
   temporal?: Client;
 }
@@ -298,7 +301,11 @@ async function buildFinalReport(tx: TxClient, planId: string, at: Date): Promise
       averagePercent: data.totals?.averagePercent ?? 0,
     };
   });
-  return { version: 1, planId, planTitle: plan.title, finalReportAt: at.toISOString(), months: plan.months, goals, totals, monthlyHistory };
+  const objectivesMet = goals.filter((g) => g.objectiveStatus === 'MET').length;
+  const summary =
+    `${objectivesMet} of ${goals.length} objective${goals.length === 1 ? '' : 's'} fully met; ` +
+    `${totals.MET + totals.MET_LATE} of ${totals.items} action item${totals.items === 1 ? '' : 's'} done (${totals.MET_LATE} late), ${totals.MISSED} missed.`;
+  return { version: 1, planId, planTitle: plan.title, finalReportAt: at.toISOString(), summary, months: plan.months, goals, totals, monthlyHistory };
 }
 
 /** Who gets the monthly digest: the city manager, the board, stakeholder leads, and every owner and sponsor. */
@@ -331,8 +338,13 @@ const actorLabel = (by: ActorV1) => by.name || by.personId;
 
 // ---------------------------------------------------------------- activities
 
+/** The public dashboard page of a plan (served by web/router.ts). */
+export const publicPlanUrl = (publicBaseUrl: string, planId: string): string =>
+  `${publicBaseUrl.replace(/\/$/, '')}/plans/${encodeURIComponent(planId)}`;
+
 export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
   const { db } = deps;
+  const dashboardUrl = (planId: string) => publicPlanUrl(deps.config.PUBLIC_BASE_URL, planId);
   const temporal = (): Client => deps.temporal ?? Context.current().client;
 
   return {
@@ -467,6 +479,7 @@ export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
           created,
           totals: d.totals,
           goals: d.goals,
+          dashboardUrl: dashboardUrl(input.planId),
         };
       };
       const existing = await db.dashboardSnapshot.findUnique({ where: { planId_month: { planId: input.planId, month: input.month } } });
@@ -510,7 +523,7 @@ export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
     async produceFinalReport({ planId, at }) {
       return db.$transaction(async (tx) => {
         const plan = await tx.actionPlan.findUniqueOrThrow({ where: { id: planId }, select: { finalReport: true } });
-        if (plan.finalReport) return plan.finalReport as unknown as FinalReportV1;
+        if (plan.finalReport) return { ...(plan.finalReport as unknown as FinalReportV1), reportUrl: dashboardUrl(planId) };
         const when = new Date(at);
         const report = await buildFinalReport(tx, planId, when);
         await tx.actionPlan.update({
@@ -526,7 +539,7 @@ export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
           data: { totals: report.totals, goals: report.goals.map((g) => ({ number: g.number, objectiveStatus: g.objectiveStatus })) },
           at: when,
         });
-        return report;
+        return { ...report, reportUrl: dashboardUrl(planId) };
       });
     },
 

@@ -48,6 +48,16 @@ const notifications = proxyActivities<NotificationActivities>({
 
 const MAX_NOTE_LENGTH = 2000;
 
+const ESCALATION_TARGET_LABELS: Record<string, string> = {
+  OWNER: 'the owner',
+  SPONSOR: 'the sponsor',
+  CITY_MANAGER: 'the city manager',
+  BOARD_DIGEST: "the board's next digest",
+};
+
+const escalationLabel = (notify: string, daysOverdue: number) =>
+  `${ESCALATION_TARGET_LABELS[notify] ?? notify}, ${daysOverdue > 0 ? `${daysOverdue} day${daysOverdue === 1 ? '' : 's'} overdue` : 'as soon as it fell overdue'}`;
+
 function invalidInput(field: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true, details: [{ field }] });
 }
@@ -125,6 +135,9 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
       planId: state.planId,
       itemTitle: state.title,
       title: state.title,
+      goalTitle: input.goalTitle,
+      ownerId: state.ownerId,
+      ownerName: input.ownerName,
       status: state.status,
       percentComplete: state.percentComplete,
       dueAt: state.dueAt,
@@ -176,7 +189,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
           personId: state.sponsorId,
           attemptGroup: `blocked-${state.blockedCount}`,
           template: 'item.blocked',
-          data: itemData({ note: change.note, reportedById: change.by.personId, reportedBy: change.by.name }),
+          data: itemData({ note: change.note, reportedById: change.by.personId, reportedByName: change.by.name }),
         },
         true,
       );
@@ -300,7 +313,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
               toDueAt,
               toDueAtLocal: formatLocalIso(Date.parse(toDueAt), input.timeZone),
               reason: req.reason.trim(),
-              requestedBy: req.by.name,
+              requestedByName: req.by.name,
             }),
           },
           false,
@@ -390,13 +403,13 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
     if (event.kind === 'REMINDER') {
       const daysBefore = localDaysBetween(Date.parse(event.at), dueMs, input.timeZone);
       await send(
-        { purpose: 'item.reminder', personId: state.ownerId, attemptGroup: event.id, template: 'item.reminder', data: itemData({ ...common, daysBefore }) },
+        { purpose: 'item.reminder', personId: state.ownerId, attemptGroup: event.id, template: 'item.reminder', data: itemData({ ...common, daysBefore, daysLeft: daysBefore }) },
         true,
       );
       notified.push(state.ownerId);
     } else {
       const daysOverdue = Math.max(0, localDaysBetween(dueMs, Date.parse(event.at), input.timeZone));
-      const overdueData = itemData({ ...common, daysOverdue, escalationLevel: event.notify });
+      const overdueData = itemData({ ...common, daysOverdue, level: event.notify, levelLabel: escalationLabel(event.notify, daysOverdue) });
       if (event.notify === 'OWNER' || event.notify === 'SPONSOR') {
         const personId = event.notify === 'OWNER' ? state.ownerId : state.sponsorId;
         await send({ purpose: 'item.overdue', personId, attemptGroup: event.id, template: 'item.overdue', data: { ...overdueData, audience: event.notify } }, true);

@@ -109,7 +109,7 @@ export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<Acti
           // One digest per plan month per recipient, however often this is retried.
           attemptGroup: `month-${month}`,
           template: 'plan.digest',
-          data: { ...summary, boardFlags, timeZone: input.timeZone },
+          data: { ...summary, counts: summary.totals, boardFlags, timeZone: input.timeZone },
           planId: input.planId,
         }),
       ),

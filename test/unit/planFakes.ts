@@ -64,6 +64,7 @@ export function createPlanFakes(options: { cityManagerIds?: string[]; digestReci
         finalReportAt: input.at,
         months: 12,
         goals: [],
+        summary: '0 of 0 objectives fully met',
         totals: { MET: 0, MET_LATE: 0, MISSED: 0, OPEN: 0, items: 0 },
         monthlyHistory: [],
       };

@@ -64,6 +64,9 @@ export interface ActionItemInputV1 {
   title: string;
   ownerId: string;
   sponsorId: string;
+  /** For message text only; messages degrade gracefully without them. */
+  ownerName?: string;
+  goalTitle?: string;
   /** ISO instant. */
   dueAt: string;
   timeZone: string;
@@ -255,6 +258,8 @@ export interface SnapshotSummaryV1 {
   created: boolean;
   totals: Omit<GoalFiguresV1, 'goalId' | 'number' | 'title'>;
   goals: GoalFiguresV1[];
+  /** The public dashboard page for this plan. */
+  dashboardUrl?: string;
 }
 
 /** Everything a plan run hands to the next across continue-as-new. */
