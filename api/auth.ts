@@ -223,6 +223,7 @@ const DECOY_HASH = bcrypt.hashSync('decoy-password-never-matches', 10);
 
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const LOGIN_MAX_FAILURES = 10;
+const LOGIN_TRACKED_EMAILS_MAX = 10_000;
 
 /** Failed sign-ins per email, in process; enough to slow guessing on one API instance. */
 class LoginThrottle {
@@ -233,9 +234,21 @@ class LoginThrottle {
   }
 
   recordFailure(email: string, now: number): void {
+    // Guessing random emails must not grow the map without bound.
+    if (this.failures.size >= LOGIN_TRACKED_EMAILS_MAX) this.prune(now);
     const recent = this.recent(email, now);
     recent.push(now);
     this.failures.set(email, recent);
+  }
+
+  private prune(now: number): void {
+    for (const [email, times] of this.failures) {
+      if (times.every((t) => now - t >= LOGIN_WINDOW_MS)) this.failures.delete(email);
+    }
+    // Still full of live entries: forget the oldest half rather than refuse to count.
+    if (this.failures.size >= LOGIN_TRACKED_EMAILS_MAX) {
+      [...this.failures.keys()].slice(0, Math.floor(LOGIN_TRACKED_EMAILS_MAX / 2)).forEach((e) => this.failures.delete(e));
+    }
   }
 
   reset(email: string): void {

@@ -435,10 +435,9 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
         { summary: body.summary, by: actorOf(auth) },
         closedMessage(incident),
       );
-      const refreshed = await db.incident.findUniqueOrThrow({ where: { id: incident.id } });
-      // The workflow answers before its persistence activity may have landed; report what it decided.
-      const closed = refreshed.status === 'CLOSED' ? refreshed : { ...refreshed, status: state.status, closedAt: state.closedAt ? new Date(state.closedAt) : new Date(), closureSummary: body.summary, closedById: auth.person.id };
-      res.json(incidentJson(closed));
+      // The workflow persisted the closure (an activity) before answering, so the row is current.
+      const closed = await db.incident.findUniqueOrThrow({ where: { id: incident.id } });
+      res.json({ ...incidentJson(closed), status: state.status });
     } catch (err) {
       next(err);
     }
