@@ -87,10 +87,13 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     opts: { status?: number; errors?: ErrorDetail[]; message?: SafeHtml; values?: { decision?: string; comment?: string } } = {},
   ) {
     const { token, person, statement, incident } = ctx;
-    const version = statement.versions.find((v) => v.version === statement.currentVersion) ?? statement.versions[statement.versions.length - 1];
     const live: StatementStateV1 | null = statement.live;
+    // The live workflow is ahead of the saved row for a moment after a revision.
+    const versionNumber = live?.currentVersion ?? statement.currentVersion;
+    const version = statement.versions.find((v) => v.version === versionNumber);
     const awaiting = live?.awaiting ?? null;
-    const myTurn = statement.status === 'PENDING_APPROVAL' && awaiting !== null && person.roles.includes(awaiting);
+    const status = live && statement.status !== 'PUBLISHED' ? live.status : statement.status;
+    const myTurn = status === 'PENDING_APPROVAL' && awaiting !== null && version !== undefined && person.roles.includes(awaiting);
     const errorFor = (field: string) => opts.errors?.find((e) => e.field === field)?.message;
     const decisionError = errorFor('decision');
     const commentError = errorFor('comment');
@@ -100,7 +103,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
 
     const form = myTurn
       ? html`<form method="post" action="${action}" novalidate>
-      <input type="hidden" name="version" value="${String(statement.currentVersion)}">
+      <input type="hidden" name="version" value="${String(versionNumber)}">
       ${opts.errors?.length
         ? html`<div class="error-summary" role="alert"><h2>There is a problem</h2><ul>${opts.errors.map(
             (e) => html`<li><a href="#${e.field === 'comment' ? 'comment' : 'decision-approve'}">${e.message}</a></li>`,
@@ -109,7 +112,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
       <fieldset id="decision" role="radiogroup" aria-labelledby="decision-legend"${decisionError ? html` aria-invalid="true" aria-describedby="decision-error"` : ''}>
         <legend id="decision-legend">Your decision as ${roleTitle(awaiting!)}</legend>
         ${decisionError ? html`<span class="field-error" id="decision-error">${decisionError}</span>` : ''}
-        <div class="choice"><input type="radio" name="decision" value="APPROVE" id="decision-approve"${opts.values?.decision === 'APPROVE' ? html` checked` : ''}><label for="decision-approve">Approve version ${String(statement.currentVersion)}</label></div>
+        <div class="choice"><input type="radio" name="decision" value="APPROVE" id="decision-approve"${opts.values?.decision === 'APPROVE' ? html` checked` : ''}><label for="decision-approve">Approve version ${String(versionNumber)}</label></div>
         <div class="choice"><input type="radio" name="decision" value="REJECT" id="decision-reject"${opts.values?.decision === 'REJECT' ? html` checked` : ''}><label for="decision-reject">Send back to the PIO with changes</label></div>
       </fieldset>
       <div class="field">
@@ -123,13 +126,13 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
       : '';
 
     const statusLine =
-      statement.status === 'PUBLISHED'
+      status === 'PUBLISHED'
         ? html`<p class="success-summary">This statement was approved by everyone and published${statement.publishedAt ? html` on ${fmt(statement.publishedAt)}` : ''}.</p>`
-        : statement.status === 'CHANGES_REQUESTED'
+        : status === 'CHANGES_REQUESTED'
           ? html`<p class="card callout">Changes were requested. The PIO is revising it; you will get a new link when it comes back to you.</p>`
           : awaiting && !myTurn
             ? html`<p class="card callout">It is waiting for the ${roleTitle(awaiting)}, not for you. You will be asked when it is your turn.</p>`
-            : !awaiting && statement.status === 'PENDING_APPROVAL'
+            : status === 'PENDING_APPROVAL' && (!awaiting || !version)
               ? html`<p class="card callout">Its place in the approval chain could not be read just now. Reload the page in a moment.</p>`
               : '';
 
@@ -141,7 +144,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     ${opts.message ?? ''}
     ${otherErrors.length ? html`<div class="error-summary" role="alert"><h2>This could not be done</h2>${otherErrors.map((e) => html`<p>${e.message}</p>`)}</div>` : ''}
     <p>${person.name}, ${incident ? html`this is a draft statement for incident <strong>${incident.number}: ${incident.title}</strong>` : 'this is a draft statement'}.
-    Version ${String(statement.currentVersion)}${version ? html`, written ${fmt(version.createdAt)}` : ''}.</p>
+    Version ${String(versionNumber)}${version ? html`, written ${fmt(version.createdAt)}` : ''}.</p>
     ${chain.length
       ? html`<ol class="chain" aria-label="Approval chain"><li class="done">Drafted by the PIO</li>${chain.map(
           (s) =>

@@ -109,7 +109,8 @@ function renderFacts() {
         incident.closedAt ? [h('dt', {}, 'Closed'), h('dd', {}, timeEl(incident.closedAt), incident.closureSummary ? ` — ${incident.closureSummary}` : '')] : null),
       h('p', { class: 'actions small' },
         h('a', { href: `/incidents/${encodeURIComponent(incident.number)}` }, 'Public page for this incident'),
-        h('a', { href: `/console/deliveries?incident=${encodeURIComponent(incident.number)}` }, 'Delivery log'))));
+        hasRole(me, 'CITY_MANAGER', 'POLICE_CHIEF', 'PIO')
+          ? h('a', { href: `/console/deliveries?incident=${encodeURIComponent(incident.number)}` }, 'Delivery log for this incident') : null)));
 }
 
 // ------------------------------------------------------------------ acknowledgements
@@ -249,13 +250,15 @@ function renderExtendForm() {
 
 // ------------------------------------------------------------------ statements
 
-const currentVersionOf = (s) => s.versions.find((v) => v.version === s.currentVersion) || s.versions[s.versions.length - 1];
+/** The version in approval now: the live workflow's, which the saved row catches up with a moment later. */
+const versionNumberOf = (s) => s.live?.currentVersion ?? s.currentVersion;
+const currentVersionOf = (s) => s.versions.find((v) => v.version === versionNumberOf(s)) || s.versions[s.versions.length - 1];
 
 /** The approval chain for the statement's current version: from the live workflow, else from saved approvals. */
 function chainOf(s) {
   if (s.live) return { steps: s.live.chain, awaiting: s.live.awaiting, status: s.live.status };
   const steps = (policy.approval?.chain || []).map((role) => {
-    const a = s.approvals.find((x) => x.version === s.currentVersion && x.role === role);
+    const a = s.approvals.find((x) => x.version === versionNumberOf(s) && x.role === role);
     return {
       role,
       decision: a ? (a.decision.startsWith('APPROV') ? 'APPROVED' : 'REJECTED') : null,
@@ -270,7 +273,8 @@ function chainOf(s) {
 
 function chainList(s) {
   const { steps, awaiting } = chainOf(s);
-  const items = [h('li', { class: 'done' }, `Drafted by ${roleTitle(policy.approval?.drafter || 'PIO')} (version ${s.currentVersion})`)];
+  const version = versionNumberOf(s);
+  const items = [h('li', { class: 'done' }, `Drafted by ${roleTitle(policy.approval?.drafter || 'PIO')} (version ${version})`)];
   for (const step of steps) {
     const cls = step.decision === 'APPROVED' ? 'done' : step.decision === 'REJECTED' ? 'rejected' : step.role === awaiting ? 'current' : '';
     const text = step.decision === 'APPROVED' ? `${roleTitle(step.role)}: approved`
@@ -278,7 +282,8 @@ function chainList(s) {
         : step.role === awaiting ? `${roleTitle(step.role)}: waiting now` : `${roleTitle(step.role)}: not yet`;
     items.push(h('li', { class: cls, 'aria-current': step.role === awaiting ? 'step' : null }, text));
   }
-  items.push(h('li', { class: s.status === 'PUBLISHED' ? 'done' : '' }, s.status === 'PUBLISHED' ? 'Published' : 'Publish'));
+  const published = statusOf(s) === 'PUBLISHED';
+  items.push(h('li', { class: published ? 'done' : '' }, published ? 'Published' : 'Publish'));
   return h('ol', { class: 'chain', 'aria-label': 'Approval chain' }, items);
 }
 
@@ -311,16 +316,20 @@ function renderStatements() {
   }
 }
 
+/** The live workflow is ahead of the saved row for a moment after each action. */
+const statusOf = (s) => (s.live && s.status !== 'PUBLISHED' ? s.live.status : s.status);
+
 function renderStatementInfo(el, s) {
   const v = currentVersionOf(s);
   const rejections = s.approvals.filter((a) => a.comment);
   const deadline = s.deadlineKey && detail.deadlines.find((d) => d.key === s.deadlineKey);
-  const signature = JSON.stringify([s.status, s.currentVersion, s.live?.awaiting, s.approvals.length, s.publishedAt]);
+  const status = statusOf(s);
+  const signature = JSON.stringify([status, s.currentVersion, s.versions.length, s.live?.awaiting, s.live?.currentVersion, s.approvals.length, s.publishedAt]);
   if (el.dataset.sig === signature) return;
   el.dataset.sig = signature;
   replaceChildren(el,
     h('h3', { id: `statement-${s.id}-title` }, `${statementKindLabel(policy, s.kind)}: ${v ? v.title : ''}`),
-    h('p', {}, badge(s.status), s.publishedAt ? [' ', timeEl(s.publishedAt)] : null,
+    h('p', {}, badge(status), s.publishedAt ? [' ', timeEl(s.publishedAt)] : null,
       deadline ? h('span', { class: 'small' }, ` — meets the "${deadline.title}" deadline`) : null),
     chainList(s),
     v ? h('div', { class: 'statement-body' }, v.body) : null,
@@ -330,23 +339,27 @@ function renderStatementInfo(el, s) {
       : null,
     s.versions.length > 1
       ? h('details', {}, h('summary', {}, `Earlier versions (${s.versions.length - 1})`),
-        s.versions.filter((x) => x.version !== s.currentVersion).map((x) =>
+        s.versions.filter((x) => x !== v).map((x) =>
           h('div', {}, h('h4', {}, `Version ${x.version}: ${x.title}`), h('div', { class: 'statement-body' }, x.body))))
       : null);
 }
 
 function renderStatementAction(el, s) {
   const { awaiting } = chainOf(s);
-  const canDecide = s.status === 'PENDING_APPROVAL' && awaiting && hasRole(me, awaiting);
-  const canRevise = s.status === 'CHANGES_REQUESTED' && hasRole(me, policy.approval?.drafter || 'PIO');
-  const key = canDecide ? `decide:${s.currentVersion}:${awaiting}` : canRevise ? `revise:${s.currentVersion}` : 'none';
+  const status = statusOf(s);
+  const version = versionNumberOf(s);
+  // Decide only on text the approver can see: wait until the saved row has this version.
+  const readable = s.versions.some((x) => x.version === version);
+  const canDecide = status === 'PENDING_APPROVAL' && awaiting && readable && hasRole(me, awaiting);
+  const canRevise = status === 'CHANGES_REQUESTED' && hasRole(me, policy.approval?.drafter || 'PIO');
+  const key = canDecide ? `decide:${version}:${awaiting}` : canRevise ? `revise:${version}` : 'none';
   keyed(el, key, () => (canDecide ? decisionForm(s, awaiting) : canRevise ? reviseForm(s) : null));
 }
 
 function decisionForm(s, awaiting) {
   const id = s.id;
   const form = h('form', { class: 'decision-form', novalidate: true, 'aria-label': `Your decision as ${roleTitle(awaiting)}` },
-    h('h4', {}, `Your decision as ${roleTitle(awaiting)} on version ${s.currentVersion}`),
+    h('h4', {}, `Your decision as ${roleTitle(awaiting)} on version ${versionNumberOf(s)}`),
     h('div', { class: 'form-status', 'aria-live': 'assertive' }),
     h('fieldset', { 'data-field': 'decision', id: `decision-${id}`, role: 'radiogroup', 'aria-labelledby': `decision-${id}-legend` },
       h('legend', { id: `decision-${id}-legend` }, 'Decision'),
@@ -368,7 +381,7 @@ function decisionForm(s, awaiting) {
       try {
         const comment = form.comment.value.trim();
         await api('POST', `/api/statements/${encodeURIComponent(s.id)}/decisions`, {
-          version: s.currentVersion, decision, ...(comment ? { comment } : {}),
+          version: versionNumberOf(s), decision, ...(comment ? { comment } : {}),
         });
         await reload();
       } catch (err) {

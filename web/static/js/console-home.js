@@ -88,6 +88,7 @@ async function render() {
         h('td', { 'data-label': 'Declared' }, timeEl(i.declaredAt)),
         h('td', { 'data-label': 'Acknowledged' }, `${i.acknowledgements.acknowledged} of ${i.acknowledgements.expected}`),
         h('td', { 'data-label': 'Deadlines' }, i.deadlines.overdue ? badge('MISSED', `${i.deadlines.overdue} overdue`) : badge('OPEN', `${i.deadlines.open} open`),
+          i.deadlines.missed ? [' ', badge('MISSED', `${i.deadlines.missed} missed`)] : null,
           i.deadlines.met ? [' ', badge('MET', `${i.deadlines.met} met`)] : null)));
     sections.push(h('section', { 'aria-labelledby': 'open-heading' },
       h('h2', { id: 'open-heading' }, 'Open incidents'),

@@ -19,7 +19,7 @@ async function start() {
 
   const select = h('select', { id: 'incident-select', name: 'incident' },
     incidents.map((i) => h('option', { value: i.number, selected: i.number === chosen ? true : null }, `${i.number}: ${i.title}`)));
-  const picker = h('form', { id: 'pick-incident', method: 'get', action: '/console/deliveries', class: 'actions' },
+  const picker = h('form', { id: 'pick-incident', method: 'get', action: '/console/deliveries', class: 'inline-form' },
     h('div', { class: 'field' }, h('label', { for: 'incident-select' }, 'Incident'), select),
     h('button', { type: 'submit', class: 'secondary' }, 'Show'));
   const summary = h('p', { id: 'delivery-summary' });

@@ -412,6 +412,8 @@ export const STATUS_BADGE = {
   DELIVERED: ['Delivered', 'ok'],
   FAILED: ['Failed', 'bad'],
   UNDELIVERABLE: ['Undeliverable', 'bad'],
+  ACK: ['Acknowledged', 'ok'],
+  SILENT: ['Silent', 'bad'],
 };
 
 export function badge(status, override) {
@@ -420,7 +422,7 @@ export function badge(status, override) {
 }
 
 export function humanise(key) {
-  const text = String(key).replace(/[_-]+/g, ' ').toLowerCase();
+  const text = String(key).replace(/[_.-]+/g, ' ').toLowerCase();
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
