@@ -481,7 +481,7 @@ async function compensateDeclaration(
     await appendAudit(tx, {
       actorId: person.id,
       actorLabel: person.name,
-      action: 'incident.declaration_rolled_back',
+      action: 'incident.declaration-rolled-back',
       entityType: 'Incident',
       entityId: incident.id,
       incidentId: incident.id,

@@ -209,7 +209,7 @@ describe('declaring when Temporal is down', () => {
     expect(res.json.error.code).toBe('unavailable');
     expect(await database.db.incident.count()).toBe(before);
     const actions = (await database.db.auditEvent.findMany({ orderBy: { seq: 'asc' } })).map((e) => e.action);
-    expect(actions.slice(-2)).toEqual(['incident.declared', 'incident.declaration_rolled_back']);
+    expect(actions.slice(-2)).toEqual(['incident.declared', 'incident.declaration-rolled-back']);
     expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true });
   });
 
