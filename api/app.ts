@@ -74,6 +74,12 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(express.urlencoded({ extended: false, limit }));
   app.use(cookieParser());
   app.use(authenticate(db));
+  app.use((req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Answers for a signed-in caller are theirs alone: no shared cache may keep them.
+    if (req.auth) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   const deps = { db, temporal, config };
   app.use(createSystemRouter(deps));

@@ -95,6 +95,8 @@ describe('bearer tokens', () => {
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ via: 'bearer', person: { id: people.PIO!.id, roles: ['PIO'] } });
     expect(res.json.csrfToken).toBeUndefined();
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it.each(['revoked', 'expired', 'inactive'] as const)('a %s token is refused with 401 invalid_token', async (kind) => {
