@@ -72,6 +72,9 @@ export interface ActionItemInputV1 {
   timeZone: string;
   policyVersion: string;
   ladder: ItemLadderV1;
+  /** Starting figures for an item that already has progress (seeded or imported); default NOT_STARTED, 0. */
+  initialStatus?: Exclude<ItemStatusV1, 'DONE'>;
+  initialPercent?: number;
   /** Set when continuing as new: everything the previous run knew. */
   carried?: ActionItemStateV1;
 }

@@ -1,0 +1,235 @@
+// CSV import and export of action items. The import checks every row before
+// writing anything and reports each bad field by line and column; the export
+// writes the same columns (plus read-only ones), so a file round-trips.
+import type { Db } from '../../lib/db';
+import { formatCivilDate, localDateOf } from '../../workflows/lib/cityTime';
+import { parseDueInput, type NewItem } from './planService';
+
+export const CSV_IMPORT_COLUMNS = ['goal', 'title', 'description', 'owner_email', 'sponsor_email', 'due_date'] as const;
+const REQUIRED_COLUMNS = ['goal', 'title', 'owner_email', 'sponsor_email', 'due_date'] as const;
+export const MAX_IMPORT_ROWS = 2000;
+
+export interface CsvRecord {
+  /** 1-based line on which the record starts (the header is line 1). */
+  line: number;
+  cells: string[];
+}
+
+export class CsvSyntaxError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(message);
+  }
+}
+
+/** RFC 4180: commas, double-quoted fields with "" escapes and embedded newlines; CRLF or LF. */
+export function parseCsv(text: string): CsvRecord[] {
+  const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const records: CsvRecord[] = [];
+  let line = 1;
+  let recordLine = 1;
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let cellStarted = false;
+  const endCell = () => {
+    cells.push(cell);
+    cell = '';
+    cellStarted = false;
+  };
+  const endRecord = () => {
+    endCell();
+    // A blank line is not a record.
+    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
+    cells = [];
+  };
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (quoted) {
+      if (c === '"') {
+        if (input[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c === '\n') line++;
+        cell += c;
+      }
+      continue;
+    }
+    if (c === '"') {
+      if (cellStarted) throw new CsvSyntaxError(line, 'a quote may only start a field');
+      quoted = true;
+      cellStarted = true;
+    } else if (c === ',') {
+      endCell();
+    } else if (c === '\r' || c === '\n') {
+      if (c === '\r' && input[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else {
+      cell += c;
+      cellStarted = true;
+    }
+  }
+  if (quoted) throw new CsvSyntaxError(recordLine, 'a quoted field is not closed');
+  if (cell !== '' || cells.length > 0) endRecord();
+  return records;
+}
+
+/** Spreadsheet programs run cells that start with these as formulas. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function csvCell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+interface ExportItem {
+  id: string;
+  title: string;
+  description: string;
+  dueAt: Date;
+  status: string;
+  percentComplete: number;
+  completedAt: Date | null;
+  recurrenceKey: string | null;
+  goal: { number: number };
+  owner: { email: string; name: string };
+  sponsor: { email: string; name: string };
+}
+
+export const CSV_EXPORT_COLUMNS = [
+  ...CSV_IMPORT_COLUMNS,
+  'id',
+  'due_at',
+  'owner_name',
+  'sponsor_name',
+  'status',
+  'percent_complete',
+  'completed_at',
+  'recurrence_key',
+] as const;
+
+export function itemsToCsv(items: ExportItem[], timeZone: string): string {
+  const rows = items.map((i) =>
+    [
+      i.goal.number,
+      i.title,
+      i.description,
+      i.owner.email,
+      i.sponsor.email,
+      formatCivilDate(localDateOf(i.dueAt, timeZone)),
+      i.id,
+      i.dueAt.toISOString(),
+      i.owner.name,
+      i.sponsor.name,
+      i.status,
+      i.percentComplete,
+      i.completedAt?.toISOString() ?? '',
+      i.recurrenceKey ?? '',
+    ]
+      .map(csvCell)
+      .join(','),
+  );
+  return [CSV_EXPORT_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+export interface ImportError {
+  field: string;
+  message: string;
+  line: number;
+  column: string;
+}
+
+export type ImportResult = { ok: true; items: NewItem[] } | { ok: false; errors: ImportError[] };
+
+const problem = (line: number, column: string, message: string): ImportError => ({ field: `line ${line}.${column}`, message, line, column });
+
+/** Checks every row of an import against the plan and the roster. Writes nothing. */
+export async function validateImport(db: Db, plan: { id: string; timeZone: string }, text: string, now: Date): Promise<ImportResult> {
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) return { ok: false, errors: [problem(err.line, 'csv', err.message)] };
+    throw err;
+  }
+  if (records.length === 0) return { ok: false, errors: [problem(1, 'header', `the file is empty; expected a header row: ${CSV_IMPORT_COLUMNS.join(',')}`)] };
+  const [header, ...rows] = records;
+  const names = header.cells.map((c) => c.trim().toLowerCase());
+  const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
+  if (missing.length > 0) return { ok: false, errors: missing.map((c) => problem(header.line, c, `the header has no "${c}" column`)) };
+  if (rows.length === 0) return { ok: false, errors: [problem(header.line, 'header', 'there are no rows after the header')] };
+  if (rows.length > MAX_IMPORT_ROWS) return { ok: false, errors: [problem(rows[MAX_IMPORT_ROWS].line, 'csv', `at most ${MAX_IMPORT_ROWS} rows per import`)] };
+
+  const col = (row: CsvRecord, name: string) => {
+    const index = names.indexOf(name);
+    return index < 0 ? '' : (row.cells[index] ?? '').trim();
+  };
+
+  const [goals, people] = await Promise.all([
+    db.goal.findMany({ where: { planId: plan.id }, select: { id: true, number: true } }),
+    db.person.findMany({
+      where: { email: { in: [...new Set(rows.flatMap((r) => [col(r, 'owner_email'), col(r, 'sponsor_email')]).map((e) => e.toLowerCase()).filter(Boolean))] } },
+      select: { id: true, email: true, active: true },
+    }),
+  ]);
+  const goalByNumber = new Map(goals.map((g) => [g.number, g.id]));
+  const personByEmail = new Map(people.map((p) => [p.email.toLowerCase(), p]));
+
+  const errors: ImportError[] = [];
+  const items: NewItem[] = [];
+  for (const row of rows) {
+    const before = errors.length;
+    if (row.cells.length > names.length) errors.push(problem(row.line, 'csv', `has ${row.cells.length} fields; the header has ${names.length}`));
+
+    const goalText = col(row, 'goal');
+    const goalNumber = /^\d{1,2}$/.test(goalText) ? Number(goalText) : NaN;
+    const goalId = goalByNumber.get(goalNumber);
+    if (!goalText) errors.push(problem(row.line, 'goal', 'is required'));
+    else if (!goalId) errors.push(problem(row.line, 'goal', `no goal number ${JSON.stringify(goalText)} in this plan`));
+
+    const title = col(row, 'title');
+    if (!title) errors.push(problem(row.line, 'title', 'is required'));
+    else if (title.length > 200) errors.push(problem(row.line, 'title', 'must be at most 200 characters'));
+
+    const description = col(row, 'description');
+    if (description.length > 2000) errors.push(problem(row.line, 'description', 'must be at most 2000 characters'));
+
+    const person = (column: 'owner_email' | 'sponsor_email') => {
+      const email = col(row, column).toLowerCase();
+      if (!email) {
+        errors.push(problem(row.line, column, 'is required'));
+        return undefined;
+      }
+      const found = personByEmail.get(email);
+      if (!found) errors.push(problem(row.line, column, `no person with email ${email}`));
+      else if (!found.active) errors.push(problem(row.line, column, `${email} is no longer active`));
+      return found?.active ? found : undefined;
+    };
+    const owner = person('owner_email');
+    const sponsor = person('sponsor_email');
+    if (owner && sponsor && owner.id === sponsor.id) errors.push(problem(row.line, 'sponsor_email', 'the sponsor must be someone other than the owner'));
+
+    let dueAt: Date | undefined;
+    const dueText = col(row, 'due_date');
+    if (!dueText) errors.push(problem(row.line, 'due_date', 'is required'));
+    else {
+      try {
+        dueAt = parseDueInput(dueText, plan.timeZone);
+        if (dueAt.getTime() <= now.getTime()) errors.push(problem(row.line, 'due_date', 'must be in the future'));
+      } catch (err) {
+        errors.push(problem(row.line, 'due_date', (err as Error).message));
+      }
+    }
+
+    if (errors.length === before && goalId && owner && sponsor && dueAt) {
+      items.push({ goalId, title, description, ownerId: owner.id, sponsorId: sponsor.id, dueAt });
+    }
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, items };
+}

@@ -1,0 +1,302 @@
+// The action plan's write side shared by the API routes, the CSV import, the
+// seed and the benchmark: rows are written in one transaction with their audit
+// events, then the workflows start under their business ids. A workflow that
+// cannot be started takes its rows back out, so nothing half-written stays.
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Config } from '../../lib/config';
+import type { Db } from '../../lib/db';
+import { appendAudit } from '../../lib/audit';
+import { actionItemWorkflowId, actionPlanWorkflowId } from '../../lib/ids';
+import { currentPolicy, type Policy } from '../../policy/index';
+import type { ActionItemInputV1, ActionPlanInputV1, ItemLadderV1, RecurringDutyV1 } from '../../workflows/contracts/plan';
+import { formatCivilDate, localDateOf, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../../workflows/lib/cityTime';
+import { itemLadderFromPolicy } from '../../workflows/planLadder';
+
+export interface PlanServiceDeps {
+  db: Db;
+  temporal: Client;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CITY_TIME_ZONE'>;
+}
+
+/** A date without a time falls due at the end of the city's business day. */
+export const DEFAULT_DUE_LOCAL_TIME = '17:00';
+const START_DEADLINE_MS = 10_000;
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** "2027-03-16" (17:00 city time that day) or an ISO date-time with offset. Throws RangeError. */
+export function parseDueInput(value: string, timeZone: string): Date {
+  const text = value.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return zonedTimeToInstant(parseCivilDate(text), parseWallTime(DEFAULT_DUE_LOCAL_TIME), timeZone);
+  if (!ISO_DATE_TIME.test(text) || Number.isNaN(Date.parse(text))) {
+    throw new RangeError('must be a date (YYYY-MM-DD) or an ISO date-time with a time zone offset');
+  }
+  return new Date(text);
+}
+
+/** The plan's start as a city-local calendar date. */
+export const planLocalStartDate = (plan: { startDate: Date; timeZone: string }): string =>
+  formatCivilDate(localDateOf(plan.startDate, plan.timeZone));
+
+export interface PlanRow {
+  id: string;
+  title: string;
+  startDate: Date;
+  months: number;
+  timeZone: string;
+  workflowId: string;
+  status: 'ACTIVE' | 'CLOSED';
+}
+
+export function planWorkflowInput(
+  plan: PlanRow,
+  policy: Policy,
+  duties: RecurringDutyV1[],
+  options: { continueAsNewAfterMonths?: number; itemLadder?: ItemLadderV1 } = {},
+): ActionPlanInputV1 {
+  return {
+    version: 1,
+    planId: plan.id,
+    title: plan.title,
+    startDate: planLocalStartDate(plan),
+    months: plan.months,
+    timeZone: plan.timeZone,
+    snapshotLocalTime: policy.actionPlan.dashboard.time,
+    holidayCalendar: 'US_FEDERAL',
+    policyVersion: policy.version,
+    itemLadder: options.itemLadder ?? itemLadderFromPolicy(policy),
+    recurringDuties: duties,
+    ...(options.continueAsNewAfterMonths ? { continueAsNewAfterMonths: options.continueAsNewAfterMonths } : {}),
+  };
+}
+
+export interface ItemRowForInput {
+  id: string;
+  planId: string;
+  goalId: string;
+  title: string;
+  ownerId: string;
+  sponsorId: string;
+  dueAt: Date;
+  status?: 'NOT_STARTED' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE';
+  percentComplete?: number;
+  owner?: { name: string } | null;
+  goal?: { title: string } | null;
+}
+
+export function itemWorkflowInput(item: ItemRowForInput, plan: Pick<PlanRow, 'id' | 'timeZone'>, policy: Policy, ladder?: ItemLadderV1): ActionItemInputV1 {
+  return {
+    version: 1,
+    itemId: item.id,
+    planId: plan.id,
+    planWorkflowId: actionPlanWorkflowId(plan.id),
+    goalId: item.goalId,
+    title: item.title,
+    ownerId: item.ownerId,
+    sponsorId: item.sponsorId,
+    ...(item.owner ? { ownerName: item.owner.name } : {}),
+    ...(item.goal ? { goalTitle: item.goal.title } : {}),
+    dueAt: item.dueAt.toISOString(),
+    timeZone: plan.timeZone,
+    policyVersion: policy.version,
+    ladder: ladder ?? itemLadderFromPolicy(policy),
+    ...(item.status && item.status !== 'DONE' && item.status !== 'NOT_STARTED' ? { initialStatus: item.status } : {}),
+    ...(item.percentComplete ? { initialPercent: item.percentComplete } : {}),
+  };
+}
+
+/** Starts a workflow under its business id; an existing one with that id counts as started. */
+async function startOnce(deps: PlanServiceDeps, workflowType: string, workflowId: string, args: unknown[]): Promise<'started' | 'already-running'> {
+  try {
+    await deps.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      deps.temporal.workflow.start(workflowType, {
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        workflowId,
+        args,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+      }),
+    );
+    return 'started';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-running';
+    // The start may have reached the server although its answer did not reach us.
+    try {
+      const description = await deps.temporal.workflow.getHandle(workflowId).describe();
+      if (description.status.name === 'RUNNING') return 'already-running';
+    } catch {
+      // fall through to the original error
+    }
+    throw err;
+  }
+}
+
+export const startPlanWorkflow = (deps: PlanServiceDeps, input: ActionPlanInputV1) =>
+  startOnce(deps, 'actionPlanWorkflow', actionPlanWorkflowId(input.planId), [input]);
+
+export const startItemWorkflow = (deps: PlanServiceDeps, input: ActionItemInputV1) =>
+  startOnce(deps, 'actionItemWorkflow', actionItemWorkflowId(input.itemId), [input]);
+
+export interface Actor {
+  id: string | null;
+  name: string;
+}
+
+export interface NewGoal {
+  number: number;
+  title: string;
+  description: string;
+}
+
+export interface NewPlan {
+  title: string;
+  /** City-local calendar date "YYYY-MM-DD". */
+  startDate: string;
+  months: number;
+  timeZone: string;
+  goals: NewGoal[];
+  duties: RecurringDutyV1[];
+  /** Fixed id (the seed uses one so it can run twice); otherwise a fresh uuid. */
+  id?: string;
+}
+
+export class WorkflowStartError extends Error {
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+    this.name = 'WorkflowStartError';
+  }
+}
+
+/** Writes the plan and its goals, then starts the plan workflow; rolls the rows back if it cannot start. */
+export async function createPlan(deps: PlanServiceDeps, plan: NewPlan, actor: Actor, policy: Policy = currentPolicy()): Promise<PlanRow> {
+  const id = plan.id ?? randomUUID();
+  const startDate = zonedTimeToInstant(parseCivilDate(plan.startDate), { hour: 0, minute: 0 }, plan.timeZone);
+  const row = await deps.db.$transaction(async (tx) => {
+    const created = await tx.actionPlan.create({
+      data: {
+        id,
+        title: plan.title,
+        startDate,
+        months: plan.months,
+        timeZone: plan.timeZone,
+        workflowId: actionPlanWorkflowId(id),
+        goals: { create: plan.goals.map((g) => ({ number: g.number, title: g.title, description: g.description })) },
+      },
+    });
+    await appendAudit(tx, {
+      actorId: actor.id,
+      actorLabel: actor.name,
+      action: 'plan.created',
+      entityType: 'ActionPlan',
+      entityId: id,
+      planId: id,
+      data: { title: plan.title, startDate: plan.startDate, months: plan.months, goals: plan.goals.length, duties: plan.duties.map((d) => d.key) },
+    });
+    return created;
+  });
+  try {
+    await startPlanWorkflow(deps, planWorkflowInput(row, policy, plan.duties));
+  } catch (err) {
+    await deps.db.$transaction(async (tx) => {
+      await tx.actionPlan.delete({ where: { id } });
+      await appendAudit(tx, {
+        actorId: actor.id,
+        actorLabel: actor.name,
+        action: 'plan.creation_rolled_back',
+        entityType: 'ActionPlan',
+        entityId: id,
+        planId: id,
+        data: { reason: err instanceof Error ? err.message.slice(0, 500) : 'workflow start failed' },
+      });
+    });
+    throw new WorkflowStartError('could not start the plan workflow; nothing was recorded', err);
+  }
+  return row;
+}
+
+export interface NewItem {
+  goalId: string;
+  title: string;
+  description: string;
+  ownerId: string;
+  sponsorId: string;
+  dueAt: Date;
+  milestones?: { title: string; dueAt: Date | null }[];
+  /** Fixed id (seed); otherwise a fresh uuid. */
+  id?: string;
+}
+
+const itemInclude = { owner: { select: { name: true } }, goal: { select: { title: true } } } as const;
+
+/**
+ * Writes items (all or none) with their audit events, then starts their
+ * workflows. Items whose workflow could not start are removed again and
+ * reported in `failed`; the caller decides how to answer.
+ */
+export async function createItems(
+  deps: PlanServiceDeps,
+  plan: PlanRow,
+  items: NewItem[],
+  actor: Actor,
+  policy: Policy = currentPolicy(),
+): Promise<{ created: ItemRowForInput[]; failed: { itemId: string; error: string }[] }> {
+  const rows = await deps.db.$transaction(
+    async (tx) => {
+      const created = [];
+      for (const item of items) {
+        const id = item.id ?? randomUUID();
+        const row = await tx.actionItem.create({
+          data: {
+            id,
+            planId: plan.id,
+            goalId: item.goalId,
+            title: item.title,
+            description: item.description,
+            ownerId: item.ownerId,
+            sponsorId: item.sponsorId,
+            dueAt: item.dueAt,
+            workflowId: actionItemWorkflowId(id),
+            milestones: item.milestones?.length ? { create: item.milestones.map((m) => ({ title: m.title, dueAt: m.dueAt })) } : undefined,
+          },
+          include: itemInclude,
+        });
+        await appendAudit(tx, {
+          actorId: actor.id,
+          actorLabel: actor.name,
+          action: 'item.created',
+          entityType: 'ActionItem',
+          entityId: id,
+          planId: plan.id,
+          data: { title: item.title, goalId: item.goalId, ownerId: item.ownerId, sponsorId: item.sponsorId, dueAt: item.dueAt.toISOString() },
+        });
+        created.push(row);
+      }
+      return created;
+    },
+    { timeout: 60_000 },
+  );
+
+  const failed: { itemId: string; error: string }[] = [];
+  const results = await Promise.allSettled(rows.map((row) => startItemWorkflow(deps, itemWorkflowInput(row, plan, policy))));
+  results.forEach((r, i) => {
+    if (r.status === 'rejected') failed.push({ itemId: rows[i].id, error: (r.reason as Error)?.message ?? String(r.reason) });
+  });
+  if (failed.length > 0) {
+    const failedIds = failed.map((f) => f.itemId);
+    await deps.db.$transaction(async (tx) => {
+      await tx.actionItem.deleteMany({ where: { id: { in: failedIds } } });
+      await appendAudit(tx, {
+        actorId: actor.id,
+        actorLabel: actor.name,
+        action: 'item.creation_rolled_back',
+        entityType: 'ActionPlan',
+        entityId: plan.id,
+        planId: plan.id,
+        data: { itemIds: failedIds, reason: failed[0].error.slice(0, 500) },
+      });
+    });
+  }
+  return { created: rows.filter((r) => !failed.some((f) => f.itemId === r.id)), failed };
+}
