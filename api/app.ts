@@ -15,6 +15,8 @@ import { createPublicRouter } from './routes/public';
 import { createStatementsRouter } from './routes/statements';
 import { createSystemRouter } from './routes/system';
 import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
+import { planProgressSmsHandler } from './routes/planSms';
+import { createProgressLinksRouter } from './routes/planProgress';
 import { documentRoute } from './openapi';
 import { createWebRouter } from '../web/router';
 
@@ -91,9 +93,10 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createPolicyRouter(deps));
   app.use(createAckLinksRouter(deps));
 
-  app.use('/webhooks/twilio', createTwilioWebhooksRouter(deps));
+  app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
   const plans = optionalRouterFactory('api/routes/plans', 'createPlansRouter');
   if (plans) app.use('/api', plans(deps));
+  app.use(createProgressLinksRouter(deps));
 
   for (const extra of extraRouters) app.use(extra.path, extra.router);
 
