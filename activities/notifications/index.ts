@@ -4,7 +4,9 @@
 //    provider is called;
 //  - a retried or repeated call with the same key finds the row: if the
 //    provider already accepted the message it returns ALREADY_SENT without
-//    calling the provider again;
+//    calling the provider again; while one attempt is talking to the provider
+//    it holds a lease on the row, so an overlapping attempt waits (retries)
+//    instead of sending a second copy;
 //  - the only window left is "provider accepted, process died before the row
 //    was marked SENT": the retry sends again. Emails then carry the same
 //    Message-ID (derived from the key) so mail systems can drop the duplicate;
@@ -47,6 +49,23 @@ const PERMANENT_TWILIO_RECIPIENT_CODES = new Set([
 ]);
 
 const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio' };
+
+/** providerStatus while an attempt is talking to the provider. */
+export const IN_FLIGHT = 'in-flight';
+/**
+ * How long an in-flight claim blocks other attempts. Longer than the
+ * activity's start-to-close timeout (30 s) plus the provider clients' own
+ * timeouts, so a timed-out attempt that is still running cannot overlap a retry.
+ */
+export const LEASE_MS = 2 * 60_000;
+
+/** Another attempt with the same key is sending right now; retry later (Temporal will). */
+export class SendInProgressError extends Error {
+  constructor(readonly notificationId: string) {
+    super(`notification ${notificationId} is being sent by another attempt`);
+    this.name = 'SendInProgressError';
+  }
+}
 
 interface Recipient {
   id: string;
@@ -135,7 +154,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     reason: string,
   ): Promise<ApplicationFailure> {
     await db.$transaction(async (tx) => {
-      await tx.notification.update({ where: { id: notification.id }, data: { status: 'UNDELIVERABLE', lastError: reason } });
+      await tx.notification.update({ where: { id: notification.id }, data: { status: 'UNDELIVERABLE', lastError: reason, providerStatus: null } });
       await appendAudit(tx, {
         actorLabel: 'system:notifications',
         action: 'notification.undeliverable',
@@ -180,7 +199,12 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     return { providerMessageId: message.sid, providerStatus: message.status ?? null };
   }
 
-  /** What a repeated key means: report the earlier outcome, or claim a retry of a still-pending send. */
+  /**
+   * What a repeated key means: report the earlier outcome, or claim a retry of
+   * a still-pending send. A claim is a lease (providerStatus IN_FLIGHT): while
+   * another attempt holds it, this attempt fails retryably instead of sending
+   * a second copy; a lease left by a crashed attempt expires after LEASE_MS.
+   */
   async function resumeExisting(
     idempotencyKey: string,
     channel: ChannelName,
@@ -189,22 +213,27 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     if (existing.status === 'UNDELIVERABLE') {
       throw undeliverable(existing.id, channel, existing.lastError ?? 'recipient was refused earlier');
     }
-    if (existing.status === 'PENDING') {
-      const claimed = await db.notification.updateMany({
-        where: { id: existing.id, status: 'PENDING' },
-        data: { attempts: { increment: 1 } },
-      });
-      if (claimed.count === 1) return { resend: existing };
-      // Another attempt finished it between our read and our claim.
-      return resumeExisting(idempotencyKey, channel);
+    if (existing.status !== 'PENDING') {
+      return {
+        done: { notificationId: existing.id, idempotencyKey, status: 'ALREADY_SENT', providerMessageId: existing.providerMessageId },
+      };
     }
-    const result: SendResultV1 = {
-      notificationId: existing.id,
-      idempotencyKey,
-      status: 'ALREADY_SENT',
-      providerMessageId: existing.providerMessageId,
-    };
-    return { done: result };
+    const claimed = await db.notification.updateMany({
+      where: {
+        id: existing.id,
+        status: 'PENDING',
+        OR: [
+          { providerStatus: null },
+          { providerStatus: { not: IN_FLIGHT } },
+          { updatedAt: { lt: new Date(Date.now() - LEASE_MS) } },
+        ],
+      },
+      data: { attempts: { increment: 1 }, providerStatus: IN_FLIGHT },
+    });
+    if (claimed.count === 1) return { resend: existing };
+    const now = await db.notification.findUniqueOrThrow({ where: { idempotencyKey }, select: { status: true } });
+    if (now.status !== 'PENDING') return resumeExisting(idempotencyKey, channel);
+    throw new SendInProgressError(existing.id);
   }
 
   async function sendNotification(message: OutboundMessageV1): Promise<SendResultV1> {
@@ -230,35 +259,40 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     // Insert first: the common case is a new key, and the unique index decides races.
     let notification: Notification;
     try {
-      notification = await db.notification.create({
-        data: {
-          idempotencyKey,
-          incidentId: message.incidentId ?? null,
-          planId: message.planId ?? null,
-          actionItemId: message.actionItemId ?? null,
-          personId: person.id,
-          channel,
-          toAddress: address ?? '',
-          purpose: message.purpose,
-          subject: rendered.subject,
-          body: rendered.text,
-          status: 'PENDING',
-          provider: PROVIDER[channel],
-          attempts: reachable ? 1 : 0,
-          fallbackForId: message.fallbackForNotificationId ?? null,
-        },
-      });
-      if (message.fallbackForNotificationId) {
-        await appendAudit(db, {
-          actorLabel: 'system:notifications',
-          action: 'notification.fallback',
-          entityType: 'Notification',
-          entityId: notification.id,
-          incidentId: notification.incidentId,
-          planId: notification.planId,
-          data: { personId: person.id, channel, purpose: message.purpose, fallbackFor: message.fallbackForNotificationId },
-        });
-      }
+      const row = {
+        idempotencyKey,
+        incidentId: message.incidentId ?? null,
+        planId: message.planId ?? null,
+        actionItemId: message.actionItemId ?? null,
+        personId: person.id,
+        channel,
+        toAddress: address ?? '',
+        purpose: message.purpose,
+        subject: rendered.subject,
+        body: rendered.text,
+        status: 'PENDING' as const,
+        provider: PROVIDER[channel],
+        attempts: reachable ? 1 : 0,
+        providerStatus: reachable ? IN_FLIGHT : null,
+        fallbackForId: message.fallbackForNotificationId ?? null,
+      };
+      const fallbackFor = message.fallbackForNotificationId;
+      notification = !fallbackFor
+        ? await db.notification.create({ data: row })
+        : // A fallback is part of the record: its audit event is atomic with the row it explains.
+          await db.$transaction(async (tx) => {
+            const created = await tx.notification.create({ data: row });
+            await appendAudit(tx, {
+              actorLabel: 'system:notifications',
+              action: 'notification.fallback',
+              entityType: 'Notification',
+              entityId: created.id,
+              incidentId: created.incidentId,
+              planId: created.planId,
+              data: { personId: person.id, channel, purpose: message.purpose, fallbackFor },
+            });
+            return created;
+          });
     } catch (err) {
       if (isForeignKeyViolation(err)) throw invalidInput('incidentId', 'refers to no incident');
       if (!isUniqueViolation(err)) throw err;
@@ -278,7 +312,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     } catch (err) {
       const failure = channel === 'SMS' ? classifyTwilioError(err) : classifySmtpError(err);
       if (failure.kind === 'undeliverable') throw await markUndeliverable(notification, failure.description);
-      await db.notification.update({ where: { id: notification.id }, data: { lastError: failure.description.slice(0, 1000) } });
+      await db.notification.update({ where: { id: notification.id }, data: { lastError: failure.description.slice(0, 1000), providerStatus: null } });
       throw failure.error;
     }
 
