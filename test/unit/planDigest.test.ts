@@ -1,0 +1,123 @@
+// The monthly cycle with the real parts on the time-skipping server: the plan
+// activities on a fresh PostgreSQL database, the real notification activity
+// sending over SMTP to the local mail sink. The snapshot and the digest
+// activities are made to fail right AFTER their real work on the first attempt,
+// so Temporal retries them: the plan still has exactly one snapshot per month
+// and every stakeholder exactly one digest email per month.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { Context } from '@temporalio/activity';
+import { createActivities } from '../../activities';
+import type { OutboundMessageV1 } from '../../activities/contracts';
+import { createMailer, createSmsClient } from '../../activities/notifications/providers';
+import type { TakeMonthlySnapshotInput } from '../../activities/plan';
+import { verifyAuditChain } from '../../lib/audit';
+import { actionPlanWorkflowId } from '../../lib/ids';
+import { createPlan } from '../../api/routes/planService';
+import { seedDemoRoster } from '../../scripts/seed-roster';
+import { createTestConfig } from '../harness/config';
+import { createTestDatabase, type TestDatabase } from '../harness/database';
+import { startSinks, type TestSinks } from '../harness/sinks';
+import { createTimeSkippingEnv } from '../harness/timeSkipping';
+import { createTestWorker } from '../harness/worker';
+import { DEFAULT_POLICY } from '../../policy/index';
+import { digestRecipientIds } from '../../activities/plan';
+
+let env: TestWorkflowEnvironment;
+let database: TestDatabase;
+let sinks: TestSinks;
+let worker: Worker;
+let running: Promise<void>;
+let mailer: ReturnType<typeof createMailer>;
+const attempts: Record<string, number> = {};
+
+beforeAll(async () => {
+  [env, database, sinks] = await Promise.all([createTimeSkippingEnv(), createTestDatabase(), startSinks()]);
+  await seedDemoRoster(database.db, { embeddedTokens: false });
+  const config = createTestConfig({ ...sinks.config, TEMPORAL_TASK_QUEUE: 'plan-digest' });
+  mailer = createMailer(config);
+  const real = createActivities({ db: database.db, mailer, sms: createSmsClient(config), config, temporal: env.client });
+
+  const failOnceAfter = <A extends unknown[], R>(name: string, key: (...args: A) => string, fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await fn(...args);
+      const k = `${name}:${key(...args)}`;
+      attempts[k] = (attempts[k] ?? 0) + 1;
+      if (Context.current().info.attempt === 1) throw new Error(`injected failure after ${name} did its work`);
+      return result;
+    };
+
+  worker = await createTestWorker(env, null, {
+    taskQueue: 'plan-digest',
+    activities: {
+      ...(real as unknown as Record<string, (...args: any[]) => Promise<unknown>>),
+      takeMonthlySnapshot: failOnceAfter('snapshot', (i: TakeMonthlySnapshotInput) => String(i.month), real.takeMonthlySnapshot),
+      sendNotification: failOnceAfter('send', (m: OutboundMessageV1) => `${m.purpose}|${m.personId}|${m.attemptGroup}`, real.sendNotification),
+    },
+    workerOptions: { maxConcurrentActivityTaskExecutions: 20 },
+  });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running?.catch(() => undefined);
+  await env?.teardown();
+  mailer?.close();
+  await sinks?.close();
+  await database?.drop();
+});
+
+it('a retried snapshot or digest activity duplicates neither the snapshot row nor any email', async () => {
+  const db = database.db;
+  const cm = await db.person.findFirstOrThrow({ where: { roles: { has: 'CITY_MANAGER' } } });
+  const lead = await db.person.findFirstOrThrow({ where: { roles: { has: 'STAKEHOLDER_LEAD' } } });
+  const plan = await createPlan(
+    { db, temporal: env.client, config: { TEMPORAL_TASK_QUEUE: 'plan-digest', CITY_TIME_ZONE: 'America/Chicago' } },
+    { title: 'Retry plan', startDate: '2027-01-01', months: 2, timeZone: 'America/Chicago', goals: [{ number: 1, title: 'Engagement', description: '' }], duties: [] },
+    { id: cm.id, name: cm.name },
+  );
+  const goal = await db.goal.findFirstOrThrow({ where: { planId: plan.id } });
+  await db.actionItem.create({
+    data: { id: 'retry-item', planId: plan.id, goalId: goal.id, title: 'Hold a session', ownerId: lead.id, sponsorId: cm.id, dueAt: new Date('2027-01-29T23:00:00Z'), workflowId: 'action-item-retry-item', status: 'IN_PROGRESS', percentComplete: 30 },
+  });
+
+  const result = await env.client.workflow.getHandle(actionPlanWorkflowId(plan.id)).result();
+  expect(result).toMatchObject({ status: 'CLOSED', monthsCompleted: 2 });
+
+  const recipients = await digestRecipientIds(db, plan.id, DEFAULT_POLICY);
+  expect(recipients.length).toBeGreaterThan(5);
+
+  // The first attempt of every one of these did its work and then failed.
+  expect(attempts['snapshot:1']).toBe(2);
+  expect(attempts['snapshot:2']).toBe(2);
+  for (const personId of recipients) {
+    expect(attempts[`send:plan.digest|${personId}|month-1`]).toBe(2);
+    expect(attempts[`send:plan.digest|${personId}|month-2`]).toBe(2);
+  }
+
+  const snapshots = await db.dashboardSnapshot.findMany({ where: { planId: plan.id }, orderBy: { month: 'asc' } });
+  expect(snapshots.map((s) => [s.month, s.period, s.takenAt.toISOString()])).toEqual([
+    [1, '2027-01', expect.stringMatching(/^2027-02-01T15:00:0/)],
+    [2, '2027-02', expect.stringMatching(/^2027-03-01T15:00:0/)],
+  ]);
+  expect((snapshots[0].data as { totals: { items: number; inProgress: number; overdue: number } }).totals).toMatchObject({ items: 1, inProgress: 1, overdue: 1 });
+
+  const digestRows = await db.notification.findMany({ where: { planId: plan.id, purpose: 'plan.digest' } });
+  expect(digestRows).toHaveLength(recipients.length * 2);
+  expect(digestRows.every((n) => n.status === 'SENT' || n.status === 'DELIVERED')).toBe(true);
+
+  const people = await db.person.findMany({ where: { id: { in: recipients } }, select: { email: true } });
+  const digestMail = sinks.mail.messages().filter((m) => /progress for 2027-0[12]/.test(m.subject ?? ''));
+  expect(digestMail).toHaveLength(recipients.length * 2);
+  for (const { email } of people) {
+    const mine = digestMail.filter((m) => JSON.stringify(m.to).includes(email));
+    expect(mine.map((m) => m.subject).sort()).toEqual(['Retry plan: progress for 2027-01', 'Retry plan: progress for 2027-02']);
+  }
+
+  const closed = await db.actionPlan.findUniqueOrThrow({ where: { id: plan.id } });
+  expect(closed.status).toBe('CLOSED');
+  expect(closed.finalReport).toMatchObject({ totals: { items: 1, MISSED: 1 }, goals: [{ number: 1, objectiveStatus: 'NOT_MET' }] });
+  expect(sinks.mail.messages().filter((m) => (m.subject ?? '').startsWith('Final report: Retry plan'))).toHaveLength(recipients.length);
+  expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+});
