@@ -1,0 +1,197 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { renderMessage, TEMPLATE_NAMES, PROGRESS_LINK_TTL_SECONDS } from '../../activities/notifications/templates';
+import { verifyLinkToken, InvalidLinkTokenError } from '../../lib/crypto';
+import { FailureType } from '../../workflows/contracts/common';
+import { createTestConfig } from '../harness/config';
+
+const config = createTestConfig({ PUBLIC_BASE_URL: 'https://commonground.example.org', ACK_LINK_TTL_HOURS: 72, CITY_TIME_ZONE: 'America/Chicago' });
+const now = new Date('2026-11-21T15:00:00Z');
+const recipient = { id: 'person-1', name: 'Dana Example', title: 'Mayor (fictional)' };
+
+const INTERFACE_TEMPLATES = [
+  'incident.declared',
+  'incident.ack-escalation',
+  'incident.silent-report',
+  'deadline.reminder',
+  'deadline.overdue',
+  'statement.approval-request',
+  'statement.approval-reminder',
+  'statement.approval-escalation',
+  'statement.changes-requested',
+  'statement.published',
+  'item.reminder',
+  'item.overdue',
+  'item.blocked',
+  'item.reschedule-request',
+  'plan.digest',
+  'plan.final-report',
+];
+
+const FULL_DATA: Record<string, unknown> = {
+  recipient,
+  incidentNumber: 'CI-2026-0007',
+  incidentId: 'inc-1',
+  title: 'Officer-involved shooting',
+  summary: 'Shots fired during a traffic stop on Forsyth Blvd.',
+  severity: 1,
+  type: 'officer_involved_shooting',
+  location: 'Forsyth Blvd',
+  declaredByName: 'Casey Manager',
+  declaredAt: '2026-11-21T14:55:00Z',
+  ackWindowMinutes: 15,
+  silentPersonName: 'Robin Alderman',
+  silentPersonTitle: 'Alderman, Ward 2',
+  minutesSilent: 15,
+  silent: [{ name: 'Robin Alderman', title: 'Alderman, Ward 2' }, 'Sam Chief'],
+  minutes: 30,
+  deadlineTitle: 'Holding statement',
+  dueAt: '2026-11-21T16:00:00Z',
+  statementId: 'stmt-1',
+  statementTitle: 'Holding statement on the Forsyth Blvd incident',
+  kind: 'HOLDING_STATEMENT',
+  version: 2,
+  authorName: 'Pat PIO',
+  approverName: 'Sam Chief',
+  hoursWaiting: 3,
+  reviewerName: 'Casey Manager',
+  comment: 'Name the investigating agency.',
+  publicUrl: 'https://commonground.example.org/public/incidents/CI-2026-0007',
+  itemId: 'item-9',
+  itemTitle: 'Audit the suspicious-person call policy',
+  goalTitle: 'Goal 2',
+  daysLeft: 3,
+  ownerName: 'Lee Lead',
+  levelLabel: 'sponsor',
+  note: 'Waiting for dispatch data',
+  requestedByName: 'Lee Lead',
+  fromDueAt: '2027-01-15T15:00:00Z',
+  toDueAt: '2027-02-15T15:00:00Z',
+  reason: 'Vendor delay',
+  planTitle: 'Clayton 12-month action plan',
+  period: '2027-01',
+  counts: { done: 3, inProgress: 5, notStarted: 2, blocked: 1, overdue: 1 },
+  dashboardUrl: 'https://commonground.example.org/public/plans/p1',
+  reportUrl: 'https://commonground.example.org/public/plans/p1/final',
+};
+
+const linkToken = (text: string, path: RegExp) => {
+  const match = path.exec(text);
+  if (!match) throw new Error(`no link matching ${path} in: ${text}`);
+  return decodeURIComponent(match[1]);
+};
+
+describe('renderMessage', () => {
+  test('knows every template named in the interface', () => {
+    expect([...TEMPLATE_NAMES].sort()).toEqual([...INTERFACE_TEMPLATES].sort());
+  });
+
+  test.each(INTERFACE_TEMPLATES)('%s renders on both channels with full data and degrades gracefully with none', (template) => {
+    for (const data of [FULL_DATA, {}, { recipient }]) {
+      const email = renderMessage(template, data, 'EMAIL', config, now);
+      const sms = renderMessage(template, data, 'SMS', config, now);
+      expect(email.subject).toBeTruthy();
+      expect(email.html).toContain('<!doctype html>');
+      expect(sms.subject).toBeNull();
+      expect(sms.html).toBeNull();
+      for (const text of [email.subject!, email.text, email.html!, sms.text]) {
+        expect(text).not.toMatch(/undefined|null|NaN|\[object Object\]/);
+      }
+      // A text message stays within a few segments.
+      expect(sms.text.length).toBeLessThanOrEqual(480);
+    }
+  });
+
+  test('incident.declared: subject, severity, due-time wording, signed ack link in email, ACK instruction in SMS', () => {
+    const email = renderMessage('incident.declared', FULL_DATA, 'EMAIL', config, now);
+    expect(email.subject).toBe('[Sev 1] Critical incident CI-2026-0007: Officer-involved shooting');
+    expect(email.text).toContain('Hello Dana Example,');
+    expect(email.text).toContain('Please acknowledge within 15 minutes.');
+    expect(email.text).toContain('Declared by Casey Manager at Nov 21, 2026, 8:55 AM CST.');
+    const token = linkToken(email.text, /https:\/\/commonground\.example\.org\/ack\/(\S+)/);
+    expect(verifyLinkToken(token, 'ack', config.LINK_SIGNING_SECRET, now)).toMatchObject({
+      p: 'ack',
+      incidentNumber: 'CI-2026-0007',
+      personId: 'person-1',
+    });
+    // Expires after ACK_LINK_TTL_HOURS.
+    expect(() => verifyLinkToken(token, 'ack', config.LINK_SIGNING_SECRET, new Date(now.getTime() + 72 * 3600_000 + 1000))).toThrow(
+      InvalidLinkTokenError,
+    );
+    expect(email.html).toContain(`href="https://commonground.example.org/ack/${token}"`);
+
+    const sms = renderMessage('incident.declared', FULL_DATA, 'SMS', config, now);
+    expect(sms.text).toMatch(/^Common Ground: \[Sev 1\] CRITICAL INCIDENT CI-2026-0007: Officer-involved shooting\. Reply ACK within 15 min/);
+  });
+
+  test('no ack link without a recipient or an incident number', () => {
+    const withoutRecipient = renderMessage('incident.declared', { ...FULL_DATA, recipient: undefined }, 'EMAIL', config, now);
+    expect(withoutRecipient.text).not.toContain('/ack/');
+    expect(withoutRecipient.text).toContain('Hello,');
+    const withoutNumber = renderMessage('incident.declared', { recipient, title: 'x' }, 'EMAIL', config, now);
+    expect(withoutNumber.text).not.toContain('/ack/');
+  });
+
+  test('item.reminder carries a signed progress link for the owner; item.overdue only for the owner', () => {
+    const email = renderMessage('item.reminder', FULL_DATA, 'EMAIL', config, now);
+    expect(email.text).toContain('is due Nov 21, 2026, 10:00 AM CST, in 3 days.');
+    const token = linkToken(email.text, /https:\/\/commonground\.example\.org\/progress\/(\S+)/);
+    const payload = verifyLinkToken<{ itemId: string; personId: string }>(token, 'progress', config.LINK_SIGNING_SECRET, now);
+    expect(payload).toMatchObject({ p: 'progress', itemId: 'item-9', personId: 'person-1' });
+    expect(payload.exp).toBe(Math.floor(now.getTime() / 1000) + PROGRESS_LINK_TTL_SECONDS);
+
+    const toOwner = renderMessage('item.overdue', { ...FULL_DATA, ownerId: 'person-1' }, 'EMAIL', config, now);
+    expect(toOwner.text).toContain('/progress/');
+    const toSponsor = renderMessage('item.overdue', { ...FULL_DATA, ownerId: 'someone-else' }, 'EMAIL', config, now);
+    expect(toSponsor.text).not.toContain('/progress/');
+    expect(toSponsor.text).toContain('escalation ladder reached you');
+  });
+
+  test('statement.approval-request links to the review page with a review token', () => {
+    const email = renderMessage('statement.approval-request', FULL_DATA, 'EMAIL', config, now);
+    const token = linkToken(email.text, /https:\/\/commonground\.example\.org\/statements\/stmt-1\/review\?token=(\S+)/);
+    expect(verifyLinkToken(token, 'review', config.LINK_SIGNING_SECRET, now)).toMatchObject({ statementId: 'stmt-1', personId: 'person-1' });
+    expect(() => verifyLinkToken(token, 'ack', config.LINK_SIGNING_SECRET, now)).toThrow(InvalidLinkTokenError);
+  });
+
+  test('data is escaped in HTML, and only http(s) links passed by workflows become links', () => {
+    const email = renderMessage(
+      'statement.published',
+      { ...FULL_DATA, statementTitle: '<img src=x onerror=alert(1)>', publicUrl: 'javascript:alert(1)' },
+      'EMAIL',
+      config,
+      now,
+    );
+    expect(email.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(email.html).not.toContain('<img');
+    expect(email.html).not.toContain('javascript:');
+  });
+
+  test('a fallback message says why it came on this channel', () => {
+    const email = renderMessage('incident.declared', { ...FULL_DATA, fallbackFrom: 'SMS' }, 'EMAIL', config, now);
+    expect(email.text).toContain('a text message to your phone could not be delivered');
+    const sms = renderMessage('incident.declared', { ...FULL_DATA, fallbackFrom: 'EMAIL' }, 'SMS', config, now);
+    expect(sms.text).toContain('email to you could not be delivered');
+    expect(renderMessage('incident.declared', FULL_DATA, 'EMAIL', config, now).text).not.toContain('could not be delivered');
+  });
+
+  test('plan.digest summarises the counts', () => {
+    const email = renderMessage('plan.digest', FULL_DATA, 'EMAIL', config, now);
+    expect(email.subject).toBe('Clayton 12-month action plan: progress for 2027-01');
+    expect(email.text).toContain('Items: 3 done, 5 in progress, 2 not started, 1 blocked, 1 overdue.');
+    expect(email.text).toContain('Open the public dashboard: https://commonground.example.org/public/plans/p1');
+  });
+
+  test('an unknown template is a non-retryable InvalidInput failure naming the field', () => {
+    let failure: unknown;
+    try {
+      renderMessage('incident.unknown', {}, 'EMAIL', config, now);
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: FailureType.InvalidInput, nonRetryable: true });
+    expect((failure as ApplicationFailure).details?.[0]).toMatchObject({ field: 'template' });
+    // Names inherited from Object.prototype are not templates either.
+    expect(() => renderMessage('toString', {}, 'EMAIL', config, now)).toThrow(ApplicationFailure);
+  });
+});
