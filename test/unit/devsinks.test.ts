@@ -2,7 +2,7 @@
 // real clients (nodemailer, twilio) and by the app's webhooks.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import twilio from 'twilio';
 import { startMailSink, type MailSink } from '../../devsinks/mailSink';
 import { parseMail, decodeEncodedWords } from '../../devsinks/mime';
@@ -76,7 +76,7 @@ describe('mime parsing', () => {
 
 describe('mail sink', () => {
   let sink: MailSink;
-  let transport: nodemailer.Transporter;
+  let transport: Transporter;
 
   beforeAll(async () => {
     sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
@@ -111,10 +111,10 @@ describe('mail sink', () => {
   });
 
   test('refuses "bounce" mailboxes with a permanent 550 at RCPT TO and injects transient 451s on request', async () => {
-    const bounce = await transport.sendMail({ from: 'a@example.org', to: 'bounce-me@example.org', subject: 's', text: 't' }).catch((e) => e);
+    const bounce = await transport.sendMail({ from: 'a@example.org', to: 'bounce-me@example.org', subject: 's', text: 't' }).catch((e: unknown) => e);
     expect(bounce).toMatchObject({ responseCode: 550, command: 'RCPT TO' });
     sink.failNext(1);
-    const transient = await transport.sendMail({ from: 'a@example.org', to: 'ok@example.org', subject: 's', text: 't' }).catch((e) => e);
+    const transient = await transport.sendMail({ from: 'a@example.org', to: 'ok@example.org', subject: 's', text: 't' }).catch((e: unknown) => e);
     expect(transient).toMatchObject({ responseCode: 451, command: 'MAIL FROM' });
     await transport.sendMail({ from: 'a@example.org', to: 'ok@example.org', subject: 's', text: 't' });
     expect(sink.messages().map((m) => m.envelope.to)).toEqual([['ok@example.org']]);
@@ -194,13 +194,13 @@ describe('SMS sink (Twilio-shaped) through the real twilio client', () => {
 
   test('wrong credentials: 401 with Twilio code 20003', async () => {
     const wrong = createSmsClient({ TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: 'not-the-token', TWILIO_API_BASE_URL: `http://127.0.0.1:${sink.port}` });
-    const err = await wrong.messages.create({ to: '+13145550123', from: '+15005550006', body: 'x' }).catch((e) => e);
+    const err = await wrong.messages.create({ to: '+13145550123', from: '+15005550006', body: 'x' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 401, code: 20003 });
     expect(sink.messages()).toHaveLength(0);
   });
 
   test("numbers starting +1555000 are invalid: 400, code 21211, Twilio's message and error shape", async () => {
-    const err = await client.messages.create({ to: '+15550001234', from: '+15005550006', body: 'x' }).catch((e) => e);
+    const err = await client.messages.create({ to: '+15550001234', from: '+15005550006', body: 'x' }).catch((e: unknown) => e);
     expect(err).toMatchObject({
       status: 400,
       code: 21211,
@@ -247,7 +247,7 @@ describe('SMS sink (Twilio-shaped) through the real twilio client', () => {
       body: JSON.stringify({ status: 429, count: 1 }),
     });
     expect(await control.json()).toEqual({ pending: 1 });
-    const err = await client.messages.create({ to: '+13145550123', from: '+15005550006', body: 'x' }).catch((e) => e);
+    const err = await client.messages.create({ to: '+13145550123', from: '+15005550006', body: 'x' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'ProviderRateLimitError', retryAfterMs: 1000, code: 20429 });
     const invalid = await fetch(`http://127.0.0.1:${sink.port}/_sink/faults`, {
       method: 'POST',

@@ -73,11 +73,11 @@ describe('activityLoggingAndRateLimitInterceptor', () => {
 
   test('turns a rate-limit error into a retryable ProviderRateLimited failure carrying nextRetryDelay', async () => {
     const lines: string[] = [];
-    const failure = await envFor(1, lines)
+    const failure = (await envFor(1, lines)
       .run(async () => {
         throw new ProviderRateLimitError('twilio', 2500, 'Too Many Requests', 20429);
       })
-      .catch((e) => e);
+      .catch((e: unknown) => e)) as ApplicationFailure;
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: ProviderFailureType.RateLimited, nonRetryable: false });
     expect(failure.nextRetryDelay).toBe(jitteredRetryDelayMs(1, NOTIFICATION_RETRY, () => 0.25, 2500));
@@ -102,7 +102,7 @@ describe('activityLoggingAndRateLimitInterceptor', () => {
       .run(async () => {
         throw original;
       })
-      .catch((e) => e);
+      .catch((e: unknown) => e);
     expect(thrown).toBe(original);
     expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ level: 'error', errorType: 'UndeliverableRecipient', nonRetryable: true });
     const plain = new Error('boom');
@@ -120,7 +120,7 @@ describe('activityLoggingAndRateLimitInterceptor', () => {
         .run(async () => {
           throw new ProviderRateLimitError('twilio', 1000);
         })
-        .catch((e) => e);
+        .catch((e: unknown) => e);
       expect(failure).toMatchObject({ type: ProviderFailureType.RateLimited });
       expect(write).toHaveBeenCalled();
     } finally {
