@@ -60,7 +60,7 @@ class View {
     const date = raw instanceof Date ? raw : typeof raw === 'string' || typeof raw === 'number' ? new Date(raw) : undefined;
     if (!date || Number.isNaN(date.getTime())) return undefined;
     return new Intl.DateTimeFormat('en-US', {
-      timeZone: this.config.CITY_TIME_ZONE,
+      timeZone: this.timeZone,
       month: 'short',
       day: 'numeric',
       year: 'numeric',
@@ -68,6 +68,20 @@ class View {
       minute: '2-digit',
       timeZoneName: 'short',
     }).format(date);
+  }
+
+  /** A plan may run in its own zone (data.timeZone); otherwise the city's. */
+  get timeZone(): string {
+    const zone = this.str('timeZone');
+    if (zone) {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return zone;
+      } catch {
+        // not a zone name: fall through to the city's
+      }
+    }
+    return this.config.CITY_TIME_ZONE;
   }
 
   get recipientId(): string | undefined {
@@ -368,14 +382,15 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
 
   'item.blocked': (v) => {
     const item = v.str('itemTitle') ?? 'An action item';
+    const by = v.str('reportedByName') ?? v.str('ownerName');
     return {
       subject: `Blocked: ${item}`,
       paragraphs: compact([
-        `${v.str('ownerName') ?? 'The owner'} marked ${item} as blocked.`,
+        `${by ?? 'The owner'} marked ${item} as blocked.`,
         sentence('Their note: ', v.str('note')),
       ]),
       action: v.passedLink('itemUrl', 'Open the item'),
-      sms: `Blocked: "${item}"${v.str('ownerName') ? ` (${v.str('ownerName')})` : ''}.`,
+      sms: `Blocked: "${item}"${by ? ` (${by})` : ''}.`,
     };
   },
 
@@ -409,7 +424,8 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
       subject: `${plan}: progress for ${v.str('period') ?? 'this month'}`,
       paragraphs: compact([
         `The monthly progress snapshot for ${plan}${v.str('period') ? ` (${v.str('period')})` : ''} has been published.`,
-        line ? `Items: ${line}.` : undefined,
+        line ? `Items${count('items') !== undefined ? ` (${count('items')} in all)` : ''}: ${line}.` : undefined,
+        count('averagePercent') !== undefined ? `Average completion: ${count('averagePercent')}%.` : undefined,
       ]),
       action: link,
       sms: compact([`${plan}: monthly progress published.`, line || undefined, link?.url]).join(' '),

@@ -174,10 +174,20 @@ describe('renderMessage', () => {
     expect(renderMessage('incident.declared', FULL_DATA, 'EMAIL', config, now).text).not.toContain('could not be delivered');
   });
 
+  test("dates use the plan's time zone when the workflow passes one", () => {
+    const tokyo = renderMessage('item.reminder', { ...FULL_DATA, timeZone: 'Asia/Tokyo' }, 'EMAIL', config, now);
+    expect(tokyo.text).toContain('Nov 22, 2026, 1:00 AM GMT+9');
+    const bogus = renderMessage('item.reminder', { ...FULL_DATA, timeZone: 'Not/AZone' }, 'EMAIL', config, now);
+    expect(bogus.text).toContain('Nov 21, 2026, 10:00 AM CST');
+  });
+
   test('plan.digest summarises the counts', () => {
     const email = renderMessage('plan.digest', FULL_DATA, 'EMAIL', config, now);
     expect(email.subject).toBe('Clayton 12-month action plan: progress for 2027-01');
     expect(email.text).toContain('Items: 3 done, 5 in progress, 2 not started, 1 blocked, 1 overdue.');
+    const withTotals = renderMessage('plan.digest', { ...FULL_DATA, counts: { items: 12, done: 3, averagePercent: 41 } }, 'EMAIL', config, now);
+    expect(withTotals.text).toContain('Items (12 in all): 3 done.');
+    expect(withTotals.text).toContain('Average completion: 41%.');
     expect(email.text).toContain('Open the public dashboard: https://commonground.example.org/public/plans/p1');
   });
 
