@@ -33,7 +33,7 @@ export function createWebRouter(deps: WebDeps): Router {
     '/static',
     express.static(STATIC_DIR, {
       index: false,
-      fallthrough: false,
+      fallthrough: true,
       setHeaders: (res) => {
         res.setHeader('X-Content-Type-Options', 'nosniff');
         res.setHeader('Cache-Control', 'no-cache');
@@ -111,6 +111,11 @@ export function createWebRouter(deps: WebDeps): Router {
   router.get('/console/items', (_req, res) =>
     send(res, { title: 'My items', area: 'console', current: '/console/items', body: pages.itemsBody(), script: 'items.js' }),
   );
+  router.get('/console/plans/:id', (req: Request, res: Response) => {
+    const id = req.params.id;
+    if (!PLAN_ID.test(id)) return notFound(res, 'console', 'that action plan');
+    send(res, { title: 'Action plan (live)', area: 'console', body: pages.planBody(), script: 'plan.js', data: { plan: id, source: 'staff' } });
+  });
   router.get('/console/deliveries', (_req, res) =>
     send(res, { title: 'Delivery log', area: 'console', current: '/console/deliveries', body: pages.deliveriesBody(), script: 'deliveries.js' }),
   );

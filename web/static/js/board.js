@@ -511,27 +511,46 @@ function renderCloseForm() {
 
 const ACTION_LABELS = {
   'incident.declared': 'Incident declared',
+  'incident.recipients-resolved': 'Officials notified',
   'incident.acknowledged': 'Acknowledged',
+  'incident.ack-escalated-to-backup': 'No acknowledgement in time: backup contacted',
+  'incident.silent-reported': 'Silent officials reported to the City Manager',
   'incident.closed': 'Incident closed',
-  'statement.submitted': 'Statement drafted',
-  'statement.revised': 'Statement revised',
-  'statement.approved': 'Statement approved',
-  'statement.rejected': 'Changes requested',
-  'statement.published': 'Statement published',
+  'incident.after-action-report-rendered': 'After-action report drafted',
+  'incident.after-action-report-finalised': 'After-action report finalised',
+  'deadline.created': 'Deadline set',
   'deadline.extended': 'Deadline extended',
   'deadline.met': 'Deadline met',
   'deadline.missed': 'Deadline missed',
+  'statement.drafted': 'Statement drafted',
+  'statement.submitted-for-approval': 'Sent for approval',
+  'statement.changes-requested': 'Changes requested',
+  'statement.approved': 'Statement approved',
+  'statement.rejected': 'Statement sent back',
+  'statement.revised': 'Statement revised',
+  'statement.published': 'Statement published',
+  'notification.undeliverable': 'Message could not be delivered',
+  'notification.fallback': 'Sent by the other channel instead',
 };
 
 function describeEntry(e) {
-  const label = ACTION_LABELS[e.action] || humanise(e.action.replace(/\./g, ' '));
-  const extra = [];
+  const label = ACTION_LABELS[e.action] || humanise(e.action);
   const d = e.data || {};
-  for (const key of ['title', 'kind', 'deadlineKey', 'reason', 'comment', 'via', 'personName', 'version']) {
-    if (typeof d[key] === 'string' || typeof d[key] === 'number') extra.push(`${humanise(key)}: ${d[key]}`);
-  }
+  const extra = [];
+  if (typeof d.title === 'string') extra.push(d.title);
+  else if (typeof d.key === 'string') extra.push(detail.deadlines.find((x) => x.key === d.key)?.title || humanise(d.key));
+  else if (e.entityType === 'Statement' && typeof d.kind === 'string') extra.push(statementKindLabel(policy, d.kind));
+  if (typeof d.version === 'number') extra.push(`version ${d.version}`);
+  if (typeof d.role === 'string') extra.push(`as ${roleTitle(d.role)}`);
+  if (d.kind === 'BACKUP') extra.push('as a backup');
+  if (typeof d.via === 'string') extra.push(`via ${VIA_LABELS[d.via] || humanise(d.via).toLowerCase()}`);
+  if (typeof d.toDueAt === 'string') extra.push(`now due ${formatDateTime(d.toDueAt)}`);
+  if (typeof d.reason === 'string') extra.push(`reason: ${d.reason}`);
+  if (typeof d.comment === 'string' && d.comment) extra.push(`comment: ${d.comment}`);
   return { label, extra: extra.join(' · ') };
 }
+
+const VIA_LABELS = { WEB: 'the console', API: 'the API', EMAIL_LINK: 'the email link', SMS: 'text message' };
 
 function renderTimeline() {
   const entries = [...detail.timeline].reverse();

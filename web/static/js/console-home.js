@@ -49,8 +49,18 @@ async function loadItems() {
 
 const boardLink = (d, text) => h('a', { href: `/console/incidents/${encodeURIComponent(d.incident.number)}` }, text);
 
+async function loadPlans() {
+  try {
+    const body = await api('GET', '/api/plans');
+    return body.plans || [];
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 403 || err.status === 404)) return [];
+    throw err;
+  }
+}
+
 async function render() {
-  const [work, items] = await Promise.all([loadIncidentWork(), loadItems()]);
+  const [work, items, plans] = await Promise.all([loadIncidentWork(), loadItems(), loadPlans()]);
   const sections = [];
 
   const todo = [];
@@ -106,6 +116,14 @@ async function render() {
       h('p', {}, `${open.length} open, ${items.length - open.length} done. `, h('a', { href: '/console/items' }, 'Post progress on your items')),
       h('ul', { class: 'plain-list' }, open.slice(0, 5).map((i) =>
         h('li', { class: Date.parse(i.dueAt) < Date.now() ? 'overdue' : '' }, i.title, ' — due ', formatDate(i.dueAt), ' ', badge(i.status))))));
+  }
+
+  if (plans.length) {
+    sections.push(h('section', { 'aria-labelledby': 'plans-heading' },
+      h('h2', { id: 'plans-heading' }, 'Action plan'),
+      h('ul', {}, plans.map((p) => h('li', {},
+        h('a', { href: `/console/plans/${encodeURIComponent(p.id)}` }, `${p.title}: live progress`), ' · ',
+        h('a', { href: `/plans/${encodeURIComponent(p.id)}` }, 'public dashboard'))))));
   }
 
   sections.push(h('p', { class: 'small muted' }, `Your roles: ${me.roles.map(roleTitle).join(', ') || 'none'}.`));

@@ -315,7 +315,14 @@ const dateTimeFmt = new Intl.DateTimeFormat('en-US', {
 const dateFmt = new Intl.DateTimeFormat('en-US', { timeZone, month: 'long', day: 'numeric', year: 'numeric' });
 
 export const formatDateTime = (iso) => (iso ? dateTimeFmt.format(new Date(iso)) : '');
-export const formatDate = (iso) => (iso ? dateFmt.format(new Date(iso)) : '');
+const civilDateFmt = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', day: 'numeric', year: 'numeric' });
+
+/** An instant as a city date; a bare calendar date ("2026-10-01") as itself, with no time-zone shift. */
+export const formatDate = (value) => {
+  if (!value) return '';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return civilDateFmt.format(new Date(`${value}T00:00:00Z`));
+  return dateFmt.format(new Date(value));
+};
 
 export function timeEl(iso, text) {
   return h('time', { datetime: iso }, text ?? formatDateTime(iso));

@@ -1,0 +1,209 @@
+// Public action-plan dashboard: progress per goal, a month-by-month trend
+// chart (inline SVG, with the numbers in a table too), and overdue items named
+// with the group that owns them. Reads only GET /api/public/plans/:id.
+import { h, api, ApiError, replaceChildren, mainData, formatDate, badge, showPageError, requireSignIn, refreshEvery } from './lib.js';
+
+const planId = mainData('plan');
+const root = document.getElementById('plan');
+
+// Colour and dash both differ, so the lines are told apart without colour too.
+const SERIES_STYLE = [
+  { stroke: '#0b4f8a', dash: '' },
+  { stroke: '#a3141b', dash: '8 4' },
+  { stroke: '#1c6b36', dash: '2 3' },
+  { stroke: '#5a2e8a', dash: '10 3 2 3' },
+  { stroke: '#1b1f24', dash: '4 4' },
+];
+
+/**
+ * The figures to show and the monthly history. Public page: the latest
+ * published snapshot (GET /api/public/plans/:id). Staff page: the live figures
+ * (GET /api/plans/:id/dashboard), which change as soon as progress is posted.
+ */
+function readPlan(body) {
+  const plan = body.plan || {};
+  const history = (body.history || body.snapshots || []).map((s) => ({
+    month: s.month,
+    period: s.period,
+    takenAt: s.takenAt,
+    goals: s.goals || [],
+    totals: s.totals || null,
+    items: s.items || [],
+  }));
+  const latest = history[history.length - 1];
+  const current = body.current || null;
+  return {
+    plan,
+    history,
+    goalTitles: body.goals || [],
+    goals: current?.goals || latest?.goals || [],
+    items: current?.items || latest?.items || [],
+    totals: current?.totals || latest?.totals || null,
+    asOf: current?.asOf || latest?.takenAt || null,
+    live: !!current,
+    finalReport: body.finalReport || null,
+  };
+}
+
+const groupOf = (item) => item.organisation || item.owner?.organisation || 'an unnamed group';
+
+function goalCard(goal) {
+  const pct = Math.max(0, Math.min(100, Math.round(goal.averagePercent ?? 0)));
+  return h('article', { class: 'card goal', 'aria-labelledby': `goal-${goal.number}-title` },
+    h('h3', { id: `goal-${goal.number}-title` }, `Goal ${goal.number}: ${goal.title}`),
+    h('p', {}, h('strong', {}, `${pct}% complete`), ` on average across ${goal.items} item${goal.items === 1 ? '' : 's'}`),
+    h('span', { class: 'progress', role: 'img', 'aria-label': `${pct} percent complete` }, progressFill(pct)),
+    h('p', { class: 'small' },
+      `${goal.done} done, ${goal.inProgress} in progress, ${goal.blocked} blocked, ${goal.notStarted} not started`,
+      goal.overdue ? [', ', h('strong', { class: 'overdue-text' }, `${goal.overdue} overdue`)] : '', '.'));
+}
+
+/** The bar's width is set through the SVG-free CSSOM, which a strict CSP allows. */
+function progressFill(pct) {
+  const fill = h('span');
+  fill.style.width = `${pct}%`;
+  return fill;
+}
+
+function trendChart(history, goals) {
+  if (history.length === 0) {
+    return h('p', {}, 'The first monthly snapshot has not been published yet. It is published on the first business day of each month.');
+  }
+  const W = 720;
+  const H = 300;
+  const pad = { left: 48, right: 48, top: 16, bottom: 48 };
+  const innerW = W - pad.left - pad.right;
+  const innerH = H - pad.top - pad.bottom;
+  const x = (i) => pad.left + (history.length === 1 ? innerW / 2 : (i * innerW) / (history.length - 1));
+  const y = (v) => pad.top + innerH - (v / 100) * innerH;
+  const goalNumbers = goals.length ? goals.map((g) => g.number) : [...new Set(history.flatMap((s) => s.goals.map((g) => g.number)))];
+
+  const grid = [0, 25, 50, 75, 100].map((v) => [
+    h('line', { class: 'grid-line', x1: pad.left, x2: W - pad.right, y1: y(v), y2: y(v) }),
+    h('text', { x: pad.left - 8, y: y(v) + 4, 'text-anchor': 'end' }, `${v}%`),
+  ]);
+  const labels = history.map((s, i) => h('text', { x: x(i), y: H - pad.bottom + 20, 'text-anchor': 'middle' }, shortPeriod(s.period)));
+  const series = goalNumbers.map((n, k) => {
+    const style = SERIES_STYLE[k % SERIES_STYLE.length];
+    const points = history
+      .map((s, i) => {
+        const g = s.goals.find((x) => x.number === n);
+        return g ? [x(i), y(g.averagePercent ?? 0)] : null;
+      })
+      .filter(Boolean);
+    return h('g', {},
+      h('polyline', { points: points.map((p) => p.join(',')).join(' '), fill: 'none', stroke: style.stroke, 'stroke-width': 3, 'stroke-dasharray': style.dash || null }),
+      points.map(([cx, cy]) => h('circle', { cx, cy, r: 4, fill: style.stroke })));
+  });
+  const svg = h('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'trend-title trend-desc' },
+    h('title', { id: 'trend-title' }, 'Average percent complete per goal, month by month'),
+    h('desc', { id: 'trend-desc' }, 'The same figures are in the table below the chart.'),
+    grid,
+    h('line', { class: 'axis', x1: pad.left, x2: W - pad.right, y1: y(0), y2: y(0) }),
+    labels,
+    series);
+  const legend = h('ul', { class: 'legend', 'aria-hidden': 'true' }, goalNumbers.map((n, k) => {
+    const swatch = h('span', { class: 'swatch' });
+    swatch.style.background = SERIES_STYLE[k % SERIES_STYLE.length].stroke;
+    return h('li', {}, swatch, `Goal ${n}`);
+  }));
+  const table = h('details', {}, h('summary', {}, 'Show the numbers'),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'trend-table' },
+      h('caption', {}, 'Average percent complete per goal at each monthly snapshot'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Month'), goalNumbers.map((n) => h('th', { scope: 'col' }, `Goal ${n}`)))),
+      h('tbody', {}, history.map((s) => h('tr', {}, h('th', { scope: 'row' }, longPeriod(s.period)),
+        goalNumbers.map((n) => {
+          const g = s.goals.find((x) => x.number === n);
+          return h('td', {}, g ? `${Math.round(g.averagePercent ?? 0)}%` : '—');
+        })))))));
+  return [svg, legend, table];
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const LONG_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+function shortPeriod(period) {
+  const m = /^(\d{4})-(\d{2})$/.exec(period || '');
+  return m ? `${MONTHS[Number(m[2]) - 1]} ${m[1]}` : String(period ?? '');
+}
+function longPeriod(period) {
+  const m = /^(\d{4})-(\d{2})$/.exec(period || '');
+  return m ? `${LONG_MONTHS[Number(m[2]) - 1]} ${m[1]}` : String(period ?? '');
+}
+
+function overdueList(items) {
+  const overdue = items.filter((i) => i.overdue).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  if (!overdue.length) return h('p', { id: 'overdue-none' }, 'No item is overdue.');
+  return h('ul', { class: 'plain-list', id: 'overdue-items' }, overdue.map((i) => {
+    const days = Math.max(1, Math.floor((Date.now() - Date.parse(i.dueAt)) / 86_400_000));
+    return h('li', { class: 'overdue' },
+      h('strong', {}, i.title), h('br'),
+      `Owned by ${groupOf(i)}. Due ${formatDate(i.dueAt)}, ${days} day${days === 1 ? '' : 's'} overdue. `,
+      badge(i.status));
+  }));
+}
+
+function itemsTable(items, goals) {
+  if (!items.length) return null;
+  const goalTitle = new Map(goals.map((g) => [g.number, g.title]));
+  return h('details', {}, h('summary', {}, `All ${items.length} items`),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'stack', id: 'plan-items' },
+      h('caption', { class: 'visually-hidden' }, 'Every action item with its owner, due date and progress'),
+      h('thead', {}, h('tr', {}, ['Item', 'Goal', 'Owned by', 'Due', 'Progress'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, items.map((i) => h('tr', { class: i.overdue ? 'overdue' : '' },
+        h('td', { 'data-label': 'Item' }, i.title),
+        h('td', { 'data-label': 'Goal' }, h('abbr', { title: goalTitle.get(i.goalNumber) || '' }, `Goal ${i.goalNumber}`)),
+        h('td', { 'data-label': 'Owned by' }, groupOf(i)),
+        h('td', { 'data-label': 'Due' }, formatDate(i.dueAt)),
+        h('td', { 'data-label': 'Progress' }, badge(i.status), ` ${i.percentComplete}%`)))))));
+}
+
+function render(body) {
+  const { plan, history, goalTitles, goals, items, totals, asOf, live, finalReport } = readPlan(body);
+  document.getElementById('plan-title').textContent = plan.title || 'Action plan progress';
+  document.title = `${plan.title || 'Action plan'} · Common Ground${live ? ' console' : ''}`;
+  const noFigures = h('div', {},
+    h('p', {}, 'The first monthly progress report has not been published yet. It is published on the first business day of each month.'),
+    goalTitles.length ? h('ol', {}, goalTitles.map((g) => h('li', {}, g.title))) : null);
+  replaceChildren(root,
+    h('p', { class: 'lede' },
+      plan.startDate ? `A ${plan.months || 12}-month plan that started ${formatDate(plan.startDate)}. ` : '',
+      asOf ? (live ? `Live figures as of ${formatDate(asOf)}; the public dashboard shows the latest monthly report.` : `Figures from the monthly report of ${formatDate(asOf)}.`) : ''),
+    totals
+      ? h('ul', { class: 'stats', 'aria-label': 'Plan totals', id: 'plan-totals' },
+        h('li', {}, h('strong', {}, String(totals.items)), 'action items'),
+        h('li', {}, h('strong', {}, String(totals.done)), 'done'),
+        h('li', {}, h('strong', {}, String(totals.inProgress)), 'in progress'),
+        h('li', {}, h('strong', {}, String(totals.overdue)), 'overdue'))
+      : null,
+    finalReport ? h('div', { class: 'card callout' }, h('h2', {}, 'Final report'), h('p', {}, finalReport.summary || 'The plan has closed.')) : null,
+    h('section', { 'aria-labelledby': 'goals-heading' }, h('h2', { id: 'goals-heading' }, 'Progress per goal'),
+      goals.length ? h('div', { class: 'grid', id: 'goal-cards' }, goals.map(goalCard)) : noFigures),
+    h('section', { 'aria-labelledby': 'trend-heading' }, h('h2', { id: 'trend-heading' }, 'Month by month'), trendChart(history, goals)),
+    h('section', { 'aria-labelledby': 'overdue-heading' }, h('h2', { id: 'overdue-heading' }, 'Overdue items'),
+      goals.length ? overdueList(items) : h('p', {}, 'Shown once the first monthly report is published.')),
+    itemsTable(items, goals));
+}
+
+async function start() {
+  try {
+    const staff = mainData('source') === 'staff';
+    if (staff) await requireSignIn();
+    let shown = '';
+    const load = async () => {
+      const body = await api('GET', staff ? `/api/plans/${encodeURIComponent(planId)}/dashboard` : `/api/public/plans/${encodeURIComponent(planId)}`);
+      // Re-render only when a figure changed, so open details and focus stay put.
+      const signature = JSON.stringify({ ...body, current: body.current ? { ...body.current, asOf: null } : null, live: null });
+      if (signature === shown) return;
+      shown = signature;
+      render(body);
+    };
+    await load();
+    if (staff) refreshEvery(10_000, load);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      replaceChildren(root, h('p', {}, 'There is no published action plan at this address. ', h('a', { href: '/' }, 'Go to the home page')));
+    } else showPageError(root, err);
+  }
+}
+
+start();
