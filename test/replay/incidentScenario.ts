@@ -1,0 +1,79 @@
+// The incident scenario whose histories the replay test keeps: a sev-1
+// incident declared, partly acknowledged, escalated to backups, its holding
+// statement rejected once and published late, a deadline extended, the
+// incident closed and its after-action review published, to completion.
+// Regenerate the saved histories (after an intentional, patched() change):
+//   SAVE_INCIDENT_HISTORY=1 npx jest --selectProjects unit --testPathPattern incidentReplay
+import fs from 'node:fs';
+import path from 'node:path';
+import { acknowledgeUpdate, closeIncidentUpdate, extendDeadlineUpdate, submitStatementUpdate } from '../../workflows/contracts/incident';
+import { decideUpdate, reviseUpdate, statementStateQuery } from '../../workflows/contracts/statement';
+import {
+  DAY,
+  MINUTE,
+  actor,
+  declareIncident,
+  eventually,
+  recipientsOf,
+  skipTo,
+  startIncidentTestContext,
+} from '../unit/incidentFixtures';
+import { historyToJson } from '../unit/planHistoryJson';
+
+export const HISTORY_DIR = path.join(__dirname, 'histories');
+export const INCIDENT_HISTORY = path.join(HISTORY_DIR, 'incident-v1.json');
+export const STATEMENT_HISTORY = path.join(HISTORY_DIR, 'statement-v1.json');
+
+export async function recordIncidentHistories(): Promise<void> {
+  const ctx = await startIncidentTestContext('incident-replay-recording');
+  try {
+    const p = ctx.people;
+    const { handle, declaredAt } = await declareIncident(ctx, { severity: 1, title: 'Replay scenario: officer-involved shooting' });
+    const wid = handle.workflowId;
+    await eventually(() => expect(recipientsOf(ctx, wid, 'incident.declared')).toHaveLength(10));
+    await handle.executeUpdate(acknowledgeUpdate, { args: [{ personId: p.mayor.id, via: 'EMAIL_LINK' }] });
+    await handle.executeUpdate(acknowledgeUpdate, { args: [{ personId: p.pio.id, via: 'SMS' }] });
+
+    const holding = await handle.executeUpdate(submitStatementUpdate, {
+      args: [{ kind: 'HOLDING_STATEMENT', title: 'Statement on the Forsyth Boulevard shooting', body: 'First draft.', author: actor(p.pio) }],
+    });
+    const statement = ctx.env.client.workflow.getHandle(holding.workflowId);
+    await eventually(async () => expect((await statement.query(statementStateQuery)).awaiting).toBe('CITY_MANAGER'));
+    await statement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'REJECT', comment: 'Name the investigating agency.', approver: actor(p.cityManager) }] });
+
+    await skipTo(ctx, declaredAt + 16 * MINUTE);
+    await eventually(() => expect(recipientsOf(ctx, wid, 'incident.ack-escalation').length).toBeGreaterThan(0));
+    await handle.executeUpdate(acknowledgeUpdate, { args: [{ personId: p.deputyChief.id, via: 'API' }] });
+    await skipTo(ctx, declaredAt + 31 * MINUTE);
+    await eventually(() => expect(recipientsOf(ctx, wid, 'incident.silent-report').length).toBeGreaterThan(0));
+
+    await statement.executeUpdate(reviseUpdate, { args: [{ title: 'Statement on the Forsyth Boulevard shooting', body: 'The county is investigating.', author: actor(p.pio) }] });
+    await skipTo(ctx, declaredAt + 70 * MINUTE);
+    await statement.executeUpdate(decideUpdate, { args: [{ version: 2, decision: 'APPROVE', approver: actor(p.cityManager) }] });
+    await statement.executeUpdate(decideUpdate, { args: [{ version: 2, decision: 'APPROVE', approver: actor(p.policeChief) }] });
+    await statement.result();
+
+    await handle.executeUpdate(extendDeadlineUpdate, {
+      args: [{ deadlineKey: 'preliminary_report', newDueAt: new Date(declaredAt + 35 * DAY).toISOString(), reason: 'Awaiting lab results.', by: actor(p.cityManager) }],
+    });
+    await skipTo(ctx, declaredAt + 8 * DAY);
+    await handle.executeUpdate(closeIncidentUpdate, { args: [{ summary: 'Referred to the county prosecutor.', by: actor(p.cityManager) }] });
+
+    const aar = await handle.executeUpdate(submitStatementUpdate, {
+      args: [{ kind: 'AFTER_ACTION_REVIEW', title: 'After-action review', body: 'What went well; what we will change.', author: actor(p.pio) }],
+    });
+    const aarStatement = ctx.env.client.workflow.getHandle(aar.workflowId);
+    await eventually(async () => expect((await aarStatement.query(statementStateQuery)).awaiting).toBe('CITY_MANAGER'));
+    await aarStatement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'APPROVE', approver: actor(p.cityManager) }] });
+    await aarStatement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'APPROVE', approver: actor(p.policeChief) }] });
+
+    // Runs the remaining report deadlines' ladders to the end (time skips while we wait for the result).
+    await handle.result();
+
+    fs.mkdirSync(HISTORY_DIR, { recursive: true });
+    fs.writeFileSync(INCIDENT_HISTORY, `${JSON.stringify(historyToJson(await handle.fetchHistory()), null, 1)}\n`);
+    fs.writeFileSync(STATEMENT_HISTORY, `${JSON.stringify(historyToJson(await statement.fetchHistory()), null, 1)}\n`);
+  } finally {
+    await ctx.stop();
+  }
+}
