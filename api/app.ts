@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import express, { type Router } from 'express';
 import cookieParser from 'cookie-parser';
 import type { Client } from '@temporalio/client';
@@ -17,7 +15,9 @@ import { createSystemRouter } from './routes/system';
 import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createProgressLinksRouter } from './routes/planProgress';
+import { createPlansRouter } from './routes/plans';
 import { documentRoute } from './openapi';
+import { z } from 'zod';
 import { createWebRouter } from '../web/router';
 
 export interface AppDeps {
@@ -28,22 +28,13 @@ export interface AppDeps {
   extraRouters?: { path: string; router: Router }[];
 }
 
-type RouterFactory = (deps: { db: Db; temporal: Client; config: Config }) => Router;
-
-/**
- * Routers owned by other parts of the project. MOUNT POINTS:
- *   api/routes/twilioWebhooks.ts  createTwilioWebhooksRouter  at /webhooks/twilio
- *   api/routes/plans.ts           createPlansRouter           at /api   (mounted when the module is present)
- *   web/router.ts                 createWebRouter             at /
+/*
+ * Routers owned by other parts of the project, and where they are mounted:
+ *   api/routes/twilioWebhooks.ts  createTwilioWebhooksRouter  at /webhooks/twilio (with the plan SMS handler)
+ *   api/routes/plans.ts           createPlansRouter           at /api
+ *   api/routes/planProgress.ts    createProgressLinksRouter   at / (/progress/:token)
+ *   web/router.ts                 createWebRouter             at /, after every API route
  */
-function optionalRouterFactory(modulePath: string, exportName: string): RouterFactory | undefined {
-  const absolute = path.join(__dirname, '..', modulePath);
-  if (!['.ts', '.js'].some((ext) => fs.existsSync(absolute + ext))) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const factory = require(absolute)[exportName] as RouterFactory | undefined;
-  if (typeof factory !== 'function') throw new Error(`${modulePath} does not export ${exportName}`);
-  return factory;
-}
 
 // The webhook router is mounted here, so its routes are documented here.
 for (const [route, summary] of [
@@ -64,6 +55,35 @@ for (const [route, summary] of [
     },
   });
 }
+
+// The progress link pages are mounted here too; like the ack links they are authorised by the signed token.
+const ProgressTokenParams = z.object({ token: z.string().min(1).max(4096) });
+documentRoute({
+  method: 'get',
+  path: '/progress/:token',
+  summary: 'Progress link from an item reminder email: the progress form for that item (HTML)',
+  tags: ['links'],
+  access: 'signed-link',
+  params: ProgressTokenParams,
+  responses: {
+    200: { description: 'HTML form' },
+    400: { description: 'HTML page: the link is damaged' },
+    410: { description: 'HTML page: the link has expired' },
+  },
+});
+documentRoute({
+  method: 'post',
+  path: '/progress/:token',
+  summary: 'Post progress (percent complete, status, note) through the signed link (HTML form post)',
+  tags: ['links'],
+  access: 'signed-link',
+  params: ProgressTokenParams,
+  responses: {
+    200: { description: 'HTML page: progress recorded' },
+    400: { description: 'HTML page: the link is damaged, or the form shows field errors' },
+    410: { description: 'HTML page: the link has expired' },
+  },
+});
 
 export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps): express.Express {
   const app = express();
@@ -94,8 +114,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createAckLinksRouter(deps));
 
   app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
-  const plans = optionalRouterFactory('api/routes/plans', 'createPlansRouter');
-  if (plans) app.use('/api', plans(deps));
+  app.use('/api', createPlansRouter(deps));
   app.use(createProgressLinksRouter(deps));
 
   for (const extra of extraRouters) app.use(extra.path, extra.router);
