@@ -16,7 +16,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../contracts';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
-import type { Notification } from '../../generated/prisma/client';
+import type { Notification, Prisma } from '../../generated/prisma/client';
 import { notificationKey } from '../../lib/ids';
 import { appendAudit } from '../../lib/audit';
 import { FailureType } from '../../workflows/contracts/common';
@@ -149,6 +149,20 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   const { db, mailer, sms, config } = deps;
   const statusCallbackBase = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`;
 
+  /**
+   * A conditional single-row update (one statement; updateMany would wrap it
+   * in a transaction). False when the row no longer matches the condition.
+   */
+  async function updateIfMatches(args: { where: Prisma.NotificationWhereUniqueInput; data: Prisma.NotificationUpdateInput }): Promise<boolean> {
+    try {
+      await db.notification.update({ ...args, select: { id: true } });
+      return true;
+    } catch (err) {
+      if ((err as { code?: unknown })?.code === 'P2025') return false;
+      throw err;
+    }
+  }
+
   async function markUndeliverable(
     notification: { id: string; incidentId: string | null; planId: string | null; personId: string | null; channel: ChannelName; purpose: string },
     reason: string,
@@ -218,7 +232,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         done: { notificationId: existing.id, idempotencyKey, status: 'ALREADY_SENT', providerMessageId: existing.providerMessageId },
       };
     }
-    const claimed = await db.notification.updateMany({
+    const claimed = await updateIfMatches({
       where: {
         id: existing.id,
         status: 'PENDING',
@@ -230,7 +244,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       },
       data: { attempts: { increment: 1 }, providerStatus: IN_FLIGHT },
     });
-    if (claimed.count === 1) return { resend: existing };
+    if (claimed) return { resend: existing };
     const now = await db.notification.findUniqueOrThrow({ where: { idempotencyKey }, select: { status: true } });
     if (now.status !== 'PENDING') return resumeExisting(idempotencyKey, channel);
     throw new SendInProgressError(existing.id);
@@ -317,12 +331,12 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     }
 
     const sentAt = new Date();
-    const advanced = await db.notification.updateMany({
+    const advanced = await updateIfMatches({
       where: { id: notification.id, status: 'PENDING' },
       data: { status: 'SENT', providerMessageId: accepted.providerMessageId, providerStatus: accepted.providerStatus, sentAt, lastError: null },
     });
     let status: SendResultV1['status'] = 'SENT';
-    if (advanced.count === 0) {
+    if (!advanced) {
       // A status callback got here first and moved the row on; keep its status, add what only we know.
       const updated = await db.notification.update({
         where: { id: notification.id },

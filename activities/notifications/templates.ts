@@ -34,6 +34,26 @@ interface Draft {
 
 type Data = Record<string, unknown>;
 
+// Building an Intl.DateTimeFormat costs far more than using one; a burst of
+// incident messages would otherwise build hundreds.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      month: 'short',
+      day: 'numeric',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 class View {
   constructor(
     readonly data: Data,
@@ -59,15 +79,7 @@ class View {
     const raw = this.data[key];
     const date = raw instanceof Date ? raw : typeof raw === 'string' || typeof raw === 'number' ? new Date(raw) : undefined;
     if (!date || Number.isNaN(date.getTime())) return undefined;
-    return new Intl.DateTimeFormat('en-US', {
-      timeZone: this.timeZone,
-      month: 'short',
-      day: 'numeric',
-      year: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    }).format(date);
+    return dateFormatter(this.timeZone).format(date);
   }
 
   /** A plan may run in its own zone (data.timeZone); otherwise the city's. */
@@ -75,7 +87,7 @@ class View {
     const zone = this.str('timeZone');
     if (zone) {
       try {
-        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        dateFormatter(zone);
         return zone;
       } catch {
         // not a zone name: fall through to the city's

@@ -220,16 +220,22 @@ export async function applyStatusCallback(
     } else if (row.status === 'PENDING') status = 'SENT';
 
     // Optimistic: only if nobody changed the row since we read it; otherwise read again.
-    const result = await db.notification.updateMany({
-      where: { id: row.id, status: row.status, providerStatus: row.providerStatus },
-      data: {
-        status,
-        providerStatus: input.providerStatus,
-        lastError,
-        ...(row.providerMessageId === null ? { providerMessageId: input.sid } : {}),
-      },
-    });
-    if (result.count === 1) return true;
+    try {
+      await db.notification.update({
+        where: { id: row.id, status: row.status, providerStatus: row.providerStatus },
+        data: {
+          status,
+          providerStatus: input.providerStatus,
+          lastError,
+          ...(row.providerMessageId === null ? { providerMessageId: input.sid } : {}),
+        },
+        select: { id: true },
+      });
+      return true;
+    } catch (err) {
+      // P2025: the row changed since we read it; read it again.
+      if ((err as { code?: unknown })?.code !== 'P2025') throw err;
+    }
   }
   return false;
 }
