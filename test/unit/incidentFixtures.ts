@@ -2,7 +2,7 @@
 // server, a fresh migrated database with the demo roster, a worker running the
 // real incident activities, and a recording sendNotification (our own
 // activity boundary; the integration tests use the real one with the sinks).
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { OutboundMessageV1, SendResultV1 } from '../../activities/contracts';
@@ -87,7 +87,7 @@ let sequence = 0;
 export async function declareIncident(
   ctx: IncidentTestContext,
   options: { severity: 1 | 2 | 3; type?: string; title?: string; runOptions?: IncidentRunOptionsV1 },
-): Promise<{ handle: WorkflowHandle<typeof incidentWorkflow>; input: DeclareIncidentInputV1; declaredAt: number }> {
+): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId<typeof incidentWorkflow>; input: DeclareIncidentInputV1; declaredAt: number }> {
   sequence += 1;
   const number = `CI-2026-${String(9000 + sequence)}`;
   const declaredAt = await ctx.env.currentTimeMs();
