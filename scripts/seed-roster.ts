@@ -75,18 +75,26 @@ export interface SeededRoster {
   tokens: Record<RoleKey, string>;
 }
 
-// bcrypt is deliberately slow; every demo person shares the password, so hash it once per process.
-let demoPasswordHash: Promise<string> | undefined;
+// bcrypt is deliberately slow; every demo person shares the password, so hash it once per process and cost.
+const demoPasswordHashes = new Map<number, Promise<string>>();
+function demoPasswordHash(rounds: number): Promise<string> {
+  if (!demoPasswordHashes.has(rounds)) demoPasswordHashes.set(rounds, bcrypt.hash(DEMO_PASSWORD, rounds));
+  return demoPasswordHashes.get(rounds)!;
+}
 
 /**
  * Creates or updates the demo roster (by email), links backups, and issues a
  * bearer token per role. Safe to run again. With `embeddedTokens` the tokens
  * are the literal demo strings and everyone's password is `demo-password`;
  * otherwise fresh random tokens are issued (earlier seed tokens are revoked)
- * and no passwords are set.
+ * and no passwords are set. `bcryptRounds` (default 12) lets tests trade the
+ * hash's cost for speed; verification reads the cost from the hash.
  */
-export async function seedDemoRoster(db: Db, options: { embeddedTokens: boolean }): Promise<SeededRoster> {
-  const passwordHash = options.embeddedTokens ? await (demoPasswordHash ??= bcrypt.hash(DEMO_PASSWORD, 12)) : null;
+export async function seedDemoRoster(
+  db: Db,
+  options: { embeddedTokens: boolean; bcryptRounds?: number },
+): Promise<SeededRoster> {
+  const passwordHash = options.embeddedTokens ? await demoPasswordHash(options.bcryptRounds ?? 12) : null;
 
   const people: Record<string, Person> = {};
   for (const demo of DEMO_ROSTER) {
