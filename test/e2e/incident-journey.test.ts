@@ -269,6 +269,27 @@ describe('critical incident journey through the browser', () => {
     expect(ics).not.toContain(`Holding statement (${number})`);
   });
 
+  it('each other role sees only what is theirs: officials acknowledge, stakeholder leads are kept out', async () => {
+    for (const email of ['alderman.ward1@example.org', 'city.attorney@example.org']) {
+      const official = await (await contextFor({ phone: true })).newPage();
+      await signIn(official, system.baseUrl, email);
+      await official.goto(`${system.baseUrl}/console/incidents/${number}`);
+      await official.locator('#deadlines-table').waitFor();
+      for (const staffOnly of ['#draft-form', 'form.decision-form', 'form.revise-form', '#close-form', '#extend-form']) {
+        expect({ email, staffOnly, count: await official.locator(staffOnly).count() }).toEqual({ email, staffOnly, count: 0 });
+      }
+      await official.getByRole('button', { name: 'I acknowledge' }).click();
+      await official.getByText(/You acknowledged this incident at/).waitFor();
+    }
+
+    const lead = await (await contextFor()).newPage();
+    await signIn(lead, system.baseUrl, 'engagement.lead@example.org');
+    await lead.goto(`${system.baseUrl}/console/incidents/${number}`);
+    await lead.getByText(/not allowed/i).waitFor();
+    expect(await lead.locator('#acks-table').count()).toBe(0);
+    await expectAccessible(lead, 'incident board refused (stakeholder lead)');
+  });
+
   it('the delivery log lists every message for the incident with its channel and status', async () => {
     await cityManager.goto(`${system.baseUrl}/console/deliveries?incident=${number}`);
     await cityManager.locator('#notifications-table').waitFor();
