@@ -24,7 +24,7 @@ describe('test harness: the whole system', () => {
 
   it('seeds every demo person with the demo password', async () => {
     const ok = await system.request('/api/session', { method: 'POST', json: { email: 'pio@example.org', password: 'demo-password' } });
-    expect(ok.status).toBe(200);
+    expect(ok.status).toBe(201);
     const wrong = await system.request('/api/session', { method: 'POST', json: { email: 'pio@example.org', password: 'not-the-password' } });
     expect(wrong.status).toBe(401);
   });
