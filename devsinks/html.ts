@@ -40,7 +40,7 @@ ${refresh}
   body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem; color: #1b1b1b; }
   h1 { font-size: 1.4rem; }
   table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; vertical-align: top; padding: .45rem .6rem; border-bottom: 1px solid #ccc; }
+  th, td { text-align: left; vertical-align: top; padding: .45rem .6rem; border-bottom: 1px solid #ccc; overflow-wrap: anywhere; }
   th { background: #f1f1f1; }
   pre { white-space: pre-wrap; word-break: break-word; background: #f7f7f7; padding: .75rem; border: 1px solid #ddd; }
   .muted { color: #555; font-size: .9rem; }

@@ -183,7 +183,7 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
     try {
       attempt.httpStatus = (await postSignedForm(message.statusCallback, params, authToken)).httpStatus;
     } catch (err) {
-      attempt.error = (err as Error).message;
+      attempt.error = describeFetchError(err);
     }
   };
 
@@ -321,7 +321,7 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
         });
       }
     } catch (err) {
-      inbound.appResponse = { httpStatus: null, body: '', error: (err as Error).message };
+      inbound.appResponse = { httpStatus: null, body: '', error: describeFetchError(err) };
     }
     return inbound.appResponse;
   };
@@ -436,6 +436,12 @@ ${rows || '<tr><td colspan="7">No messages yet.</td></tr>'}
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** fetch() says only "fetch failed"; the cause says why (e.g. ECONNREFUSED: the app is not running). */
+function describeFetchError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
 }
 
 function decodeXmlText(text: string): string {

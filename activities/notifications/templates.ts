@@ -204,10 +204,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         'You can also reply ACK to the text message.',
       ]),
       action: ack,
+      // Replying ACK is the SMS way to acknowledge; a signed link would triple the message length.
       sms: compact([
         `${severityTag(v)}CRITICAL INCIDENT ${incidentLabel(v)}.`,
         minutes !== undefined ? `Reply ACK within ${minutes} min to acknowledge.` : 'Reply ACK to acknowledge.',
-        ack?.url,
       ]).join(' '),
     };
   },
@@ -231,7 +231,6 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         `${severityTag(v)}BACKUP NEEDED: incident ${incidentLabel(v)}.`,
         silent ? `${silent} has not acknowledged.` : undefined,
         'Reply ACK to acknowledge.',
-        ack?.url,
       ]).join(' '),
     };
   },
@@ -471,7 +470,7 @@ function emailHtml(greeting: string, paragraphs: string[], action: Action | unde
   const body = paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p)}</p>`).join('\n');
   const button = action
     ? `<p style="margin:20px 0"><a href="${escapeHtml(action.url)}" style="background:#0b4f9c;color:#ffffff;padding:10px 16px;text-decoration:none;border-radius:4px;display:inline-block">${escapeHtml(action.label)}</a></p>
-<p style="margin:0 0 12px;font-size:13px;color:#555555">If the button does not work, copy this address: ${escapeHtml(action.url)}</p>`
+<p style="margin:0 0 12px;font-size:13px;color:#555555;word-break:break-all">If the button does not work, copy this address: ${escapeHtml(action.url)}</p>`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Common Ground</title></head>
