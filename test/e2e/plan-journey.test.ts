@@ -1,7 +1,7 @@
 // The action plan through the browser, against the whole system:
-//   the Clayton plan is seeded to have started last month, so its workflow
-//   publishes last month's snapshot at once and the overdue item's ladder sends
-//   its owner an email with a signed progress link -> the public dashboard names
+//   the Clayton plan is seeded to have started a month or two ago, so its
+//   workflow publishes one monthly snapshot at once and the overdue item's
+//   ladder sends its owner an email with a signed progress link -> the public dashboard names
 //   the overdue item with its owning group -> the owner posts progress from the
 //   link on a phone, without signing in -> the live plan dashboard shows it ->
 //   the owner posts on another item from "My items" (an API field error first)
@@ -9,6 +9,8 @@
 // Every page visited is checked with axe-core for serious/critical violations.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createPlanActivities } from '../../activities/plan';
+import { currentPolicy } from '../../policy';
+import { planMonthSchedule } from '../../workflows/planCalendar';
 import { CLAYTON_PLAN_ID, seedClaytonPlan } from '../../scripts/seed-plan';
 import { startTestSystem, type TestSystem } from '../harness/app';
 import { launchBrowser, loaded, newContext, seriousA11yViolations, signIn } from './browser';
@@ -43,15 +45,23 @@ async function eventually<T>(probe: () => Promise<T | undefined | null | false>,
   }
 }
 
-/** The first day of last month in the city, "YYYY-MM-DD". */
-function firstOfLastMonth(timeZone: string): string {
-  const [year, month] = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' })
-    .format(new Date())
-    .split('-')
-    .map(Number);
-  const y = month === 1 ? year - 1 : year;
-  const m = month === 1 ? 12 : month - 1;
-  return `${y}-${String(m).padStart(2, '0')}-01`;
+/**
+ * A plan start ("YYYY-MM-01") whose first monthly snapshot time has passed and
+ * whose second has not, so the plan workflow publishes exactly one snapshot at
+ * start. Usually last month; early on a month's first business day, the month before.
+ */
+function startWithOneSnapshotDue(timeZone: string): string {
+  const [year, month] = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number);
+  const monthsBack = (n: number) => {
+    const index = year * 12 + (month - 1) - n;
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
+  };
+  const schedule = (startDate: string, m: number) =>
+    planMonthSchedule({ startDate, timeZone, snapshotLocalTime: currentPolicy().actionPlan.dashboard.time, holidayCalendar: 'US_FEDERAL' }, m).snapshotAt.getTime();
+  const now = Date.now();
+  const startDate = [1, 2].map(monthsBack).find((d) => schedule(d, 1) <= now && schedule(d, 2) > now + 5 * 60_000);
+  if (!startDate) throw new Error('no plan start with exactly one snapshot due; the test clock is unusual');
+  return startDate;
 }
 
 beforeAll(async () => {
@@ -59,7 +69,7 @@ beforeAll(async () => {
   await seedClaytonPlan(system.db, {
     temporal: system.temporal,
     config: system.config,
-    startDate: firstOfLastMonth(system.config.CITY_TIME_ZONE),
+    startDate: startWithOneSnapshotDue(system.config.CITY_TIME_ZONE),
   });
 }, 180_000);
 
