@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Stops everything scripts/up.sh started. Data (.data/pg, .data/temporal.db) is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+source scripts/lib/processes.sh
+
+for name in api worker devsinks temporal; do stop_bg "$name"; done
+if [ -f "$PID_DIR/pg.port" ]; then
+  echo "==> stopping PostgreSQL" >&2
+  bash scripts/embedded-postgres.sh stop "$DATA_DIR/pg" "$(cat "$PID_DIR/pg.port")"
+  rm -f "$PID_DIR/pg.port"
+fi
+echo "stopped (data kept in ${DATA_DIR#$ROOT/}/)"

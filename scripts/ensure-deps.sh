@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Installs whatever this checkout needs and is missing, on a fresh Debian
+# machine or in CI (fresh clone; only ~/.cache survives between runs):
+#   npm packages, the generated Prisma client, the pinned Temporal CLI,
+#   the time-skipping test server's jars, PostgreSQL, and (--with-browser)
+#   Chromium for the browser tests.
+# Everything comes from package registries (npm, Debian, Go module proxy,
+# Maven Central); nothing is fetched at run time afterwards.
+# usage: ensure-deps.sh [--with-browser]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_browser=false
+for arg in "$@"; do
+  case "$arg" in
+    --with-browser) with_browser=true ;;
+    *) echo "ensure-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/common-ground"
+mkdir -p "$CACHE"
+step() { echo "[deps] $*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=false
+apt_install() {
+  if ! command -v apt-get >/dev/null; then
+    echo "ensure-deps: need $* but apt-get is not available; install them by hand" >&2
+    exit 1
+  fi
+  if [ "$apt_updated" = false ]; then as_root apt-get update -qq; apt_updated=true; fi
+  step "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# --- Node 20+ -----------------------------------------------------------------
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 20 ]; then
+  apt_install nodejs npm
+  if [ "$(node_major)" -lt 20 ]; then
+    echo "ensure-deps: Node.js >= 20 is required (found $(node --version 2>/dev/null || echo none))." >&2
+    echo "  Debian 13 (trixie) ships Node 20; on older releases install Node 20 from your usual source." >&2
+    exit 1
+  fi
+fi
+
+# Prisma's install scripts and CLI would otherwise try to download native
+# engines from the vendor's host; the JS engine needs none.
+export PRISMA_SCHEMA_ENGINE_BINARY=/bin/true PRISMA_QUERY_ENGINE_LIBRARY=/bin/true
+
+# --- npm packages: reinstall when the lockfile is newer than the installed tree --
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund --cache "$CACHE/npm" >&2
+fi
+
+# --- Prisma client (JS engine; no engine binaries are downloaded) ---------------
+if [ ! -f generated/prisma/client.ts ] || [ prisma/schema.prisma -nt generated/prisma/client.ts ]; then
+  step "prisma generate"
+  npx --no-install prisma generate >&2
+  touch generated/prisma/client.ts
+fi
+
+# --- Temporal CLI (dev server) --------------------------------------------------
+bash scripts/ensure-temporal-cli.sh >/dev/null
+
+# --- time-skipping test server (Java) -------------------------------------------
+missing=()
+command -v java >/dev/null || missing+=(default-jre-headless)
+command -v mvn >/dev/null || missing+=(maven)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bash scripts/temporal-test-server.sh --prepare
+
+# --- PostgreSQL -----------------------------------------------------------------
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || apt_install postgresql
+
+# --- Chromium for the browser tests ---------------------------------------------
+if [ "$with_browser" = true ] && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi
+
+# flock (util-linux) and curl are used by the other scripts.
+command -v flock >/dev/null || apt_install util-linux
+command -v curl >/dev/null || apt_install curl
+exit 0
