@@ -9,6 +9,7 @@ import { msOptionalToNumber } from '@temporalio/common/lib/time';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptors, ActivityInterceptorsFactory } from '@temporalio/worker';
 import { ProviderRateLimitError, ProviderUnavailableError } from './notifications/errors';
 import { NOTIFICATION_RETRY } from '../workflows/lib/notify';
+import { FailureType } from '../workflows/contracts/common';
 
 export const ProviderFailureType = {
   RateLimited: 'ProviderRateLimited',
@@ -110,7 +111,9 @@ function createInbound(ctx: Context, options: ActivityInterceptorOptions): Activ
       } catch (err) {
         const converted = toRetryableFailure(err, info.attempt, info.retryPolicy, random);
         const failure = converted instanceof ApplicationFailure ? converted : undefined;
-        log(failure?.nonRetryable ? 'error' : 'warn', 'activity failed', {
+        // A refused recipient is an expected outcome (the workflow falls back); other non-retryable failures are bugs.
+        const expected = !failure?.nonRetryable || failure.type === FailureType.UndeliverableRecipient;
+        log(expected ? 'warn' : 'error', 'activity failed', {
           durationMs: Date.now() - started,
           errorType: failure?.type ?? (err as Error)?.name ?? typeof err,
           error: (err as Error)?.message ?? String(err),

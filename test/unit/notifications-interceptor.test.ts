@@ -95,16 +95,24 @@ describe('activityLoggingAndRateLimitInterceptor', () => {
     expect(slower.nextRetryDelay).toBe(10_000);
   });
 
-  test('passes other errors through unchanged, non-retryable ones logged at error level', async () => {
+  test('passes other errors through unchanged; unexpected non-retryable ones are logged at error level', async () => {
     const lines: string[] = [];
-    const original = ApplicationFailure.create({ type: 'UndeliverableRecipient', message: 'refused', nonRetryable: true });
+    const original = ApplicationFailure.create({ type: 'InvalidInput', message: 'unknown template', nonRetryable: true });
     const thrown = await envFor(1, lines)
       .run(async () => {
         throw original;
       })
       .catch((e: unknown) => e);
     expect(thrown).toBe(original);
-    expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ level: 'error', errorType: 'UndeliverableRecipient', nonRetryable: true });
+    expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ level: 'error', errorType: 'InvalidInput', nonRetryable: true });
+    // A refused recipient is an expected outcome, not an error.
+    const refused = ApplicationFailure.create({ type: 'UndeliverableRecipient', message: 'refused', nonRetryable: true });
+    await envFor(1, lines)
+      .run(async () => {
+        throw refused;
+      })
+      .catch((e: unknown) => e);
+    expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ level: 'warn', errorType: 'UndeliverableRecipient', nonRetryable: true });
     const plain = new Error('boom');
     expect(toRetryableFailure(plain, 1, policy, Math.random)).toBe(plain);
   });
