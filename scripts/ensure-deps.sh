@@ -49,10 +49,14 @@ fi
 # engines from the vendor's host; the JS engine needs none.
 export PRISMA_SCHEMA_ENGINE_BINARY=/bin/true PRISMA_QUERY_ENGINE_LIBRARY=/bin/true
 
-# --- npm packages: reinstall when the lockfile is newer than the installed tree --
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm ci"
-  npm ci --no-audit --no-fund --cache "$CACHE/npm" >&2
+# --- npm packages: (re)installed when package-lock.json changed since the last install --
+# `npm install`, not `npm ci`: the registry lacks some of @swc/core's optional
+# per-platform packages, which npm ci reports as "missing from lock file".
+stamp=node_modules/.common-ground-lock.sha256
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(sha256sum package-lock.json | cut -d' ' -f1)" ]; then
+  step "npm install (from package-lock.json)"
+  npm install --no-audit --no-fund --cache "$CACHE/npm" >&2
+  sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi
 
 # --- Prisma client (JS engine; no engine binaries are downloaded) ---------------
