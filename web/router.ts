@@ -122,5 +122,11 @@ export function createWebRouter(deps: WebDeps): Router {
 
   router.use(createReviewRouter(deps));
 
+  // A person who mistypes an address gets a page, not the API's JSON 404.
+  router.get('*', (req, res, next) => {
+    if (req.accepts(['json', 'html']) !== 'html') return next();
+    notFound(res, req.path.startsWith('/console') ? 'console' : 'public', 'that page');
+  });
+
   return router;
 }

@@ -258,6 +258,14 @@ describe('critical incident journey through the browser', () => {
     await resident.locator('#public-incidents').getByRole('link', { name: new RegExp(number) }).waitFor();
     await expectAccessible(resident, 'public landing page');
 
+    // Pages carry a strict CSP; a mistyped address gets a page, an unknown API path still gets JSON.
+    const landing = await fetch(`${system.baseUrl}/`);
+    expect(landing.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const missingPage = await fetch(`${system.baseUrl}/console/no-such-page`, { headers: { accept: 'text/html' } });
+    expect([missingPage.status, missingPage.headers.get('content-type')]).toEqual([404, expect.stringContaining('text/html')]);
+    const missingApi = await fetch(`${system.baseUrl}/api/no-such-route`, { headers: { accept: 'text/html' } });
+    expect([missingApi.status, (await missingApi.json()).error.code]).toEqual([404, 'not_found']);
+
     const atom = await (await fetch(`${system.baseUrl}/feeds/statements.atom`)).text();
     expect(atom).toContain(`<title type="text">${number}: ${statementTitle}</title>`);
     expect(atom).not.toContain('Say which agency is investigating');
@@ -281,6 +289,19 @@ describe('critical incident journey through the browser', () => {
       await official.getByRole('button', { name: 'I acknowledge' }).click();
       await official.getByText(/You acknowledged this incident at/).waitFor();
     }
+
+    // An alderman acknowledges from the signed link in the notification email, on a phone, without signing in.
+    const ackUrl = await eventually(async () => {
+      const mail = system.sinks.mail.messages().find((m) => m.envelope.to.includes('alderman.ward2@example.org') && /\/ack\//.test(m.text ?? ''));
+      return mail && /https?:\/\/\S+\/ack\/[\w.%-]+/.exec(mail.text ?? '')?.[0];
+    }, 'the incident email to the Ward 2 alderman');
+    const alderman = await (await contextFor({ phone: true })).newPage();
+    await alderman.goto(ackUrl);
+    await expectAccessible(alderman, 'acknowledge link page (phone)');
+    await alderman.getByRole('button', { name: /I acknowledge/ }).click();
+    await alderman.getByText(/acknowledgement of incident .* is recorded/).waitFor();
+    const whitfield = await system.db.incidentRecipient.findFirstOrThrow({ where: { incident: { number }, person: { email: 'alderman.ward2@example.org' } } });
+    expect(whitfield.acknowledgedVia).toBe('EMAIL_LINK');
 
     const lead = await (await contextFor()).newPage();
     await signIn(lead, system.baseUrl, 'engagement.lead@example.org');
