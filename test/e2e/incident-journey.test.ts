@@ -65,7 +65,18 @@ describe('critical incident journey through the browser', () => {
 
     await cityManager.goto(`${system.baseUrl}/console/sign-in`);
     await expectAccessible(cityManager, 'sign-in');
-    await signIn(cityManager, system.baseUrl, EMAIL.cityManager);
+    // Keyboard only: the skip link comes first and lands in the main content; the form submits with Enter.
+    await cityManager.keyboard.press('Tab');
+    expect(await cityManager.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
+    await cityManager.keyboard.press('Enter');
+    expect(await cityManager.evaluate(() => document.activeElement?.id)).toBe('main');
+    await cityManager.keyboard.press('Tab'); // the "public site" link in the intro
+    await cityManager.keyboard.press('Tab');
+    expect(await cityManager.evaluate(() => document.activeElement?.id)).toBe('email');
+    await cityManager.keyboard.type(EMAIL.cityManager);
+    await cityManager.keyboard.press('Tab');
+    await cityManager.keyboard.type('demo-password');
+    await Promise.all([cityManager.waitForURL(`${system.baseUrl}/console`), cityManager.keyboard.press('Enter')]);
     await loaded(cityManager);
     await expectAccessible(cityManager, 'console home (city manager)');
 
