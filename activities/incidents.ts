@@ -41,13 +41,30 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
 
   const inTx = <T>(fn: (tx: TxClient) => Promise<T>): Promise<T> => db.$transaction(fn);
 
+  /**
+   * Row lock on the incident (or statement) for the rest of the transaction.
+   * Two executions of the same activity (a retry racing a slow first attempt)
+   * then run one after the other, and the second sees what the first wrote.
+   */
+  async function lockIncident(tx: TxClient, incidentId: string): Promise<void> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Incident" WHERE "id" = ${incidentId} FOR UPDATE`;
+    if (rows.length === 0) throw notFound(`incident ${incidentId} not found`);
+  }
+
+  async function lockStatement(tx: TxClient, statementId: string): Promise<void> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Statement" WHERE "id" = ${statementId} FOR UPDATE`;
+    if (rows.length === 0) throw notFound(`statement ${statementId} not found`);
+  }
+
   async function incidentOrThrow(tx: TxClient, incidentId: string) {
+    await lockIncident(tx, incidentId);
     const incident = await tx.incident.findUnique({ where: { id: incidentId } });
     if (!incident) throw notFound(`incident ${incidentId} not found`);
     return incident;
   }
 
   async function statementOrThrow(tx: TxClient, statementId: string) {
+    await lockStatement(tx, statementId);
     const statement = await tx.statement.findUnique({ where: { id: statementId } });
     if (!statement) throw notFound(`statement ${statementId} not found`);
     return statement;
@@ -116,6 +133,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     async recordBackupEscalations({ incidentId, assignments, at }) {
       const when = new Date(at);
       await inTx(async (tx) => {
+        await lockIncident(tx, incidentId);
         for (const a of assignments) {
           const primary = await tx.incidentRecipient.findUnique({ where: { incidentId_personId: { incidentId, personId: a.primaryId } } });
           if (!primary) throw notFound(`person ${a.primaryId} is not a recipient of incident ${incidentId}`);
@@ -145,6 +163,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     async recordSilentReport({ incidentId, silentPersonIds, reportedToIds, at }) {
       const when = new Date(at);
       await inTx(async (tx) => {
+        await lockIncident(tx, incidentId);
         const updated = await tx.incidentRecipient.updateMany({
           where: { incidentId, personId: { in: silentPersonIds }, reportedSilentAt: null },
           data: { reportedSilentAt: when },
@@ -165,6 +184,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     async recordAcknowledgement({ incidentId, personId, via, at }) {
       const when = new Date(at);
       return inTx(async (tx) => {
+        await lockIncident(tx, incidentId);
         const recipient = await tx.incidentRecipient.findUnique({
           where: { incidentId_personId: { incidentId, personId } },
           include: { person: { select: { name: true } } },
@@ -226,6 +246,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     async updateDeadlineStatus({ incidentId, key, status, metAt, overdueAt, reason, at }) {
       const when = new Date(at);
       await inTx(async (tx) => {
+        await lockIncident(tx, incidentId);
         const d = await tx.deadline.findUnique({ where: { incidentId_key: { incidentId, key } } });
         if (!d) throw notFound(`deadline ${key} not found on incident ${incidentId}`);
         const wantMet = metAt ? new Date(metAt) : null;
@@ -250,6 +271,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     async recordDeadlineNotice({ incidentId, key, notice, sequence, notifiedPersonIds, at }) {
       const when = new Date(at);
       await inTx(async (tx) => {
+        await lockIncident(tx, incidentId);
         const d = await tx.deadline.findUnique({ where: { incidentId_key: { incidentId, key } }, select: { id: true } });
         if (!d) throw notFound(`deadline ${key} not found on incident ${incidentId}`);
         const action = notice === 'REMINDER' ? 'deadline.reminder-sent' : 'deadline.overdue-escalated';
@@ -271,6 +293,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     async extendDeadline({ incidentId, key, fromDueAt, toDueAt, reason, by, at }) {
       const when = new Date(at);
       await inTx(async (tx) => {
+        await lockIncident(tx, incidentId);
         const d = await tx.deadline.findUnique({ where: { incidentId_key: { incidentId, key } } });
         if (!d) throw notFound(`deadline ${key} not found on incident ${incidentId}`);
         const to = new Date(toDueAt);
@@ -445,6 +468,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     async renderAfterActionReport({ incidentId, at, final }): Promise<AfterActionReportSummaryV1> {
       const when = new Date(at);
       return inTx(async (tx) => {
+        await lockIncident(tx, incidentId);
         const report = await renderAfterActionReport(tx, incidentId, when, final, (version) => {
           try {
             return durationMs(getPolicy(version).acknowledgement.backupAfter);

@@ -2,8 +2,10 @@
 // incident declared, partly acknowledged, escalated to backups, its holding
 // statement rejected once and published late, a deadline extended, the
 // incident closed and its after-action review published, to completion.
-// Regenerate the saved histories (after an intentional, patched() change):
-//   SAVE_INCIDENT_HISTORY=1 npx jest --selectProjects unit --testPathPattern incidentReplay
+// Histories are kept forever, one pair per workflow-code generation. After a
+// change guarded by patched(), record a new pair next to the old ones:
+//   SAVE_INCIDENT_HISTORY=v3 npx jest --selectProjects unit --testPathPattern incidentReplay
+// writes incident-v3.json and statement-v3.json; the replay test replays them all.
 import fs from 'node:fs';
 import path from 'node:path';
 import { acknowledgeUpdate, closeIncidentUpdate, extendDeadlineUpdate, submitStatementUpdate } from '../../workflows/contracts/incident';
@@ -21,10 +23,24 @@ import {
 import { historyToJson } from '../unit/planHistoryJson';
 
 export const HISTORY_DIR = path.join(__dirname, 'histories');
-export const INCIDENT_HISTORY = path.join(HISTORY_DIR, 'incident-v1.json');
-export const STATEMENT_HISTORY = path.join(HISTORY_DIR, 'statement-v1.json');
+export const historyFiles = (generation: string) => ({
+  incident: path.join(HISTORY_DIR, `incident-${generation}.json`),
+  statement: path.join(HISTORY_DIR, `statement-${generation}.json`),
+});
 
-export async function recordIncidentHistories(): Promise<void> {
+/** Saved generations, oldest first (v1, v2, ...). */
+export function savedGenerations(): string[] {
+  if (!fs.existsSync(HISTORY_DIR)) return [];
+  return fs
+    .readdirSync(HISTORY_DIR)
+    .map((f) => /^incident-(v\d+)\.json$/.exec(f)?.[1])
+    .filter((g): g is string => !!g)
+    .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+}
+
+export async function recordIncidentHistories(generation: string): Promise<void> {
+  if (!/^v\d+$/.test(generation)) throw new Error(`history generation must look like v2, got ${generation}`);
+  const files = historyFiles(generation);
   const ctx = await startIncidentTestContext('incident-replay-recording');
   try {
     const p = ctx.people;
@@ -71,8 +87,8 @@ export async function recordIncidentHistories(): Promise<void> {
     await handle.result();
 
     fs.mkdirSync(HISTORY_DIR, { recursive: true });
-    fs.writeFileSync(INCIDENT_HISTORY, `${JSON.stringify(historyToJson(await handle.fetchHistory()), null, 1)}\n`);
-    fs.writeFileSync(STATEMENT_HISTORY, `${JSON.stringify(historyToJson(await statement.fetchHistory()), null, 1)}\n`);
+    fs.writeFileSync(files.incident, `${JSON.stringify(historyToJson(await handle.fetchHistory()), null, 1)}\n`);
+    fs.writeFileSync(files.statement, `${JSON.stringify(historyToJson(await statement.fetchHistory()), null, 1)}\n`);
   } finally {
     await ctx.stop();
   }

@@ -1,57 +1,88 @@
-// Replays saved histories of the incident and statement workflows against the
-// current workflow code. A change that alters the commands an existing
-// history produced fails here: guard it with patched() and keep the old path.
+// Replays every saved history of the incident and statement workflows
+// against the current workflow code. A change that alters the commands an
+// existing history produced fails here: guard it with patched(), keep the old
+// path, and record a new generation (see test/replay/incidentScenario.ts).
 import fs from 'node:fs';
 import { Worker } from '@temporalio/worker';
-import { INCIDENT_HISTORY, STATEMENT_HISTORY, recordIncidentHistories } from '../replay/incidentScenario';
+import { historyFiles, recordIncidentHistories, savedGenerations } from '../replay/incidentScenario';
 import { workflowBundle } from '../harness/worker';
 import { installQuietRuntime } from '../harness/runtime';
 import { historyFromJson } from './planHistoryJson';
+import { LOCK_RECHECK_PATCH } from '../../workflows/lib/incidentMessages';
 
-const regenerate = process.env.SAVE_INCIDENT_HISTORY === '1';
+const toRecord = process.env.SAVE_INCIDENT_HISTORY;
 
-function load(file: string): { events: { eventType: string }[] } {
-  if (!fs.existsSync(file)) {
-    throw new Error(`${file} is missing; record it with SAVE_INCIDENT_HISTORY=1 npx jest --selectProjects unit --testPathPattern incidentReplay`);
-  }
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
+interface SavedHistory {
+  events: {
+    eventType: string;
+    activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+    markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, unknown> };
+  }[];
 }
 
-describe('replay of saved workflow histories', () => {
-  beforeAll(async () => {
-    installQuietRuntime();
-    if (regenerate) await recordIncidentHistories();
-  }, 300_000);
+const load = (file: string): SavedHistory => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+/** Patch ids recorded in a history (core_patch markers carry {"id": ...} as a JSON payload). */
+function patchesIn(history: SavedHistory): string[] {
+  return history.events
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => {
+      const details = e.markerRecordedEventAttributes!.details as Record<string, { payloads: { data: string }[] }>;
+      const data = Object.values(details)[0].payloads[0].data;
+      return (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id;
+    });
+}
+const replay = async (history: SavedHistory, name: string) =>
+  Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFromJson(history), name);
+
+beforeAll(async () => {
+  installQuietRuntime();
+  if (toRecord) await recordIncidentHistories(toRecord);
+}, 300_000);
+
+// Read when the file loads: a generation recorded by this run (SAVE_INCIDENT_HISTORY) is replayed from the next run on.
+const generations = savedGenerations();
+
+it('has the original (v1) history and at least one recorded after the lock patch', () => {
+  expect(generations[0]).toBe('v1');
+  const patchedOnes = generations.filter((g) => patchesIn(load(historyFiles(g).incident)).includes(LOCK_RECHECK_PATCH));
+  expect(patchedOnes.length).toBeGreaterThan(0);
+  expect(patchesIn(load(historyFiles('v1').incident))).not.toContain(LOCK_RECHECK_PATCH);
+});
+
+describe.each(generations)('saved histories %s', (generation) => {
+  const files = historyFiles(generation);
 
   it('replays a complete incident (acks, escalation, statements, extension, close, after-action review)', async () => {
-    const history = load(INCIDENT_HISTORY);
+    const history = load(files.incident);
     const types = history.events.map((e) => e.eventType);
     // The saved history really exercises what it claims to.
     expect(types[0]).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
     expect(types[types.length - 1]).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
-    for (const t of ['EVENT_TYPE_TIMER_FIRED', 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED', 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED', 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED']) {
+    for (const t of [
+      'EVENT_TYPE_TIMER_FIRED',
+      'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED',
+      'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
+      'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+    ]) {
       expect(types).toContain(t);
     }
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFromJson(history), 'incident-replay');
-  });
-
-  it('fails when the code no longer produces the saved commands (so the test can catch a missing patched())', async () => {
-    const history = load(INCIDENT_HISTORY) as unknown as {
-      events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[];
-    };
-    const scheduled = history.events.find((e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')!;
-    expect(scheduled.activityTaskScheduledEventAttributes?.activityType?.name).toBe('loadIncidentPolicy');
-    scheduled.activityTaskScheduledEventAttributes!.activityType!.name = 'loadSomethingElse';
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFromJson(history), 'tampered')).rejects.toThrow(
-      /nondetermin|Nondetermin|DeterminismViolation/i,
-    );
+    await replay(history, `incident-${generation}`);
   });
 
   it('replays a statement approval with a rejection and a revision', async () => {
-    const history = load(STATEMENT_HISTORY);
+    const history = load(files.statement);
     const types = history.events.map((e) => e.eventType);
     expect(types).toContain('EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED');
     expect(types[types.length - 1]).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFromJson(history), 'statement-replay');
+    await replay(history, `statement-${generation}`);
+  });
+
+  it('fails when the code no longer produces the saved commands (so a missing patched() is caught)', async () => {
+    const history = load(files.incident);
+    const scheduled = history.events.find((e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')!;
+    expect(scheduled.activityTaskScheduledEventAttributes?.activityType?.name).toBe('loadIncidentPolicy');
+    scheduled.activityTaskScheduledEventAttributes!.activityType!.name = 'loadSomethingElse';
+    await expect(replay(history, 'tampered')).rejects.toThrow(/nondetermin/i);
   });
 });

@@ -1,7 +1,7 @@
 // Shared by the incident and statement workflows: activity proxies, typed
 // failures for update validators, a small lock, and "tell these people".
 // Deterministic: no Node built-ins, no I/O except through activities.
-import { ApplicationFailure, condition, log, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { NotificationActivities } from '../../activities/contracts';
 import type { IncidentActivities, PersonRefV1 } from '../../activities/incidentContracts';
 import { FailureType, type ActorV1 } from '../contracts/common';
@@ -41,6 +41,9 @@ export function notFound(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.NotFound, message, nonRetryable: true });
 }
 
+/** Histories recorded before this patch let two waiters through together; replay keeps that. */
+export const LOCK_RECHECK_PATCH = 'workflow-lock-recheck-2026-11';
+
 /**
  * Serialises the parts of a workflow that read-then-write shared state across
  * an activity call (the main loop and the update handlers), so an update
@@ -50,7 +53,12 @@ export class WorkflowLock {
   private held = false;
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !this.held);
+    if (patched(LOCK_RECHECK_PATCH)) {
+      // Several waiters are released by the same activation; re-check so only the first one in takes the lock.
+      while (this.held) await condition(() => !this.held);
+    } else {
+      await condition(() => !this.held);
+    }
     this.held = true;
     try {
       return await fn();
