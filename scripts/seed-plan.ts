@@ -14,6 +14,7 @@ import type { RecurringDutyV1 } from '../workflows/contracts/plan';
 import { addMonths, formatCivilDate, lastBusinessDayOfMonth, localDateOf, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../workflows/lib/cityTime';
 import {
   DEFAULT_DUE_LOCAL_TIME,
+  announceItems,
   itemWorkflowInput,
   planWorkflowInput,
   startItemWorkflow,
@@ -226,10 +227,13 @@ export async function seedClaytonPlan(db: Db, options: SeedPlanOptions = {}): Pr
   if (options.temporal && plan.status === 'ACTIVE') {
     const deps = { db, temporal: options.temporal, config };
     if ((await startPlanWorkflow(deps, planWorkflowInput(plan, policy, duties))) === 'started') workflowsStarted += 1;
+    const started = [];
     for (const item of items) {
       if (item.status === 'DONE') continue;
-      if ((await startItemWorkflow(deps, itemWorkflowInput(item, plan, policy))) === 'started') workflowsStarted += 1;
+      if ((await startItemWorkflow(deps, itemWorkflowInput(item, plan, policy))) === 'started') started.push(item);
     }
+    await announceItems(deps, plan, started);
+    workflowsStarted += started.length;
   }
   return { id: planId, created, itemIds: items.map((i) => i.id), workflowsStarted };
 }

@@ -10,6 +10,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   proxyActivities,
+  patched,
   setHandler,
   uuid4,
   workflowInfo,
@@ -47,6 +48,7 @@ const notifications = proxyActivities<NotificationActivities>({
 });
 
 const MAX_NOTE_LENGTH = 2000;
+const ITEM_ADDED_BY_API_PATCH = 'item-added-signal-sent-by-api';
 
 const ESCALATION_TARGET_LABELS: Record<string, string> = {
   OWNER: 'the owner',
@@ -441,7 +443,11 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
     state.fired.push({ ...event, firedAt });
   }
 
-  if (!input.carried) {
+  // Items used to announce themselves to the plan workflow here. With thousands
+  // of items that made the plan one hot execution taking a signal per item, so
+  // the API now sends itemAdded when it creates items; histories recorded
+  // before the change still replay through the old path.
+  if (!input.carried && !patched(ITEM_ADDED_BY_API_PATCH)) {
     try {
       await getExternalWorkflowHandle(input.planWorkflowId).signal(itemAddedSignal, {
         itemId: state.itemId,

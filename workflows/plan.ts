@@ -9,7 +9,6 @@ import {
   continueAsNew,
   proxyActivities,
   setHandler,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { NotificationActivities } from '../activities/contracts';
@@ -88,7 +87,11 @@ export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<Acti
     const month = carry.snapshots.length + 1;
     const { period, snapshotAt } = planMonthSchedule(input, month);
     const waitMs = snapshotAt.getTime() - Date.now();
-    if (waitMs > 0) await sleep(waitMs);
+    // Signals (items, board flags) can grow a month's history; hand over early if the server asks.
+    if (waitMs > 0 && (await condition(() => workflowInfo().continueAsNewSuggested, waitMs))) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof actionPlanWorkflow>({ ...input, carried: carry });
+    }
 
     const boardFlags = [...carry.boardFlags];
     const summary = await planActivities.takeMonthlySnapshot({

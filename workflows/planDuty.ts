@@ -3,9 +3,9 @@
 // item and starts its workflow. The item's recurrenceKey is unique and the item
 // workflow id rejects duplicates, so a double fire or a retry cannot create two.
 import { WorkflowIdReusePolicy, defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { PlanActivities } from '../activities/plan';
-import type { RecurringDutyRunInputV1, RecurringDutyRunResultV1 } from './contracts/plan';
+import { itemAddedSignal, type RecurringDutyRunInputV1, type RecurringDutyRunResultV1 } from './contracts/plan';
 import { localDateOf, parseCivilDate } from './lib/cityTime';
 import { actionItemWorkflow } from './actionItem';
 import { dutyPeriod } from './planCalendar';
@@ -60,6 +60,14 @@ export async function recurringDutyWorkflow(input: RecurringDutyRunInputV1): Pro
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     workflowStarted = false;
+  }
+  // Items no longer announce themselves (see actionItem.ts); the duty does it for its item.
+  if (workflowStarted && patched('item-added-signal-sent-by-api')) {
+    try {
+      await getExternalWorkflowHandle(input.planWorkflowId).signal(itemAddedSignal, { itemId: item.itemId, goalId: item.goalId, title: item.title, dueAt: item.dueAt });
+    } catch {
+      // The plan has closed; nothing to count.
+    }
   }
   return { itemId: item.itemId, recurrenceKey, created: item.created, workflowStarted };
 }

@@ -10,7 +10,7 @@ import type { Db } from '../../lib/db';
 import { appendAudit } from '../../lib/audit';
 import { actionItemWorkflowId, actionPlanWorkflowId } from '../../lib/ids';
 import { currentPolicy, type Policy } from '../../policy/index';
-import type { ActionItemInputV1, ActionPlanInputV1, ItemLadderV1, RecurringDutyV1 } from '../../workflows/contracts/plan';
+import { itemAddedSignal, type ActionItemInputV1, type ActionPlanInputV1, type ItemLadderV1, type RecurringDutyV1 } from '../../workflows/contracts/plan';
 import { formatCivilDate, localDateOf, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../../workflows/lib/cityTime';
 import { itemLadderFromPolicy } from '../../workflows/planLadder';
 
@@ -298,5 +298,19 @@ export async function createItems(
       });
     });
   }
-  return { created: rows.filter((r) => !failed.some((f) => f.itemId === r.id)), failed };
+  const created = rows.filter((r) => !failed.some((f) => f.itemId === r.id));
+  await announceItems(deps, plan, created);
+  return { created, failed };
+}
+
+/**
+ * Tells the plan workflow about new items (its running count). Best effort:
+ * a closed plan or an unreachable server loses nothing, since snapshots and
+ * the final report read the items from the database.
+ */
+export async function announceItems(deps: PlanServiceDeps, plan: Pick<PlanRow, 'id'>, items: { id: string; goalId: string; title: string; dueAt: Date }[]): Promise<void> {
+  const handle = deps.temporal.workflow.getHandle(actionPlanWorkflowId(plan.id));
+  await Promise.allSettled(
+    items.map((item) => handle.signal(itemAddedSignal, { itemId: item.id, goalId: item.goalId, title: item.title, dueAt: item.dueAt.toISOString() })),
+  );
 }

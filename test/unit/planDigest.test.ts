@@ -13,6 +13,7 @@ import { createMailer, createSmsClient } from '../../activities/notifications/pr
 import type { TakeMonthlySnapshotInput } from '../../activities/plan';
 import { verifyAuditChain } from '../../lib/audit';
 import { actionPlanWorkflowId } from '../../lib/ids';
+import { itemFlaggedForBoardSignal } from '../../workflows/contracts/plan';
 import { createPlan } from '../../api/routes/planService';
 import { seedDemoRoster } from '../../scripts/seed-roster';
 import { createTestConfig } from '../harness/config';
@@ -82,7 +83,10 @@ it('a retried snapshot or digest activity duplicates neither the snapshot row no
     data: { id: 'retry-item', planId: plan.id, goalId: goal.id, title: 'Hold a session', ownerId: lead.id, sponsorId: cm.id, dueAt: new Date('2027-01-29T23:00:00Z'), workflowId: 'action-item-retry-item', status: 'IN_PROGRESS', percentComplete: 30 },
   });
 
-  const result = await env.client.workflow.getHandle(actionPlanWorkflowId(plan.id)).result();
+  // The overdue ladder's last rung, as an item workflow would send it: named in the next digest only.
+  const handle = env.client.workflow.getHandle(actionPlanWorkflowId(plan.id));
+  await handle.signal(itemFlaggedForBoardSignal, { itemId: 'retry-item', title: 'Hold a session', ownerId: lead.id, dueAt: '2027-01-05T23:00:00.000Z', flaggedAt: '2027-01-19T23:00:00.000Z' });
+  const result = await handle.result();
   expect(result).toMatchObject({ status: 'CLOSED', monthsCompleted: 2 });
 
   const recipients = await digestRecipientIds(db, plan.id, DEFAULT_POLICY);
@@ -114,6 +118,10 @@ it('a retried snapshot or digest activity duplicates neither the snapshot row no
     const mine = digestMail.filter((m) => JSON.stringify(m.to).includes(email));
     expect(mine.map((m) => m.subject).sort()).toEqual(['Retry plan: progress for 2027-01', 'Retry plan: progress for 2027-02']);
   }
+  const forBoard = (period: string) => digestMail.filter((m) => m.subject.endsWith(period) && (m.text ?? '').includes('For the Board: one item is more than two weeks overdue: "Hold a session"'));
+  expect(forBoard('2027-01')).toHaveLength(recipients.length);
+  expect(forBoard('2027-02')).toHaveLength(0);
+  expect((snapshots[0].data as { boardFlags: unknown[] }).boardFlags).toEqual([expect.objectContaining({ itemId: 'retry-item', title: 'Hold a session' })]);
 
   const closed = await db.actionPlan.findUniqueOrThrow({ where: { id: plan.id } });
   expect(closed.status).toBe('CLOSED');

@@ -1,0 +1,305 @@
+/**
+ * npm run bench:plan
+ *
+ * Starts 10,000 action items, each an actionItemWorkflow with live reminder
+ * timers, on ONE local Temporal dev server (SQLite file with WAL, as command
+ * (a) runs it) and ONE worker process (the real workflows and activities:
+ * PostgreSQL, SMTP to the mail sink, SMS to the Twilio-shaped sink). Reports:
+ *  - start rate (item workflows started per second, client side);
+ *  - the worker process's RSS (sampled every second: peak, and at the end);
+ *  - the lateness of reminder timers that fire during the run (p50, p99):
+ *    timer = workflow clock when the timer fired - when it was due;
+ *    delivery = the send activity starting - when it was due.
+ * One item in BENCH_FIRING_EVERY (default 5) uses a short test ladder whose
+ * reminder falls 15-75 s after that item starts; the others use the policy
+ * ladder (due in 30-60 days), so their timers stay pending, as in a real plan.
+ *
+ * Knobs: BENCH_ITEMS (10000), BENCH_FIRING_EVERY (5), BENCH_START_CONCURRENCY (64).
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { activityLoggingAndRateLimitInterceptor } from '../activities/interceptors';
+import { WORKFLOW_PRELOAD_MODULES } from '../worker/preload';
+import type { OutboundMessageV1 } from '../activities/contracts';
+import { createMailer, createSmsClient } from '../activities/notifications/providers';
+import type { Config } from '../lib/config';
+import { createDb } from '../lib/db';
+import { actionItemWorkflowId } from '../lib/ids';
+import { currentPolicy } from '../policy/index';
+import { createPlan, itemWorkflowInput, startItemWorkflow } from '../api/routes/planService';
+import { seedDemoRoster } from '../scripts/seed-roster';
+import type { ItemLadderV1 } from '../workflows/contracts/plan';
+import { formatCivilDate, localDateOf } from '../workflows/lib/cityTime';
+import { createTestConfig } from '../test/harness/config';
+import { createTestDatabase } from '../test/harness/database';
+import { freePort } from '../test/harness/freePort';
+import { TEMPORAL_CLI_PATH } from '../test/harness/paths';
+import { startSinks } from '../test/harness/sinks';
+
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
+const FIRING_EVERY = Number(process.env.BENCH_FIRING_EVERY ?? 5);
+const START_CONCURRENCY = Number(process.env.BENCH_START_CONCURRENCY ?? 64);
+const TASK_QUEUE = 'bench-plan';
+const CHICAGO = 'America/Chicago';
+
+type FromWorker =
+  | { type: 'ready' }
+  | { type: 'rss'; rss: number }
+  | { type: 'fired'; itemId: string; timerLateMs: number; sendLateMs: number };
+
+// ---------------------------------------------------------------- worker process
+
+async function runWorker(): Promise<void> {
+  const config = JSON.parse(process.env.BENCH_CONFIG!) as Config;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const send = (m: FromWorker) => process.send?.(m);
+  const db = createDb(config.DATABASE_URL, { max: 20 });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const mailer = createMailer(config);
+  const real = createActivities({ db, mailer, sms: createSmsClient(config), config, temporal });
+  const reported = new Set<string>();
+  const sendNotification = async (message: OutboundMessageV1) => {
+    const data = message.data as { scheduledFor?: string; firedAt?: string; itemId?: string };
+    if (message.purpose === 'item.reminder' && message.channel === 'EMAIL' && data.scheduledFor && data.firedAt && !reported.has(message.attemptGroup)) {
+      reported.add(message.attemptGroup);
+      const due = Date.parse(data.scheduledFor);
+      send({ type: 'fired', itemId: String(data.itemId), timerLateMs: Date.parse(data.firedAt) - due, sendLateMs: Date.now() - due });
+    }
+    return real.sendNotification(message);
+  };
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: TASK_QUEUE,
+    // As worker/main.ts configures the production worker.
+    workflowsPath: require.resolve('../workflows'),
+    bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
+    activities: { ...real, sendNotification },
+    interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: config.LOG_LEVEL })] },
+    shutdownGraceTime: '10s',
+  });
+  const sampler = setInterval(() => send({ type: 'rss', rss: process.memoryUsage().rss }), 1000);
+  process.on('message', (m) => {
+    if (m === 'stop') worker.shutdown();
+  });
+  send({ type: 'ready' });
+  await worker.run();
+  clearInterval(sampler);
+  mailer.close();
+  await clientConnection.close();
+  await connection.close();
+  await db.$disconnect();
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- driver
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+async function startTemporal(dir: string): Promise<{ address: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    TEMPORAL_CLI_PATH,
+    [
+      'server', 'start-dev',
+      '--ip', '127.0.0.1',
+      '--port', String(port),
+      '--headless',
+      '--db-filename', path.join(dir, 'temporal.db'),
+      '--sqlite-pragma', 'journal_mode=wal',
+      '--sqlite-pragma', 'synchronous=normal',
+      '--log-level', 'error',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const address = `127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return { address, process: child };
+    } catch {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error('the Temporal dev server did not start');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(TEMPORAL_CLI_PATH)) throw new Error(`Temporal CLI not found at ${TEMPORAL_CLI_PATH}; run: bash scripts/ensure-temporal-cli.sh`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-plan-'));
+  const cleanups: (() => Promise<unknown> | unknown)[] = [() => fs.rmSync(dir, { recursive: true, force: true })];
+  try {
+    console.log(`bench:plan: ${ITEMS} action items, 1 in ${FIRING_EVERY} with a reminder due during the run; ${os.cpus().length} CPUs`);
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const temporalServer = await startTemporal(dir);
+    cleanups.push(() => temporalServer.process.kill('SIGTERM'));
+    const sinks = await startSinks();
+    cleanups.push(() => sinks.close());
+    const config = createTestConfig({
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: temporalServer.address,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      ...sinks.config,
+    });
+    const db = database.db;
+    const { people } = await seedDemoRoster(db, { embeddedTokens: false });
+    const owners = ['engagementLead', 'dispatchLead', 'courtLead', 'businessLead'].map((k) => people[k]);
+    const sponsor = people.cityManager;
+
+    const connection = await Connection.connect({ address: temporalServer.address });
+    cleanups.push(() => connection.close());
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const service = { db, temporal, config };
+
+    // The worker runs in its own process so its memory is its own.
+    const worker = fork(__filename, ['--worker'], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_CONFIG: JSON.stringify(config) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const stopWorker = () =>
+      new Promise<void>((resolve) => {
+        if (worker.exitCode !== null) return resolve();
+        worker.once('exit', () => resolve());
+        worker.send('stop');
+        setTimeout(() => worker.kill('SIGKILL'), 20_000).unref();
+      });
+    cleanups.push(stopWorker);
+    const rss: { at: number; rss: number }[] = [];
+    const fired = new Map<string, { timerLateMs: number; sendLateMs: number }>();
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') resolve();
+        else if (m.type === 'rss') rss.push({ at: Date.now(), rss: m.rss });
+        else if (m.type === 'fired') fired.set(m.itemId, { timerLateMs: m.timerLateMs, sendLateMs: m.sendLateMs });
+      });
+      worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    });
+    await ready;
+    const rssIdle = rss.at(-1)?.rss ?? process.memoryUsage().rss;
+
+    const policy = currentPolicy();
+    const plan = await createPlan(
+      service,
+      { title: 'Benchmark plan', startDate: formatCivilDate({ ...localDateOf(Date.now(), CHICAGO), day: 1 }), months: 12, timeZone: CHICAGO, goals: [{ number: 1, title: 'Benchmark goal', description: '' }], duties: [] },
+      { id: sponsor.id, name: sponsor.name },
+    );
+    const goal = await db.goal.findFirstOrThrow({ where: { planId: plan.id } });
+
+    // Rows first (the API writes a row before it starts a workflow), in bulk.
+    const now = Date.now();
+    const rows = Array.from({ length: ITEMS }, (_, i) => {
+      const id = `bench-${String(i).padStart(5, '0')}`;
+      return {
+        id,
+        planId: plan.id,
+        goalId: goal.id,
+        title: `Benchmark item ${i}`,
+        ownerId: owners[i % owners.length].id,
+        sponsorId: sponsor.id,
+        dueAt: new Date(now + (30 + (i % 30)) * 86_400_000),
+        workflowId: actionItemWorkflowId(id),
+      };
+    });
+    const insertStarted = performance.now();
+    for (let i = 0; i < rows.length; i += 1000) await db.actionItem.createMany({ data: rows.slice(i, i + 1000) });
+    const insertMs = performance.now() - insertStarted;
+
+    const ownerName = new Map(owners.map((o) => [o.id, o.name]));
+    const firingIds = new Set<string>();
+    let next = 0;
+    const startErrors: string[] = [];
+    const startedAt = performance.now();
+    const startOne = async (i: number) => {
+      const row = rows[i];
+      const firing = i % FIRING_EVERY === 0;
+      let input;
+      if (firing) {
+        // Test ladder: the reminder is due 15-75 s after this item starts, then it falls due a minute later.
+        const reminderInMs = 15_000 + (i % 61) * 1000;
+        const ladder: ItemLadderV1 = { reminderLocalTime: '09:00', reminders: [{ key: 'bench-reminder', secondsBefore: 60 }], overdue: [{ key: 'bench-overdue', daysAfter: 1, notify: 'OWNER' }] };
+        input = itemWorkflowInput({ ...row, dueAt: new Date(Date.now() + reminderInMs + 60_000), owner: { name: ownerName.get(row.ownerId)! } }, plan, policy, ladder);
+        firingIds.add(row.id);
+      } else {
+        input = itemWorkflowInput({ ...row, owner: { name: ownerName.get(row.ownerId)! } }, plan, policy);
+      }
+      await startItemWorkflow(service, input);
+    };
+    const lanes = Array.from({ length: START_CONCURRENCY }, async () => {
+      while (next < ITEMS) {
+        const i = next++;
+        try {
+          await startOne(i);
+        } catch (err) {
+          startErrors.push(`${rows[i].id}: ${(err as Error).message}`);
+        }
+        if ((i + 1) % 1000 === 0) console.log(`  started ${i + 1} (${((i + 1) / ((performance.now() - startedAt) / 1000)).toFixed(0)}/s)`);
+      }
+    });
+    await Promise.all(lanes);
+    const startSeconds = (performance.now() - startedAt) / 1000;
+    const rssAfterStart = rss.at(-1)?.rss ?? NaN;
+    console.log(`  all starts answered in ${startSeconds.toFixed(1)} s; waiting for the reminders still due...`);
+
+    // The last reminders fall due about 75 s after the last start.
+    const waitDeadline = Date.now() + 120_000;
+    while (fired.size < firingIds.size && Date.now() < waitDeadline) await new Promise((r) => setTimeout(r, 500));
+
+    const running = await temporal.workflow.count(`WorkflowType = 'actionItemWorkflow' AND ExecutionStatus = 'Running'`).catch(() => undefined);
+    const planState = await temporal.workflow.getHandle(`action-plan-${plan.id}`).query<{ itemCount: number; runs: number }>('planState');
+    const reminderEmails = sinks.mail.messages().filter((m) => m.subject.startsWith('Reminder: Benchmark item')).length;
+
+    const timer = [...fired.values()].map((f) => f.timerLateMs).sort((a, b) => a - b);
+    const delivery = [...fired.values()].map((f) => f.sendLateMs).sort((a, b) => a - b);
+    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+    const peak = Math.max(...rss.map((r) => r.rss));
+
+    console.log('');
+    console.log('bench:plan results');
+    console.log(`  items started            ${ITEMS - startErrors.length} of ${ITEMS} (${startErrors.length} errors)${startErrors.length ? ` e.g. ${startErrors[0]}` : ''}`);
+    console.log(`  start rate               ${((ITEMS - startErrors.length) / startSeconds).toFixed(0)} items/s (${START_CONCURRENCY} starts in flight; rows inserted beforehand in ${(insertMs / 1000).toFixed(1)} s)`);
+    console.log(`  running item workflows   ${running?.count ?? 'n/a'} (each holding its reminder timers)`);
+    console.log(`  plan workflow            counted ${planState.itemCount} items over ${planState.runs} run(s)`);
+    console.log(`  worker RSS               idle ${mb(rssIdle)}, after all starts ${mb(rssAfterStart)}, peak ${mb(peak)}`);
+    console.log(`  reminders fired in run   ${fired.size} of ${firingIds.size} due (${reminderEmails} reminder emails at the SMTP sink)`);
+    console.log(`  timer lateness           p50 ${percentile(timer, 50)} ms, p99 ${percentile(timer, 99)} ms, max ${timer.at(-1)} ms`);
+    console.log(`  delivery lateness        p50 ${percentile(delivery, 50)} ms, p99 ${percentile(delivery, 99)} ms, max ${delivery.at(-1)} ms`);
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        console.error('cleanup failed:', (err as Error).message);
+      }
+    }
+  }
+}
+
+if (process.argv.includes('--worker')) {
+  runWorker().catch((err) => {
+    console.error('[bench worker]', err);
+    process.exit(1);
+  });
+} else {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error('bench:plan failed:', err);
+      process.exit(1);
+    },
+  );
+}
