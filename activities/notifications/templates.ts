@@ -437,6 +437,7 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         `The monthly progress snapshot for ${plan}${v.str('period') ? ` (${v.str('period')})` : ''} has been published.`,
         line ? `Items${count('items') !== undefined ? ` (${count('items')} in all)` : ''}: ${line}.` : undefined,
         count('averagePercent') !== undefined ? `Average completion: ${count('averagePercent')}%.` : undefined,
+        boardFlagsSentence(v.data.boardFlags),
       ]),
       action: link,
       sms: compact([`${plan}: monthly progress published.`, line || undefined, link?.url]).join(' '),
@@ -454,6 +455,15 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
     };
   },
 };
+
+/** Items the overdue ladder flagged for the board (14+ days overdue), named in the monthly digest. */
+function boardFlagsSentence(raw: unknown): string | undefined {
+  const titles = Array.isArray(raw)
+    ? raw.map((f) => (f && typeof (f as { title?: unknown }).title === 'string' ? (f as { title: string }).title : undefined)).filter((t): t is string => Boolean(t))
+    : [];
+  if (titles.length === 0) return undefined;
+  return `For the Board: ${titles.length === 1 ? 'one item is' : `${titles.length} items are`} more than two weeks overdue: ${titles.map((t) => `"${t}"`).join(', ')}.`;
+}
 
 export const TEMPLATE_NAMES: readonly string[] = Object.keys(TEMPLATES);
 
