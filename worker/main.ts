@@ -8,6 +8,7 @@ import { createMailer, createSmsClient } from '../activities/notifications/provi
 import { config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { initPolicy } from '../policy/load';
+import { WORKFLOW_PRELOAD_MODULES } from './preload';
 
 const log = (msg: string, fields: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ at: new Date().toISOString(), component: 'worker', msg, ...fields }));
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       workflowsPath: require.resolve('../workflows'),
+      bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
       activities: createActivities({ db, mailer, sms, config: cfg, temporal }),
       // JSON log line per activity attempt; provider 429/5xx retried with jittered delays (Retry-After honoured).
       interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: cfg.LOG_LEVEL })] },

@@ -3,6 +3,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type WorkerOptions, type Wor
 import { createActivities, type ActivityDeps } from '../../activities';
 import { activityLoggingAndRateLimitInterceptor } from '../../activities/interceptors';
 import { installQuietRuntime } from './runtime';
+import { WORKFLOW_PRELOAD_MODULES } from '../../worker/preload';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -13,6 +14,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    preloadModules: WORKFLOW_PRELOAD_MODULES,
     logger: new DefaultLogger('WARN'),
   });
   return bundle;
