@@ -413,6 +413,8 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
       roles: severity.recipients,
       at: startedAt,
     });
+    // In state before anyone is told, so the very first query already shows the clock.
+    const sop = deadlinesForAnchor(policy, input.severity, 'DECLARED', declaredAtMs);
     state = {
       version: 1,
       policy,
@@ -433,7 +435,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
       notifiedAt: startedAt,
       backupEscalationDone: false,
       silentReportDone: false,
-      deadlines: [],
+      deadlines: sop,
       statements: [],
       pendingPublications: [],
       closedAt: null,
@@ -456,8 +458,6 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
         ackWindowMinutes: Math.round(durationMs(policy.acknowledgement.backupAfter) / 60_000),
       }),
     });
-    const sop = deadlinesForAnchor(policy, input.severity, 'DECLARED', declaredAtMs);
-    state.deadlines.push(...sop);
     await persistNewDeadlines(sop, new Date().toISOString());
   }
   if (startLock) await startLock;

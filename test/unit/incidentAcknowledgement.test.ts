@@ -13,6 +13,8 @@ import {
   skipTo,
   startIncidentTestContext,
   type IncidentTestContext,
+  WORKFLOW_TEST_TIMEOUT_MS,
+  terminateWhenIdle,
 } from './incidentFixtures';
 
 let ctx: IncidentTestContext;
@@ -124,8 +126,8 @@ describe('incident declaration and acknowledgement', () => {
 
     // Nothing is sent twice.
     expect(new Set(ctx.sent.map((m) => m.key)).size).toBe(ctx.sent.length);
-    await handle.terminate('test finished');
-  });
+    await terminateWhenIdle(ctx, handle.workflowId);
+  }, WORKFLOW_TEST_TIMEOUT_MS);
 
   it('escalates nobody when everyone acknowledges in time', async () => {
     const p = ctx.people;
@@ -141,6 +143,6 @@ describe('incident declaration and acknowledgement', () => {
     await eventually(() => expect(recipientsOf(ctx, wid, 'deadline.reminder')).toEqual(ids(p.pio)));
     expect(messagesFor(ctx, wid, 'incident.ack-escalation')).toHaveLength(0);
     expect(messagesFor(ctx, wid, 'incident.silent-report')).toHaveLength(0);
-    await handle.terminate('test finished');
-  });
+    await terminateWhenIdle(ctx, handle.workflowId);
+  }, WORKFLOW_TEST_TIMEOUT_MS);
 });

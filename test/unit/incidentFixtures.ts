@@ -22,6 +22,9 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
+/** Real time for one multi-step workflow test; generous because the whole suite shares two cores. */
+export const WORKFLOW_TEST_TIMEOUT_MS = 120_000;
+
 export interface RecordedMessage extends OutboundMessageV1 {
   key: string;
 }
@@ -126,7 +129,7 @@ export async function declareIncident(
 }
 
 /** Polls (in real time, which the test server does not skip) until `check` stops throwing. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
   const started = Date.now();
   for (;;) {
     try {
@@ -153,6 +156,24 @@ export function recipientsOf(ctx: IncidentTestContext, workflowId: string, purpo
 }
 
 export const ids = (...people: Person[]) => people.map((p) => p.id).sort();
+
+/**
+ * Terminates a workflow once it has nothing in flight. The Java test server
+ * (1.38.0) stops skipping time for the rest of the environment if a workflow
+ * is terminated while one of its activity or workflow tasks is outstanding.
+ */
+export async function terminateWhenIdle(ctx: IncidentTestContext, workflowId: string): Promise<void> {
+  const handle = ctx.env.client.workflow.getHandle(workflowId);
+  await eventually(async () => {
+    const { raw, status } = await handle.describe();
+    if (status.name !== 'RUNNING') return;
+    expect(raw.pendingActivities ?? []).toHaveLength(0);
+    expect(raw.pendingWorkflowTask ?? null).toBeNull();
+  });
+  await handle.terminate('test finished').catch((err: unknown) => {
+    if (!/not found|already completed/i.test(String(err))) throw err;
+  });
+}
 
 /** Moves the test server's clock to `at` (ms since epoch); never backwards. */
 export async function skipTo(ctx: IncidentTestContext, at: number): Promise<void> {

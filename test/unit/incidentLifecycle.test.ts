@@ -24,6 +24,8 @@ import {
   skipTo,
   startIncidentTestContext,
   type IncidentTestContext,
+  WORKFLOW_TEST_TIMEOUT_MS,
+  terminateWhenIdle,
 } from './incidentFixtures';
 
 let ctx: IncidentTestContext;
@@ -116,7 +118,7 @@ describe('closing an incident', () => {
     expect(finalReport.deadlineSummary).toEqual({ metOnTime: 2, missed: 2, deliveredLate: 0, waived: 1, open: 0 });
     expect(finalReport.incident).toMatchObject({ number: input.incidentNumber, closedAt: new Date(closedAt).toISOString(), openForHours: 48 });
     expect(await verifyAuditChain(ctx.db)).toMatchObject({ ok: true });
-  });
+  }, WORKFLOW_TEST_TIMEOUT_MS);
 
   it('carries the whole state across continue-as-new, and a statement published after it still meets its deadline', async () => {
     const p = ctx.people;
@@ -168,8 +170,8 @@ describe('closing an incident', () => {
     );
     // No time is skipped after this point: with test server 1.38.0, time skipping stalls after a continue-as-new
     // that follows an external signal (the real server is unaffected), so all timer checks come before it.
-    await handle.terminate('test finished');
-  });
+    await terminateWhenIdle(ctx, handle.workflowId);
+  }, WORKFLOW_TEST_TIMEOUT_MS);
 });
 
 /** Runs of a workflow id, walking back from `latestRunId` through continuedExecutionRunId. */

@@ -18,6 +18,8 @@ import {
   skipTo,
   startIncidentTestContext,
   type IncidentTestContext,
+  WORKFLOW_TEST_TIMEOUT_MS,
+  terminateWhenIdle,
 } from './incidentFixtures';
 
 let ctx: IncidentTestContext;
@@ -87,8 +89,8 @@ describe('SOP deadlines', () => {
     expect(audit.filter((e) => e.action === 'deadline.reminder-sent')).toHaveLength(2);
     expect(audit.filter((e) => e.action === 'deadline.overdue-escalated')).toHaveLength(3);
     expect(audit.filter((e) => e.action === 'deadline.missed')).toHaveLength(1);
-    await handle.terminate('test finished');
-  });
+    await terminateWhenIdle(ctx, handle.workflowId);
+  }, WORKFLOW_TEST_TIMEOUT_MS);
 
   it('keeps a public update due every 7 days, counts report deadlines, and honours an extension', async () => {
     const p = ctx.people;
@@ -183,6 +185,6 @@ describe('SOP deadlines', () => {
     expect(cycles.filter((d) => d.status === 'OPEN')).toHaveLength(1);
     expect(await ctx.db.deadline.count({ where: { incidentId: input.incidentId, kind: 'PUBLIC_UPDATE' } })).toBe(cycles.length);
     expect(new Set(ctx.sent.map((m) => m.key)).size).toBe(ctx.sent.length);
-    await handle.terminate('test finished');
-  });
+    await terminateWhenIdle(ctx, handle.workflowId);
+  }, WORKFLOW_TEST_TIMEOUT_MS);
 });

@@ -14,6 +14,8 @@ import {
   skipTo,
   startIncidentTestContext,
   type IncidentTestContext,
+  WORKFLOW_TEST_TIMEOUT_MS,
+  terminateWhenIdle,
 } from './incidentFixtures';
 
 let ctx: IncidentTestContext;
@@ -138,9 +140,9 @@ describe('statement approval', () => {
     // The same statement kind again now has no open deadline to meet.
     const second = await incident.executeUpdate(submitStatementUpdate, { args: [{ ...draft, title: 'A second holding statement', author: actor(p.pio) }] });
     expect(second.deadlineKey).toBeNull();
-    await ctx.env.client.workflow.getHandle(second.workflowId).terminate('test finished');
-    await incident.terminate('test finished');
-  });
+    await terminateWhenIdle(ctx, second.workflowId);
+    await terminateWhenIdle(ctx, incident.workflowId);
+  }, WORKFLOW_TEST_TIMEOUT_MS);
 
   it('publishes exactly once when the last approver double-clicks', async () => {
     const p = ctx.people;
@@ -165,6 +167,6 @@ describe('statement approval', () => {
     expect(await ctx.db.approval.count({ where: { statementId: submitted.statementId } })).toBe(2);
     const published = await ctx.db.auditEvent.count({ where: { entityId: submitted.statementId, action: 'statement.published' } });
     expect(published).toBe(1);
-    await incident.terminate('test finished');
-  });
+    await terminateWhenIdle(ctx, incident.workflowId);
+  }, WORKFLOW_TEST_TIMEOUT_MS);
 });
