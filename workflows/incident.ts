@@ -171,7 +171,13 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
       const at = new Date().toISOString();
       recipient.acknowledgedAt = at;
       dirty = true;
-      const result = await acts.recordAcknowledgement({ incidentId: input.incidentId, personId: req.personId, via: req.via, at });
+      let result: { acknowledgedAt: string; alreadyAcknowledged: boolean };
+      try {
+        result = await acts.recordAcknowledgement({ incidentId: input.incidentId, personId: req.personId, via: req.via, at });
+      } catch (err) {
+        recipient.acknowledgedAt = null;
+        throw err;
+      }
       recipient.acknowledgedAt = result.acknowledgedAt;
       return { personId: req.personId, acknowledgedAt: result.acknowledgedAt, alreadyAcknowledged: result.alreadyAcknowledged };
     },
