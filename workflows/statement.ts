@@ -4,7 +4,7 @@
 // new version and the chain starts again. An approver who sits on a draft is
 // reminded, then escalated (policy approval.reminderAfter/escalationAfter,
 // counted from when the draft reached them).
-import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PersonRefV1 } from '../activities/incidentContracts';
 import { approvalEscalationRoles, durationMs, ROLE_TITLES, statementKindPolicy, type Policy, type Role } from '../policy';
 import type { ActorV1 } from './contracts/common';
@@ -27,6 +27,13 @@ import {
   notPermitted,
   validateActor,
 } from './lib/incidentMessages';
+
+/**
+ * Approvers and the PIO get their answer as soon as the decision is recorded;
+ * the e-mails and texts it triggers follow in the background, so a slow or
+ * failing provider delays messages without holding the person's request.
+ */
+export const NOTIFY_IN_BACKGROUND_PATCH = 'statement-notify-in-background-2026-11';
 
 const MAX_TITLE = 300;
 const MAX_BODY = 20_000;
@@ -55,6 +62,16 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     chain: [],
     publishedAt: null,
   };
+  /** Notifications still being sent for decisions already answered. */
+  const inFlight: Promise<void>[] = [];
+  async function deliver(send: () => Promise<void>): Promise<void> {
+    if (patched(NOTIFY_IN_BACKGROUND_PATCH)) {
+      inFlight.push(send());
+      return;
+    }
+    await send();
+  }
+
   /** When the awaited approver received the current version; their reminder clock. */
   let awaitingSince = 0;
   let reminded = false;
@@ -162,14 +179,18 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
           await acts.setStatementStatus({ statementId: input.statementId, status: 'CHANGES_REQUESTED', version: state.currentVersion, at, actor: req.approver });
           state.status = 'CHANGES_REQUESTED';
           state.awaiting = null;
-          await announce([{ personId: draft.author.personId, name: draft.author.name }], {
-            workflowId,
-            purpose: 'statement.changes-requested',
-            attemptGroup: `v${state.currentVersion}:${role}`,
-            template: 'statement.changes-requested',
-            incidentId: input.incidentId,
-            data: statementData({ reviewerName: req.approver.name, reviewerTitle: ROLE_TITLES[role], comment }),
-          });
+          const changesData = statementData({ reviewerName: req.approver.name, reviewerTitle: ROLE_TITLES[role], comment });
+          const changesGroup = `v${state.currentVersion}:${role}`;
+          await deliver(() =>
+            announce([{ personId: draft.author.personId, name: draft.author.name }], {
+              workflowId,
+              purpose: 'statement.changes-requested',
+              attemptGroup: changesGroup,
+              template: 'statement.changes-requested',
+              incidentId: input.incidentId,
+              data: changesData,
+            }),
+          );
         } else {
           const next = state.chain.find((s) => s.decision === null);
           if (next) {
@@ -177,7 +198,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
             awaitingSince = now;
             reminded = false;
             escalated = false;
-            await requestApproval();
+            await deliver(requestApproval);
           } else {
             await publish(now);
           }
@@ -208,14 +229,18 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     } catch (err) {
       log.error('could not tell the incident workflow about the publication', { incidentWorkflowId: input.incidentWorkflowId, error: String(err) });
     }
-    await announce([{ personId: draft.author.personId, name: draft.author.name }], {
-      workflowId,
-      purpose: 'statement.published',
-      attemptGroup: `v${state.currentVersion}`,
-      template: 'statement.published',
-      incidentId: input.incidentId,
-      data: statementData({ publishedAt }),
-    });
+    const publishedData = statementData({ publishedAt });
+    const publishedGroup = `v${state.currentVersion}`;
+    await deliver(() =>
+      announce([{ personId: draft.author.personId, name: draft.author.name }], {
+        workflowId,
+        purpose: 'statement.published',
+        attemptGroup: publishedGroup,
+        template: 'statement.published',
+        incidentId: input.incidentId,
+        data: publishedData,
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- revise
@@ -255,7 +280,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
         draft = { title: req.title, body: req.body, author: req.author };
         state.currentVersion = version;
         startChain(now);
-        await requestApproval();
+        await deliver(requestApproval);
         dirty = true;
         return { ...state, chain: state.chain.map((s) => ({ ...s })) };
       }),
@@ -329,5 +354,6 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   }
 
   await condition(() => allHandlersFinished());
+  await Promise.all(inFlight);
   return { ...state, chain: state.chain.map((s) => ({ ...s })) };
 }

@@ -38,6 +38,8 @@ export interface IncidentTestContext {
   taskQueue: string;
   /** Every sendNotification call, in order (retries of the same key recorded once). */
   sent: RecordedMessage[];
+  /** While true, sendNotification fails as a provider outage would (retryable). */
+  providersDown: boolean;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startIncidentTestContext(taskQueue: string): Promise<Incid
   const sent: RecordedMessage[] = [];
   const seen = new Set<string>();
   const sendNotification = async (message: OutboundMessageV1): Promise<SendResultV1> => {
+    if (ctx.providersDown) throw new Error('provider unavailable (simulated outage)');
     const key = notificationKey(message);
     if (seen.has(key)) return { notificationId: key, idempotencyKey: key, status: 'ALREADY_SENT', providerMessageId: null };
     seen.add(key);
@@ -65,7 +68,8 @@ export async function startIncidentTestContext(taskQueue: string): Promise<Incid
     },
   });
   const running = worker.run();
-  return {
+  const ctx: IncidentTestContext = {
+    providersDown: false,
     env,
     database,
     db: database.db,
@@ -80,6 +84,7 @@ export async function startIncidentTestContext(taskQueue: string): Promise<Incid
       await database.drop();
     },
   };
+  return ctx;
 }
 
 export const actor = (person: Person): ActorV1 => ({ personId: person.id, name: person.name, roles: [...person.roles] as ActorV1['roles'] });

@@ -169,4 +169,31 @@ describe('statement approval', () => {
     expect(published).toBe(1);
     await terminateWhenIdle(ctx, incident.workflowId);
   }, WORKFLOW_TEST_TIMEOUT_MS);
+
+  it('answers the approver at once while the mail and SMS providers are down; the messages follow when they recover', async () => {
+    const p = ctx.people;
+    const { handle: incident } = await declareIncident(ctx, { severity: 3, type: 'OTHER' });
+    await eventually(() => expect(recipientsOf(ctx, incident.workflowId, 'incident.declared')).toHaveLength(3));
+    const submitted = await incident.executeUpdate(submitStatementUpdate, {
+      args: [{ kind: 'HOLDING_STATEMENT', title: 'Holding', body: 'Text', author: actor(p.pio) }],
+    });
+    const statement = ctx.env.client.workflow.getHandle<typeof statementApprovalWorkflow>(submitted.workflowId);
+    await eventually(() => expect(recipientsOf(ctx, submitted.workflowId, 'statement.approval-request', 'v1:CITY_MANAGER')).toEqual(ids(p.cityManager)));
+
+    ctx.providersDown = true;
+    try {
+      const asked = Date.now();
+      const state = await statement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'APPROVE', approver: actor(p.cityManager) }] });
+      expect(state).toMatchObject({ status: 'PENDING_APPROVAL', awaiting: 'POLICE_CHIEF' });
+      expect(Date.now() - asked).toBeLessThan(5_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(messagesFor(ctx, submitted.workflowId, 'statement.approval-request').filter((m) => m.attemptGroup === 'v1:POLICE_CHIEF')).toHaveLength(0);
+    } finally {
+      ctx.providersDown = false;
+    }
+    // Retried with backoff until the providers answer again: delayed, not lost.
+    await eventually(() => expect(recipientsOf(ctx, submitted.workflowId, 'statement.approval-request', 'v1:POLICE_CHIEF')).toEqual(ids(p.policeChief)));
+    await terminateWhenIdle(ctx, submitted.workflowId);
+    await terminateWhenIdle(ctx, incident.workflowId);
+  }, WORKFLOW_TEST_TIMEOUT_MS);
 });
