@@ -73,6 +73,7 @@ import {
   type TrackedDeadline,
 } from './lib/deadlines';
 import {
+  Deliveries,
   WorkflowLock,
   announce,
   incidentActivities as acts,
@@ -118,6 +119,13 @@ export interface IncidentRunOptionsV1 {
   continueAsNewAfterPasses?: number;
 }
 
+/**
+ * Histories from before this patch sent every message inline, holding the
+ * workflow's lock (so a provider outage could make a PIO's submission wait).
+ * Now messages go out in the background while the clock and the updates run on.
+ */
+export const INCIDENT_NOTIFY_IN_BACKGROUND_PATCH = 'incident-notify-in-background-2026-11';
+
 const MAX_TITLE = 300;
 const MAX_BODY = 20_000;
 const MAX_REASON = 2_000;
@@ -125,6 +133,7 @@ const MAX_REASON = 2_000;
 export async function incidentWorkflow(input: DeclareIncidentInputV1, options: IncidentRunOptionsV1 = {}): Promise<IncidentStateV1> {
   const workflowId = workflowInfo().workflowId;
   const lock = new WorkflowLock();
+  const deliveries = new Deliveries(INCIDENT_NOTIFY_IN_BACKGROUND_PATCH);
   let state: IncidentCarriedStateV1 | null = options.carried ?? null;
   let dirty = false;
 
@@ -449,21 +458,23 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
       generation: 0,
     };
     const typeLabel = incidentTypePolicy(policy, input.type)?.label ?? input.type;
-    await announce(resolved, {
-      workflowId,
-      purpose: 'incident.declared',
-      attemptGroup: '1',
-      template: 'incident.declared',
-      incidentId: input.incidentId,
-      data: incidentData({
-        type: input.type,
-        typeLabel,
-        summary: input.summary,
-        declaredByName: input.declaredBy.name,
-        declaredAt: input.declaredAt,
-        ackWindowMinutes: Math.round(durationMs(policy.acknowledgement.backupAfter) / 60_000),
+    await deliveries.send(() =>
+      announce(resolved, {
+        workflowId,
+        purpose: 'incident.declared',
+        attemptGroup: '1',
+        template: 'incident.declared',
+        incidentId: input.incidentId,
+        data: incidentData({
+          type: input.type,
+          typeLabel,
+          summary: input.summary,
+          declaredByName: input.declaredBy.name,
+          declaredAt: input.declaredAt,
+          ackWindowMinutes: Math.round(durationMs(policy.acknowledgement.backupAfter) / 60_000),
+        }),
       }),
-    });
+    );
     await persistNewDeadlines(sop, new Date().toISOString());
   }
   if (startLock) await startLock;
@@ -513,22 +524,24 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
         });
       }
     }
-    await Promise.all(
-      silent.map((primary) =>
-        announce([primary.backup!], {
-          workflowId,
-          purpose: 'incident.ack-escalation',
-          attemptGroup: primary.personId,
-          template: 'incident.ack-escalation',
-          incidentId: input.incidentId,
-          data: incidentData({
-            summary: input.summary,
-            silentPersonId: primary.personId,
-            silentPersonName: primary.name,
-            silentPersonTitle: ROLE_TITLES[primary.role],
-            minutesSilent: Math.round((now - Date.parse(s.notifiedAt)) / 60_000),
+    await deliveries.send(() =>
+      Promise.all(
+        silent.map((primary) =>
+          announce([primary.backup!], {
+            workflowId,
+            purpose: 'incident.ack-escalation',
+            attemptGroup: primary.personId,
+            template: 'incident.ack-escalation',
+            incidentId: input.incidentId,
+            data: incidentData({
+              summary: input.summary,
+              silentPersonId: primary.personId,
+              silentPersonName: primary.name,
+              silentPersonTitle: ROLE_TITLES[primary.role],
+              minutesSilent: Math.round((now - Date.parse(s.notifiedAt)) / 60_000),
+            }),
           }),
-        }),
+        ),
       ),
     );
     s.backupEscalationDone = true;
@@ -553,22 +566,24 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
         at,
       });
       for (const r of silent) r.reportedSilentAt = at;
-      await announce(audience, {
-        workflowId,
-        purpose: 'incident.silent-report',
-        attemptGroup: '1',
-        template: 'incident.silent-report',
-        incidentId: input.incidentId,
-        data: incidentData({
-          minutes: Math.round((now - Date.parse(s.notifiedAt)) / 60_000),
-          silent: silent.map((r) => ({
-            personId: r.personId,
-            name: r.name,
-            title: r.kind === 'BACKUP' ? `backup for ${ROLE_TITLES[r.role]}` : ROLE_TITLES[r.role],
-            backupNotified: r.escalatedToBackupAt !== null,
-          })),
+      await deliveries.send(() =>
+        announce(audience, {
+          workflowId,
+          purpose: 'incident.silent-report',
+          attemptGroup: '1',
+          template: 'incident.silent-report',
+          incidentId: input.incidentId,
+          data: incidentData({
+            minutes: Math.round((now - Date.parse(s.notifiedAt)) / 60_000),
+            silent: silent.map((r) => ({
+              personId: r.personId,
+              name: r.name,
+              title: r.kind === 'BACKUP' ? `backup for ${ROLE_TITLES[r.role]}` : ROLE_TITLES[r.role],
+              backupNotified: r.escalatedToBackupAt !== null,
+            })),
+          }),
         }),
-      });
+      );
     }
     s.silentReportDone = true;
   }
@@ -620,19 +635,21 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
     }
     const people = await peopleWithRoles(event.notify);
     const isReminder = event.type === 'REMINDER';
-    await announce(people, {
-      workflowId,
-      purpose: isReminder ? 'deadline.reminder' : 'deadline.overdue',
-      attemptGroup: isReminder ? `${event.key}:reminder:${event.number}` : `${event.key}:escalation:${event.step}`,
-      template: isReminder ? 'deadline.reminder' : 'deadline.overdue',
-      incidentId: input.incidentId,
-      data: incidentData({
-        deadlineKey: current.key,
-        deadlineTitle: current.title,
-        dueAt: current.dueAt,
-        ...(isReminder ? { reminderNumber: event.number } : { escalationStep: event.step + 1 }),
+    await deliveries.send(() =>
+      announce(people, {
+        workflowId,
+        purpose: isReminder ? 'deadline.reminder' : 'deadline.overdue',
+        attemptGroup: isReminder ? `${event.key}:reminder:${event.number}` : `${event.key}:escalation:${event.step}`,
+        template: isReminder ? 'deadline.reminder' : 'deadline.overdue',
+        incidentId: input.incidentId,
+        data: incidentData({
+          deadlineKey: current.key,
+          deadlineTitle: current.title,
+          dueAt: current.dueAt,
+          ...(isReminder ? { reminderNumber: event.number } : { escalationStep: event.step + 1 }),
+        }),
       }),
-    });
+    );
     await acts.recordDeadlineNotice({
       incidentId: input.incidentId,
       key: current.key,
@@ -675,7 +692,8 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
     if (finished()) break;
     const testLimit = options.continueAsNewAfterPasses;
     if (workflowInfo().continueAsNewSuggested || (testLimit !== undefined && passes >= testLimit)) {
-      await condition(() => allHandlersFinished() && !lock.isHeld);
+      // Messages in flight finish in this run; the next run must not send them again, nor lose them.
+      await condition(() => allHandlersFinished() && !lock.isHeld && deliveries.idle);
       if (s.pendingPublications.length === 0) {
         log.info('continuing as new', { generation: s.generation, historyLength: workflowInfo().historyLength });
         await continueAsNew<typeof incidentWorkflow>(input, { carried: s, continueAsNewAfterPasses: testLimit });
@@ -689,6 +707,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
     passes += 1;
   }
 
+  await deliveries.drain();
   await lock.run(async () => {
     if (!s.finalReportRendered) {
       await acts.renderAfterActionReport({ incidentId: input.incidentId, at: new Date().toISOString(), final: true });

@@ -4,7 +4,7 @@
 // new version and the chain starts again. An approver who sits on a draft is
 // reminded, then escalated (policy approval.reminderAfter/escalationAfter,
 // counted from when the draft reached them).
-import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PersonRefV1 } from '../activities/incidentContracts';
 import { approvalEscalationRoles, durationMs, ROLE_TITLES, statementKindPolicy, type Policy, type Role } from '../policy';
 import type { ActorV1 } from './contracts/common';
@@ -19,6 +19,7 @@ import {
   type StatementWorkflowInputV1,
 } from './contracts/statement';
 import {
+  Deliveries,
   WorkflowLock,
   announce,
   incidentActivities as acts,
@@ -63,14 +64,8 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     publishedAt: null,
   };
   /** Notifications still being sent for decisions already answered. */
-  const inFlight: Promise<void>[] = [];
-  async function deliver(send: () => Promise<void>): Promise<void> {
-    if (patched(NOTIFY_IN_BACKGROUND_PATCH)) {
-      inFlight.push(send());
-      return;
-    }
-    await send();
-  }
+  const deliveries = new Deliveries(NOTIFY_IN_BACKGROUND_PATCH);
+  const deliver = (send: () => Promise<void>) => deliveries.send(send);
 
   /** When the awaited approver received the current version; their reminder clock. */
   let awaitingSince = 0;
@@ -354,6 +349,6 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   }
 
   await condition(() => allHandlersFinished());
-  await Promise.all(inFlight);
+  await deliveries.drain();
   return { ...state, chain: state.chain.map((s) => ({ ...s })) };
 }

@@ -1,5 +1,5 @@
 import { verifyAuditChain } from '../../lib/audit';
-import { acknowledgeUpdate, incidentStateQuery } from '../../workflows/contracts/incident';
+import { acknowledgeUpdate, incidentStateQuery, submitStatementUpdate } from '../../workflows/contracts/incident';
 import { FailureType } from '../../workflows/contracts/common';
 import {
   HOUR,
@@ -14,6 +14,7 @@ import {
   startIncidentTestContext,
   type IncidentTestContext,
   WORKFLOW_TEST_TIMEOUT_MS,
+  actor,
   terminateWhenIdle,
 } from './incidentFixtures';
 
@@ -143,6 +144,35 @@ describe('incident declaration and acknowledgement', () => {
     await eventually(() => expect(recipientsOf(ctx, wid, 'deadline.reminder')).toEqual(ids(p.pio)));
     expect(messagesFor(ctx, wid, 'incident.ack-escalation')).toHaveLength(0);
     expect(messagesFor(ctx, wid, 'incident.silent-report')).toHaveLength(0);
+    await terminateWhenIdle(ctx, handle.workflowId);
+  }, WORKFLOW_TEST_TIMEOUT_MS);
+
+  it('takes people\'s actions at once while the mail and SMS providers are down, and delivers everything once they recover', async () => {
+    const p = ctx.people;
+    ctx.providersDown = true;
+    let handle: Awaited<ReturnType<typeof declareIncident>>['handle'];
+    let input: Awaited<ReturnType<typeof declareIncident>>['input'];
+    let statementWorkflowId: string;
+    try {
+      ({ handle, input } = await declareIncident(ctx, { severity: 3, type: 'OTHER' }));
+      // The declaration messages are being retried; the PIO can still submit, and the clock is recorded.
+      const submitted = await eventually(() =>
+        handle.executeUpdate(submitStatementUpdate, { args: [{ kind: 'HOLDING_STATEMENT', title: 'Holding', body: 'Text', author: actor(p.pio) }] }),
+      );
+      statementWorkflowId = submitted.workflowId;
+      expect(submitted.deadlineKey).toBe('holding_statement');
+      const acked = await handle.executeUpdate(acknowledgeUpdate, { args: [{ personId: p.cityManager.id, via: 'WEB' }] });
+      expect(acked.alreadyAcknowledged).toBe(false);
+      await eventually(async () => expect(await ctx.db.deadline.count({ where: { incidentId: input.incidentId } })).toBe(4));
+      expect(messagesFor(ctx, handle.workflowId, 'incident.declared')).toHaveLength(0);
+    } finally {
+      ctx.providersDown = false;
+    }
+    // Delayed, not lost: the declaration and the approval request arrive after the outage, once each.
+    await eventually(() => expect(recipientsOf(ctx, handle.workflowId, 'incident.declared')).toEqual(ids(p.cityManager, p.policeChief, p.pio)));
+    await eventually(() => expect(recipientsOf(ctx, statementWorkflowId, 'statement.approval-request')).toEqual(ids(p.cityManager)));
+    expect(messagesFor(ctx, handle.workflowId, 'incident.declared')).toHaveLength(6);
+    await terminateWhenIdle(ctx, statementWorkflowId);
     await terminateWhenIdle(ctx, handle.workflowId);
   }, WORKFLOW_TEST_TIMEOUT_MS);
 });
