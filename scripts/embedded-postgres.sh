@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a private PostgreSQL cluster from Debian's packages: the embedded default.
-# usage: embedded-postgres.sh start|stop|status DATA_DIR PORT [DB_NAME...]
+# usage: embedded-postgres.sh start|stop|status|destroy DATA_DIR PORT [DB_NAME...]
+# destroy stops the cluster and deletes its data (throwaway test clusters).
 set -euo pipefail
 action=${1:?start|stop|status}; data_dir=${2:?data dir}; port=${3:?port}; shift 3 || true
 
@@ -15,10 +16,24 @@ BIN=$(pg_bin)
 # The server refuses to run as root, so as root it runs as the postgres user.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-mkdir -p "$data_dir"
-data_dir=$(cd "$data_dir" && pwd)
-sock_dir="$data_dir/../pg-sock-$port"; mkdir -p "$sock_dir"; sock_dir=$(cd "$sock_dir" && pwd)
-if [ "$(id -u)" = 0 ]; then chown postgres "$data_dir" "$sock_dir"; chmod 700 "$data_dir"; fi
+cd /  # runuser keeps the cwd, which the postgres user may not be allowed to enter
+parent=$(dirname "$data_dir"); mkdir -p "$parent"; parent=$(cd "$parent" && pwd)
+data_dir="$parent/$(basename "$data_dir")"
+# As root the server runs as postgres, which cannot reach a data dir below a
+# private folder (mktemp -d makes 0700 folders, /root is 0700). Such a data
+# dir becomes a symlink to a folder the postgres user owns.
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$parent" 2>/dev/null; then
+  mapped_root=/var/lib/postgresql/common-ground
+  mapped="$mapped_root/$(printf '%s' "$data_dir" | sha1sum | cut -c1-16)"
+  mkdir -p "$mapped"; chown postgres "$mapped_root" "$mapped"
+  if [ ! -L "$data_dir" ]; then rm -rf "$data_dir"; ln -s "$mapped" "$data_dir"; fi
+  real_data_dir="$mapped"
+else
+  mkdir -p "$data_dir"; real_data_dir="$data_dir"
+fi
+sock_dir="$(dirname "$real_data_dir")/pg-sock-$port"; mkdir -p "$sock_dir"
+if [ "$(id -u)" = 0 ]; then chown postgres "$real_data_dir" "$sock_dir"; chmod 700 "$real_data_dir"; fi
+data_dir="$real_data_dir"
 
 case "$action" in
   start)
@@ -37,5 +52,9 @@ case "$action" in
     ;;
   stop) as_pg "$BIN/pg_ctl" -D "$data_dir" -m fast stop >/dev/null 2>&1 || true ;;
   status) as_pg "$BIN/pg_ctl" -D "$data_dir" status ;;
+  destroy)
+    as_pg "$BIN/pg_ctl" -D "$data_dir" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$data_dir" "$sock_dir"
+    ;;
   *) echo "unknown action $action" >&2; exit 2 ;;
 esac

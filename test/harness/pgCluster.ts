@@ -46,7 +46,7 @@ function reapAbandonedRuns(): void {
     if (!match || pidAlive(Number(match[1]))) continue;
     const runDir = path.join(RUNS_DIR, entry);
     try {
-      script(['stop', path.join(runDir, 'data'), match[2]]);
+      script(['destroy', path.join(runDir, 'data'), match[2]]);
     } catch {
       // already stopped
     }
@@ -69,7 +69,7 @@ export async function startTestCluster(): Promise<TestCluster> {
     stop() {
       if (stopped) return;
       stopped = true;
-      script(['stop', dataDir, String(port)]);
+      script(['destroy', dataDir, String(port)]);
       fs.rmSync(runDir, { recursive: true, force: true });
     },
   };
