@@ -10,11 +10,11 @@
  *  - the lateness of reminder timers that fire during the run (p50, p99):
  *    timer = workflow clock when the timer fired - when it was due;
  *    delivery = the send activity starting - when it was due.
- * One item in BENCH_FIRING_EVERY (default 5) uses a short test ladder whose
- * reminder falls 15-75 s after that item starts; the others use the policy
+ * One item in BENCH_FIRING_EVERY (default 20) uses a short test ladder whose
+ * reminder falls 30-150 s after that item starts; the others use the policy
  * ladder (due in 30-60 days), so their timers stay pending, as in a real plan.
  *
- * Knobs: BENCH_ITEMS (10000), BENCH_FIRING_EVERY (5), BENCH_START_CONCURRENCY (64).
+ * Knobs: BENCH_ITEMS (10000), BENCH_FIRING_EVERY (20), BENCH_START_CONCURRENCY (64).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,7 +42,7 @@ import { TEMPORAL_CLI_PATH } from '../test/harness/paths';
 import { startSinks } from '../test/harness/sinks';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
-const FIRING_EVERY = Number(process.env.BENCH_FIRING_EVERY ?? 5);
+const FIRING_EVERY = Number(process.env.BENCH_FIRING_EVERY ?? 20);
 const START_CONCURRENCY = Number(process.env.BENCH_START_CONCURRENCY ?? 64);
 const TASK_QUEUE = 'bench-plan';
 const CHICAGO = 'America/Chicago';
@@ -229,8 +229,8 @@ async function main(): Promise<void> {
       const firing = i % FIRING_EVERY === 0;
       let input;
       if (firing) {
-        // Test ladder: the reminder is due 15-75 s after this item starts, then it falls due a minute later.
-        const reminderInMs = 15_000 + (i % 61) * 1000;
+        // Test ladder: the reminder is due 30-150 s after this item starts, then it falls due a minute later.
+        const reminderInMs = 30_000 + ((i / FIRING_EVERY) % 121) * 1000;
         const ladder: ItemLadderV1 = { reminderLocalTime: '09:00', reminders: [{ key: 'bench-reminder', secondsBefore: 60 }], overdue: [{ key: 'bench-overdue', daysAfter: 1, notify: 'OWNER' }] };
         input = itemWorkflowInput({ ...row, dueAt: new Date(Date.now() + reminderInMs + 60_000), owner: { name: ownerName.get(row.ownerId)! } }, plan, policy, ladder);
         firingIds.add(row.id);
@@ -247,18 +247,46 @@ async function main(): Promise<void> {
         } catch (err) {
           startErrors.push(`${rows[i].id}: ${(err as Error).message}`);
         }
-        if ((i + 1) % 1000 === 0) console.log(`  started ${i + 1} (${((i + 1) / ((performance.now() - startedAt) / 1000)).toFixed(0)}/s)`);
+        if ((i + 1) % 1000 === 0) {
+          console.log(`  started ${i + 1} (${((i + 1) / ((performance.now() - startedAt) / 1000)).toFixed(0)}/s); reminders fired ${fired.size}; worker RSS ${((rss.at(-1)?.rss ?? 0) / 1048576).toFixed(0)} MB`);
+        }
       }
     });
     await Promise.all(lanes);
     const startSeconds = (performance.now() - startedAt) / 1000;
     const rssAfterStart = rss.at(-1)?.rss ?? NaN;
+    // A query is answered only after the workflow's first task ran, i.e. once its timers exist.
+    // The last items started are the last in the worker's queue: when they answer, every item is armed.
+    let armedSeconds = NaN;
     console.log(`  all starts answered in ${startSeconds.toFixed(1)} s; waiting for the reminders still due...`);
+    const answered = async (workflowId: string) => {
+      for (;;) {
+        try {
+          return await temporal.workflow.getHandle(workflowId).query('itemState');
+        } catch {
+          // The query timed out behind the backlog; ask again.
+        }
+      }
+    };
+    const armedProbe = Promise.all(rows.slice(-50).map((r) => answered(r.workflowId))).then(() =>
+      {
+        armedSeconds = (performance.now() - startedAt) / 1000;
+        console.log(`  every item's first workflow task done after ${armedSeconds.toFixed(1)} s`);
+      },
+    );
 
-    // The last reminders fall due about 75 s after the last start.
-    const waitDeadline = Date.now() + 120_000;
-    while (fired.size < firingIds.size && Date.now() < waitDeadline) await new Promise((r) => setTimeout(r, 500));
+    // The last reminders fall due about 150 s after the last start; late ones get a further 150 s.
+    const waitDeadline = Date.now() + 300_000;
+    let lastReport = 0;
+    while (fired.size < firingIds.size && Date.now() < waitDeadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      if (Date.now() - lastReport >= 10_000) {
+        lastReport = Date.now();
+        console.log(`  reminders fired ${fired.size} of ${firingIds.size}; worker RSS ${((rss.at(-1)?.rss ?? 0) / 1048576).toFixed(0)} MB`);
+      }
+    }
 
+    await armedProbe;
     const running = await temporal.workflow.count(`WorkflowType = 'actionItemWorkflow' AND ExecutionStatus = 'Running'`).catch(() => undefined);
     const planState = await temporal.workflow.getHandle(`action-plan-${plan.id}`).query<{ itemCount: number; runs: number }>('planState');
     const reminderEmails = sinks.mail.messages().filter((m) => m.subject.startsWith('Reminder: Benchmark item')).length;
@@ -272,6 +300,7 @@ async function main(): Promise<void> {
     console.log('bench:plan results');
     console.log(`  items started            ${ITEMS - startErrors.length} of ${ITEMS} (${startErrors.length} errors)${startErrors.length ? ` e.g. ${startErrors[0]}` : ''}`);
     console.log(`  start rate               ${((ITEMS - startErrors.length) / startSeconds).toFixed(0)} items/s (${START_CONCURRENCY} starts in flight; rows inserted beforehand in ${(insertMs / 1000).toFixed(1)} s)`);
+    console.log(`  all timers armed after   ${armedSeconds.toFixed(1)} s (${((ITEMS - startErrors.length) / armedSeconds).toFixed(0)} items/s from first start to every item's first workflow task done)`);
     console.log(`  running item workflows   ${running?.count ?? 'n/a'} (each holding its reminder timers)`);
     console.log(`  plan workflow            counted ${planState.itemCount} items over ${planState.runs} run(s)`);
     console.log(`  worker RSS               idle ${mb(rssIdle)}, after all starts ${mb(rssAfterStart)}, peak ${mb(peak)}`);

@@ -1,6 +1,14 @@
-// Pure, stateless libraries that nearly every workflow imports. With the
+// Pure, stateless modules that nearly every workflow imports. With the
 // worker's reusable V8 context each workflow otherwise evaluates them again
-// (zod and the validated default policy cost a few ms of CPU and hundreds of
-// KB per workflow); preloaded, they are evaluated once per worker and shared.
-// Only modules with no per-workflow state belong here.
-export const WORKFLOW_PRELOAD_MODULES: string[] = ['zod', require.resolve('../policy/index')];
+// (zod and the validated default policy alone cost a few ms of CPU and
+// hundreds of KB per workflow); preloaded, they are evaluated once per worker
+// and shared. Only modules with no per-workflow state belong here: nothing
+// that calls proxyActivities, setHandler or reads workflowInfo at load time.
+export const WORKFLOW_PRELOAD_MODULES: string[] = [
+  'zod',
+  require.resolve('../policy/index'),
+  require.resolve('../workflows/lib/cityTime'),
+  require.resolve('../workflows/planLadder'),
+  require.resolve('../workflows/planCalendar'),
+  require.resolve('../workflows/contracts/plan'),
+];

@@ -9,6 +9,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
   proxyActivities,
   patched,
   setHandler,
@@ -35,6 +36,7 @@ import {
   type ProgressViaV1,
 } from './contracts/plan';
 import { formatLocalIso } from './lib/cityTime';
+import { NOTIFICATION_ACTIVITY_OPTIONS, notifyPerson } from './lib/notify';
 import { ladderEvents, localDaysBetween } from './planLadder';
 
 const planActivities = proxyActivities<PlanActivities>({
@@ -42,10 +44,7 @@ const planActivities = proxyActivities<PlanActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-const notifications = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [FailureType.UndeliverableRecipient] },
-});
+const notifications = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 
 const MAX_NOTE_LENGTH = 2000;
 const ITEM_ADDED_BY_API_PATCH = 'item-added-signal-sent-by-api';
@@ -70,7 +69,7 @@ function notPermitted(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.NotPermitted, message, nonRetryable: true });
 }
 
-function initialState(input: ActionItemInputV1, nowIso: string): ActionItemStateV1 {
+function initialState(input: ActionItemInputV1, startedAt: string): ActionItemStateV1 {
   return {
     version: 1,
     itemId: input.itemId,
@@ -90,7 +89,7 @@ function initialState(input: ActionItemInputV1, nowIso: string): ActionItemState
     fired: [],
     nextEvent: null,
     flaggedForBoardAt: null,
-    ladderBaselineAt: nowIso,
+    ladderBaselineAt: startedAt,
     blockedCount: 0,
   };
 }
@@ -98,7 +97,9 @@ function initialState(input: ActionItemInputV1, nowIso: string): ActionItemState
 export async function actionItemWorkflow(input: ActionItemInputV1): Promise<ActionItemStateV1> {
   const workflowId = workflowInfo().workflowId;
   const nowIso = () => new Date(Date.now()).toISOString();
-  const state: ActionItemStateV1 = input.carried ? { ...input.carried } : initialState(input, nowIso());
+  // Reminders already past when the item was created are skipped; ones that fall due
+  // while no worker runs are sent late, not dropped, hence the start time, not "now".
+  const state: ActionItemStateV1 = input.carried ? { ...input.carried } : initialState(input, workflowInfo().startTime.toISOString());
   // Bumped whenever the due date or completion changes, to wake the ladder loop.
   let revision = 0;
   // Handlers persist before they change state; one at a time keeps DB and state in step.
@@ -117,18 +118,25 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
     }
   }
 
+  /**
+   * Email (and SMS when asked) to one person, with the recorded fallback to
+   * the other channel when a provider refuses them for good. A failure that
+   * retrying cannot fix (e.g. a template bug) is logged rather than thrown:
+   * losing one message must not end a 12-month item's ladder.
+   */
   async function send(message: Omit<OutboundMessageV1, 'workflowId' | 'planId' | 'actionItemId' | 'channel'>, alsoSms: boolean): Promise<void> {
-    const base = { ...message, workflowId, planId: state.planId, actionItemId: state.itemId };
-    const sends: Promise<unknown>[] = [notifications.sendNotification({ ...base, channel: 'EMAIL' })];
-    if (alsoSms) {
-      // An SMS the provider refuses for good (no phone, invalid number) is covered by the email.
-      sends.push(
-        notifications.sendNotification({ ...base, channel: 'SMS' }).catch((err: unknown) => {
-          if (failureType(err) !== FailureType.UndeliverableRecipient) throw err;
-        }),
-      );
+    try {
+      const result = await notifyPerson(notifications, {
+        ...message,
+        workflowId,
+        planId: state.planId,
+        actionItemId: state.itemId,
+        channels: alsoSms ? ['EMAIL', 'SMS'] : ['EMAIL'],
+      });
+      if (!result.reached) log.warn('item notification reached no channel', { purpose: message.purpose, personId: message.personId });
+    } catch (err) {
+      log.error('item notification failed for good', { purpose: message.purpose, personId: message.personId, error: String(err) });
     }
-    await Promise.all(sends);
   }
 
   function itemData(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -482,13 +490,4 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
 
   await condition(allHandlersFinished);
   return publicState();
-}
-
-function failureType(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    if (current instanceof ApplicationFailure) return current.type ?? undefined;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }

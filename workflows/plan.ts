@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -21,6 +22,7 @@ import {
   type ActionPlanInputV1,
   type ActionPlanStateV1,
 } from './contracts/plan';
+import { NOTIFICATION_ACTIVITY_OPTIONS, notifyPerson, type NotifyPersonInput } from './lib/notify';
 import { planMonthSchedule } from './planCalendar';
 
 const planActivities = proxyActivities<PlanActivities>({
@@ -28,10 +30,17 @@ const planActivities = proxyActivities<PlanActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-const notifications = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const notifications = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
+
+/** One stakeholder's copy; a recipient who cannot be reached is logged, never fatal to the plan. */
+async function sendToStakeholder(message: Omit<NotifyPersonInput, 'channels'>): Promise<void> {
+  try {
+    const result = await notifyPerson(notifications, { ...message, channels: ['EMAIL'] });
+    if (!result.reached) log.warn('plan message reached no channel', { purpose: message.purpose, personId: message.personId });
+  } catch (err) {
+    log.error('plan message failed for good', { purpose: message.purpose, personId: message.personId, error: String(err) });
+  }
+}
 
 export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<ActionPlanStateV1> {
   const workflowId = workflowInfo().workflowId;
@@ -104,11 +113,10 @@ export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<Acti
     const recipients = await planActivities.planDigestRecipients({ planId: input.planId, policyVersion: input.policyVersion });
     await Promise.all(
       recipients.map((personId) =>
-        notifications.sendNotification({
+        sendToStakeholder({
           workflowId,
           purpose: 'plan.digest',
           personId,
-          channel: 'EMAIL',
           // One digest per plan month per recipient, however often this is retried.
           attemptGroup: `month-${month}`,
           template: 'plan.digest',
@@ -135,11 +143,10 @@ export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<Acti
   const recipients = await planActivities.planDigestRecipients({ planId: input.planId, policyVersion: input.policyVersion });
   await Promise.all(
     recipients.map((personId) =>
-      notifications.sendNotification({
+      sendToStakeholder({
         workflowId,
         purpose: 'plan.final-report',
         personId,
-        channel: 'EMAIL',
         attemptGroup: 'final',
         template: 'plan.final-report',
         data: { ...report, timeZone: input.timeZone },
