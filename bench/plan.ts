@@ -67,8 +67,9 @@ async function runWorker(): Promise<void> {
   const reported = new Set<string>();
   const sendNotification = async (message: OutboundMessageV1) => {
     const data = message.data as { scheduledFor?: string; firedAt?: string; itemId?: string };
-    if (message.purpose === 'item.reminder' && message.channel === 'EMAIL' && data.scheduledFor && data.firedAt && !reported.has(message.attemptGroup)) {
-      reported.add(message.attemptGroup);
+    const key = `${message.workflowId}|${message.attemptGroup}`;
+    if (message.purpose === 'item.reminder' && message.channel === 'EMAIL' && data.scheduledFor && data.firedAt && !reported.has(key)) {
+      reported.add(key);
       const due = Date.parse(data.scheduledFor);
       send({ type: 'fired', itemId: String(data.itemId), timerLateMs: Date.parse(data.firedAt) - due, sendLateMs: Date.now() - due });
     }

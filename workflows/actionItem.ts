@@ -36,7 +36,7 @@ import {
   type ProgressViaV1,
 } from './contracts/plan';
 import { formatLocalIso } from './lib/cityTime';
-import { NOTIFICATION_ACTIVITY_OPTIONS, notifyPerson } from './lib/notify';
+import { NOTIFICATION_ACTIVITY_OPTIONS, notifyPerson, undeliverableFailure } from './lib/notify';
 import { ladderEvents, localDaysBetween } from './planLadder';
 
 const planActivities = proxyActivities<PlanActivities>({
@@ -119,23 +119,28 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   }
 
   /**
-   * Email (and SMS when asked) to one person, with the recorded fallback to
-   * the other channel when a provider refuses them for good. A failure that
-   * retrying cannot fix (e.g. a template bug) is logged rather than thrown:
-   * losing one message must not end a 12-month item's ladder.
+   * Email to one person (a recorded SMS fallback if their email is refused
+   * for good), plus an SMS when asked so they can reply DONE; an SMS the
+   * provider refuses is covered by the email. A failure that retrying cannot
+   * fix (e.g. a template bug) is logged rather than thrown: losing one message
+   * must not end a 12-month item's ladder.
    */
   async function send(message: Omit<OutboundMessageV1, 'workflowId' | 'planId' | 'actionItemId' | 'channel'>, alsoSms: boolean): Promise<void> {
-    try {
-      const result = await notifyPerson(notifications, {
-        ...message,
-        workflowId,
-        planId: state.planId,
-        actionItemId: state.itemId,
-        channels: alsoSms ? ['EMAIL', 'SMS'] : ['EMAIL'],
-      });
-      if (!result.reached) log.warn('item notification reached no channel', { purpose: message.purpose, personId: message.personId });
-    } catch (err) {
-      log.error('item notification failed for good', { purpose: message.purpose, personId: message.personId, error: String(err) });
+    const base = { ...message, workflowId, planId: state.planId, actionItemId: state.itemId };
+    const email = notifyPerson(notifications, { ...base, channels: ['EMAIL'] });
+    const sms = alsoSms
+      ? notifications.sendNotification({ ...base, channel: 'SMS' }).catch((err: unknown) => {
+          if (!undeliverableFailure(err)) throw err;
+        })
+      : Promise.resolve();
+    const [emailOutcome, smsOutcome] = await Promise.allSettled([email, sms]);
+    for (const outcome of [emailOutcome, smsOutcome]) {
+      if (outcome.status === 'rejected') {
+        log.error('item notification failed for good', { purpose: message.purpose, personId: message.personId, error: String(outcome.reason) });
+      }
+    }
+    if (emailOutcome.status === 'fulfilled' && !emailOutcome.value.reached) {
+      log.warn('item notification reached no channel', { purpose: message.purpose, personId: message.personId });
     }
   }
 
