@@ -289,7 +289,6 @@ async function main(): Promise<void> {
 
     await armedProbe;
     const running = await temporal.workflow.count(`WorkflowType = 'actionItemWorkflow' AND ExecutionStatus = 'Running'`).catch(() => undefined);
-    const planState = await temporal.workflow.getHandle(`action-plan-${plan.id}`).query<{ itemCount: number; runs: number }>('planState');
     const reminderEmails = sinks.mail.messages().filter((m) => m.subject.startsWith('Reminder: Benchmark item')).length;
 
     const timer = [...fired.values()].map((f) => f.timerLateMs).sort((a, b) => a - b);
@@ -303,7 +302,6 @@ async function main(): Promise<void> {
     console.log(`  start rate               ${((ITEMS - startErrors.length) / startSeconds).toFixed(0)} items/s (${START_CONCURRENCY} starts in flight; rows inserted beforehand in ${(insertMs / 1000).toFixed(1)} s)`);
     console.log(`  all timers armed after   ${armedSeconds.toFixed(1)} s (${((ITEMS - startErrors.length) / armedSeconds).toFixed(0)} items/s from first start to every item's first workflow task done)`);
     console.log(`  running item workflows   ${running?.count ?? 'n/a'} (each holding its reminder timers)`);
-    console.log(`  plan workflow            counted ${planState.itemCount} items over ${planState.runs} run(s)`);
     console.log(`  worker RSS               idle ${mb(rssIdle)}, after all starts ${mb(rssAfterStart)}, peak ${mb(peak)}`);
     console.log(`  reminders fired in run   ${fired.size} of ${firingIds.size} due (${reminderEmails} reminder emails at the SMTP sink)`);
     console.log(`  timer lateness           p50 ${percentile(timer, 50)} ms, p99 ${percentile(timer, 99)} ms, max ${timer.at(-1)} ms`);
