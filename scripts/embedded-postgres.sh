@@ -16,9 +16,9 @@ BIN=$(pg_bin)
 # The server refuses to run as root, so as root it runs as the postgres user.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-cd /  # runuser keeps the cwd, which the postgres user may not be allowed to enter
 parent=$(dirname "$data_dir"); mkdir -p "$parent"; parent=$(cd "$parent" && pwd)
 data_dir="$parent/$(basename "$data_dir")"
+cd /  # runuser keeps the cwd, which the postgres user may not be allowed to enter
 # As root the server runs as postgres, which cannot reach a data dir below a
 # private folder (mktemp -d makes 0700 folders, /root is 0700). Such a data
 # dir becomes a symlink to a folder the postgres user owns.
