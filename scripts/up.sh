@@ -84,6 +84,24 @@ wait_for api 60 curl -fsS -o /dev/null "http://127.0.0.1:$API_PORT/healthz"
 step "seeding the demo roster"
 "$TSX" scripts/seed.ts > "$LOG_DIR/seed.log" 2>&1 || { cat "$LOG_DIR/seed.log" >&2; fail "seeding failed (log: .data/logs/seed.log)"; }
 
+# The seeded plan starts in the past, so its first snapshot, digest and overdue
+# messages go out now. Wait until the sinks stop receiving, so the first
+# incident someone declares is not queued behind that catch-up work.
+step "waiting for the seeded plan's catch-up messages"
+sink_total() {
+  local mails texts
+  mails=$(curl -fsS "http://127.0.0.1:$DEVSINKS_MAIL_HTTP_PORT/api/messages" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).length)}catch{console.log(-1)}})')
+  texts=$(curl -fsS "http://127.0.0.1:$DEVSINKS_SMS_HTTP_PORT/_sink/messages" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const j=JSON.parse(s);console.log((Array.isArray(j)?j:j.messages).length)}catch{console.log(-1)}})')
+  echo "$mails/$texts"
+}
+previous=""; quiet=0
+for _ in $(seq 1 60); do
+  current=$(sink_total)
+  if [ "$current" = "$previous" ]; then quiet=$((quiet + 1)); else quiet=0; previous=$current; fi
+  [ "$quiet" -ge 3 ] && break
+  sleep 1
+done
+
 cat <<EOF
 
 Common Ground is running (embedded mode). Logs: .data/logs/   Stop: bash scripts/down.sh

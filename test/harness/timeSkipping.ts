@@ -9,14 +9,26 @@ import { installQuietRuntime } from './runtime';
  * downloaded by the SDK). One environment per test file: time skipping is
  * global to the environment.
  */
+const START_ATTEMPTS = 3;
+
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   if (!fs.existsSync(TEST_SERVER_WRAPPER)) throw new Error(`missing ${TEST_SERVER_WRAPPER}`);
   installQuietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({
-    // No --enable-time-skipping: that flag starts the server with skipping
-    // unlocked, while the SDK expects it locked and unlocks it itself around
-    // result() and sleep() (with the flag, the first sleep() overshoots and the
-    // server logs "Unbalanced lock and unlock calls").
-    server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } },
-  });
+  // Core gives the server 5 s to listen. Two JVMs starting at once on a loaded
+  // 2-core CI machine can miss that, so a start that timed out is tried again
+  // (on a fresh port) before the test file fails.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        // No --enable-time-skipping: that flag starts the server with skipping
+        // unlocked, while the SDK expects it locked and unlocks it itself around
+        // result() and sleep() (with the flag, the first sleep() overshoots and the
+        // server logs "Unbalanced lock and unlock calls").
+        server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } },
+      });
+    } catch (err) {
+      const slowStart = /did not start within/.test(String((err as Error)?.message ?? err));
+      if (!slowStart || attempt >= START_ATTEMPTS) throw err;
+    }
+  }
 }
