@@ -7,6 +7,7 @@ import express from 'express';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { escapeHtml, linkify, page } from './html';
 import { parseMail } from './mime';
+import { listen } from './listen';
 
 export interface SunkMail {
   id: string;
@@ -59,15 +60,6 @@ function smtpError(responseCode: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode });
 }
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
 
 const addressesOf = (header: string | undefined): string[] =>
   header ? header.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((a) => a.trim()).filter(Boolean) : [];

@@ -4,11 +4,11 @@
 // `twilio` client is exercised end to end, and it calls back the app with
 // status callbacks and inbound messages signed by twilio's own helper.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import twilio from 'twilio';
 import { escapeHtml, linkify, page } from './html';
+import { listen } from './listen';
 
 export type SmsStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
 
@@ -111,15 +111,6 @@ async function postSignedForm(
   return { httpStatus: response.status, body: await response.text() };
 }
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
 
 const messageResource = (m: SunkSms, accountSid: string) => ({
   sid: m.sid,
