@@ -56,6 +56,12 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     if (rows.length === 0) throw notFound(`statement ${statementId} not found`);
   }
 
+  async function deadlineOrThrow(tx: TxClient, incidentId: string, key: string) {
+    const deadline = await tx.deadline.findUnique({ where: { incidentId_key: { incidentId, key } } });
+    if (!deadline) throw notFound(`deadline ${key} not found on incident ${incidentId}`);
+    return deadline;
+  }
+
   async function incidentOrThrow(tx: TxClient, incidentId: string) {
     await lockIncident(tx, incidentId);
     const incident = await tx.incident.findUnique({ where: { id: incidentId } });
@@ -247,8 +253,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
       const when = new Date(at);
       await inTx(async (tx) => {
         await lockIncident(tx, incidentId);
-        const d = await tx.deadline.findUnique({ where: { incidentId_key: { incidentId, key } } });
-        if (!d) throw notFound(`deadline ${key} not found on incident ${incidentId}`);
+        const d = await deadlineOrThrow(tx, incidentId, key);
         const wantMet = metAt ? new Date(metAt) : null;
         const wantOverdue = overdueAt ? new Date(overdueAt) : null;
         const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
@@ -272,8 +277,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
       const when = new Date(at);
       await inTx(async (tx) => {
         await lockIncident(tx, incidentId);
-        const d = await tx.deadline.findUnique({ where: { incidentId_key: { incidentId, key } }, select: { id: true } });
-        if (!d) throw notFound(`deadline ${key} not found on incident ${incidentId}`);
+        const d = await deadlineOrThrow(tx, incidentId, key);
         const action = notice === 'REMINDER' ? 'deadline.reminder-sent' : 'deadline.overdue-escalated';
         // The workflow time of the notice is its identity: a retried activity finds its own event.
         const already = await tx.auditEvent.findFirst({ where: { incidentId, entityId: d.id, action, at: when }, select: { seq: true } });
@@ -294,8 +298,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
       const when = new Date(at);
       await inTx(async (tx) => {
         await lockIncident(tx, incidentId);
-        const d = await tx.deadline.findUnique({ where: { incidentId_key: { incidentId, key } } });
-        if (!d) throw notFound(`deadline ${key} not found on incident ${incidentId}`);
+        const d = await deadlineOrThrow(tx, incidentId, key);
         const to = new Date(toDueAt);
         if (d.dueAt.getTime() === to.getTime()) return; // a retry of an extension that already committed
         if (d.status !== 'OPEN') {
