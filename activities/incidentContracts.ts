@@ -6,7 +6,7 @@
 // database, the audit trail and the workflow agree on when things happened
 // (and time-skipping tests see skipped time, not wall time).
 import type { ActorV1 } from '../workflows/contracts/common';
-import type { AckChannel } from '../workflows/contracts/incident';
+import type { AckChannel, DeadlineStateV1 } from '../workflows/contracts/incident';
 import type { Policy, Role } from '../policy';
 
 export interface PersonRefV1 {
@@ -28,16 +28,8 @@ export interface BackupAssignmentV1 {
   role: Role;
 }
 
-export interface DeadlineRowV1 {
-  key: string;
-  kind: string;
-  title: string;
-  dueAt: string;
-  originalDueAt: string;
-  status: 'OPEN' | 'MET' | 'MISSED' | 'WAIVED';
-  metAt: string | null;
-  overdueAt: string | null;
-}
+/** What the Deadline row holds: the contract's deadline state without the workflow's notice counters. */
+export type DeadlineRowV1 = Omit<DeadlineStateV1, 'remindersSent' | 'escalationsSent'>;
 
 export interface PersonWithRolesV1 extends PersonRefV1 {
   roles: Role[];
