@@ -94,6 +94,8 @@ describe('the Clayton plan seed and its recurring duties', () => {
     await eventually(() => sys.db.actionItem.findUnique({ where: { recurrenceKey: quarterKey } }), 'the quarterly survey item');
 
     // A second fire for the same period: the run completes, but no second item.
+    // The first run must have finished, or the schedule's default overlap policy (skip) drops the trigger.
+    await eventually(async () => (await session.describe()).info.runningActions.length === 0, 'the first fire to finish');
     const runsBefore = (await session.describe()).info.recentActions.length;
     await session.trigger();
     await eventually(async () => (await session.describe()).info.recentActions.length > runsBefore && true, 'the second fire');
