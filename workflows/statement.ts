@@ -123,21 +123,26 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   // ---------------------------------------------------------------- decide
 
   function validateDecision(req: DecisionRequestV1): void {
-    loaded();
-    if (state.status !== 'PENDING_APPROVAL') {
+    // A decision that arrives while the statement is still being set up is
+    // not refused: set-up holds the lock, so the handler waits for it and then
+    // runs these checks in full. Until then only the request itself is checked.
+    const setUp = policy !== null;
+    if (setUp && state.status !== 'PENDING_APPROVAL') {
       throw invalidState(`statement is ${state.status}; there is nothing to decide`);
     }
     if (!req || (req.decision !== 'APPROVE' && req.decision !== 'REJECT')) throw invalidInput('decision', 'must be APPROVE or REJECT');
     validateActor(req.approver, 'approver');
-    const awaiting = state.awaiting as Role;
-    if (!req.approver.roles.includes(awaiting)) {
-      throw notPermitted(`the statement is waiting for the ${ROLE_TITLES[awaiting]}`);
-    }
-    if (state.chain.some((step) => step.decision === 'APPROVED' && step.approverId === req.approver.personId)) {
-      throw notPermitted('you have already approved this version in another role; a second approver must decide');
-    }
-    if (req.version !== state.currentVersion) {
-      throw invalidState(`you reviewed version ${req.version}, but the current version is ${state.currentVersion}; please review it again`);
+    if (setUp) {
+      const awaiting = state.awaiting as Role;
+      if (!req.approver.roles.includes(awaiting)) {
+        throw notPermitted(`the statement is waiting for the ${ROLE_TITLES[awaiting]}`);
+      }
+      if (state.chain.some((step) => step.decision === 'APPROVED' && step.approverId === req.approver.personId)) {
+        throw notPermitted('you have already approved this version in another role; a second approver must decide');
+      }
+      if (req.version !== state.currentVersion) {
+        throw invalidState(`you reviewed version ${req.version}, but the current version is ${state.currentVersion}; please review it again`);
+      }
     }
     if (req.comment !== undefined && (typeof req.comment !== 'string' || req.comment.length > MAX_COMMENT)) {
       throw invalidInput('comment', `must be text of at most ${MAX_COMMENT} characters`);
