@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { appendAudit, type AuditInput, type TxClient } from '../lib/audit';
-import { FailureType, type ActorV1 } from '../workflows/contracts/common';
+import { type ActorV1 } from '../domain/contracts/common';
 import { durationMs, getPolicy, PolicyError, type Policy, type Role } from '../policy';
 import { initPolicy } from '../policy/load';
 import type { Prisma } from '../generated/prisma/client';
@@ -16,8 +16,9 @@ import type {
   IncidentActivities,
   PersonWithRolesV1,
   ResolvedRecipientV1,
-} from './incidentContracts';
+} from '../domain/contracts/incidentActivities';
 import { renderAfterActionReport } from './reports';
+import { FailureType } from '../domain/failures';
 
 export interface IncidentActivityDeps {
   db: Db;

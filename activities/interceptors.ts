@@ -8,8 +8,8 @@ import { ApplicationFailure, type RetryPolicy } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptors, ActivityInterceptorsFactory } from '@temporalio/worker';
 import { ProviderRateLimitError, ProviderUnavailableError } from './notifications/errors';
-import { NOTIFICATION_RETRY } from '../workflows/lib/notify';
-import { FailureType } from '../workflows/contracts/common';
+import { FailureType } from '../domain/failures';
+import { NOTIFICATION_RETRY } from '../domain/retry';
 
 export const ProviderFailureType = {
   RateLimited: 'ProviderRateLimited',

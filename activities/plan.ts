@@ -8,10 +8,10 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, t
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { appendAudit, type TxClient } from '../lib/audit';
-import { actionItemWorkflowId, recurringDutyScheduleId } from '../lib/ids';
+import { actionItemWorkflowId, recurringDutyScheduleId } from '../domain/ids';
 import { currentPolicy, getPolicy, type Policy } from '../policy/index';
-import type { Role } from '../policy/roles';
-import type { ActorV1 } from '../workflows/contracts/common';
+import type { Role } from '../domain/roles';
+import type { ActorV1 } from '../domain/contracts/common';
 import type {
   BoardFlagV1,
   GoalFiguresV1,
@@ -22,145 +22,18 @@ import type {
   ProgressViaV1,
   RecurringDutyV1,
   SnapshotSummaryV1,
-} from '../workflows/contracts/plan';
-import { dutyMonths, planCalendarSpan } from '../workflows/planCalendar';
-import { daysInMonth, zonedTimeToInstant } from '../workflows/lib/cityTime';
-
-// ---------------------------------------------------------------- inputs
-
-export interface RecordItemProgressInput {
-  /** Chosen by the workflow (deterministic uuid); the row id, so a retry finds it. */
-  progressId: string;
-  itemId: string;
-  planId: string;
-  by: ActorV1;
-  via: ProgressViaV1;
-  at: string;
-  note: string;
-  reportedStatus: ItemStatusV1 | null;
-  reportedPercent: number | null;
-  /** The item's status and percentage after this report. */
-  status: ItemStatusV1;
-  percentComplete: number;
-  completedAt: string | null;
-}
-
-export interface RecordRescheduleRequestInput {
-  requestId: string;
-  itemId: string;
-  planId: string;
-  fromDueAt: string;
-  toDueAt: string;
-  reason: string;
-  by: ActorV1;
-  at: string;
-}
-
-export interface RecordRescheduleDecisionInput {
-  requestId: string;
-  itemId: string;
-  planId: string;
-  decision: 'APPROVE' | 'REJECT';
-  note: string | null;
-  by: ActorV1;
-  at: string;
-  /** Set when approved: the item's new due date. */
-  newDueAt: string | null;
-}
-
-export interface RecordItemEscalationInput {
-  itemId: string;
-  planId: string;
-  event: LadderEventV1;
-  firedAt: string;
-  notifiedPersonIds: string[];
-}
-
-export interface TakeMonthlySnapshotInput {
-  planId: string;
-  month: number;
-  period: string;
-  takenAt: string;
-  boardFlags: BoardFlagV1[];
-}
-
-export interface EnsureDutySchedulesInput {
-  planId: string;
-  planWorkflowId: string;
-  timeZone: string;
-  startDate: string;
-  months: number;
-  holidayCalendar: HolidayCalendarV1;
-  policyVersion: string;
-  itemLadder: ItemLadderV1;
-  duties: RecurringDutyV1[];
-}
-
-export interface CreateRecurringItemInput {
-  planId: string;
-  duty: RecurringDutyV1;
-  periodKey: string;
-  recurrenceKey: string;
-  dueAt: string;
-}
-
-export interface CreateRecurringItemResult {
-  itemId: string;
-  workflowId: string;
-  goalId: string;
-  title: string;
-  dueAt: string;
-  created: boolean;
-}
-
-export type ObjectiveStatus = 'MET' | 'PARTIALLY_MET' | 'NOT_MET' | 'NO_ITEMS';
-
-export interface FinalReportItem {
-  itemId: string;
-  title: string;
-  status: ItemStatusV1;
-  percentComplete: number;
-  dueAt: string;
-  completedAt: string | null;
-  outcome: 'MET' | 'MET_LATE' | 'MISSED' | 'OPEN';
-}
-
-export interface FinalReportGoal {
-  goalId: string;
-  number: number;
-  title: string;
-  objectiveStatus: ObjectiveStatus;
-  counts: Record<FinalReportItem['outcome'], number>;
-  items: FinalReportItem[];
-}
-
-export interface FinalReportV1 {
-  version: 1;
-  planId: string;
-  planTitle: string;
-  finalReportAt: string;
-  /** One sentence for messages: objectives met and items done. */
-  summary: string;
-  reportUrl?: string;
-  months: number;
-  goals: FinalReportGoal[];
-  totals: Record<FinalReportItem['outcome'], number> & { items: number };
-  monthlyHistory: { month: number; period: string; takenAt: string; done: number; items: number; averagePercent: number }[];
-}
-
-export interface PlanActivities {
-  recordItemProgress(input: RecordItemProgressInput): Promise<void>;
-  recordRescheduleRequest(input: RecordRescheduleRequestInput): Promise<void>;
-  recordRescheduleDecision(input: RecordRescheduleDecisionInput): Promise<void>;
-  recordItemEscalation(input: RecordItemEscalationInput): Promise<void>;
-  itemContacts(input: { itemId: string }): Promise<{ ownerId: string; sponsorId: string; cityManagerIds: string[] }>;
-  takeMonthlySnapshot(input: TakeMonthlySnapshotInput): Promise<SnapshotSummaryV1>;
-  planDigestRecipients(input: { planId: string; policyVersion: string }): Promise<string[]>;
-  produceFinalReport(input: { planId: string; at: string }): Promise<FinalReportV1>;
-  ensureDutySchedules(input: EnsureDutySchedulesInput): Promise<{ scheduleIds: string[] }>;
-  removeDutySchedules(input: { planId: string; dutyKeys: string[] }): Promise<void>;
-  createRecurringItem(input: CreateRecurringItemInput): Promise<CreateRecurringItemResult>;
-}
+} from '../domain/contracts/plan';
+import type {
+  FinalReportGoal,
+  FinalReportItem,
+  FinalReportV1,
+  ObjectiveStatus,
+  PlanActivities,
+} from '../domain/contracts/planActivities';
+import { dutyMonths, planCalendarSpan } from '../domain/time/planCalendar';
+import { daysInMonth, zonedTimeToInstant } from '../domain/time/cityTime';
+import type { PlanFigures } from '../domain/planFigures';
+import { loadPlanFigures } from '../lib/planFigures';
 
 export interface PlanActivityDeps {
   db: Db;
@@ -169,86 +42,7 @@ export interface PlanActivityDeps {
   temporal?: Client;
 }
 
-// ---------------------------------------------------------------- figures (shared with the API)
-
 const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === 'P2002';
-
-export interface PlanItemFigures {
-  itemId: string;
-  goalId: string;
-  goalNumber: number;
-  title: string;
-  owner: { name: string; organisation: string | null };
-  status: ItemStatusV1;
-  percentComplete: number;
-  dueAt: string;
-  completedAt: string | null;
-  overdue: boolean;
-}
-
-export interface PlanFigures {
-  planId: string;
-  planTitle: string;
-  timeZone: string;
-  asOf: string;
-  totals: SnapshotSummaryV1['totals'];
-  goals: GoalFiguresV1[];
-  items: PlanItemFigures[];
-}
-
-function emptyFigures(): Omit<GoalFiguresV1, 'goalId' | 'number' | 'title'> {
-  return { items: 0, done: 0, inProgress: 0, blocked: 0, notStarted: 0, overdue: 0, averagePercent: 0 };
-}
-
-function tally(items: PlanItemFigures[]): Omit<GoalFiguresV1, 'goalId' | 'number' | 'title'> {
-  const f = emptyFigures();
-  for (const item of items) {
-    f.items += 1;
-    if (item.status === 'DONE') f.done += 1;
-    else if (item.status === 'IN_PROGRESS') f.inProgress += 1;
-    else if (item.status === 'BLOCKED') f.blocked += 1;
-    else f.notStarted += 1;
-    if (item.overdue) f.overdue += 1;
-  }
-  f.averagePercent = items.length === 0 ? 0 : Math.round(items.reduce((sum, i) => sum + i.percentComplete, 0) / items.length);
-  return f;
-}
-
-/**
- * Progress per goal and per item as of an instant: the figures a monthly
- * snapshot publishes and the dashboard shows live. Only public fields: owners
- * appear by name and organisation, never by contact details or notes.
- */
-export async function computePlanFigures(db: Db | TxClient, planId: string, asOf: Date): Promise<PlanFigures | null> {
-  const plan = await db.actionPlan.findUnique({
-    where: { id: planId },
-    include: {
-      goals: { orderBy: { number: 'asc' } },
-      items: { orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], include: { owner: { select: { name: true, organisation: true } } } },
-    },
-  });
-  if (!plan) return null;
-  const goalNumber = new Map(plan.goals.map((g) => [g.id, g.number]));
-  const items: PlanItemFigures[] = plan.items.map((item) => ({
-    itemId: item.id,
-    goalId: item.goalId,
-    goalNumber: goalNumber.get(item.goalId) ?? 0,
-    title: item.title,
-    owner: { name: item.owner.name, organisation: item.owner.organisation },
-    status: item.status,
-    percentComplete: item.percentComplete,
-    dueAt: item.dueAt.toISOString(),
-    completedAt: item.completedAt?.toISOString() ?? null,
-    overdue: item.status !== 'DONE' && item.dueAt.getTime() < asOf.getTime(),
-  }));
-  const goals: GoalFiguresV1[] = plan.goals.map((g) => ({
-    goalId: g.id,
-    number: g.number,
-    title: g.title,
-    ...tally(items.filter((i) => i.goalId === g.id)),
-  }));
-  return { planId: plan.id, planTitle: plan.title, timeZone: plan.timeZone, asOf: asOf.toISOString(), totals: tally(items), goals, items };
-}
 
 function outcomeOf(item: { status: ItemStatusV1; dueAt: Date; completedAt: Date | null }, at: Date): FinalReportItem['outcome'] {
   if (item.status === 'DONE') return item.completedAt && item.completedAt.getTime() > item.dueAt.getTime() ? 'MET_LATE' : 'MET';
@@ -486,7 +280,7 @@ export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
       if (existing) return { ...summaryOf(existing.data, false), takenAt: existing.takenAt.toISOString() };
       try {
         return await db.$transaction(async (tx) => {
-          const figures = await computePlanFigures(tx, input.planId, takenAt);
+          const figures = await loadPlanFigures(tx, input.planId, takenAt);
           if (!figures) throw new Error(`plan ${input.planId} not found`);
           const data = {
             version: 1,

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { Db } from '../lib/db';
 import type { Config } from '../lib/config';
 import { hashToken, randomToken } from '../lib/crypto';
-import { ROLES, type Role } from '../policy/roles';
-import { HttpError, forbidden, unauthorized } from './errors';
+import { ROLES, type Role } from '../domain/roles';
+import { HttpError, forbidden, unauthorized } from '../services/errors';
 import { documentRoute } from './openapi';
 import { parseBody } from './validate';
 

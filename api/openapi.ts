@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z, type AnyZodObject, type ZodTypeAny } from 'zod';
-import type { Role } from '../policy/roles';
+import type { Role } from '../domain/roles';
 
 extendZodWithOpenApi(z);
 

@@ -2,14 +2,14 @@
 // with these; responses are documented with them (OpenAPI), and the handlers
 // build their bodies to match.
 import { z } from 'zod';
-import { ROLES } from '../policy/roles';
+import { ROLES } from '../domain/roles';
 import './openapi';
 
 const isoDate = z.string().openapi({ format: 'date-time', example: '2026-11-21T15:04:05.000Z' });
 const roleEnum = z.enum(ROLES);
 
 /** `CI-2026-0007` or the incident's internal id. */
-export const INCIDENT_NUMBER_PATTERN = /^CI-\d{4}-\d{4,}$/;
+
 export const IncidentIdParams = z.object({
   id: z.string().min(1).max(64).openapi({ description: 'Incident number (CI-2026-0007) or internal id', example: 'CI-2026-0007' }),
 });

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { ZodTypeAny, z } from 'zod';
-import { fromZodError } from './errors';
+import { fromZodError } from '../services/errors';
 
 /**
  * Parses a request part with its zod schema, throwing a 400 HttpError whose

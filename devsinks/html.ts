@@ -1,14 +1,9 @@
 // Small HTML helpers shared by the two sink pages. Everything that came from a
 // message is escaped before it is placed in a page.
 
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../lib/html';
+
+export { escapeHtml };
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
 

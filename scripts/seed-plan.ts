@@ -8,10 +8,10 @@ import type { Config } from '../lib/config';
 import { config as loadConfig } from '../lib/config';
 import type { Db } from '../lib/db';
 import { appendAudit } from '../lib/audit';
-import { actionItemWorkflowId, actionPlanWorkflowId } from '../lib/ids';
+import { actionItemWorkflowId, actionPlanWorkflowId } from '../domain/ids';
 import { currentPolicy } from '../policy/index';
-import type { RecurringDutyV1 } from '../workflows/contracts/plan';
-import { addMonths, formatCivilDate, lastBusinessDayOfMonth, localDateOf, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../workflows/lib/cityTime';
+import type { RecurringDutyV1 } from '../domain/contracts/plan';
+import { addMonths, formatCivilDate, lastBusinessDayOfMonth, localDateOf, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../domain/time/cityTime';
 import {
   DEFAULT_DUE_LOCAL_TIME,
   announceItems,
@@ -20,7 +20,7 @@ import {
   startItemWorkflow,
   startPlanWorkflow,
   type PlanRow,
-} from '../api/routes/planService';
+} from '../services/planService';
 
 export const CLAYTON_PLAN_ID = 'clayton-action-plan';
 

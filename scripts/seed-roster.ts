@@ -6,7 +6,7 @@ import bcrypt from 'bcryptjs';
 import type { Person } from '../generated/prisma/client';
 import type { Db } from '../lib/db';
 import { hashToken, randomToken } from '../lib/crypto';
-import type { Role } from '../policy/roles';
+import type { Role } from '../domain/roles';
 
 export type RoleKey = Role;
 

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '../lib/html';
 
 export type Area = 'public' | 'console';
 

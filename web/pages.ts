@@ -1,7 +1,7 @@
 // The page shells. Each gives the page its heading, landmarks and a live
 // region; the page's ES module fills in data from the JSON API. Public pages
 // say what they are even before the data arrives.
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '../lib/html';
 
 const loading = (what: string): SafeHtml =>
   html`<p class="loading" role="status">Loading ${what}…</p>`;

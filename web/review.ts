@@ -7,15 +7,15 @@
 // its request schema, its statement lookup and the workflow's `decide` update.
 import { Router, type Request, type Response } from 'express';
 import { InvalidLinkTokenError, verifyLinkToken } from '../lib/crypto';
-import { statementWorkflowId } from '../lib/ids';
-import { ROLE_TITLES, type Role } from '../policy/roles';
-import { decideUpdate, type StatementStateV1 } from '../workflows/contracts/statement';
-import { fromZodError, toHttpError, type ErrorDetail } from '../api/errors';
-import { findStatement, statementJson } from '../api/incidentViews';
-import { currentPolicyView } from '../api/policyView';
+import { statementWorkflowId } from '../domain/ids';
+import { ROLE_TITLES, type Role } from '../domain/roles';
+import { decideUpdate, type StatementStateV1 } from '../domain/contracts/statement';
+import { fromZodError, toHttpError, type ErrorDetail } from '../services/errors';
+import { findStatement, statementJson } from '../services/incidentViews';
+import { currentPolicyView } from '../services/policyView';
 import { DecisionRequest } from '../api/schemas';
-import { executeUpdate } from '../api/temporal';
-import { html, type SafeHtml } from './html';
+import { executeUpdate } from '../services/temporal';
+import { html, type SafeHtml } from '../lib/html';
 import { renderPage, setPageHeaders } from './layout';
 import type { WebDeps } from './router';
 

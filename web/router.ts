@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import type { Config } from '../lib/config';
 import { renderPage, setPageHeaders, type Area } from './layout';
-import type { SafeHtml } from './html';
+import type { SafeHtml } from '../lib/html';
 import * as pages from './pages';
 import { createFeedsRouter } from './feeds';
 import { createReviewRouter } from './review';

@@ -3,6 +3,7 @@
 // board digest), progress from the owner, BLOCKED telling the sponsor at once,
 // reschedules that need a reason and the sponsor's approval, and completion
 // that stops everything.
+import type { WorkflowSignatures } from '../domain/workflows';
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -16,9 +17,9 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { NotificationActivities, OutboundMessageV1 } from '../activities/contracts';
-import type { PlanActivities } from '../activities/plan';
-import { FailureType, type ActorV1 } from './contracts/common';
+import type { NotificationActivities, OutboundMessageV1 } from '../domain/contracts/notificationActivities';
+import type { PlanActivities } from '../domain/contracts/planActivities';
+import { type ActorV1 } from '../domain/contracts/common';
 import {
   completeItemUpdate,
   decideRescheduleUpdate,
@@ -34,20 +35,20 @@ import {
   type ItemStatusV1,
   type LadderEventV1,
   type ProgressViaV1,
-} from './contracts/plan';
-import { formatLocalIso } from './lib/cityTime';
-import { NOTIFICATION_ACTIVITY_OPTIONS, notifyPerson, undeliverableFailure } from './lib/notify';
-import { ladderEvents, localDaysBetween } from './planLadder';
+} from '../domain/contracts/plan';
+import { formatLocalIso } from '../domain/time/cityTime';
+import { notifyPerson, undeliverableFailure } from './lib/notify';
+import { ladderEvents, localDaysBetween } from '../domain/planLadder';
+import { ITEM_ADDED_BY_API_PATCH } from '../domain/patches';
+import { WorkflowMutex } from './lib/mutex';
+import { FailureType } from '../domain/failures';
+import { NOTIFICATION_ACTIVITY_OPTIONS, PLAN_ACTIVITY_OPTIONS } from '../domain/retry';
 
-const planActivities = proxyActivities<PlanActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const planActivities = proxyActivities<PlanActivities>(PLAN_ACTIVITY_OPTIONS);
 
 const notifications = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 
 const MAX_NOTE_LENGTH = 2000;
-const ITEM_ADDED_BY_API_PATCH = 'item-added-signal-sent-by-api';
 
 const ESCALATION_TARGET_LABELS: Record<string, string> = {
   OWNER: 'the owner',
@@ -103,20 +104,10 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   // Bumped whenever the due date or completion changes, to wake the ladder loop.
   let revision = 0;
   // Handlers persist before they change state; one at a time keeps DB and state in step.
-  let handlerBusy = false;
+  const mutex = new WorkflowMutex();
 
   const isOwnerOrManager = (by: ActorV1) => by.personId === state.ownerId || by.roles.includes('CITY_MANAGER');
   const done = () => state.status === 'DONE';
-
-  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !handlerBusy);
-    handlerBusy = true;
-    try {
-      return await fn();
-    } finally {
-      handlerBusy = false;
-    }
-  }
 
   /**
    * Email to one person (a recorded SMS fallback if their email is refused
@@ -230,7 +221,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   setHandler(
     postProgressUpdate,
     (req) =>
-      exclusive(async () => {
+      mutex.runExclusive(async () => {
         if (done()) throw invalidState('the item is already done');
         await persistProgress({ by: req.by, via: req.via, note: req.note.trim(), status: req.status, percentComplete: req.percentComplete });
         return publicState();
@@ -253,7 +244,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   setHandler(
     setItemStatusUpdate,
     (req) =>
-      exclusive(async () => {
+      mutex.runExclusive(async () => {
         if (done()) throw invalidState('the item is already done');
         if (req.status === state.status) return publicState();
         await persistProgress({ by: req.by, via: req.via, note: req.note?.trim() || `Status set to ${req.status}`, status: req.status });
@@ -274,7 +265,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   setHandler(
     completeItemUpdate,
     (req) =>
-      exclusive(async () => {
+      mutex.runExclusive(async () => {
         if (done()) throw invalidState('the item is already done');
         await persistProgress({ by: req.by, via: req.via, note: req.note?.trim() || 'Marked done', status: 'DONE' });
         return publicState();
@@ -292,7 +283,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   setHandler(
     requestRescheduleUpdate,
     (req) =>
-      exclusive(async () => {
+      mutex.runExclusive(async () => {
         if (done()) throw invalidState('the item is already done');
         if (state.pendingReschedule) throw invalidState('a reschedule request is already waiting for the sponsor');
         const requestId = uuid4();
@@ -353,7 +344,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   setHandler(
     decideRescheduleUpdate,
     (req) =>
-      exclusive(async () => {
+      mutex.runExclusive(async () => {
         const pending = state.pendingReschedule;
         if (!pending || pending.requestId !== req.requestId) throw invalidState('no such pending reschedule request');
         const decidedAt = nowIso();
@@ -456,10 +447,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
     state.fired.push({ ...event, firedAt });
   }
 
-  // Items used to announce themselves to the plan workflow here. With thousands
-  // of items that made the plan one hot execution taking a signal per item, so
-  // the API now sends itemAdded when it creates items; histories recorded
-  // before the change still replay through the old path.
+  // Histories recorded before ITEM_ADDED_BY_API_PATCH announce the item here.
   if (!input.carried && !patched(ITEM_ADDED_BY_API_PATCH)) {
     try {
       await getExternalWorkflowHandle(input.planWorkflowId).signal(itemAddedSignal, {
@@ -484,11 +472,11 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
       const interrupted =
         waitMs > 0 ? await condition(() => done() || revision !== seen || workflowInfo().continueAsNewSuggested, waitMs) : false;
       if (!interrupted && !done() && revision === seen) {
-        await exclusive(() => (done() || revision !== seen ? Promise.resolve() : fire(next)));
+        await mutex.runExclusive(() => (done() || revision !== seen ? Promise.resolve() : fire(next)));
       }
     }
     if (!done() && workflowInfo().continueAsNewSuggested) {
-      await condition(() => allHandlersFinished() && !handlerBusy);
+      await condition(() => allHandlersFinished() && !mutex.isLocked);
       await continueAsNew<typeof actionItemWorkflow>({ ...input, carried: publicState() });
     }
   }
@@ -496,3 +484,6 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   await condition(allHandlersFinished);
   return publicState();
 }
+
+// The signature the API starts this workflow with (domain/workflows.ts).
+actionItemWorkflow satisfies WorkflowSignatures['actionItemWorkflow'];

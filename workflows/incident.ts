@@ -15,6 +15,7 @@
 // The workflow ends once the incident is closed, every deadline has settled
 // (met, waived, or missed with its escalation ladder finished) and no
 // statement is still in approval; it then writes the final after-action report.
+import type { WorkflowSignatures } from '../domain/workflows';
 import {
   ParentClosePolicy,
   allHandlersFinished,
@@ -26,17 +27,12 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { PersonRefV1, ResolvedRecipientV1 } from '../activities/incidentContracts';
-import { statementWorkflowId } from '../lib/ids';
-import {
-  durationMs,
-  incidentTypePolicy,
-  ROLE_TITLES,
-  severityPolicy,
-  statementKindPolicy,
-  type Policy,
-  type Role,
-} from '../policy';
+import type { PersonRefV1, ResolvedRecipientV1 } from '../domain/contracts/incidentActivities';
+import { statementWorkflowId } from '../domain/ids';
+import { INCIDENT_NOTIFY_IN_BACKGROUND_PATCH } from '../domain/patches';
+import { incidentTypePolicy, severityPolicy, statementKindPolicy } from '../domain/policy/lookups';
+import { durationMs, type Policy } from '../domain/policy/schema';
+import { ROLE_TITLES, type Role } from '../domain/roles';
 import {
   acknowledgeUpdate,
   closeIncidentUpdate,
@@ -53,8 +49,8 @@ import {
   type StatementPublishedV1,
   type StatementRefV1,
   type SubmitStatementRequestV1,
-} from './contracts/incident';
-import type { StatementWorkflowInputV1 } from './contracts/statement';
+} from '../domain/contracts/incident';
+import type { StatementWorkflowInputV1 } from '../domain/contracts/statement';
 import {
   applyDeadlineEvent,
   deadlineForStatement,
@@ -71,10 +67,9 @@ import {
   waive,
   type DeadlineEvent,
   type TrackedDeadline,
-} from './lib/deadlines';
+} from '../domain/deadlines';
 import {
   Deliveries,
-  WorkflowLock,
   announce,
   incidentActivities as acts,
   invalidInput,
@@ -83,48 +78,9 @@ import {
   notPermitted,
   validateActor,
 } from './lib/incidentMessages';
+import { WorkflowMutex } from './lib/mutex';
+import type { IncidentCarriedStateV1, IncidentRunOptionsV1, RecipientRuntimeV1 } from '../domain/contracts/incidentRun';
 import { statementApprovalWorkflow } from './statement';
-
-export interface RecipientRuntimeV1 extends RecipientStateV1 {
-  /** The backup on file for a primary (called when they stay silent). */
-  backup: PersonRefV1 | null;
-  /** Primaries this person was asked to stand in for. */
-  standsInFor: string[];
-}
-
-/** Everything the workflow knows; carried whole across continue-as-new. */
-export interface IncidentCarriedStateV1 {
-  version: 1;
-  policy: Policy;
-  status: 'ACTIVE' | 'CLOSED';
-  recipients: RecipientRuntimeV1[];
-  /** When the primaries were notified: the acknowledgement clock starts here. */
-  notifiedAt: string;
-  backupEscalationDone: boolean;
-  silentReportDone: boolean;
-  deadlines: TrackedDeadline[];
-  statements: StatementRefV1[];
-  /** statementPublished signals not yet applied by the main loop. */
-  pendingPublications: StatementPublishedV1[];
-  closedAt: string | null;
-  finalReportRendered: boolean;
-  /** How many runs came before this one (continue-as-new count). */
-  generation: number;
-}
-
-export interface IncidentRunOptionsV1 {
-  /** Set by continue-as-new; never by the API. */
-  carried?: IncidentCarriedStateV1;
-  /** Test-only: continue as new after this many main-loop passes, whatever the history size. */
-  continueAsNewAfterPasses?: number;
-}
-
-/**
- * Histories from before this patch sent every message inline, holding the
- * workflow's lock (so a provider outage could make a PIO's submission wait).
- * Now messages go out in the background while the clock and the updates run on.
- */
-export const INCIDENT_NOTIFY_IN_BACKGROUND_PATCH = 'incident-notify-in-background-2026-11';
 
 const MAX_TITLE = 300;
 const MAX_BODY = 20_000;
@@ -132,7 +88,7 @@ const MAX_REASON = 2_000;
 
 export async function incidentWorkflow(input: DeclareIncidentInputV1, options: IncidentRunOptionsV1 = {}): Promise<IncidentStateV1> {
   const workflowId = workflowInfo().workflowId;
-  const lock = new WorkflowLock();
+  const lock = new WorkflowMutex();
   const deliveries = new Deliveries(INCIDENT_NOTIFY_IN_BACKGROUND_PATCH);
   let state: IncidentCarriedStateV1 | null = options.carried ?? null;
   let dirty = false;
@@ -229,7 +185,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   setHandler(
     submitStatementUpdate,
     (req: SubmitStatementRequestV1) =>
-      lock.run(async () => {
+      lock.runExclusive(async () => {
         const s = started();
         validateSubmission(s, req); // again: state may have moved while we waited for the lock
         const statementId = uuid4();
@@ -308,7 +264,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   setHandler(
     extendDeadlineUpdate,
     (req: ExtendDeadlineRequestV1) =>
-      lock.run(async () => {
+      lock.runExclusive(async () => {
         const s = started();
         const deadline = validateExtension(s, req);
         const at = Date.now();
@@ -342,7 +298,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   setHandler(
     closeIncidentUpdate,
     (req: CloseIncidentRequestV1) =>
-      lock.run(async () => {
+      lock.runExclusive(async () => {
         const s = started();
         validateClose(s, req);
         const now = Date.now();
@@ -417,7 +373,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   // ---------------------------------------------------------------- start
 
   // Held while starting, so a statement submitted in the first instant finds its deadline already recorded.
-  const startLock = options.carried ? null : lock.run(async () => startIncident());
+  const startLock = options.carried ? null : lock.runExclusive(async () => startIncident());
   async function startIncident(): Promise<void> {
     const policy = await acts.loadIncidentPolicy({ version: input.policyVersion });
     const severity = severityPolicy(policy, input.severity);
@@ -688,12 +644,12 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
 
   let passes = 0;
   for (;;) {
-    await lock.run(handleDueEvents);
+    await lock.runExclusive(handleDueEvents);
     if (finished()) break;
     const testLimit = options.continueAsNewAfterPasses;
     if (workflowInfo().continueAsNewSuggested || (testLimit !== undefined && passes >= testLimit)) {
       // Messages in flight finish in this run; the next run must not send them again, nor lose them.
-      await condition(() => allHandlersFinished() && !lock.isHeld && deliveries.idle);
+      await condition(() => allHandlersFinished() && !lock.isLocked && deliveries.idle);
       if (s.pendingPublications.length === 0) {
         log.info('continuing as new', { generation: s.generation, historyLength: workflowInfo().historyLength });
         await continueAsNew<typeof incidentWorkflow>(input, { carried: s, continueAsNewAfterPasses: testLimit });
@@ -708,7 +664,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   }
 
   await deliveries.drain();
-  await lock.run(async () => {
+  await lock.runExclusive(async () => {
     if (!s.finalReportRendered) {
       await acts.renderAfterActionReport({ incidentId: input.incidentId, at: new Date().toISOString(), final: true });
       s.finalReportRendered = true;
@@ -717,3 +673,6 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   await condition(() => allHandlersFinished());
   return view();
 }
+
+// The signature the API starts this workflow with (domain/workflows.ts).
+incidentWorkflow satisfies WorkflowSignatures['incidentWorkflow'];

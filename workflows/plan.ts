@@ -3,6 +3,7 @@
 // it to the public dashboard, and email a digest to stakeholders; after month
 // 12, produce the final report and close. Recurring duties are Temporal
 // Schedules created once per plan and removed when it closes.
+import type { WorkflowSignatures } from '../domain/workflows';
 import {
   allHandlersFinished,
   condition,
@@ -12,8 +13,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { NotificationActivities } from '../activities/contracts';
-import type { PlanActivities } from '../activities/plan';
+import type { NotificationActivities } from '../domain/contracts/notificationActivities';
+import type { PlanActivities } from '../domain/contracts/planActivities';
 import {
   itemAddedSignal,
   itemFlaggedForBoardSignal,
@@ -21,14 +22,12 @@ import {
   type ActionPlanCarryV1,
   type ActionPlanInputV1,
   type ActionPlanStateV1,
-} from './contracts/plan';
-import { NOTIFICATION_ACTIVITY_OPTIONS, notifyPerson, type NotifyPersonInput } from './lib/notify';
-import { planMonthSchedule } from './planCalendar';
+} from '../domain/contracts/plan';
+import { notifyPerson, type NotifyPersonInput } from './lib/notify';
+import { planMonthSchedule } from '../domain/time/planCalendar';
+import { NOTIFICATION_ACTIVITY_OPTIONS, PLAN_REPORT_ACTIVITY_OPTIONS } from '../domain/retry';
 
-const planActivities = proxyActivities<PlanActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const planActivities = proxyActivities<PlanActivities>(PLAN_REPORT_ACTIVITY_OPTIONS);
 
 const notifications = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 
@@ -161,3 +160,6 @@ export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<Acti
   await condition(allHandlersFinished);
   return state();
 }
+
+// The signature the API starts this workflow with (domain/workflows.ts).
+actionPlanWorkflow satisfies WorkflowSignatures['actionPlanWorkflow'];

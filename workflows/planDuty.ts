@@ -2,18 +2,18 @@
 // monthly, Goal 3 court-user survey quarterly): creates the period's action
 // item and starts its workflow. The item's recurrenceKey is unique and the item
 // workflow id rejects duplicates, so a double fire or a retry cannot create two.
+import type { WorkflowSignatures } from '../domain/workflows';
 import { WorkflowIdReusePolicy, defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, getExternalWorkflowHandle, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
-import type { PlanActivities } from '../activities/plan';
-import { itemAddedSignal, type RecurringDutyRunInputV1, type RecurringDutyRunResultV1 } from './contracts/plan';
-import { localDateOf, parseCivilDate } from './lib/cityTime';
+import type { PlanActivities } from '../domain/contracts/planActivities';
+import { itemAddedSignal, type RecurringDutyRunInputV1, type RecurringDutyRunResultV1 } from '../domain/contracts/plan';
+import { localDateOf, parseCivilDate } from '../domain/time/cityTime';
 import { actionItemWorkflow } from './actionItem';
-import { dutyPeriod } from './planCalendar';
+import { dutyPeriod } from '../domain/time/planCalendar';
+import { PLAN_ACTIVITY_OPTIONS } from '../domain/retry';
+import { ITEM_ADDED_BY_API_PATCH } from '../domain/patches';
 
-const planActivities = proxyActivities<PlanActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const planActivities = proxyActivities<PlanActivities>(PLAN_ACTIVITY_OPTIONS);
 
 const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
@@ -62,7 +62,7 @@ export async function recurringDutyWorkflow(input: RecurringDutyRunInputV1): Pro
     workflowStarted = false;
   }
   // Items no longer announce themselves (see actionItem.ts); the duty does it for its item.
-  if (workflowStarted && patched('item-added-signal-sent-by-api')) {
+  if (workflowStarted && patched(ITEM_ADDED_BY_API_PATCH)) {
     try {
       await getExternalWorkflowHandle(input.planWorkflowId).signal(itemAddedSignal, { itemId: item.itemId, goalId: item.goalId, title: item.title, dueAt: item.dueAt });
     } catch {
@@ -71,3 +71,6 @@ export async function recurringDutyWorkflow(input: RecurringDutyRunInputV1): Pro
   }
   return { itemId: item.itemId, recurrenceKey, created: item.created, workflowStarted };
 }
+
+// The signature the API starts this workflow with (domain/workflows.ts).
+recurringDutyWorkflow satisfies WorkflowSignatures['recurringDutyWorkflow'];

@@ -4,11 +4,15 @@
 // new version and the chain starts again. An approver who sits on a draft is
 // reminded, then escalated (policy approval.reminderAfter/escalationAfter,
 // counted from when the draft reached them).
+import type { WorkflowSignatures } from '../domain/workflows';
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { PersonRefV1 } from '../activities/incidentContracts';
-import { approvalEscalationRoles, durationMs, ROLE_TITLES, statementKindPolicy, type Policy, type Role } from '../policy';
-import type { ActorV1 } from './contracts/common';
-import { statementPublishedSignal } from './contracts/incident';
+import type { PersonRefV1 } from '../domain/contracts/incidentActivities';
+import { approvalEscalationRoles, statementKindPolicy } from '../domain/policy/lookups';
+import { durationMs, type Policy } from '../domain/policy/schema';
+import { ROLE_TITLES, type Role } from '../domain/roles';
+import { STATEMENT_NOTIFY_IN_BACKGROUND_PATCH } from '../domain/patches';
+import type { ActorV1 } from '../domain/contracts/common';
+import { statementPublishedSignal } from '../domain/contracts/incident';
 import {
   decideUpdate,
   reviseUpdate,
@@ -17,10 +21,9 @@ import {
   type ReviseRequestV1,
   type StatementStateV1,
   type StatementWorkflowInputV1,
-} from './contracts/statement';
+} from '../domain/contracts/statement';
 import {
   Deliveries,
-  WorkflowLock,
   announce,
   incidentActivities as acts,
   invalidInput,
@@ -28,13 +31,7 @@ import {
   notPermitted,
   validateActor,
 } from './lib/incidentMessages';
-
-/**
- * Approvers and the PIO get their answer as soon as the decision is recorded;
- * the e-mails and texts it triggers follow in the background, so a slow or
- * failing provider delays messages without holding the person's request.
- */
-export const NOTIFY_IN_BACKGROUND_PATCH = 'statement-notify-in-background-2026-11';
+import { WorkflowMutex } from './lib/mutex';
 
 const MAX_TITLE = 300;
 const MAX_BODY = 20_000;
@@ -48,7 +45,7 @@ interface Draft {
 
 export async function statementApprovalWorkflow(input: StatementWorkflowInputV1): Promise<StatementStateV1> {
   const workflowId = workflowInfo().workflowId;
-  const lock = new WorkflowLock();
+  const lock = new WorkflowMutex();
   let dirty = false;
 
   let policy: Policy | null = null;
@@ -64,7 +61,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     publishedAt: null,
   };
   /** Notifications still being sent for decisions already answered. */
-  const deliveries = new Deliveries(NOTIFY_IN_BACKGROUND_PATCH);
+  const deliveries = new Deliveries(STATEMENT_NOTIFY_IN_BACKGROUND_PATCH);
   const deliver = (send: () => Promise<void>) => deliveries.send(send);
 
   /** When the awaited approver received the current version; their reminder clock. */
@@ -155,7 +152,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   setHandler(
     decideUpdate,
     (req: DecisionRequestV1) =>
-      lock.run(async () => {
+      lock.runExclusive(async () => {
         validateDecision(req); // again: another decision may have landed while we waited
         const p = loaded();
         const now = Date.now();
@@ -265,7 +262,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   setHandler(
     reviseUpdate,
     (req: ReviseRequestV1) =>
-      lock.run(async () => {
+      lock.runExclusive(async () => {
         validateRevision(req);
         const now = Date.now();
         const version = state.currentVersion + 1;
@@ -289,7 +286,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
 
   // ---------------------------------------------------------------- start
 
-  await lock.run(async () => {
+  await lock.runExclusive(async () => {
     policy = await acts.loadIncidentPolicy({ version: input.policyVersion });
     const now = Date.now();
     startChain(now);
@@ -345,7 +342,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   }
 
   while (state.status !== 'PUBLISHED' && state.status !== 'WITHDRAWN') {
-    await lock.run(handleApproverClock);
+    await lock.runExclusive(handleApproverClock);
     dirty = false;
     const timers = state.status === 'PENDING_APPROVAL' ? [!reminded ? reminderAt() : null, !escalated ? escalationAt() : null] : [];
     const next = timers.filter((t): t is number => t !== null);
@@ -357,3 +354,6 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   await deliveries.drain();
   return { ...state, chain: state.chain.map((s) => ({ ...s })) };
 }
+
+// The signature the API starts this workflow with (domain/workflows.ts).
+statementApprovalWorkflow satisfies WorkflowSignatures['statementApprovalWorkflow'];

@@ -13,16 +13,16 @@
 //    Twilio offers no such key, so an SMS can repeat in that window.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../contracts';
+import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../../domain/contracts/notificationActivities';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import type { Notification, Prisma } from '../../generated/prisma/client';
-import { notificationKey } from '../../lib/ids';
+import { notificationKey } from '../../domain/ids';
 import { appendAudit } from '../../lib/audit';
-import { FailureType } from '../../workflows/contracts/common';
 import { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 import type { Mailer, SmsClient } from './providers';
 import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
+import { FailureType } from '../../domain/failures';
 
 export { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 export { createMailer, createSmsClient } from './providers';

@@ -2,10 +2,11 @@
 // tokens are made here, at send time. Every field is optional as far as the
 // templates are concerned: a missing field drops a sentence, never the message.
 import { ApplicationFailure } from '@temporalio/common';
-import type { ChannelName } from '../contracts';
+import type { ChannelName } from '../../domain/contracts/notificationActivities';
 import type { Config } from '../../lib/config';
-import { signLinkToken } from '../../lib/crypto';
-import { FailureType } from '../../workflows/contracts/common';
+import { signedLinkUrls } from '../../lib/links';
+import { FailureType } from '../../domain/failures';
+import { escapeHtml } from '../../lib/html';
 
 export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'ACK_LINK_TTL_HOURS' | 'CITY_TIME_ZONE'>;
 
@@ -16,9 +17,6 @@ export interface RenderedMessage {
   /** Email only. */
   html: string | null;
 }
-
-/** Progress links are used over days of work on an item, so they live longer than acknowledge links. */
-export const PROGRESS_LINK_TTL_SECONDS = 14 * 24 * 3600;
 
 interface Action {
   label: string;
@@ -114,37 +112,21 @@ class View {
     const incidentNumber = this.str('incidentNumber');
     const personId = this.recipientId;
     if (!incidentNumber || !personId) return undefined;
-    const token = signLinkToken(
-      { p: 'ack', incidentNumber, personId },
-      this.config.ACK_LINK_TTL_HOURS * 3600,
-      this.config.LINK_SIGNING_SECRET,
-      this.now,
-    );
-    return { label: 'Acknowledge this incident', url: this.url(`/ack/${token}`) };
+    return { label: 'Acknowledge this incident', url: signedLinkUrls(this.config, this.now).ack({ incidentNumber, personId }) };
   }
 
   progressLink(): Action | undefined {
     const itemId = this.str('itemId');
     const personId = this.recipientId;
     if (!itemId || !personId) return undefined;
-    const token = signLinkToken({ p: 'progress', itemId, personId }, PROGRESS_LINK_TTL_SECONDS, this.config.LINK_SIGNING_SECRET, this.now);
-    return { label: 'Post progress on this item', url: this.url(`/progress/${token}`) };
+    return { label: 'Post progress on this item', url: signedLinkUrls(this.config, this.now).progress({ itemId, personId }) };
   }
 
   reviewLink(): Action | undefined {
     const statementId = this.str('statementId');
     const personId = this.recipientId;
     if (!statementId || !personId) return undefined;
-    const token = signLinkToken(
-      { p: 'review', statementId, personId },
-      this.config.ACK_LINK_TTL_HOURS * 3600,
-      this.config.LINK_SIGNING_SECRET,
-      this.now,
-    );
-    return {
-      label: 'Review the statement',
-      url: this.url(`/statements/${encodeURIComponent(statementId)}/review?token=${encodeURIComponent(token)}`),
-    };
+    return { label: 'Review the statement', url: signedLinkUrls(this.config, this.now).review({ statementId, personId }) };
   }
 
   /** A link the workflow passed in (e.g. the public dashboard), if it is one of ours or plainly http(s). */
@@ -471,10 +453,6 @@ const FALLBACK_NOTE: Record<ChannelName, string> = {
   EMAIL: 'You are getting this by email because a text message to your phone could not be delivered.',
   SMS: '(Sent by text because email to you could not be delivered.)',
 };
-
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 function emailHtml(greeting: string, paragraphs: string[], action: Action | undefined, footer: string): string {
   const body = paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p)}</p>`).join('\n');

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
 import { InvalidLinkTokenError, verifyLinkToken } from '../../lib/crypto';
-import { acknowledgeUpdate } from '../../workflows/contracts/incident';
-import { toHttpError } from '../errors';
+import { acknowledgeUpdate } from '../../domain/contracts/incident';
+import { toHttpError } from '../../services/errors';
 import { documentRoute } from '../openapi';
-import { executeUpdate } from '../temporal';
+import { executeUpdate } from '../../services/temporal';
 
 /** Payload the notification templates sign into `${PUBLIC_BASE_URL}/ack/<token>`. */
 export interface AckLinkPayload {

@@ -5,20 +5,20 @@ import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
 import { appendAudit } from '../../lib/audit';
-import { formatIncidentNumber, incidentWorkflowId, statementWorkflowId } from '../../lib/ids';
+import { formatIncidentNumber, incidentWorkflowId, statementWorkflowId } from '../../domain/ids';
 import {
   acknowledgeUpdate,
   closeIncidentUpdate,
   extendDeadlineUpdate,
   submitStatementUpdate,
   type DeclareIncidentInputV1,
-} from '../../workflows/contracts/incident';
-import { reviseUpdate } from '../../workflows/contracts/statement';
+} from '../../domain/contracts/incident';
+import { reviseUpdate } from '../../domain/contracts/statement';
 import { STAFF_ROLES, caller, hasRole, requireRole } from '../auth';
-import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors';
-import { findIncident, incidentDetail, incidentJson, incidentList, type IncidentRow } from '../incidentViews';
+import { HttpError, badRequest, conflict, forbidden, notFound } from '../../services/errors';
+import { findIncident, incidentDetail, incidentJson, incidentList, type IncidentRow } from '../../services/incidentViews';
 import { documentRoute } from '../openapi';
-import { currentPolicyView } from '../policyView';
+import { currentPolicyView } from '../../services/policyView';
 import {
   AcknowledgeRequest,
   AcknowledgeResultSchema,
@@ -39,9 +39,9 @@ import {
   SubmitStatementRequest,
   SubmitStatementResultSchema,
 } from '../schemas';
-import { actorOf, executeUpdate } from '../temporal';
+import { actorOf, executeUpdate } from '../../services/temporal';
 import { parseBody, parseParams, parseQuery } from '../validate';
-import type { Role } from '../../policy/roles';
+import type { Role } from '../../domain/roles';
 
 const DECLARERS: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF'];
 const EXTENDERS: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF'];

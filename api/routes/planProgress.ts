@@ -8,11 +8,11 @@ import { z } from 'zod';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import { InvalidLinkTokenError, verifyLinkToken } from '../../lib/crypto';
-import { ITEM_STATUSES, postProgressUpdate } from '../../workflows/contracts/plan';
-import { html, type SafeHtml } from '../../web/html';
+import { ITEM_STATUSES, postProgressUpdate } from '../../domain/contracts/plan';
+import { html, type SafeHtml } from '../../lib/html';
 import { renderPage, setPageHeaders } from '../../web/layout';
-import { toHttpError } from '../errors';
-import { executeUpdate } from '../temporal';
+import { toHttpError } from '../../services/errors';
+import { executeUpdate } from '../../services/temporal';
 
 export interface ProgressLinkPayload {
   p: 'progress';

@@ -5,8 +5,8 @@
 // reminder they are answering), else their open item due soonest.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../lib/db';
-import { completeItemUpdate, postProgressUpdate } from '../../workflows/contracts/plan';
-import type { ActorV1 } from '../../workflows/contracts/common';
+import { completeItemUpdate, postProgressUpdate } from '../../domain/contracts/plan';
+import type { ActorV1 } from '../../domain/contracts/common';
 import type { InboundSmsHandler } from './twilioWebhooks';
 
 const DONE_PATTERN = /^\s*(done|complete|completed)\s*[.!]*\s*$/i;

@@ -9,9 +9,10 @@ import { z } from 'zod';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import { appendAudit } from '../../lib/audit';
-import { actionPlanWorkflowId } from '../../lib/ids';
-import type { Role } from '../../policy/roles';
-import { computePlanFigures, type FinalReportV1 } from '../../activities/plan';
+import { actionPlanWorkflowId } from '../../domain/ids';
+import type { Role } from '../../domain/roles';
+import { loadPlanFigures } from '../../lib/planFigures';
+import type { FinalReportV1 } from '../../domain/contracts/planActivities';
 import {
   ITEM_STATUSES,
   completeItemUpdate,
@@ -22,14 +23,14 @@ import {
   requestRescheduleUpdate,
   setItemStatusUpdate,
   type ActionItemStateV1,
-} from '../../workflows/contracts/plan';
-import { isValidTimeZone, parseCivilDate } from '../../workflows/lib/cityTime';
+} from '../../domain/contracts/plan';
+import { isValidTimeZone, parseCivilDate } from '../../domain/time/cityTime';
 import { STAFF_ROLES, caller, requireRole } from '../auth';
-import { HttpError, badRequest, conflict, forbidden, notFound, unavailable } from '../errors';
+import { HttpError, badRequest, conflict, forbidden, notFound, unavailable } from '../../services/errors';
 import { documentRoute } from '../openapi';
-import { actorOf, executeUpdate, tryQuery } from '../temporal';
+import { actorOf, executeUpdate, tryQuery } from '../../services/temporal';
 import { parseBody, parseParams, parseQuery } from '../validate';
-import { CSV_IMPORT_COLUMNS, MAX_IMPORT_ROWS, itemsToCsv, validateImport } from './planCsv';
+import { CSV_IMPORT_COLUMNS, MAX_IMPORT_ROWS, itemsToCsv, validateImport } from '../../services/planCsv';
 import {
   WorkflowStartError,
   createItems,
@@ -37,7 +38,7 @@ import {
   parseDueInput,
   planLocalStartDate,
   type PlanRow,
-} from './planService';
+} from '../../services/planService';
 
 export interface PlansRouterDeps {
   db: Db;
@@ -806,7 +807,7 @@ export function createPlansRouter({ db, temporal, config }: PlansRouterDeps): Ro
       const { id: planId } = parseParams(PlanParams, req);
       const plan = await loadPlan(planId);
       const [current, snapshots, live] = await Promise.all([
-        computePlanFigures(db, planId, new Date()),
+        loadPlanFigures(db, planId, new Date()),
         db.dashboardSnapshot.findMany({ where: { planId }, orderBy: { month: 'asc' } }),
         plan.status === 'ACTIVE' ? tryQuery(temporal, actionPlanWorkflowId(planId), planStateQuery) : Promise.resolve(undefined),
       ]);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
 import { currentPolicy, type Policy } from '../../policy';
-import { ROLES } from '../../policy/roles';
+import { ROLES } from '../../domain/roles';
 import { documentRoute } from '../openapi';
 
 const roleEnum = z.enum(ROLES);

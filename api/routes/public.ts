@@ -3,9 +3,9 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { findIncident, type IncidentRow } from '../incidentViews';
+import { findIncident, type IncidentRow } from '../../services/incidentViews';
 import { documentRoute } from '../openapi';
-import { policyViewFor } from '../policyView';
+import { policyViewFor } from '../../services/policyView';
 import { IncidentIdParams, PublicIncidentSchema, PublicIncidentSummarySchema } from '../schemas';
 import { parseParams } from '../validate';
 

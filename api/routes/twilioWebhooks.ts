@@ -7,9 +7,10 @@ import express, { type Request, type Response, type Router } from 'express';
 import twilio from 'twilio';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
-import { incidentWorkflowId } from '../../lib/ids';
-import { acknowledgeUpdate, type AcknowledgeRequestV1, type AcknowledgeResultV1 } from '../../workflows/contracts/incident';
-import { badRequest, forbidden, sendError } from '../errors';
+import { incidentWorkflowId } from '../../domain/ids';
+import { acknowledgeUpdate, type AcknowledgeRequestV1, type AcknowledgeResultV1 } from '../../domain/contracts/incident';
+import { badRequest, forbidden } from '../../services/errors';
+import { sendError } from '../errors';
 
 export interface InboundSms {
   from: string;

@@ -10,7 +10,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createPlanActivities } from '../../activities/plan';
 import { currentPolicy } from '../../policy';
-import { planMonthSchedule } from '../../workflows/planCalendar';
+import { planMonthSchedule } from '../../domain/time/planCalendar';
 import { CLAYTON_PLAN_ID, seedClaytonPlan } from '../../scripts/seed-plan';
 import { startTestSystem, type TestSystem } from '../harness/app';
 import { launchBrowser, loaded, newContext, seriousA11yViolations, signIn } from './browser';

@@ -9,7 +9,7 @@ import { createApp } from '../../api/app';
 import { hashPassword } from '../../api/auth';
 import { verifyAuditChain, appendAudit } from '../../lib/audit';
 import { hashToken, signLinkToken } from '../../lib/crypto';
-import type { Role } from '../../policy/roles';
+import type { Role } from '../../domain/roles';
 import { createTestConfig } from '../harness/config';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 

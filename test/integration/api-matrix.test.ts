@@ -7,7 +7,7 @@
 //    does not allow are 409; Idempotency-Key; cookie sessions with CSRF.
 import { documentedRoutes } from '../../api/openapi';
 import { signLinkToken } from '../../lib/crypto';
-import { ROLES, type Role } from '../../policy/roles';
+import { ROLES, type Role } from '../../domain/roles';
 import { DEMO_PASSWORD } from '../../scripts/seed-roster';
 import { startTestSystem, type TestSystem } from '../harness/app';
 

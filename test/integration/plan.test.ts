@@ -3,11 +3,11 @@
 // activities, SMTP to the mail sink and the Twilio-shaped SMS sink.
 import { hashToken, signLinkToken } from '../../lib/crypto';
 import type { RoleKey } from '../../scripts/seed-roster';
-import { recurringDutyScheduleId } from '../../lib/ids';
+import { recurringDutyScheduleId } from '../../domain/ids';
 import { currentPolicy } from '../../policy/index';
 import { CLAYTON_PLAN_ID, seedClaytonPlan } from '../../scripts/seed-plan';
-import { itemWorkflowInput, startItemWorkflow } from '../../api/routes/planService';
-import { formatCivilDate, localDateOf } from '../../workflows/lib/cityTime';
+import { itemWorkflowInput, startItemWorkflow } from '../../services/planService';
+import { formatCivilDate, localDateOf } from '../../domain/time/cityTime';
 import { startTestSystem, type TestSystem } from '../harness/app';
 
 let sys: TestSystem;

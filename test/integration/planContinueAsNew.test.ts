@@ -14,7 +14,7 @@ import {
   planStateQuery,
   postProgressUpdate,
   requestRescheduleUpdate,
-} from '../../workflows/contracts/plan';
+} from '../../domain/contracts/plan';
 import type { actionItemWorkflow } from '../../workflows/actionItem';
 import type { actionPlanWorkflow } from '../../workflows/plan';
 import { freePort } from '../harness/freePort';

@@ -3,9 +3,9 @@
 // not use it (403: by role, or by not being the item's owner or sponsor) and
 // with each role that may (2xx).
 import { documentedRoutes } from '../../api/openapi';
-import { ROLES } from '../../policy/roles';
+import { ROLES } from '../../domain/roles';
 import type { RoleKey } from '../../scripts/seed-roster';
-import { formatCivilDate, localDateOf } from '../../workflows/lib/cityTime';
+import { formatCivilDate, localDateOf } from '../../domain/time/cityTime';
 import { startTestSystem, type TestSystem } from '../harness/app';
 
 let sys: TestSystem;

@@ -8,8 +8,8 @@
 // writes incident-v3.json and statement-v3.json; the replay test replays them all.
 import fs from 'node:fs';
 import path from 'node:path';
-import { acknowledgeUpdate, closeIncidentUpdate, extendDeadlineUpdate, submitStatementUpdate } from '../../workflows/contracts/incident';
-import { decideUpdate, reviseUpdate, statementStateQuery } from '../../workflows/contracts/statement';
+import { acknowledgeUpdate, closeIncidentUpdate, extendDeadlineUpdate, submitStatementUpdate } from '../../domain/contracts/incident';
+import { decideUpdate, reviseUpdate, statementStateQuery } from '../../domain/contracts/statement';
 import {
   DAY,
   MINUTE,

@@ -1,10 +1,10 @@
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Prisma } from '../../generated/prisma/client';
-import { HttpError, toHttpError } from '../../api/errors';
+import { HttpError, toHttpError } from '../../services/errors';
 import { parseWith } from '../../api/validate';
 import { DecisionRequest, DeclareIncidentRequest, ExtendDeadlineRequest, CloseIncidentRequest } from '../../api/schemas';
-import { FailureType } from '../../workflows/contracts/common';
+import { FailureType } from '../../domain/failures';
 
 const updateFailed = (type: string, details: unknown[] = []) =>
   new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ message: `${type} happened`, type, nonRetryable: true, details }));

@@ -15,7 +15,7 @@ import {
   utcOffsetMinutes,
   zonedParts,
   zonedTimeToInstant,
-} from '../../workflows/lib/cityTime';
+} from '../../domain/time/cityTime';
 
 const CHICAGO = 'America/Chicago';
 const nine = { hour: 9, minute: 0 };

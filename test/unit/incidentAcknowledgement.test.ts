@@ -1,6 +1,5 @@
 import { verifyAuditChain } from '../../lib/audit';
-import { acknowledgeUpdate, incidentStateQuery, submitStatementUpdate } from '../../workflows/contracts/incident';
-import { FailureType } from '../../workflows/contracts/common';
+import { acknowledgeUpdate, incidentStateQuery, submitStatementUpdate } from '../../domain/contracts/incident';
 import {
   HOUR,
   MINUTE,
@@ -17,6 +16,7 @@ import {
   actor,
   terminateWhenIdle,
 } from './incidentFixtures';
+import { FailureType } from '../../domain/failures';
 
 let ctx: IncidentTestContext;
 

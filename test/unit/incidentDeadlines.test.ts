@@ -13,7 +13,7 @@ import {
   reminderTimes,
   ruleLookupFor,
   type TrackedDeadline,
-} from '../../workflows/lib/deadlines';
+} from '../../domain/deadlines';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

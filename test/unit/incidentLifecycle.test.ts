@@ -1,15 +1,14 @@
 // Closing an incident, the after-action review deadline and report, the
 // workflow's end, and continue-as-new carrying the whole state.
 import { verifyAuditChain } from '../../lib/audit';
-import { FailureType } from '../../workflows/contracts/common';
 import {
   acknowledgeUpdate,
   closeIncidentUpdate,
   extendDeadlineUpdate,
   incidentStateQuery,
   submitStatementUpdate,
-} from '../../workflows/contracts/incident';
-import { decideUpdate, statementStateQuery } from '../../workflows/contracts/statement';
+} from '../../domain/contracts/incident';
+import { decideUpdate, statementStateQuery } from '../../domain/contracts/statement';
 import type { AfterActionReportV1 } from '../../activities/reports';
 import {
   DAY,
@@ -27,6 +26,7 @@ import {
   WORKFLOW_TEST_TIMEOUT_MS,
   terminateWhenIdle,
 } from './incidentFixtures';
+import { FailureType } from '../../domain/failures';
 
 let ctx: IncidentTestContext;
 

@@ -8,7 +8,7 @@ import { historyFiles, recordIncidentHistories, savedGenerations } from '../repl
 import { workflowBundle } from '../harness/worker';
 import { installQuietRuntime } from '../harness/runtime';
 import { historyFromJson } from './planHistoryJson';
-import { LOCK_RECHECK_PATCH } from '../../workflows/lib/incidentMessages';
+import { LOCK_RECHECK_PATCH } from '../../domain/patches';
 
 const toRecord = process.env.SAVE_INCIDENT_HISTORY;
 

@@ -1,9 +1,8 @@
 // The SOP clock of the incident workflow on the time-skipping server:
 // reminders before each deadline, overdue escalation up the ladder, the
 // rolling 7-day public update cadence, report deadlines and extensions.
-import { FailureType } from '../../workflows/contracts/common';
-import { extendDeadlineUpdate, incidentStateQuery, submitStatementUpdate, type DeadlineStateV1 } from '../../workflows/contracts/incident';
-import { decideUpdate, statementStateQuery } from '../../workflows/contracts/statement';
+import { extendDeadlineUpdate, incidentStateQuery, submitStatementUpdate, type DeadlineStateV1 } from '../../domain/contracts/incident';
+import { decideUpdate, statementStateQuery } from '../../domain/contracts/statement';
 import {
   DAY,
   HOUR,
@@ -21,6 +20,7 @@ import {
   WORKFLOW_TEST_TIMEOUT_MS,
   terminateWhenIdle,
 } from './incidentFixtures';
+import { FailureType } from '../../domain/failures';
 
 let ctx: IncidentTestContext;
 

@@ -8,7 +8,7 @@ import {
   toRetryableFailure,
 } from '../../activities/interceptors';
 import { ProviderRateLimitError, ProviderUnavailableError, parseRetryAfterMs } from '../../activities/notifications/errors';
-import { NOTIFICATION_RETRY } from '../../workflows/lib/notify';
+import { NOTIFICATION_RETRY } from '../../domain/retry';
 
 const policy = { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 60_000 };
 

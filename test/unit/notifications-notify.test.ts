@@ -9,12 +9,12 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { activityLoggingAndRateLimitInterceptor } from '../../activities/interceptors';
-import type { OutboundMessageV1, SendResultV1 } from '../../activities/contracts';
+import type { OutboundMessageV1, SendResultV1 } from '../../domain/contracts/notificationActivities';
 import { ProviderRateLimitError, ProviderUnavailableError } from '../../activities/notifications/errors';
-import { FailureType } from '../../workflows/contracts/common';
 import type { NotifyPersonInput, NotifyPersonResult } from '../../workflows/lib/notify';
 import { createTimeSkippingEnv } from '../harness/timeSkipping';
 import type { notifyPersonTestWorkflow } from './notifications.fixture-workflows';
+import { FailureType } from '../../domain/failures';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;

@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { renderMessage, TEMPLATE_NAMES, PROGRESS_LINK_TTL_SECONDS } from '../../activities/notifications/templates';
+import { renderMessage, TEMPLATE_NAMES } from '../../activities/notifications/templates';
+import { PROGRESS_LINK_TTL_SECONDS } from '../../domain/links';
 import { verifyLinkToken, InvalidLinkTokenError } from '../../lib/crypto';
-import { FailureType } from '../../workflows/contracts/common';
 import { createTestConfig } from '../harness/config';
+import { FailureType } from '../../domain/failures';
 
 const config = createTestConfig({ PUBLIC_BASE_URL: 'https://commonground.example.org', ACK_LINK_TTL_HOURS: 72, CITY_TIME_ZONE: 'America/Chicago' });
 const now = new Date('2026-11-21T15:00:00Z');

@@ -1,8 +1,9 @@
 // Workflow used only by test/unit/notifications-notify.test.ts: notifyPerson
 // behind the recommended activity options, reporting how much workflow time passed.
 import { proxyActivities } from '@temporalio/workflow';
-import type { NotificationActivities } from '../../activities/contracts';
-import { NOTIFICATION_ACTIVITY_OPTIONS, notifyPerson, type NotifyPersonInput, type NotifyPersonResult } from '../../workflows/lib/notify';
+import type { NotificationActivities } from '../../domain/contracts/notificationActivities';
+import { notifyPerson, type NotifyPersonInput, type NotifyPersonResult } from '../../workflows/lib/notify';
+import { NOTIFICATION_ACTIVITY_OPTIONS } from '../../domain/retry';
 
 const acts = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 

@@ -3,11 +3,11 @@
 // do and when (the server's clock, which the test server skips), and do not
 // deduplicate anything, so a duplicate send by the workflow shows up as two.
 import { Context } from '@temporalio/activity';
-import type { OutboundMessageV1, SendResultV1 } from '../../activities/contracts';
-import type { FinalReportV1, PlanActivities } from '../../activities/plan';
-import type { ActorV1 } from '../../workflows/contracts/common';
-import type { ActionItemInputV1, ActionPlanInputV1, ItemLadderV1 } from '../../workflows/contracts/plan';
-import { itemLadderFromPolicy } from '../../workflows/planLadder';
+import type { OutboundMessageV1, SendResultV1 } from '../../domain/contracts/notificationActivities';
+import type { FinalReportV1, PlanActivities } from '../../domain/contracts/planActivities';
+import type { ActorV1 } from '../../domain/contracts/common';
+import type { ActionItemInputV1, ActionPlanInputV1, ItemLadderV1 } from '../../domain/contracts/plan';
+import { itemLadderFromPolicy } from '../../domain/planLadder';
 import { DEFAULT_POLICY } from '../../policy/index';
 
 export interface SentMessage extends OutboundMessageV1 {

@@ -17,9 +17,9 @@ import {
   postProgressUpdate,
   requestRescheduleUpdate,
   setItemStatusUpdate,
-} from '../../workflows/contracts/plan';
-import { FailureType } from '../../workflows/contracts/common';
+} from '../../domain/contracts/plan';
 import { actor, createPlanFakes, itemInput, planInput, type PlanFakes } from './planFakes';
+import { FailureType } from '../../domain/failures';
 
 const TOLERANCE_MS = 10_000;
 

@@ -1,7 +1,7 @@
 import { DEFAULT_POLICY } from '../../policy/index';
-import type { ItemLadderV1 } from '../../workflows/contracts/plan';
-import { dutyPeriod, planMonthSchedule } from '../../workflows/planCalendar';
-import { itemLadderFromPolicy, ladderEvents } from '../../workflows/planLadder';
+import type { ItemLadderV1 } from '../../domain/contracts/plan';
+import { dutyPeriod, planMonthSchedule } from '../../domain/time/planCalendar';
+import { itemLadderFromPolicy, ladderEvents } from '../../domain/planLadder';
 
 const CHICAGO = 'America/Chicago';
 

@@ -14,7 +14,7 @@ import {
   postProgressUpdate,
   requestRescheduleUpdate,
   setItemStatusUpdate,
-} from '../../workflows/contracts/plan';
+} from '../../domain/contracts/plan';
 import type { actionItemWorkflow } from '../../workflows/actionItem';
 import type { actionPlanWorkflow } from '../../workflows/plan';
 import type { recurringDutyWorkflow } from '../../workflows/planDuty';

@@ -6,8 +6,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../harness/timeSkipping';
 import { createTestWorker } from '../harness/worker';
 import type { actionPlanWorkflow } from '../../workflows/plan';
-import { itemAddedSignal, itemFlaggedForBoardSignal, planStateQuery } from '../../workflows/contracts/plan';
-import { zonedParts } from '../../workflows/lib/cityTime';
+import { itemAddedSignal, itemFlaggedForBoardSignal, planStateQuery } from '../../domain/contracts/plan';
+import { zonedParts } from '../../domain/time/cityTime';
 import { createPlanFakes, planInput } from './planFakes';
 
 const TOLERANCE_MS = 10_000;

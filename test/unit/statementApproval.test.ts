@@ -1,6 +1,5 @@
-import { FailureType } from '../../workflows/contracts/common';
-import { incidentStateQuery, submitStatementUpdate } from '../../workflows/contracts/incident';
-import { decideUpdate, reviseUpdate, statementStateQuery } from '../../workflows/contracts/statement';
+import { incidentStateQuery, submitStatementUpdate } from '../../domain/contracts/incident';
+import { decideUpdate, reviseUpdate, statementStateQuery } from '../../domain/contracts/statement';
 import type { statementApprovalWorkflow } from '../../workflows/statement';
 import {
   MINUTE,
@@ -17,6 +16,7 @@ import {
   WORKFLOW_TEST_TIMEOUT_MS,
   terminateWhenIdle,
 } from './incidentFixtures';
+import { FailureType } from '../../domain/failures';
 
 let ctx: IncidentTestContext;
 

@@ -1,22 +1,15 @@
 // Shared by the incident and statement workflows: activity proxies, typed
 // failures for update validators, a small lock, and "tell these people".
 // Deterministic: no Node built-ins, no I/O except through activities.
-import { ApplicationFailure, condition, log, patched, proxyActivities } from '@temporalio/workflow';
-import type { NotificationActivities } from '../../activities/contracts';
-import type { IncidentActivities, PersonRefV1 } from '../../activities/incidentContracts';
-import { FailureType, type ActorV1 } from '../contracts/common';
-import { NOTIFICATION_ACTIVITY_OPTIONS, notifyPerson } from './notify';
+import { ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
+import type { NotificationActivities } from '../../domain/contracts/notificationActivities';
+import type { IncidentActivities, PersonRefV1 } from '../../domain/contracts/incidentActivities';
+import { type ActorV1 } from '../../domain/contracts/common';
+import { notifyPerson } from './notify';
+import { FailureType } from '../../domain/failures';
+import { INCIDENT_ACTIVITY_OPTIONS, NOTIFICATION_ACTIVITY_OPTIONS } from '../../domain/retry';
 
-export const incidentActivities = proxyActivities<IncidentActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    // A database outage delays the workflow; it never fails it. These types are mistakes retrying cannot fix.
-    nonRetryableErrorTypes: [FailureType.NotFound, FailureType.InvalidState, FailureType.InvalidInput],
-  },
-});
+export const incidentActivities = proxyActivities<IncidentActivities>(INCIDENT_ACTIVITY_OPTIONS);
 
 export const notificationActivities = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 
@@ -41,36 +34,6 @@ export function notFound(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.NotFound, message, nonRetryable: true });
 }
 
-/** Histories recorded before this patch let two waiters through together; replay keeps that. */
-export const LOCK_RECHECK_PATCH = 'workflow-lock-recheck-2026-11';
-
-/**
- * Serialises the parts of a workflow that read-then-write shared state across
- * an activity call (the main loop and the update handlers), so an update
- * never interleaves with the main loop persisting the same deadline.
- */
-export class WorkflowLock {
-  private held = false;
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (patched(LOCK_RECHECK_PATCH)) {
-      // Several waiters are released by the same activation; re-check so only the first one in takes the lock.
-      while (this.held) await condition(() => !this.held);
-    } else {
-      await condition(() => !this.held);
-    }
-    this.held = true;
-    try {
-      return await fn();
-    } finally {
-      this.held = false;
-    }
-  }
-
-  get isHeld(): boolean {
-    return this.held;
-  }
-}
 
 /**
  * Messages a workflow sends without making anyone wait for them: a slow or

@@ -1,38 +1,9 @@
 // Workflow-side helper for notifying one person on one or more channels, with
 // fallback to the other channel when a provider refuses the recipient for good.
 // Deterministic: no Node built-ins, no I/O; activities are passed in.
-import { ActivityFailure, ApplicationFailure, type ActivityOptions } from '@temporalio/common';
-import type { ChannelName, NotificationActivities, OutboundMessageV1, SendResultV1 } from '../../activities/contracts';
-import { FailureType } from '../contracts/common';
-
-/**
- * Retry shape for notification activities. The Temporal server's backoff is
- * exponential without jitter, so the activity interceptor
- * (activities/interceptors.ts) sets an explicit nextRetryDelay for provider
- * failures: this same exponential curve with jitter applied, and never less
- * than the provider's Retry-After.
- */
-export const NOTIFICATION_RETRY = {
-  initialIntervalMs: 1_000,
-  backoffCoefficient: 2,
-  maximumIntervalMs: 60_000,
-} as const;
-
-/**
- * Recommended options for `proxyActivities<NotificationActivities>(...)`.
- * No attempt limit: a provider outage delays messages, it must not drop them.
- * A workflow that must not wait on delivery should run notifyPerson in the
- * background (e.g. without awaiting it before starting its own timers).
- */
-export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30s',
-  retry: {
-    initialInterval: NOTIFICATION_RETRY.initialIntervalMs,
-    backoffCoefficient: NOTIFICATION_RETRY.backoffCoefficient,
-    maximumInterval: NOTIFICATION_RETRY.maximumIntervalMs,
-    nonRetryableErrorTypes: [FailureType.UndeliverableRecipient, FailureType.InvalidInput],
-  },
-};
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import type { ChannelName, NotificationActivities, OutboundMessageV1, SendResultV1 } from '../../domain/contracts/notificationActivities';
+import { FailureType } from '../../domain/failures';
 
 export interface NotifyPersonInput {
   workflowId: string;

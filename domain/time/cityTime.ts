@@ -135,10 +135,6 @@ export function weekdayOf(date: CivilDate): number {
   return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
 }
 
-export function compareCivilDates(a: CivilDate, b: CivilDate): number {
-  return Date.UTC(a.year, a.month - 1, a.day) - Date.UTC(b.year, b.month - 1, b.day);
-}
-
 export function formatCivilDate(date: CivilDate): string {
   return `${String(date.year).padStart(4, '0')}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
 }
@@ -237,13 +233,6 @@ export function lastBusinessDayOfMonth(year: number, month: number, calendar: Ho
   let date: CivilDate = { year, month, day: daysInMonth(year, month) };
   while (!isBusinessDay(date, calendar)) date = addDays(date, -1);
   return date;
-}
-
-/** The date itself when it is a business day, else the next one. */
-export function nextBusinessDay(date: CivilDate, calendar: HolidayCalendar = 'US_FEDERAL'): CivilDate {
-  let d = date;
-  while (!isBusinessDay(d, calendar)) d = addDays(d, 1);
-  return d;
 }
 
 /** "09:00 city time on the first business day of month (year, month)". */

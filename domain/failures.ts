@@ -1,12 +1,5 @@
-import type { Role } from '../../policy/roles';
-
-/** Who did something. Carried in every human action so the audit trail names them. */
-export interface ActorV1 {
-  personId: string;
-  name: string;
-  roles: Role[];
-}
-
+// The kinds of failure a workflow answers a person with. The API maps each to
+// an HTTP status (api/errors.ts); activities throw them as non-retryable.
 /**
  * Failure types thrown as non-retryable ApplicationFailures by workflow update
  * validators/handlers. The API maps them to HTTP statuses (see api/errors.ts).

@@ -17,6 +17,9 @@ export function notificationKey(parts: {
   return [parts.workflowId, parts.purpose, parts.personId, parts.channel, String(parts.attemptGroup)].join('|');
 }
 
+/** An incident number as people write it: CI-2026-0007. */
+export const INCIDENT_NUMBER_PATTERN = /^CI-\d{4}-\d{4,}$/;
+
 /** CI-2026-0007 */
 export const formatIncidentNumber = (year: number, sequence: number): string =>
   `CI-${year}-${String(sequence).padStart(4, '0')}`;

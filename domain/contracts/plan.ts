@@ -4,8 +4,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActorV1 } from './common';
 
-export const PLAN_CONTRACT_VERSION = 1 as const;
-
 export const ITEM_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'BLOCKED', 'DONE'] as const;
 export type ItemStatusV1 = (typeof ITEM_STATUSES)[number];
 

@@ -1,7 +1,7 @@
 // Statement approval workflow contract (a child of the incident workflow).
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ActorV1 } from './common';
-import type { Role } from '../../policy/roles';
+import type { Role } from '../roles';
 
 export interface StatementWorkflowInputV1 {
   version: 1;

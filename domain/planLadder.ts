@@ -1,9 +1,9 @@
 // The action-item ladder: reminders before the due date and escalations after
 // it, resolved to instants in the city's time zone. Pure and deterministic, so
 // the item workflow, the API (to show what is coming) and tests share it.
-import { durationMs, type Policy } from '../policy/index';
+import { durationMs, type Policy } from './policy/schema';
 import type { ItemLadderV1, LadderEventV1, OverdueStepV1, ReminderStepV1 } from './contracts/plan';
-import { addDays, localDateOf, parseWallTime, shiftLocalDays, zonedTimeToInstant } from './lib/cityTime';
+import { addDays, localDateOf, parseWallTime, shiftLocalDays, zonedTimeToInstant } from './time/cityTime';
 
 const DAY_MS = 86_400_000;
 

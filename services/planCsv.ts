@@ -1,8 +1,8 @@
 // CSV import and export of action items. The import checks every row before
 // writing anything and reports each bad field by line and column; the export
 // writes the same columns (plus read-only ones), so a file round-trips.
-import type { Db } from '../../lib/db';
-import { formatCivilDate, localDateOf } from '../../workflows/lib/cityTime';
+import type { Db } from '../lib/db';
+import { formatCivilDate, localDateOf } from '../domain/time/cityTime';
 import { parseDueInput, type NewItem } from './planService';
 
 export const CSV_IMPORT_COLUMNS = ['goal', 'title', 'description', 'owner_email', 'sponsor_email', 'due_date'] as const;

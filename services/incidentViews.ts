@@ -2,11 +2,11 @@
 // workflow state when the workflow answers. Shared by the staff and public routes.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
-import type { Role } from '../policy/roles';
-import { incidentStateQuery, type IncidentStateV1, type RecipientStateV1 } from '../workflows/contracts/incident';
-import { statementStateQuery, type StatementStateV1 } from '../workflows/contracts/statement';
+import type { Role } from '../domain/roles';
+import { incidentStateQuery, type IncidentStateV1, type RecipientStateV1 } from '../domain/contracts/incident';
+import { statementStateQuery, type StatementStateV1 } from '../domain/contracts/statement';
 import { notFound } from './errors';
-import { INCIDENT_NUMBER_PATTERN } from './schemas';
+import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
 import { tryQuery } from './temporal';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);

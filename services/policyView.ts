@@ -2,7 +2,7 @@
 // needs from policy/ goes through here, so the routes do not depend on the
 // policy's internal shape.
 import { currentPolicy, getPolicy } from '../policy';
-import type { Role } from '../policy/roles';
+import type { Role } from '../domain/roles';
 
 export interface PolicyView {
   version: string;

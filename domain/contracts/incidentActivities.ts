@@ -5,9 +5,10 @@
 // Every time is an ISO string taken from workflow time and passed in, so the
 // database, the audit trail and the workflow agree on when things happened
 // (and time-skipping tests see skipped time, not wall time).
-import type { ActorV1 } from '../workflows/contracts/common';
-import type { AckChannel, DeadlineStateV1 } from '../workflows/contracts/incident';
-import type { Policy, Role } from '../policy';
+import type { ActorV1 } from './common';
+import type { AckChannel, DeadlineStateV1 } from './incident';
+import type { Policy } from '../policy/schema';
+import type { Role } from '../roles';
 
 export interface PersonRefV1 {
   personId: string;

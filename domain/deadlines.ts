@@ -14,8 +14,10 @@
 // - Recurring deadlines (public updates) roll: the next cycle is due
 //   `repeatEvery` after the previous one was met, or after its due time if it
 //   was missed, so the public never waits longer than that between updates.
-import type { DeadlineStateV1 } from '../contracts/incident';
-import { durationMs, dueAfterFor, type DeadlinePolicy, type Policy, type Role } from '../../policy';
+import type { DeadlineStateV1 } from './contracts/incident';
+import { dueAfterFor } from './policy/lookups';
+import { durationMs, type DeadlinePolicy, type Policy } from './policy/schema';
+import type { Role } from './roles';
 
 export interface TrackedDeadline extends DeadlineStateV1 {
   /** Publishing a statement of this kind meets the deadline. */

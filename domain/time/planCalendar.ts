@@ -1,6 +1,6 @@
 // When plan things happen, in city time: each plan month's snapshot and each
 // recurring duty's period. Pure and deterministic (workflow-safe).
-import type { ActionPlanInputV1, DutyCadenceV1, HolidayCalendarV1 } from './contracts/plan';
+import type { ActionPlanInputV1, DutyCadenceV1, HolidayCalendarV1 } from '../contracts/plan';
 import {
   addMonths,
   firstBusinessDayAt,
@@ -10,7 +10,7 @@ import {
   parseWallTime,
   zonedTimeToInstant,
   type CivilDate,
-} from './lib/cityTime';
+} from './cityTime';
 
 /**
  * Plan month `month` (1-based) covers the calendar month `month - 1` after the

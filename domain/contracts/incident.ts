@@ -2,9 +2,7 @@
 // Versioned: add a V2 type beside V1 rather than changing V1 while incidents run.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActorV1 } from './common';
-import type { Role } from '../../policy/roles';
-
-export const INCIDENT_CONTRACT_VERSION = 1 as const;
+import type { Role } from '../roles';
 
 export interface DeclareIncidentInputV1 {
   version: 1;

@@ -4,15 +4,15 @@
 // cannot be started takes its rows back out, so nothing half-written stays.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Config } from '../../lib/config';
-import type { Db } from '../../lib/db';
-import { appendAudit } from '../../lib/audit';
-import { actionItemWorkflowId, actionPlanWorkflowId } from '../../lib/ids';
-import { currentPolicy, type Policy } from '../../policy/index';
-import { itemAddedSignal, type ActionItemInputV1, type ActionPlanInputV1, type ItemLadderV1, type RecurringDutyV1 } from '../../workflows/contracts/plan';
-import { formatCivilDate, localDateOf, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../../workflows/lib/cityTime';
-import { itemLadderFromPolicy } from '../../workflows/planLadder';
+import type { Config } from '../lib/config';
+import type { Db } from '../lib/db';
+import { appendAudit } from '../lib/audit';
+import { actionItemWorkflowId, actionPlanWorkflowId } from '../domain/ids';
+import { currentPolicy, type Policy } from '../policy/index';
+import { itemAddedSignal, type ActionItemInputV1, type ActionPlanInputV1, type ItemLadderV1, type RecurringDutyV1 } from '../domain/contracts/plan';
+import { formatCivilDate, localDateOf, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../domain/time/cityTime';
+import { itemLadderFromPolicy } from '../domain/planLadder';
+import { startWorkflowOnce } from './temporal';
 
 export interface PlanServiceDeps {
   db: Db;
@@ -22,7 +22,6 @@ export interface PlanServiceDeps {
 
 /** A date without a time falls due at the end of the city's business day. */
 export const DEFAULT_DUE_LOCAL_TIME = '17:00';
-const START_DEADLINE_MS = 10_000;
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -107,37 +106,11 @@ export function itemWorkflowInput(item: ItemRowForInput, plan: Pick<PlanRow, 'id
   };
 }
 
-/** Starts a workflow under its business id; an existing one with that id counts as started. */
-async function startOnce(deps: PlanServiceDeps, workflowType: string, workflowId: string, args: unknown[]): Promise<'started' | 'already-running'> {
-  try {
-    await deps.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      deps.temporal.workflow.start(workflowType, {
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowId,
-        args,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      }),
-    );
-    return 'started';
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-running';
-    // The start may have reached the server although its answer did not reach us.
-    try {
-      const description = await deps.temporal.workflow.getHandle(workflowId).describe();
-      if (description.status.name === 'RUNNING') return 'already-running';
-    } catch {
-      // fall through to the original error
-    }
-    throw err;
-  }
-}
-
 export const startPlanWorkflow = (deps: PlanServiceDeps, input: ActionPlanInputV1) =>
-  startOnce(deps, 'actionPlanWorkflow', actionPlanWorkflowId(input.planId), [input]);
+  startWorkflowOnce(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, 'actionPlanWorkflow', actionPlanWorkflowId(input.planId), [input]);
 
 export const startItemWorkflow = (deps: PlanServiceDeps, input: ActionItemInputV1) =>
-  startOnce(deps, 'actionItemWorkflow', actionItemWorkflowId(input.itemId), [input]);
+  startWorkflowOnce(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, 'actionItemWorkflow', actionItemWorkflowId(input.itemId), [input]);
 
 export interface Actor {
   id: string | null;

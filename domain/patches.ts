@@ -1,0 +1,34 @@
+// Every patch id the workflows use, in one place. A patch id is written into
+// the history of every workflow that passes it, so an id never changes once
+// shipped; retire one with deprecatePatch only when no history without it can
+// still be replayed (see the replay tests under test/replay and test/unit).
+
+/**
+ * Workflow mutex: histories recorded before this patch let two waiters through
+ * together; replay keeps that. Incident and statement workflows.
+ */
+export const LOCK_RECHECK_PATCH = 'workflow-lock-recheck-2026-11';
+
+/**
+ * Incident: histories from before this patch sent every message inline, holding
+ * the workflow's lock (so a provider outage could make a PIO's submission
+ * wait). Now messages go out in the background while the clock and the updates
+ * run on.
+ */
+export const INCIDENT_NOTIFY_IN_BACKGROUND_PATCH = 'incident-notify-in-background-2026-11';
+
+/**
+ * Statement approval: approvers and the PIO get their answer as soon as the
+ * decision is recorded; the e-mails and texts it triggers follow in the
+ * background, so a slow or failing provider delays messages without holding
+ * the person's request.
+ */
+export const STATEMENT_NOTIFY_IN_BACKGROUND_PATCH = 'statement-notify-in-background-2026-11';
+
+/**
+ * Action items used to announce themselves to the plan workflow on start. With
+ * thousands of items that made the plan one hot execution taking a signal per
+ * item, so the API (and a recurring duty, for its item) now sends itemAdded
+ * when it creates an item. Item and duty workflows.
+ */
+export const ITEM_ADDED_BY_API_PATCH = 'item-added-signal-sent-by-api';

@@ -1,0 +1,241 @@
+// The communications policy's shape, validated with zod, and its durations.
+// Pure: workflows, activities, the API and the pages all read a policy through
+// these types. The adopted plan itself (data) and the registry of versions live
+// Node-side in policy/.
+import { z } from 'zod';
+import { ROLES, type Role } from '../roles';
+
+// ------------------------------------------------------------------ durations
+
+const DURATION_PATTERN = /^(\d+)(s|m|h|d|w)$/;
+const UNIT_MS: Record<string, number> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** A duration written for people: "15m", "4h", "7d", "2w" (s, m, h, d, w). */
+export type PolicyDuration = string;
+
+export function durationMs(duration: PolicyDuration): number {
+  const match = DURATION_PATTERN.exec(duration);
+  if (!match) throw new PolicyError(`not a policy duration: ${JSON.stringify(duration)}`);
+  return Number(match[1]) * UNIT_MS[match[2]];
+}
+
+const durationSchema = z
+  .string()
+  .regex(DURATION_PATTERN, 'must be a duration such as 30s, 15m, 4h, 7d or 2w');
+
+const roleSchema = z.enum(ROLES);
+const keySchema = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE_CASE key');
+const wallTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM');
+
+// ------------------------------------------------------------------ schema
+
+const incidentTypeSchema = z.object({
+  key: keySchema,
+  label: z.string().min(1),
+  /** What makes an event this type of critical incident, in plain language. */
+  criteria: z.string().min(1),
+  defaultSeverity: z.number().int().min(1).max(3),
+});
+
+const severitySchema = z.object({
+  level: z.number().int().min(1).max(3),
+  label: z.string().min(1),
+  description: z.string().min(1),
+  /** Every active person holding one of these roles is a primary recipient. */
+  recipients: z.array(roleSchema).min(1),
+});
+
+const acknowledgementSchema = z.object({
+  /** How long a primary recipient has to acknowledge before their backup is notified. */
+  backupAfter: durationSchema,
+  /** When the people below are told who is still silent. */
+  reportSilentAfter: durationSchema,
+  reportSilentTo: z.array(roleSchema).min(1),
+});
+
+/**
+ * A reminder before a deadline. `fraction` places it at that share of the
+ * window (declaration -> due); `before` places it a fixed time before the due
+ * time. Reminders that would fall outside the window are dropped.
+ */
+const reminderSchema = z.union([
+  z.object({ fraction: z.number().gt(0).lt(1) }).strict(),
+  z.object({ before: durationSchema }).strict(),
+]);
+
+/** One rung of the overdue ladder: `after` the due time, notify these roles. */
+const escalationStepSchema = z.object({
+  after: durationSchema,
+  notify: z.array(roleSchema).min(1),
+});
+
+const deadlineSchema = z.object({
+  /** Deadline.key in the database; recurring deadlines append _1, _2, ... */
+  key: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower_snake_case key'),
+  kind: keySchema,
+  title: z.string().min(1),
+  /** Publishing a statement of this kind meets the deadline. */
+  statementKind: keySchema,
+  /** DECLARED: counted from the declaration; CLOSED: counted from the closure. */
+  anchor: z.enum(['DECLARED', 'CLOSED']),
+  /** Due time per severity level ("1", "2", "3"); a missing level means no such deadline. */
+  dueAfter: z
+    .object({ '1': durationSchema.optional(), '2': durationSchema.optional(), '3': durationSchema.optional() })
+    .strict(),
+  /** Set for deadlines that repeat while the incident is open (public updates). */
+  repeatEvery: durationSchema.optional(),
+  /** Who is reminded before the due time. */
+  remind: z.array(roleSchema).min(1),
+  reminders: z.array(reminderSchema),
+  escalation: z.array(escalationStepSchema).min(1),
+});
+
+const statementKindSchema = z.object({
+  key: keySchema,
+  label: z.string().min(1),
+  /** The PIO's starting draft. Placeholders look like {{incidentNumber}}; see STATEMENT_PLACEHOLDERS. */
+  template: z.object({ title: z.string().min(1), body: z.string().min(1) }),
+});
+
+const approvalSchema = z.object({
+  /** Who drafts and revises statements. */
+  drafter: roleSchema,
+  /** Approvers, in order; every one must approve the same version. */
+  chain: z.array(roleSchema).min(1),
+  /** The awaited approver is reminded this long after the draft reached them. */
+  reminderAfter: durationSchema,
+  /** ...and escalated this long after it reached them. */
+  escalationAfter: durationSchema,
+  /** Whom to escalate to, by the role that is sitting on the draft. */
+  escalateTo: z.array(z.object({ awaiting: roleSchema, notify: z.array(roleSchema).min(1) })),
+  /** For awaited roles not listed in escalateTo. */
+  escalateToOtherwise: z.array(roleSchema).min(1),
+});
+
+const extensionSchema = z.object({
+  /** Roles that may move a deadline later (always with a reason). */
+  allowedRoles: z.array(roleSchema).min(1),
+});
+
+/** Targets of the action-plan ladder; OWNER/SPONSOR are per item, BOARD_DIGEST is the monthly board digest. */
+export const PLAN_ESCALATION_TARGETS = ['OWNER', 'SPONSOR', 'CITY_MANAGER', 'BOARD_DIGEST'] as const;
+export type PlanEscalationTarget = (typeof PLAN_ESCALATION_TARGETS)[number];
+
+const actionPlanSchema = z.object({
+  timeZone: z.string().min(1),
+  /** Item reminders are sent at this local time on the day that falls `before` the due date. */
+  reminderTime: wallTimeSchema,
+  reminders: z.array(z.object({ before: durationSchema })).min(1),
+  overdueLadder: z.array(z.object({ after: durationSchema, notify: z.enum(PLAN_ESCALATION_TARGETS) })).min(1),
+  /** Roles that make up "the board" for the board digest. */
+  boardRoles: z.array(roleSchema).min(1),
+  dashboard: z.object({ rule: z.literal('FIRST_BUSINESS_DAY'), time: wallTimeSchema }),
+});
+
+const basePolicySchema = z.object({
+  version: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be a lower-case version label such as clayton-2026.1'),
+  name: z.string().min(1),
+  timeZone: z.string().min(1),
+  definition: z.object({
+    summary: z.string().min(1),
+    types: z.array(incidentTypeSchema).min(1),
+  }),
+  severities: z.array(severitySchema).length(3),
+  acknowledgement: acknowledgementSchema,
+  deadlines: z.array(deadlineSchema).min(1),
+  statementKinds: z.array(statementKindSchema).min(1),
+  approval: approvalSchema,
+  extension: extensionSchema,
+  actionPlan: actionPlanSchema,
+});
+
+function requireUnique<T>(ctx: z.RefinementCtx, items: T[], pick: (t: T) => string, path: string, field: string) {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const value = pick(item);
+    if (seen.has(value)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path, i, field], message: `duplicate ${field} ${JSON.stringify(value)}` });
+    }
+    seen.add(value);
+  });
+}
+
+export const policySchema = basePolicySchema.superRefine((p, ctx) => {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
+
+  p.severities.forEach((s, i) => {
+    if (s.level !== i + 1) issue(['severities', i, 'level'], `severities must be listed in order 1, 2, 3 (expected ${i + 1})`);
+  });
+  requireUnique(ctx, p.definition.types, (t) => t.key, 'definition', 'key');
+  requireUnique(ctx, p.deadlines, (d) => d.key, 'deadlines', 'key');
+  requireUnique(ctx, p.deadlines, (d) => d.kind, 'deadlines', 'kind');
+  requireUnique(ctx, p.statementKinds, (k) => k.key, 'statementKinds', 'key');
+
+  if (p.acknowledgement.reportSilentAfter && p.acknowledgement.backupAfter) {
+    const backup = durationMs(p.acknowledgement.backupAfter);
+    const silent = durationMs(p.acknowledgement.reportSilentAfter);
+    if (silent <= backup) issue(['acknowledgement', 'reportSilentAfter'], 'must be later than backupAfter');
+  }
+
+  const statementKinds = new Set(p.statementKinds.map((k) => k.key));
+  p.deadlines.forEach((d, i) => {
+    if (!statementKinds.has(d.statementKind)) {
+      issue(['deadlines', i, 'statementKind'], `unknown statement kind ${JSON.stringify(d.statementKind)}`);
+    }
+    if (d.repeatEvery && d.anchor !== 'DECLARED') issue(['deadlines', i, 'repeatEvery'], 'only DECLARED deadlines can repeat');
+    let previous = -1;
+    d.escalation.forEach((step, j) => {
+      const at = durationMs(step.after);
+      if (at <= previous) issue(['deadlines', i, 'escalation', j, 'after'], 'escalation steps must be strictly later than the one before');
+      previous = at;
+    });
+  });
+
+  const seenApprovers = new Set<Role>();
+  p.approval.chain.forEach((role, i) => {
+    if (seenApprovers.has(role)) issue(['approval', 'chain', i], `role ${role} appears twice in the approval chain`);
+    seenApprovers.add(role);
+    if (role === p.approval.drafter) issue(['approval', 'chain', i], 'the drafter cannot approve their own statement');
+  });
+  if (durationMs(p.approval.escalationAfter) <= durationMs(p.approval.reminderAfter)) {
+    issue(['approval', 'escalationAfter'], 'must be later than reminderAfter');
+  }
+});
+
+export type Policy = z.infer<typeof basePolicySchema>;
+/** What a policy file or module may be written as before validation (defaults not yet applied). */
+export type PolicyInput = z.input<typeof basePolicySchema>;
+export type IncidentTypePolicy = Policy['definition']['types'][number];
+export type SeverityPolicy = Policy['severities'][number];
+export type DeadlinePolicy = Policy['deadlines'][number];
+export type ReminderRule = DeadlinePolicy['reminders'][number];
+export type EscalationStep = DeadlinePolicy['escalation'][number];
+export type StatementKindPolicy = Policy['statementKinds'][number];
+export type ApprovalPolicy = Policy['approval'];
+export type ActionPlanPolicy = Policy['actionPlan'];
+export type SeverityLevel = 1 | 2 | 3;
+
+// ------------------------------------------------------------------ errors
+
+/** The policy is invalid or unknown. The message names the bad field path. */
+export class PolicyError extends Error {
+  constructor(message: string, readonly issues: { path: string; message: string }[] = []) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
+
+/** Validates untrusted policy data (e.g. a POLICY_FILE). Throws PolicyError naming each bad field. */
+export function parsePolicy(data: unknown, source = 'policy'): Policy {
+  const result = policySchema.safeParse(data);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+  throw new PolicyError(`Invalid ${source}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+}
+

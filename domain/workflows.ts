@@ -1,0 +1,18 @@
+// Every workflow's signature, by the type name the worker registers it under.
+// The API and scripts start workflows through these (services/temporal.ts), so
+// the compiler checks a start's arguments against the workflow it starts; each
+// workflow module checks itself against its entry here.
+import type { ActionItemInputV1, ActionItemStateV1, ActionPlanInputV1, ActionPlanStateV1, RecurringDutyRunInputV1, RecurringDutyRunResultV1 } from './contracts/plan';
+import type { DeclareIncidentInputV1, IncidentStateV1 } from './contracts/incident';
+import type { IncidentRunOptionsV1 } from './contracts/incidentRun';
+import type { StatementStateV1, StatementWorkflowInputV1 } from './contracts/statement';
+
+export interface WorkflowSignatures {
+  incidentWorkflow(input: DeclareIncidentInputV1, options?: IncidentRunOptionsV1): Promise<IncidentStateV1>;
+  statementApprovalWorkflow(input: StatementWorkflowInputV1): Promise<StatementStateV1>;
+  actionPlanWorkflow(input: ActionPlanInputV1): Promise<ActionPlanStateV1>;
+  actionItemWorkflow(input: ActionItemInputV1): Promise<ActionItemStateV1>;
+  recurringDutyWorkflow(input: RecurringDutyRunInputV1): Promise<RecurringDutyRunResultV1>;
+}
+
+export type WorkflowType = keyof WorkflowSignatures;

@@ -1,0 +1,38 @@
+// Signed, expiring links for messages: made here for the templates, checked
+// here for the pages. The payload shapes and paths are in domain/links.ts.
+import type { Config } from './config';
+import { signLinkToken, verifyLinkToken } from './crypto';
+import {
+  PROGRESS_LINK_TTL_SECONDS,
+  linkPaths,
+  type AckLinkV1,
+  type LinkPayloadV1,
+  type LinkPurpose,
+  type ProgressLinkV1,
+  type ReviewLinkV1,
+} from '../domain/links';
+
+export type LinkConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'ACK_LINK_TTL_HOURS'>;
+
+type PayloadFor<P extends LinkPurpose> = Extract<LinkPayloadV1, { p: P }>;
+
+function ttlSeconds(purpose: LinkPurpose, config: LinkConfig): number {
+  return purpose === 'progress' ? PROGRESS_LINK_TTL_SECONDS : config.ACK_LINK_TTL_HOURS * 3600;
+}
+
+const absolute = (config: LinkConfig, path: string) => `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}${path}`;
+
+/** Absolute URLs of the signed-link pages, as they go into an email. */
+export function signedLinkUrls(config: LinkConfig, now: Date = new Date()) {
+  const sign = (payload: LinkPayloadV1) => signLinkToken(payload as unknown as { p: string }, ttlSeconds(payload.p, config), config.LINK_SIGNING_SECRET, now);
+  return {
+    ack: (link: Omit<AckLinkV1, 'p'>) => absolute(config, linkPaths.ack(sign({ p: 'ack', ...link }))),
+    review: (link: Omit<ReviewLinkV1, 'p'>) => absolute(config, linkPaths.review(link.statementId, sign({ p: 'review', ...link }))),
+    progress: (link: Omit<ProgressLinkV1, 'p'>) => absolute(config, linkPaths.progress(sign({ p: 'progress', ...link }))),
+  };
+}
+
+/** The payload of a link token for `purpose`; throws InvalidLinkTokenError (lib/crypto) when it is not one. */
+export function readLinkToken<P extends LinkPurpose>(token: string, purpose: P, config: Pick<Config, 'LINK_SIGNING_SECRET'>, now?: Date): PayloadFor<P> {
+  return verifyLinkToken<PayloadFor<P>>(token, purpose, config.LINK_SIGNING_SECRET, now);
+}

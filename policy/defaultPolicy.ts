@@ -1,0 +1,275 @@
+// The City of Clayton's Critical Incident Communications Plan as adopted
+// (version clayton-2026.1): data, validated when this module loads. A city
+// changes it with POLICY_FILE (see policy/README.md), never by editing a
+// version that incidents have pinned.
+import { parsePolicy, type Policy, type PolicyInput } from '../domain/policy/schema';
+import type { Role } from '../domain/roles';
+
+
+const SEV1_RECIPIENTS: Role[] = ['MAYOR', 'ALDERMAN', 'CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'CITY_ATTORNEY'];
+
+const policyData = {
+  version: 'clayton-2026.1',
+  name: 'City of Clayton Critical Incident Communications Plan',
+  timeZone: 'America/Chicago',
+  definition: {
+    summary:
+      'A critical incident is an event involving the Clayton Police Department that seriously affects, ' +
+      'or may seriously affect, public trust, and therefore needs a coordinated public response from the ' +
+      'City, the Police Department, the Mayor and the Board of Aldermen.',
+    types: [
+      {
+        key: 'OFFICER_INVOLVED_SHOOTING',
+        label: 'Officer-involved shooting',
+        criteria: 'A Clayton police officer discharged a firearm at a person, whether or not anyone was hit.',
+        defaultSeverity: 1,
+      },
+      {
+        key: 'USE_OF_FORCE_SERIOUS_INJURY',
+        label: 'Use of force with serious injury',
+        criteria:
+          'Force used by a Clayton police officer caused an injury that needed hospital treatment or ' +
+          'carries a substantial risk of death, disfigurement or lasting harm.',
+        defaultSeverity: 1,
+      },
+      {
+        key: 'DEATH_IN_CUSTODY',
+        label: 'Death in custody',
+        criteria:
+          'A person died while detained, arrested or held by the Clayton Police Department, or shortly ' +
+          'after contact with its officers.',
+        defaultSeverity: 1,
+      },
+      {
+        key: 'PUBLIC_MEDIA_ATTENTION',
+        label: 'Significant public or media attention',
+        criteria:
+          'A police matter is drawing significant public or media attention (for example widely shared ' +
+          'video, protests, or regional or national press) even if nobody was seriously hurt.',
+        defaultSeverity: 2,
+      },
+      {
+        key: 'OTHER',
+        label: 'Other, as the City Manager judges',
+        criteria: 'Any other event the City Manager judges to need the critical incident procedure.',
+        defaultSeverity: 3,
+      },
+    ],
+  },
+  severities: [
+    {
+      level: 1,
+      label: 'Severity 1: most serious',
+      description: 'Loss of life, life-threatening injury or a shooting; the whole Board is informed at once.',
+      recipients: SEV1_RECIPIENTS,
+    },
+    {
+      level: 2,
+      label: 'Severity 2: serious',
+      description: 'Serious harm or strong public attention; the Mayor, the City Manager and the department heads are informed.',
+      recipients: ['MAYOR', 'CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'CITY_ATTORNEY'],
+    },
+    {
+      level: 3,
+      label: 'Severity 3: significant',
+      description: 'A matter needing a coordinated response but with limited harm; the operational team is informed.',
+      recipients: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'],
+    },
+  ],
+  acknowledgement: {
+    backupAfter: '15m',
+    reportSilentAfter: '30m',
+    reportSilentTo: ['CITY_MANAGER'],
+  },
+  // Reminder choice: short windows (hours) get reminders at half and 90% of
+  // the window, so a 1-hour holding statement is nudged at 30 and 54 minutes;
+  // long windows (days) get fixed notice a few days and one day ahead, which
+  // is when people can still act. Overdue: the PIO at once, then the City
+  // Manager, then the Mayor, with gaps that fit the window.
+  deadlines: [
+    {
+      key: 'holding_statement',
+      kind: 'HOLDING_STATEMENT',
+      title: 'Holding statement',
+      statementKind: 'HOLDING_STATEMENT',
+      anchor: 'DECLARED',
+      dueAfter: { '1': '1h', '2': '4h', '3': '24h' },
+      remind: ['PIO'],
+      reminders: [{ fraction: 0.5 }, { fraction: 0.9 }],
+      escalation: [
+        { after: '0m', notify: ['PIO'] },
+        { after: '30m', notify: ['CITY_MANAGER'] },
+        { after: '2h', notify: ['MAYOR'] },
+      ],
+    },
+    {
+      key: 'press_conference',
+      kind: 'PRESS_CONFERENCE',
+      title: 'Press conference',
+      statementKind: 'PRESS_CONFERENCE',
+      anchor: 'DECLARED',
+      dueAfter: { '1': '24h' },
+      remind: ['PIO', 'POLICE_CHIEF'],
+      reminders: [{ fraction: 0.5 }, { fraction: 0.9 }],
+      escalation: [
+        { after: '0m', notify: ['PIO'] },
+        { after: '2h', notify: ['CITY_MANAGER'] },
+        { after: '12h', notify: ['MAYOR'] },
+      ],
+    },
+    {
+      key: 'public_update',
+      kind: 'PUBLIC_UPDATE',
+      title: 'Public update',
+      statementKind: 'PUBLIC_UPDATE',
+      anchor: 'DECLARED',
+      dueAfter: { '1': '7d', '2': '7d', '3': '7d' },
+      repeatEvery: '7d',
+      remind: ['PIO'],
+      reminders: [{ before: '2d' }, { before: '1d' }],
+      escalation: [
+        { after: '0m', notify: ['PIO'] },
+        { after: '1d', notify: ['CITY_MANAGER'] },
+        { after: '3d', notify: ['MAYOR'] },
+      ],
+    },
+    {
+      key: 'preliminary_report',
+      kind: 'PRELIMINARY_REPORT',
+      title: 'Preliminary findings',
+      statementKind: 'PRELIMINARY_REPORT',
+      anchor: 'DECLARED',
+      dueAfter: { '1': '30d', '2': '30d', '3': '30d' },
+      remind: ['PIO', 'POLICE_CHIEF'],
+      reminders: [{ before: '7d' }, { before: '1d' }],
+      escalation: [
+        { after: '0m', notify: ['PIO'] },
+        { after: '1d', notify: ['CITY_MANAGER'] },
+        { after: '3d', notify: ['MAYOR'] },
+      ],
+    },
+    {
+      key: 'final_report',
+      kind: 'FINAL_REPORT',
+      title: 'Final investigation report',
+      statementKind: 'FINAL_REPORT',
+      anchor: 'DECLARED',
+      dueAfter: { '1': '90d', '2': '90d', '3': '90d' },
+      remind: ['PIO', 'POLICE_CHIEF'],
+      reminders: [{ before: '14d' }, { before: '3d' }, { before: '1d' }],
+      escalation: [
+        { after: '0m', notify: ['PIO'] },
+        { after: '1d', notify: ['CITY_MANAGER'] },
+        { after: '3d', notify: ['MAYOR'] },
+      ],
+    },
+    {
+      key: 'after_action_review',
+      kind: 'AFTER_ACTION_REVIEW',
+      title: 'After-action review',
+      statementKind: 'AFTER_ACTION_REVIEW',
+      anchor: 'CLOSED',
+      dueAfter: { '1': '14d', '2': '14d', '3': '14d' },
+      remind: ['CITY_MANAGER', 'PIO'],
+      reminders: [{ before: '3d' }, { before: '1d' }],
+      escalation: [
+        { after: '0m', notify: ['PIO', 'CITY_MANAGER'] },
+        { after: '3d', notify: ['MAYOR'] },
+      ],
+    },
+  ],
+  statementKinds: [
+    {
+      key: 'HOLDING_STATEMENT',
+      label: 'Holding statement',
+      template: {
+        title: 'Statement on {{incidentTitle}}',
+        body:
+          'On {{declaredDate}} the City of Clayton became aware of {{incidentSummary}}.\n\n' +
+          'We know people in our community have questions. Here is what we can confirm now: [facts confirmed].\n\n' +
+          'The incident is under investigation by [investigating agency]. We will share more as soon as we can ' +
+          'do so without harming the investigation, and no later than {{nextUpdateDate}}.\n\n' +
+          'Reference: {{incidentNumber}}. Media contact: the City of Clayton Public Information Officer.',
+      },
+    },
+    {
+      key: 'PRESS_CONFERENCE',
+      label: 'Press conference notice',
+      template: {
+        title: 'Press conference: {{incidentTitle}}',
+        body:
+          'The City of Clayton will hold a press conference about {{incidentTitle}} on [date] at [time] at ' +
+          '[place]. Speakers: [names and titles]. The press conference will also be streamed at [link].\n\n' +
+          'Reference: {{incidentNumber}}.',
+      },
+    },
+    {
+      key: 'PUBLIC_UPDATE',
+      label: 'Public update',
+      template: {
+        title: 'Update on {{incidentTitle}}',
+        body:
+          'This is an update on {{incidentTitle}} ({{incidentNumber}}).\n\n' +
+          'Since our last update: [what has happened].\n\nWhat happens next: [next steps].\n\n' +
+          'We will update the public again no later than {{nextUpdateDate}}.',
+      },
+    },
+    {
+      key: 'PRELIMINARY_REPORT',
+      label: 'Preliminary findings',
+      template: {
+        title: 'Preliminary findings: {{incidentTitle}}',
+        body:
+          'These are the preliminary findings of the investigation into {{incidentTitle}} ({{incidentNumber}}).\n\n' +
+          'Findings so far: [findings].\n\nWhat is still being investigated: [open questions].\n\n' +
+          'The final report is due by {{finalReportDate}}.',
+      },
+    },
+    {
+      key: 'FINAL_REPORT',
+      label: 'Final investigation report',
+      template: {
+        title: 'Final report: {{incidentTitle}}',
+        body:
+          'The investigation into {{incidentTitle}} ({{incidentNumber}}) is complete.\n\n' +
+          'Findings: [findings].\n\nActions the City will take: [actions, owners and dates].',
+      },
+    },
+    {
+      key: 'AFTER_ACTION_REVIEW',
+      label: 'After-action review',
+      template: {
+        title: 'After-action review: {{incidentTitle}}',
+        body:
+          'The City has reviewed how it communicated with the public about {{incidentTitle}} ({{incidentNumber}}).\n\n' +
+          'What went well: [items].\n\nWhat we will change: [items].\n\nThe full timeline is published with this review.',
+      },
+    },
+  ],
+  approval: {
+    drafter: 'PIO',
+    chain: ['CITY_MANAGER', 'POLICE_CHIEF'],
+    reminderAfter: '30m',
+    escalationAfter: '60m',
+    escalateTo: [{ awaiting: 'CITY_MANAGER', notify: ['MAYOR'] }],
+    escalateToOtherwise: ['CITY_MANAGER'],
+  },
+  extension: { allowedRoles: ['CITY_MANAGER', 'POLICE_CHIEF'] },
+  actionPlan: {
+    timeZone: 'America/Chicago',
+    reminderTime: '09:00',
+    reminders: [{ before: '14d' }, { before: '3d' }, { before: '1d' }],
+    overdueLadder: [
+      { after: '0d', notify: 'OWNER' },
+      { after: '3d', notify: 'SPONSOR' },
+      { after: '7d', notify: 'CITY_MANAGER' },
+      { after: '14d', notify: 'BOARD_DIGEST' },
+    ],
+    boardRoles: ['MAYOR', 'ALDERMAN'],
+    dashboard: { rule: 'FIRST_BUSINESS_DAY', time: '09:00' },
+  },
+} satisfies PolicyInput;
+
+/** The plan as adopted: version 'clayton-2026.1'. Validated when this module loads; frozen once registered (policy/registry.ts). */
+export const DEFAULT_POLICY: Policy = parsePolicy(policyData, 'default policy');
+
