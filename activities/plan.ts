@@ -1,39 +1,23 @@
 // Side effects of the action plan: persistence of progress and reschedules,
-// monthly snapshots, the final report, recurring-duty schedules and the audit
-// trail. Every activity is idempotent: retries find the row they (or an
-// earlier attempt) wrote and return it instead of writing a second one.
+// monthly snapshots, the final report, recurring items and the audit trail
+// (the recurring-duty Schedules are in planSchedules.ts). Every activity is
+// idempotent: retries find the row they (or an earlier attempt) wrote and
+// return it instead of writing a second one.
 import { randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { appendAudit, type TxClient } from '../lib/audit';
-import { actionItemWorkflowId, recurringDutyScheduleId } from '../domain/ids';
+import { actionItemWorkflowId } from '../domain/ids';
 import { currentPolicy, getPolicy, type Policy } from '../policy/index';
 import type { Role } from '../domain/roles';
 import type { ActorV1 } from '../domain/contracts/common';
-import type {
-  BoardFlagV1,
-  GoalFiguresV1,
-  HolidayCalendarV1,
-  ItemLadderV1,
-  ItemStatusV1,
-  LadderEventV1,
-  ProgressViaV1,
-  RecurringDutyV1,
-  SnapshotSummaryV1,
-} from '../domain/contracts/plan';
-import type {
-  FinalReportGoal,
-  FinalReportItem,
-  FinalReportV1,
-  ObjectiveStatus,
-  PlanActivities,
-} from '../domain/contracts/planActivities';
-import { dutyMonths, planCalendarSpan } from '../domain/time/planCalendar';
-import { daysInMonth, zonedTimeToInstant } from '../domain/time/cityTime';
+import type { ItemStatusV1, SnapshotSummaryV1 } from '../domain/contracts/plan';
+import type { FinalReportGoal, FinalReportItem, FinalReportV1, ObjectiveStatus, PlanActivities } from '../domain/contracts/planActivities';
 import type { PlanFigures } from '../domain/planFigures';
 import { loadPlanFigures } from '../lib/planFigures';
+import { isItemOverdue } from '../domain/overdue';
+import { createDutyScheduleActivities } from './planSchedules';
 
 export interface PlanActivityDeps {
   db: Db;
@@ -46,7 +30,7 @@ const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })
 
 function outcomeOf(item: { status: ItemStatusV1; dueAt: Date; completedAt: Date | null }, at: Date): FinalReportItem['outcome'] {
   if (item.status === 'DONE') return item.completedAt && item.completedAt.getTime() > item.dueAt.getTime() ? 'MET_LATE' : 'MET';
-  return item.dueAt.getTime() < at.getTime() ? 'MISSED' : 'OPEN';
+  return isItemOverdue(item, at) ? 'MISSED' : 'OPEN';
 }
 
 function objectiveStatus(counts: Record<FinalReportItem['outcome'], number>, total: number): ObjectiveStatus {
@@ -139,9 +123,10 @@ export const publicPlanUrl = (publicBaseUrl: string, planId: string): string =>
 export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
   const { db } = deps;
   const dashboardUrl = (planId: string) => publicPlanUrl(deps.config.PUBLIC_BASE_URL, planId);
-  const temporal = (): Client => deps.temporal ?? Context.current().client;
 
   return {
+    ...createDutyScheduleActivities(deps),
+
     async recordItemProgress(input) {
       await db.$transaction(async (tx) => {
         if (await tx.progressUpdate.findUnique({ where: { id: input.progressId }, select: { id: true } })) return;
@@ -337,66 +322,6 @@ export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
       });
     },
 
-    async ensureDutySchedules(input) {
-      const client = temporal();
-      const { first, last } = planCalendarSpan(input.startDate, input.months);
-      const startAt = zonedTimeToInstant({ ...first, day: 1 }, { hour: 0, minute: 0 }, input.timeZone);
-      const lastDay = { ...last, day: daysInMonth(last.year, last.month) };
-      const endAt = zonedTimeToInstant(lastDay, { hour: 23, minute: 59 }, input.timeZone);
-      const scheduleIds: string[] = [];
-      for (const duty of input.duties) {
-        const scheduleId = recurringDutyScheduleId(input.planId, duty.key);
-        scheduleIds.push(scheduleId);
-        try {
-          await client.schedule.create({
-            scheduleId,
-            spec: {
-              // 09:00 on the 1st is never inside a DST gap or overlap (those are at 01:00-03:00).
-              calendars: [{ month: dutyMonths(duty.cadence).map((m) => MONTH_NAMES[m - 1]), dayOfMonth: 1, hour: 9, minute: 0 }],
-              timezone: input.timeZone,
-              startAt,
-              endAt,
-            },
-            action: {
-              type: 'startWorkflow',
-              workflowType: 'recurringDutyWorkflow',
-              workflowId: `${scheduleId}-run`,
-              taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-              args: [
-                {
-                  version: 1,
-                  planId: input.planId,
-                  planWorkflowId: input.planWorkflowId,
-                  timeZone: input.timeZone,
-                  holidayCalendar: input.holidayCalendar,
-                  policyVersion: input.policyVersion,
-                  itemLadder: input.itemLadder,
-                  duty,
-                },
-              ],
-            },
-            policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '7 days' },
-            // The period the plan starts in gets its item now rather than at the next fire.
-            state: { triggerImmediately: true, note: `Recurring duty ${duty.key} of plan ${input.planId}` },
-          });
-        } catch (err) {
-          if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-        }
-      }
-      return { scheduleIds };
-    },
-
-    async removeDutySchedules({ planId, dutyKeys }) {
-      const client = temporal();
-      for (const key of dutyKeys) {
-        try {
-          await client.schedule.getHandle(recurringDutyScheduleId(planId, key)).delete();
-        } catch (err) {
-          if (!(err instanceof ScheduleNotFoundError)) throw err;
-        }
-      }
-    },
-
     async createRecurringItem(input) {
       const found = await db.actionItem.findUnique({ where: { recurrenceKey: input.recurrenceKey } });
       const resultOf = (row: { id: string; workflowId: string; goalId: string; title: string; dueAt: Date }, created: boolean) => ({
@@ -444,18 +369,3 @@ export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
     },
   };
 }
-
-const MONTH_NAMES = [
-  'JANUARY',
-  'FEBRUARY',
-  'MARCH',
-  'APRIL',
-  'MAY',
-  'JUNE',
-  'JULY',
-  'AUGUST',
-  'SEPTEMBER',
-  'OCTOBER',
-  'NOVEMBER',
-  'DECEMBER',
-] as const;

@@ -1,9 +1,13 @@
 // CSV import and export of action items. The import checks every row before
 // writing anything and reports each bad field by line and column; the export
 // writes the same columns (plus read-only ones), so a file round-trips.
+import { CsvError, parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../lib/db';
+import { isInFuture } from '../domain/overdue';
 import { formatCivilDate, localDateOf } from '../domain/time/cityTime';
 import { parseDueInput, type NewItem } from './planService';
+import { itemsForExport } from './planViews';
 
 export const CSV_IMPORT_COLUMNS = ['goal', 'title', 'description', 'owner_email', 'sponsor_email', 'due_date'] as const;
 const REQUIRED_COLUMNS = ['goal', 'title', 'owner_email', 'sponsor_email', 'due_date'] as const;
@@ -21,71 +25,43 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-/** RFC 4180: commas, double-quoted fields with "" escapes and embedded newlines; CRLF or LF. */
+const LINE_BREAK = /\r\n|\r|\n/g;
+const lineBreaksIn = (cells: string[]): number => cells.reduce((sum, cell) => sum + (cell.match(LINE_BREAK)?.length ?? 0), 0);
+
+/** csv-parse's complaints in the words the import has always used. */
+const SYNTAX_MESSAGES: Record<string, string> = {
+  INVALID_OPENING_QUOTE: 'a quote may only start a field',
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
+  CSV_INVALID_CLOSING_QUOTE: 'a closing quote must end the field',
+};
+
+/**
+ * RFC 4180 (commas, double-quoted fields with "" escapes and line breaks,
+ * CRLF, LF or CR line endings, mixed). Blank lines are not records. Lines are
+ * counted here rather than taken from csv-parse, which counts a CRLF inside
+ * quotes twice: a record spans one line plus the line breaks in its cells.
+ */
 export function parseCsv(text: string): CsvRecord[] {
-  const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const records: CsvRecord[] = [];
   let line = 1;
-  let recordLine = 1;
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let cellStarted = false;
-  const endCell = () => {
-    cells.push(cell);
-    cell = '';
-    cellStarted = false;
-  };
-  const endRecord = () => {
-    endCell();
-    // A blank line is not a record.
-    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
-    cells = [];
-  };
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i];
-    if (quoted) {
-      if (c === '"') {
-        if (input[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-      continue;
-    }
-    if (c === '"') {
-      if (cellStarted) throw new CsvSyntaxError(line, 'a quote may only start a field');
-      quoted = true;
-      cellStarted = true;
-    } else if (c === ',') {
-      endCell();
-    } else if (c === '\r' || c === '\n') {
-      if (c === '\r' && input[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else {
-      cell += c;
-      cellStarted = true;
-    }
+  try {
+    parse(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      on_record: (cells: string[]) => {
+        if (!(cells.length === 1 && cells[0] === '')) records.push({ line, cells });
+        line += 1 + lineBreaksIn(cells);
+        return null;
+      },
+    });
+  } catch (err) {
+    // `line` is where the record that failed starts.
+    if (err instanceof CsvError) throw new CsvSyntaxError(line, SYNTAX_MESSAGES[err.code] ?? err.message);
+    throw err;
   }
-  if (quoted) throw new CsvSyntaxError(recordLine, 'a quoted field is not closed');
-  if (cell !== '' || cells.length > 0) endRecord();
   return records;
-}
-
-/** Spreadsheet programs run cells that start with these as formulas. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function csvCell(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 interface ExportItem {
@@ -115,27 +91,35 @@ export const CSV_EXPORT_COLUMNS = [
 ] as const;
 
 export function itemsToCsv(items: ExportItem[], timeZone: string): string {
-  const rows = items.map((i) =>
-    [
-      i.goal.number,
-      i.title,
-      i.description,
-      i.owner.email,
-      i.sponsor.email,
-      formatCivilDate(localDateOf(i.dueAt, timeZone)),
-      i.id,
-      i.dueAt.toISOString(),
-      i.owner.name,
-      i.sponsor.name,
-      i.status,
-      i.percentComplete,
-      i.completedAt?.toISOString() ?? '',
-      i.recurrenceKey ?? '',
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return [CSV_EXPORT_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+  const rows = items.map((i) => [
+    i.goal.number,
+    i.title,
+    i.description,
+    i.owner.email,
+    i.sponsor.email,
+    formatCivilDate(localDateOf(i.dueAt, timeZone)),
+    i.id,
+    i.dueAt.toISOString(),
+    i.owner.name,
+    i.sponsor.name,
+    i.status,
+    i.percentComplete,
+    i.completedAt?.toISOString() ?? '',
+    i.recurrenceKey ?? '',
+  ]);
+  return stringify([[...CSV_EXPORT_COLUMNS], ...rows], {
+    record_delimiter: 'windows',
+    // Quote a line break in a cell, not just the CRLF that ends a record.
+    quote_record_delimiter: true,
+    // Spreadsheet programs run cells that start with = + - @ (or a tab or CR) as formulas; these get a leading quote.
+    escape_formulas: true,
+  });
+}
+
+/** The plan's items as the CSV file the export answers with. */
+export async function itemsCsv(db: Db, planId: string): Promise<string> {
+  const { plan, items } = await itemsForExport(db, planId);
+  return itemsToCsv(items, plan.timeZone);
 }
 
 export interface ImportError {
@@ -221,7 +205,7 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
     else {
       try {
         dueAt = parseDueInput(dueText, plan.timeZone);
-        if (dueAt.getTime() <= now.getTime()) errors.push(problem(row.line, 'due_date', 'must be in the future'));
+        if (!isInFuture(dueAt, now)) errors.push(problem(row.line, 'due_date', 'must be in the future'));
       } catch (err) {
         errors.push(problem(row.line, 'due_date', (err as Error).message));
       }

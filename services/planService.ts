@@ -1,18 +1,24 @@
-// The action plan's write side shared by the API routes, the CSV import, the
-// seed and the benchmark: rows are written in one transaction with their audit
+// The action plan's write side shared by the API, the CSV import, the seed
+// and the benchmark: rows are written in one transaction with their audit
 // events, then the workflows start under their business ids. A workflow that
 // cannot be started takes its rows back out, so nothing half-written stays.
+// addPlan is the API's way in: it checks a requested plan against the roster
+// first. The checks items share (owner and sponsor, due dates, an open plan)
+// live here too, for the goal, item and import services.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { appendAudit } from '../lib/audit';
 import { actionItemWorkflowId, actionPlanWorkflowId } from '../domain/ids';
+import { isInFuture } from '../domain/overdue';
 import { currentPolicy, type Policy } from '../policy/index';
 import { itemAddedSignal, type ActionItemInputV1, type ActionPlanInputV1, type ItemLadderV1, type RecurringDutyV1 } from '../domain/contracts/plan';
-import { formatCivilDate, localDateOf, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../domain/time/cityTime';
+import { isValidTimeZone, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../domain/time/cityTime';
 import { itemLadderFromPolicy } from '../domain/planLadder';
+import { badRequest, conflict, unavailable } from './errors';
 import { startWorkflowOnce } from './temporal';
+import { planJson, planLocalStartDate } from './planViews';
 
 export interface PlanServiceDeps {
   db: Db;
@@ -35,9 +41,35 @@ export function parseDueInput(value: string, timeZone: string): Date {
   return new Date(text);
 }
 
-/** The plan's start as a city-local calendar date. */
-export const planLocalStartDate = (plan: { startDate: Date; timeZone: string }): string =>
-  formatCivilDate(localDateOf(plan.startDate, plan.timeZone));
+/** A due date given by a person: readable, and later than now (the same rule for items, milestones and reschedules). */
+export function parseFutureDue(value: string, field: string, timeZone: string, now = new Date()): Date {
+  let due: Date;
+  try {
+    due = parseDueInput(value, timeZone);
+  } catch (err) {
+    throw badRequest(field, (err as Error).message);
+  }
+  if (!isInFuture(due, now)) throw badRequest(field, 'must be in the future');
+  return due;
+}
+
+/** Which of these people are active. */
+export async function activePersonIds(db: Db, ids: string[]): Promise<Set<string>> {
+  const people = await db.person.findMany({ where: { id: { in: ids }, active: true }, select: { id: true } });
+  return new Set(people.map((p) => p.id));
+}
+
+/** An item's (or duty's) owner and sponsor: two different active people. `field` prefixes the field names in the error. */
+export function assertOwnerAndSponsor(active: Set<string>, people: { ownerId: string; sponsorId: string }, field = ''): void {
+  if (!active.has(people.ownerId)) throw badRequest(`${field}ownerId`, 'no active person with this id');
+  if (!active.has(people.sponsorId)) throw badRequest(`${field}sponsorId`, 'no active person with this id');
+  if (people.ownerId === people.sponsorId) throw badRequest(`${field}sponsorId`, 'the sponsor must be someone other than the owner');
+}
+
+/** A closed plan takes no new goals or items. */
+export function assertPlanActive(plan: { id: string; status: string }): void {
+  if (plan.status !== 'ACTIVE') throw conflict(`action plan ${plan.id} is closed`, 'plan_closed');
+}
 
 export interface PlanRow {
   id: string;
@@ -187,6 +219,47 @@ export async function createPlan(deps: PlanServiceDeps, plan: NewPlan, actor: Ac
     throw new WorkflowStartError('could not start the plan workflow; nothing was recorded', err);
   }
   return row;
+}
+
+/** A plan as a person asks for it: the time zone defaults to the city's. */
+export interface PlanRequest {
+  title: string;
+  startDate: string;
+  months: number;
+  timeZone?: string;
+  goals: NewGoal[];
+  recurringDuties: RecurringDutyV1[];
+}
+
+/**
+ * Checks a requested plan (time zone, goal numbers, duty keys, goals and
+ * people of the duties), then creates it. A workflow service that cannot
+ * start the plan is a 503, with nothing recorded.
+ */
+export async function addPlan(deps: PlanServiceDeps, request: PlanRequest, actor: Actor) {
+  const timeZone = request.timeZone ?? deps.config.CITY_TIME_ZONE;
+  if (!isValidTimeZone(timeZone)) throw badRequest('timeZone', 'is not a known IANA time zone');
+  const goalNumbers = new Set<number>();
+  request.goals.forEach((g, i) => {
+    if (goalNumbers.has(g.number)) throw badRequest(`goals.${i}.number`, `goal number ${g.number} appears twice`);
+    goalNumbers.add(g.number);
+  });
+  const duties = request.recurringDuties;
+  const people = await activePersonIds(deps.db, duties.flatMap((d) => [d.ownerId, d.sponsorId]));
+  const dutyKeys = new Set<string>();
+  duties.forEach((d, i) => {
+    if (dutyKeys.has(d.key)) throw badRequest(`recurringDuties.${i}.key`, `duty key ${d.key} appears twice`);
+    dutyKeys.add(d.key);
+    if (!goalNumbers.has(d.goalNumber)) throw badRequest(`recurringDuties.${i}.goalNumber`, `no goal number ${d.goalNumber} in this plan`);
+    assertOwnerAndSponsor(people, d, `recurringDuties.${i}.`);
+  });
+  try {
+    const plan = await createPlan(deps, { title: request.title, startDate: request.startDate, months: request.months, timeZone, goals: request.goals, duties }, actor);
+    return planJson(plan);
+  } catch (err) {
+    if (err instanceof WorkflowStartError) throw unavailable(err.message);
+    throw err;
+  }
 }
 
 export interface NewItem {

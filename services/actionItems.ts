@@ -1,0 +1,160 @@
+// Action items from the API: adding one, importing many from CSV, and the
+// owner's and sponsor's actions. An action goes to the item's workflow as an
+// Update, so the answer is what the workflow accepted; a done item takes no
+// more actions.
+import type { UpdateDefinition } from '@temporalio/common';
+import type { ActorV1 } from '../domain/contracts/common';
+import type { Role } from '../domain/roles';
+import {
+  completeItemUpdate,
+  decideRescheduleUpdate,
+  postProgressUpdate,
+  requestRescheduleUpdate,
+  setItemStatusUpdate,
+  type CompleteItemRequestV1,
+  type DecideRescheduleRequestV1,
+  type PostProgressRequestV1,
+  type SetItemStatusRequestV1,
+} from '../domain/contracts/plan';
+import { HttpError, badRequest, conflict, notFound, unavailable } from './errors';
+import { actorOf, executeUpdate } from './temporal';
+import { assertMayActForOwner, assertMayDecideReschedule } from './planAccess';
+import { validateImport, type ImportError } from './planCsv';
+import {
+  activePersonIds,
+  assertOwnerAndSponsor,
+  assertPlanActive,
+  createItems,
+  parseFutureDue,
+  type Actor,
+  type NewItem,
+  type PlanServiceDeps,
+} from './planService';
+import { findItem, findPlan, itemJson, itemsById, type ItemWithPeople } from './planViews';
+
+/** An item as a person asks for it: due dates as typed (a date, or a date-time with offset). */
+export interface ItemRequest {
+  goalNumber: number;
+  title: string;
+  description: string;
+  ownerId: string;
+  sponsorId: string;
+  dueAt: string;
+  milestones: { title: string; dueAt?: string }[];
+}
+
+/** Adds one item and starts its workflow; a workflow that cannot start is a 503 with nothing recorded. */
+export async function addItem(deps: PlanServiceDeps, planId: string, request: ItemRequest, actor: Actor) {
+  const plan = await findPlan(deps.db, planId);
+  const goal = await deps.db.goal.findUnique({ where: { planId_number: { planId, number: request.goalNumber } } });
+  if (!goal) throw badRequest('goalNumber', `no goal number ${request.goalNumber} in this plan`);
+  assertOwnerAndSponsor(await activePersonIds(deps.db, [request.ownerId, request.sponsorId]), request);
+  const now = new Date();
+  const dueAt = parseFutureDue(request.dueAt, 'dueAt', plan.timeZone, now);
+  const milestones = request.milestones.map((m, i) => ({
+    title: m.title,
+    dueAt: m.dueAt ? parseFutureDue(m.dueAt, `milestones.${i}.dueAt`, plan.timeZone, now) : null,
+  }));
+  assertPlanActive(plan);
+  const item: NewItem = { goalId: goal.id, title: request.title, description: request.description, ownerId: request.ownerId, sponsorId: request.sponsorId, dueAt, milestones };
+  const { created, failed } = await createItems(deps, plan, [item], actor);
+  if (failed.length > 0) throw unavailable('could not start the item workflow; nothing was recorded, try again');
+  return itemJson(await findItem(deps.db, planId, created[0].id));
+}
+
+const importRejected = (errors: ImportError[]) =>
+  new HttpError(
+    400,
+    'invalid_input',
+    `${errors.length} problem${errors.length === 1 ? '' : 's'} in the CSV; nothing was imported. First: ${errors[0].field}: ${errors[0].message}`,
+    errors[0].field,
+    errors,
+  );
+
+/** All rows or none: every row is checked first; items whose workflow could not start are not kept (503, listed). */
+export async function importItems(deps: PlanServiceDeps, planId: string, csv: string, actor: Actor) {
+  const plan = await findPlan(deps.db, planId);
+  const result = await validateImport(deps.db, plan, csv, new Date());
+  if (!result.ok) throw importRejected(result.errors);
+  assertPlanActive(plan);
+  const { created, failed } = await createItems(deps, plan, result.items, actor);
+  if (failed.length > 0) {
+    throw new HttpError(
+      503,
+      'unavailable',
+      `${failed.length} of ${result.items.length} item workflows could not start; those items were not kept. Import them again when the workflow service is back.`,
+      undefined,
+      failed.map((f) => ({ field: `item ${f.itemId}`, message: f.error })),
+    );
+  }
+  const items = await itemsById(deps.db, created.map((c) => c.id));
+  return { imported: items.length, items };
+}
+
+// ---------------------------------------------------------------- actions
+
+export interface ItemRef {
+  planId: string;
+  itemId: string;
+}
+
+/** The person acting, as the routes know them. */
+export interface Person {
+  id: string;
+  name: string;
+  roles: readonly Role[];
+}
+
+type ItemDeps = Pick<PlanServiceDeps, 'db' | 'temporal'>;
+
+const ITEM_DONE = 'the item is done; its workflow takes no more actions';
+
+function assertNotDone(item: { status: string }): void {
+  if (item.status === 'DONE') throw conflict(ITEM_DONE, 'item_done');
+}
+
+/** Sends an Update the owner (or the city manager for them) makes to the item's workflow. */
+async function actForOwner<Ret, Arg>(
+  deps: ItemDeps,
+  ref: ItemRef,
+  person: Person,
+  update: UpdateDefinition<Ret, [Arg]>,
+  argument: (item: ItemWithPeople, by: ActorV1) => Arg | Promise<Arg>,
+): Promise<Ret> {
+  const item = await findItem(deps.db, ref.planId, ref.itemId);
+  assertMayActForOwner(person, item);
+  assertNotDone(item);
+  return executeUpdate(deps.temporal, item.workflowId, update, await argument(item, actorOf({ person })), ITEM_DONE);
+}
+
+type ByApi<T> = Omit<T, 'by' | 'via'>;
+
+export const postProgress = (deps: ItemDeps, ref: ItemRef, person: Person, report: ByApi<PostProgressRequestV1>) =>
+  actForOwner(deps, ref, person, postProgressUpdate, (_item, by) => ({ ...report, by, via: 'API' as const }));
+
+/** BLOCKED tells the sponsor at once (the workflow does that). */
+export const setItemStatus = (deps: ItemDeps, ref: ItemRef, person: Person, change: ByApi<SetItemStatusRequestV1>) =>
+  actForOwner(deps, ref, person, setItemStatusUpdate, (_item, by) => ({ ...change, by, via: 'API' as const }));
+
+/** Stops the item's reminders and escalations. */
+export const completeItem = (deps: ItemDeps, ref: ItemRef, person: Person, completion: ByApi<CompleteItemRequestV1>) =>
+  actForOwner(deps, ref, person, completeItemUpdate, (_item, by) => ({ ...completion, by, via: 'API' as const }));
+
+/** Asks the sponsor for a new due date, which must be in the future. */
+export const requestReschedule = (deps: ItemDeps, ref: ItemRef, person: Person, request: { toDueAt: string; reason: string }) =>
+  actForOwner(deps, ref, person, requestRescheduleUpdate, async (item, by) => {
+    const plan = await findPlan(deps.db, item.planId);
+    const toDueAt = parseFutureDue(request.toDueAt, 'toDueAt', plan.timeZone);
+    return { toDueAt: toDueAt.toISOString(), reason: request.reason, by };
+  });
+
+/** The sponsor approves or rejects a pending request; approval moves every reminder to the new date. */
+export async function decideReschedule(deps: ItemDeps, ref: ItemRef & { requestId: string }, person: Person, decision: Omit<DecideRescheduleRequestV1, 'by' | 'requestId'>) {
+  const item = await findItem(deps.db, ref.planId, ref.itemId);
+  assertMayDecideReschedule(person, item);
+  const request = await deps.db.rescheduleRequest.findFirst({ where: { id: ref.requestId, itemId: ref.itemId } });
+  if (!request) throw notFound('reschedule request');
+  if (request.status !== 'PENDING') throw conflict(`the request was already ${request.status.toLowerCase()}`, 'already_decided');
+  assertNotDone(item);
+  return executeUpdate(deps.temporal, item.workflowId, decideRescheduleUpdate, { ...decision, requestId: ref.requestId, by: actorOf({ person }) }, ITEM_DONE);
+}
