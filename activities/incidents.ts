@@ -19,6 +19,7 @@ import type {
 } from '../domain/contracts/incidentActivities';
 import { renderAfterActionReport } from './reports';
 import { FailureType } from '../domain/failures';
+import { deadlineRowOf } from '../domain/deadlineRow';
 
 export interface IncidentActivityDeps {
   db: Db;
@@ -225,17 +226,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
         const fresh = deadlines.filter((d) => !existing.has(d.key));
         for (const d of fresh) {
           const row = await tx.deadline.create({
-            data: {
-              incidentId,
-              key: d.key,
-              kind: d.kind,
-              title: d.title,
-              dueAt: new Date(d.dueAt),
-              originalDueAt: new Date(d.originalDueAt),
-              status: d.status,
-              metAt: d.metAt ? new Date(d.metAt) : null,
-              overdueAt: d.overdueAt ? new Date(d.overdueAt) : null,
-            },
+            data: { incidentId, ...deadlineRowOf(d) },
           });
           await appendAudit(tx, {
             actorLabel: SYSTEM_ACTOR,

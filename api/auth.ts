@@ -1,12 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import bcrypt from 'bcryptjs';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { Db } from '../lib/db';
 import type { Config } from '../lib/config';
 import { hashToken, randomToken } from '../lib/crypto';
 import { ROLES, type Role } from '../domain/roles';
 import { HttpError, forbidden, unauthorized } from '../services/errors';
+import { isPermitted, rolesPermitted, type Permission } from '../services/policyView';
 import { documentRoute } from './openapi';
 import { parseBody } from './validate';
 
@@ -146,12 +148,11 @@ export function requireAuth(): RequestHandler {
   };
 }
 
-/** Passes when the caller holds any of the roles. 401 without credentials, 403 with the wrong role. */
-export function requireRole(...roles: Role[]): RequestHandler {
-  if (roles.length === 0) throw new Error('requireRole needs at least one role');
+function requireOneOf(rolesNow: () => readonly Role[]): RequestHandler {
   return (req, _res, next) => {
     try {
       const auth = assertAuthenticated(req);
+      const roles = rolesNow();
       if (!auth.person.roles.some((r) => roles.includes(r))) throw forbidden(`requires one of: ${roles.join(', ')}`);
       next();
     } catch (err) {
@@ -160,13 +161,24 @@ export function requireRole(...roles: Role[]): RequestHandler {
   };
 }
 
+/** Passes when the caller holds any of the roles. 401 without credentials, 403 with the wrong role. */
+export function requireRole(...roles: Role[]): RequestHandler {
+  if (roles.length === 0) throw new Error('requireRole needs at least one role');
+  return requireOneOf(() => roles);
+}
+
+/** Passes when the caller holds a role the policy in force grants the permission to (read on every request). */
+export const requirePermission = (permission: Permission): RequestHandler => requireOneOf(() => rolesPermitted(permission));
+
 /** The caller, for handlers behind requireAuth/requireRole. */
 export function caller(req: Request): AuthContext {
   if (!req.auth) throw unauthorized();
   return req.auth;
 }
 
-export const hasRole = (req: Request, role: Role): boolean => req.auth?.person.roles.includes(role) ?? false;
+/** True when the caller holds a role the policy in force grants the permission to. */
+export const hasPermission = (req: Request, permission: Permission): boolean =>
+  req.auth !== undefined && isPermitted(req.auth.person.roles, permission);
 
 export const hashPassword = (password: string): Promise<string> => bcrypt.hash(password, 12);
 
@@ -221,72 +233,43 @@ documentRoute({
 /** Compared against when the email is unknown, so response time does not reveal who has an account. */
 const DECOY_HASH = bcrypt.hashSync('decoy-password-never-matches', 10);
 
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const LOGIN_WINDOW_SECONDS = 15 * 60;
 const LOGIN_MAX_FAILURES = 10;
-const LOGIN_TRACKED_EMAILS_MAX = 10_000;
 
-/** Failed sign-ins per email, in process; enough to slow guessing on one API instance. */
-class LoginThrottle {
-  private failures = new Map<string, number[]>();
-
-  isBlocked(email: string, now: number): boolean {
-    return this.recent(email, now).length >= LOGIN_MAX_FAILURES;
-  }
-
-  recordFailure(email: string, now: number): void {
-    // Guessing random emails must not grow the map without bound.
-    if (this.failures.size >= LOGIN_TRACKED_EMAILS_MAX) this.prune(now);
-    const recent = this.recent(email, now);
-    recent.push(now);
-    this.failures.set(email, recent);
-  }
-
-  private prune(now: number): void {
-    for (const [email, times] of this.failures) {
-      if (times.every((t) => now - t >= LOGIN_WINDOW_MS)) this.failures.delete(email);
-    }
-    // Still full of live entries: forget the oldest half rather than refuse to count.
-    if (this.failures.size >= LOGIN_TRACKED_EMAILS_MAX) {
-      [...this.failures.keys()].slice(0, Math.floor(LOGIN_TRACKED_EMAILS_MAX / 2)).forEach((e) => this.failures.delete(e));
-    }
-  }
-
-  reset(email: string): void {
-    this.failures.delete(email);
-  }
-
-  private recent(email: string, now: number): number[] {
-    return (this.failures.get(email) ?? []).filter((t) => now - t < LOGIN_WINDOW_MS);
+async function assertNotLocked(failures: RateLimiterMemory, email: string): Promise<void> {
+  const record = await failures.get(email);
+  if (record && record.consumedPoints >= LOGIN_MAX_FAILURES) {
+    throw new HttpError(429, 'too_many_attempts', `too many failed sign-ins for this email; wait ${LOGIN_WINDOW_SECONDS / 60} minutes`, undefined, undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(record.msBeforeNext / 1000))),
+    });
   }
 }
 
 export function createSessionRouter({ db, config }: { db: Db; config: Config }): Router {
   const router = Router();
-  const throttle = new LoginThrottle();
+  // Failed sign-ins per email, in process: enough to slow guessing on one API instance.
+  // LOGIN_MAX_FAILURES in a window lock the email; a successful sign-in clears its count.
+  const failures = new RateLimiterMemory({ keyPrefix: 'login-failures', points: LOGIN_MAX_FAILURES, duration: LOGIN_WINDOW_SECONDS });
   const secureCookie = config.PUBLIC_BASE_URL.startsWith('https:');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookie, path: '/' };
 
   router.post('/api/session', async (req: Request, res: Response, next: NextFunction) => {
     try {
       const { email, password } = parseBody(LoginRequestSchema, req);
-      const now = Date.now();
-      if (throttle.isBlocked(email, now)) {
-        throw new HttpError(429, 'too_many_attempts', 'too many failed sign-ins for this email; wait 15 minutes', undefined, undefined, {
-          'Retry-After': String(LOGIN_WINDOW_MS / 1000),
-        });
-      }
+      await assertNotLocked(failures, email);
       const person = await db.person.findFirst({
         where: { email: { equals: email, mode: 'insensitive' } },
         select: { ...personSelect, passwordHash: true },
       });
       const passwordOk = await bcrypt.compare(password, person?.passwordHash ?? DECOY_HASH);
       if (!person || !person.passwordHash || !passwordOk || !person.active) {
-        throttle.recordFailure(email, now);
+        await failures.penalty(email);
         throw new HttpError(401, 'invalid_credentials', 'wrong email or password', undefined, undefined, {
           'WWW-Authenticate': 'Bearer realm="common-ground"',
         });
       }
-      throttle.reset(email);
+      await failures.delete(email);
+      const now = Date.now();
       const sessionToken = randomToken();
       const csrfToken = randomToken();
       const expiresAt = new Date(now + config.SESSION_TTL_HOURS * 3600 * 1000);

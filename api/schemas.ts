@@ -3,6 +3,8 @@
 // build their bodies to match.
 import { z } from 'zod';
 import { ROLES } from '../domain/roles';
+import { isInFuture } from '../domain/overdue';
+import { currentPolicyView, isPolicySeverity } from '../services/policyView';
 import './openapi';
 
 const isoDate = z.string().openapi({ format: 'date-time', example: '2026-11-21T15:04:05.000Z' });
@@ -18,11 +20,15 @@ export const IncidentIdParams = z.object({
 
 const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
-/** Type and severity are checked against the current policy by the handler (field `type` / `severity`). */
+/** The type is checked against the current policy by the declaration (field `type`). */
 export const DeclareIncidentRequest = z
   .object({
     type: z.string().min(1).max(64).openapi({ description: "Incident type key from the policy's definition", example: 'OFFICER_INVOLVED_SHOOTING' }),
-    severity: z.number().int().min(1).max(3).openapi({ description: 'Severity level from the policy (1 is the most severe)', example: 1 }),
+    severity: z
+      .number()
+      .int()
+      .refine(isPolicySeverity, () => ({ message: `must be one of: ${currentPolicyView().severities.join(', ')}` }))
+      .openapi({ description: 'Severity level from the policy (GET /api/policy; 1 is the most severe)', example: 1 }),
     title: nonBlank(200),
     summary: nonBlank(5000),
     location: z.string().trim().max(200).optional(),
@@ -38,7 +44,12 @@ export const IdempotencyHeaders = z.object({
 
 export const AcknowledgeRequest = z
   .object({
-    personId: z.string().min(1).max(64).optional().openapi({ description: 'Defaults to the caller. Only the city manager may acknowledge for someone else.' }),
+    personId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Defaults to the caller. Acknowledging for someone else needs the policy's acknowledgeForOthers permission." }),
   })
   .openapi('AcknowledgeRequest');
 
@@ -87,7 +98,7 @@ export const ExtendDeadlineRequest = z
     newDueAt: z
       .string()
       .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-21T18:00:00-06:00' })
-      .refine((s) => Date.parse(s) > Date.now(), 'must be in the future')
+      .refine((s) => isInFuture(s, Date.now()), 'must be in the future')
       .openapi({ format: 'date-time' }),
     reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000),
   })
@@ -145,20 +156,22 @@ export const RecipientSchema = z
   })
   .openapi('Recipient');
 
-export const DeadlineSchema = z
-  .object({
-    key: z.string(),
-    kind: z.string(),
-    title: z.string(),
-    dueAt: isoDate,
-    originalDueAt: isoDate,
-    status: z.enum(['OPEN', 'MET', 'MISSED', 'WAIVED']),
-    metAt: isoDate.nullable(),
-    overdueAt: isoDate.nullable(),
-    overdue: z.boolean(),
-    extensions: z.array(z.object({ fromDueAt: isoDate, toDueAt: isoDate, reason: z.string(), byId: z.string(), at: isoDate })),
-  })
-  .openapi('Deadline');
+/** What every deadline answer states, staff or public. */
+const DeadlineFactsSchema = z.object({
+  key: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  dueAt: isoDate,
+  originalDueAt: isoDate,
+  metAt: isoDate.nullable(),
+});
+
+export const DeadlineSchema = DeadlineFactsSchema.extend({
+  status: z.enum(['OPEN', 'MET', 'MISSED', 'WAIVED']),
+  overdueAt: isoDate.nullable(),
+  overdue: z.boolean(),
+  extensions: z.array(z.object({ fromDueAt: isoDate, toDueAt: isoDate, reason: z.string(), byId: z.string(), at: isoDate })),
+}).openapi('Deadline');
 
 export const StatementStateSchema = z
   .object({
@@ -269,21 +282,13 @@ export const NotificationSchema = z
   })
   .openapi('Notification');
 
-export const PublicDeadlineSchema = z
-  .object({
-    key: z.string(),
-    kind: z.string(),
-    title: z.string(),
-    dueAt: isoDate,
-    originalDueAt: isoDate,
-    extended: z.boolean(),
-    status: z.enum(['open', 'met', 'missed', 'waived']).openapi({
-      description: 'met: its deliverable was published; missed: marked missed, or still open past its due time',
-    }),
-    metAt: isoDate.nullable(),
-    metOnTime: z.boolean().nullable(),
-  })
-  .openapi('PublicDeadline');
+export const PublicDeadlineSchema = DeadlineFactsSchema.extend({
+  extended: z.boolean(),
+  status: z.enum(['open', 'met', 'missed', 'waived']).openapi({
+    description: 'met: its deliverable was published; missed: marked missed, or still open past its due time',
+  }),
+  metOnTime: z.boolean().nullable(),
+}).openapi('PublicDeadline');
 
 export const PublicStatementSchema = z
   .object({ id: z.string(), kind: z.string(), title: z.string(), body: z.string(), publishedAt: isoDate, deadlineKey: z.string().nullable() })

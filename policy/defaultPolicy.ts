@@ -255,6 +255,12 @@ const policyData = {
     escalateToOtherwise: ['CITY_MANAGER'],
   },
   extension: { allowedRoles: ['CITY_MANAGER', 'POLICE_CHIEF'] },
+  access: {
+    declare: ['CITY_MANAGER', 'POLICE_CHIEF'],
+    close: ['CITY_MANAGER'],
+    acknowledgeForOthers: ['CITY_MANAGER'],
+    readDeliveryLog: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'],
+  },
   actionPlan: {
     timeZone: 'America/Chicago',
     reminderTime: '09:00',

@@ -6,7 +6,10 @@ import type { Role } from '../domain/roles';
 import { incidentStateQuery, type IncidentStateV1, type RecipientStateV1 } from '../domain/contracts/incident';
 import { statementStateQuery, type StatementStateV1 } from '../domain/contracts/statement';
 import { notFound } from './errors';
-import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
+import { INCIDENT_NUMBER_PATTERN, statementWorkflowId } from '../domain/ids';
+import { isPastDue } from '../domain/overdue';
+import { deadlineRowOf } from '../domain/deadlineRow';
+import { deadlineJson } from './deadlineViews';
 import { tryQuery } from './temporal';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
@@ -39,41 +42,6 @@ export function incidentJson(row: IncidentRow) {
   };
 }
 
-interface DeadlineRowLike {
-  key: string;
-  kind: string;
-  title: string;
-  dueAt: Date;
-  originalDueAt: Date;
-  status: 'OPEN' | 'MET' | 'MISSED' | 'WAIVED';
-  metAt: Date | null;
-  overdueAt: Date | null;
-  extensions?: { fromDueAt: Date; toDueAt: Date; reason: string; byId: string; at: Date }[];
-}
-
-const isOverdue = (status: string, dueAt: Date, now: Date) => status === 'MISSED' || (status === 'OPEN' && dueAt <= now);
-
-export function deadlineJson(row: DeadlineRowLike, now: Date) {
-  return {
-    key: row.key,
-    kind: row.kind,
-    title: row.title,
-    dueAt: row.dueAt.toISOString(),
-    originalDueAt: row.originalDueAt.toISOString(),
-    status: row.status,
-    metAt: iso(row.metAt),
-    overdueAt: iso(row.overdueAt),
-    overdue: isOverdue(row.status, row.dueAt, now),
-    extensions: (row.extensions ?? []).map((e) => ({
-      fromDueAt: e.fromDueAt.toISOString(),
-      toDueAt: e.toDueAt.toISOString(),
-      reason: e.reason,
-      byId: e.byId,
-      at: e.at.toISOString(),
-    })),
-  };
-}
-
 const statementInclude = {
   versions: { orderBy: { version: 'asc' as const } },
   approvals: { orderBy: { decidedAt: 'asc' as const } },
@@ -89,10 +57,16 @@ export async function findStatement(db: Db, id: string): Promise<StatementRow> {
   return statement;
 }
 
-const FINISHED_STATEMENT = new Set(['PUBLISHED', 'WITHDRAWN']);
+/** A published or withdrawn statement takes no more revisions or decisions. */
+export const isStatementFinished = (statement: { status: string }): boolean =>
+  statement.status === 'PUBLISHED' || statement.status === 'WITHDRAWN';
+
+/** The statement's approval workflow (rows written before workflowId was stored name it by id). */
+export const statementWorkflowOf = (statement: { id: string; workflowId: string }): string =>
+  statement.workflowId || statementWorkflowId(statement.id);
 
 export async function statementJson(temporal: Client, row: StatementRow) {
-  const live: StatementStateV1 | undefined = FINISHED_STATEMENT.has(row.status)
+  const live: StatementStateV1 | undefined = isStatementFinished(row)
     ? undefined
     : await tryQuery(temporal, row.workflowId, statementStateQuery);
   return {
@@ -172,20 +146,8 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
   const recipients = live ? live.recipients : recipientsFromDb(recipientRows);
   const extensionsByKey = new Map(deadlineRows.map((d) => [d.key, d.extensions]));
   const deadlines = live
-    ? live.deadlines.map((d) =>
-        deadlineJson(
-          {
-            ...d,
-            dueAt: new Date(d.dueAt),
-            originalDueAt: new Date(d.originalDueAt),
-            metAt: d.metAt ? new Date(d.metAt) : null,
-            overdueAt: d.overdueAt ? new Date(d.overdueAt) : null,
-            extensions: extensionsByKey.get(d.key) ?? [],
-          },
-          now,
-        ),
-      )
-    : deadlineRows.map((d) => deadlineJson(d, now));
+    ? live.deadlines.map((d) => deadlineJson(deadlineRowOf(d), extensionsByKey.get(d.key) ?? [], now))
+    : deadlineRows.map((d) => deadlineJson(d, d.extensions, now));
 
   const primaries = recipients.filter((r) => r.kind === 'PRIMARY');
   return {
@@ -229,7 +191,8 @@ export async function incidentList(db: Db, where: { status?: 'ACTIVE' | 'CLOSED'
       acknowledgements: { expected: mine.length, acknowledged: mine.filter((r) => r.acknowledgedAt).length },
       deadlines: {
         open: myDeadlines.filter((d) => d.status === 'OPEN').length,
-        overdue: myDeadlines.filter((d) => d.status === 'OPEN' && d.dueAt <= now).length,
+        // Open past its due time: not yet marked missed by the workflow (missed ones are counted below).
+        overdue: myDeadlines.filter((d) => d.status === 'OPEN' && isPastDue(d.dueAt, now)).length,
         met: myDeadlines.filter((d) => d.status === 'MET').length,
         missed: myDeadlines.filter((d) => d.status === 'MISSED').length,
       },

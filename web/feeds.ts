@@ -4,7 +4,7 @@
 //   /feeds/statements.atom  published statements, newest first (Atom, RFC 4287)
 //   /feeds/deadlines.ics    upcoming public deadlines (iCalendar, RFC 5545)
 import { Router } from 'express';
-import { loadPublicIncident, loadPublicIncidentList } from '../api/routes/public';
+import { loadPublicIncident, loadPublicIncidentList } from '../services/publicViews';
 import { buildAtomFeed, buildCalendar, type AtomEntry, type CalendarEvent } from './feedFormats';
 import type { WebDeps } from './router';
 

@@ -3,31 +3,15 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { statementWorkflowId } from '../../domain/ids';
-import { ROLES, type Role } from '../../domain/roles';
-import { decideUpdate } from '../../domain/contracts/statement';
-import { STAFF_ROLES, caller, requireRole } from '../auth';
-import { conflict, forbidden } from '../../services/errors';
+import { STAFF_ROLES, caller, requirePermission, requireRole } from '../auth';
 import { findStatement, statementJson } from '../../services/incidentViews';
+import { decideStatement } from '../../services/statementActions';
+import { actorOf } from '../../services/temporal';
 import { documentRoute } from '../openapi';
-import { currentPolicyView } from '../../services/policyView';
 import { DecisionRequest, StatementSchema, StatementStateSchema } from '../schemas';
-import { actorOf, executeUpdate } from '../../services/temporal';
 import { parseBody, parseParams } from '../validate';
 
 const StatementIdParams = z.object({ id: z.string().min(1).max(64) });
-
-/**
- * Approvers come from the policy's approval chain. The route admits anyone who
- * holds a role that appears in the chain; whose turn it is, the workflow decides.
- */
-const approverRoles = (): Role[] => {
-  try {
-    return currentPolicyView().approverRoles;
-  } catch {
-    return ['CITY_MANAGER', 'POLICE_CHIEF'];
-  }
-};
 
 documentRoute({
   method: 'get',
@@ -43,7 +27,7 @@ documentRoute({
   path: '/api/statements/:id/decisions',
   summary: 'Approve or reject (with a comment) the version you read',
   tags: ['statements'],
-  access: { roles: ['CITY_MANAGER', 'POLICE_CHIEF'] },
+  access: { permission: 'decideStatements' },
   params: StatementIdParams,
   body: DecisionRequest,
   responses: {
@@ -66,26 +50,13 @@ export function createStatementsRouter({ db, temporal }: { db: Db; temporal: Cli
     }
   });
 
-  router.post('/api/statements/:id/decisions', requireRole(...ROLES), async (req, res, next) => {
+  // Anyone in the approval chain may try; whose turn it is, the statement workflow decides (403 otherwise).
+  router.post('/api/statements/:id/decisions', requirePermission('decideStatements'), async (req, res, next) => {
     try {
-      const auth = caller(req);
-      if (!auth.person.roles.some((r) => approverRoles().includes(r))) {
-        throw forbidden(`requires one of: ${approverRoles().join(', ')}`);
-      }
+      const approver = actorOf(caller(req));
       const { id } = parseParams(StatementIdParams, req);
-      const body = parseBody(DecisionRequest, req);
-      const statement = await findStatement(db, id);
-      if (statement.status === 'PUBLISHED' || statement.status === 'WITHDRAWN') {
-        throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
-      }
-      const state = await executeUpdate(
-        temporal,
-        statement.workflowId || statementWorkflowId(statement.id),
-        decideUpdate,
-        { version: body.version, decision: body.decision, comment: body.comment || undefined, approver: actorOf(auth) },
-        `statement ${statement.id} is no longer awaiting decisions`,
-      );
-      res.json(state);
+      const { version, decision, comment } = parseBody(DecisionRequest, req);
+      res.json(await decideStatement({ db, temporal }, { statementId: id, version, decision, comment, approver }));
     } catch (err) {
       next(err);
     }

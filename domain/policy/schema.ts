@@ -123,6 +123,33 @@ const extensionSchema = z.object({
   allowedRoles: z.array(roleSchema).min(1),
 });
 
+/**
+ * Who may do what to an incident, beyond drafting and approving statements
+ * (approval) and moving deadlines (extension), which have their own sections.
+ */
+const accessSchema = z.object({
+  /** Declare an incident (starts its workflow and notifies the recipients). */
+  declare: z.array(roleSchema).min(1),
+  /** Close an incident (starts the after-action review clock). */
+  close: z.array(roleSchema).min(1),
+  /** Acknowledge an incident notification on someone else's behalf. */
+  acknowledgeForOthers: z.array(roleSchema).min(1),
+  /** Read the delivery log of every message sent. */
+  readDeliveryLog: z.array(roleSchema).min(1),
+});
+
+/**
+ * The access of a policy written before policies said who may do what: those
+ * rules were fixed in the code then. Frozen, because such files (and
+ * clayton-2026.1) must keep meaning what they meant; a new policy states its own.
+ */
+export const ACCESS_BEFORE_POLICIES_STATED_IT: z.input<typeof accessSchema> = {
+  declare: ['CITY_MANAGER', 'POLICE_CHIEF'],
+  close: ['CITY_MANAGER'],
+  acknowledgeForOthers: ['CITY_MANAGER'],
+  readDeliveryLog: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'],
+};
+
 /** Targets of the action-plan ladder; OWNER/SPONSOR are per item, BOARD_DIGEST is the monthly board digest. */
 export const PLAN_ESCALATION_TARGETS = ['OWNER', 'SPONSOR', 'CITY_MANAGER', 'BOARD_DIGEST'] as const;
 export type PlanEscalationTarget = (typeof PLAN_ESCALATION_TARGETS)[number];
@@ -152,6 +179,7 @@ const basePolicySchema = z.object({
   statementKinds: z.array(statementKindSchema).min(1),
   approval: approvalSchema,
   extension: extensionSchema,
+  access: accessSchema.default(ACCESS_BEFORE_POLICIES_STATED_IT),
   actionPlan: actionPlanSchema,
 });
 
@@ -219,6 +247,7 @@ export type EscalationStep = DeadlinePolicy['escalation'][number];
 export type StatementKindPolicy = Policy['statementKinds'][number];
 export type ApprovalPolicy = Policy['approval'];
 export type ActionPlanPolicy = Policy['actionPlan'];
+export type AccessPolicy = Policy['access'];
 export type SeverityLevel = 1 | 2 | 3;
 
 // ------------------------------------------------------------------ errors

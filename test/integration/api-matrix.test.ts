@@ -10,6 +10,8 @@ import { signLinkToken } from '../../lib/crypto';
 import { ROLES, type Role } from '../../domain/roles';
 import { DEMO_PASSWORD } from '../../scripts/seed-roster';
 import { startTestSystem, type TestSystem } from '../harness/app';
+import { apiCaller, type Answer } from '../harness/http';
+import { eventually } from '../harness/eventually';
 
 const STAFF: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
 const APPROVERS_IN_ORDER: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF'];
@@ -18,45 +20,11 @@ let sys: TestSystem;
 /** Every 5xx any request in this file received; none of them sends anything but client mistakes or valid actions. */
 const serverErrors: string[] = [];
 
-interface Answer {
-  status: number;
-  json: any;
-  text: string;
-  headers: Headers;
-}
-
-async function send(
-  method: string,
-  path: string,
-  opts: { as?: Role; token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await sys.request(path, { method, as: opts.as, json: opts.body, headers });
-  const text = await res.text();
-  if (res.status >= 500) serverErrors.push(`${method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+const send = apiCaller(() => sys.request, { serverErrors });
 
 /** Declares an incident and waits until its workflow has resolved recipients and deadlines (it answers updates from then on). */
 async function declareAndWait(body: Record<string, unknown>, as: Role = 'CITY_MANAGER'): Promise<string> {
-  const res = await send('POST', '/api/incidents', { as, body });
+  const res = await send('POST', '/api/incidents', { as, json: body });
   expect(res.status).toBe(202);
   const number: string = res.json.number;
   await eventually(async () => {
@@ -203,7 +171,7 @@ describe('role x route matrix', () => {
     const forbidden = row.allowed === 'public' || row.allowed === 'any' ? [] : ROLES.filter((r) => !roles.includes(r));
 
     it(`${name}: no token -> ${row.allowed === 'public' ? row.expect : 401}`, async () => {
-      const res = await send(row.method, row.path(), { body: row.body?.('CITY_MANAGER') });
+      const res = await send(row.method, row.path(), { json: row.body?.('CITY_MANAGER') });
       if (row.allowed === 'public') {
         expect(res.status).toBe(row.expect);
       } else {
@@ -213,14 +181,14 @@ describe('role x route matrix', () => {
     });
 
     it(`${name}: bad token -> ${row.allowed === 'public' ? row.expect : 401}`, async () => {
-      const res = await send(row.method, row.path(), { token: 'demo-nobody', body: row.body?.('CITY_MANAGER') });
+      const res = await send(row.method, row.path(), { token: 'demo-nobody', json: row.body?.('CITY_MANAGER') });
       expect(res.status).toBe(row.allowed === 'public' ? row.expect : 401);
     });
 
     if (forbidden.length > 0) {
       it(`${name}: ${forbidden.join(', ')} -> 403`, async () => {
         for (const role of forbidden) {
-          const res = await send(row.method, row.path(), { as: role, body: row.body?.(role) });
+          const res = await send(row.method, row.path(), { as: role, json: row.body?.(role) });
           expect({ role, status: res.status, code: res.json?.error?.code }).toEqual({ role, status: 403, code: 'forbidden' });
         }
       });
@@ -229,7 +197,7 @@ describe('role x route matrix', () => {
     it(`${name}: ${row.allowed === 'public' ? 'every role' : roles.join(', ')} -> ${row.expect}`, async () => {
       const answers: Answer[] = [];
       for (const role of roles) {
-        const res = await send(row.method, row.path(), { as: role, body: row.body?.(role) });
+        const res = await send(row.method, row.path(), { as: role, json: row.body?.(role) });
         expect({ role, status: res.status, error: res.json?.error }).toEqual({ role, status: row.expect, error: undefined });
         answers.push(res);
         if (row.route === '/api/statements/:id/decisions' && role === 'POLICE_CHIEF') {
@@ -278,28 +246,28 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
     [{ type: 'OTHER', severity: 2, title: 't', summary: '' }, 'summary'],
   ])('declaring %j -> 400 on %s, and nothing is written', async (body, field) => {
     const before = await sys.db.incident.count();
-    const res = await send('POST', '/api/incidents', { as: 'CITY_MANAGER', body });
+    const res = await send('POST', '/api/incidents', { as: 'CITY_MANAGER', json: body });
     expect(res.status).toBe(400);
     expect(res.json.error.field).toBe(field);
     expect(await sys.db.incident.count()).toBe(before);
   });
 
   it('statement drafts: missing title, unknown kind', async () => {
-    const noTitle = await send('POST', `/api/incidents/${incident}/statements`, { as: 'PIO', body: { kind: 'HOLDING_STATEMENT', body: 'x' } });
+    const noTitle = await send('POST', `/api/incidents/${incident}/statements`, { as: 'PIO', json: { kind: 'HOLDING_STATEMENT', body: 'x' } });
     expect([noTitle.status, noTitle.json.error.field]).toEqual([400, 'title']);
-    const badKind = await send('POST', `/api/incidents/${incident}/statements`, { as: 'PIO', body: { kind: 'TWEET', title: 't', body: 'b' } });
+    const badKind = await send('POST', `/api/incidents/${incident}/statements`, { as: 'PIO', json: { kind: 'TWEET', title: 't', body: 'b' } });
     expect([badKind.status, badKind.json.error.field]).toEqual([400, 'kind']);
   });
 
   it('the approval flow: out of turn 403, rejection needs a comment, stale version 409, revision, publish, then 409', async () => {
     const draft = await send('POST', `/api/incidents/${incident}/statements`, {
       as: 'PIO',
-      body: { kind: 'HOLDING_STATEMENT', title: 'Holding statement v1', body: 'First draft' },
+      json: { kind: 'HOLDING_STATEMENT', title: 'Holding statement v1', body: 'First draft' },
     });
     expect(draft.status).toBe(201);
     expect(draft.headers.get('location')).toBe(`/api/statements/${draft.json.statementId}`);
     statementId = draft.json.statementId;
-    const decide = (as: Role, body: unknown) => send('POST', `/api/statements/${statementId}/decisions`, { as, body });
+    const decide = (as: Role, body: unknown) => send('POST', `/api/statements/${statementId}/decisions`, { as, json: body });
 
     // The chain is city manager, then chief: the chief deciding first is not their turn.
     const outOfTurn = await decide('POLICE_CHIEF', { version: 1, decision: 'APPROVE' });
@@ -314,7 +282,7 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
 
     const revised = await send('POST', `/api/incidents/${incident}/statements`, {
       as: 'PIO',
-      body: { statementId, title: 'Holding statement v2', body: 'Second draft, without the name' },
+      json: { statementId, title: 'Holding statement v2', body: 'Second draft, without the name' },
     });
     expect(revised.status).toBe(200);
     expect(revised.json.currentVersion).toBe(2);
@@ -338,7 +306,7 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
 
   it('extensions: bad date, not later than now due, unknown deadline', async () => {
     const extend = (kind: string, body: unknown) =>
-      send('POST', `/api/incidents/${incident}/deadlines/${kind}/extensions`, { as: 'POLICE_CHIEF', body });
+      send('POST', `/api/incidents/${incident}/deadlines/${kind}/extensions`, { as: 'POLICE_CHIEF', json: body });
     const notADate = await extend('final_report', { newDueAt: 'next week', reason: 'Waiting on the lab' });
     expect([notADate.status, notADate.json.error.field]).toEqual([400, 'newDueAt']);
     // In the future but earlier than the current due date (90 days): the workflow refuses, naming the field.
@@ -351,18 +319,18 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
   });
 
   it('acknowledging: for someone else only as city manager; a non-recipient is 404', async () => {
-    const mayorForPio = await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'MAYOR', body: { personId: personIdOf('PIO') } });
+    const mayorForPio = await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'MAYOR', json: { personId: personIdOf('PIO') } });
     expect(mayorForPio.status).toBe(403);
     // Severity 2 does not notify aldermen.
     const notRecipient = await send('POST', `/api/incidents/${incident}/acknowledgements`, {
       as: 'CITY_MANAGER',
-      body: { personId: personIdOf('ALDERMAN') },
+      json: { personId: personIdOf('ALDERMAN') },
     });
     expect(notRecipient.status).toBe(404);
-    const forPio = await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'CITY_MANAGER', body: { personId: personIdOf('PIO') } });
+    const forPio = await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'CITY_MANAGER', json: { personId: personIdOf('PIO') } });
     expect(forPio.status).toBe(200);
     expect(forPio.json).toMatchObject({ personId: personIdOf('PIO'), alreadyAcknowledged: false });
-    const repeat = await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'PIO', body: {} });
+    const repeat = await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'PIO', json: {} });
     expect(repeat.json.alreadyAcknowledged).toBe(true);
   });
 
@@ -381,18 +349,18 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
       ['GET', '/api/public/incidents/CI-2099-0001', 'MAYOR'],
     ];
     for (const [method, path, as, body] of checks) {
-      const res = await send(method, path, { as, body });
+      const res = await send(method, path, { as, json: body });
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
     }
   });
 
   it('the report is 409 before closing; closing twice and acknowledging after closing are 409', async () => {
     expect((await send('GET', `/api/incidents/${incident}/report`, { as: 'MAYOR' })).status).toBe(409);
-    const closed = await send('POST', `/api/incidents/${incident}/close`, { as: 'CITY_MANAGER', body: { summary: 'Closed by the error tests' } });
+    const closed = await send('POST', `/api/incidents/${incident}/close`, { as: 'CITY_MANAGER', json: { summary: 'Closed by the error tests' } });
     expect(closed.status).toBe(200);
     expect(closed.json.status).toBe('CLOSED');
-    expect((await send('POST', `/api/incidents/${incident}/close`, { as: 'CITY_MANAGER', body: { summary: 'again' } })).status).toBe(409);
-    expect((await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'MAYOR', body: {} })).status).toBe(409);
+    expect((await send('POST', `/api/incidents/${incident}/close`, { as: 'CITY_MANAGER', json: { summary: 'again' } })).status).toBe(409);
+    expect((await send('POST', `/api/incidents/${incident}/acknowledgements`, { as: 'MAYOR', json: {} })).status).toBe(409);
     const report = await send('GET', `/api/incidents/${incident}/report`, { as: 'MAYOR' });
     expect(report.status).toBe(200);
     expect(report.json.report).toBeTruthy();
@@ -405,27 +373,27 @@ describe('Idempotency-Key', () => {
   const body = { type: 'OTHER', severity: 3, title: 'Idempotent declaration', summary: 'Declared twice by a nervous click' };
 
   it('a repeat returns the first incident with 200; a different body with the same key is 409', async () => {
-    const first = await send('POST', '/api/incidents', { as: 'CITY_MANAGER', body, headers: { 'idempotency-key': 'click-1' } });
+    const first = await send('POST', '/api/incidents', { as: 'CITY_MANAGER', json: body, headers: { 'idempotency-key': 'click-1' } });
     expect(first.status).toBe(202);
     expect(first.headers.get('location')).toBe(`/api/incidents/${first.json.number}`);
-    const repeat = await send('POST', '/api/incidents', { as: 'CITY_MANAGER', body, headers: { 'idempotency-key': 'click-1' } });
+    const repeat = await send('POST', '/api/incidents', { as: 'CITY_MANAGER', json: body, headers: { 'idempotency-key': 'click-1' } });
     expect(repeat.status).toBe(200);
     expect(repeat.json).toEqual(first.json);
     const changed = await send('POST', '/api/incidents', {
       as: 'CITY_MANAGER',
-      body: { ...body, severity: 2 },
+      json: { ...body, severity: 2 },
       headers: { 'idempotency-key': 'click-1' },
     });
     expect(changed.status).toBe(409);
     // Keys are per person: the chief's click-1 is a different declaration.
-    const chief = await send('POST', '/api/incidents', { as: 'POLICE_CHIEF', body, headers: { 'idempotency-key': 'click-1' } });
+    const chief = await send('POST', '/api/incidents', { as: 'POLICE_CHIEF', json: body, headers: { 'idempotency-key': 'click-1' } });
     expect(chief.status).toBe(202);
     expect(chief.json.number).not.toBe(first.json.number);
   });
 
   it('a concurrent double-click creates one incident and one workflow', async () => {
     const [a, b] = await Promise.all(
-      [0, 1].map(() => send('POST', '/api/incidents', { as: 'CITY_MANAGER', body, headers: { 'idempotency-key': 'double-click-2' } })),
+      [0, 1].map(() => send('POST', '/api/incidents', { as: 'CITY_MANAGER', json: body, headers: { 'idempotency-key': 'double-click-2' } })),
     );
     expect([a.status, b.status].sort()).toEqual([200, 202]);
     expect(a.json.number).toBe(b.json.number);
@@ -440,13 +408,13 @@ describe('Idempotency-Key', () => {
 describe('cookie session with CSRF, on the real system', () => {
   it('signs in with the demo password, acknowledges with the CSRF header, refuses without it', async () => {
     const number = await declareAndWait({ type: 'DEATH_IN_CUSTODY', severity: 1, title: 'Session incident', summary: 'Used by the session test' });
-    const login = await send('POST', '/api/session', { body: { email: 'mayor@example.org', password: DEMO_PASSWORD } });
+    const login = await send('POST', '/api/session', { json: { email: 'mayor@example.org', password: DEMO_PASSWORD } });
     expect(login.status).toBe(201);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
     const csrf = login.json.csrfToken;
-    const withoutCsrf = await send('POST', `/api/incidents/${number}/acknowledgements`, { body: {}, headers: { cookie } });
+    const withoutCsrf = await send('POST', `/api/incidents/${number}/acknowledgements`, { json: {}, headers: { cookie } });
     expect(withoutCsrf.status).toBe(403);
-    const withCsrf = await send('POST', `/api/incidents/${number}/acknowledgements`, { body: {}, headers: { cookie, 'x-csrf-token': csrf } });
+    const withCsrf = await send('POST', `/api/incidents/${number}/acknowledgements`, { json: {}, headers: { cookie, 'x-csrf-token': csrf } });
     expect(withCsrf.status).toBe(200);
     const recipient = await sys.db.incidentRecipient.findFirst({ where: { incident: { number }, personId: personIdOf('MAYOR') } });
     expect(recipient?.acknowledgedVia).toBe('WEB');

@@ -9,36 +9,15 @@ import { CLAYTON_PLAN_ID, seedClaytonPlan } from '../../scripts/seed-plan';
 import { itemWorkflowInput, startItemWorkflow } from '../../services/planService';
 import { formatCivilDate, localDateOf } from '../../domain/time/cityTime';
 import { startTestSystem, type TestSystem } from '../harness/app';
+import { apiCaller } from '../harness/http';
+import { eventually } from '../harness/eventually';
 
 let sys: TestSystem;
 /** Any 5xx seen by any request: none is acceptable for these scenarios. */
 const serverErrors: string[] = [];
 const CHICAGO = 'America/Chicago';
 
-async function call(method: string, path: string, opts: { as?: RoleKey; json?: unknown; body?: string; headers?: Record<string, string>; token?: string } = {}) {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await sys.request(path, { method, as: opts.as, json: opts.json, body: opts.body, headers });
-  const text = await res.text();
-  if (res.status >= 500) serverErrors.push(`${method} ${path} -> ${res.status} ${text.slice(0, 300)}`);
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const call = apiCaller(() => sys.request, { serverErrors });
 
 const inDays = (days: number) => formatCivilDate(localDateOf(Date.now() + days * 86_400_000, CHICAGO));
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  ACCESS_BEFORE_POLICIES_STATED_IT,
   DEFAULT_POLICY,
   PolicyError,
   approvalEscalationRoles,
@@ -85,6 +86,15 @@ describe('default policy clayton-2026.1', () => {
     ]);
   });
 
+  it('says who may declare, close, acknowledge for others and read the delivery log', () => {
+    expect(DEFAULT_POLICY.access).toEqual({
+      declare: ['CITY_MANAGER', 'POLICE_CHIEF'],
+      close: ['CITY_MANAGER'],
+      acknowledgeForOthers: ['CITY_MANAGER'],
+      readDeliveryLog: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'],
+    });
+  });
+
   it('fills statement templates and leaves missing placeholders visible', () => {
     const draft = draftFromTemplate(DEFAULT_POLICY, 'HOLDING_STATEMENT', { incidentTitle: 'Shooting on Forsyth Blvd', incidentNumber: 'CI-2026-0001' });
     expect(draft?.title).toBe('Statement on Shooting on Forsyth Blvd');
@@ -123,6 +133,12 @@ describe('invalid policies name the bad field', () => {
     expect(err.message).toContain('approval.chain.1: role CITY_MANAGER appears twice');
   });
 
+  it('rejects an unknown role in access with its path', () => {
+    const bad = clone() as any;
+    bad.access.close = ['DOG_CATCHER'];
+    expect(policyErrorOf(() => parsePolicy(bad)).issues[0].path).toBe('access.close.0');
+  });
+
   it('refuses an unknown version and a changed policy under a known version', () => {
     expect(() => getPolicy('clayton-1999.9')).toThrow(PolicyError);
     const changed = clone();
@@ -147,6 +163,17 @@ describe('POLICY_FILE', () => {
     expect(getPolicy('clayton-2026.2-test')).toBe(loaded);
     // Incidents pinned to the default keep it.
     expect(getPolicy('clayton-2026.1').acknowledgement.backupAfter).toBe('15m');
+  });
+
+  it('reads a file written before policies stated access with the access the code had then', () => {
+    const older = clone() as any;
+    delete older.access;
+    const file = path.join(dir, 'before-access.json');
+    fs.writeFileSync(file, JSON.stringify(older));
+    const loaded = loadPolicyFile(file);
+    expect(loaded.access).toEqual(ACCESS_BEFORE_POLICIES_STATED_IT);
+    // So a clayton-2026.1 file of that time is still the same policy and registers under its version.
+    expect(registerPolicy(loaded)).toBe(DEFAULT_POLICY);
   });
 
   it('stops start-up on an invalid file, naming the file and the field', () => {

@@ -1,0 +1,33 @@
+// The communications policy as the public and the pages see it (GET /api/policy):
+// incident types, severities, deadlines, statement templates, the approval
+// chain and who may do what. Roles only, never people.
+import { currentPolicy, type Policy } from '../policy';
+import { permissionsOf } from './policyView';
+
+export function publicPolicyDocument(policy: Policy = currentPolicy()) {
+  return {
+    version: policy.version,
+    name: policy.name,
+    timeZone: policy.timeZone,
+    definition: {
+      summary: policy.definition.summary,
+      types: policy.definition.types.map((t) => ({ key: t.key, label: t.label, criteria: t.criteria, defaultSeverity: t.defaultSeverity })),
+    },
+    severities: policy.severities.map((s) => ({ level: s.level, label: s.label, description: s.description, recipients: [...s.recipients] })),
+    acknowledgement: { backupAfter: policy.acknowledgement.backupAfter, reportSilentAfter: policy.acknowledgement.reportSilentAfter },
+    deadlines: policy.deadlines.map((d) => ({
+      key: d.key,
+      kind: d.kind,
+      title: d.title,
+      statementKind: d.statementKind,
+      anchor: d.anchor,
+      dueAfter: Object.fromEntries(Object.entries(d.dueAfter).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      ...(d.repeatEvery ? { repeatEvery: d.repeatEvery } : {}),
+    })),
+    statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label, template: { title: k.template.title, body: k.template.body } })),
+    approval: { drafter: policy.approval.drafter, chain: [...policy.approval.chain] },
+    extension: { allowedRoles: [...policy.extension.allowedRoles] },
+    /** Who may do what: the policy's access section with the statement and extension roles. */
+    access: permissionsOf(policy),
+  };
+}

@@ -1,0 +1,66 @@
+// Statements through their approval chain: the drafter submits a new draft
+// (to the incident workflow, which starts the statement's approval workflow)
+// or revises one after changes were requested; approvers decide on the
+// version they read. Whose turn it is, the statement workflow decides.
+import type { Client } from '@temporalio/client';
+import type { Db } from '../lib/db';
+import type { ActorV1 } from '../domain/contracts/common';
+import { submitStatementUpdate } from '../domain/contracts/incident';
+import { decideUpdate, reviseUpdate } from '../domain/contracts/statement';
+import { badRequest, conflict, notFound } from './errors';
+import { findIncident, findStatement, isStatementFinished, statementWorkflowOf } from './incidentViews';
+import type { IncidentClients } from './incidentActions';
+import { noLongerRunning } from './incidentActions';
+import { statementKindKeys } from './policyView';
+import { executeUpdate } from './temporal';
+
+export interface StatementText {
+  title: string;
+  body: string;
+}
+
+export async function submitStatement(
+  { db, temporal }: IncidentClients,
+  { incidentId, kind, text, author }: { incidentId: string; kind: string; text: StatementText; author: ActorV1 },
+) {
+  const incident = await findIncident(db, incidentId);
+  const kinds = statementKindKeys();
+  if (!kinds.includes(kind)) throw badRequest('kind', `must be one of: ${kinds.join(', ')}`);
+  // No closed-incident check here: deliverables owed after closing (the after-action review) are
+  // still submitted; the workflow answers 409 for anything no longer owed.
+  return executeUpdate(temporal, incident.workflowId, submitStatementUpdate, { kind, ...text, author }, noLongerRunning(incident));
+}
+
+export async function reviseStatement(
+  { db, temporal }: IncidentClients,
+  { incidentId, statementId, text, author }: { incidentId: string; statementId: string; text: StatementText; author: ActorV1 },
+) {
+  const incident = await findIncident(db, incidentId);
+  const statement = await db.statement.findUnique({ where: { id: statementId } });
+  if (!statement || statement.incidentId !== incident.id) throw notFound(`statement ${statementId} of incident ${incident.number}`);
+  if (isStatementFinished(statement)) {
+    throw conflict(`statement is ${statement.status.toLowerCase()}; it can no longer be revised`, 'invalid_state');
+  }
+  return executeUpdate(
+    temporal,
+    statementWorkflowOf(statement),
+    reviseUpdate,
+    { ...text, author },
+    `statement ${statement.id} is no longer in approval`,
+  );
+}
+
+export async function decideStatement(
+  { db, temporal }: IncidentClients,
+  { statementId, version, decision, comment, approver }: { statementId: string; version: number; decision: 'APPROVE' | 'REJECT'; comment?: string; approver: ActorV1 },
+) {
+  const statement = await findStatement(db, statementId);
+  if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
+  return executeUpdate(
+    temporal,
+    statementWorkflowOf(statement),
+    decideUpdate,
+    { version, decision, comment: comment || undefined, approver },
+    `statement ${statement.id} is no longer awaiting decisions`,
+  );
+}
