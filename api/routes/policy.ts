@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
 import { currentPolicy, type Policy } from '../../policy';
-import { ROLES } from '../../domain/roles';
+import { ROLES, ROLE_TITLES } from '../../domain/roles';
 import { documentRoute } from '../openapi';
 
 const roleEnum = z.enum(ROLES);
@@ -38,6 +38,7 @@ export const PublicPolicySchema = z
     statementKinds: z.array(z.object({ key: z.string(), label: z.string(), template: z.object({ title: z.string(), body: z.string() }) })),
     approval: z.object({ drafter: roleEnum, chain: z.array(roleEnum) }),
     extension: z.object({ allowedRoles: z.array(roleEnum) }),
+    roleTitles: z.record(z.string()).openapi({ description: 'How pages name each role, e.g. POLICE_CHIEF: "Police Chief"' }),
   })
   .openapi('Policy');
 
@@ -73,6 +74,7 @@ export function publicPolicy(policy: Policy): z.infer<typeof PublicPolicySchema>
     statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label, template: { title: k.template.title, body: k.template.body } })),
     approval: { drafter: policy.approval.drafter, chain: [...policy.approval.chain] },
     extension: { allowedRoles: [...policy.extension.allowedRoles] },
+    roleTitles: { ...ROLE_TITLES },
   };
 }
 
