@@ -60,8 +60,8 @@ for (const [route, summary] of [
 
 /**
  * Security headers on every response. The pages' Content-Security-Policy is
- * the one web/layout.ts states; HSTS only where the public address is https,
- * since a browser told so over http would refuse the plain-http dev server.
+ * the one web/layout.ts states. HSTS binds browsers to https for the host for
+ * a long time, so it is only sent where the public address is https.
  */
 function securityHeaders(config: Config) {
   return helmet({

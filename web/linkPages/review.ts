@@ -3,8 +3,8 @@
 //   POST /statements/:id/review?token=...  records the decision
 // The token (purpose 'review', payload { statementId, personId }) stands in
 // for a session, so the approver can decide from a phone without signing in.
-// The decision goes through the same pieces as POST /api/statements/:id/decisions:
-// its request schema, its statement lookup and the workflow's `decide` update.
+// The decision is the one POST /api/statements/:id/decisions takes: the same
+// rules (services/statementDecision.ts), statement lookup and `decide` update.
 import { Router, type Request, type Response } from 'express';
 import { ROLE_TITLES, type Role } from '../../domain/roles';
 import type { StatementStateV1 } from '../../domain/contracts/statement';
