@@ -2,6 +2,7 @@
 // incident types, severities, deadlines, statement templates, the approval
 // chain and who may do what. Roles only, never people.
 import { currentPolicy, type Policy } from '../policy';
+import { ROLE_TITLES } from '../domain/roles';
 import { permissionsOf } from './policyView';
 
 export function publicPolicyDocument(policy: Policy = currentPolicy()) {
@@ -29,5 +30,7 @@ export function publicPolicyDocument(policy: Policy = currentPolicy()) {
     extension: { allowedRoles: [...policy.extension.allowedRoles] },
     /** Who may do what: the policy's access section with the statement and extension roles. */
     access: permissionsOf(policy),
+    /** How pages name each role, so the browser never keeps its own copy. */
+    roleTitles: { ...ROLE_TITLES },
   };
 }

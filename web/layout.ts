@@ -95,25 +95,30 @@ ${opts.body}
 }
 
 /**
- * Pages load only our own scripts and styles. 'unsafe-inline' is not needed:
- * every script is a file under /static and no markup carries style attributes.
+ * The Content-Security-Policy of the pages, in helmet's form; the app sets it
+ * with the other security headers on every response (api/app.ts). Pages load
+ * only our own scripts and styles. 'unsafe-inline' is not needed: every script
+ * is a file under /static and no markup carries style attributes.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
+export const PAGE_CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+};
 
-export function setPageHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'same-origin');
+export type PageResponse = Omit<PageOptions, 'timeZone'> & { status?: number };
+
+/** Answers with a whole page. A page can show a person's own data, so no cache keeps it. */
+export function sendPage(res: Response, timeZone: string, page: PageResponse): void {
   res.setHeader('Cache-Control', 'no-store');
+  res
+    .status(page.status ?? 200)
+    .type('html')
+    .send(renderPage({ ...page, timeZone }));
 }
-

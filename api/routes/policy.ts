@@ -42,6 +42,7 @@ export const PublicPolicySchema = z
     access: z
       .object(Object.fromEntries(PERMISSIONS.map((permission) => [permission, z.array(roleEnum)])) as Record<Permission, z.ZodArray<typeof roleEnum>>)
       .openapi({ description: 'The roles granted each permission (statement and extension roles included)' }),
+    roleTitles: z.record(z.string()).openapi({ description: 'How pages name each role, e.g. POLICE_CHIEF: "Police Chief"' }),
   })
   .openapi('Policy');
 

@@ -1,6 +1,7 @@
 // Browser plumbing for the e2e tests and the screenshot script: Debian's
-// chromium driven by playwright-core, sign-in through the real form, and an
-// axe-core accessibility check that returns serious/critical violations.
+// chromium driven by playwright-core, sign-in through the real form, an
+// axe-core accessibility check that returns serious/critical violations, and
+// waiting for an asynchronous system to get somewhere.
 import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../scripts/seed-roster';
@@ -75,4 +76,21 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Fails the test, naming the page, when axe-core finds serious or critical violations on it. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const violations = await seriousA11yViolations(page);
+  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
+}
+
+/** Polls until `probe` returns a value (the system is asynchronous: workflows, activities, SMTP). */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string | (() => string), timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

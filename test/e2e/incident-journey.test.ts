@@ -7,9 +7,11 @@
 //   approves from the signed link in the approval email -> the statement is on
 //   the public incident page, the Atom feed, and the deadline is met.
 // Every page visited is checked with axe-core for serious/critical violations.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestSystem, type TestSystem } from '../harness/app';
-import { launchBrowser, loaded, newContext, seriousA11yViolations, signIn } from './browser';
+import type { Page } from 'playwright-core';
+import type { TestSystem } from '../harness/app';
+import { parseAtom, parseIcs } from '../harness/feeds';
+import { eventually, expectAccessible, loaded, signIn } from './browser';
+import { E2eSession } from './session';
 
 const EMAIL = {
   cityManager: 'city.manager@example.org',
@@ -18,41 +20,16 @@ const EMAIL = {
   mayor: 'mayor@example.org',
 };
 
+const session = new E2eSession();
 let system: TestSystem;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 
-async function contextFor(opts: { phone?: boolean } = {}): Promise<BrowserContext> {
-  const context = await newContext(browser, opts);
-  contexts.push(context);
-  return context;
-}
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousA11yViolations(page);
-  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
-}
-
-/** Polls until `probe` returns a value (the system is asynchronous: workflows, activities, SMTP). */
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string | (() => string), timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const contextFor = (opts: { phone?: boolean } = {}) => session.contextFor(opts);
 
 beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
+  system = await session.start();
 }, 180_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await system?.stop();
-}, 60_000);
+afterAll(() => session.stop(), 60_000);
 
 describe('critical incident journey through the browser', () => {
   let number = '';
@@ -277,15 +254,20 @@ describe('critical incident journey through the browser', () => {
     const missingApi = await fetch(`${system.baseUrl}/api/no-such-route`, { headers: { accept: 'text/html' } });
     expect([missingApi.status, (await missingApi.json()).error.code]).toEqual([404, 'not_found']);
 
-    const atom = await (await fetch(`${system.baseUrl}/feeds/statements.atom`)).text();
-    expect(atom).toContain(`<title type="text">${number}: ${statementTitle}</title>`);
+    const atomResponse = await fetch(`${system.baseUrl}/feeds/statements.atom`);
+    expect(atomResponse.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    const atom = await atomResponse.text();
+    expect(parseAtom(atom).entries.map((e) => e.title)).toContain(`${number}: ${statementTitle}`);
     expect(atom).not.toContain('Say which agency is investigating');
 
-    const ics = await (await fetch(`${system.baseUrl}/feeds/deadlines.ics`)).text();
+    const icsResponse = await fetch(`${system.baseUrl}/feeds/deadlines.ics`);
+    expect(icsResponse.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const ics = await icsResponse.text();
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
-    expect(ics).toContain(`SUMMARY:Due: Press conference (${number})`);
+    const upcoming = parseIcs(ics).components.map((event) => event.props.SUMMARY);
+    expect(upcoming).toContain(`Due: Press conference (${number})`);
     // The holding statement was met, so it is no longer an upcoming deadline.
-    expect(ics).not.toContain(`Holding statement (${number})`);
+    expect(upcoming).not.toContain(`Due: Holding statement (${number})`);
   });
 
   it('each other role sees only what is theirs: officials acknowledge, stakeholder leads are kept out', async () => {

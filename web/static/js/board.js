@@ -3,11 +3,11 @@
 // each role can take (acknowledge, draft, approve, revise, extend, close) sit
 // next to what they act on. The page refreshes itself every few seconds.
 import {
-  h, api, ApiError, requireSignIn, hasRole, replaceChildren, showFormErrors, showFormSuccess, clearFormErrors,
-  whileBusy, field, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
+  h, api, ApiError, requireSignIn, hasRole, replaceChildren, onSubmit, showFormSuccess,
+  field, fetchPolicy, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
   showPageError, humanise, plainMessage,
 } from './lib.js';
-import { fetchPolicy, typeLabel, statementKindLabel, fillTemplate, templateValues } from './policy.js';
+import { typeLabel, statementKindLabel, fillTemplate, templateValues } from './policy.js';
 import { cityLocalToIso } from './time.js';
 
 const number = mainData('incident');
@@ -130,23 +130,16 @@ function renderAckPanel() {
     }
     const form = h('form', { id: 'ack-form', class: 'ack-panel', 'aria-labelledby': 'ack-heading' },
       h('h2', { id: 'ack-heading' }, 'Please acknowledge'),
-      h('p', {}, `You were notified at ${formatDateTime(mine.notifiedAt)} as ${roleTitle(mine.role)}`,
+      h('p', {}, `You were notified at ${formatDateTime(mine.notifiedAt)} as ${roleTitle(policy, mine.role)}`,
         mine.kind === 'BACKUP' ? ' (as a backup for someone who has not answered)' : '',
         '. Acknowledging tells the City Manager you have seen this. It does not commit you to anything else.'),
       h('div', { class: 'form-status', 'aria-live': 'assertive' }),
       h('button', { type: 'submit', class: 'big' }, 'I acknowledge'));
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      whileBusy(form, async () => {
-        try {
-          await api('POST', `/api/incidents/${encodeURIComponent(number)}/acknowledgements`, {});
-          await reload();
-          slots.ack.querySelector('p')?.setAttribute('tabindex', '-1');
-          slots.ack.querySelector('p')?.focus();
-        } catch (err) {
-          showFormErrors(form, err);
-        }
-      });
+    onSubmit(form, async () => {
+      await api('POST', `/api/incidents/${encodeURIComponent(number)}/acknowledgements`, {});
+      await reload();
+      slots.ack.querySelector('p')?.setAttribute('tabindex', '-1');
+      slots.ack.querySelector('p')?.focus();
     });
     return form;
   });
@@ -167,7 +160,7 @@ function renderAcks() {
     }
     return h('tr', { class: r.acknowledgedAt ? '' : 'silent' },
       h('td', { 'data-label': 'Person' }, r.name, r.personId === me.person.id ? ' (you)' : ''),
-      h('td', { 'data-label': 'Role' }, roleTitle(r.role),
+      h('td', { 'data-label': 'Role' }, roleTitle(policy, r.role),
         r.kind === 'BACKUP' ? h('span', { class: 'small muted' }, ` — backup for ${nameOf.get(r.standsInForId) || 'someone silent'}`) : ''),
       h('td', { 'data-label': 'Status' }, status),
       h('td', { 'data-label': 'Notified' }, timeEl(r.notifiedAt)));
@@ -228,21 +221,13 @@ function renderExtendForm() {
       field({ label: 'Reason', hint: 'Published with the deadline, so write it for the public.',
         control: h('textarea', { name: 'reason', id: 'extend-reason', rows: '3', maxlength: '2000' }) }),
       h('button', { type: 'submit', class: 'secondary' }, 'Extend deadline'));
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      clearFormErrors(form);
-      whileBusy(form, async () => {
-        try {
-          const key = form.deadlineKey.value;
-          const newDueAt = form.newDueAt.value ? cityLocalToIso(form.newDueAt.value) : '';
-          await api('POST', `/api/incidents/${encodeURIComponent(number)}/deadlines/${encodeURIComponent(key)}/extensions`,
-            { newDueAt, reason: form.reason.value });
-          showFormSuccess(form, 'Deadline extended.');
-          await reload();
-        } catch (err) {
-          showFormErrors(form, err);
-        }
-      });
+    onSubmit(form, async () => {
+      const key = form.deadlineKey.value;
+      const newDueAt = form.newDueAt.value ? cityLocalToIso(form.newDueAt.value) : '';
+      await api('POST', `/api/incidents/${encodeURIComponent(number)}/deadlines/${encodeURIComponent(key)}/extensions`,
+        { newDueAt, reason: form.reason.value });
+      showFormSuccess(form, 'Deadline extended.');
+      await reload();
     });
     return h('details', { class: 'card' }, h('summary', {}, 'Extend a deadline'), form);
   });
@@ -274,12 +259,12 @@ function chainOf(s) {
 function chainList(s) {
   const { steps, awaiting } = chainOf(s);
   const version = versionNumberOf(s);
-  const items = [h('li', { class: 'done' }, `Drafted by ${roleTitle(policy.approval?.drafter || 'PIO')} (version ${version})`)];
+  const items = [h('li', { class: 'done' }, `Drafted by ${roleTitle(policy, policy.approval?.drafter || 'PIO')} (version ${version})`)];
   for (const step of steps) {
     const cls = step.decision === 'APPROVED' ? 'done' : step.decision === 'REJECTED' ? 'rejected' : step.role === awaiting ? 'current' : '';
-    const text = step.decision === 'APPROVED' ? `${roleTitle(step.role)}: approved`
-      : step.decision === 'REJECTED' ? `${roleTitle(step.role)}: changes requested`
-        : step.role === awaiting ? `${roleTitle(step.role)}: waiting now` : `${roleTitle(step.role)}: not yet`;
+    const text = step.decision === 'APPROVED' ? `${roleTitle(policy, step.role)}: approved`
+      : step.decision === 'REJECTED' ? `${roleTitle(policy, step.role)}: changes requested`
+        : step.role === awaiting ? `${roleTitle(policy, step.role)}: waiting now` : `${roleTitle(policy, step.role)}: not yet`;
     items.push(h('li', { class: cls, 'aria-current': step.role === awaiting ? 'step' : null }, text));
   }
   const published = statusOf(s) === 'PUBLISHED';
@@ -335,7 +320,7 @@ function renderStatementInfo(el, s) {
     v ? h('div', { class: 'statement-body' }, v.body) : null,
     rejections.length
       ? h('details', {}, h('summary', {}, `Comments from approvers (${rejections.length})`),
-        h('ul', {}, rejections.map((a) => h('li', {}, h('strong', {}, `${roleTitle(a.role)}, version ${a.version}: `), a.comment, ' ', h('span', { class: 'small muted' }, formatDateTime(a.decidedAt))))))
+        h('ul', {}, rejections.map((a) => h('li', {}, h('strong', {}, `${roleTitle(policy, a.role)}, version ${a.version}: `), a.comment, ' ', h('span', { class: 'small muted' }, formatDateTime(a.decidedAt))))))
       : null,
     s.versions.length > 1
       ? h('details', {}, h('summary', {}, `Earlier versions (${s.versions.length - 1})`),
@@ -358,8 +343,8 @@ function renderStatementAction(el, s) {
 
 function decisionForm(s, awaiting) {
   const id = s.id;
-  const form = h('form', { class: 'decision-form', novalidate: true, 'aria-label': `Your decision as ${roleTitle(awaiting)}` },
-    h('h4', {}, `Your decision as ${roleTitle(awaiting)} on version ${versionNumberOf(s)}`),
+  const form = h('form', { class: 'decision-form', novalidate: true, 'aria-label': `Your decision as ${roleTitle(policy, awaiting)}` },
+    h('h4', {}, `Your decision as ${roleTitle(policy, awaiting)} on version ${versionNumberOf(s)}`),
     h('div', { class: 'form-status', 'aria-live': 'assertive' }),
     h('fieldset', { 'data-field': 'decision', id: `decision-${id}`, role: 'radiogroup', 'aria-labelledby': `decision-${id}-legend` },
       h('legend', { id: `decision-${id}-legend` }, 'Decision'),
@@ -369,25 +354,14 @@ function decisionForm(s, awaiting) {
     field({ label: 'Comment', hint: 'Needed when you send it back: say what should change.',
       control: h('textarea', { name: 'comment', id: `comment-${id}`, rows: '3', maxlength: '5000' }) }),
     h('button', { type: 'submit' }, 'Submit decision'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    clearFormErrors(form);
+  onSubmit(form, async () => {
     const decision = form.querySelector('input[name="decision"]:checked')?.value;
-    if (!decision) {
-      showFormErrors(form, new ApiError(400, { error: { code: 'invalid_input', message: 'Choose approve or send back', field: 'decision' } }));
-      return;
-    }
-    whileBusy(form, async () => {
-      try {
-        const comment = form.comment.value.trim();
-        await api('POST', `/api/statements/${encodeURIComponent(s.id)}/decisions`, {
-          version: versionNumberOf(s), decision, ...(comment ? { comment } : {}),
-        });
-        await reload();
-      } catch (err) {
-        showFormErrors(form, err);
-      }
+    if (!decision) throw new ApiError(400, { error: { code: 'invalid_input', message: 'Choose approve or send back', field: 'decision' } });
+    const comment = form.comment.value.trim();
+    await api('POST', `/api/statements/${encodeURIComponent(s.id)}/decisions`, {
+      version: versionNumberOf(s), decision, ...(comment ? { comment } : {}),
     });
+    await reload();
   });
   return form;
 }
@@ -400,19 +374,11 @@ function reviseForm(s) {
     field({ label: 'Title', control: h('input', { type: 'text', name: 'title', id: `revise-title-${s.id}`, maxlength: '200', value: v?.title || '' }) }),
     field({ label: 'Statement text', control: h('textarea', { name: 'body', id: `revise-body-${s.id}`, rows: '10', maxlength: '20000' }, v?.body || '') }),
     h('button', { type: 'submit' }, 'Send revision for approval'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    clearFormErrors(form);
-    whileBusy(form, async () => {
-      try {
-        await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
-          statementId: s.id, title: form.title.value, body: form.body.value,
-        });
-        await reload();
-      } catch (err) {
-        showFormErrors(form, err);
-      }
+  onSubmit(form, async () => {
+    await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
+      statementId: s.id, title: form.title.value, body: form.body.value,
     });
+    await reload();
   });
   return form;
 }
@@ -458,23 +424,15 @@ function draftForm() {
     field({ label: 'Title', control: title }),
     field({ label: 'Statement text', control: body }),
     h('button', { type: 'submit' }, 'Send for approval'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    clearFormErrors(form);
-    whileBusy(form, async () => {
-      try {
-        await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
-          kind: kind.value, title: title.value, body: body.value,
-        });
-        showFormSuccess(form, 'Sent for approval. The first approver has been notified.');
-        await reload();
-        fillFromTemplate();
-        kind.value = suggestedKind();
-        fillFromTemplate();
-      } catch (err) {
-        showFormErrors(form, err);
-      }
+  onSubmit(form, async () => {
+    await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
+      kind: kind.value, title: title.value, body: body.value,
     });
+    showFormSuccess(form, 'Sent for approval. The first approver has been notified.');
+    await reload();
+    fillFromTemplate();
+    kind.value = suggestedKind();
+    fillFromTemplate();
   });
   return h('details', { class: 'card', id: 'draft-card', open: detail.statements.length === 0 ? true : null },
     h('summary', {}, 'Draft a new statement'), form);
@@ -491,17 +449,9 @@ function renderCloseForm() {
       field({ label: 'Closing summary', hint: 'What was concluded. The after-action review falls due once the incident is closed.',
         control: h('textarea', { name: 'summary', id: 'close-summary', rows: '4', maxlength: '20000' }) }),
       h('button', { type: 'submit', class: 'secondary' }, 'Close this incident'));
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      clearFormErrors(form);
-      whileBusy(form, async () => {
-        try {
-          await api('POST', `/api/incidents/${encodeURIComponent(number)}/close`, { summary: form.summary.value });
-          await reload();
-        } catch (err) {
-          showFormErrors(form, err);
-        }
-      });
+    onSubmit(form, async () => {
+      await api('POST', `/api/incidents/${encodeURIComponent(number)}/close`, { summary: form.summary.value });
+      await reload();
     });
     return h('details', { class: 'card' }, h('summary', {}, 'Close the incident'), form);
   });
@@ -541,7 +491,7 @@ function describeEntry(e) {
   else if (typeof d.key === 'string') extra.push(detail.deadlines.find((x) => x.key === d.key)?.title || humanise(d.key));
   else if (e.entityType === 'Statement' && typeof d.kind === 'string') extra.push(statementKindLabel(policy, d.kind));
   if (typeof d.version === 'number') extra.push(`version ${d.version}`);
-  if (typeof d.role === 'string') extra.push(`as ${roleTitle(d.role)}`);
+  if (typeof d.role === 'string') extra.push(`as ${roleTitle(policy, d.role)}`);
   if (d.kind === 'BACKUP') extra.push('as a backup');
   if (typeof d.via === 'string') extra.push(`via ${VIA_LABELS[d.via] || humanise(d.via).toLowerCase()}`);
   if (typeof d.toDueAt === 'string') extra.push(`now due ${formatDateTime(d.toDueAt)}`);

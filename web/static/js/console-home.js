@@ -2,16 +2,18 @@
 // chief); incidents waiting for my acknowledgement or my approval; open
 // incidents with overdue counts; my action items.
 import {
-  h, api, ApiError, requireSignIn, hasRole, replaceChildren, roleTitle, badge, timeEl, formatDate, refreshEvery, showPageError,
+  h, api, ApiError, requireSignIn, hasRole, replaceChildren, fetchPolicy, roleTitle, badge, timeEl, formatDate, refreshEvery, showPageError,
 } from './lib.js';
 
 const root = document.getElementById('home');
 const STAFF = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
 
 let me;
+let policy;
 
 async function start() {
   me = await requireSignIn();
+  policy = await fetchPolicy();
   await render();
   refreshEvery(10_000, render);
 }
@@ -126,7 +128,7 @@ async function render() {
         h('a', { href: `/plans/${encodeURIComponent(p.id)}` }, 'public dashboard'))))));
   }
 
-  sections.push(h('p', { class: 'small muted' }, `Your roles: ${me.roles.map(roleTitle).join(', ') || 'none'}.`));
+  sections.push(h('p', { class: 'small muted' }, `Your roles: ${me.roles.map((role) => roleTitle(policy, role)).join(', ') || 'none'}.`));
   replaceChildren(root, ...sections);
 }
 

@@ -2,9 +2,9 @@
 // that says exactly who will be told and which clocks will start.
 import {
   h, api, ApiError, requireSignIn, hasRole, replaceChildren, showFormErrors, clearFormErrors, whileBusy,
-  field, roleTitle, showPageError,
+  field, fetchPolicy, roleTitle, showPageError,
 } from './lib.js';
-import { fetchPolicy, describeDuration } from './policy.js';
+import { describeDuration } from './policy.js';
 
 const root = document.getElementById('declare');
 
@@ -105,7 +105,7 @@ function render(policy) {
           h('dt', {}, 'What we know'), h('dd', { class: 'statement-body' }, input.summary),
           input.location ? [h('dt', {}, 'Location'), h('dd', {}, input.location)] : null)),
       h('h3', {}, 'Who will be notified at once, by email and text'),
-      h('p', {}, severity.recipients.map(roleTitle).join(', '), '. Each must acknowledge within ',
+      h('p', {}, severity.recipients.map((role) => roleTitle(policy, role)).join(', '), '. Each must acknowledge within ',
         describeDuration(policy.acknowledgement.backupAfter), ' or their backup is contacted.'),
       h('h3', {}, 'Public deadlines that start now'),
       h('ul', {}, deadlines),
