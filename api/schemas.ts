@@ -2,6 +2,7 @@
 // with these; responses are documented with them (OpenAPI), and the handlers
 // build their bodies to match.
 import { z } from 'zod';
+import { StatementDecisionRequest } from '../services/statementActions';
 import { ROLES } from '../domain/roles';
 import { isInFuture } from '../domain/overdue';
 import { currentPolicyView, isPolicySeverity } from '../services/policyView';
@@ -73,18 +74,7 @@ export const StatementDraftRequest = z.union([SubmitStatementRequest, ReviseStat
   description: 'Without statementId: a new draft of `kind`. With statementId: a revision after changes were requested.',
 });
 
-export const DecisionRequest = z
-  .object({
-    version: z.number().int().min(1).openapi({ description: 'The statement version the approver read' }),
-    decision: z.enum(['APPROVE', 'REJECT']),
-    comment: z.string().trim().max(5000).optional().openapi({ description: 'Required when rejecting' }),
-  })
-  .superRefine((value, ctx) => {
-    if (value.decision === 'REJECT' && !value.comment) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'a rejection needs a comment for the PIO' });
-    }
-  })
-  .openapi('DecisionRequest');
+export const DecisionRequest = StatementDecisionRequest.openapi('DecisionRequest');
 
 export const DeadlineParams = IncidentIdParams.extend({
   kind: z

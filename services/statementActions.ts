@@ -3,10 +3,12 @@
 // or revises one after changes were requested; approvers decide on the
 // version they read. Whose turn it is, the statement workflow decides.
 import type { Client } from '@temporalio/client';
+import { z } from 'zod';
 import type { Db } from '../lib/db';
 import type { ActorV1 } from '../domain/contracts/common';
 import { submitStatementUpdate } from '../domain/contracts/incident';
-import { decideUpdate, reviseUpdate } from '../domain/contracts/statement';
+import { decideUpdate, reviseUpdate, type StatementStateV1 } from '../domain/contracts/statement';
+import { statementWorkflowId } from '../domain/ids';
 import { badRequest, conflict, notFound } from './errors';
 import { findIncident, findStatement, isStatementFinished, statementWorkflowOf } from './incidentViews';
 import type { IncidentClients } from './incidentActions';
@@ -50,17 +52,42 @@ export async function reviseStatement(
   );
 }
 
-export async function decideStatement(
-  { db, temporal }: IncidentClients,
-  { statementId, version, decision, comment, approver }: { statementId: string; version: number; decision: 'APPROVE' | 'REJECT'; comment?: string; approver: ActorV1 },
-) {
-  const statement = await findStatement(db, statementId);
-  if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
+export const StatementDecisionRequest = z
+  .object({
+    version: z.number().int().min(1).describe('The statement version the approver read'),
+    decision: z.enum(['APPROVE', 'REJECT']),
+    comment: z.string().trim().max(5000).optional().describe('Required when rejecting'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.decision === 'REJECT' && !value.comment) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'a rejection needs a comment for the PIO' });
+    }
+  });
+
+export type StatementDecision = z.infer<typeof StatementDecisionRequest>;
+
+/** Sends the decision to the statement's workflow, which decides whether it is this approver's turn. */
+export function decideOnStatement(
+  temporal: Client,
+  statement: { id: string; workflowId: string | null },
+  decision: StatementDecision,
+  approver: ActorV1,
+): Promise<StatementStateV1> {
   return executeUpdate(
     temporal,
-    statementWorkflowOf(statement),
+    statement.workflowId || statementWorkflowId(statement.id),
     decideUpdate,
-    { version, decision, comment: comment || undefined, approver },
+    { version: decision.version, decision: decision.decision, comment: decision.comment || undefined, approver },
     `statement ${statement.id} is no longer awaiting decisions`,
   );
+}
+
+/** A decision through the API: the statement must exist and still be in approval. */
+export async function decideStatement(
+  { db, temporal }: IncidentClients,
+  { statementId, approver, ...decision }: StatementDecision & { statementId: string; approver: ActorV1 },
+): Promise<StatementStateV1> {
+  const statement = await findStatement(db, statementId);
+  if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
+  return decideOnStatement(temporal, statement, decision, approver);
 }

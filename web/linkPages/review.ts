@@ -12,7 +12,7 @@ import { html, type SafeHtml } from '../../lib/html';
 import { fromZodError, toHttpError, type ErrorDetail } from '../../services/errors';
 import { findStatement, statementJson } from '../../services/incidentViews';
 import { currentPolicyView } from '../../services/policyView';
-import { StatementDecisionRequest, decideOnStatement } from '../../services/statementDecision';
+import { StatementDecisionRequest, decideOnStatement } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
 import type { WebDeps } from '../deps';
 import { cityDateTime, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
