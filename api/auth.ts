@@ -16,7 +16,6 @@ export const SESSION_COOKIE = 'cg_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** Everyone who works for the city. Stakeholder leads (community partners) see the plan, not incidents. */
-export const STAFF_ROLES: readonly Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
 
 export interface AuthenticatedPerson {
   id: string;

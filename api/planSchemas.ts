@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { ITEM_STATUSES } from '../domain/contracts/plan';
 import { parseCivilDate } from '../domain/time/cityTime';
-import { PLAN_MANAGERS, PLAN_READERS } from '../services/planAccess';
 import { CSV_IMPORT_COLUMNS, MAX_IMPORT_ROWS } from '../services/planCsv';
 import { documentRoute } from './openapi';
 
@@ -140,8 +139,8 @@ const PublicPlanSchema = z
 // ---------------------------------------------------------------- documentation
 
 const tags = ['action plan'];
-const readers = { roles: PLAN_READERS };
-const managers = { roles: PLAN_MANAGERS };
+const readers = { permission: 'readPlans' } as const;
+const managers = { permission: 'managePlans' } as const;
 const UNKNOWN_PLAN = { description: 'Unknown plan' };
 const PLAN_CLOSED = { description: 'The plan is closed' };
 const itemActionResponses = {

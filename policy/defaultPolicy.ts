@@ -260,6 +260,9 @@ const policyData = {
     close: ['CITY_MANAGER'],
     acknowledgeForOthers: ['CITY_MANAGER'],
     readDeliveryLog: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'],
+    readIncidents: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'],
+    managePlans: ['CITY_MANAGER'],
+    readPlans: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'],
   },
   actionPlan: {
     timeZone: 'America/Chicago',

@@ -5,12 +5,15 @@
 import { currentPolicy, getPolicy, type Policy, type SeverityLevel } from '../policy';
 import type { Role } from '../domain/roles';
 
-/** Everything a role may be granted on incidents, named once. */
+/** Everything a role may be granted, named once. */
 export const PERMISSIONS = [
   'declare',
   'close',
   'acknowledgeForOthers',
   'readDeliveryLog',
+  'readIncidents',
+  'managePlans',
+  'readPlans',
   'draftStatements',
   'decideStatements',
   'extendDeadlines',
@@ -34,6 +37,9 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     close: [...policy.access.close],
     acknowledgeForOthers: [...policy.access.acknowledgeForOthers],
     readDeliveryLog: [...policy.access.readDeliveryLog],
+    readIncidents: [...policy.access.readIncidents],
+    managePlans: [...policy.access.managePlans],
+    readPlans: [...policy.access.readPlans],
     draftStatements: [policy.approval.drafter],
     decideStatements: [...policy.approval.chain],
     extendDeadlines: [...policy.extension.allowedRoles],

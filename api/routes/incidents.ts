@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
 import { ROLE_TITLES } from '../../domain/roles';
-import { STAFF_ROLES, caller, hasPermission, requirePermission, requireRole } from '../auth';
+import { caller, hasPermission, requirePermission } from '../auth';
 import { forbidden } from '../../services/errors';
 import { declareIncident } from '../../services/declareIncident';
 import { acknowledgeIncident, closeIncident, extendDeadline, incidentReport } from '../../services/incidentActions';
@@ -58,7 +58,7 @@ documentRoute({
   path: '/api/incidents',
   summary: 'List incidents, newest first',
   tags,
-  access: { roles: STAFF_ROLES },
+  access: { permission: 'readIncidents' },
   query: ListIncidentsQuery,
   responses: { 200: { description: 'Incidents', schema: z.object({ incidents: z.array(IncidentListItemSchema) }) } },
 });
@@ -67,7 +67,7 @@ documentRoute({
   path: '/api/incidents/:id',
   summary: 'One incident: state, timeline, deadlines, acknowledgements, statements',
   tags,
-  access: { roles: STAFF_ROLES },
+  access: { permission: 'readIncidents' },
   params: IncidentIdParams,
   responses: { 200: { description: 'The incident', schema: IncidentDetailSchema }, 404: { description: 'Unknown incident' } },
 });
@@ -76,7 +76,7 @@ documentRoute({
   path: '/api/incidents/:id/acknowledgements',
   summary: "Acknowledge the incident notification (yourself, or for someone else with the policy's acknowledgeForOthers permission)",
   tags,
-  access: { roles: STAFF_ROLES },
+  access: { permission: 'readIncidents' },
   params: IncidentIdParams,
   body: AcknowledgeRequest,
   responses: {
@@ -129,7 +129,7 @@ documentRoute({
   path: '/api/incidents/:id/report',
   summary: 'The after-action report of a closed incident',
   tags,
-  access: { roles: STAFF_ROLES },
+  access: { permission: 'readIncidents' },
   params: IncidentIdParams,
   responses: {
     200: { description: 'The report', schema: z.object({ incident: IncidentSchema, report: z.record(z.unknown()) }) },
@@ -167,7 +167,7 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
     }
   });
 
-  router.get('/api/incidents', requireRole(...STAFF_ROLES), async (req, res, next) => {
+  router.get('/api/incidents', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const query = parseQuery(ListIncidentsQuery, req);
       res.json({ incidents: await incidentList(db, { status: query.status }, query.limit) });
@@ -176,7 +176,7 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
     }
   });
 
-  router.get('/api/incidents/:id', requireRole(...STAFF_ROLES), async (req, res, next) => {
+  router.get('/api/incidents/:id', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const { id } = parseParams(IncidentIdParams, req);
       res.json(await incidentDetail(db, temporal, await findIncident(db, id)));
@@ -185,7 +185,7 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
     }
   });
 
-  router.post('/api/incidents/:id/acknowledgements', requireRole(...STAFF_ROLES), async (req, res, next) => {
+  router.post('/api/incidents/:id/acknowledgements', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const auth = caller(req);
       const { id } = parseParams(IncidentIdParams, req);
@@ -239,7 +239,7 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
     }
   });
 
-  router.get('/api/incidents/:id/report', requireRole(...STAFF_ROLES), async (req, res, next) => {
+  router.get('/api/incidents/:id/report', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const { id } = parseParams(IncidentIdParams, req);
       res.json(await incidentReport(db, id));

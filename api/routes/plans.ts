@@ -8,10 +8,9 @@ import type { Client } from '@temporalio/client';
 import type { ZodTypeAny, z } from 'zod';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
-import { caller, requireRole } from '../auth';
+import { caller, requirePermission } from '../auth';
 import { parseBody, parseParams, parseQuery } from '../validate';
 import { HttpError } from '../../services/errors';
-import { PLAN_MANAGERS, PLAN_READERS } from '../../services/planAccess';
 import { addPlan } from '../../services/planService';
 import { addGoal } from '../../services/goals';
 import {
@@ -61,8 +60,8 @@ const answer = (handle: (req: Request, res: Response) => Promise<unknown>) => (r
 export function createPlansRouter({ db, temporal, config }: PlansRouterDeps): Router {
   const router = Router();
   const deps = { db, temporal, config };
-  const readers = requireRole(...PLAN_READERS);
-  const managers = requireRole(...PLAN_MANAGERS);
+  const readers = requirePermission('readPlans');
+  const managers = requirePermission('managePlans');
 
   router.get('/plans', readers, answer(async (_req, res) => {
     res.json(await listPlans(db));

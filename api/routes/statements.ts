@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { STAFF_ROLES, caller, requirePermission, requireRole } from '../auth';
+import { caller, requirePermission } from '../auth';
 import { findStatement, statementJson } from '../../services/incidentViews';
 import { decideStatement } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
@@ -18,7 +18,7 @@ documentRoute({
   path: '/api/statements/:id',
   summary: 'One statement with its versions, decisions and place in the approval chain',
   tags: ['statements'],
-  access: { roles: STAFF_ROLES },
+  access: { permission: 'readIncidents' },
   params: StatementIdParams,
   responses: { 200: { description: 'The statement', schema: StatementSchema }, 404: { description: 'Unknown statement' } },
 });
@@ -41,7 +41,7 @@ documentRoute({
 export function createStatementsRouter({ db, temporal }: { db: Db; temporal: Client; config: Config }): Router {
   const router = Router();
 
-  router.get('/api/statements/:id', requireRole(...STAFF_ROLES), async (req, res, next) => {
+  router.get('/api/statements/:id', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const { id } = parseParams(StatementIdParams, req);
       res.json(await statementJson(temporal, await findStatement(db, id)));

@@ -127,28 +127,41 @@ const extensionSchema = z.object({
  * Who may do what to an incident, beyond drafting and approving statements
  * (approval) and moving deadlines (extension), which have their own sections.
  */
-const accessSchema = z.object({
-  /** Declare an incident (starts its workflow and notifies the recipients). */
-  declare: z.array(roleSchema).min(1),
-  /** Close an incident (starts the after-action review clock). */
-  close: z.array(roleSchema).min(1),
-  /** Acknowledge an incident notification on someone else's behalf. */
-  acknowledgeForOthers: z.array(roleSchema).min(1),
-  /** Read the delivery log of every message sent. */
-  readDeliveryLog: z.array(roleSchema).min(1),
-});
-
 /**
  * The access of a policy written before policies said who may do what: those
  * rules were fixed in the code then. Frozen, because such files (and
- * clayton-2026.1) must keep meaning what they meant; a new policy states its own.
+ * clayton-2026.1) must keep meaning what they meant; a new policy states its
+ * own. Each permission defaults on its own, so a file that names some of them
+ * keeps the old rule for the rest.
  */
-export const ACCESS_BEFORE_POLICIES_STATED_IT: z.input<typeof accessSchema> = {
+export const ACCESS_BEFORE_POLICIES_STATED_IT = {
   declare: ['CITY_MANAGER', 'POLICE_CHIEF'],
   close: ['CITY_MANAGER'],
   acknowledgeForOthers: ['CITY_MANAGER'],
   readDeliveryLog: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'],
-};
+  readIncidents: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'],
+  managePlans: ['CITY_MANAGER'],
+  readPlans: [...ROLES],
+} as const satisfies Record<string, readonly Role[]>;
+
+const roles = (before: readonly Role[]) => z.array(roleSchema).min(1).default([...before]);
+
+const accessSchema = z.object({
+  /** Declare an incident (starts its workflow and notifies the recipients). */
+  declare: roles(ACCESS_BEFORE_POLICIES_STATED_IT.declare),
+  /** Close an incident (starts the after-action review clock). */
+  close: roles(ACCESS_BEFORE_POLICIES_STATED_IT.close),
+  /** Acknowledge an incident notification on someone else's behalf. */
+  acknowledgeForOthers: roles(ACCESS_BEFORE_POLICIES_STATED_IT.acknowledgeForOthers),
+  /** Read the delivery log of every message sent. */
+  readDeliveryLog: roles(ACCESS_BEFORE_POLICIES_STATED_IT.readDeliveryLog),
+  /** Read incidents, their timelines and statements in the staff console (the city's staff). */
+  readIncidents: roles(ACCESS_BEFORE_POLICIES_STATED_IT.readIncidents),
+  /** Create plans, goals and items, and import items. */
+  managePlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.managePlans),
+  /** See plans and items, and act on the items that are one's own. */
+  readPlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.readPlans),
+});
 
 /** Targets of the action-plan ladder; OWNER/SPONSOR are per item, BOARD_DIGEST is the monthly board digest. */
 export const PLAN_ESCALATION_TARGETS = ['OWNER', 'SPONSOR', 'CITY_MANAGER', 'BOARD_DIGEST'] as const;
@@ -179,7 +192,7 @@ const basePolicySchema = z.object({
   statementKinds: z.array(statementKindSchema).min(1),
   approval: approvalSchema,
   extension: extensionSchema,
-  access: accessSchema.default(ACCESS_BEFORE_POLICIES_STATED_IT),
+  access: accessSchema.default({}),
   actionPlan: actionPlanSchema,
 });
 

@@ -86,13 +86,24 @@ describe('default policy clayton-2026.1', () => {
     ]);
   });
 
-  it('says who may declare, close, acknowledge for others and read the delivery log', () => {
+  it('says who may declare, close, acknowledge for others, read incidents, the delivery log and plans, and manage plans', () => {
     expect(DEFAULT_POLICY.access).toEqual({
       declare: ['CITY_MANAGER', 'POLICE_CHIEF'],
       close: ['CITY_MANAGER'],
       acknowledgeForOthers: ['CITY_MANAGER'],
       readDeliveryLog: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'],
+      readIncidents: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'],
+      managePlans: ['CITY_MANAGER'],
+      readPlans: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'],
     });
+  });
+
+  it('keeps the old rule for each permission a policy file leaves out', () => {
+    const { access: _access, ...withoutAccess } = DEFAULT_POLICY;
+    const partial = parsePolicy({ ...withoutAccess, version: 'partial-access', access: { managePlans: ['PIO'] } });
+    expect(partial.access.managePlans).toEqual(['PIO']);
+    expect(partial.access.readPlans).toContain('STAKEHOLDER_LEAD');
+    expect(partial.access.declare).toEqual(['CITY_MANAGER', 'POLICE_CHIEF']);
   });
 
   it('fills statement templates and leaves missing placeholders visible', () => {
