@@ -22,7 +22,8 @@ interface NavEntry {
   href: string;
   label: string;
   /** Shown only to people holding one of these roles (space-separated); the page script reveals it. */
-  roles?: string;
+  /** Shown only to people the policy grants this permission (GET /api/policy `access`). */
+  permission?: string;
 }
 
 const PUBLIC_NAV: NavEntry[] = [
@@ -34,9 +35,9 @@ const PUBLIC_NAV: NavEntry[] = [
 
 const CONSOLE_NAV: NavEntry[] = [
   { href: '/console', label: 'Console home' },
-  { href: '/console/declare', label: 'Declare an incident', roles: 'CITY_MANAGER POLICE_CHIEF' },
+  { href: '/console/declare', label: 'Declare an incident', permission: 'declare' },
   { href: '/console/items', label: 'My items' },
-  { href: '/console/deliveries', label: 'Delivery log', roles: 'CITY_MANAGER POLICE_CHIEF PIO' },
+  { href: '/console/deliveries', label: 'Delivery log', permission: 'readDeliveryLog' },
   { href: '/', label: 'Public site' },
 ];
 
@@ -46,7 +47,7 @@ function nav(area: Area, current: string | undefined): SafeHtml {
       <ul>
         ${entries.map(
           (e) =>
-            html`<li${e.roles ? html` data-roles="${e.roles}" hidden` : ''}><a href="${e.href}"${
+            html`<li${e.permission ? html` data-permission="${e.permission}" hidden` : ''}><a href="${e.href}"${
               e.href === current ? html` aria-current="page"` : ''
             }>${e.label}</a></li>`,
         )}

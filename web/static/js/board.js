@@ -3,7 +3,7 @@
 // each role can take (acknowledge, draft, approve, revise, extend, close) sit
 // next to what they act on. The page refreshes itself every few seconds.
 import {
-  h, api, ApiError, requireSignIn, hasRole, replaceChildren, onSubmit, showFormSuccess,
+  h, api, ApiError, requireSignIn, hasRole, may, replaceChildren, onSubmit, showFormSuccess,
   field, fetchPolicy, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
   showPageError, humanise, plainMessage,
 } from './lib.js';
@@ -109,7 +109,7 @@ function renderFacts() {
         incident.closedAt ? [h('dt', {}, 'Closed'), h('dd', {}, timeEl(incident.closedAt), incident.closureSummary ? ` — ${incident.closureSummary}` : '')] : null),
       h('p', { class: 'actions small' },
         h('a', { href: `/incidents/${encodeURIComponent(incident.number)}` }, 'Public page for this incident'),
-        hasRole(me, 'CITY_MANAGER', 'POLICE_CHIEF', 'PIO')
+        may(me, policy, 'readDeliveryLog')
           ? h('a', { href: `/console/deliveries?incident=${encodeURIComponent(incident.number)}` }, 'Delivery log for this incident') : null)));
 }
 
@@ -208,7 +208,7 @@ function renderDeadlines() {
 
 function renderExtendForm() {
   const open = detail.deadlines.filter((d) => d.status === 'OPEN');
-  const allowed = detail.state === 'ACTIVE' && open.length > 0 && hasRole(me, ...(policy.extension?.allowedRoles || []));
+  const allowed = detail.state === 'ACTIVE' && open.length > 0 && may(me, policy, 'extendDeadlines');
   keyed(slots.extend, allowed ? `extend:${open.map((d) => d.key).join(',')}` : 'none', () => {
     if (!allowed) return null;
     const select = h('select', { name: 'deadlineKey', id: 'extend-deadline' },
@@ -336,7 +336,7 @@ function renderStatementAction(el, s) {
   // Decide only on text the approver can see: wait until the saved row has this version.
   const readable = s.versions.some((x) => x.version === version);
   const canDecide = status === 'PENDING_APPROVAL' && awaiting && readable && hasRole(me, awaiting);
-  const canRevise = status === 'CHANGES_REQUESTED' && hasRole(me, policy.approval?.drafter || 'PIO');
+  const canRevise = status === 'CHANGES_REQUESTED' && may(me, policy, 'draftStatements');
   const key = canDecide ? `decide:${version}:${awaiting}` : canRevise ? `revise:${version}` : 'none';
   keyed(el, key, () => (canDecide ? decisionForm(s, awaiting) : canRevise ? reviseForm(s) : null));
 }
@@ -384,7 +384,7 @@ function reviseForm(s) {
 }
 
 function renderDraftForm() {
-  const allowed = detail.state === 'ACTIVE' && hasRole(me, policy.approval?.drafter || 'PIO');
+  const allowed = detail.state === 'ACTIVE' && may(me, policy, 'draftStatements');
   keyed(slots.draft, allowed ? 'draft' : 'none', () => (allowed ? draftForm() : null));
 }
 
@@ -441,7 +441,7 @@ function draftForm() {
 // ------------------------------------------------------------------ close
 
 function renderCloseForm() {
-  const allowed = detail.state === 'ACTIVE' && hasRole(me, 'CITY_MANAGER');
+  const allowed = detail.state === 'ACTIVE' && may(me, policy, 'close');
   keyed(slots.close, allowed ? 'close' : 'none', () => {
     if (!allowed) return null;
     const form = h('form', { id: 'close-form', novalidate: true },

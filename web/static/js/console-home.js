@@ -2,11 +2,10 @@
 // chief); incidents waiting for my acknowledgement or my approval; open
 // incidents with overdue counts; my action items.
 import {
-  h, api, ApiError, requireSignIn, hasRole, replaceChildren, fetchPolicy, roleTitle, badge, timeEl, formatDate, refreshEvery, showPageError,
+  h, api, ApiError, requireSignIn, hasRole, may, replaceChildren, fetchPolicy, roleTitle, badge, timeEl, formatDate, refreshEvery, showPageError,
 } from './lib.js';
 
 const root = document.getElementById('home');
-const STAFF = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
 
 let me;
 let policy;
@@ -19,7 +18,7 @@ async function start() {
 }
 
 async function loadIncidentWork() {
-  if (!hasRole(me, ...STAFF)) return null;
+  if (!may(me, policy, 'readIncidents')) return null;
   const { incidents } = await api('GET', '/api/incidents?status=ACTIVE');
   // Few incidents are open at once; the detail tells whether I am asked to act.
   const details = await Promise.all(incidents.map((i) => api('GET', `/api/incidents/${encodeURIComponent(i.number)}`).catch(() => null)));
@@ -33,7 +32,7 @@ async function loadIncidentWork() {
     for (const s of d.statements) {
       const awaiting = s.live?.awaiting;
       if (s.status === 'PENDING_APPROVAL' && awaiting && hasRole(me, awaiting)) needDecision.push({ d, s });
-      if (s.status === 'CHANGES_REQUESTED' && hasRole(me, 'PIO')) needRevision.push({ d, s });
+      if (s.status === 'CHANGES_REQUESTED' && may(me, policy, 'draftStatements')) needRevision.push({ d, s });
     }
   });
   return { incidents, needAck, needDecision, needRevision };
@@ -86,7 +85,7 @@ async function render() {
     h('h2', { id: 'todo-heading' }, 'Needs you now'),
     todo.length ? h('ul', { id: 'todo' }, todo) : h('p', {}, 'Nothing is waiting for you.')));
 
-  if (hasRole(me, 'CITY_MANAGER', 'POLICE_CHIEF')) {
+  if (may(me, policy, 'declare')) {
     sections.push(h('section', { 'aria-labelledby': 'declare-heading', class: 'card callout' },
       h('h2', { id: 'declare-heading' }, 'Declare a critical incident'),
       h('p', {}, 'Starts the communications plan: officials are notified at once and every public deadline starts.'),

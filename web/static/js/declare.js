@@ -1,7 +1,7 @@
 // Declare an incident: a form driven by the policy, then a confirmation step
 // that says exactly who will be told and which clocks will start.
 import {
-  h, api, ApiError, requireSignIn, hasRole, replaceChildren, showFormErrors, clearFormErrors, whileBusy,
+  h, api, ApiError, requireSignIn, may, rolesGranted, replaceChildren, showFormErrors, clearFormErrors, whileBusy,
   field, fetchPolicy, roleTitle, showPageError,
 } from './lib.js';
 import { describeDuration } from './policy.js';
@@ -10,15 +10,16 @@ const root = document.getElementById('declare');
 
 async function start() {
   const me = await requireSignIn();
-  if (!hasRole(me, 'CITY_MANAGER', 'POLICE_CHIEF')) {
+  const policy = await fetchPolicy();
+  if (!may(me, policy, 'declare')) {
+    const who = rolesGranted(policy, 'declare');
     replaceChildren(
       root,
-      h('div', { class: 'card callout' }, h('p', {}, 'Only the City Manager or the Police Chief can declare a critical incident. ',
+      h('div', { class: 'card callout' }, h('p', {}, `Only ${who} can declare a critical incident. `,
         'If you think one is happening, call them now.'), h('p', {}, h('a', { href: '/console' }, 'Back to the console home'))),
     );
     return;
   }
-  const policy = await fetchPolicy();
   render(policy);
 }
 

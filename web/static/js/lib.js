@@ -135,6 +135,15 @@ function normaliseMe(me) {
 
 export const hasRole = (me, ...roles) => !!me && roles.some((r) => me.roles.includes(r));
 
+/** Whether the policy grants this person a permission (GET /api/policy `access`: declare, close, readDeliveryLog, ...). */
+export const may = (me, policy, permission) => hasRole(me, ...(policy?.access?.[permission] || []));
+
+/** "the City Manager or the Police Chief": the roles the policy grants a permission, in words. */
+export function rolesGranted(policy, permission, conjunction = 'or') {
+  const names = (policy?.access?.[permission] || []).map((role) => `the ${roleTitle(policy, role)}`);
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
+}
+
 /** Console pages call this first: redirects to sign-in when nobody is signed in. */
 export async function requireSignIn() {
   // Only for the role titles in the header: a page without them still works.
@@ -160,9 +169,8 @@ function showWho(me, policy) {
       h('button', { type: 'button', class: 'link-button', onclick: signOut }, 'Sign out'),
     );
   }
-  for (const li of document.querySelectorAll('.site-nav [data-roles]')) {
-    const allowed = li.dataset.roles.split(' ');
-    li.hidden = !me.roles.some((r) => allowed.includes(r));
+  for (const li of document.querySelectorAll('.site-nav [data-permission]')) {
+    li.hidden = !may(me, policy, li.dataset.permission);
   }
 }
 
