@@ -19,7 +19,7 @@ import {
   recipientsOf,
   skipTo,
   startIncidentTestContext,
-} from '../unit/incidentFixtures';
+} from '../harness/incident';
 import { historyToJson } from '../unit/planHistoryJson';
 
 export const HISTORY_DIR = path.join(__dirname, 'histories');

@@ -11,22 +11,13 @@ import {
   messagesFor,
   recipientsOf,
   skipTo,
-  startIncidentTestContext,
-  type IncidentTestContext,
+  useIncidentTestContext,
   WORKFLOW_TEST_TIMEOUT_MS,
   terminateWhenIdle,
-} from './incidentFixtures';
+} from '../harness/incident';
 import { FailureType } from '../../domain/failures';
 
-let ctx: IncidentTestContext;
-
-beforeAll(async () => {
-  ctx = await startIncidentTestContext('statement-unit');
-}, 120_000);
-
-afterAll(async () => {
-  await ctx?.stop();
-});
+const ctx = useIncidentTestContext('statement-unit');
 
 describe('statement approval', () => {
   it('runs PIO draft -> city manager -> chief, with rejection, revision, reminders, escalation and publication', async () => {
