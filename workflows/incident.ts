@@ -79,6 +79,7 @@ import {
   validateActor,
 } from './lib/incidentMessages';
 import { WorkflowMutex } from './lib/mutex';
+import { afterSetUp } from './lib/setUp';
 import type { IncidentCarriedStateV1, IncidentRunOptionsV1, RecipientRuntimeV1 } from '../domain/contracts/incidentRun';
 import { statementApprovalWorkflow } from './statement';
 
@@ -117,18 +118,30 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   });
   setHandler(incidentStateQuery, view);
 
+  const isStarted = () => state !== null;
   const started = (): IncidentCarriedStateV1 => {
     if (!state) throw invalidState(`incident ${input.incidentNumber} is still starting; try again in a moment`);
     return state;
   };
+  /**
+   * A validator for updates that may arrive before the incident has started:
+   * until then nothing is refused, and the handler, which waits for the start,
+   * checks the request in full.
+   */
+  const onceStarted =
+    <R>(validate: (s: IncidentCarriedStateV1, req: R) => unknown) =>
+    (req: R): void => {
+      if (state) validate(state, req);
+    };
 
   // ---------------------------------------------------------------- acknowledge
 
   setHandler(
     acknowledgeUpdate,
-    async (req: AcknowledgeRequestV1) => {
+    (req: AcknowledgeRequestV1) => afterSetUp(isStarted, async () => {
       const s = started();
-      const recipient = s.recipients.find((r) => r.personId === req.personId)!;
+      const recipient = s.recipients.find((r) => r.personId === req.personId);
+      if (!recipient) throw notNotified(req.personId);
       if (recipient.acknowledgedAt) {
         return { personId: req.personId, acknowledgedAt: recipient.acknowledgedAt, alreadyAcknowledged: true };
       }
@@ -145,18 +158,19 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
       }
       recipient.acknowledgedAt = result.acknowledgedAt;
       return { personId: req.personId, acknowledgedAt: result.acknowledgedAt, alreadyAcknowledged: result.alreadyAcknowledged };
-    },
+    }),
     {
       validator: (req: AcknowledgeRequestV1) => {
         if (!req || typeof req.personId !== 'string' || req.personId === '') throw invalidInput('personId', 'is required');
         if (!['API', 'WEB', 'EMAIL_LINK', 'SMS'].includes(req.via)) throw invalidInput('via', 'must be API, WEB, EMAIL_LINK or SMS');
-        const s = started();
-        if (!s.recipients.some((r) => r.personId === req.personId)) {
-          throw notFound(`person ${req.personId} was not notified of incident ${input.incidentNumber}`);
-        }
+        if (state && !state.recipients.some((r) => r.personId === req.personId)) throw notNotified(req.personId);
       },
     },
   );
+
+  function notNotified(personId: string) {
+    return notFound(`person ${personId} was not notified of incident ${input.incidentNumber}`);
+  }
 
   // ---------------------------------------------------------------- statements
 
@@ -185,7 +199,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   setHandler(
     submitStatementUpdate,
     (req: SubmitStatementRequestV1) =>
-      lock.runExclusive(async () => {
+      afterSetUp(isStarted, () => lock.runExclusive(async () => {
         const s = started();
         validateSubmission(s, req); // again: state may have moved while we waited for the lock
         const statementId = uuid4();
@@ -224,8 +238,8 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
         });
         dirty = true;
         return { statementId, workflowId: childId, deadlineKey };
-      }),
-    { validator: (req: SubmitStatementRequestV1) => validateSubmission(started(), req) },
+      })),
+    { validator: onceStarted(validateSubmission) },
   );
 
   setHandler(statementPublishedSignal, (published: StatementPublishedV1) => {
@@ -264,7 +278,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   setHandler(
     extendDeadlineUpdate,
     (req: ExtendDeadlineRequestV1) =>
-      lock.runExclusive(async () => {
+      afterSetUp(isStarted, () => lock.runExclusive(async () => {
         const s = started();
         const deadline = validateExtension(s, req);
         const at = Date.now();
@@ -282,8 +296,8 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
         replaceDeadline(s, extended);
         dirty = true;
         return toDeadlineState(extended);
-      }),
-    { validator: (req: ExtendDeadlineRequestV1) => void validateExtension(started(), req) },
+      })),
+    { validator: onceStarted(validateExtension) },
   );
 
   // ---------------------------------------------------------------- close
@@ -298,7 +312,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   setHandler(
     closeIncidentUpdate,
     (req: CloseIncidentRequestV1) =>
-      lock.runExclusive(async () => {
+      afterSetUp(isStarted, () => lock.runExclusive(async () => {
         const s = started();
         validateClose(s, req);
         const now = Date.now();
@@ -329,8 +343,8 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
         await acts.renderAfterActionReport({ incidentId: input.incidentId, at, final: false });
         dirty = true;
         return view();
-      }),
-    { validator: (req: CloseIncidentRequestV1) => validateClose(started(), req) },
+      })),
+    { validator: onceStarted(validateClose) },
   );
 
   // ---------------------------------------------------------------- helpers

@@ -32,6 +32,7 @@ import {
   validateActor,
 } from './lib/incidentMessages';
 import { WorkflowMutex } from './lib/mutex';
+import { afterSetUp } from './lib/setUp';
 
 const MAX_TITLE = 300;
 const MAX_BODY = 20_000;
@@ -71,6 +72,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
 
   setHandler(statementStateQuery, () => ({ ...state, chain: state.chain.map((s) => ({ ...s })) }));
 
+  const isSetUp = () => policy !== null;
   const loaded = (): Policy => {
     if (!policy) throw invalidState('the statement is still being set up; try again in a moment');
     return policy;
@@ -121,9 +123,9 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
 
   function validateDecision(req: DecisionRequestV1): void {
     // A decision that arrives while the statement is still being set up is
-    // not refused: set-up holds the lock, so the handler waits for it and then
-    // runs these checks in full. Until then only the request itself is checked.
-    const setUp = policy !== null;
+    // not refused: the handler waits for set-up and then runs these checks in
+    // full. Until then only the request itself is checked.
+    const setUp = isSetUp();
     if (setUp && state.status !== 'PENDING_APPROVAL') {
       throw invalidState(`statement is ${state.status}; there is nothing to decide`);
     }
@@ -152,7 +154,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   setHandler(
     decideUpdate,
     (req: DecisionRequestV1) =>
-      lock.runExclusive(async () => {
+      afterSetUp(isSetUp, () => lock.runExclusive(async () => {
         validateDecision(req); // again: another decision may have landed while we waited
         const p = loaded();
         const now = Date.now();
@@ -202,7 +204,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
         }
         dirty = true;
         return { ...state, chain: state.chain.map((s) => ({ ...s })) };
-      }),
+      })),
     { validator: validateDecision },
   );
 
@@ -243,8 +245,9 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   // ---------------------------------------------------------------- revise
 
   function validateRevision(req: ReviseRequestV1): void {
-    const p = loaded();
-    if (state.status === 'PUBLISHED' || state.status === 'WITHDRAWN') {
+    // As with decisions: before set-up only the request itself is checked.
+    const setUp = isSetUp();
+    if (setUp && (state.status === 'PUBLISHED' || state.status === 'WITHDRAWN')) {
       throw invalidState(`statement is ${state.status}; it can no longer be revised`);
     }
     if (!req || typeof req.title !== 'string' || req.title.trim() === '' || req.title.length > MAX_TITLE) {
@@ -254,15 +257,16 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
       throw invalidInput('body', `is required (at most ${MAX_BODY} characters)`);
     }
     validateActor(req.author, 'author');
-    if (!req.author.roles.includes(p.approval.drafter)) {
-      throw notPermitted(`only the ${ROLE_TITLES[p.approval.drafter]} revises statements`);
+    const drafter = setUp ? loaded().approval.drafter : null;
+    if (drafter && !req.author.roles.includes(drafter)) {
+      throw notPermitted(`only the ${ROLE_TITLES[drafter]} revises statements`);
     }
   }
 
   setHandler(
     reviseUpdate,
     (req: ReviseRequestV1) =>
-      lock.runExclusive(async () => {
+      afterSetUp(isSetUp, () => lock.runExclusive(async () => {
         validateRevision(req);
         const now = Date.now();
         const version = state.currentVersion + 1;
@@ -280,7 +284,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
         await deliver(requestApproval);
         dirty = true;
         return { ...state, chain: state.chain.map((s) => ({ ...s })) };
-      }),
+      })),
     { validator: validateRevision },
   );
 
