@@ -6,13 +6,11 @@
 // counted from when the draft reached them).
 import type { WorkflowSignatures } from '../domain/workflows';
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { PersonRefV1 } from '../domain/contracts/incidentActivities';
 import { approvalEscalationRoles, statementKindPolicy } from '../domain/policy/lookups';
 import { durationMs, type Policy } from '../domain/policy/schema';
 import { ROLE_TITLES, type Role } from '../domain/roles';
 import { STATEMENT_NOTIFY_IN_BACKGROUND_PATCH } from '../domain/patches';
-import type { ActorV1 } from '../domain/contracts/common';
-import { statementPublishedSignal } from '../domain/contracts/incident';
+import { statementPublishedSignal, type StatementPublishedV1 } from '../domain/contracts/incident';
 import {
   decideUpdate,
   reviseUpdate,
@@ -22,27 +20,15 @@ import {
   type StatementStateV1,
   type StatementWorkflowInputV1,
 } from '../domain/contracts/statement';
-import {
-  Deliveries,
-  announce,
-  incidentActivities as acts,
-  invalidInput,
-  invalidState,
-  notPermitted,
-  validateActor,
-} from './lib/incidentMessages';
+import { announce, peopleWithRoles } from './lib/announce';
+import { Deliveries } from './lib/deliveries';
+import { incidentActivities as acts } from './lib/incidentActivities';
+import { invalidField, invalidState, notPermitted } from './lib/failures';
 import { WorkflowMutex } from './lib/mutex';
+import { validateActor, validateDraft, type Draft } from './lib/requests';
 import { afterSetUp } from './lib/setUp';
 
-const MAX_TITLE = 300;
-const MAX_BODY = 20_000;
 const MAX_COMMENT = 5_000;
-
-interface Draft {
-  title: string;
-  body: string;
-  author: ActorV1;
-}
 
 export async function statementApprovalWorkflow(input: StatementWorkflowInputV1): Promise<StatementStateV1> {
   const workflowId = workflowInfo().workflowId;
@@ -90,8 +76,20 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     ...extra,
   });
 
-  const people = async (roles: Role[]): Promise<PersonRefV1[]> =>
-    (await acts.listPeopleByRoles({ roles })).map(({ personId, name }) => ({ personId, name }));
+  const people = (roles: Role[]) => peopleWithRoles(acts, roles);
+
+  /** Tells the statement's author, in the background; `data` is taken now, before state moves on. */
+  const tellAuthor = (template: 'statement.changes-requested' | 'statement.published', attemptGroup: string, data: Record<string, unknown>) =>
+    deliver(() =>
+      announce([{ personId: draft.author.personId, name: draft.author.name }], {
+        workflowId,
+        purpose: template,
+        attemptGroup,
+        template,
+        incidentId: input.incidentId,
+        data,
+      }),
+    );
 
   function startChain(now: number): void {
     state.chain = loaded().approval.chain.map((role) => ({ role, decision: null, approverId: null, decidedAt: null, comment: null }));
@@ -129,7 +127,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     if (setUp && state.status !== 'PENDING_APPROVAL') {
       throw invalidState(`statement is ${state.status}; there is nothing to decide`);
     }
-    if (!req || (req.decision !== 'APPROVE' && req.decision !== 'REJECT')) throw invalidInput('decision', 'must be APPROVE or REJECT');
+    if (!req || (req.decision !== 'APPROVE' && req.decision !== 'REJECT')) throw invalidField('decision', 'must be APPROVE or REJECT');
     validateActor(req.approver, 'approver');
     if (setUp) {
       const awaiting = state.awaiting as Role;
@@ -144,10 +142,10 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
       }
     }
     if (req.comment !== undefined && (typeof req.comment !== 'string' || req.comment.length > MAX_COMMENT)) {
-      throw invalidInput('comment', `must be text of at most ${MAX_COMMENT} characters`);
+      throw invalidField('comment', `must be text of at most ${MAX_COMMENT} characters`);
     }
     if (req.decision === 'REJECT' && (!req.comment || req.comment.trim() === '')) {
-      throw invalidInput('comment', 'a rejection needs a comment for the PIO');
+      throw invalidField('comment', 'a rejection needs a comment for the PIO');
     }
   }
 
@@ -179,17 +177,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
           state.status = 'CHANGES_REQUESTED';
           state.awaiting = null;
           const changesData = statementData({ reviewerName: req.approver.name, reviewerTitle: ROLE_TITLES[role], comment });
-          const changesGroup = `v${state.currentVersion}:${role}`;
-          await deliver(() =>
-            announce([{ personId: draft.author.personId, name: draft.author.name }], {
-              workflowId,
-              purpose: 'statement.changes-requested',
-              attemptGroup: changesGroup,
-              template: 'statement.changes-requested',
-              incidentId: input.incidentId,
-              data: changesData,
-            }),
-          );
+          await tellAuthor('statement.changes-requested', `v${state.currentVersion}:${role}`, changesData);
         } else {
           const next = state.chain.find((s) => s.decision === null);
           if (next) {
@@ -217,29 +205,14 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     state.status = 'PUBLISHED';
     state.awaiting = null;
     state.publishedAt = publishedAt;
+    const publication: StatementPublishedV1 = { statementId: input.statementId, kind: input.kind, deadlineKey: input.deadlineKey, publishedAt };
     try {
       // By workflow id, so the signal reaches the incident's latest run after continue-as-new.
-      await getExternalWorkflowHandle(input.incidentWorkflowId).signal(statementPublishedSignal, {
-        statementId: input.statementId,
-        kind: input.kind,
-        deadlineKey: input.deadlineKey,
-        publishedAt,
-      });
+      await getExternalWorkflowHandle(input.incidentWorkflowId).signal(statementPublishedSignal, publication);
     } catch (err) {
       log.error('could not tell the incident workflow about the publication', { incidentWorkflowId: input.incidentWorkflowId, error: String(err) });
     }
-    const publishedData = statementData({ publishedAt });
-    const publishedGroup = `v${state.currentVersion}`;
-    await deliver(() =>
-      announce([{ personId: draft.author.personId, name: draft.author.name }], {
-        workflowId,
-        purpose: 'statement.published',
-        attemptGroup: publishedGroup,
-        template: 'statement.published',
-        incidentId: input.incidentId,
-        data: publishedData,
-      }),
-    );
+    await tellAuthor('statement.published', `v${state.currentVersion}`, statementData({ publishedAt }));
   }
 
   // ---------------------------------------------------------------- revise
@@ -250,13 +223,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     if (setUp && (state.status === 'PUBLISHED' || state.status === 'WITHDRAWN')) {
       throw invalidState(`statement is ${state.status}; it can no longer be revised`);
     }
-    if (!req || typeof req.title !== 'string' || req.title.trim() === '' || req.title.length > MAX_TITLE) {
-      throw invalidInput('title', `is required (at most ${MAX_TITLE} characters)`);
-    }
-    if (typeof req.body !== 'string' || req.body.trim() === '' || req.body.length > MAX_BODY) {
-      throw invalidInput('body', `is required (at most ${MAX_BODY} characters)`);
-    }
-    validateActor(req.author, 'author');
+    validateDraft(req);
     const drafter = setUp ? loaded().approval.drafter : null;
     if (drafter && !req.author.roles.includes(drafter)) {
       throw notPermitted(`only the ${ROLE_TITLES[drafter]} revises statements`);
