@@ -6,13 +6,11 @@
 // counted from when the draft reached them).
 import type { WorkflowSignatures } from '../domain/workflows';
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { PersonRefV1 } from '../domain/contracts/incidentActivities';
 import { approvalEscalationRoles, statementKindPolicy } from '../domain/policy/lookups';
 import { durationMs, type Policy } from '../domain/policy/schema';
 import { ROLE_TITLES, type Role } from '../domain/roles';
 import { STATEMENT_NOTIFY_IN_BACKGROUND_PATCH } from '../domain/patches';
-import type { ActorV1 } from '../domain/contracts/common';
-import { statementPublishedSignal } from '../domain/contracts/incident';
+import { statementPublishedSignal, type StatementPublishedV1 } from '../domain/contracts/incident';
 import {
   decideUpdate,
   reviseUpdate,
@@ -22,26 +20,15 @@ import {
   type StatementStateV1,
   type StatementWorkflowInputV1,
 } from '../domain/contracts/statement';
-import {
-  Deliveries,
-  announce,
-  incidentActivities as acts,
-  invalidInput,
-  invalidState,
-  notPermitted,
-  validateActor,
-} from './lib/incidentMessages';
+import { announce, peopleWithRoles } from './lib/announce';
+import { Deliveries } from './lib/deliveries';
+import { incidentActivities as acts } from './lib/incidentActivities';
+import { invalidField, invalidState, notPermitted } from './lib/failures';
 import { WorkflowMutex } from './lib/mutex';
+import { validateActor, validateDraft, type Draft } from './lib/requests';
+import { afterSetUp } from './lib/setUp';
 
-const MAX_TITLE = 300;
-const MAX_BODY = 20_000;
 const MAX_COMMENT = 5_000;
-
-interface Draft {
-  title: string;
-  body: string;
-  author: ActorV1;
-}
 
 export async function statementApprovalWorkflow(input: StatementWorkflowInputV1): Promise<StatementStateV1> {
   const workflowId = workflowInfo().workflowId;
@@ -71,6 +58,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
 
   setHandler(statementStateQuery, () => ({ ...state, chain: state.chain.map((s) => ({ ...s })) }));
 
+  const isSetUp = () => policy !== null;
   const loaded = (): Policy => {
     if (!policy) throw invalidState('the statement is still being set up; try again in a moment');
     return policy;
@@ -88,8 +76,20 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     ...extra,
   });
 
-  const people = async (roles: Role[]): Promise<PersonRefV1[]> =>
-    (await acts.listPeopleByRoles({ roles })).map(({ personId, name }) => ({ personId, name }));
+  const people = (roles: Role[]) => peopleWithRoles(acts, roles);
+
+  /** Tells the statement's author, in the background; `data` is taken now, before state moves on. */
+  const tellAuthor = (template: 'statement.changes-requested' | 'statement.published', attemptGroup: string, data: Record<string, unknown>) =>
+    deliver(() =>
+      announce([{ personId: draft.author.personId, name: draft.author.name }], {
+        workflowId,
+        purpose: template,
+        attemptGroup,
+        template,
+        incidentId: input.incidentId,
+        data,
+      }),
+    );
 
   function startChain(now: number): void {
     state.chain = loaded().approval.chain.map((role) => ({ role, decision: null, approverId: null, decidedAt: null, comment: null }));
@@ -121,13 +121,13 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
 
   function validateDecision(req: DecisionRequestV1): void {
     // A decision that arrives while the statement is still being set up is
-    // not refused: set-up holds the lock, so the handler waits for it and then
-    // runs these checks in full. Until then only the request itself is checked.
-    const setUp = policy !== null;
+    // not refused: the handler waits for set-up and then runs these checks in
+    // full. Until then only the request itself is checked.
+    const setUp = isSetUp();
     if (setUp && state.status !== 'PENDING_APPROVAL') {
       throw invalidState(`statement is ${state.status}; there is nothing to decide`);
     }
-    if (!req || (req.decision !== 'APPROVE' && req.decision !== 'REJECT')) throw invalidInput('decision', 'must be APPROVE or REJECT');
+    if (!req || (req.decision !== 'APPROVE' && req.decision !== 'REJECT')) throw invalidField('decision', 'must be APPROVE or REJECT');
     validateActor(req.approver, 'approver');
     if (setUp) {
       const awaiting = state.awaiting as Role;
@@ -142,17 +142,17 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
       }
     }
     if (req.comment !== undefined && (typeof req.comment !== 'string' || req.comment.length > MAX_COMMENT)) {
-      throw invalidInput('comment', `must be text of at most ${MAX_COMMENT} characters`);
+      throw invalidField('comment', `must be text of at most ${MAX_COMMENT} characters`);
     }
     if (req.decision === 'REJECT' && (!req.comment || req.comment.trim() === '')) {
-      throw invalidInput('comment', 'a rejection needs a comment for the PIO');
+      throw invalidField('comment', 'a rejection needs a comment for the PIO');
     }
   }
 
   setHandler(
     decideUpdate,
     (req: DecisionRequestV1) =>
-      lock.runExclusive(async () => {
+      afterSetUp(isSetUp, () => lock.runExclusive(async () => {
         validateDecision(req); // again: another decision may have landed while we waited
         const p = loaded();
         const now = Date.now();
@@ -177,17 +177,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
           state.status = 'CHANGES_REQUESTED';
           state.awaiting = null;
           const changesData = statementData({ reviewerName: req.approver.name, reviewerTitle: ROLE_TITLES[role], comment });
-          const changesGroup = `v${state.currentVersion}:${role}`;
-          await deliver(() =>
-            announce([{ personId: draft.author.personId, name: draft.author.name }], {
-              workflowId,
-              purpose: 'statement.changes-requested',
-              attemptGroup: changesGroup,
-              template: 'statement.changes-requested',
-              incidentId: input.incidentId,
-              data: changesData,
-            }),
-          );
+          await tellAuthor('statement.changes-requested', `v${state.currentVersion}:${role}`, changesData);
         } else {
           const next = state.chain.find((s) => s.decision === null);
           if (next) {
@@ -202,7 +192,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
         }
         dirty = true;
         return { ...state, chain: state.chain.map((s) => ({ ...s })) };
-      }),
+      })),
     { validator: validateDecision },
   );
 
@@ -215,54 +205,35 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     state.status = 'PUBLISHED';
     state.awaiting = null;
     state.publishedAt = publishedAt;
+    const publication: StatementPublishedV1 = { statementId: input.statementId, kind: input.kind, deadlineKey: input.deadlineKey, publishedAt };
     try {
       // By workflow id, so the signal reaches the incident's latest run after continue-as-new.
-      await getExternalWorkflowHandle(input.incidentWorkflowId).signal(statementPublishedSignal, {
-        statementId: input.statementId,
-        kind: input.kind,
-        deadlineKey: input.deadlineKey,
-        publishedAt,
-      });
+      await getExternalWorkflowHandle(input.incidentWorkflowId).signal(statementPublishedSignal, publication);
     } catch (err) {
       log.error('could not tell the incident workflow about the publication', { incidentWorkflowId: input.incidentWorkflowId, error: String(err) });
     }
-    const publishedData = statementData({ publishedAt });
-    const publishedGroup = `v${state.currentVersion}`;
-    await deliver(() =>
-      announce([{ personId: draft.author.personId, name: draft.author.name }], {
-        workflowId,
-        purpose: 'statement.published',
-        attemptGroup: publishedGroup,
-        template: 'statement.published',
-        incidentId: input.incidentId,
-        data: publishedData,
-      }),
-    );
+    await tellAuthor('statement.published', `v${state.currentVersion}`, statementData({ publishedAt }));
   }
 
   // ---------------------------------------------------------------- revise
 
   function validateRevision(req: ReviseRequestV1): void {
-    const p = loaded();
-    if (state.status === 'PUBLISHED' || state.status === 'WITHDRAWN') {
+    // As with decisions: before set-up only the request itself is checked.
+    const setUp = isSetUp();
+    if (setUp && (state.status === 'PUBLISHED' || state.status === 'WITHDRAWN')) {
       throw invalidState(`statement is ${state.status}; it can no longer be revised`);
     }
-    if (!req || typeof req.title !== 'string' || req.title.trim() === '' || req.title.length > MAX_TITLE) {
-      throw invalidInput('title', `is required (at most ${MAX_TITLE} characters)`);
-    }
-    if (typeof req.body !== 'string' || req.body.trim() === '' || req.body.length > MAX_BODY) {
-      throw invalidInput('body', `is required (at most ${MAX_BODY} characters)`);
-    }
-    validateActor(req.author, 'author');
-    if (!req.author.roles.includes(p.approval.drafter)) {
-      throw notPermitted(`only the ${ROLE_TITLES[p.approval.drafter]} revises statements`);
+    validateDraft(req);
+    const drafter = setUp ? loaded().approval.drafter : null;
+    if (drafter && !req.author.roles.includes(drafter)) {
+      throw notPermitted(`only the ${ROLE_TITLES[drafter]} revises statements`);
     }
   }
 
   setHandler(
     reviseUpdate,
     (req: ReviseRequestV1) =>
-      lock.runExclusive(async () => {
+      afterSetUp(isSetUp, () => lock.runExclusive(async () => {
         validateRevision(req);
         const now = Date.now();
         const version = state.currentVersion + 1;
@@ -280,7 +251,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
         await deliver(requestApproval);
         dirty = true;
         return { ...state, chain: state.chain.map((s) => ({ ...s })) };
-      }),
+      })),
     { validator: validateRevision },
   );
 

@@ -19,10 +19,8 @@ import {
   recipientsOf,
   skipTo,
   startIncidentTestContext,
-} from '../unit/incidentFixtures';
-import { historyToJson } from '../unit/planHistoryJson';
-
-export const HISTORY_DIR = path.join(__dirname, 'histories');
+} from '../harness/incident';
+import { HISTORY_DIR, saveHistory } from './savedHistory';
 export const historyFiles = (generation: string) => ({
   incident: path.join(HISTORY_DIR, `incident-${generation}.json`),
   statement: path.join(HISTORY_DIR, `statement-${generation}.json`),
@@ -86,9 +84,8 @@ export async function recordIncidentHistories(generation: string): Promise<void>
     // Runs the remaining report deadlines' ladders to the end (time skips while we wait for the result).
     await handle.result();
 
-    fs.mkdirSync(HISTORY_DIR, { recursive: true });
-    fs.writeFileSync(files.incident, `${JSON.stringify(historyToJson(await handle.fetchHistory()), null, 1)}\n`);
-    fs.writeFileSync(files.statement, `${JSON.stringify(historyToJson(await statement.fetchHistory()), null, 1)}\n`);
+    await saveHistory(files.incident, handle);
+    await saveHistory(files.statement, statement);
   } finally {
     await ctx.stop();
   }
