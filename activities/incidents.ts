@@ -36,6 +36,11 @@ function notFound(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.NotFound, message, nonRetryable: true });
 }
 
+/** A change the workflow made to a deadline, in the audit trail as the system's doing. */
+function auditDeadline(tx: TxClient, e: { incidentId: string; deadlineId: string; action: string; at: Date; data: Record<string, unknown> }) {
+  return appendAudit(tx, { actorLabel: SYSTEM_ACTOR, action: e.action, entityType: 'Deadline', entityId: e.deadlineId, incidentId: e.incidentId, at: e.at, data: e.data });
+}
+
 export function createIncidentActivities(deps: IncidentActivityDeps): IncidentActivities {
   const { db } = deps;
   // Validates POLICY_FILE now, so an invalid policy stops the worker at start-up.
@@ -253,15 +258,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
         await tx.deadline.update({ where: { id: d.id }, data: { status, metAt: wantMet, overdueAt: wantOverdue } });
         const action =
           status === 'MISSED' && d.status === 'MISSED' && wantMet ? 'deadline.delivered-late' : `deadline.${status.toLowerCase()}`;
-        await appendAudit(tx, {
-          actorLabel: SYSTEM_ACTOR,
-          action,
-          entityType: 'Deadline',
-          entityId: d.id,
-          incidentId,
-          at: when,
-          data: { key, from: d.status, to: status, metAt, overdueAt, ...(reason ? { reason } : {}) },
-        });
+        await auditDeadline(tx, { incidentId, deadlineId: d.id, action, at: when, data: { key, from: d.status, to: status, metAt, overdueAt, ...(reason ? { reason } : {}) } });
       });
     },
 
@@ -274,15 +271,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
         // The workflow time of the notice is its identity: a retried activity finds its own event.
         const already = await tx.auditEvent.findFirst({ where: { incidentId, entityId: d.id, action, at: when }, select: { seq: true } });
         if (already) return;
-        await appendAudit(tx, {
-          actorLabel: SYSTEM_ACTOR,
-          action,
-          entityType: 'Deadline',
-          entityId: d.id,
-          incidentId,
-          at: when,
-          data: { key, sequence, notifiedPersonIds },
-        });
+        await auditDeadline(tx, { incidentId, deadlineId: d.id, action, at: when, data: { key, sequence, notifiedPersonIds } });
       });
     },
 
