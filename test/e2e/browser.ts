@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../scripts/seed-roster';
+import { eventually as pollUntil } from '../harness/eventually';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -84,13 +85,6 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   expect({ page: what, violations }).toEqual({ page: what, violations: [] });
 }
 
-/** Polls until `probe` returns a value (the system is asynchronous: workflows, activities, SMTP). */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string | (() => string), timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Polls until `probe` returns a value; the e2e default waits longer, for the browser and the whole system. */
+export const eventually = <T>(probe: () => Promise<T | undefined | null | false>, what: string | (() => string), timeoutMs = 30_000) =>
+  pollUntil(probe, what, timeoutMs, 250);
