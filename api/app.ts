@@ -21,6 +21,7 @@ import { documentRoute } from './openapi';
 import './linkPageDocs';
 import { createWebRouter } from '../web/router';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../web/layout';
+import { rejectUnsafeTextMiddleware } from './validate';
 
 export interface AppDeps {
   db: Db;
@@ -84,6 +85,8 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   // HTML forms and Twilio webhooks post urlencoded bodies.
   app.use(express.urlencoded({ extended: false, limit }));
   app.use(cookieParser());
+  // Text the database cannot store is refused here, naming the field, before any route or page sees it.
+  app.use(rejectUnsafeTextMiddleware);
   app.use(authenticate(db));
   app.use((req, res, next) => {
     // Answers for a signed-in caller are theirs alone: no shared cache may keep them.

@@ -8,6 +8,7 @@ import { isInFuture } from '../domain/overdue';
 import { formatCivilDate, localDateOf } from '../domain/time/cityTime';
 import { parseDueInput, type NewItem } from './planService';
 import { itemsForExport } from './planViews';
+import { UNSAFE_TEXT_MESSAGE, isSafeText } from '../domain/text';
 
 export const CSV_IMPORT_COLUMNS = ['goal', 'title', 'description', 'owner_email', 'sponsor_email', 'due_date'] as const;
 const REQUIRED_COLUMNS = ['goal', 'title', 'owner_email', 'sponsor_email', 'due_date'] as const;
@@ -133,6 +134,14 @@ export type ImportResult = { ok: true; items: NewItem[] } | { ok: false; errors:
 
 const problem = (line: number, column: string, message: string): ImportError => ({ field: `line ${line}.${column}`, message, line, column });
 
+/** Cells whose text the database could not store (domain/text.ts), named by line and column. */
+function unsafeCells(records: CsvRecord[]): ImportError[] {
+  const header = records[0].cells.map((c) => c.trim().toLowerCase());
+  return records.flatMap((record) =>
+    record.cells.flatMap((cell, i) => (isSafeText(cell) ? [] : [problem(record.line, header[i] || `column ${i + 1}`, UNSAFE_TEXT_MESSAGE)])),
+  );
+}
+
 /** Checks every row of an import against the plan and the roster. Writes nothing. */
 export async function validateImport(db: Db, plan: { id: string; timeZone: string }, text: string, now: Date): Promise<ImportResult> {
   let records: CsvRecord[];
@@ -143,6 +152,8 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
     throw err;
   }
   if (records.length === 0) return { ok: false, errors: [problem(1, 'header', `the file is empty; expected a header row: ${CSV_IMPORT_COLUMNS.join(',')}`)] };
+  const unsafe = unsafeCells(records);
+  if (unsafe.length > 0) return { ok: false, errors: unsafe };
   const [header, ...rows] = records;
   const names = header.cells.map((c) => c.trim().toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));

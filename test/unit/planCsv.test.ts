@@ -119,6 +119,18 @@ describe('validateImport', () => {
     });
   });
 
+  it('refuses a cell the database could not store (NUL), naming its line and column', async () => {
+    const text = 'goal,title,owner_email,sponsor_email,due_date\n1,Walk\u0000,lead@example.org,manager@example.org,2027-03-16\n1,Talk,lead@example.org,manager@example.org,2027\u0000-03-16\n';
+    const result = await validateImport(db, plan, text, NOW);
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        expect.objectContaining({ line: 2, column: 'title', field: 'line 2.title', message: expect.stringContaining('NUL') }),
+        expect.objectContaining({ line: 3, column: 'due_date', field: 'line 3.due_date' }),
+      ],
+    });
+  });
+
   it('names every bad field by line and column', async () => {
     const text = [
       'goal,title,owner_email,sponsor_email,due_date',
