@@ -46,10 +46,17 @@ export interface MailSink {
   host: string;
   messages(): SunkMail[];
   clear(): void;
-  /** The next `count` transactions get a transient 451 at MAIL FROM (the sender should retry). */
-  failNext(count: number, responseCode?: number): void;
+  /**
+   * The next `count` transactions get `responseCode` (default a transient 451)
+   * at MAIL FROM, or at the end of DATA (after the message was sent).
+   */
+  failNext(count: number, responseCode?: number, stage?: SmtpStage): void;
+  /** Until `untilMs` (epoch ms) every transaction is refused at MAIL FROM with `responseCode`; `null` ends it now. */
+  refuse(responseCode: number | null, untilMs?: number): void;
   close(): Promise<void>;
 }
+
+export type SmtpStage = 'MAIL FROM' | 'DATA';
 
 const defaultIsUndeliverable = (address: string): boolean => {
   const [local = '', domain = ''] = address.toLowerCase().split('@');
@@ -70,7 +77,12 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
   const maxMessages = options.maxMessages ?? 5000;
   let stored: SunkMail[] = [];
   let sequence = 0;
-  let pendingFaults: number[] = [];
+  let pendingFaults: { responseCode: number; stage: SmtpStage }[] = [];
+  let refusal: { responseCode: number; untilMs: number } | null = null;
+  /** A fault meant for DATA, taken at MAIL FROM of the same transaction. */
+  const dataFaults = new WeakMap<object, number>();
+  const faultText = (code: number) =>
+    code >= 500 ? 'Requested action not taken: transaction failed (injected fault)' : 'Temporary local problem, try again later (injected fault)';
 
   const smtp = new SMTPServer({
     authOptional: true,
@@ -80,9 +92,12 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
     logger: false,
     size: 10 * 1024 * 1024,
     closeTimeout: 500,
-    onMailFrom(_address: SMTPServerAddress, _session, callback) {
+    onMailFrom(_address: SMTPServerAddress, session, callback) {
+      if (refusal && Date.now() >= refusal.untilMs) refusal = null;
+      if (refusal) return callback(smtpError(refusal.responseCode, faultText(refusal.responseCode)));
       const fault = pendingFaults.shift();
-      if (fault !== undefined) return callback(smtpError(fault, 'Temporary local problem, try again later (injected fault)'));
+      if (fault?.stage === 'DATA') dataFaults.set(session.envelope, fault.responseCode);
+      else if (fault !== undefined) return callback(smtpError(fault.responseCode, faultText(fault.responseCode)));
       callback();
     },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
@@ -97,6 +112,11 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
       stream.on('error', (err) => callback(err));
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(smtpError(552, 'Message exceeds fixed maximum message size'));
+        const dataFault = dataFaults.get(session.envelope);
+        if (dataFault !== undefined) {
+          dataFaults.delete(session.envelope);
+          return callback(smtpError(dataFault, faultText(dataFault)));
+        }
         const raw = Buffer.concat(chunks);
         try {
           const parsed = parseMail(raw);
@@ -235,8 +255,11 @@ ${m.html ? `<h2>HTML</h2><iframe title="HTML body" sandbox="allow-popups allow-p
     clear: () => {
       stored = [];
     },
-    failNext: (count, responseCode = 451) => {
-      pendingFaults = pendingFaults.concat(Array.from({ length: count }, () => responseCode));
+    failNext: (count, responseCode = 451, stage = 'MAIL FROM') => {
+      pendingFaults = pendingFaults.concat(Array.from({ length: count }, () => ({ responseCode, stage })));
+    },
+    refuse: (responseCode, untilMs = Number.MAX_SAFE_INTEGER) => {
+      refusal = responseCode === null ? null : { responseCode, untilMs };
     },
     close: async () => {
       httpServer.closeAllConnections();

@@ -5,12 +5,20 @@
 //  - a retried or repeated call with the same key finds the row: if the
 //    provider already accepted the message it returns ALREADY_SENT without
 //    calling the provider again; while one attempt is talking to the provider
-//    it holds a lease on the row, so an overlapping attempt waits (retries)
-//    instead of sending a second copy;
-//  - the only window left is "provider accepted, process died before the row
-//    was marked SENT": the retry sends again. Emails then carry the same
-//    Message-ID (derived from the key) so mail systems can drop the duplicate;
-//    Twilio offers no such key, so an SMS can repeat in that window.
+//    it holds a lease on the row naming that attempt (lease.ts), so an
+//    overlapping attempt waits instead of sending a second copy, while the
+//    next attempt of an attempt that died takes the lease over at once;
+//  - the window "provider accepted, process died before the row was marked
+//    SENT": before sending again after an interrupted attempt, an SMS is
+//    looked up in Twilio's message list (smsLookup.ts), and the status
+//    callback, whose URL carries the row id, marks the row too. SMTP has no
+//    such question to ask: an email sent again carries the same Message-ID
+//    (derived from the key), so mail systems can drop the duplicate;
+//  - a refusal that retrying cannot change (classify.ts) is never retried: a
+//    refused recipient ends UNDELIVERABLE, a refused message FAILED, and the
+//    workflow falls back to the other channel; so does a message no provider
+//    accepted within its delivery window;
+//  - SMS sends go through a per-sender rate limit that halves on a 429.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../../domain/contracts/notificationActivities';
@@ -19,45 +27,36 @@ import type { Db } from '../../lib/db';
 import type { Notification, Prisma } from '../../generated/prisma/client';
 import { notificationKey } from '../../domain/ids';
 import { appendAudit } from '../../lib/audit';
-import { ProviderRateLimitError, ProviderUnavailableError } from './errors';
+import { ProviderRateLimitError } from './errors';
+import { classifySmtpError, classifyTwilioError } from './classify';
+import { currentAttempt, leaseDecision, leaseFor, UNCONFIRMED, type AttemptIdentity } from './lease';
+import { findAcceptedSms } from './smsLookup';
+import { SendRates } from './sendRate';
 import type { Mailer, SmsClient } from './providers';
 import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
 import { FailureType } from '../../domain/failures';
 
 export { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 export { createMailer, createSmsClient } from './providers';
+export { IN_FLIGHT, LEASE_MS, UNCONFIRMED } from './lease';
 export { renderMessage } from './templates';
 
 export type NotificationConfig = TemplateConfig &
-  Pick<Config, 'MAIL_FROM' | 'TWILIO_FROM_NUMBER'>;
+  Pick<Config, 'MAIL_FROM' | 'TWILIO_FROM_NUMBER'> &
+  Partial<Pick<Config, 'SMS_SENDS_PER_SECOND' | 'NOTIFICATION_DELIVERY_WINDOW_MINUTES'>>;
 
 export interface NotificationDeps {
   db: Db;
   mailer: Pick<Mailer, 'sendMail'>;
-  sms: { messages: Pick<SmsClient['messages'], 'create'> };
+  sms: { messages: Pick<SmsClient['messages'], 'create' | 'list'> };
   config: NotificationConfig;
 }
 
-/** Twilio errors that say "this recipient cannot get SMS from us", so retrying cannot help. */
-const PERMANENT_TWILIO_RECIPIENT_CODES = new Set([
-  21211, // invalid 'To' number
-  21214, // 'To' number cannot be reached
-  21408, // no permission to send to this region
-  21610, // recipient replied STOP
-  21612, // 'To' number not reachable via this 'From'
-  21614, // 'To' number is not a mobile number
-]);
-
 const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio' };
 
-/** providerStatus while an attempt is talking to the provider. */
-export const IN_FLIGHT = 'in-flight';
-/**
- * How long an in-flight claim blocks other attempts. Longer than the
- * activity's start-to-close timeout (30 s) plus the provider clients' own
- * timeouts, so a timed-out attempt that is still running cannot overlap a retry.
- */
-export const LEASE_MS = 2 * 60_000;
+/** Defaults when the config leaves them out (lib/config.ts has the same). */
+const DEFAULT_SMS_SENDS_PER_SECOND = 30;
+const DEFAULT_DELIVERY_WINDOW_MINUTES = 30;
 
 /** Another attempt with the same key is sending right now; retry later (Temporal will). */
 export class SendInProgressError extends Error {
@@ -94,6 +93,20 @@ function undeliverable(notificationId: string, channel: ChannelName, reason: str
   });
 }
 
+/**
+ * This message will not go out on this channel (refused for good, or no
+ * provider took it within its delivery window). The same failure type as a
+ * refused recipient, so the workflow falls back to the other channel.
+ */
+function deliveryFailed(notificationId: string, channel: ChannelName, reason: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.UndeliverableRecipient,
+    message: `${channel} message failed: ${reason}`,
+    nonRetryable: true,
+    details: [{ notificationId, channel, reason, failed: true }],
+  });
+}
+
 function validate(message: OutboundMessageV1): void {
   if (!message || typeof message !== 'object') throw invalidInput('message', 'must be an object');
   for (const field of ['workflowId', 'purpose', 'personId', 'attemptGroup', 'template'] as const) {
@@ -113,41 +126,11 @@ export function emailMessageId(idempotencyKey: string, mailFrom: string): string
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown })?.code === 'P2002';
 const isForeignKeyViolation = (err: unknown) => (err as { code?: unknown })?.code === 'P2003';
 
-interface ClassifiedFailure {
-  kind: 'undeliverable' | 'rate-limited' | 'transient';
-  description: string;
-  error: Error;
-}
-
-function classifyTwilioError(err: unknown): ClassifiedFailure {
-  if (err instanceof ProviderRateLimitError) {
-    return { kind: 'rate-limited', description: `twilio ${err.code ?? 429}: ${err.message}`, error: err };
-  }
-  const e = err as { status?: unknown; code?: unknown; message?: string };
-  if (typeof e?.status === 'number' && typeof e.code === 'number') {
-    const description = `twilio ${e.code} (HTTP ${e.status}): ${e.message ?? ''}`.trim();
-    if (PERMANENT_TWILIO_RECIPIENT_CODES.has(e.code)) return { kind: 'undeliverable', description, error: err as Error };
-    return { kind: 'transient', description, error: new ProviderUnavailableError('twilio', description, e.code, e.status) };
-  }
-  const description = `twilio request failed: ${(err as Error)?.message ?? String(err)}`;
-  return { kind: 'transient', description, error: new ProviderUnavailableError('twilio', description, (e?.code as string) ?? null) };
-}
-
-function classifySmtpError(err: unknown): ClassifiedFailure {
-  const e = err as { responseCode?: unknown; command?: unknown; code?: unknown; message?: string };
-  const responseCode = typeof e?.responseCode === 'number' ? e.responseCode : null;
-  const description = `smtp ${responseCode ?? e?.code ?? 'error'}${e?.command ? ` at ${e.command}` : ''}: ${e?.message ?? String(err)}`;
-  // 5xx on RCPT TO is the receiving system refusing this address for good. An
-  // envelope error without a response code means the address did not even parse.
-  const refusedRecipient = responseCode !== null && responseCode >= 500 && e.command === 'RCPT TO';
-  const unparseableAddress = responseCode === null && e?.code === 'EENVELOPE';
-  if (refusedRecipient || unparseableAddress) return { kind: 'undeliverable', description, error: err as Error };
-  return { kind: 'transient', description, error: new ProviderUnavailableError('smtp', description, responseCode ?? ((e?.code as string) ?? null)) };
-}
-
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
   const { db, mailer, sms, config } = deps;
   const statusCallbackBase = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`;
+  const smsRates = new SendRates(config.SMS_SENDS_PER_SECOND ?? DEFAULT_SMS_SENDS_PER_SECOND);
+  const deliveryWindowMs = (config.NOTIFICATION_DELIVERY_WINDOW_MINUTES ?? DEFAULT_DELIVERY_WINDOW_MINUTES) * 60_000;
 
   /**
    * A conditional single-row update (one statement; updateMany would wrap it
@@ -182,6 +165,26 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     return undeliverable(notification.id, notification.channel, reason);
   }
 
+  /** Gives this message up on this channel: FAILED in the delivery log, audited, and the workflow falls back. */
+  async function markFailed(
+    notification: { id: string; incidentId: string | null; planId: string | null; personId: string | null; channel: ChannelName; purpose: string },
+    reason: string,
+  ): Promise<ApplicationFailure> {
+    await db.$transaction(async (tx) => {
+      await tx.notification.update({ where: { id: notification.id }, data: { status: 'FAILED', lastError: reason.slice(0, 1000), providerStatus: null } });
+      await appendAudit(tx, {
+        actorLabel: 'system:notifications',
+        action: 'notification.failed',
+        entityType: 'Notification',
+        entityId: notification.id,
+        incidentId: notification.incidentId,
+        planId: notification.planId,
+        data: { personId: notification.personId, channel: notification.channel, purpose: notification.purpose, reason: reason.slice(0, 500) },
+      });
+    });
+    return deliveryFailed(notification.id, notification.channel, reason);
+  }
+
   async function callProvider(
     channel: ChannelName,
     notificationId: string,
@@ -202,58 +205,84 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       });
       return { providerMessageId: info.messageId, providerStatus: typeof info.response === 'string' ? info.response.slice(0, 200) : null };
     }
-    const message = await sms.messages.create({
-      to: address,
-      from: config.TWILIO_FROM_NUMBER,
-      body: rendered.text,
-      // The row id in the callback URL lets a callback that outruns our own
-      // "SENT" write still find its row.
-      statusCallback: `${statusCallbackBase}?n=${encodeURIComponent(notificationId)}`,
-    });
+    const rate = smsRates.for(config.TWILIO_FROM_NUMBER);
+    await rate.acquire();
+    let message;
+    try {
+      message = await sms.messages.create({
+        to: address,
+        from: config.TWILIO_FROM_NUMBER,
+        body: rendered.text,
+        // The row id in the callback URL lets a callback that outruns our own
+        // "SENT" write (or a worker that died before writing it) still find its row.
+        statusCallback: `${statusCallbackBase}?n=${encodeURIComponent(notificationId)}`,
+      });
+    } catch (err) {
+      if (err instanceof ProviderRateLimitError) rate.throttled();
+      throw err;
+    }
+    rate.succeeded();
     return { providerMessageId: message.sid, providerStatus: message.status ?? null };
   }
 
   /**
    * What a repeated key means: report the earlier outcome, or claim a retry of
-   * a still-pending send. A claim is a lease (providerStatus IN_FLIGHT): while
-   * another attempt holds it, this attempt fails retryably instead of sending
-   * a second copy; a lease left by a crashed attempt expires after LEASE_MS.
+   * a still-pending send (lease.ts decides whether this attempt may).
+   * `interrupted`: an earlier attempt may have reached the provider.
    */
   async function resumeExisting(
     idempotencyKey: string,
     channel: ChannelName,
-  ): Promise<{ done: SendResultV1 } | { resend: Notification }> {
+    me: AttemptIdentity,
+  ): Promise<{ done: SendResultV1 } | { resend: Notification; interrupted: boolean }> {
     const existing = await db.notification.findUniqueOrThrow({ where: { idempotencyKey } });
     if (existing.status === 'UNDELIVERABLE') {
       throw undeliverable(existing.id, channel, existing.lastError ?? 'recipient was refused earlier');
+    }
+    // FAILED without a provider id is our own verdict (refused or out of its window), not a carrier's report.
+    if (existing.status === 'FAILED' && existing.providerMessageId === null) {
+      throw deliveryFailed(existing.id, channel, existing.lastError ?? 'failed earlier');
     }
     if (existing.status !== 'PENDING') {
       return {
         done: { notificationId: existing.id, idempotencyKey, status: 'ALREADY_SENT', providerMessageId: existing.providerMessageId },
       };
     }
-    const claimed = await updateIfMatches({
-      where: {
-        id: existing.id,
-        status: 'PENDING',
-        OR: [
-          { providerStatus: null },
-          { providerStatus: { not: IN_FLIGHT } },
-          { updatedAt: { lt: new Date(Date.now() - LEASE_MS) } },
-        ],
-      },
-      data: { attempts: { increment: 1 }, providerStatus: IN_FLIGHT },
-    });
-    if (claimed) return { resend: existing };
-    const now = await db.notification.findUniqueOrThrow({ where: { idempotencyKey }, select: { status: true } });
-    if (now.status !== 'PENDING') return resumeExisting(idempotencyKey, channel);
+    const decision = leaseDecision(existing, me, Date.now());
+    if (decision.claim) {
+      const claimed = await updateIfMatches({
+        // Unchanged since we read it: nobody else claimed it in between.
+        where: { id: existing.id, status: 'PENDING', providerStatus: existing.providerStatus, updatedAt: existing.updatedAt },
+        data: { attempts: { increment: 1 }, providerStatus: leaseFor(me) },
+      });
+      if (claimed) return { resend: existing, interrupted: decision.interrupted };
+    }
+    const now = await db.notification.findUniqueOrThrow({ where: { idempotencyKey }, select: { status: true, providerStatus: true } });
+    if (now.status !== 'PENDING') return resumeExisting(idempotencyKey, channel, me);
+    if (decision.claim && now.providerStatus !== leaseFor(me)) return resumeExisting(idempotencyKey, channel, me);
     throw new SendInProgressError(existing.id);
+  }
+
+  /** An SMS Twilio already accepted for this row, found after an interrupted attempt: recorded, not sent again. */
+  async function recordFoundSms(notification: Notification, idempotencyKey: string, found: { sid: string; status: string | null }): Promise<SendResultV1> {
+    await updateIfMatches({
+      where: { id: notification.id, status: 'PENDING' },
+      data: { status: 'SENT', providerMessageId: found.sid, providerStatus: found.status, sentAt: new Date(), lastError: null },
+    });
+    const row = await db.notification.findUniqueOrThrow({ where: { id: notification.id }, select: { status: true, providerMessageId: true } });
+    return {
+      notificationId: notification.id,
+      idempotencyKey,
+      status: row.status === 'DELIVERED' ? 'DELIVERED' : 'SENT',
+      providerMessageId: row.providerMessageId ?? found.sid,
+    };
   }
 
   async function sendNotification(message: OutboundMessageV1): Promise<SendResultV1> {
     validate(message);
     const { channel } = message;
     const idempotencyKey = notificationKey(message);
+    const me = currentAttempt();
 
     const person = await db.person.findUnique({
       where: { id: message.personId },
@@ -272,6 +301,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
 
     // Insert first: the common case is a new key, and the unique index decides races.
     let notification: Notification;
+    let interrupted = false;
     try {
       const row = {
         idempotencyKey,
@@ -287,7 +317,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         status: 'PENDING' as const,
         provider: PROVIDER[channel],
         attempts: reachable ? 1 : 0,
-        providerStatus: reachable ? IN_FLIGHT : null,
+        providerStatus: reachable ? leaseFor(me) : null,
         fallbackForId: message.fallbackForNotificationId ?? null,
       };
       const fallbackFor = message.fallbackForNotificationId;
@@ -310,9 +340,10 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     } catch (err) {
       if (isForeignKeyViolation(err)) throw invalidInput('incidentId', 'refers to no incident');
       if (!isUniqueViolation(err)) throw err;
-      const outcome = await resumeExisting(idempotencyKey, channel);
+      const outcome = await resumeExisting(idempotencyKey, channel, me);
       if ('done' in outcome) return outcome.done;
       notification = outcome.resend;
+      interrupted = outcome.interrupted;
     }
 
     if (!address) {
@@ -320,13 +351,29 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     }
     if (!person.active) throw await markUndeliverable(notification, 'person is inactive');
 
+    if (interrupted && channel === 'SMS') {
+      // Throws like a provider call would when Twilio cannot be asked: better late than twice.
+      const found = await findAcceptedSms(sms, notification, config.TWILIO_FROM_NUMBER).catch((err: unknown) => {
+        throw classifyTwilioError(err).error;
+      });
+      if (found) return recordFoundSms(notification, idempotencyKey, found);
+    }
+
     let accepted: { providerMessageId: string; providerStatus: string | null };
     try {
       accepted = await callProvider(channel, notification.id, idempotencyKey, person, address, rendered);
     } catch (err) {
       const failure = channel === 'SMS' ? classifyTwilioError(err) : classifySmtpError(err);
       if (failure.kind === 'undeliverable') throw await markUndeliverable(notification, failure.description);
-      await db.notification.update({ where: { id: notification.id }, data: { lastError: failure.description.slice(0, 1000), providerStatus: null } });
+      if (failure.kind === 'rejected') throw await markFailed(notification, failure.description);
+      if (Date.now() - notification.createdAt.getTime() > deliveryWindowMs) {
+        const minutes = Math.round(deliveryWindowMs / 60_000);
+        throw await markFailed(notification, `not accepted within its ${minutes}-minute delivery window; last error: ${failure.description}`);
+      }
+      await db.notification.update({
+        where: { id: notification.id },
+        data: { lastError: failure.description.slice(0, 1000), providerStatus: failure.unconfirmed ? UNCONFIRMED : null },
+      });
       throw failure.error;
     }
 
