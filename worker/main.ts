@@ -32,8 +32,10 @@ async function main(): Promise<void> {
       connection,
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-      workflowsPath: require.resolve('../workflows'),
-      bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
+      // A bundle built ahead of time starts a replacement worker in seconds instead of re-bundling.
+      ...(cfg.WORKFLOW_BUNDLE_PATH
+        ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE_PATH } }
+        : { workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } }),
       activities: createActivities({ db, mailer, sms, config: cfg, temporal }),
       // JSON log line per activity attempt; provider 429/5xx retried with jittered delays (Retry-After honoured).
       interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: cfg.LOG_LEVEL })] },

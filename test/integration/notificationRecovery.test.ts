@@ -9,7 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createNotificationActivities, SendInProgressError, type NotificationDeps } from '../../activities/notifications';
 import { ProviderUnavailableError } from '../../activities/notifications/errors';
 import { createMailer, createSmsClient, type Mailer, type SmsClient } from '../../activities/notifications/providers';
-import type { NotificationActivities, OutboundMessageV1 } from '../../domain/contracts/notificationActivities';
+import type { NotificationActivities, OutboundMessageV1, SendResultV1 } from '../../domain/contracts/notificationActivities';
 import { FailureType } from '../../domain/failures';
 import { notificationKey } from '../../domain/ids';
 import type { Config } from '../../lib/config';
@@ -55,12 +55,12 @@ function message(personId: string, overrides: Partial<OutboundMessageV1> = {}): 
 }
 
 /** One attempt of one activity, as the worker runs it. */
-function attempt(activities: NotificationActivities, msg: OutboundMessageV1, activityId: string, n: number) {
+function attempt(activities: NotificationActivities, msg: OutboundMessageV1, activityId: string, n: number): Promise<SendResultV1> {
   const env = new MockActivityEnvironment(
     { attempt: n, activityId, activityType: 'sendNotification', workflowExecution: { workflowId: msg.workflowId, runId: 'run-recovery' } },
     { logger: new DefaultLogger('ERROR') },
   );
-  return env.run(activities.sendNotification, msg);
+  return env.run(activities.sendNotification, msg) as Promise<SendResultV1>;
 }
 
 /** The real SMS client, except that create() never answers after Twilio accepted (or before it is called): a worker killed mid-send. */
