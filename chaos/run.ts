@@ -63,7 +63,12 @@ async function main(): Promise<number> {
     }
   } finally {
     await system.stop();
+    // The processes' logs outlive the run (the last run's only); the data does not.
+    const keptLogs = path.join(REPO_ROOT, '.data', 'chaos-logs');
+    fs.rmSync(keptLogs, { recursive: true, force: true });
+    if (fs.existsSync(system.logDir)) fs.renameSync(system.logDir, keptLogs);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    log(`logs: ${path.relative(REPO_ROOT, keptLogs)}/`);
   }
 
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);

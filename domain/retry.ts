@@ -33,7 +33,9 @@ export const ACTIVITY_HEARTBEAT_TIMEOUT = '10s';
  * without awaiting it before starting its own timers).
  */
 export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30s',
+  // Room for a wait for a send slot (at most 10 s) and the provider's own timeout (15 s); an
+  // attempt on a worker that died is retried after the heartbeat timeout, not this.
+  startToCloseTimeout: '60s',
   heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: NOTIFICATION_RETRY.initialIntervalMs,

@@ -31,7 +31,7 @@ import { ProviderRateLimitError } from './errors';
 import { classifySmtpError, classifyTwilioError } from './classify';
 import { currentAttempt, leaseDecision, leaseFor, UNCONFIRMED, type AttemptIdentity } from './lease';
 import { findAcceptedSms } from './smsLookup';
-import { SendRates } from './sendRate';
+import { SendRates, SendRateWait } from './sendRate';
 import type { Mailer, SmsClient } from './providers';
 import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
 import { FailureType } from '../../domain/failures';
@@ -55,7 +55,9 @@ export interface NotificationDeps {
 const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio' };
 
 /** Defaults when the config leaves them out (lib/config.ts has the same). */
-const DEFAULT_SMS_SENDS_PER_SECOND = 30;
+const DEFAULT_SMS_SENDS_PER_SECOND = 100;
+/** The longest an attempt waits for a send slot: well inside its start-to-close timeout (domain/retry.ts). */
+const MAX_SEND_RATE_WAIT_MS = 10_000;
 const DEFAULT_DELIVERY_WINDOW_MINUTES = 30;
 
 /** Another attempt with the same key is sending right now; retry later (Temporal will). */
@@ -185,6 +187,17 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     return deliveryFailed(notification.id, notification.channel, reason);
   }
 
+  /**
+   * Before the provider is called: is the lease still this attempt's? An
+   * attempt that was held up past its timeout (a slow database, a stalled
+   * process) has been replaced by the next one, which took the lease over;
+   * the replaced one must not send as well.
+   */
+  async function assertLeaseHeld(notificationId: string, me: AttemptIdentity): Promise<void> {
+    const held = await updateIfMatches({ where: { id: notificationId, status: 'PENDING', providerStatus: leaseFor(me) }, data: { updatedAt: new Date() } });
+    if (!held) throw new SendInProgressError(notificationId);
+  }
+
   async function callProvider(
     channel: ChannelName,
     notificationId: string,
@@ -192,8 +205,10 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     recipient: Recipient,
     address: string,
     rendered: RenderedMessage,
+    me: AttemptIdentity,
   ): Promise<{ providerMessageId: string; providerStatus: string | null }> {
     if (channel === 'EMAIL') {
+      await assertLeaseHeld(notificationId, me);
       const info = await mailer.sendMail({
         from: config.MAIL_FROM,
         to: { name: recipient.name, address },
@@ -205,8 +220,18 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       });
       return { providerMessageId: info.messageId, providerStatus: typeof info.response === 'string' ? info.response.slice(0, 200) : null };
     }
+    // Checked before the wait, not after it: nothing may come between a send slot and the send, or
+    // sends released a slot apart would reach Twilio together. The wait is bounded well inside the
+    // attempt's start-to-close timeout, so no next attempt can exist yet when it ends.
+    await assertLeaseHeld(notificationId, me);
     const rate = smsRates.for(config.TWILIO_FROM_NUMBER);
-    await rate.acquire();
+    try {
+      await rate.acquire(MAX_SEND_RATE_WAIT_MS);
+    } catch (err) {
+      if (!(err instanceof SendRateWait)) throw err;
+      // Our own limit, not Twilio's: retried after the wait, without lowering the rate further.
+      throw new ProviderRateLimitError('twilio', err.retryAfterMs, `waiting for a send slot (${rate.currentPerSecond}/s for ${config.TWILIO_FROM_NUMBER})`, null);
+    }
     let message;
     try {
       message = await sms.messages.create({
@@ -218,7 +243,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         statusCallback: `${statusCallbackBase}?n=${encodeURIComponent(notificationId)}`,
       });
     } catch (err) {
-      if (err instanceof ProviderRateLimitError) rate.throttled();
+      if (err instanceof ProviderRateLimitError) rate.throttled(err.retryAfterMs ?? 0);
       throw err;
     }
     rate.succeeded();
@@ -353,7 +378,13 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
 
     if (interrupted && channel === 'SMS') {
       // Throws like a provider call would when Twilio cannot be asked: better late than twice.
-      const found = await findAcceptedSms(sms, notification, config.TWILIO_FROM_NUMBER).catch((err: unknown) => {
+      const recordedElsewhere = async (sids: string[]) =>
+        new Set(
+          (await db.notification.findMany({ where: { providerMessageId: { in: sids }, id: { not: notification.id } }, select: { providerMessageId: true } })).map(
+            (r) => r.providerMessageId!,
+          ),
+        );
+      const found = await findAcceptedSms(sms, notification, config.TWILIO_FROM_NUMBER, recordedElsewhere).catch((err: unknown) => {
         throw classifyTwilioError(err).error;
       });
       if (found) return recordFoundSms(notification, idempotencyKey, found);
@@ -361,8 +392,10 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
 
     let accepted: { providerMessageId: string; providerStatus: string | null };
     try {
-      accepted = await callProvider(channel, notification.id, idempotencyKey, person, address, rendered);
+      accepted = await callProvider(channel, notification.id, idempotencyKey, person, address, rendered, me);
     } catch (err) {
+      // Another attempt holds the row now: it is not ours to write.
+      if (err instanceof SendInProgressError) throw err;
       const failure = channel === 'SMS' ? classifyTwilioError(err) : classifySmtpError(err);
       if (failure.kind === 'undeliverable') throw await markUndeliverable(notification, failure.description);
       if (failure.kind === 'rejected') throw await markFailed(notification, failure.description);

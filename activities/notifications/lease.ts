@@ -14,9 +14,9 @@ export const UNCONFIRMED = 'unconfirmed';
 
 /**
  * How long a lease held by someone else blocks other attempts: longer than
- * the activity's start-to-close timeout (30 s) plus the provider clients' own
- * timeouts, so an attempt of another activity that may still be running
- * cannot overlap. A later attempt of the same activity does not wait for it.
+ * the activity's start-to-close timeout (60 s), so an attempt of another
+ * activity that may still be running cannot overlap. A later attempt of the
+ * same activity does not wait for it.
  */
 export const LEASE_MS = 2 * 60_000;
 

@@ -1,21 +1,47 @@
 // A worker-side limit on how fast one sender (a Twilio From number) sends.
-// Never more than the configured number of sends in any one-second window;
-// a 429 halves the allowance and successes win it back, so a provider that
-// asks us to slow down gets fewer requests, not the same number retried.
+// Waiting sends queue in order and are released one at a time: evenly paced
+// (one every 1.1 s / allowance) and never more than the allowance within any
+// 1.1 s of actual release times, so a late timer (a busy event loop) cannot
+// let a bunch through at once. A 429 halves the allowance and holds the queue
+// for its Retry-After; successes win the allowance back. A send that would
+// wait longer than its caller can is refused with the expected wait, so the
+// activity retries later instead of sitting on a worker slot.
 
 /** One second, plus room for the time a request takes to reach the provider, so the provider never counts more in its own second. */
 const WINDOW_MS = 1_100;
 
 export interface SendRateClock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  schedule(fn: () => void, ms: number): void;
 }
 
-const realClock: SendRateClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const realClock: SendRateClock = {
+  now: () => Date.now(),
+  schedule: (fn, ms) => {
+    setTimeout(fn, ms);
+  },
+};
+
+/** No send slot within the wait the caller allows; try again after `retryAfterMs`. */
+export class SendRateWait extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`this sender's send rate is taken for the next ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.name = 'SendRateWait';
+  }
+}
+
+interface Waiter {
+  deadline: number;
+  resolve(): void;
+  reject(err: Error): void;
+}
 
 export class AdaptiveSendRate {
-  private readonly recent: number[] = [];
   private allowance: number;
+  private nextAt = 0;
+  private readonly released: number[] = [];
+  private readonly queue: Waiter[] = [];
+  private timerArmed = false;
 
   constructor(
     readonly maxPerSecond: number,
@@ -30,30 +56,60 @@ export class AdaptiveSendRate {
     return Math.floor(this.allowance);
   }
 
-  /** Resolves when one more send fits in the last second's allowance, and counts it. */
-  async acquire(): Promise<void> {
-    for (;;) {
-      const now = this.clock.now();
-      while (this.recent.length > 0 && this.recent[0] <= now - WINDOW_MS) this.recent.shift();
-      const allowed = this.currentPerSecond;
-      if (this.recent.length < allowed) {
-        this.recent.push(now);
-        return;
-      }
-      // The send that must leave the window before one more fits.
-      const blocking = this.recent[this.recent.length - allowed];
-      await this.clock.sleep(Math.max(1, blocking + WINDOW_MS - now));
-    }
+  private get intervalMs(): number {
+    return WINDOW_MS / this.currentPerSecond;
   }
 
-  /** The provider said "too many requests". */
-  throttled(): void {
+  /** Resolves when this send may go; rejects with SendRateWait when that would be more than `maxWaitMs` from now. */
+  acquire(maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
+    const now = this.clock.now();
+    const expected = Math.max(0, this.nextAt - now) + this.queue.length * this.intervalMs;
+    if (expected > maxWaitMs) return Promise.reject(new SendRateWait(expected));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ deadline: now + maxWaitMs, resolve, reject });
+      this.release();
+    });
+  }
+
+  /** The provider said "too many requests" (and when to come back). */
+  throttled(retryAfterMs = 0): void {
     this.allowance = Math.max(1, this.allowance / 2);
+    this.nextAt = Math.max(this.nextAt, this.clock.now() + retryAfterMs);
   }
 
   /** The provider accepted a send. */
   succeeded(): void {
     this.allowance = Math.min(this.maxPerSecond, this.allowance + 0.5);
+  }
+
+  private release(): void {
+    if (this.timerArmed) return;
+    for (;;) {
+      const now = this.clock.now();
+      while (this.released.length > 0 && this.released[0] <= now - WINDOW_MS) this.released.shift();
+      const head = this.queue[0];
+      if (!head) return;
+      if (head.deadline < now) {
+        this.queue.shift();
+        head.reject(new SendRateWait(Math.max(0, this.nextAt - now) + this.queue.length * this.intervalMs));
+        continue;
+      }
+      const allowed = this.currentPerSecond;
+      const windowWait = this.released.length < allowed ? 0 : this.released[this.released.length - allowed] + WINDOW_MS - now;
+      const wait = Math.max(windowWait, this.nextAt - now);
+      if (wait > 0) {
+        this.timerArmed = true;
+        this.clock.schedule(() => {
+          this.timerArmed = false;
+          this.release();
+        }, wait);
+        return;
+      }
+      this.queue.shift();
+      this.released.push(now);
+      this.nextAt = now + this.intervalMs;
+      head.resolve();
+    }
   }
 }
 

@@ -151,6 +151,18 @@ const incidentLabel = (v: View): string => {
 
 const severityTag = (v: View): string => (v.num('severity') !== undefined ? `[Sev ${v.num('severity')}] ` : '');
 
+/** How many people an SMS names before it says "and N more". */
+const SMS_NAMES = 5;
+/** Twilio refuses a longer body (21617), for good. */
+export const SMS_MAX_CHARACTERS = 1600;
+
+/** A list of people short enough for a text message. */
+function shortPeopleList(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length <= SMS_NAMES) return peopleList(value);
+  const named = peopleList(value.slice(0, SMS_NAMES));
+  return named ? `${value.length} people: ${named} and ${value.length - SMS_NAMES} more` : undefined;
+}
+
 function peopleList(value: unknown): string | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
   const names = value
@@ -229,7 +241,7 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         'Their backups have been notified.',
       ]),
       action: link,
-      sms: compact([`Incident ${incidentLabel(v)}: not yet acknowledged by ${silent ?? 'some recipients'}.`, link?.url]).join(' '),
+      sms: compact([`Incident ${incidentLabel(v)}: not yet acknowledged by ${shortPeopleList(v.data.silent) ?? 'some recipients'}.`, link?.url]).join(' '),
     };
   },
 
@@ -496,7 +508,9 @@ export function renderMessage(
 
   if (channel === 'SMS') {
     const note = fallbackFrom ? ` ${FALLBACK_NOTE.SMS}` : '';
-    return { subject: null, text: `Common Ground: ${draft.sms}${note}`, html: null };
+    const text = `Common Ground: ${draft.sms}${note}`;
+    // A body Twilio would refuse for good is cut short instead: the email carries the whole message.
+    return { subject: null, text: text.length <= SMS_MAX_CHARACTERS ? text : `${text.slice(0, SMS_MAX_CHARACTERS - 1)}…`, html: null };
   }
 
   const greeting = view.recipientName ? `Hello ${view.recipientName},` : 'Hello,';

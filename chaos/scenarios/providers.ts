@@ -1,5 +1,7 @@
 // The providers misbehave while a severity-1 incident is declared: Twilio
 // answers 429s then 500s; the SMTP relay refuses for a while; both are down.
+import fs from 'node:fs';
+import path from 'node:path';
 import { expectIncidentMessages } from '../ledger';
 import type { Knobs } from '../knobs';
 import type { ChaosSystem } from '../system';
@@ -31,7 +33,9 @@ function providerScenario(name: string, knobs: Knobs, fault: Fault): Scenario {
       system.sinks.mail.refuse(null);
       system.sinks.sms.outage(null);
       const from = endsAt ?? incident.declaredAt;
-      const peak = busiestSecond(system.sinks.sms.createRequests().map((r) => r.at));
+      const requests = system.sinks.sms.createRequests();
+      const peak = busiestSecond(requests.map((r) => r.at));
+      fs.writeFileSync(path.join(system.logDir, `sms-requests-${name.replace(/[^a-z0-9]+/gi, '-')}.json`), JSON.stringify(requests));
       const checks: Check[] = [
         { name: `SMS never faster than ${knobs.smsPerSecond}/s per sender`, ok: peak <= knobs.smsPerSecond, detail: `busiest second: ${peak} requests` },
       ];

@@ -150,6 +150,48 @@ describe('an attempt that died mid-send', () => {
     expect(outbound()).toHaveLength(0);
   });
 
+  test('an attempt whose lease was taken over while it was held up does not send as well', async () => {
+    const person = await makePerson();
+    const msg = message(person.id);
+    const dying = createNotificationActivities({ db: database.db, mailer, sms: dyingSms('before-send'), config });
+    void attempt(dying, msg, 'activity-11', 1);
+    await eventually(() => database.db.notification.findUnique({ where: { idempotencyKey: notificationKey(msg) } }), 'attempt 1 to write its row');
+
+    // Attempt 2 asks Twilio (nothing sent yet), then stalls (a busy process) past its timeout.
+    let resume: () => void = () => undefined;
+    let stalled = false;
+    const stalling: NotificationDeps['sms'] = {
+      messages: {
+        create: sms.messages.create.bind(sms.messages),
+        list: (async (params: Parameters<SmsClient['messages']['list']>[0]) => {
+          const listed = await sms.messages.list(params);
+          stalled = true;
+          await new Promise<void>((resolve) => (resume = resolve));
+          return listed;
+        }) as SmsClient['messages']['list'],
+      },
+    };
+    const replaced = attempt(createNotificationActivities({ db: database.db, mailer, sms: stalling, config }), msg, 'activity-11', 2);
+    await eventually(async () => stalled, 'attempt 2 to stall');
+    // Temporal gave attempt 2 up and started attempt 3, which takes the lease over and sends.
+    expect((await attempt(acts, msg, 'activity-11', 3)).status).toMatch(/^(SENT|DELIVERED)$/);
+    resume();
+    await expect(replaced).rejects.toBeInstanceOf(SendInProgressError);
+    expect(outbound()).toHaveLength(1);
+  });
+
+  test('a send that would wait longer for a slot than its attempt may is retried later, not held', async () => {
+    const limited = createNotificationActivities({ db: database.db, mailer, sms, config: { ...config, SMS_SENDS_PER_SECOND: 1 } });
+    const people = await Promise.all(Array.from({ length: 12 }, () => makePerson()));
+    const started = Date.now();
+    const outcomes = await Promise.allSettled(people.map((p, i) => attempt(limited, message(p.id, { purpose: `incident.declared.slot-${i}` }), `slot-${i}`, 1)));
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const r of refused) expect(r.reason).toMatchObject({ name: 'ProviderRateLimitError', retryAfterMs: expect.any(Number) });
+    expect(outbound().length).toBe(12 - refused.length);
+  });
+
   test('Twilio accepted but answered 500: the retry asks Twilio first and does not send it again', async () => {
     const person = await makePerson();
     const msg = message(person.id);

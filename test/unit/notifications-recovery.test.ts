@@ -13,38 +13,83 @@ import { FailureType } from '../../domain/failures';
 import { ACTIVITY_HEARTBEAT_TIMEOUT, INCIDENT_ACTIVITY_OPTIONS, NOTIFICATION_ACTIVITY_OPTIONS, PLAN_ACTIVITY_OPTIONS } from '../../domain/retry';
 import { permanentDatabaseFault } from '../../lib/dbErrors';
 
-/** A clock that only moves when someone sleeps on it. */
+/** A clock that moves only when told to, running the timers that fall due. */
 function fakeClock() {
   let now = 0;
+  const timers: { at: number; fn: () => void }[] = [];
   return {
     now: () => now,
-    sleep: async (ms: number) => {
+    schedule: (fn: () => void, ms: number) => {
+      timers.push({ at: now + ms, fn });
+    },
+    /** Runs timers until none are left (or `until` is reached), letting promise callbacks run in between. */
+    async run(until = Number.POSITIVE_INFINITY) {
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers[0];
+        if (!next || next.at > until) return;
+        timers.shift();
+        now = Math.max(now, next.at);
+        next.fn();
+      }
+    },
+    advance(ms: number) {
       now += ms;
     },
   };
 }
 
 describe('AdaptiveSendRate', () => {
-  test('never lets more than the allowance start within any 1.1-second window', async () => {
+  test('paces queued sends evenly: never more than the allowance in any 1.1-second window, and no burst within one', async () => {
     const clock = fakeClock();
     const rate = new AdaptiveSendRate(5, clock);
     const starts: number[] = [];
-    for (let i = 0; i < 40; i += 1) {
-      await rate.acquire();
-      starts.push(clock.now());
-    }
+    const all = Promise.all(Array.from({ length: 40 }, () => rate.acquire().then(() => starts.push(clock.now()))));
+    await clock.run();
+    await all;
     const busiest = Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100).length));
     expect(busiest).toBe(5);
+    expect(Math.min(...starts.slice(1).map((t, i) => t - starts[i]))).toBeGreaterThanOrEqual(219);
   });
 
-  test('a 429 halves the allowance (never below 1); successes win it back up to the maximum', () => {
-    const rate = new AdaptiveSendRate(8, fakeClock());
-    rate.throttled();
+  test('a late timer does not release a bunch: the window counts actual release times', async () => {
+    const clock = fakeClock();
+    const rate = new AdaptiveSendRate(5, clock);
+    const starts: number[] = [];
+    const all = Promise.all(Array.from({ length: 12 }, () => rate.acquire().then(() => starts.push(clock.now()))));
+    await clock.run(1);
+    clock.advance(3_000); // the event loop was busy for three seconds
+    await clock.run();
+    await all;
+    const busiest = Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100).length));
+    expect(busiest).toBeLessThanOrEqual(5);
+  });
+
+  test('a 429 halves the allowance (never below 1) and holds the queue for its Retry-After; successes win it back', async () => {
+    const clock = fakeClock();
+    const rate = new AdaptiveSendRate(8, clock);
+    rate.throttled(3_000);
     expect(rate.currentPerSecond).toBe(4);
+    const sent = rate.acquire();
+    await clock.run();
+    await sent;
+    expect(clock.now()).toBe(3_000);
     for (let i = 0; i < 5; i += 1) rate.throttled();
     expect(rate.currentPerSecond).toBe(1);
     for (let i = 0; i < 100; i += 1) rate.succeeded();
     expect(rate.currentPerSecond).toBe(8);
+  });
+
+  test('a send that would wait longer than its caller can is refused with the expected wait', async () => {
+    const clock = fakeClock();
+    const rate = new AdaptiveSendRate(1, clock);
+    rate.throttled(20_000);
+    await expect(rate.acquire(10_000)).rejects.toMatchObject({ name: 'SendRateWait', retryAfterMs: 20_000 });
+    const later = rate.acquire(30_000);
+    await clock.run();
+    await later;
+    expect(clock.now()).toBe(20_000);
   });
 });
 
@@ -115,7 +160,7 @@ describe('heartbeats', () => {
     env.on('heartbeat', (d: unknown) => beats.push(d));
     await env.run(async () => undefined);
     expect(beats).toHaveLength(0);
-    await env.run(() => new Promise((resolve) => setTimeout(resolve, 700)));
+    await env.run(() => new Promise((resolve) => setTimeout(resolve, 1_100)));
     expect(beats.length).toBeGreaterThanOrEqual(2);
   });
 });

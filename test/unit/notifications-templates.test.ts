@@ -102,6 +102,16 @@ describe('renderMessage', () => {
     }
   });
 
+  test('a report of fifty silent people fits in one text message: five names and a count (Twilio refuses bodies over 1,600 characters for good)', () => {
+    const silent = Array.from({ length: 50 }, (_, i) => ({ personId: `p${i}`, name: `Alderman Number ${i + 1}`, title: 'Alderman (fictional)', backupNotified: false }));
+    const sms = renderMessage('incident.silent-report', { ...FULL_DATA, silent }, 'SMS', config, now);
+    expect(sms.text.length).toBeLessThanOrEqual(480);
+    expect(sms.text).toContain('50 people: Alderman Number 1 (Alderman (fictional))');
+    expect(sms.text).toContain('and 45 more');
+    const email = renderMessage('incident.silent-report', { ...FULL_DATA, silent }, 'EMAIL', config, now);
+    expect(email.text).toContain('Alderman Number 50');
+  });
+
   test('incident.declared: subject, severity, due-time wording, signed ack link in email, ACK instruction in SMS', () => {
     const email = renderMessage('incident.declared', FULL_DATA, 'EMAIL', config, now);
     expect(email.subject).toBe('[Sev 1] Critical incident CI-2026-0007: Officer-involved shooting');
