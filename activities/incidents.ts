@@ -52,14 +52,17 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
    * Row lock on the incident (or statement) for the rest of the transaction.
    * Two executions of the same activity (a retry racing a slow first attempt)
    * then run one after the other, and the second sees what the first wrote.
+   * NO KEY UPDATE, not UPDATE: rows that merely reference the incident (its
+   * notifications, recipients, deadlines) take a key-share lock for their
+   * foreign key, which FOR UPDATE would make wait for this whole transaction.
    */
   async function lockIncident(tx: TxClient, incidentId: string): Promise<void> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Incident" WHERE "id" = ${incidentId} FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Incident" WHERE "id" = ${incidentId} FOR NO KEY UPDATE`;
     if (rows.length === 0) throw notFound(`incident ${incidentId} not found`);
   }
 
   async function lockStatement(tx: TxClient, statementId: string): Promise<void> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Statement" WHERE "id" = ${statementId} FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Statement" WHERE "id" = ${statementId} FOR NO KEY UPDATE`;
     if (rows.length === 0) throw notFound(`statement ${statementId} not found`);
   }
 

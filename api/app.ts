@@ -22,6 +22,7 @@ import './linkPageDocs';
 import { createWebRouter } from '../web/router';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../web/layout';
 import { rejectUnsafeTextMiddleware } from './validate';
+import { admitRequests } from './backpressure';
 
 export interface AppDeps {
   db: Db;
@@ -78,6 +79,7 @@ function securityHeaders(config: Config) {
 export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps): express.Express {
   const app = express();
   app.set('trust proxy', 'loopback');
+  app.use(admitRequests({ concurrent: config.API_MAX_CONCURRENT, queued: config.API_MAX_QUEUED, maxWaitMs: config.API_MAX_QUEUE_WAIT_MS }));
   app.use(securityHeaders(config));
 
   const limit = config.API_BODY_LIMIT_BYTES;

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { config as loadConfig } from '../lib/config';
-import { createDb } from '../lib/db';
+import { createDb, dbOptionsFrom } from '../lib/db';
 import { initPolicy } from '../policy/load';
 import { createApp } from './app';
 
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // An invalid POLICY_FILE stops start-up here, naming the bad field.
   const policy = initPolicy(config);
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, dbOptionsFrom(config));
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 

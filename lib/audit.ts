@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, randomInt, randomUUID, type KeyObject } from 'node:crypto';
 import type { Db } from './db';
 import type { Prisma } from '../generated/prisma/client';
 import { checkpointSignatureValid, signCheckpoint, type SignedCheckpoint } from './auditCheckpoint';
@@ -18,8 +18,11 @@ export interface AuditInput {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
-// Any constant works; it only has to be the same for every writer of the chain.
+// Any constant works; it only has to be the same for every writer of the chain
+// (the commit-time trigger in prisma/migrations/*_audit_chained_at_commit_* uses it).
 const AUDIT_CHAIN_LOCK = 720_431_911;
+/** prevHash of an event written but not yet linked: the database links it when its transaction commits. */
+export const PENDING = 'pending';
 
 /** Stable JSON: object keys sorted, so the digest does not depend on insertion order. */
 export function canonicalJson(value: unknown): string {
@@ -44,16 +47,11 @@ interface ChainedFields {
   data: unknown;
 }
 
-export function auditHash(prevHash: string, event: ChainedFields): string {
-  const canonical = canonicalJson({ ...event, at: event.at.toISOString() });
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
-}
+/** The text whose sha256, after the previous event's hash, is an event's hash (the commit-time trigger computes the same in SQL). */
+export const canonicalEvent = (event: ChainedFields): string => canonicalJson({ ...event, at: event.at.toISOString() });
 
-/** Serialises writers so the chain stays linear (and seq order is commit order); released at commit. */
-async function lockChain(tx: TxClient): Promise<string> {
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const last = await tx.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
-  return last?.hash ?? GENESIS_HASH;
+export function auditHash(prevHash: string, event: ChainedFields): string {
+  return createHash('sha256').update(prevHash).update(canonicalEvent(event)).digest('hex');
 }
 
 /** The fields as they will be hashed: round-tripped through JSON, so what is hashed is exactly what Postgres stores. */
@@ -71,38 +69,46 @@ function chainedFields(input: AuditInput): ChainedFields {
   };
 }
 
-async function appendInTx(tx: TxClient, input: AuditInput): Promise<void> {
-  const prevHash = await lockChain(tx);
-  const fields = chainedFields(input);
-  await tx.auditEvent.create({
-    data: { ...fields, data: fields.data as Prisma.InputJsonValue, prevHash, hash: auditHash(prevHash, fields) },
+/**
+ * Writes events unlinked, with their canonical text beside them for the
+ * commit-time trigger, which links them into the chain in commit order under
+ * the chain's lock. Nothing here waits for other writers: a transaction holds
+ * the chain's lock only while it commits.
+ */
+async function writePending(tx: TxClient, inputs: AuditInput[]): Promise<void> {
+  const events = inputs.map((input) => ({ fields: chainedFields(input), token: randomUUID().replace(/-/g, '') }));
+  const names = events.map((e) => `cg.audit_${e.token}`);
+  const texts = events.map((e) => canonicalEvent(e.fields));
+  await tx.$executeRaw`SELECT set_config(name, text, true) FROM unnest(${names}::text[], ${texts}::text[]) AS event(name, text)`;
+  await tx.auditEvent.createMany({
+    data: events.map(({ fields, token }) => ({
+      ...fields,
+      data: fields.data as Prisma.InputJsonValue,
+      // A placeholder until commit, outside the range real seqs take: the trigger numbers events as it
+      // links them, so seqs run without gaps and a missing one is exactly that.
+      seq: -BigInt(randomInt(1, 2 ** 47)),
+      prevHash: PENDING,
+      hash: `${PENDING}:${token}`,
+    })),
   });
 }
 
 /**
- * Appends many events in one statement, chained in order. Call it last in a
- * long transaction (a CSV import): the chain is locked from this call until
- * commit, so other writers wait milliseconds rather than the whole transaction.
+ * Appends many events, linked in the order given (a CSV import's items). The
+ * transaction holds the chain's lock only at its commit, while its events are
+ * linked, however long it ran before.
  */
 export async function appendAuditBatch(tx: TxClient, inputs: AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
-  let prevHash = await lockChain(tx);
-  const rows = inputs.map((input) => {
-    const fields = chainedFields(input);
-    const hash = auditHash(prevHash, fields);
-    const row = { ...fields, data: fields.data as Prisma.InputJsonValue, prevHash, hash };
-    prevHash = hash;
-    return row;
-  });
-  // createMany inserts in array order, so seq follows the chain.
-  await tx.auditEvent.createMany({ data: rows });
+  await writePending(tx, inputs);
 }
 
 /** Signs the chain's current head and stores the checkpoint (null when the chain is empty). */
 export async function takeCheckpoint(db: Db, key: KeyObject, signedAt: Date): Promise<SignedCheckpoint | null> {
   return db.$transaction(async (tx) => {
-    await lockChain(tx);
-    const head = await tx.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    // The lock waits for any transaction linking its events right now; after it, the head is settled.
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+    const head = await tx.auditEvent.findFirst({ where: { prevHash: { not: PENDING } }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
     if (!head) return null;
     const checkpoint = signCheckpoint(key, { seq: head.seq.toString(), headHash: head.hash, signedAt: signedAt.toISOString() });
     await tx.auditCheckpoint.create({
@@ -118,8 +124,8 @@ export async function takeCheckpoint(db: Db, key: KeyObject, signedAt: Date): Pr
  */
 export async function appendAudit(client: Db | TxClient, input: AuditInput): Promise<void> {
   const root = client as Db;
-  if (typeof root.$transaction !== 'function') return appendInTx(client as TxClient, input);
-  await root.$transaction((tx: TxClient) => appendInTx(tx, input));
+  if (typeof root.$transaction !== 'function') return writePending(client as TxClient, [input]);
+  await root.$transaction((tx: TxClient) => writePending(tx, [input]));
 }
 
 export type AuditVerification =

@@ -49,6 +49,18 @@ export const configSchema = z
     SMS_SENDS_PER_SECOND: z.coerce.number().min(1).max(1000).default(30),
     /** A message no provider accepted within this many minutes is marked FAILED and falls back to the other channel. */
     NOTIFICATION_DELIVERY_WINDOW_MINUTES: z.coerce.number().positive().default(30),
+    /** Database connections per process (API, worker). */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+    /** A transaction waits this long for a connection before the request gets 503 + Retry-After. */
+    DATABASE_TX_MAX_WAIT_MS: z.coerce.number().int().min(100).default(20_000),
+    /** A query waits this long for a connection before the request gets 503 + Retry-After. */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Requests the API works on at once; the rest wait their turn in arrival order (api/backpressure.ts). */
+    API_MAX_CONCURRENT: z.coerce.number().int().min(1).default(48),
+    /** Requests that may wait for a turn; one more is answered 503 + Retry-After at once. */
+    API_MAX_QUEUED: z.coerce.number().int().min(0).default(5_000),
+    /** A request that waited this long for its turn is answered 503 + Retry-After. */
+    API_MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).default(30_000),
     /** A workflow bundle built ahead of time (bundleWorkflowCode); unset, the worker bundles at start-up. */
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
   })

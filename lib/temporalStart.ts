@@ -26,6 +26,7 @@ export async function startWorkflowOnce<T extends WorkflowType>(
   workflowType: T,
   workflowId: string,
   args: Parameters<WorkflowSignatures[T]>,
+  options: { memo?: Record<string, string> } = {},
 ): Promise<StartOutcome> {
   try {
     await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
@@ -35,6 +36,7 @@ export async function startWorkflowOnce<T extends WorkflowType>(
         args,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
+        ...(options.memo ? { memo: options.memo } : {}),
       }),
     );
     return 'started';
@@ -50,6 +52,20 @@ export async function isRunning(temporal: Client, workflowId: string): Promise<b
   try {
     const description = await temporal.withDeadline(Date.now() + 2_000, () => temporal.workflow.getHandle(workflowId).describe());
     return description.status.name === 'RUNNING';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when the workflow under this id was started for `value` (its memo says
+ * so): a start that answered "already started" may have lost a race with a
+ * repair of the same record, which is no conflict at all.
+ */
+export async function startedFor(temporal: Client, workflowId: string, memoKey: string, value: string): Promise<boolean> {
+  try {
+    const description = await temporal.withDeadline(Date.now() + 5_000, () => temporal.workflow.getHandle(workflowId).describe());
+    return description.memo?.[memoKey] === value;
   } catch {
     return false;
   }

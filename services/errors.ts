@@ -49,7 +49,10 @@ export const unauthorized = (message = 'authentication required', invalidToken =
 export const forbidden = (message = 'your role does not allow this') => new HttpError(403, 'forbidden', message);
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string, code = 'conflict') => new HttpError(409, code, message);
-export const unavailable = (message: string) => new HttpError(503, 'unavailable', message);
+/** How long a client is told to wait before trying again after a 503. */
+export const RETRY_AFTER_SECONDS = 2;
+export const unavailable = (message: string, retryAfterSeconds = RETRY_AFTER_SECONDS) =>
+  new HttpError(503, 'unavailable', message, undefined, undefined, { 'Retry-After': String(retryAfterSeconds) });
 
 /** Field path as clients name it: `deadlines.0.dueAt`; the root is `body`. */
 export const fieldPath = (path: readonly (string | number)[]): string => (path.length === 0 ? 'body' : path.join('.'));
@@ -101,6 +104,27 @@ const isPrismaError = (err: unknown, code: string): boolean =>
   typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code &&
   typeof (err as { clientVersion?: unknown }).clientVersion === 'string';
 
+/**
+ * Prisma's codes for "the database cannot take this request now": no
+ * connection in time (pool exhausted, server unreachable, too many
+ * connections), or a transaction that could not start within its wait.
+ */
+const DATABASE_SATURATED_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2037']);
+
+function isDatabaseSaturated(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && DATABASE_SATURATED_CODES.has(code)) return true;
+  // node-postgres' pool when no connection frees up within connectionTimeoutMillis.
+  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated due to connection timeout/.test(message);
+}
+
+/** The Temporal client gives up at a deadline we set (withDeadline) with gRPC DEADLINE_EXCEEDED. */
+function isTemporalDeadline(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code ?? (err as { cause?: { code?: unknown } })?.cause?.code;
+  return code === 4 && /deadline/i.test(String((err as Error)?.message ?? ''));
+}
+
 interface BodyParserError {
   type?: string;
   status?: number;
@@ -147,12 +171,14 @@ export function toHttpError(err: unknown): HttpError {
   }
   if (err instanceof ServiceError) {
     const grpcCode = (err.cause as { code?: number } | undefined)?.code;
-    // 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED: the Temporal server is down or slow; the client may retry.
-    if (grpcCode === 14 || grpcCode === 4) return unavailable('workflow service is unavailable; try again shortly');
+    // 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED, 8 RESOURCE_EXHAUSTED: the Temporal server is down, slow or saturated.
+    if (grpcCode === 14 || grpcCode === 4 || grpcCode === 8) return unavailable('workflow service is unavailable; try again shortly');
   }
+  if (isTemporalDeadline(err)) return unavailable('workflow service did not answer in time; try again shortly');
 
   if (isPrismaError(err, 'P2002')) return conflict('a record with these values already exists', 'already_exists');
   if (isPrismaError(err, 'P2025')) return notFound('record');
+  if (isDatabaseSaturated(err)) return unavailable('the database is busy; try again shortly');
 
   return new HttpError(500, 'internal', 'internal server error');
 }

@@ -6,7 +6,7 @@ import { createActivities } from '../activities';
 import { activityLoggingAndRateLimitInterceptor } from '../activities/interceptors';
 import { createMailer, createSmsClient } from '../activities/notifications/providers';
 import { config } from '../lib/config';
-import { createDb } from '../lib/db';
+import { createDb, dbOptionsFrom } from '../lib/db';
 import { initPolicy } from '../policy/load';
 import { WORKFLOW_PRELOAD_MODULES } from './preload';
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // An invalid POLICY_FILE stops start-up here, naming the bad field.
   const policy = initPolicy(cfg);
 
-  const db = createDb(cfg.DATABASE_URL);
+  const db = createDb(cfg.DATABASE_URL, dbOptionsFrom(cfg));
   const mailer = createMailer(cfg);
   const sms = createSmsClient(cfg);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
