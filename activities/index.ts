@@ -6,6 +6,7 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Mailer, SmsClient } from './notifications/providers';
 import { createIncidentActivities } from './incidents';
+import { createMaintenanceActivities } from './maintenance';
 import { createNotificationActivities } from './notifications';
 import { createPlanActivities } from './plan';
 
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createIncidentActivities(deps),
     ...createPlanActivities(deps),
+    ...createMaintenanceActivities(deps),
   };
 }
 

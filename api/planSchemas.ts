@@ -8,6 +8,13 @@ import { parseCivilDate } from '../domain/time/cityTime';
 import { CSV_IMPORT_COLUMNS, MAX_IMPORT_ROWS } from '../services/planCsv';
 import { documentRoute } from './openapi';
 
+const ImportIdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .openapi({ description: 'Any unique string (1-200 visible characters). A repeat with the same key and file returns the first import\'s items (200), starting any workflow it did not.' }),
+});
+
 // ---------------------------------------------------------------- requests
 
 const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -232,10 +239,12 @@ documentRoute({
   tags,
   access: managers,
   params: PlanParams,
+  headers: ImportIdempotencyHeaders,
   responses: {
     202: { description: 'Imported; every item has its workflow', schema: z.object({ imported: z.number(), items: z.array(ItemSchema) }) },
+    200: { description: 'Repeat of an earlier import with the same Idempotency-Key: its items (replayed: true), every workflow started', schema: z.object({ imported: z.number(), items: z.array(ItemSchema), replayed: z.boolean() }) },
     404: UNKNOWN_PLAN,
-    409: PLAN_CLOSED,
+    409: { description: 'The plan is closed, or the Idempotency-Key was used for a different import' },
     415: { description: 'The body is not text/csv' },
     503: { description: 'Some workflows could not start; those items were not kept (listed)' },
   },

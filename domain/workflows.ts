@@ -6,6 +6,7 @@ import type { ActionItemInputV1, ActionItemStateV1, ActionPlanInputV1, ActionPla
 import type { DeclareIncidentInputV1, IncidentStateV1 } from './contracts/incident';
 import type { IncidentRunOptionsV1 } from './contracts/incidentRun';
 import type { StatementStateV1, StatementWorkflowInputV1 } from './contracts/statement';
+import type { AuditCheckpointV1, ReconcileReportV1 } from './contracts/maintenance';
 
 export interface WorkflowSignatures {
   incidentWorkflow(input: DeclareIncidentInputV1, options?: IncidentRunOptionsV1): Promise<IncidentStateV1>;
@@ -13,6 +14,8 @@ export interface WorkflowSignatures {
   actionPlanWorkflow(input: ActionPlanInputV1): Promise<ActionPlanStateV1>;
   actionItemWorkflow(input: ActionItemInputV1): Promise<ActionItemStateV1>;
   recurringDutyWorkflow(input: RecurringDutyRunInputV1): Promise<RecurringDutyRunResultV1>;
+  reconcileWorkflow(): Promise<ReconcileReportV1>;
+  auditCheckpointWorkflow(): Promise<AuditCheckpointV1 | null>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;

@@ -61,6 +61,15 @@ export const configSchema = z
     API_MAX_QUEUED: z.coerce.number().int().min(0).default(5_000),
     /** A request that waited this long for its turn is answered 503 + Retry-After. */
     API_MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).default(30_000),
+    /**
+     * Ed25519 private key (PEM, or base64 PKCS#8 DER) the daily audit checkpoint is signed with; give it to
+     * the workers only, never to the database. Unset: a published development key that proves nothing.
+     */
+    AUDIT_CHECKPOINT_KEY: z.string().optional(),
+    /** The matching public key (PEM, or base64 SPKI DER) for `npm run audit:verify` where the private key is not at hand. */
+    AUDIT_CHECKPOINT_PUBLIC_KEY: z.string().optional(),
+    /** How often the reconciler looks for incidents and items whose workflow never started. */
+    RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
     /** A workflow bundle built ahead of time (bundleWorkflowCode); unset, the worker bundles at start-up. */
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
   })
@@ -70,6 +79,9 @@ export const configSchema = z
       if (cfg[key] === DEV_SECRET) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'must be set to a real secret in production mode' });
       }
+    }
+    if (!cfg.AUDIT_CHECKPOINT_KEY && !cfg.AUDIT_CHECKPOINT_PUBLIC_KEY) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['AUDIT_CHECKPOINT_KEY'], message: 'must be set in production mode (workers sign with it; elsewhere set AUDIT_CHECKPOINT_PUBLIC_KEY)' });
     }
   });
 

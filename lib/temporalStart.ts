@@ -1,6 +1,6 @@
 // Starting a workflow exactly once under its business id, shared by the API's
 // services and by the activities that repair what a crash left unstarted.
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { WorkflowSignatures, WorkflowType } from '../domain/workflows';
 
@@ -37,7 +37,7 @@ export async function startWorkflowOnce<T extends WorkflowType>(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
         ...(options.memo ? { memo: options.memo } : {}),
-      }),
+      } as WorkflowStartOptions<WorkflowSignatures[T]>),
     );
     return 'started';
   } catch (err) {

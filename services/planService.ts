@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
-import { appendAudit } from '../lib/audit';
+import { appendAudit, appendAuditBatch } from '../lib/audit';
+import { settleWithConcurrency } from '../lib/concurrency';
 import { actionItemWorkflowId, actionPlanWorkflowId } from '../domain/ids';
 import { isInFuture } from '../domain/overdue';
 import { currentPolicy, type Policy } from '../policy/index';
@@ -103,40 +104,9 @@ export function planWorkflowInput(
   };
 }
 
-export interface ItemRowForInput {
-  id: string;
-  planId: string;
-  goalId: string;
-  title: string;
-  ownerId: string;
-  sponsorId: string;
-  dueAt: Date;
-  status?: 'NOT_STARTED' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE';
-  percentComplete?: number;
-  owner?: { name: string } | null;
-  goal?: { title: string } | null;
-}
-
-export function itemWorkflowInput(item: ItemRowForInput, plan: Pick<PlanRow, 'id' | 'timeZone'>, policy: Policy, ladder?: ItemLadderV1): ActionItemInputV1 {
-  return {
-    version: 1,
-    itemId: item.id,
-    planId: plan.id,
-    planWorkflowId: actionPlanWorkflowId(plan.id),
-    goalId: item.goalId,
-    title: item.title,
-    ownerId: item.ownerId,
-    sponsorId: item.sponsorId,
-    ...(item.owner ? { ownerName: item.owner.name } : {}),
-    ...(item.goal ? { goalTitle: item.goal.title } : {}),
-    dueAt: item.dueAt.toISOString(),
-    timeZone: plan.timeZone,
-    policyVersion: policy.version,
-    ladder: ladder ?? itemLadderFromPolicy(policy),
-    ...(item.status && item.status !== 'DONE' && item.status !== 'NOT_STARTED' ? { initialStatus: item.status } : {}),
-    ...(item.percentComplete ? { initialPercent: item.percentComplete } : {}),
-  };
-}
+// Item inputs are built where the reconciler (an activity) can build them too.
+export { itemWorkflowInput, type ItemRowForInput } from '../lib/workflowInputs';
+import { itemWorkflowInput, type ItemRowForInput } from '../lib/workflowInputs';
 
 export const startPlanWorkflow = (deps: PlanServiceDeps, input: ActionPlanInputV1) =>
   startWorkflowOnce(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, 'actionPlanWorkflow', actionPlanWorkflowId(input.planId), [input]);
@@ -291,6 +261,7 @@ export async function createItems(
   const rows = await deps.db.$transaction(
     async (tx) => {
       const created = [];
+      const audit = [];
       for (const item of items) {
         const id = item.id ?? randomUUID();
         const row = await tx.actionItem.create({
@@ -308,7 +279,7 @@ export async function createItems(
           },
           include: itemInclude,
         });
-        await appendAudit(tx, {
+        audit.push({
           actorId: actor.id,
           actorLabel: actor.name,
           action: 'item.created',
@@ -319,13 +290,15 @@ export async function createItems(
         });
         created.push(row);
       }
+      // One write for every item's event; the chain is linked when this transaction commits.
+      await appendAuditBatch(tx, audit);
       return created;
     },
     { timeout: 60_000 },
   );
 
   const failed: { itemId: string; error: string }[] = [];
-  const results = await Promise.allSettled(rows.map((row) => startItemWorkflow(deps, itemWorkflowInput(row, plan, policy))));
+  const results = await startItemWorkflows(deps, rows, plan, policy);
   results.forEach((r, i) => {
     if (r.status === 'rejected') failed.push({ itemId: rows[i].id, error: (r.reason as Error)?.message ?? String(r.reason) });
   });
@@ -348,6 +321,14 @@ export async function createItems(
   await announceItems(deps, plan, created);
   return { created, failed };
 }
+
+/** Starts each item's workflow (an item whose workflow already runs counts as started), a bounded number at a time. */
+export function startItemWorkflows(deps: PlanServiceDeps, rows: ItemRowForInput[], plan: Pick<PlanRow, 'id' | 'timeZone'>, policy: Policy) {
+  return settleWithConcurrency(rows, ITEM_STARTS_IN_FLIGHT, (row) => startItemWorkflow(deps, itemWorkflowInput(row, plan, policy)));
+}
+
+/** Workflow starts in flight at once for a batch of items. */
+const ITEM_STARTS_IN_FLIGHT = 32;
 
 /**
  * Tells the plan workflow about new items (its running count). Best effort:

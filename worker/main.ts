@@ -7,6 +7,7 @@ import { activityLoggingAndRateLimitInterceptor } from '../activities/intercepto
 import { createMailer, createSmsClient } from '../activities/notifications/providers';
 import { config } from '../lib/config';
 import { createDb, dbOptionsFrom } from '../lib/db';
+import { ensureSystemSchedules } from '../lib/systemSchedules';
 import { initPolicy } from '../policy/load';
 import { WORKFLOW_PRELOAD_MODULES } from './preload';
 
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
       // tasks are handed back to the server for another worker to retry.
       shutdownGraceTime: '10s',
     });
-    log('worker started', { policy: policy.version, taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS });
+    // The reconciler and the daily audit checkpoint run on Schedules this worker keeps in place.
+    const schedules = await ensureSystemSchedules(temporal, cfg);
+    log('worker started', { schedules, policy: policy.version, taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS });
     // run() resolves once a shutdown signal (SIGINT/SIGTERM) has drained the worker.
     await worker.run();
     log('worker stopped');
