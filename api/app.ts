@@ -16,6 +16,7 @@ import { createSystemRouter } from './routes/system';
 import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
+import { createAuditCheckpointsRouter } from './routes/auditCheckpoints';
 import { documentRoute } from './openapi';
 // The signed-link pages are served by the web router; their OpenAPI entries register on import.
 import './linkPageDocs';
@@ -104,6 +105,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createNotificationsRouter(deps));
   app.use(createPublicRouter(deps));
   app.use(createPolicyRouter(deps));
+  app.use(createAuditCheckpointsRouter(deps));
 
   app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
   app.use('/api', createPlansRouter(deps));

@@ -11,6 +11,7 @@ import { sendPage, type Area, type PageResponse } from './layout';
 import * as pages from './pages';
 import type { WebDeps } from './deps';
 import { createFeedsRouter } from './feeds';
+import { createAuditPageRouter } from './auditPage';
 import { createAcknowledgeRouter } from './linkPages/acknowledge';
 import { createProgressRouter } from './linkPages/progress';
 import { createReviewRouter } from './linkPages/review';
@@ -65,6 +66,7 @@ export function createWebRouter(deps: WebDeps): Router {
   router.get('/incidents/:id', incidentPage('public', pages.publicIncidentBody, 'public-incident.js'));
 
   router.use(createFeedsRouter(deps));
+  router.use(createAuditPageRouter(deps));
 
   // ---------------------------------------------------------------- staff console
   router.get('/console/sign-in', (_req, res) =>
