@@ -197,7 +197,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
       });
     },
 
-    async recordAcknowledgement({ incidentId, personId, via, at }) {
+    async recordAcknowledgement({ incidentId, personId, via, at, by }) {
       const when = new Date(at);
       return inTx(async (tx) => {
         await lockIncident(tx, incidentId);
@@ -210,15 +210,22 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
           return { acknowledgedAt: recipient.acknowledgedAt.toISOString(), alreadyAcknowledged: true };
         }
         await tx.incidentRecipient.update({ where: { id: recipient.id }, data: { acknowledgedAt: when, acknowledgedVia: via } });
+        // The actor is who acted: the person, or whoever acknowledged on their behalf.
         await appendAudit(tx, {
-          actorId: personId,
-          actorLabel: recipient.person.name,
+          actorId: by?.personId ?? personId,
+          actorLabel: by?.name ?? recipient.person.name,
           action: 'incident.acknowledged',
           entityType: 'IncidentRecipient',
           entityId: recipient.id,
           incidentId,
           at: when,
-          data: { personId, via, kind: recipient.kind, standsInForId: recipient.standsInForId },
+          data: {
+            personId,
+            via,
+            kind: recipient.kind,
+            standsInForId: recipient.standsInForId,
+            ...(by ? { onBehalfOf: { personId, name: recipient.person.name }, acknowledgedBy: { personId: by.personId, name: by.name } } : {}),
+          },
         });
         return { acknowledgedAt: when.toISOString(), alreadyAcknowledged: false };
       });

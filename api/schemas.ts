@@ -141,6 +141,11 @@ export const RecipientSchema = z
     standsInForId: z.string().nullable(),
     notifiedAt: isoDate,
     acknowledgedAt: isoDate.nullable(),
+    acknowledgedBy: z
+      .object({ personId: z.string(), name: z.string() })
+      .nullable()
+      .optional()
+      .openapi({ description: 'Who acknowledged on this person\'s behalf (null: the person, or nobody yet)' }),
     escalatedToBackupAt: isoDate.nullable(),
     reportedSilentAt: isoDate.nullable(),
   })

@@ -143,7 +143,16 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
   // The workflow keeps running after closing (after-action review), so it is asked even then.
   const live: IncidentStateV1 | undefined = await tryQuery(temporal, incident.workflowId, incidentStateQuery);
 
-  const recipients = live ? live.recipients : recipientsFromDb(recipientRows);
+  // Who acknowledged for someone else is in the audit log; the view shows it next to the person.
+  const onBehalf = new Map(
+    auditRows
+      .filter((a) => a.action === 'incident.acknowledged')
+      .flatMap((a) => {
+        const data = (a.data ?? {}) as { personId?: string; acknowledgedBy?: { personId: string; name: string } };
+        return data.personId && data.acknowledgedBy ? [[data.personId, data.acknowledgedBy] as const] : [];
+      }),
+  );
+  const recipients = (live ? live.recipients : recipientsFromDb(recipientRows)).map((r) => ({ ...r, acknowledgedBy: onBehalf.get(r.personId) ?? null }));
   const extensionsByKey = new Map(deadlineRows.map((d) => [d.key, d.extensions]));
   const deadlines = live
     ? live.deadlines.map((d) => deadlineJson(deadlineRowOf(d), extensionsByKey.get(d.key) ?? [], now))

@@ -194,7 +194,7 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
       if (personId !== auth.person.id && !hasPermission(req, 'acknowledgeForOthers')) {
         throw forbidden(`only ${whoMayAcknowledgeForOthers()} may acknowledge for someone else`);
       }
-      res.json(await acknowledgeIncident(clients, { incidentId: id, personId, via: auth.via === 'session' ? 'WEB' : 'API' }));
+      res.json(await acknowledgeIncident(clients, { incidentId: id, personId, via: auth.via === 'session' ? 'WEB' : 'API', by: actorOf(auth) }));
     } catch (err) {
       next(err);
     }

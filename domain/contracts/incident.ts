@@ -23,6 +23,8 @@ export type AckChannel = 'API' | 'WEB' | 'EMAIL_LINK' | 'SMS';
 export interface AcknowledgeRequestV1 {
   personId: string;
   via: AckChannel;
+  /** Who acknowledged, when it was someone else on the person's behalf (the city manager for a silent official). */
+  by?: ActorV1;
 }
 export interface AcknowledgeResultV1 {
   personId: string;

@@ -68,6 +68,8 @@ export interface IncidentActivities {
     personId: string;
     via: AckChannel;
     at: string;
+    /** Present when someone acknowledged on the person's behalf: the acting person. */
+    by?: { personId: string; name: string };
   }): Promise<{ acknowledgedAt: string; alreadyAcknowledged: boolean }>;
 
   /** Creates deadlines that do not exist yet (by incident + key). */

@@ -38,7 +38,9 @@ export function handleAcknowledgements(ctx: IncidentContext): void {
           ctx.replan = true;
           let result: { acknowledgedAt: string; alreadyAcknowledged: boolean };
           try {
-            result = await activities.recordAcknowledgement({ incidentId: input.incidentId, personId: req.personId, via: req.via, at });
+            // Only an acknowledgement on someone's behalf says who acted (an own one reads as it always did).
+            const onBehalf = req.by && req.by.personId !== req.personId ? { by: { personId: req.by.personId, name: req.by.name } } : {};
+            result = await activities.recordAcknowledgement({ incidentId: input.incidentId, personId: req.personId, via: req.via, at, ...onBehalf });
           } catch (err) {
             recipient.acknowledgedAt = null;
             throw err;

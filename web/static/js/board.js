@@ -150,7 +150,10 @@ function renderAcks() {
   const nameOf = new Map(recipients.map((r) => [r.personId, r.name]));
   const rows = recipients.map((r) => {
     let status;
-    if (r.acknowledgedAt) status = [badge('ACK', 'Acknowledged'), ' ', timeEl(r.acknowledgedAt)];
+    if (r.acknowledgedAt) {
+      status = [badge('ACK', 'Acknowledged'), ' ', timeEl(r.acknowledgedAt)];
+      if (r.acknowledgedBy) status.push(h('span', { class: 'small' }, ` by ${r.acknowledgedBy.name} on their behalf`));
+    }
     else {
       status = [badge('SILENT', 'Silent')];
       const bits = [];
