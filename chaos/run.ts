@@ -56,7 +56,7 @@ async function main(): Promise<number> {
         log(`scenario ${key} could not complete: ${(err as Error).stack ?? String(err)}`);
         results.push({
           name: scenario.name, unit: '-', expected: 0, delivered: 0, lost: 0, duplicated: 0, worstDelayMs: null, delayFrom: '',
-          http5xx: 0, checks: [{ name: 'scenario completed', ok: false, detail: (err as Error).message }], notes: [], missing: [],
+          http5xx: 0, checks: [{ name: 'scenario completed', ok: false, detail: (err as Error).message }], notes: [], missing: [], duplicates: [], emailResends: 0,
         });
       }
       log(`scenario ${key} took ${((Date.now() - began) / 1000).toFixed(0)} s`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Command (b): the full suite. Installs what is missing, type-checks, lints,
-# then runs the jest projects one after another (unit, integration, e2e).
+# runs the jest projects one after another (unit, integration, e2e), then the
+# short chaos run.
 # Every step runs even if an earlier one failed, so one run shows everything;
 # the last line is "N passed, N failed" and the exit status is non-zero on any
 # failure. Needs nothing running: the tests start their own servers on free
@@ -31,6 +32,11 @@ for project in unit integration e2e; do
     --json --outputFile "$RESULTS/$project.json" --passWithNoTests || failed_steps+=("jest:$project")
   [ -s "$RESULTS/$project.json" ] || failed_steps+=("jest:$project(no results)")
 done
+
+# The short chaos run (chaos/knobs.ts: CHAOS_SHORT): the same fault scenarios as npm run chaos, with fewer
+# rounds and shorter outages, so a regression in delivery, idempotency or backpressure fails CI.
+echo "==> chaos (short)"
+CHAOS_SHORT=1 npx --no-install tsx chaos/run.ts || failed_steps+=(chaos)
 
 totals=$(node -e '
   const fs = require("fs");

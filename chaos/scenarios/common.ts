@@ -28,6 +28,9 @@ export interface ScenarioResult {
   checks: Check[];
   notes: string[];
   missing: string[];
+  duplicates: string[];
+  /** Emails re-sent with the same Message-ID after a worker kill (tolerated; see chaos/ledger.ts). */
+  emailResends: number;
 }
 
 export interface Scenario {
@@ -78,16 +81,17 @@ export async function settle(
   expected: ExpectedMessage[],
   incidents: { id: string; number: string }[],
   timeoutMs: number,
+  tolerateEmailResends = 0,
 ): Promise<Tally> {
   const prefixes = incidents.map(keyPrefix);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const counted = tally(expected, await arrivals(system.db, system.sinks), prefixes);
+    const counted = tally(expected, await arrivals(system.db, system.sinks), prefixes, tolerateEmailResends);
     const pending = await system.db.notification.count({ where: { incidentId: { in: incidents.map((i) => i.id) }, status: 'PENDING' } });
     if ((counted.lost === 0 && pending === 0) || Date.now() > deadline) {
       // A moment more, for a copy sent in the same instant to land.
       await sleep(1_000);
-      return tally(expected, await arrivals(system.db, system.sinks), prefixes);
+      return tally(expected, await arrivals(system.db, system.sinks), prefixes, tolerateEmailResends);
     }
     await sleep(500);
   }
@@ -123,6 +127,8 @@ export function result(name: string, unit: string, counted: Tally, extra: Partia
     checks: [],
     notes: [],
     missing: counted.missing.slice(0, 10),
+    duplicates: counted.duplicates.slice(0, 10),
+    emailResends: counted.emailResends,
     ...extra,
   };
 }

@@ -60,7 +60,7 @@ export function csvImportScenario(knobs: Knobs): Scenario {
         await sleep(2_000);
       }
       const delivered = Math.min(running, knobs.csvItems);
-      return result(this.name, 'items', { expected: knobs.csvItems, delivered, lost: knobs.csvItems - delivered, duplicated: Math.max(0, items.length - knobs.csvItems), lastArrivalAt: lastChecked, missing: [] }, {
+      return result(this.name, 'items', { expected: knobs.csvItems, delivered, lost: knobs.csvItems - delivered, duplicated: Math.max(0, items.length - knobs.csvItems), lastArrivalAt: lastChecked, missing: [], duplicates: [], emailResends: 0 }, {
         http5xx: serverErrorCount(system),
         worstDelayMs: lastChecked - started,
         delayFrom: 'first request',

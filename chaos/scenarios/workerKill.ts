@@ -6,6 +6,9 @@ import { sleep } from '../processes';
 import { log, type ChaosSystem } from '../system';
 import { declare, peopleForSeverity, resetCounters, result, retire, seconds, serverErrorCount, settle, type DeclaredIncident, type Scenario } from './common';
 
+/** Emails a kill can catch between the relay's 250 and the write that records it: one per pooled SMTP connection (SMTP_POOL_SIZE). */
+const EMAILS_IN_FLIGHT_PER_KILL = 5;
+
 export function workerKillScenario(knobs: Knobs): Scenario {
   return {
     name: `worker kill -9 x${knobs.workerKills} during sev-1 fan-out (${knobs.recipients} x 2)`,
@@ -22,14 +25,14 @@ export function workerKillScenario(knobs: Knobs): Scenario {
         const killedAt = Date.now();
         await system.worker.kill9();
         await system.worker.start();
-        const counted = await settle(system, mine, [incident], 180_000);
+        const counted = await settle(system, mine, [incident], 180_000, EMAILS_IN_FLIGHT_PER_KILL);
         const afterBack = Math.max(0, counted.lastArrivalAt - system.worker.readyAt);
         log(`  round ${round}: ${incident.number} killed ${killedAt - incident.declaredAt} ms after declaring; worker back after ${seconds(system.worker.readyAt - killedAt)}; ${counted.delivered}/${counted.expected} delivered, last ${seconds(afterBack)} after the worker was back`);
         incidents.push(incident);
         expected.push(...mine);
         rounds.push({ backAt: system.worker.readyAt, expected: mine, incident, killedAt });
       }
-      const counted = await settle(system, expected, incidents, 60_000);
+      const counted = await settle(system, expected, incidents, 60_000, EMAILS_IN_FLIGHT_PER_KILL * rounds.length);
       const perRound = await Promise.all(rounds.map((r) => settle(system, r.expected, [r.incident], 0)));
       const delays = perRound.map((t, i) => Math.max(0, t.lastArrivalAt - rounds[i].backAt));
       const worst = Math.max(0, ...delays);
