@@ -23,7 +23,7 @@ export function formatTable(results: ScenarioResult[]): string {
     ...r.checks.map((c) => `  - ${c.ok ? 'ok' : 'FAILED'}: ${c.name} (${c.detail})`),
     ...r.notes.map((n) => `  - ${n}`),
     ...(r.missing.length > 0 ? [`  - missing (first ${r.missing.length}): ${r.missing.join('; ')}`] : []),
-    ...(r.duplicates.length > 0 ? [`  - duplicated (first ${r.duplicates.length}): ${r.duplicates.join('; ')}`] : []),
+    ...(r.duplicates.length > 0 ? [`  - accepted more than once (first ${r.duplicates.length}): ${r.duplicates.join('; ')}`] : []),
   ]);
   return [...lines, '', ...details].join('\n');
 }
