@@ -6,22 +6,13 @@ import bcrypt from 'bcryptjs';
 import type { Person } from '../generated/prisma/client';
 import type { Db } from '../lib/db';
 import { hashToken, randomToken } from '../lib/crypto';
+import { DEMO_PASSWORD, DEMO_TOKENS } from '../lib/demoCredentials';
 import type { Role } from '../domain/roles';
 
 export type RoleKey = Role;
 
-export const DEMO_PASSWORD = 'demo-password';
-
-/** The literal bearer tokens of the embedded mode (listed in the README). */
-export const DEMO_TOKENS: Record<RoleKey, string> = {
-  CITY_MANAGER: 'demo-city-manager',
-  POLICE_CHIEF: 'demo-police-chief',
-  PIO: 'demo-pio',
-  MAYOR: 'demo-mayor',
-  ALDERMAN: 'demo-alderman',
-  CITY_ATTORNEY: 'demo-city-attorney',
-  STAKEHOLDER_LEAD: 'demo-stakeholder-lead',
-};
+// The published demo credentials live in lib/ so production can refuse them (lib/demoCredentials.ts).
+export { DEMO_PASSWORD, DEMO_TOKENS };
 
 interface DemoPerson {
   key: string;

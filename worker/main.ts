@@ -9,6 +9,7 @@ import { config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { initPolicy } from '../policy/load';
 import { WORKFLOW_PRELOAD_MODULES } from './preload';
+import { ensureSessionSweepSchedule } from './sessionSweepSchedule';
 
 const log = (msg: string, fields: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ at: new Date().toISOString(), component: 'worker', msg, ...fields }));
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       // tasks are handed back to the server for another worker to retry.
       shutdownGraceTime: '10s',
     });
+    log('session sweep schedule', { state: await ensureSessionSweepSchedule(temporal, cfg.TEMPORAL_TASK_QUEUE) });
     log('worker started', { policy: policy.version, taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS });
     // run() resolves once a shutdown signal (SIGINT/SIGTERM) has drained the worker.
     await worker.run();
