@@ -1,6 +1,7 @@
 // Three projects, run separately by scripts/test.sh:
 //   unit        workflow logic on the time-skipping test server, pure functions
 //   integration real Temporal dev server, PostgreSQL, SMTP and the SMS sink
+//   security    the holes a security review looks for, each tried (production settings, sign-in, CSV)
 //   e2e         the browser against the whole system
 // One throwaway PostgreSQL cluster serves the run (test/harness/globalSetup.ts).
 
@@ -32,5 +33,5 @@ const project = (name, testTimeout) => ({
 module.exports = {
   globalSetup: '<rootDir>/test/harness/globalSetup.ts',
   globalTeardown: '<rootDir>/test/harness/globalTeardown.ts',
-  projects: [project('unit', 30_000), project('integration', 60_000), project('e2e', 120_000)],
+  projects: [project('unit', 30_000), project('integration', 60_000), project('security', 60_000), project('e2e', 120_000)],
 };

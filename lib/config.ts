@@ -137,7 +137,7 @@ export function productionProblems(cfg: Fields): [string, string][] {
       problems.push(['MAIL_FROM', 'is the example.org sender of the embedded mode; mail from it fails SPF/DMARC checks']);
     }
   }
-  if (cfg.TWILIO_API_BASE_URL !== '' && !cfg.TWILIO_API_BASE_URL.startsWith('https:') && !(waived('local-providers') && isLoopbackHost(urlHost(cfg.TWILIO_API_BASE_URL) ?? ''))) {
+  if (cfg.TWILIO_API_BASE_URL !== '' && !cfg.TWILIO_API_BASE_URL.startsWith('https:') && !isLoopbackHost(urlHost(cfg.TWILIO_API_BASE_URL) ?? '')) {
     problems.push(['TWILIO_API_BASE_URL', 'must be https (or empty for Twilio itself)']);
   }
   if (!waived('http') && !cfg.PUBLIC_BASE_URL.startsWith('https:')) {

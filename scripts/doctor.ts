@@ -18,7 +18,8 @@ async function databaseProblems(url: string): Promise<string[]> {
     });
     return describeDemoCredentials(await Promise.race([findDemoCredentials(db), timeout]));
   } catch (err) {
-    return [`not checked for demo credentials: ${(err as Error).message.split('\n')[0]}`];
+    const reason = String((err as Error).message ?? err).split('\n').map((line) => line.trim()).filter(Boolean).pop() ?? (err as { code?: string }).code ?? 'unknown error';
+    return [`not checked for demo credentials: ${reason}`];
   } finally {
     clearTimeout(timer);
     await db.$disconnect().catch(() => undefined);
