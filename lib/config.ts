@@ -238,8 +238,13 @@ export function parseConfig(env: Env): Config {
 
 let cached: Config | undefined;
 
-/** Parsed once per process; fails fast on the first call, listing every problem. */
+/** Parsed once per process; fails fast on the first call, listing every problem (warnings go to stderr). */
 export function config(): Config {
-  cached ??= parseConfig(process.env);
+  if (!cached) {
+    const check = checkConfig(process.env);
+    for (const warning of check.warnings) console.warn(`[config] warning: ${warning}`);
+    if (!check.config) throw new ConfigError(check.problems);
+    cached = check.config;
+  }
   return cached;
 }
