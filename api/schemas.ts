@@ -360,6 +360,7 @@ export const ApprovalQueueItemSchema = z
       .nullable(),
     mine: z.boolean().openapi({ description: 'You may decide it now' }),
     canReviseAndApprove: z.boolean(),
+    revisionApprovedBy: z.array(roleEnum).openapi({ description: 'Who would approve your revision at this step in your place (empty when you may not revise and approve)' }),
   })
   .openapi('ApprovalQueueItem');
 

@@ -9,7 +9,7 @@ import type { Role } from '../domain/roles';
 import { statementStateQuery, type StatementStateV1 } from '../domain/contracts/statement';
 import { isDeadlineOverdue } from '../domain/overdue';
 import { awaitedStepOf, decidersOf, refusalToDecide, revisionIsDecidableByOthers, type Decider } from '../domain/statementTurn';
-import { durationMs, getPolicy, statementKindPolicy, type Policy } from '../policy';
+import { approvalSteps, durationMs, getPolicy, statementKindPolicy, type Policy } from '../policy';
 import { personNames } from './incidentViews';
 import { tryQuery } from './temporal';
 
@@ -66,6 +66,7 @@ export async function approvalQueue(
     const since = state.awaitingSince ? Date.parse(state.awaitingSince) : null;
     const statement = { kind: row.kind, severity: row.incident.severity };
     const stepJson = (s: StatementStateV1['chain'][number]) => ({ role: s.role, roles: decidersOf(s), standIn: s.standIn ?? false });
+    const canReviseAndApprove = mine && policy !== undefined && revisionIsDecidableByOthers(policy.approval, statement, step.role, reader.roles);
     return [
       {
         statementId: row.id,
@@ -94,7 +95,11 @@ export async function approvalQueue(
             }
           : null,
         mine,
-        canReviseAndApprove: mine && policy !== undefined && revisionIsDecidableByOthers(policy.approval, statement, step.role, reader.roles),
+        canReviseAndApprove,
+        // Who would approve the reader's revision at this step in their place.
+        revisionApprovedBy: canReviseAndApprove && policy
+          ? (approvalSteps(policy.approval, { ...statement, authorRoles: reader.roles }).find((s) => s.role === step.role)?.deciders ?? [])
+          : [],
       },
     ];
   });
