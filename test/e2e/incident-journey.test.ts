@@ -159,7 +159,7 @@ describe('critical incident journey through the browser', () => {
     await queued.waitFor();
     const facts = (await queued.locator('dl.facts').textContent())!;
     expect(facts).toContain(`${number}: Officer-involved shooting on Forsyth Blvd`);
-    expect(facts).toMatch(/Holding statement, due .*due in \d+ min/);
+    expect(await queued.locator('dd.deadline').textContent()).toMatch(/^Holding statement: due in \d+ min \(.+\)$/);
     expect(facts).toContain('1, written by Taylor Brennan');
     expect(await queued.locator('.still-to-come').textContent()).toBe('City Manager');
     await expectAccessible(pio, 'approval queue (PIO)');

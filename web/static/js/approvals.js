@@ -49,7 +49,7 @@ function deadlineFacts(s) {
   const d = s.deadline;
   return [
     h('dt', {}, 'Deadline'),
-    h('dd', {}, `${d.title}, due `, timeEl(d.dueAt), ' ', d.status === 'OPEN' ? countdown(d.dueAt) : badge(d.status)),
+    h('dd', { class: 'deadline' }, `${d.title}: `, d.status === 'OPEN' ? countdown(d.dueAt) : badge(d.status), ' (', timeEl(d.dueAt), ')'),
   ];
 }
 
