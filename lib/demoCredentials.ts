@@ -18,6 +18,9 @@ export const DEMO_TOKENS: Record<Role, string> = {
   ALDERMAN: 'demo-alderman',
   CITY_ATTORNEY: 'demo-city-attorney',
   STAKEHOLDER_LEAD: 'demo-stakeholder-lead',
+  DEPUTY_CHIEF: 'demo-deputy-chief',
+  COMMUNICATIONS_OFFICER: 'demo-communications-officer',
+  DEPUTY_PIO: 'demo-deputy-pio',
 };
 
 export interface DemoCredentialFinding {

@@ -65,7 +65,27 @@ export const isStatementFinished = (statement: { status: string }): boolean =>
 export const statementWorkflowOf = (statement: { id: string; workflowId: string }): string =>
   statement.workflowId || statementWorkflowId(statement.id);
 
-export async function statementJson(temporal: Client, row: StatementRow) {
+/** Display names by person id, for who wrote each version and who decided. */
+export async function personNames(db: Db, ids: Iterable<string>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  const people = await db.person.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true } });
+  return new Map(people.map((p) => [p.id, p.name]));
+}
+
+/** Everyone a statement names: its authors and its approvers. */
+export const peopleInStatement = (row: StatementRow): string[] => [
+  row.createdById,
+  ...row.versions.map((v) => v.authorId),
+  ...row.approvals.map((a) => a.approverId),
+];
+
+/** One statement with the names of the people it names. */
+export async function statementWithNames(db: Db, temporal: Client, row: StatementRow) {
+  return statementJson(temporal, row, await personNames(db, peopleInStatement(row)));
+}
+
+export async function statementJson(temporal: Client, row: StatementRow, names: ReadonlyMap<string, string> = new Map()) {
   const live: StatementStateV1 | undefined = isStatementFinished(row)
     ? undefined
     : await tryQuery(temporal, row.workflowId, statementStateQuery);
@@ -87,11 +107,13 @@ export async function statementJson(temporal: Client, row: StatementRow) {
       title: v.title,
       body: v.body,
       authorId: v.authorId,
+      authorName: names.get(v.authorId) ?? null,
       createdAt: v.createdAt.toISOString(),
     })),
     approvals: row.approvals.map((a) => ({
       version: a.version,
       approverId: a.approverId,
+      approverName: names.get(a.approverId) ?? null,
       role: a.role as Role,
       decision: a.decision,
       comment: a.comment,
@@ -99,6 +121,11 @@ export async function statementJson(temporal: Client, row: StatementRow) {
     })),
     live: live ?? null,
   };
+}
+
+async function statementsWithNames(db: Db, temporal: Client, rows: StatementRow[]) {
+  const names = await personNames(db, rows.flatMap(peopleInStatement));
+  return Promise.all(rows.map((row) => statementJson(temporal, row, names)));
 }
 
 function recipientsFromDb(
@@ -161,7 +188,7 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
     },
     recipients,
     deadlines,
-    statements: await Promise.all(statementRows.map((s) => statementJson(temporal, s))),
+    statements: await statementsWithNames(db, temporal, statementRows),
     timeline: auditRows.map((a) => ({
       seq: a.seq.toString(),
       at: a.at.toISOString(),

@@ -2,7 +2,7 @@
 // Everything they need from policy/ goes through here, so routes, schemas and
 // pages do not depend on the policy's internal shape, and no role list is
 // written anywhere but in the policy.
-import { currentPolicy, getPolicy, type Policy, type SeverityLevel } from '../policy';
+import { currentPolicy, deciderRoles, getPolicy, type Policy, type SeverityLevel } from '../policy';
 import type { Role } from '../domain/roles';
 
 /** Everything a role may be granted, named once. */
@@ -25,7 +25,7 @@ export interface PolicyView {
   incidentTypes: { key: string; label: string }[];
   severities: number[];
   statementKinds: { key: string; label: string }[];
-  /** The approval chain, in order. */
+  /** Every role that decides some step of some chain (stand-ins included). */
   approverRoles: Role[];
   /** The roles granted each permission. */
   permissions: Record<Permission, Role[]>;
@@ -40,8 +40,8 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     readIncidents: [...policy.access.readIncidents],
     managePlans: [...policy.access.managePlans],
     readPlans: [...policy.access.readPlans],
-    draftStatements: [policy.approval.drafter],
-    decideStatements: [...policy.approval.chain],
+    draftStatements: [...policy.approval.drafters],
+    decideStatements: deciderRoles(policy.approval),
     extendDeadlines: [...policy.extension.allowedRoles],
   };
 }
@@ -52,7 +52,7 @@ function view(policy: Policy): PolicyView {
     incidentTypes: policy.definition.types.map((t) => ({ key: t.key, label: t.label })),
     severities: policy.severities.map((s) => s.level),
     statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label })),
-    approverRoles: [...policy.approval.chain],
+    approverRoles: deciderRoles(policy.approval),
     permissions: permissionsOf(policy),
   };
 }

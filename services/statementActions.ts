@@ -1,13 +1,14 @@
-// Statements through their approval chain: the drafter submits a new draft
+// Statements through their approval chain: a drafter submits a new draft
 // (to the incident workflow, which starts the statement's approval workflow)
 // or revises one after changes were requested; approvers decide on the
-// version they read. Whose turn it is, the statement workflow decides.
+// version they read, or revise it and approve the revision in one step.
+// Whose turn it is, the statement workflow decides.
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../lib/db';
 import type { ActorV1 } from '../domain/contracts/common';
 import { submitStatementUpdate } from '../domain/contracts/incident';
-import { decideUpdate, reviseUpdate, type StatementStateV1 } from '../domain/contracts/statement';
+import { decideUpdate, reviseAndApproveUpdate, reviseUpdate, type StatementStateV1 } from '../domain/contracts/statement';
 import { statementWorkflowId } from '../domain/ids';
 import { badRequest, conflict, notFound } from './errors';
 import { findIncident, findStatement, isStatementFinished, statementWorkflowOf } from './incidentViews';
@@ -60,7 +61,7 @@ export const StatementDecisionRequest = z
   })
   .superRefine((value, ctx) => {
     if (value.decision === 'REJECT' && !value.comment) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'a rejection needs a comment for the PIO' });
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'a rejection needs a comment for the author' });
     }
   });
 
@@ -90,4 +91,34 @@ export async function decideStatement(
   const statement = await findStatement(db, statementId);
   if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
   return decideOnStatement(temporal, statement, decision, approver);
+}
+
+export const ReviseAndApproveRequest = z.object({
+  version: z.number().int().min(1).describe('The statement version the approver read and revised'),
+  title: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  body: z.string().trim().min(1, 'must not be empty').max(20000, 'must be at most 20000 characters'),
+  comment: z.string().trim().max(5000).optional().describe('What you changed; recorded with your approval'),
+});
+
+export type ReviseAndApprove = z.infer<typeof ReviseAndApproveRequest>;
+
+/**
+ * The approver whose turn it is writes a new version and approves it in one
+ * step. The workflow refuses it when it is not their turn (403), when the
+ * version is stale (409), or when nobody else could then approve their step
+ * (403: they should send it back instead).
+ */
+export async function reviseAndApproveStatement(
+  { db, temporal }: IncidentClients,
+  { statementId, approver, version, title, body, comment }: ReviseAndApprove & { statementId: string; approver: ActorV1 },
+): Promise<StatementStateV1> {
+  const statement = await findStatement(db, statementId);
+  if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
+  return executeUpdate(
+    temporal,
+    statementWorkflowOf(statement),
+    reviseAndApproveUpdate,
+    { version, title, body, comment: comment || undefined, approver },
+    `statement ${statement.id} is no longer awaiting decisions`,
+  );
 }

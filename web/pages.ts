@@ -87,6 +87,14 @@ export const boardBody = (number: string): SafeHtml => html`
     ${needsScript}
     <div id="board">${loading('the incident board')}</div>`;
 
+export const approvalsBody = (): SafeHtml => html`
+    <h1>Statements awaiting approval</h1>
+    <p class="lede">Every statement waiting for your decision, across incidents, soonest deadline first. Approve it, send it back
+    with a comment, or revise it and approve your revision in one step. Nobody approves their own words: when you wrote a
+    version, someone else approves it in your place.</p>
+    ${needsScript}
+    <div id="approvals">${loading('the approval queue')}</div>`;
+
 export const itemsBody = (): SafeHtml => html`
     <h1>My action items</h1>
     <p>Items you own in the action plan, with their due dates. Post progress here; the public dashboard shows it in the next monthly update.</p>

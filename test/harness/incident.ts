@@ -125,8 +125,10 @@ let sequence = 0;
 /** Writes the Incident row as the API does, without starting its workflow; returns the workflow's input. */
 export async function recordIncident(
   ctx: IncidentTestContext,
-  options: { severity: 1 | 2 | 3; type?: string; title?: string },
+  options: { severity: 1 | 2 | 3; type?: string; title?: string; policyVersion?: string },
 ): Promise<{ input: DeclareIncidentInputV1; workflowId: string; declaredAt: number }> {
+  // clayton-2026.1 unless a test asks for another: the tests written for it keep testing it.
+  const policyVersion = options.policyVersion ?? 'clayton-2026.1';
   sequence += 1;
   const number = `CI-2026-${String(9000 + sequence)}`;
   const declaredAt = await ctx.env.currentTimeMs();
@@ -139,7 +141,7 @@ export async function recordIncident(
       severity: options.severity,
       title: options.title ?? `Test incident ${number}`,
       summary: 'Officers responded to a call on Forsyth Boulevard.',
-      policyVersion: 'clayton-2026.1',
+      policyVersion,
       declaredById: declarer.id,
       declaredAt: new Date(declaredAt),
     },
@@ -154,7 +156,7 @@ export async function recordIncident(
     summary: row.summary,
     declaredBy: actor(declarer),
     declaredAt: new Date(declaredAt).toISOString(),
-    policyVersion: 'clayton-2026.1',
+    policyVersion,
   };
   return { input, workflowId: row.workflowId, declaredAt };
 }
@@ -162,7 +164,7 @@ export async function recordIncident(
 /** Writes the Incident row (as the API does) and starts its workflow. */
 export async function declareIncident(
   ctx: IncidentTestContext,
-  options: { severity: 1 | 2 | 3; type?: string; title?: string; runOptions?: IncidentRunOptionsV1 },
+  options: { severity: 1 | 2 | 3; type?: string; title?: string; policyVersion?: string; runOptions?: IncidentRunOptionsV1 },
 ): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId<typeof incidentWorkflow>; input: DeclareIncidentInputV1; declaredAt: number }> {
   const { input, workflowId, declaredAt } = await recordIncident(ctx, options);
   const handle = await ctx.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {

@@ -10,16 +10,19 @@ import { ROLE_TITLES, type Role } from '../../domain/roles';
 import type { StatementStateV1 } from '../../domain/contracts/statement';
 import { html, type SafeHtml } from '../../lib/html';
 import { fromZodError, toHttpError, type ErrorDetail } from '../../services/errors';
-import { findStatement, statementJson } from '../../services/incidentViews';
+import { awaitedStepOf, decidedAsFor, decidersOf, refusalToDecide } from '../../domain/statementTurn';
+import { findStatement, statementWithNames } from '../../services/incidentViews';
 import { currentPolicyView } from '../../services/policyView';
 import { StatementDecisionRequest, decideOnStatement } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
 import type { WebDeps } from '../deps';
 import { cityDateTime, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
 
-type StatementView = Awaited<ReturnType<typeof statementJson>>;
+type StatementView = Awaited<ReturnType<typeof statementWithNames>>;
 
 const roleTitle = (role: string) => ROLE_TITLES[role as Role] ?? role;
+/** "the Deputy Public Information Officer or the City Manager" */
+const rolesInWords = (roles: readonly string[]) => roles.map((role) => `the ${roleTitle(role)}`).join(' or ');
 
 export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
   const router = Router();
@@ -49,7 +52,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     }
     let statement: StatementView;
     try {
-      statement = await statementJson(temporal, await findStatement(db, link.statementId));
+      statement = await statementWithNames(db, temporal, await findStatement(db, link.statementId));
     } catch (err) {
       const mapped = toHttpError(err);
       if (mapped.status === 404) {
@@ -73,8 +76,16 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     const versionNumber = live?.currentVersion ?? statement.currentVersion;
     const version = statement.versions.find((v) => v.version === versionNumber);
     const awaiting = live?.awaiting ?? null;
+    const step = live ? awaitedStepOf(live) : undefined;
     const status = live && statement.status !== 'PUBLISHED' ? live.status : statement.status;
-    const myTurn = status === 'PENDING_APPROVAL' && awaiting !== null && version !== undefined && person.roles.includes(awaiting);
+    const author = version?.authorName ?? 'the author';
+    const myTurn =
+      status === 'PENDING_APPROVAL' &&
+      live !== null &&
+      step !== undefined &&
+      version !== undefined &&
+      refusalToDecide({ ...live, authorId: live.authorId ?? version.authorId }, { id: person.id, roles: person.roles }) === null;
+    const decidingAs = step ? decidedAsFor(step, person.roles) : null;
     const errorFor = (field: string) => opts.errors?.find((e) => e.field === field)?.message;
     const decisionError = errorFor('decision');
     const commentError = errorFor('comment');
@@ -91,10 +102,10 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
           )}</ul></div>`
         : ''}
       <fieldset id="decision" role="radiogroup" aria-labelledby="decision-legend"${decisionError ? html` aria-invalid="true" aria-describedby="decision-error"` : ''}>
-        <legend id="decision-legend">Your decision as ${roleTitle(awaiting!)}</legend>
+        <legend id="decision-legend">Your decision as ${roleTitle(decidingAs!)}${step?.standIn ? ` in place of the ${roleTitle(step.role)}` : ''}</legend>
         ${decisionError ? html`<span class="field-error" id="decision-error">${decisionError}</span>` : ''}
         <div class="choice"><input type="radio" name="decision" value="APPROVE" id="decision-approve"${opts.values?.decision === 'APPROVE' ? html` checked` : ''}><label for="decision-approve">Approve version ${String(versionNumber)}</label></div>
-        <div class="choice"><input type="radio" name="decision" value="REJECT" id="decision-reject"${opts.values?.decision === 'REJECT' ? html` checked` : ''}><label for="decision-reject">Send back to the PIO with changes</label></div>
+        <div class="choice"><input type="radio" name="decision" value="REJECT" id="decision-reject"${opts.values?.decision === 'REJECT' ? html` checked` : ''}><label for="decision-reject">Send back to ${author} with changes</label></div>
       </fieldset>
       <div class="field">
         <label for="comment">Comment</label>
@@ -103,6 +114,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
         <textarea id="comment" name="comment" rows="4" maxlength="5000" aria-describedby="comment-hint${commentError ? ' comment-error' : ''}"${commentError ? html` aria-invalid="true"` : ''}>${opts.values?.comment ?? ''}</textarea>
       </div>
       <button type="submit">Submit decision</button>
+      <p class="small muted">To change the wording yourself and approve it in one step, use the <a href="/console/approvals">approval queue</a> in the console.</p>
     </form>`
       : '';
 
@@ -110,9 +122,11 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
       status === 'PUBLISHED'
         ? html`<p class="success-summary">This statement was approved by everyone and published${statement.publishedAt ? html` on ${fmt(statement.publishedAt)}` : ''}.</p>`
         : status === 'CHANGES_REQUESTED'
-          ? html`<p class="card callout">Changes were requested. The PIO is revising it; you will get a new link when it comes back to you.</p>`
-          : awaiting && !myTurn
-            ? html`<p class="card callout">It is waiting for the ${roleTitle(awaiting)}, not for you. You will be asked when it is your turn.</p>`
+          ? html`<p class="card callout">Changes were requested. It is being revised; you will get a new link when it comes back to you.</p>`
+          : step && !myTurn
+            ? person.id === (live?.authorId ?? version?.authorId)
+              ? html`<p class="card callout">You wrote this version, so someone else approves it: it is waiting for ${rolesInWords(decidersOf(step))}.</p>`
+              : html`<p class="card callout">It is waiting for ${rolesInWords(decidersOf(step))}, not for you. You will be asked when it is your turn.</p>`
             : status === 'PENDING_APPROVAL' && (!awaiting || !version)
               ? html`<p class="card callout">Its place in the approval chain could not be read just now. Reload the page in a moment.</p>`
               : '';
@@ -127,11 +141,13 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     <p>${person.name}, ${incident ? html`this is a draft statement for incident <strong>${incident.number}: ${incident.title}</strong>` : 'this is a draft statement'}.
     Version ${String(versionNumber)}${version ? html`, written ${fmt(version.createdAt)}` : ''}.</p>
     ${chain.length
-      ? html`<ol class="chain" aria-label="Approval chain"><li class="done">Drafted by the PIO</li>${chain.map(
+      ? html`<ol class="chain" aria-label="Approval chain"><li class="done">Version ${String(versionNumber)} written by ${author}</li>${chain.map(
           (s) =>
             html`<li class="${s.decision === 'APPROVED' ? 'done' : s.decision === 'REJECTED' ? 'rejected' : s.role === awaiting ? 'current' : ''}"${
               s.role === awaiting ? html` aria-current="step"` : ''
-            }>${roleTitle(s.role)}: ${s.decision === 'APPROVED' ? 'approved' : s.decision === 'REJECTED' ? 'changes requested' : s.role === awaiting ? 'waiting now' : 'not yet'}</li>`,
+            }>${s.standIn ? `${decidersOf(s).map(roleTitle).join(' or ')} in place of the ${roleTitle(s.role)}` : roleTitle(s.role)}: ${
+              s.decision === 'APPROVED' ? 'approved' : s.decision === 'REJECTED' ? 'changes requested' : s.role === awaiting ? 'waiting now' : 'not yet'
+            }</li>`,
         )}<li>Publish</li></ol>`
       : ''}
     ${statusLine}
@@ -181,7 +197,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
       }
       const fresh = await resolve(req, res);
       if (!fresh) return;
-      const decided = parsed.data.decision === 'APPROVE' ? 'approved' : 'sent back to the PIO';
+      const decided = parsed.data.decision === 'APPROVE' ? 'approved' : 'sent back to its author';
       reviewPage(res, fresh, {
         message: html`<div class="success-summary" role="status"><strong>Thank you.</strong> You ${decided} version ${String(parsed.data.version)}. Your decision is recorded in the audit log.</div>`,
       });
