@@ -35,6 +35,8 @@ export const configSchema = z
     TWILIO_API_BASE_URL: z.string().url().or(z.literal('')).default('http://127.0.0.1:8026'),
     LINK_SIGNING_SECRET: z.string().min(16).default(DEV_SECRET),
     SESSION_SECRET: z.string().min(16).default(DEV_SECRET),
+    /** Signs the actor claim on every update the API sends; the worker compiles it into the workflow bundle (docs/security-temporal.md). */
+    ACTOR_CLAIM_SECRET: z.string().min(32).default(`${DEV_SECRET}-actor-claims`),
     ACK_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
     SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
     /** Largest accepted JSON request body; bigger ones get 413. */
@@ -48,10 +50,13 @@ export const configSchema = z
   })
   .superRefine((cfg, ctx) => {
     if (cfg.MODE !== 'production') return;
-    for (const key of ['LINK_SIGNING_SECRET', 'SESSION_SECRET'] as const) {
-      if (cfg[key] === DEV_SECRET) {
+    for (const key of ['LINK_SIGNING_SECRET', 'SESSION_SECRET', 'ACTOR_CLAIM_SECRET'] as const) {
+      if (cfg[key].startsWith(DEV_SECRET)) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'must be set to a real secret in production mode' });
       }
+    }
+    if (cfg.ACTOR_CLAIM_SECRET === cfg.LINK_SIGNING_SECRET) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ACTOR_CLAIM_SECRET'], message: 'must differ from LINK_SIGNING_SECRET (links go to people; the claim key only to the API and workers)' });
     }
   });
 
