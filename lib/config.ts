@@ -37,7 +37,6 @@ export const configSchema = z
     SESSION_SECRET: z.string().min(16).default(DEV_SECRET),
     /** Signs the actor claim on every update the API sends; the worker compiles it into the workflow bundle (docs/security-temporal.md). */
     ACTOR_CLAIM_SECRET: z.string().min(32).default(`${DEV_SECRET}-actor-claims`),
-    ACK_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
     SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
     /** Largest accepted JSON request body; bigger ones get 413. */
     API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
