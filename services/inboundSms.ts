@@ -58,7 +58,7 @@ export function createAckSmsHandler(deps: { db: Db; temporal: IncidentUpdater; t
     const waiting = await deps.db.incidentRecipient.findMany({
       where: { personId: person.id, acknowledgedAt: null, incident: { status: 'ACTIVE' } },
       select: { incident: { select: { number: true, declaredAt: true } } },
-      orderBy: { incident: { declaredAt: 'desc' } },
+      orderBy: [{ incident: { declaredAt: 'desc' } }, { incident: { number: 'desc' } }],
     });
     const numbers = [...new Set(waiting.map((r) => r.incident.number))];
     const target = named ? numbers.find((n) => n === named) : numbers[0];
