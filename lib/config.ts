@@ -38,6 +38,8 @@ export const configSchema = z
     /** Signs the actor claim on every update the API sends; the worker compiles it into the workflow bundle (docs/security-temporal.md). */
     ACTOR_CLAIM_SECRET: z.string().min(32).default(`${DEV_SECRET}-actor-claims`),
     SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+    /** Public reads (pages' data, feeds) each API process serves per second at most; more wait their turn, so staff actions never queue behind residents. */
+    PUBLIC_READS_PER_SECOND: z.coerce.number().int().min(1).default(200),
     /** Largest accepted JSON request body; bigger ones get 413. */
     API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
     CITY_TIME_ZONE: z.string().min(1).default('America/Chicago'),

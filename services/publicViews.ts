@@ -12,12 +12,16 @@
 // request reads that version (one shared query for all requests waiting at
 // that moment) and reloads the records only when it moved. What depends on
 // the clock (open or missed) is worked out per request from the cached rows.
+// And public reads take turns (lib/turns.ts): however many residents are
+// reading, a staff action's next step never waits behind all of them.
+import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
+import { TurnQueueFull, turnQueue, type TurnQueue } from '../lib/turns';
 import { isDeadlineOverdue } from '../domain/overdue';
 import type { DeadlineRow } from '../domain/deadlineRow';
 import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
 import { deadlineRowSelect } from './deadlineViews';
-import { notFound } from './errors';
+import { HttpError, notFound } from './errors';
 import type { IncidentRow } from './incidentViews';
 import { policyViewFor } from './policyView';
 
@@ -177,14 +181,32 @@ const RENDERED_KEEP = 16;
  */
 const MAX_SNAPSHOT_AGE_MS = 30_000;
 
+/** Seconds of backlog the public turn queue holds before it answers 503. */
+const BACKLOG_SECONDS = 10;
+
 class PublicReadCache {
   private readonly version: PublicDataVersion;
   private snapshot: Snapshot | null = null;
   private loading: { version: string; promise: Promise<Snapshot> } | null = null;
   private readonly rendered = new Map<string, unknown>();
+  private readonly turns: TurnQueue;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    readsPerSecond: number,
+  ) {
     this.version = new PublicDataVersion(db);
+    this.turns = turnQueue({ perSecond: readsPerSecond, maxWaiting: readsPerSecond * BACKLOG_SECONDS });
+  }
+
+  /** Waits this read's turn (lib/turns.ts); 503 with Retry-After when the backlog is full. */
+  async turn(): Promise<void> {
+    try {
+      await this.turns.wait();
+    } catch (err) {
+      if (!(err instanceof TurnQueueFull)) throw err;
+      throw new HttpError(503, 'unavailable', 'too many public requests right now; please try again shortly', undefined, undefined, { 'Retry-After': String(BACKLOG_SECONDS) });
+    }
   }
 
   /** The public records as of now (reloaded only when the data changed since the last load). */
@@ -229,31 +251,43 @@ class PublicReadCache {
   }
 }
 
+/** What a public read needs: the database, and how many public reads a second this process serves. */
+export interface PublicReadDeps {
+  db: Db;
+  config: Pick<Config, 'PUBLIC_READS_PER_SECOND'>;
+}
+
 const caches = new WeakMap<Db, PublicReadCache>();
-function cacheFor(db: Db): PublicReadCache {
+/** One cache (and one turn queue) per database client, shared by the public API and the feeds. */
+async function readTurn({ db, config }: PublicReadDeps): Promise<PublicReadCache> {
   let cache = caches.get(db);
   if (!cache) {
-    cache = new PublicReadCache(db);
+    cache = new PublicReadCache(db, config.PUBLIC_READS_PER_SECOND);
     caches.set(db, cache);
   }
+  await cache.turn();
   return cache;
 }
 
-/** The public incident list, newest first. */
-export function loadPublicIncidentList(db: Db, now: Date) {
-  return cacheFor(db).memo('list', now, (snapshot) =>
-    snapshot.records.map(({ incident, deadlines, statements }) => summarise(incident, deadlines, statements.length, now)),
-  );
+const incidentList = (snapshot: Snapshot, now: Date) =>
+  snapshot.records.map(({ incident, deadlines, statements }) => summarise(incident, deadlines, statements.length, now));
+
+/** GET /api/public/incidents's body (the incident list, newest first), written once per data version and second for every reader. */
+export async function publicIncidentListJson(deps: PublicReadDeps, now: Date): Promise<string> {
+  const cache = await readTurn(deps);
+  return cache.memo('list.json', now, (snapshot) => JSON.stringify({ incidents: incidentList(snapshot, now) }));
 }
 
 /** Every incident the public list shows, with its published statements and deadlines (the feeds are views of these). */
-export function loadPublicIncidentRecords(db: Db, now: Date): Promise<PublicIncidentView[]> {
-  return cacheFor(db).memo('records', now, (snapshot) => snapshot.records.map((record) => publicIncidentView(record, now)));
+export async function loadPublicIncidentRecords(deps: PublicReadDeps, now: Date): Promise<PublicIncidentView[]> {
+  const cache = await readTurn(deps);
+  return cache.memo('records', now, (snapshot) => snapshot.records.map((record) => publicIncidentView(record, now)));
 }
 
 /** One incident's public record: published statements and every deadline (404 HttpError if unknown). */
-export async function loadPublicIncident(db: Db, idOrNumber: string, now: Date): Promise<PublicIncidentView> {
-  const snapshot = await cacheFor(db).current();
+export async function loadPublicIncident(deps: PublicReadDeps, idOrNumber: string, now: Date): Promise<PublicIncidentView> {
+  const { db } = deps;
+  const snapshot = await (await readTurn(deps)).current();
   const cached = snapshot.byKey.get(idOrNumber);
   if (cached) return publicIncidentView(cached, now);
   if (snapshot.complete) throw notFound(`incident ${idOrNumber}`);

@@ -64,7 +64,7 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
     '/feeds/statements.atom',
     asyncRoute(async (_req, res) => {
       const now = new Date();
-      const xml = atomFeed(await loadPublicIncidentRecords(db, now), now);
+      const xml = atomFeed(await loadPublicIncidentRecords({ db, config }, now), now);
       res.setHeader('Cache-Control', 'no-cache');
       res.type('application/atom+xml; charset=utf-8').send(xml);
     }),
@@ -101,7 +101,7 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
     '/feeds/deadlines.ics',
     asyncRoute(async (_req, res) => {
       const now = new Date();
-      const ics = calendar(await loadPublicIncidentRecords(db, now), now);
+      const ics = calendar(await loadPublicIncidentRecords({ db, config }, now), now);
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('Content-Disposition', 'inline; filename="clayton-deadlines.ics"');
       res.type('text/calendar; charset=utf-8').send(ics);
