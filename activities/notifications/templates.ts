@@ -312,7 +312,9 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
   },
 
   'statement.approval-escalation': (v) => {
-    const what = v.str('statementTitle') ?? 'A statement';
+    // Escalation reaches people outside the approval chain (the mayor): they learn which statement waits, not its draft title.
+    const kind = v.str('kindLabel');
+    const what = kind ? `The ${kind.toLowerCase()}` : 'A statement';
     const approver = v.str('approverName');
     const link = v.passedLink('statementUrl', 'Open the statement');
     return {

@@ -162,6 +162,14 @@ describe('renderMessage', () => {
     }
   });
 
+  test('an approval escalation (to people outside the chain) names the kind of statement, not its draft title', () => {
+    for (const channel of ['EMAIL', 'SMS'] as const) {
+      const message = renderMessage('statement.approval-escalation', { ...FULL_DATA, kindLabel: 'Holding statement' }, channel, config, now);
+      expect(`${message.subject ?? ''} ${message.text}`).not.toContain(FULL_DATA.statementTitle);
+      expect(message.text).toContain('The holding statement');
+    }
+  });
+
   test("item texts show the item's code and how to reply with it", () => {
     const code = itemShortCode('item-9');
     const sms = renderMessage('item.reminder', FULL_DATA, 'SMS', config, now);
