@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import { actorClaimSigner } from '../lib/actorClaims';
 import { config as loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { refuseDemoCredentials } from '../lib/demoCredentials';
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   // The README publishes the demo tokens and password: production does not start while one would let someone in.
   await refuseDemoCredentials(db, config.MODE);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // Every update this client sends carries the actor claim the workflows verify (docs/security-temporal.md).
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [actorClaimSigner(config.ACTOR_CLAIM_SECRET)] } });
 
   const app = createApp({ db, temporal, config });
   const server: Server = await new Promise((resolve, reject) => {

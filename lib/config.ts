@@ -23,7 +23,7 @@ export const SHIPPED_DEFAULTS = {
 } as const;
 
 /** Settings that may be read from a file named by <KEY>_FILE (container secrets) instead of the variable. */
-export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL'] as const;
+export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'ACTOR_CLAIM_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL'] as const;
 
 /**
  * Production checks an operator may waive by name for a rehearsal on one
@@ -84,8 +84,11 @@ const fields = z.object({
   /** Loopback Twilio-shaped sink; empty means the real Twilio API. */
   TWILIO_API_BASE_URL: z.string().url().or(z.literal('')).default(SHIPPED_DEFAULTS.TWILIO_API_BASE_URL),
   LINK_SIGNING_SECRET: z.string().min(16).default(DEV_SECRET),
-  ACK_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
+  /** Signs the actor claim on every update the API sends; the worker compiles it into the workflow bundle (docs/security-temporal.md). */
+  ACTOR_CLAIM_SECRET: z.string().min(32).default(`${DEV_SECRET}-actor-claims`),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Public reads (pages' data, feeds) each API process serves per second at most; more wait their turn, so staff actions never queue behind residents. */
+  PUBLIC_READS_PER_SECOND: z.coerce.number().int().min(1).default(200),
   /** Largest accepted JSON request body; bigger ones get 413. */
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   CITY_TIME_ZONE: z.string().min(1).default('America/Chicago'),
@@ -112,6 +115,11 @@ export function productionProblems(cfg: Fields): [string, string][] {
     problems.push(['LINK_SIGNING_SECRET', 'is the development secret published in the repository: anyone could sign acknowledgement, review and progress links (set LINK_SIGNING_SECRET or LINK_SIGNING_SECRET_FILE)']);
   } else if (cfg.LINK_SIGNING_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
     problems.push(['LINK_SIGNING_SECRET', `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production (e.g. openssl rand -base64 32)`]);
+  }
+  if (cfg.ACTOR_CLAIM_SECRET.startsWith(DEV_SECRET)) {
+    problems.push(['ACTOR_CLAIM_SECRET', 'is the development key published in the repository: anyone reaching Temporal could forge updates (set ACTOR_CLAIM_SECRET or ACTOR_CLAIM_SECRET_FILE)']);
+  } else if (cfg.ACTOR_CLAIM_SECRET === cfg.LINK_SIGNING_SECRET) {
+    problems.push(['ACTOR_CLAIM_SECRET', 'must differ from LINK_SIGNING_SECRET (links go to people; the claim key only to the API and workers)']);
   }
   if (cfg.TWILIO_AUTH_TOKEN === SHIPPED_DEFAULTS.TWILIO_AUTH_TOKEN) {
     problems.push(['TWILIO_AUTH_TOKEN', 'is the public development default: anyone could forge Twilio webhooks (set your account\'s auth token)']);

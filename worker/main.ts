@@ -8,8 +8,8 @@ import { createMailer, createSmsClient } from '../activities/notifications/provi
 import { config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { initPolicy } from '../policy/load';
-import { WORKFLOW_PRELOAD_MODULES } from './preload';
 import { ensureSessionSweepSchedule } from './sessionSweepSchedule';
+import { bundleWorkflows } from './workflowBundle';
 
 const log = (msg: string, fields: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ at: new Date().toISOString(), component: 'worker', msg, ...fields }));
@@ -33,8 +33,8 @@ async function main(): Promise<void> {
       connection,
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-      workflowsPath: require.resolve('../workflows'),
-      bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
+      // Bundled here, in memory, with the actor-claim check and its key (worker/workflowBundle.ts).
+      workflowBundle: await bundleWorkflows(cfg.ACTOR_CLAIM_SECRET),
       activities: createActivities({ db, mailer, sms, config: cfg, temporal }),
       // JSON log line per activity attempt; provider 429/5xx retried with jittered delays (Retry-After honoured).
       interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: cfg.LOG_LEVEL })] },
