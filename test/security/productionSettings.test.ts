@@ -25,6 +25,7 @@ const GOOD_PRODUCTION = {
   DATABASE_URL: 'postgresql://app:s3cret-from-vault@db.internal:5432/commonground',
   PUBLIC_BASE_URL: 'https://commonground.clayton.example',
   LINK_SIGNING_SECRET: 'x'.repeat(24) + 'a-real-random-secret',
+  ACTOR_CLAIM_SECRET: 'y'.repeat(24) + 'another-real-random-key',
   TWILIO_ACCOUNT_SID: 'AC' + 'ab12'.repeat(8),
   TWILIO_AUTH_TOKEN: 'f00dfeedf00dfeedf00dfeedf00dfeed',
   TWILIO_FROM_NUMBER: '+13145559876',
@@ -37,6 +38,7 @@ const GOOD_PRODUCTION = {
 /** Every setting whose shipped default production refuses. */
 const UNSAFE_SHIPPED_DEFAULTS = [
   'LINK_SIGNING_SECRET',
+  'ACTOR_CLAIM_SECRET',
   'TWILIO_AUTH_TOKEN',
   'DATABASE_URL',
   'SMTP_HOST',
