@@ -20,6 +20,7 @@ import { createPlansRouter } from './routes/plans';
 import { documentRoute } from './openapi';
 import { z } from 'zod';
 import { createWebRouter } from '../web/router';
+import { createObservability } from './observability';
 
 export interface AppDeps {
   db: Db;
@@ -90,6 +91,8 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Request logs and metrics see every request; /metrics and /readyz answer before any parsing or auth.
+  app.use(createObservability({ db, temporal, config }));
 
   const limit = config.API_BODY_LIMIT_BYTES;
   app.use(express.json({ limit }));

@@ -18,6 +18,20 @@ export const configSchema = z
     TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('common-ground'),
+    /**
+     * mTLS to the Temporal frontend (the production topology; scripts/make-certs.sh).
+     * Unset: plain gRPC, as the embedded dev server expects. The CA verifies the
+     * server; the certificate and key (always together) identify this process.
+     */
+    TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+    /** The name in the server's certificate, when it differs from the host in TEMPORAL_ADDRESS. */
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    /** host:port where a worker serves its Prometheus metrics (the SDK's); unset: none. */
+    WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
+    /** A workflow bundle built ahead (scripts/bundle-workflows.ts); unset: the worker bundles workflows/ at start. */
+    WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
     API_HOST: z.string().default('127.0.0.1'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
@@ -47,6 +61,10 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((cfg, ctx) => {
+    if (Boolean(cfg.TEMPORAL_TLS_CERT_FILE) !== Boolean(cfg.TEMPORAL_TLS_KEY_FILE)) {
+      const missing = cfg.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE';
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [missing], message: 'the client certificate and its key are set together' });
+    }
     if (cfg.MODE !== 'production') return;
     for (const key of ['LINK_SIGNING_SECRET', 'SESSION_SECRET'] as const) {
       if (cfg[key] === DEV_SECRET) {
