@@ -81,13 +81,13 @@ async function smtpHandshake(config: ProviderConfig): Promise<void> {
 }
 
 /**
- * The account resource with our credentials: Twilio answers 200; the sink
+ * A one-message page of our account's messages: Twilio answers 200; the sink
  * (no such route behind its credential check) answers 404. 401 means the
  * credentials were refused.
  */
 async function smsProviderAnswers(config: ProviderConfig): Promise<void> {
   const base = (config.TWILIO_API_BASE_URL || TWILIO_API).replace(/\/$/, '');
-  const response = await fetch(`${base}/2010-04-01/Accounts/${config.TWILIO_ACCOUNT_SID}.json`, {
+  const response = await fetch(`${base}/2010-04-01/Accounts/${config.TWILIO_ACCOUNT_SID}/Messages.json?PageSize=1`, {
     headers: { authorization: `Basic ${Buffer.from(`${config.TWILIO_ACCOUNT_SID}:${config.TWILIO_AUTH_TOKEN}`).toString('base64')}` },
     signal: AbortSignal.timeout(CHECK_DEADLINE_MS),
   });

@@ -53,11 +53,14 @@ SESSION_SECRET=$(secret)
 EOF
     )
   fi
-  set -a; source "$SECRETS_FILE"; set +a
+  # Shell variables only: each process is handed just the secrets it needs.
+  source "$SECRETS_FILE"
 }
 
 # The Temporal server's environment (config/temporal/production.yaml reads it).
+# Call it in the subshell that starts the server.
 temporal_server_env() {
+  export TEMPORAL_DB_PASSWORD TEMPORAL_VISIBILITY_DB_PASSWORD
   export TEMPORAL_DB_HOST=127.0.0.1 TEMPORAL_DB_PORT=$PG_PORT
   export TEMPORAL_DB_USER=temporal TEMPORAL_VISIBILITY_DB_USER=temporal_visibility
   export TEMPORAL_TLS_DIR=$CERT_DIR TEMPORAL_TLS_SERVER_NAME=temporal
