@@ -32,6 +32,14 @@ export const configSchema = z
     WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
     /** A workflow bundle built ahead (scripts/bundle-workflows.ts); unset: the worker bundles workflows/ at start. */
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+    /**
+     * Worker Versioning (README "Deploying"): workers join this Worker Deployment
+     * with a build id, and only the deployment's current version gets tasks.
+     * Unset: unversioned workers (the embedded mode).
+     */
+    TEMPORAL_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
+    /** Defaults to the hash of the workflow bundle (WORKFLOW_BUNDLE_PATH): same workflow code, same build. */
+    TEMPORAL_WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
     API_HOST: z.string().default('127.0.0.1'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
@@ -64,6 +72,13 @@ export const configSchema = z
     if (Boolean(cfg.TEMPORAL_TLS_CERT_FILE) !== Boolean(cfg.TEMPORAL_TLS_KEY_FILE)) {
       const missing = cfg.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE';
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: [missing], message: 'the client certificate and its key are set together' });
+    }
+    if (cfg.TEMPORAL_DEPLOYMENT_NAME && !cfg.TEMPORAL_WORKER_BUILD_ID && !cfg.WORKFLOW_BUNDLE_PATH) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['TEMPORAL_DEPLOYMENT_NAME'],
+        message: 'a versioned worker needs WORKFLOW_BUNDLE_PATH (its hash is the build id) or TEMPORAL_WORKER_BUILD_ID',
+      });
     }
     if (cfg.MODE !== 'production') return;
     for (const key of ['LINK_SIGNING_SECRET', 'SESSION_SECRET'] as const) {

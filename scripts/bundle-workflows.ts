@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { WORKFLOW_PRELOAD_MODULES } from '../worker/preload';
+import { workflowBuildId } from '../worker/versioning';
 
 async function main(): Promise<void> {
   const [out, workflowsPath = require.resolve('../workflows')] = process.argv.slice(2);
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   fs.writeFileSync(partial, code);
   fs.renameSync(partial, out);
   console.log(`workflow bundle: ${out} (${Math.round(code.length / 1024)} KB)`);
+  // The last line: scripts read the build id the workers will report.
+  console.log(`build id: ${workflowBuildId(code)}`);
 }
 
 main().catch((err) => {

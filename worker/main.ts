@@ -12,6 +12,7 @@ import { temporalConnectionOptions } from '../lib/temporalConnection';
 import { initPolicy } from '../policy/load';
 import { WORKFLOW_PRELOAD_MODULES } from './preload';
 import { installWorkerRuntime } from './runtime';
+import { workerDeploymentOptions } from './versioning';
 
 const log = createJsonLogger('worker');
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       ...workflowCode(cfg),
+      ...workerDeploymentOptions(cfg),
       activities: createActivities({ db, mailer, sms, config: cfg, temporal }),
       // JSON log line per activity attempt; provider 429/5xx retried with jittered delays (Retry-After honoured).
       interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: cfg.LOG_LEVEL })] },
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       namespace: cfg.TEMPORAL_NAMESPACE,
       address: cfg.TEMPORAL_ADDRESS,
       identity: worker.options.identity,
+      version: worker.options.workerDeploymentOptions?.version ?? null,
       metrics: cfg.WORKER_METRICS_ADDRESS ?? null,
     });
     // run() resolves once a shutdown signal (SIGINT/SIGTERM) has drained the worker.

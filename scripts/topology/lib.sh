@@ -30,6 +30,8 @@ SECRETS_FILE="$DATA_DIR/secrets.env"
 # What every app process (API, worker, migrations, seed) is started with.
 APP_ENV_FILE="$DATA_DIR/app.env"
 NAMESPACE=${TEMPORAL_NAMESPACE:-default}
+# Workers join this Worker Deployment; their build id is their workflow bundle's hash.
+DEPLOYMENT_NAME=${TEMPORAL_DEPLOYMENT_NAME:-common-ground}
 # Closed workflow histories are kept this long (incidents are reviewed for months).
 NAMESPACE_RETENTION=${CG_PROD_NAMESPACE_RETENTION:-2160h}
 

@@ -13,7 +13,7 @@ prefix="$DATA_DIR/nginx"
 mkdir -p "$prefix"
 
 upstreams=""
-for port in "${API_PORTS[@]}"; do upstreams+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "; done
+for port in "${API_PORTS[@]}"; do upstreams+="server 127.0.0.1:$port max_fails=1 fail_timeout=3s; "; done
 CG_PROXY_LISTEN="127.0.0.1:$HTTP_PORT" CG_API_UPSTREAM_SERVERS="$upstreams" \
   envsubst '${CG_PROXY_LISTEN} ${CG_API_UPSTREAM_SERVERS}' \
   < "$ROOT/config/nginx/common-ground.conf.template" > "$prefix/common-ground.conf"

@@ -6,8 +6,9 @@
 #   roles -> Temporal's schemas (temporal-sql-tool) -> the Temporal server on
 #   them (config/temporal, mTLS) -> the namespace with its retention -> the
 #   Temporal UI (loopback, mTLS) -> the proxy (nginx) -> the app's migrations
-#   -> the workflow bundle -> N workers and N API processes behind the proxy
-#   -> the demo roster (first run only).
+#   -> the workflow bundle, whose hash is the workers' build id -> N workers
+#   (Worker Versioning: their build becomes the current version) and N API
+#   processes behind the proxy -> the demo roster (first run only).
 # Data servers, the UI and the proxy keep running across re-runs; workers and
 # API processes are replaced one at a time (a rolling restart: the others keep
 # serving). Stop everything: bash scripts/down.sh --topology production.
@@ -84,6 +85,7 @@ fi
   echo "LINK_SIGNING_SECRET=$LINK_SIGNING_SECRET"
   echo "SESSION_SECRET=$SESSION_SECRET"
   echo "WORKFLOW_BUNDLE_PATH=$DATA_DIR/workflow-bundle.js"
+  echo "TEMPORAL_DEPLOYMENT_NAME=$DEPLOYMENT_NAME"
   echo "LOG_LEVEL=${LOG_LEVEL:-info}"
   for key in SMTP_HOST SMTP_PORT SMTP_SECURE SMTP_USER SMTP_PASSWORD MAIL_FROM TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN \
     TWILIO_FROM_NUMBER TWILIO_API_BASE_URL CITY_TIME_ZONE POLICY_FILE TEMPORAL_TASK_QUEUE; do
@@ -113,6 +115,7 @@ with_app_env npx --no-install prisma migrate deploy > "$LOG_DIR/migrate.log" 2>&
 step "workflow bundle"
 with_app_env "$TSX" scripts/bundle-workflows.ts "$DATA_DIR/workflow-bundle.js" > "$LOG_DIR/bundle.log" 2>&1 \
   || { cat "$LOG_DIR/bundle.log" >&2; fail "bundling the workflows failed"; }
+build_id=$(sed -n 's/^build id: //p' "$LOG_DIR/bundle.log")
 
 if [ "$sinks" = true ]; then
   step "local mail and SMS sinks (no SMTP_HOST given)"
@@ -122,15 +125,19 @@ if [ "$sinks" = true ]; then
   wait_for devsinks 30 curl -fsS -o /dev/null "http://127.0.0.1:$SINK_SMS_HTTP_PORT/_sink/messages"
 fi
 
-# One at a time, each replacement ready before the next goes: the others keep serving.
+# One at a time, each replacement ready before the next goes: the others keep
+# serving. Once the first worker of this build polls, the build becomes the
+# current version (scripts/topology/rollout.sh); workers of an older build then
+# get no more workflow tasks and are replaced in turn.
 for i in "${!WORKER_METRICS_PORTS[@]}"; do
   name="worker-$((i + 1))"
-  step "$name (metrics on 127.0.0.1:${WORKER_METRICS_PORTS[$i]})"
+  step "$name, build $build_id (metrics on 127.0.0.1:${WORKER_METRICS_PORTS[$i]})"
   stop_bg "$name"
   TEMPORAL_TLS_CERT_FILE=$CERT_DIR/worker.pem TEMPORAL_TLS_KEY_FILE=$CERT_DIR/worker-key.pem \
     WORKER_METRICS_ADDRESS=127.0.0.1:${WORKER_METRICS_PORTS[$i]} \
     with_app_env start_bg "$name" "$TSX" worker/main.ts
   wait_for "$name" 120 grep -q '"worker started"' "$LOG_DIR/$name.log"
+  if [ "$i" -eq 0 ]; then bash scripts/topology/rollout.sh "$build_id"; fi
 done
 for i in "${!API_PORTS[@]}"; do
   name="api-$((i + 1))"
@@ -139,6 +146,9 @@ for i in "${!API_PORTS[@]}"; do
   TEMPORAL_TLS_CERT_FILE=$CERT_DIR/api.pem TEMPORAL_TLS_KEY_FILE=$CERT_DIR/api-key.pem API_PORT=${API_PORTS[$i]} \
     with_app_env start_bg "$name" "$TSX" api/main.ts
   wait_for "$name" 60 curl -fsS -o /dev/null "http://127.0.0.1:${API_PORTS[$i]}/readyz"
+  # The proxy set this port aside for fail_timeout (3 s) when it refused
+  # connections; once that has passed it is back in rotation and the next may go.
+  sleep 4
 done
 echo "${WORKER_METRICS_PORTS[*]}" > "$PID_DIR/workers.ports"
 echo "${API_PORTS[*]}" > "$PID_DIR/apis.ports"

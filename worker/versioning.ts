@@ -1,0 +1,34 @@
+// Worker Versioning: every worker process states which workflow code it runs
+// (its build id) and joins the Worker Deployment with it. The server hands a
+// workflow's tasks only to workers of the deployment's current version, so an
+// old and a new build can run side by side during a rollout without the old
+// one ever replaying a history the new code has written (README "Deploying").
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../lib/config';
+
+/** Same workflow code, same build id: the first 12 hex digits of the bundle's SHA-256. */
+export function workflowBuildId(bundleCode: string | Buffer): string {
+  return createHash('sha256').update(bundleCode).digest('hex').slice(0, 12);
+}
+
+type VersioningConfig = Pick<Config, 'TEMPORAL_DEPLOYMENT_NAME' | 'TEMPORAL_WORKER_BUILD_ID' | 'WORKFLOW_BUNDLE_PATH'>;
+
+/**
+ * Unversioned unless TEMPORAL_DEPLOYMENT_NAME is set. Every workflow type
+ * auto-upgrades: incidents and plans run for months, so a running workflow
+ * moves to the current version at its next task, and changes that would alter
+ * its recorded past go behind patched() (domain/patches.ts).
+ */
+export function workerDeploymentOptions(cfg: VersioningConfig): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  if (!cfg.TEMPORAL_DEPLOYMENT_NAME) return {};
+  const buildId = cfg.TEMPORAL_WORKER_BUILD_ID ?? workflowBuildId(fs.readFileSync(cfg.WORKFLOW_BUNDLE_PATH!));
+  return {
+    workerDeploymentOptions: {
+      useWorkerVersioning: true,
+      version: { deploymentName: cfg.TEMPORAL_DEPLOYMENT_NAME, buildId },
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    },
+  };
+}
