@@ -6,7 +6,8 @@
 #   CG_PROD_TEMPORAL_PORT [7333]    Temporal frontend gRPC; the server's other services
 #                                   use the next nine ports (history +1, matching +2,
 #                                   worker +3, frontend HTTP +4, membership +5..+8,
-#                                   server metrics +9)
+#                                   server metrics +9); all below 32768, the server
+#                                   stores its membership ports as smallint
 #   CG_PROD_UI_PORT [8333]          Temporal UI (loopback only)
 #   CG_PROD_HTTP_PORT [3100]        the proxy in front of the API processes (PUBLIC_BASE_URL)
 #   CG_PROD_API_PORTS ["3101 3102"] one API process per port

@@ -1,0 +1,197 @@
+// The whole system on the production topology, for one test file: a fresh
+// database owned by the app's role on the topology's PostgreSQL, the mail and
+// SMS sinks in this process, two worker processes and two API processes (the
+// proxy's two ports) reaching the Temporal server over mTLS, and the demo
+// roster. Its shape follows test/harness/app.ts, so a test written for the
+// integration harness runs here unchanged: the topology project maps
+// '../harness/app' to this file (jest.config.js).
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
+import { createDb, type Db } from '../../../lib/db';
+import { temporalConnectionOptions } from '../../../lib/temporalConnection';
+import { seedDemoRoster, type RoleKey, type SeededRoster } from '../../../scripts/seed-roster';
+import { applyMigrations } from '../../harness/database';
+import { startSinks, type TestSinks } from '../../harness/sinks';
+import { startApi, startWorker, type AppProcess, type StartOptions } from './appProcesses';
+import { readEnvFile, topologyInfo, type TopologyInfo } from './infra';
+
+export interface TopologySystemOptions {
+  /** Worker processes to start (default 2). */
+  workers?: number;
+  /** API processes to start behind the proxy (default 2, at most 2). */
+  apis?: number;
+  /** SMS sink callback delays (sent, delivered). */
+  smsCallbackDelaysMs?: [number, number];
+  /** Added to every app process's environment (e.g. POLICY_FILE). */
+  env?: Record<string, string>;
+}
+
+export interface TopologySystem {
+  info: TopologyInfo;
+  db: Db;
+  databaseUrl: string;
+  sinks: TestSinks;
+  /** A client as an operator (cli certificate), on this file's namespace. */
+  temporal: Client;
+  /** The proxy: what residents and officials would use. */
+  baseUrl: string;
+  roster: SeededRoster;
+  tokens: Record<RoleKey, string>;
+  taskQueue: string;
+  deploymentName: string;
+  workers: AppProcess[];
+  apis: AppProcess[];
+  /** What every app process of this system is started with. */
+  processOptions: StartOptions;
+  /** Another worker of this system (e.g. after one was killed). */
+  addWorker(options?: { bundlePath?: string; env?: Record<string, string> }): Promise<AppProcess>;
+  /** Makes a build the current version of this system's Worker Deployment (scripts/topology/rollout.sh does the same). */
+  setCurrentBuild(buildId: string): Promise<void>;
+  request(path: string, init?: RequestInit & { as?: RoleKey; json?: unknown }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+async function withAdmin<T>(adminUrl: string, fn: (client: PgClient) => Promise<T>): Promise<T> {
+  const client = new PgClient({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startTopologySystem(options: TopologySystemOptions = {}): Promise<TopologySystem> {
+  const info = topologyInfo();
+  const certDir = path.join(info.dataDir, 'certs');
+  const appEnv = readEnvFile(path.join(info.dataDir, 'app.env'));
+  const secrets = readEnvFile(path.join(info.dataDir, 'secrets.env'));
+  const suffix = randomBytes(4).toString('hex');
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const stop = async () => {
+    const errors: unknown[] = [];
+    while (cleanups.length) {
+      try {
+        await cleanups.pop()!();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length) throw errors[0];
+  };
+
+  try {
+    // A database of its own, owned by the app's role, as up.sh makes `commonground`.
+    const adminUrl = `postgresql://commonground:${secrets.PG_ADMIN_PASSWORD}@127.0.0.1:${info.ports.pg}/postgres`;
+    const database = `cg_topology_${suffix}`;
+    await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE "${database}" OWNER cg_app`));
+    cleanups.push(() => withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)));
+    const databaseUrl = `postgresql://cg_app:${secrets.APP_DB_PASSWORD}@127.0.0.1:${info.ports.pg}/${database}`;
+    await applyMigrations(databaseUrl);
+    const db = createDb(databaseUrl, { max: 5 });
+    cleanups.push(() => db.$disconnect());
+
+    const baseUrl = `http://127.0.0.1:${info.ports.proxy}`;
+    const sinks = await startSinks({ publicBaseUrl: baseUrl, callbackDelaysMs: options.smsCallbackDelaysMs });
+    cleanups.push(() => sinks.close());
+
+    const connection = await Connection.connect(
+      temporalConnectionOptions({
+        TEMPORAL_ADDRESS: appEnv.TEMPORAL_ADDRESS,
+        TEMPORAL_TLS_CA_FILE: path.join(certDir, 'ca.pem'),
+        TEMPORAL_TLS_CERT_FILE: path.join(certDir, 'cli.pem'),
+        TEMPORAL_TLS_KEY_FILE: path.join(certDir, 'cli-key.pem'),
+        TEMPORAL_TLS_SERVER_NAME: appEnv.TEMPORAL_TLS_SERVER_NAME,
+      }),
+    );
+    cleanups.push(() => connection.close());
+    const namespace = appEnv.TEMPORAL_NAMESPACE;
+    const temporal = new Client({ connection, namespace });
+
+    // Each test file has its own task queue and Worker Deployment, so no file's
+    // workflows reach another file's workers (or database).
+    const taskQueue = `cg-topology-${suffix}`;
+    const deploymentName = `cg-topology-${suffix}`;
+    const processOptions: StartOptions = {
+      certDir,
+      logDir: path.join(info.dataDir, 'logs', `system-${suffix}`),
+      env: {
+        ...appEnv,
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        TEMPORAL_DEPLOYMENT_NAME: deploymentName,
+        ...Object.fromEntries(Object.entries(sinks.config).map(([key, value]) => [key, String(value)])),
+        ...options.env,
+      },
+    };
+
+    const workers: AppProcess[] = [];
+    const apis: AppProcess[] = [];
+    cleanups.push(() => Promise.all([...workers, ...apis].map((proc) => proc.stop())));
+    const addWorker: TopologySystem['addWorker'] = async (extra = {}) => {
+      const proc = await startWorker(`worker-${workers.length + 1}`, {
+        ...processOptions,
+        env: { ...processOptions.env, ...extra.env },
+        bundlePath: extra.bundlePath ?? info.bundlePath,
+      });
+      workers.push(proc);
+      return proc;
+    };
+    const setCurrentBuild = async (buildId: string) => {
+      // The server learns a version from its workers' first polls: retry until it has.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await temporal.workflowService.setWorkerDeploymentCurrentVersion({ namespace, deploymentName, buildId, identity: 'topology-test' });
+          return;
+        } catch (err) {
+          if (attempt >= 60) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    };
+
+    await Promise.all(Array.from({ length: options.workers ?? 2 }, () => addWorker()));
+    await setCurrentBuild(info.buildId);
+    const apiCount = Math.min(options.apis ?? 2, info.ports.apis.length);
+    apis.push(...(await Promise.all(info.ports.apis.slice(0, apiCount).map((port, i) => startApi(`api-${i + 1}`, port, processOptions)))));
+
+    // Low bcrypt cost: same password, same verification path, a fraction of the start-up time.
+    const roster = await seedDemoRoster(db, { embeddedTokens: true, bcryptRounds: 4 });
+
+    const request: TopologySystem['request'] = (requestPath, init = {}) => {
+      const { as, json, headers, ...rest } = init;
+      const merged = new Headers(headers);
+      if (as) merged.set('authorization', `Bearer ${roster.tokens[as]}`);
+      if (json !== undefined) merged.set('content-type', 'application/json');
+      return fetch(`${baseUrl}${requestPath}`, { ...rest, headers: merged, body: json !== undefined ? JSON.stringify(json) : rest.body });
+    };
+
+    return {
+      info,
+      db,
+      databaseUrl,
+      sinks,
+      temporal,
+      baseUrl,
+      roster,
+      tokens: roster.tokens,
+      taskQueue,
+      deploymentName,
+      workers,
+      apis,
+      processOptions,
+      addWorker,
+      setCurrentBuild,
+      request,
+      stop,
+    };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** test/harness/app.ts's entry point, for tests that run unchanged on this topology. */
+export const startTestSystem = startTopologySystem;
