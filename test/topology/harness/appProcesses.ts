@@ -20,6 +20,7 @@ export interface AppProcess {
   /** Resolves with the exit code or signal once the process is gone. */
   readonly exited: Promise<number | string>;
   signal(signal: NodeJS.Signals): void;
+  running(): boolean;
   /** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
   stop(graceMs?: number): Promise<void>;
   log(): string;
@@ -68,6 +69,7 @@ function launch(kind: ProcessKind, name: string, port: number, env: Record<strin
     signal: (signal) => {
       if (!done) child.kill(signal);
     },
+    running: () => !done,
     async stop(graceMs = 15_000) {
       if (done) return;
       child.kill('SIGTERM');

@@ -152,8 +152,9 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
       }
     };
 
-    await Promise.all(Array.from({ length: options.workers ?? 2 }, () => addWorker()));
-    await setCurrentBuild(info.buildId);
+    const workerCount = options.workers ?? 2;
+    await Promise.all(Array.from({ length: workerCount }, () => addWorker()));
+    if (workerCount > 0) await setCurrentBuild(info.buildId);
     const apiCount = Math.min(options.apis ?? 2, info.ports.apis.length);
     apis.push(...(await Promise.all(info.ports.apis.slice(0, apiCount).map((port, i) => startApi(`api-${i + 1}`, port, processOptions)))));
 
