@@ -5,6 +5,7 @@
 // one ever replaying a history the new code has written (README "Deploying").
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import type { Client } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 
@@ -31,4 +32,38 @@ export function workerDeploymentOptions(cfg: VersioningConfig): Pick<WorkerOptio
       defaultVersioningBehavior: 'AUTO_UPGRADE',
     },
   };
+}
+
+/**
+ * Makes a build the current version of the Worker Deployment: from then on
+ * every workflow task goes to that build's workers, and the previous build's
+ * workers get nothing more (they can be stopped once idle). The server learns
+ * a build from its workers' first polls, so this retries until it has.
+ */
+export async function makeBuildCurrent(
+  client: Client,
+  version: { deploymentName: string; buildId: string },
+  options: { attempts?: number; intervalMs?: number; identity?: string } = {},
+): Promise<'already current' | 'made current'> {
+  const namespace = client.options.namespace;
+  const current = await client.workflowService
+    .describeWorkerDeployment({ namespace, deploymentName: version.deploymentName })
+    .then((described) => described.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId)
+    .catch(() => undefined);
+  if (current === version.buildId) return 'already current';
+  const attempts = options.attempts ?? 60;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.workflowService.setWorkerDeploymentCurrentVersion({
+        namespace,
+        deploymentName: version.deploymentName,
+        buildId: version.buildId,
+        identity: options.identity ?? 'common-ground rollout',
+      });
+      return 'made current';
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+    }
+  }
 }

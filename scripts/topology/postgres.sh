@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # PostgreSQL for the production topology: one cluster (scripts/embedded-postgres.sh)
-# holding three databases, each owned by its own login role:
-#   commonground         role cg_app               the app (Prisma migrations and queries)
-#   temporal             role temporal             Temporal's default store
-#   temporal_visibility  role temporal_visibility  Temporal's visibility store
-# Connections over TCP need the role's password (scram-sha-256); the passwords
-# come from the secrets file (scripts/topology/lib.sh). Re-running re-applies
-# the passwords, so editing the secrets file and re-running rotates them.
+# holding three databases, each owned by its own login role
+# (scripts/topology/databases.sh). Connections over TCP need the role's
+# password (scram-sha-256); the passwords come from the secrets file
+# (scripts/topology/lib.sh). Re-running re-applies the passwords, so editing
+# the secrets file and re-running rotates them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/scripts/topology/lib.sh"
@@ -33,19 +31,7 @@ if ! grep -q '^host.*scram-sha-256' "$hba"; then
   admin_sql -c "SELECT pg_reload_conf()" >/dev/null
 fi
 
-ensure_database() {
-  local db=$1 role=$2 password=$3
-  admin_sql <<SQL
-SELECT format('CREATE ROLE %I LOGIN', '$role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$role')
-\\gexec
-ALTER ROLE "$role" LOGIN PASSWORD '$password';
-SELECT format('CREATE DATABASE %I OWNER %I', '$db', '$role') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$db')
-\\gexec
-REVOKE ALL ON DATABASE "$db" FROM PUBLIC;
-GRANT ALL ON DATABASE "$db" TO "$role";
-SQL
-}
-
-ensure_database commonground cg_app "$APP_DB_PASSWORD"
-ensure_database temporal temporal "$TEMPORAL_DB_PASSWORD"
-ensure_database temporal_visibility temporal_visibility "$TEMPORAL_VISIBILITY_DB_PASSWORD"
+PSQL=$PSQL PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=commonground PGPASSWORD=$PG_ADMIN_PASSWORD \
+  APP_DB_PASSWORD=$APP_DB_PASSWORD TEMPORAL_DB_PASSWORD=$TEMPORAL_DB_PASSWORD \
+  TEMPORAL_VISIBILITY_DB_PASSWORD=$TEMPORAL_VISIBILITY_DB_PASSWORD \
+  bash "$ROOT/scripts/topology/databases.sh"

@@ -52,11 +52,8 @@ bash scripts/topology/temporal-schema.sh
 bash scripts/topology/temporal-server.sh start
 
 step "namespace $NAMESPACE (retention $NAMESPACE_RETENTION)"
-if temporal_cli operator namespace describe -n "$NAMESPACE" >/dev/null 2>&1; then
-  temporal_cli operator namespace update -n "$NAMESPACE" --retention "$NAMESPACE_RETENTION" >/dev/null
-else
-  temporal_cli operator namespace create -n "$NAMESPACE" --retention "$NAMESPACE_RETENTION" >/dev/null
-fi
+TEMPORAL_CLI=$TEMPORAL_CLI TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT TEMPORAL_NAMESPACE=$NAMESPACE \
+  NAMESPACE_RETENTION=$NAMESPACE_RETENTION TEMPORAL_TLS_DIR=$CERT_DIR bash scripts/topology/namespace.sh >/dev/null
 
 if ! is_running temporal-ui; then
   step "Temporal UI on 127.0.0.1:$UI_PORT (loopback only; mTLS to the server)"
@@ -127,7 +124,7 @@ fi
 
 # One at a time, each replacement ready before the next goes: the others keep
 # serving. Once the first worker of this build polls, the build becomes the
-# current version (scripts/topology/rollout.sh); workers of an older build then
+# current version (scripts/promote-build.ts); workers of an older build then
 # get no more workflow tasks and are replaced in turn.
 for i in "${!WORKER_METRICS_PORTS[@]}"; do
   name="worker-$((i + 1))"
@@ -137,7 +134,10 @@ for i in "${!WORKER_METRICS_PORTS[@]}"; do
     WORKER_METRICS_ADDRESS=127.0.0.1:${WORKER_METRICS_PORTS[$i]} \
     with_app_env start_bg "$name" "$TSX" worker/main.ts
   wait_for "$name" 120 grep -q '"worker started"' "$LOG_DIR/$name.log"
-  if [ "$i" -eq 0 ]; then bash scripts/topology/rollout.sh "$build_id"; fi
+  if [ "$i" -eq 0 ]; then
+    TEMPORAL_TLS_CERT_FILE=$CERT_DIR/cli.pem TEMPORAL_TLS_KEY_FILE=$CERT_DIR/cli-key.pem \
+      with_app_env "$TSX" scripts/promote-build.ts | sed 's/^/==> /' >&2
+  fi
 done
 for i in "${!API_PORTS[@]}"; do
   name="api-$((i + 1))"

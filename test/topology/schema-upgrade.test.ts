@@ -6,6 +6,7 @@
 // server starts on them and the same workflow runs to its end.
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import { temporalConnectionOptions } from '../../lib/temporalConnection';
@@ -63,7 +64,7 @@ test('a cluster made by the previous release is upgraded with temporal-sql-tool 
   const nativeConnection = await NativeConnection.connect(options('worker'));
   try {
     expect((await client.workflowService.getSystemInfo({})).serverVersion).toBe(PREVIOUS.server);
-    await client.workflowService.registerNamespace({ namespace: 'default', workflowExecutionRetentionPeriod: { seconds: 72 * 3600 } });
+    await client.workflowService.registerNamespace({ namespace: 'default', workflowExecutionRetentionPeriod: msToTs('72h') });
 
     const taskQueue = 'schema-upgrade';
     const { code } = await bundleWorkflowCode({

@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { createDb, type Db } from '../../../lib/db';
 import { temporalConnectionOptions } from '../../../lib/temporalConnection';
+import { makeBuildCurrent } from '../../../worker/versioning';
 import { seedDemoRoster, type RoleKey, type SeededRoster } from '../../../scripts/seed-roster';
 import { applyMigrations } from '../../harness/database';
 import { startSinks, type TestSinks } from '../../harness/sinks';
@@ -47,7 +48,7 @@ export interface TopologySystem {
   processOptions: StartOptions;
   /** Another worker of this system (e.g. after one was killed). */
   addWorker(options?: { bundlePath?: string; env?: Record<string, string> }): Promise<AppProcess>;
-  /** Makes a build the current version of this system's Worker Deployment (scripts/topology/rollout.sh does the same). */
+  /** Makes a build the current version of this system's Worker Deployment, as scripts/promote-build.ts does. */
   setCurrentBuild(buildId: string): Promise<void>;
   request(path: string, init?: RequestInit & { as?: RoleKey; json?: unknown }): Promise<Response>;
   stop(): Promise<void>;
@@ -140,16 +141,7 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
       return proc;
     };
     const setCurrentBuild = async (buildId: string) => {
-      // The server learns a version from its workers' first polls: retry until it has.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await temporal.workflowService.setWorkerDeploymentCurrentVersion({ namespace, deploymentName, buildId, identity: 'topology-test' });
-          return;
-        } catch (err) {
-          if (attempt >= 60) throw err;
-          await new Promise((resolve) => setTimeout(resolve, 500));
-        }
-      }
+      await makeBuildCurrent(temporal, { deploymentName, buildId });
     };
 
     const workerCount = options.workers ?? 2;
