@@ -25,5 +25,5 @@ TEMPORAL_SQL_TOOL="$server_dir/temporal-sql-tool" TEMPORAL_SCHEMA_DIR="$server_d
   TEMPORAL_DB_HOST=127.0.0.1 TEMPORAL_DB_PORT=$PG_PORT \
   TEMPORAL_DB_PASSWORD=$TEMPORAL_DB_PASSWORD TEMPORAL_VISIBILITY_DB_PASSWORD=$TEMPORAL_VISIBILITY_DB_PASSWORD \
   TEMPORAL_SCHEMA_VERSION=$default_target TEMPORAL_VISIBILITY_SCHEMA_VERSION=$visibility_target \
-  bash "$ROOT/scripts/topology/temporal-sql.sh" > "$LOG_DIR/temporal-schema.log" 2>&1 \
+  sh "$ROOT/scripts/topology/temporal-sql.sh" > "$LOG_DIR/temporal-schema.log" 2>&1 \
   || { tail -20 "$LOG_DIR/temporal-schema.log" >&2; fail "temporal-sql-tool failed (log: $LOG_DIR/temporal-schema.log)"; }

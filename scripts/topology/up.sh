@@ -53,7 +53,7 @@ bash scripts/topology/temporal-server.sh start
 
 step "namespace $NAMESPACE (retention $NAMESPACE_RETENTION)"
 TEMPORAL_CLI=$TEMPORAL_CLI TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT TEMPORAL_NAMESPACE=$NAMESPACE \
-  NAMESPACE_RETENTION=$NAMESPACE_RETENTION TEMPORAL_TLS_DIR=$CERT_DIR bash scripts/topology/namespace.sh >/dev/null
+  NAMESPACE_RETENTION=$NAMESPACE_RETENTION TEMPORAL_TLS_DIR=$CERT_DIR sh scripts/topology/namespace.sh >/dev/null
 
 if ! is_running temporal-ui; then
   step "Temporal UI on 127.0.0.1:$UI_PORT (loopback only; mTLS to the server)"
