@@ -55,12 +55,12 @@ step "namespace $NAMESPACE (retention $NAMESPACE_RETENTION)"
 TEMPORAL_CLI=$TEMPORAL_CLI TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT TEMPORAL_NAMESPACE=$NAMESPACE \
   NAMESPACE_RETENTION=$NAMESPACE_RETENTION TEMPORAL_TLS_DIR=$CERT_DIR sh scripts/topology/namespace.sh >/dev/null
 
-if ! is_running temporal-ui; then
-  step "Temporal UI on 127.0.0.1:$UI_PORT (loopback only; mTLS to the server)"
-  TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT TEMPORAL_NAMESPACE=$NAMESPACE TEMPORAL_UI_PORT=$UI_PORT \
-    TEMPORAL_UI_PUBLIC_URL=http://127.0.0.1:$UI_PORT TEMPORAL_TLS_DIR=$CERT_DIR \
-    start_bg temporal-ui "$SERVER_DIR/temporal-ui-server" --root "$ROOT" --config config/temporal-ui --env production start
-fi
+# Restarted on every run, so renewed certificates and changed settings take effect.
+stop_bg temporal-ui
+step "Temporal UI on 127.0.0.1:$UI_PORT (loopback only; mTLS to the server)"
+TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT TEMPORAL_NAMESPACE=$NAMESPACE TEMPORAL_UI_PORT=$UI_PORT \
+  TEMPORAL_UI_PUBLIC_URL=http://127.0.0.1:$UI_PORT TEMPORAL_TLS_DIR=$CERT_DIR \
+  start_bg temporal-ui "$SERVER_DIR/temporal-ui-server" --root "$ROOT" --config config/temporal-ui --env production start
 wait_for temporal-ui 30 curl -fsS -o /dev/null "http://127.0.0.1:$UI_PORT/api/v1/namespaces/$NAMESPACE"
 
 # --- the environment of every app process ------------------------------------------
@@ -150,8 +150,13 @@ for i in "${!API_PORTS[@]}"; do
   # connections; once that has passed it is back in rotation and the next may go.
   sleep 4
 done
-echo "${WORKER_METRICS_PORTS[*]}" > "$PID_DIR/workers.ports"
-echo "${API_PORTS[*]}" > "$PID_DIR/apis.ports"
+# Fewer processes configured than last time: stop the ones left over.
+for pid_file in "$PID_DIR"/worker-*.pid "$PID_DIR"/api-*.pid; do
+  [ -e "$pid_file" ] || continue
+  name=$(basename "$pid_file" .pid); kind=${name%-*}; index=${name##*-}
+  count=${#WORKER_METRICS_PORTS[@]}; [ "$kind" = api ] && count=${#API_PORTS[@]}
+  if [ "$index" -gt "$count" ]; then stop_bg "$name"; fi
+done
 
 if [ ! -f "$DATA_DIR/seeded" ]; then
   step "seeding the demo roster and plan (first run; the bearer tokens are kept in ${DATA_DIR#$ROOT/}/tokens.txt)"

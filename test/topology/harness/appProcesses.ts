@@ -87,6 +87,8 @@ export interface StartOptions {
   env: Record<string, string>;
   certDir: string;
   logDir: string;
+  /** Receives each process as soon as it is spawned, so a failed start still gets cleaned up. */
+  track?: (proc: AppProcess) => void;
 }
 
 export async function startWorker(name: string, options: StartOptions & { bundlePath: string }): Promise<AppProcess> {
@@ -104,6 +106,7 @@ export async function startWorker(name: string, options: StartOptions & { bundle
     },
     options.logDir,
   );
+  options.track?.(proc);
   await waitUntil('"worker started"', proc, 90_000, () => proc.log().includes('"worker started"'));
   return proc;
 }
@@ -121,6 +124,7 @@ export async function startApi(name: string, port: number, options: StartOptions
     },
     options.logDir,
   );
+  options.track?.(proc);
   await waitUntil('/readyz answering', proc, 60_000, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
   return proc;
 }

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { Client as PgClient } from 'pg';
 import { createDb, type Db } from '../../../lib/db';
 import { temporalConnectionOptions } from '../../../lib/temporalConnection';
@@ -16,12 +17,13 @@ import { seedDemoRoster, type RoleKey, type SeededRoster } from '../../../script
 import { applyMigrations } from '../../harness/database';
 import { startSinks, type TestSinks } from '../../harness/sinks';
 import { startApi, startWorker, type AppProcess, type StartOptions } from './appProcesses';
-import { readEnvFile, topologyInfo, type TopologyInfo } from './infra';
+import { freePort } from '../../harness/freePort';
+import { readEnvFile, runScript, scriptEnv, topologyInfo, type TopologyInfo } from './infra';
 
 export interface TopologySystemOptions {
   /** Worker processes to start (default 2). */
   workers?: number;
-  /** API processes to start behind the proxy (default 2, at most 2). */
+  /** API processes to start behind the proxy, on ports picked now (default 2, at most 2). */
   apis?: number;
   /** SMS sink callback delays (sent, delivered). */
   smsCallbackDelaysMs?: [number, number];
@@ -61,6 +63,23 @@ async function withAdmin<T>(adminUrl: string, fn: (client: PgClient) => Promise<
     return await fn(client);
   } finally {
     await client.end();
+  }
+}
+
+/** A new namespace reaches every service of the server within seconds (namespace cache refresh). */
+async function namespaceReady(client: Client): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId: 'readiness-probe' } });
+      return;
+    } catch (err) {
+      // "workflow not found" means the namespace is known; "namespace <name> is not found" that it is not yet.
+      const message = err instanceof Error ? err.message : String(err);
+      if (/not found/i.test(message) && !message.includes(client.options.namespace)) return;
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }
 
@@ -108,11 +127,18 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
       }),
     );
     cleanups.push(() => connection.close());
-    const namespace = appEnv.TEMPORAL_NAMESPACE;
+    // A namespace of its own: incident numbers start again in every fresh database,
+    // and workflow ids (incident-CI-2026-0001) are never reused within a namespace.
+    const namespace = `cg-topology-${suffix}`;
+    await new Client({ connection }).workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs('1d'),
+    });
     const temporal = new Client({ connection, namespace });
+    await namespaceReady(temporal);
 
-    // Each test file has its own task queue and Worker Deployment, so no file's
-    // workflows reach another file's workers (or database).
+    // Each test file has its own task queue and Worker Deployment too, so no
+    // file's workflows reach another file's workers (or database).
     const taskQueue = `cg-topology-${suffix}`;
     const deploymentName = `cg-topology-${suffix}`;
     const processOptions: StartOptions = {
@@ -121,6 +147,7 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
       env: {
         ...appEnv,
         DATABASE_URL: databaseUrl,
+        TEMPORAL_NAMESPACE: namespace,
         TEMPORAL_TASK_QUEUE: taskQueue,
         TEMPORAL_DEPLOYMENT_NAME: deploymentName,
         ...Object.fromEntries(Object.entries(sinks.config).map(([key, value]) => [key, String(value)])),
@@ -130,9 +157,14 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
 
     const workers: AppProcess[] = [];
     const apis: AppProcess[] = [];
-    cleanups.push(() => Promise.all([...workers, ...apis].map((proc) => proc.stop())));
+    // Every process spawned, ready or not: a start that fails halfway leaves nothing running.
+    const spawned: AppProcess[] = [];
+    cleanups.push(() => Promise.all(spawned.map((proc) => proc.stop())));
+    processOptions.track = (proc) => spawned.push(proc);
+    let workerNumber = 0;
     const addWorker: TopologySystem['addWorker'] = async (extra = {}) => {
-      const proc = await startWorker(`worker-${workers.length + 1}`, {
+      workerNumber += 1;
+      const proc = await startWorker(`worker-${workerNumber}`, {
         ...processOptions,
         env: { ...processOptions.env, ...extra.env },
         bundlePath: extra.bundlePath ?? info.bundlePath,
@@ -147,8 +179,15 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
     const workerCount = options.workers ?? 2;
     await Promise.all(Array.from({ length: workerCount }, () => addWorker()));
     if (workerCount > 0) await setCurrentBuild(info.buildId);
-    const apiCount = Math.min(options.apis ?? 2, info.ports.apis.length);
-    apis.push(...(await Promise.all(info.ports.apis.slice(0, apiCount).map((port, i) => startApi(`api-${i + 1}`, port, processOptions)))));
+    // Ports picked now and handed to the proxy (re-rendered and reloaded, as when an
+    // operator changes CG_PROD_API_PORTS): ports picked at global set-up could be
+    // taken by another program on the machine by the time this file runs.
+    const apiCount = Math.min(options.apis ?? 2, 2);
+    if (apiCount > 0) {
+      const apiPorts: [number, number] = [await freePort(), await freePort()];
+      runScript('scripts/topology/proxy.sh', [], scriptEnv(info.dataDir, { ...info.ports, apis: apiPorts }));
+      apis.push(...(await Promise.all(apiPorts.slice(0, apiCount).map((port, i) => startApi(`api-${i + 1}`, port, processOptions)))));
+    }
 
     // Low bcrypt cost: same password, same verification path, a fraction of the start-up time.
     const roster = await seedDemoRoster(db, { embeddedTokens: true, bcryptRounds: 4 });
