@@ -1,6 +1,7 @@
-// Four projects, run separately by scripts/test.sh:
+// Five projects, run separately by scripts/test.sh:
 //   unit        workflow logic on the time-skipping test server, pure functions
 //   integration real Temporal dev server, PostgreSQL, SMTP and the SMS sink
+//   security    the holes a security review looks for, each tried (production settings, sign-in, CSV)
 //   e2e         the browser against the whole system
 //   topology    the production topology (scripts/up.sh --topology production):
 //               Temporal server on PostgreSQL over mTLS, worker and API processes
@@ -38,6 +39,7 @@ module.exports = {
   projects: [
     project('unit', 30_000),
     project('integration', 60_000),
+    project('security', 60_000),
     project('e2e', 120_000),
     {
       ...project('topology', 300_000),

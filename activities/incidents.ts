@@ -19,6 +19,7 @@ import type {
 } from '../domain/contracts/incidentActivities';
 import { renderAfterActionReport } from './reports';
 import { FailureType } from '../domain/failures';
+import { deadlineRowOf } from '../domain/deadlineRow';
 
 export interface IncidentActivityDeps {
   db: Db;
@@ -33,6 +34,11 @@ const actorAudit = (actor: ActorV1 | null): Pick<AuditInput, 'actorId' | 'actorL
 
 function notFound(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.NotFound, message, nonRetryable: true });
+}
+
+/** A change the workflow made to a deadline, in the audit trail as the system's doing. */
+function auditDeadline(tx: TxClient, e: { incidentId: string; deadlineId: string; action: string; at: Date; data: Record<string, unknown> }) {
+  return appendAudit(tx, { actorLabel: SYSTEM_ACTOR, action: e.action, entityType: 'Deadline', entityId: e.deadlineId, incidentId: e.incidentId, at: e.at, data: e.data });
 }
 
 export function createIncidentActivities(deps: IncidentActivityDeps): IncidentActivities {
@@ -225,17 +231,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
         const fresh = deadlines.filter((d) => !existing.has(d.key));
         for (const d of fresh) {
           const row = await tx.deadline.create({
-            data: {
-              incidentId,
-              key: d.key,
-              kind: d.kind,
-              title: d.title,
-              dueAt: new Date(d.dueAt),
-              originalDueAt: new Date(d.originalDueAt),
-              status: d.status,
-              metAt: d.metAt ? new Date(d.metAt) : null,
-              overdueAt: d.overdueAt ? new Date(d.overdueAt) : null,
-            },
+            data: { incidentId, ...deadlineRowOf(d) },
           });
           await appendAudit(tx, {
             actorLabel: SYSTEM_ACTOR,
@@ -262,15 +258,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
         await tx.deadline.update({ where: { id: d.id }, data: { status, metAt: wantMet, overdueAt: wantOverdue } });
         const action =
           status === 'MISSED' && d.status === 'MISSED' && wantMet ? 'deadline.delivered-late' : `deadline.${status.toLowerCase()}`;
-        await appendAudit(tx, {
-          actorLabel: SYSTEM_ACTOR,
-          action,
-          entityType: 'Deadline',
-          entityId: d.id,
-          incidentId,
-          at: when,
-          data: { key, from: d.status, to: status, metAt, overdueAt, ...(reason ? { reason } : {}) },
-        });
+        await auditDeadline(tx, { incidentId, deadlineId: d.id, action, at: when, data: { key, from: d.status, to: status, metAt, overdueAt, ...(reason ? { reason } : {}) } });
       });
     },
 
@@ -283,15 +271,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
         // The workflow time of the notice is its identity: a retried activity finds its own event.
         const already = await tx.auditEvent.findFirst({ where: { incidentId, entityId: d.id, action, at: when }, select: { seq: true } });
         if (already) return;
-        await appendAudit(tx, {
-          actorLabel: SYSTEM_ACTOR,
-          action,
-          entityType: 'Deadline',
-          entityId: d.id,
-          incidentId,
-          at: when,
-          data: { key, sequence, notifiedPersonIds },
-        });
+        await auditDeadline(tx, { incidentId, deadlineId: d.id, action, at: when, data: { key, sequence, notifiedPersonIds } });
       });
     },
 

@@ -1,12 +1,13 @@
 import express, { type Router } from 'express';
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import type { Config } from '../lib/config';
-import { authenticate, createSessionRouter } from './auth';
+import { authenticate } from './auth';
+import { createSessionRouter } from './session';
 import { HttpError } from '../services/errors';
 import { errorHandler } from './errors';
-import { createAckLinksRouter } from './routes/ackLinks';
 import { createIncidentsRouter } from './routes/incidents';
 import { createNotificationsRouter } from './routes/notifications';
 import { createPolicyRouter } from './routes/policy';
@@ -15,11 +16,13 @@ import { createStatementsRouter } from './routes/statements';
 import { createSystemRouter } from './routes/system';
 import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
 import { planProgressSmsHandler } from './routes/planSms';
-import { createProgressLinksRouter } from './routes/planProgress';
 import { createPlansRouter } from './routes/plans';
 import { documentRoute } from './openapi';
-import { z } from 'zod';
+// The signed-link pages are served by the web router; their OpenAPI entries register on import.
+import './linkPageDocs';
 import { createWebRouter } from '../web/router';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../web/layout';
+import { rejectUnsafeTextMiddleware } from './validate';
 import { createObservability } from './observability';
 
 export interface AppDeps {
@@ -34,8 +37,8 @@ export interface AppDeps {
  * Routers owned by other parts of the project, and where they are mounted:
  *   api/routes/twilioWebhooks.ts  createTwilioWebhooksRouter  at /webhooks/twilio (with the plan SMS handler)
  *   api/routes/plans.ts           createPlansRouter           at /api
- *   api/routes/planProgress.ts    createProgressLinksRouter   at / (/progress/:token)
- *   web/router.ts                 createWebRouter             at /, after every API route
+ *   web/router.ts                 createWebRouter             at /, after every API route (pages, feeds,
+ *                                                             and the signed-link pages /ack, /progress, /statements/:id/review)
  */
 
 // The webhook router is mounted here, so its routes are documented here.
@@ -58,50 +61,38 @@ for (const [route, summary] of [
   });
 }
 
-// The progress link pages are mounted here too; like the ack links they are authorised by the signed token.
-const ProgressTokenParams = z.object({ token: z.string().min(1).max(4096) });
-documentRoute({
-  method: 'get',
-  path: '/progress/:token',
-  summary: 'Progress link from an item reminder email: the progress form for that item (HTML)',
-  tags: ['links'],
-  access: 'signed-link',
-  params: ProgressTokenParams,
-  responses: {
-    200: { description: 'HTML form' },
-    400: { description: 'HTML page: the link is damaged' },
-    410: { description: 'HTML page: the link has expired' },
-  },
-});
-documentRoute({
-  method: 'post',
-  path: '/progress/:token',
-  summary: 'Post progress (percent complete, status, note) through the signed link (HTML form post)',
-  tags: ['links'],
-  access: 'signed-link',
-  params: ProgressTokenParams,
-  responses: {
-    200: { description: 'HTML page: progress recorded' },
-    400: { description: 'HTML page: the link is damaged, or the form shows field errors' },
-    410: { description: 'HTML page: the link has expired' },
-  },
-});
+/**
+ * Security headers on every response. The pages' Content-Security-Policy is
+ * the one web/layout.ts states. HSTS binds browsers to https for the host for
+ * a long time, so it is only sent where the public address is https.
+ */
+function securityHeaders(config: Config) {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: PAGE_CONTENT_SECURITY_POLICY },
+    strictTransportSecurity: new URL(config.PUBLIC_BASE_URL).protocol === 'https:',
+    // Pages tell our own pages where a person came from; the signed-link pages send nothing (web/linkPages).
+    referrerPolicy: { policy: 'same-origin' },
+    // The CSP's frame-ancestors 'none', for browsers that only know the older header.
+    xFrameOptions: { action: 'deny' },
+  });
+}
 
 export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps): express.Express {
   const app = express();
-  app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   // Request logs and metrics see every request; /metrics and /readyz answer before any parsing or auth.
   app.use(createObservability({ db, temporal, config }));
+  app.use(securityHeaders(config));
 
   const limit = config.API_BODY_LIMIT_BYTES;
   app.use(express.json({ limit }));
   // HTML forms and Twilio webhooks post urlencoded bodies.
   app.use(express.urlencoded({ extended: false, limit }));
   app.use(cookieParser());
+  // Text the database cannot store is refused here, naming the field, before any route or page sees it.
+  app.use(rejectUnsafeTextMiddleware);
   app.use(authenticate(db));
   app.use((req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     // Answers for a signed-in caller are theirs alone: no shared cache may keep them.
     if (req.auth) res.setHeader('Cache-Control', 'no-store');
     next();
@@ -115,11 +106,9 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createNotificationsRouter(deps));
   app.use(createPublicRouter(deps));
   app.use(createPolicyRouter(deps));
-  app.use(createAckLinksRouter(deps));
 
   app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
   app.use('/api', createPlansRouter(deps));
-  app.use(createProgressLinksRouter(deps));
 
   for (const extra of extraRouters) app.use(extra.path, extra.router);
 

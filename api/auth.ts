@@ -1,20 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import bcrypt from 'bcryptjs';
-import { z } from 'zod';
 import type { Db } from '../lib/db';
-import type { Config } from '../lib/config';
-import { hashToken, randomToken } from '../lib/crypto';
-import { ROLES, type Role } from '../domain/roles';
+import { hashToken } from '../lib/crypto';
+import type { Role } from '../domain/roles';
 import { HttpError, forbidden, unauthorized } from '../services/errors';
-import { documentRoute } from './openapi';
-import { parseBody } from './validate';
+import { isPermitted, rolesPermitted, type Permission } from '../services/policyView';
 
 export const SESSION_COOKIE = 'cg_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** Everyone who works for the city. Stakeholder leads (community partners) see the plan, not incidents. */
-export const STAFF_ROLES: readonly Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
 
 export interface AuthenticatedPerson {
   id: string;
@@ -42,9 +38,9 @@ declare global {
   }
 }
 
-const personSelect = { id: true, name: true, title: true, email: true, roles: true, active: true } as const;
+export const personSelect = { id: true, name: true, title: true, email: true, roles: true, active: true } as const;
 
-const toAuthenticatedPerson = (p: { id: string; name: string; title: string; email: string; roles: Role[] }): AuthenticatedPerson => ({
+export const toAuthenticatedPerson = (p: { id: string; name: string; title: string; email: string; roles: Role[] }): AuthenticatedPerson => ({
   id: p.id,
   name: p.name,
   title: p.title,
@@ -146,12 +142,11 @@ export function requireAuth(): RequestHandler {
   };
 }
 
-/** Passes when the caller holds any of the roles. 401 without credentials, 403 with the wrong role. */
-export function requireRole(...roles: Role[]): RequestHandler {
-  if (roles.length === 0) throw new Error('requireRole needs at least one role');
+function requireOneOf(rolesNow: () => readonly Role[]): RequestHandler {
   return (req, _res, next) => {
     try {
       const auth = assertAuthenticated(req);
+      const roles = rolesNow();
       if (!auth.person.roles.some((r) => roles.includes(r))) throw forbidden(`requires one of: ${roles.join(', ')}`);
       next();
     } catch (err) {
@@ -160,162 +155,26 @@ export function requireRole(...roles: Role[]): RequestHandler {
   };
 }
 
+/** Passes when the caller holds any of the roles. 401 without credentials, 403 with the wrong role. */
+export function requireRole(...roles: Role[]): RequestHandler {
+  if (roles.length === 0) throw new Error('requireRole needs at least one role');
+  return requireOneOf(() => roles);
+}
+
+/** Passes when the caller holds a role the policy in force grants the permission to (read on every request). */
+export const requirePermission = (permission: Permission): RequestHandler => requireOneOf(() => rolesPermitted(permission));
+
 /** The caller, for handlers behind requireAuth/requireRole. */
 export function caller(req: Request): AuthContext {
   if (!req.auth) throw unauthorized();
   return req.auth;
 }
 
-export const hasRole = (req: Request, role: Role): boolean => req.auth?.person.roles.includes(role) ?? false;
+/** True when the caller holds a role the policy in force grants the permission to. */
+export const hasPermission = (req: Request, permission: Permission): boolean =>
+  req.auth !== undefined && isPermitted(req.auth.person.roles, permission);
 
-export const hashPassword = (password: string): Promise<string> => bcrypt.hash(password, 12);
+/** The cost of every stored password hash, and of the decoy an unknown address is checked against. */
+export const BCRYPT_COST = 12;
 
-// ---------------------------------------------------------------- sessions
-
-export const LoginRequestSchema = z
-  .object({
-    email: z.string().trim().toLowerCase().email().max(320),
-    password: z.string().min(1).max(1024),
-  })
-  .openapi('LoginRequest');
-
-export const PersonSchema = z
-  .object({ id: z.string(), name: z.string(), title: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)) })
-  .openapi('Person');
-
-const SessionResponseSchema = z.object({ csrfToken: z.string(), person: PersonSchema, expiresAt: z.string() }).openapi('Session');
-const MeResponseSchema = z
-  .object({ person: PersonSchema, via: z.enum(['bearer', 'session']), csrfToken: z.string().optional() })
-  .openapi('Me');
-
-documentRoute({
-  method: 'post',
-  path: '/api/session',
-  summary: 'Sign in with email and password; sets the HttpOnly cg_session cookie',
-  tags: ['auth'],
-  access: 'public',
-  body: LoginRequestSchema,
-  responses: {
-    201: { description: 'Signed in. Send csrfToken as X-CSRF-Token on state-changing requests.', schema: SessionResponseSchema },
-    401: { description: 'Wrong email or password' },
-    429: { description: 'Too many failed attempts for this email' },
-  },
-});
-documentRoute({
-  method: 'delete',
-  path: '/api/session',
-  summary: 'Sign out (deletes the session)',
-  tags: ['auth'],
-  access: 'authenticated',
-  responses: { 204: { description: 'Signed out' } },
-});
-documentRoute({
-  method: 'get',
-  path: '/api/me',
-  summary: 'Who am I',
-  tags: ['auth'],
-  access: 'authenticated',
-  responses: { 200: { description: 'The caller', schema: MeResponseSchema } },
-});
-
-/** Compared against when the email is unknown, so response time does not reveal who has an account. */
-const DECOY_HASH = bcrypt.hashSync('decoy-password-never-matches', 10);
-
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-const LOGIN_MAX_FAILURES = 10;
-const LOGIN_TRACKED_EMAILS_MAX = 10_000;
-
-/** Failed sign-ins per email, in process; enough to slow guessing on one API instance. */
-class LoginThrottle {
-  private failures = new Map<string, number[]>();
-
-  isBlocked(email: string, now: number): boolean {
-    return this.recent(email, now).length >= LOGIN_MAX_FAILURES;
-  }
-
-  recordFailure(email: string, now: number): void {
-    // Guessing random emails must not grow the map without bound.
-    if (this.failures.size >= LOGIN_TRACKED_EMAILS_MAX) this.prune(now);
-    const recent = this.recent(email, now);
-    recent.push(now);
-    this.failures.set(email, recent);
-  }
-
-  private prune(now: number): void {
-    for (const [email, times] of this.failures) {
-      if (times.every((t) => now - t >= LOGIN_WINDOW_MS)) this.failures.delete(email);
-    }
-    // Still full of live entries: forget the oldest half rather than refuse to count.
-    if (this.failures.size >= LOGIN_TRACKED_EMAILS_MAX) {
-      [...this.failures.keys()].slice(0, Math.floor(LOGIN_TRACKED_EMAILS_MAX / 2)).forEach((e) => this.failures.delete(e));
-    }
-  }
-
-  reset(email: string): void {
-    this.failures.delete(email);
-  }
-
-  private recent(email: string, now: number): number[] {
-    return (this.failures.get(email) ?? []).filter((t) => now - t < LOGIN_WINDOW_MS);
-  }
-}
-
-export function createSessionRouter({ db, config }: { db: Db; config: Config }): Router {
-  const router = Router();
-  const throttle = new LoginThrottle();
-  const secureCookie = config.PUBLIC_BASE_URL.startsWith('https:');
-  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookie, path: '/' };
-
-  router.post('/api/session', async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const { email, password } = parseBody(LoginRequestSchema, req);
-      const now = Date.now();
-      if (throttle.isBlocked(email, now)) {
-        throw new HttpError(429, 'too_many_attempts', 'too many failed sign-ins for this email; wait 15 minutes', undefined, undefined, {
-          'Retry-After': String(LOGIN_WINDOW_MS / 1000),
-        });
-      }
-      const person = await db.person.findFirst({
-        where: { email: { equals: email, mode: 'insensitive' } },
-        select: { ...personSelect, passwordHash: true },
-      });
-      const passwordOk = await bcrypt.compare(password, person?.passwordHash ?? DECOY_HASH);
-      if (!person || !person.passwordHash || !passwordOk || !person.active) {
-        throttle.recordFailure(email, now);
-        throw new HttpError(401, 'invalid_credentials', 'wrong email or password', undefined, undefined, {
-          'WWW-Authenticate': 'Bearer realm="common-ground"',
-        });
-      }
-      throttle.reset(email);
-      const sessionToken = randomToken();
-      const csrfToken = randomToken();
-      const expiresAt = new Date(now + config.SESSION_TTL_HOURS * 3600 * 1000);
-      await db.session.deleteMany({ where: { personId: person.id, expiresAt: { lte: new Date(now) } } });
-      await db.session.create({
-        data: { personId: person.id, tokenHash: hashToken(sessionToken), csrfToken, expiresAt },
-      });
-      res.cookie(SESSION_COOKIE, sessionToken, { ...cookieOptions, expires: expiresAt });
-      res.status(201).json({ csrfToken, person: toAuthenticatedPerson(person), expiresAt: expiresAt.toISOString() });
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  router.delete('/api/session', requireAuth(), async (req, res, next) => {
-    try {
-      const auth = caller(req);
-      if (auth.sessionId) await db.session.deleteMany({ where: { id: auth.sessionId } });
-      res.clearCookie(SESSION_COOKIE, cookieOptions);
-      res.status(204).end();
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  router.get('/api/me', requireAuth(), (req, res) => {
-    const auth = caller(req);
-    res.json({ person: auth.person, via: auth.via, ...(auth.via === 'session' ? { csrfToken: auth.csrfToken } : {}) });
-  });
-
-  return router;
-}
+export const hashPassword = (password: string): Promise<string> => bcrypt.hash(password, BCRYPT_COST);

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { config as loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
+import { refuseDemoCredentials } from '../lib/demoCredentials';
 import { createJsonLogger } from '../lib/jsonLog';
 import { temporalConnectionOptions } from '../lib/temporalConnection';
 import { initPolicy } from '../policy/load';
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   // An invalid POLICY_FILE stops start-up here, naming the bad field.
   const policy = initPolicy(config);
   const db = createDb(config.DATABASE_URL);
+  // The README publishes the demo tokens and password: production does not start while one would let someone in.
+  await refuseDemoCredentials(db, config.MODE);
   const connection = await Connection.connect(temporalConnectionOptions(config));
   // The interceptor puts the workflow ids a request touched into its log line.
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [workflowIdRecorder] } });

@@ -1,33 +1,35 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z, type AnyZodObject, type ZodTypeAny } from 'zod';
 import type { Role } from '../domain/roles';
+import { currentPolicyView, rolesPermitted, type Permission } from '../services/policyView';
 
 extendZodWithOpenApi(z);
 
-/**
- * One registry for the whole HTTP surface. Every router documents its routes
- * here, at module load, from the same zod schemas it validates with, so
- * `GET /api/openapi.json` cannot drift from what the handlers accept.
- * Other routers (plans, webhooks) call `documentRoute` the same way.
+/*
+ * Every router documents its routes here, at module load, from the same zod
+ * schemas it validates with, so `GET /api/openapi.json` cannot drift from what
+ * the handlers accept. The document itself is generated when it is served:
+ * routes whose access the policy grants name the roles of the policy in force
+ * then (POLICY_FILE is read after the routers load).
  */
-export const apiRegistry = new OpenAPIRegistry();
 
-apiRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-apiRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'cg_session' });
-
-export const ErrorBodySchema = apiRegistry.register(
-  'Error',
-  z.object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      field: z.string().optional().openapi({ description: 'Path of the offending field, e.g. `severity` or `deadlines.0.dueAt`' }),
-      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-    }),
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional().openapi({ description: 'Path of the offending field, e.g. `severity` or `deadlines.0.dueAt`' }),
+    details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   }),
-);
+}).openapi('Error');
 
-export type RouteAccess = { roles: readonly Role[] } | 'authenticated' | 'public' | 'signed-link' | 'webhook-signature';
+export type RouteAccess =
+  | { roles: readonly Role[] }
+  /** The roles the policy grants this permission (services/policyView.ts). */
+  | { permission: Permission }
+  | 'authenticated'
+  | 'public'
+  | 'signed-link'
+  | 'webhook-signature';
 
 export interface DocumentedRoute {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -53,29 +55,34 @@ const errorResponse = (description: string) => ({ description, content: { 'appli
 
 export function documentRoute(route: DocumentedRoute): void {
   documented.push(route);
+}
+
+const rolesOf = (access: RouteAccess): readonly Role[] | undefined =>
+  typeof access !== 'object' ? undefined : 'permission' in access ? rolesPermitted(access.permission) : access.roles;
+
+const ACCESS_NOTES: Record<Exclude<RouteAccess, object>, string> = {
+  authenticated: 'Any signed-in person.',
+  public: 'Public, no authentication.',
+  'signed-link': 'Authorised by the signed, expiring token in the link.',
+  'webhook-signature': 'Authorised by the provider signature header.',
+};
+
+function registerRoute(registry: OpenAPIRegistry, route: DocumentedRoute): void {
   const responses: RouteConfig['responses'] = {};
   for (const [status, response] of Object.entries(route.responses)) {
     responses[status] = response.schema
       ? { description: response.description, content: { [response.contentType ?? 'application/json']: { schema: response.schema } } }
       : { description: response.description };
   }
-  const needsAuth = typeof route.access === 'object' || route.access === 'authenticated';
+  const roles = rolesOf(route.access);
+  const needsAuth = roles !== undefined || route.access === 'authenticated';
   if (route.body || route.params || route.query) responses['400'] ??= errorResponse('Invalid input; `error.field` names the field');
   if (needsAuth) {
     responses['401'] ??= errorResponse('Missing, invalid, expired or revoked credentials');
-    if (typeof route.access === 'object') responses['403'] ??= errorResponse(`Requires one of: ${route.access.roles.join(', ')}`);
+    if (roles) responses['403'] ??= errorResponse(`Requires one of: ${roles.join(', ')}`);
   }
-  const accessNote =
-    typeof route.access === 'object'
-      ? `Roles: ${route.access.roles.join(', ')}.`
-      : route.access === 'authenticated'
-        ? 'Any signed-in person.'
-        : route.access === 'public'
-          ? 'Public, no authentication.'
-          : route.access === 'signed-link'
-            ? 'Authorised by the signed, expiring token in the link.'
-            : 'Authorised by the provider signature header.';
-  apiRegistry.registerPath({
+  const accessNote = typeof route.access === 'object' ? `Roles: ${roles?.join(', ')}.` : ACCESS_NOTES[route.access];
+  registry.registerPath({
     method: route.method,
     path: toOpenApiPath(route.path),
     summary: route.summary,
@@ -96,8 +103,11 @@ export function documentRoute(route: DocumentedRoute): void {
 export const documentedRoutes = (): readonly DocumentedRoute[] => documented;
 
 export function buildOpenApiDocument(publicBaseUrl: string) {
-  const generator = new OpenApiGeneratorV3(apiRegistry.definitions);
-  return generator.generateDocument({
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'cg_session' });
+  for (const route of documented) registerRoute(registry, route);
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
       title: 'Common Ground API',
@@ -107,4 +117,13 @@ export function buildOpenApiDocument(publicBaseUrl: string) {
     },
     servers: [{ url: publicBaseUrl }],
   });
+}
+
+let served: { key: string; document: ReturnType<typeof buildOpenApiDocument> } | undefined;
+
+/** The document for the policy in force, generated once per policy version (and server URL). */
+export function openApiDocument(publicBaseUrl: string): ReturnType<typeof buildOpenApiDocument> {
+  const key = `${currentPolicyView().version} ${publicBaseUrl}`;
+  if (served?.key !== key) served = { key, document: buildOpenApiDocument(publicBaseUrl) };
+  return served.document;
 }

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { ITEM_STATUSES } from '../domain/contracts/plan';
 import { parseCivilDate } from '../domain/time/cityTime';
-import { PLAN_MANAGERS, PLAN_READERS } from '../services/planAccess';
 import { CSV_IMPORT_COLUMNS, MAX_IMPORT_ROWS } from '../services/planCsv';
 import { documentRoute } from './openapi';
 
@@ -140,8 +139,8 @@ const PublicPlanSchema = z
 // ---------------------------------------------------------------- documentation
 
 const tags = ['action plan'];
-const readers = { roles: PLAN_READERS };
-const managers = { roles: PLAN_MANAGERS };
+const readers = { permission: 'readPlans' } as const;
+const managers = { permission: 'managePlans' } as const;
 const UNKNOWN_PLAN = { description: 'Unknown plan' };
 const PLAN_CLOSED = { description: 'The plan is closed' };
 const itemActionResponses = {
@@ -211,6 +210,8 @@ documentRoute({
   method: 'get',
   path: '/api/plans/:id/items.csv',
   summary: 'Export the items as CSV (same columns the import reads, plus status)',
+  description:
+    'Those who manage the plan get owner_email and sponsor_email (the file imports back as no change: rows with an id are the existing items). Everyone else gets owners and sponsors by name and organisation, without email addresses.',
   tags,
   access: readers,
   params: PlanParams,
@@ -229,12 +230,15 @@ documentRoute({
   method: 'post',
   path: '/api/plans/:id/items/import',
   summary: 'Import items from CSV (Content-Type: text/csv); all rows or none',
-  description: `Columns: ${CSV_IMPORT_COLUMNS.join(', ')} (description optional; other columns are ignored). Every row is checked first; any bad row rejects the whole file with 400 and one detail per bad field, named \`line <n>.<column>\`. Up to ${MAX_IMPORT_ROWS} rows.`,
+  description: `Columns: ${CSV_IMPORT_COLUMNS.join(', ')} (description optional; other columns are ignored). A row with an \`id\` is that item of this plan, never a copy: its description is updated, everything else must be as it is. A leading apostrophe the export added against spreadsheet formulas is taken off. Every row is checked first; any bad row rejects the whole file with 400 and one detail per bad field, named \`line <n>.<column>\`. Up to ${MAX_IMPORT_ROWS} rows.`,
   tags,
   access: managers,
   params: PlanParams,
   responses: {
-    202: { description: 'Imported; every item has its workflow', schema: z.object({ imported: z.number(), items: z.array(ItemSchema) }) },
+    202: {
+      description: 'Imported; every new item has its workflow',
+      schema: z.object({ imported: z.number(), items: z.array(ItemSchema), updated: z.number(), unchanged: z.number() }),
+    },
     404: UNKNOWN_PLAN,
     409: PLAN_CLOSED,
     415: { description: 'The body is not text/csv' },

@@ -2,7 +2,10 @@
 // with these; responses are documented with them (OpenAPI), and the handlers
 // build their bodies to match.
 import { z } from 'zod';
+import { ReviseAndApproveRequest as ReviseAndApproveBody, StatementDecisionRequest } from '../services/statementActions';
 import { ROLES } from '../domain/roles';
+import { isInFuture } from '../domain/overdue';
+import { currentPolicyView, isPolicySeverity } from '../services/policyView';
 import './openapi';
 
 const isoDate = z.string().openapi({ format: 'date-time', example: '2026-11-21T15:04:05.000Z' });
@@ -18,11 +21,15 @@ export const IncidentIdParams = z.object({
 
 const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
-/** Type and severity are checked against the current policy by the handler (field `type` / `severity`). */
+/** The type is checked against the current policy by the declaration (field `type`). */
 export const DeclareIncidentRequest = z
   .object({
     type: z.string().min(1).max(64).openapi({ description: "Incident type key from the policy's definition", example: 'OFFICER_INVOLVED_SHOOTING' }),
-    severity: z.number().int().min(1).max(3).openapi({ description: 'Severity level from the policy (1 is the most severe)', example: 1 }),
+    severity: z
+      .number()
+      .int()
+      .refine(isPolicySeverity, () => ({ message: `must be one of: ${currentPolicyView().severities.join(', ')}` }))
+      .openapi({ description: 'Severity level from the policy (GET /api/policy; 1 is the most severe)', example: 1 }),
     title: nonBlank(200),
     summary: nonBlank(5000),
     location: z.string().trim().max(200).optional(),
@@ -38,7 +45,12 @@ export const IdempotencyHeaders = z.object({
 
 export const AcknowledgeRequest = z
   .object({
-    personId: z.string().min(1).max(64).optional().openapi({ description: 'Defaults to the caller. Only the city manager may acknowledge for someone else.' }),
+    personId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Defaults to the caller. Acknowledging for someone else needs the policy's acknowledgeForOthers permission." }),
   })
   .openapi('AcknowledgeRequest');
 
@@ -62,18 +74,18 @@ export const StatementDraftRequest = z.union([SubmitStatementRequest, ReviseStat
   description: 'Without statementId: a new draft of `kind`. With statementId: a revision after changes were requested.',
 });
 
-export const DecisionRequest = z
-  .object({
-    version: z.number().int().min(1).openapi({ description: 'The statement version the approver read' }),
-    decision: z.enum(['APPROVE', 'REJECT']),
-    comment: z.string().trim().max(5000).optional().openapi({ description: 'Required when rejecting' }),
-  })
-  .superRefine((value, ctx) => {
-    if (value.decision === 'REJECT' && !value.comment) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'a rejection needs a comment for the PIO' });
-    }
-  })
-  .openapi('DecisionRequest');
+export const DecisionRequest = StatementDecisionRequest.openapi('DecisionRequest');
+
+export const ReviseAndApproveRequest = ReviseAndApproveBody.openapi('ReviseAndApproveRequest', {
+  description: 'Your revision of the version you read; it becomes a new version by you, approved by you',
+});
+
+export const ApprovalQueueQuery = z.object({
+  awaiting: z
+    .enum(['me', 'anyone'])
+    .default('me')
+    .openapi({ description: 'me: statements you may decide now (default); anyone: every statement in approval, with whose turn it is' }),
+});
 
 export const DeadlineParams = IncidentIdParams.extend({
   kind: z
@@ -87,7 +99,7 @@ export const ExtendDeadlineRequest = z
     newDueAt: z
       .string()
       .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-21T18:00:00-06:00' })
-      .refine((s) => Date.parse(s) > Date.now(), 'must be in the future')
+      .refine((s) => isInFuture(s, Date.now()), 'must be in the future')
       .openapi({ format: 'date-time' }),
     reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000),
   })
@@ -145,20 +157,22 @@ export const RecipientSchema = z
   })
   .openapi('Recipient');
 
-export const DeadlineSchema = z
-  .object({
-    key: z.string(),
-    kind: z.string(),
-    title: z.string(),
-    dueAt: isoDate,
-    originalDueAt: isoDate,
-    status: z.enum(['OPEN', 'MET', 'MISSED', 'WAIVED']),
-    metAt: isoDate.nullable(),
-    overdueAt: isoDate.nullable(),
-    overdue: z.boolean(),
-    extensions: z.array(z.object({ fromDueAt: isoDate, toDueAt: isoDate, reason: z.string(), byId: z.string(), at: isoDate })),
-  })
-  .openapi('Deadline');
+/** What every deadline answer states, staff or public. */
+const DeadlineFactsSchema = z.object({
+  key: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  dueAt: isoDate,
+  originalDueAt: isoDate,
+  metAt: isoDate.nullable(),
+});
+
+export const DeadlineSchema = DeadlineFactsSchema.extend({
+  status: z.enum(['OPEN', 'MET', 'MISSED', 'WAIVED']),
+  overdueAt: isoDate.nullable(),
+  overdue: z.boolean(),
+  extensions: z.array(z.object({ fromDueAt: isoDate, toDueAt: isoDate, reason: z.string(), byId: z.string(), at: isoDate })),
+}).openapi('Deadline');
 
 export const StatementStateSchema = z
   .object({
@@ -175,9 +189,16 @@ export const StatementStateSchema = z
         approverId: z.string().nullable(),
         decidedAt: isoDate.nullable(),
         comment: z.string().nullable(),
+        deciders: z.array(roleEnum).optional().openapi({ description: 'Who may decide this step' }),
+        standIn: z.boolean().optional().openapi({ description: "The author holds this step's role, so the policy's stand-ins decide it" }),
+        decidedAs: roleEnum.nullable().optional().openapi({ description: 'The role the approver decided as' }),
+        revisedBy: z.string().nullable().optional().openapi({ description: "This step's approver revised and approved the version; someone else decides the step" }),
       }),
     ),
     publishedAt: isoDate.nullable(),
+    awaitingRoles: z.array(roleEnum).optional().openapi({ description: 'The roles that may decide the awaited step' }),
+    awaitingSince: isoDate.nullable().optional(),
+    authorId: z.string().optional().openapi({ description: 'Who wrote the version in approval; they never decide on it' }),
   })
   .openapi('StatementState');
 
@@ -195,11 +216,14 @@ export const StatementSchema = z
     publishedAt: isoDate.nullable(),
     createdById: z.string(),
     createdAt: isoDate,
-    versions: z.array(z.object({ version: z.number().int(), title: z.string(), body: z.string(), authorId: z.string(), createdAt: isoDate })),
+    versions: z.array(
+      z.object({ version: z.number().int(), title: z.string(), body: z.string(), authorId: z.string(), authorName: z.string().nullable(), createdAt: isoDate }),
+    ),
     approvals: z.array(
       z.object({
         version: z.number().int(),
         approverId: z.string(),
+        approverName: z.string().nullable(),
         role: roleEnum,
         decision: z.string(),
         comment: z.string().nullable(),
@@ -269,21 +293,13 @@ export const NotificationSchema = z
   })
   .openapi('Notification');
 
-export const PublicDeadlineSchema = z
-  .object({
-    key: z.string(),
-    kind: z.string(),
-    title: z.string(),
-    dueAt: isoDate,
-    originalDueAt: isoDate,
-    extended: z.boolean(),
-    status: z.enum(['open', 'met', 'missed', 'waived']).openapi({
-      description: 'met: its deliverable was published; missed: marked missed, or still open past its due time',
-    }),
-    metAt: isoDate.nullable(),
-    metOnTime: z.boolean().nullable(),
-  })
-  .openapi('PublicDeadline');
+export const PublicDeadlineSchema = DeadlineFactsSchema.extend({
+  extended: z.boolean(),
+  status: z.enum(['open', 'met', 'missed', 'waived']).openapi({
+    description: 'met: its deliverable was published; missed: marked missed, or still open past its due time',
+  }),
+  metOnTime: z.boolean().nullable(),
+}).openapi('PublicDeadline');
 
 export const PublicStatementSchema = z
   .object({ id: z.string(), kind: z.string(), title: z.string(), body: z.string(), publishedAt: isoDate, deadlineKey: z.string().nullable() })
@@ -307,3 +323,50 @@ export const PublicIncidentSchema = PublicIncidentSummarySchema.extend({
   statements: z.array(PublicStatementSchema),
   deadlineList: z.array(PublicDeadlineSchema),
 }).openapi('PublicIncident');
+
+const QueueStepSchema = z.object({
+  role: roleEnum,
+  roles: z.array(roleEnum).openapi({ description: 'Who may decide the step' }),
+  standIn: z.boolean().openapi({ description: "The author holds the step's role, so the policy's stand-ins decide it" }),
+});
+
+export const ApprovalQueueItemSchema = z
+  .object({
+    statementId: z.string(),
+    kind: z.string(),
+    kindLabel: z.string(),
+    incident: z.object({ number: z.string(), title: z.string(), severity: z.number().int() }),
+    version: z.number().int().openapi({ description: 'The version in approval; decide on this one' }),
+    title: z.string(),
+    body: z.string(),
+    author: z.object({ id: z.string(), name: z.string().nullable() }),
+    writtenAt: isoDate,
+    awaiting: QueueStepSchema.extend({
+      since: isoDate.nullable(),
+      revisedBy: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    }),
+    escalatesAt: isoDate.nullable().openapi({ description: 'When the policy escalates the awaited step if nobody decides' }),
+    approved: z.array(z.object({ role: roleEnum, decidedAs: roleEnum, approverName: z.string().nullable(), decidedAt: isoDate.nullable() })),
+    stillToCome: z.array(QueueStepSchema).openapi({ description: 'Approvals still to come after the awaited one, in order' }),
+    deadline: z
+      .object({
+        key: z.string(),
+        title: z.string(),
+        dueAt: isoDate,
+        status: z.enum(['OPEN', 'MET', 'MISSED', 'WAIVED']),
+        overdue: z.boolean(),
+        timeLeftSeconds: z.number().int().openapi({ description: 'Until the deadline, when this answer was made; negative once overdue' }),
+      })
+      .nullable(),
+    mine: z.boolean().openapi({ description: 'You may decide it now' }),
+    canReviseAndApprove: z.boolean(),
+    revisionApprovedBy: z.array(roleEnum).openapi({ description: 'Who would approve your revision at this step in your place (empty when you may not revise and approve)' }),
+  })
+  .openapi('ApprovalQueueItem');
+
+export const ApprovalQueueSchema = z
+  .object({
+    statements: z.array(ApprovalQueueItemSchema),
+    unavailable: z.number().int().openapi({ description: 'Statements in approval whose workflow did not answer just now' }),
+  })
+  .openapi('ApprovalQueue');

@@ -1,6 +1,7 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { ZodTypeAny, z } from 'zod';
-import { fromZodError } from '../services/errors';
+import { UNSAFE_TEXT_MESSAGE, findUnsafeText } from '../domain/text';
+import { badRequest, fromZodError } from '../services/errors';
 
 /**
  * Parses a request part with its zod schema, throwing a 400 HttpError whose
@@ -9,6 +10,7 @@ import { fromZodError } from '../services/errors';
  * are what the client typed.
  */
 export function parseWith<S extends ZodTypeAny>(schema: S, value: unknown): z.output<S> {
+  rejectUnsafeText(value);
   const result = schema.safeParse(value);
   if (!result.success) throw fromZodError(result.error);
   return result.data;
@@ -21,3 +23,20 @@ export const parseBody = <S extends ZodTypeAny>(schema: S, req: Request): z.outp
 export const parseQuery = <S extends ZodTypeAny>(schema: S, req: Request): z.output<S> => parseWith(schema, req.query);
 
 export const parseParams = <S extends ZodTypeAny>(schema: S, req: Request): z.output<S> => parseWith(schema, req.params);
+
+/** Throws a 400 naming the first field whose text the database could not store (domain/text.ts). */
+export function rejectUnsafeText(value: unknown): void {
+  const field = findUnsafeText(value);
+  if (field) throw badRequest(field, UNSAFE_TEXT_MESSAGE);
+}
+
+/** Every request's body and query string, before any route sees them: forms, webhooks and CSV included. */
+export const rejectUnsafeTextMiddleware: RequestHandler = (req, _res, next) => {
+  try {
+    rejectUnsafeText(req.query);
+    rejectUnsafeText(req.body);
+    next();
+  } catch (err) {
+    next(err);
+  }
+};

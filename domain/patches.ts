@@ -32,3 +32,13 @@ export const STATEMENT_NOTIFY_IN_BACKGROUND_PATCH = 'statement-notify-in-backgro
  * when it creates an item. Item and duty workflows.
  */
 export const ITEM_ADDED_BY_API_PATCH = 'item-added-signal-sent-by-api';
+
+/**
+ * Incident and statement workflows: an update delivered in the same workflow
+ * task as the start (update-with-start, or a decision sent the instant a
+ * statement was submitted) ran its handler before the main function had begun
+ * set-up, and was refused as "still being set up" (409) instead of being
+ * answered by the rules. Now its handler waits for set-up first. Only such an
+ * early handler consults this patch, so every other history stays as it was.
+ */
+export const UPDATES_WAIT_FOR_SET_UP_PATCH = 'updates-wait-for-set-up-2026-11';

@@ -1,7 +1,7 @@
 // Signed, expiring links for messages: made here for the templates, checked
 // here for the pages. The payload shapes and paths are in domain/links.ts.
 import type { Config } from './config';
-import { signLinkToken, verifyLinkToken } from './crypto';
+import { InvalidLinkTokenError, signLinkToken, verifyLinkToken } from './crypto';
 import {
   PROGRESS_LINK_TTL_SECONDS,
   linkPaths,
@@ -14,7 +14,17 @@ import {
 
 export type LinkConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'ACK_LINK_TTL_HOURS'>;
 
-type PayloadFor<P extends LinkPurpose> = Extract<LinkPayloadV1, { p: P }>;
+export type LinkPayload<P extends LinkPurpose> = Extract<LinkPayloadV1, { p: P }>;
+
+/** Longer than any link we sign; a longer one is not read at all. */
+export const MAX_LINK_TOKEN_LENGTH = 4096;
+
+/** The payload fields each purpose carries (all strings); a signed token lacking one is damaged, not trusted. */
+const PAYLOAD_FIELDS: { [P in LinkPurpose]: readonly Exclude<keyof LinkPayload<P>, 'p'>[] } = {
+  ack: ['incidentNumber', 'personId'],
+  review: ['statementId', 'personId'],
+  progress: ['itemId', 'personId'],
+};
 
 function ttlSeconds(purpose: LinkPurpose, config: LinkConfig): number {
   return purpose === 'progress' ? PROGRESS_LINK_TTL_SECONDS : config.ACK_LINK_TTL_HOURS * 3600;
@@ -33,6 +43,14 @@ export function signedLinkUrls(config: LinkConfig, now: Date = new Date()) {
 }
 
 /** The payload of a link token for `purpose`; throws InvalidLinkTokenError (lib/crypto) when it is not one. */
-export function readLinkToken<P extends LinkPurpose>(token: string, purpose: P, config: Pick<Config, 'LINK_SIGNING_SECRET'>, now?: Date): PayloadFor<P> {
-  return verifyLinkToken<PayloadFor<P>>(token, purpose, config.LINK_SIGNING_SECRET, now);
+export function readLinkToken<P extends LinkPurpose>(token: string, purpose: P, config: Pick<Config, 'LINK_SIGNING_SECRET'>, now?: Date): LinkPayload<P> {
+  if (token.length > MAX_LINK_TOKEN_LENGTH) throw new InvalidLinkTokenError('malformed');
+  const payload = verifyLinkToken<Record<string, unknown>>(token, purpose, config.LINK_SIGNING_SECRET, now);
+  if (!carriesFieldsOf(purpose, payload)) throw new InvalidLinkTokenError('malformed');
+  return payload;
+}
+
+function carriesFieldsOf<P extends LinkPurpose>(purpose: P, payload: Record<string, unknown>): payload is Record<string, unknown> & LinkPayload<P> {
+  const fields: readonly string[] = PAYLOAD_FIELDS[purpose];
+  return fields.every((field) => typeof payload[field] === 'string');
 }

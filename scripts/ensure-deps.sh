@@ -53,14 +53,22 @@ fi
 # engines from the vendor's host; the JS engine needs none.
 export PRISMA_SCHEMA_ENGINE_BINARY=/bin/true PRISMA_QUERY_ENGINE_LIBRARY=/bin/true
 
-# --- npm packages: (re)installed when package-lock.json changed since the last install --
-# `npm install`, not `npm ci`: the registry lacks some of @swc/core's optional
-# per-platform packages, which npm ci reports as "missing from lock file".
+# --- npm packages: installed exactly as package-lock.json pins them ----------------
+# `npm ci` installs the lockfile's tree and fails rather than resolve anything
+# anew, so what runs is what was reviewed and a run never rewrites the lockfile
+# (it lists every platform's optional @swc/core binary). Keyed on the lockfile's
+# hash: nothing to do while it is unchanged.
 stamp=node_modules/.common-ground-lock.sha256
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(sha256sum package-lock.json | cut -d' ' -f1)" ]; then
-  step "npm install (from package-lock.json)"
-  npm install --no-audit --no-fund --cache "$CACHE/npm" >&2
-  sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  if [ -L node_modules ]; then
+    # A git worktree sharing another checkout's packages: npm ci would empty the shared tree.
+    step "node_modules links to a shared tree; not reinstalling it here (run npm ci where it points)"
+  else
+    step "npm ci (package-lock.json)"
+    npm ci --no-audit --no-fund --cache "$CACHE/npm" >&2
+    echo "$lock_hash" > "$stamp"
+  fi
 fi
 
 # --- Prisma client (JS engine; no engine binaries are downloaded) ---------------

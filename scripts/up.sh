@@ -15,14 +15,14 @@
 # instead (scripts/topology/up.sh; README "Deploying"); the embedded mode
 # above is `--topology embedded`, the default.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 if [ "${1:-}" = --topology ]; then
   case "${2:-}" in
-    production) shift 2; exec bash scripts/topology/up.sh "$@" ;;
+    production) shift 2; exec bash "$(dirname "$0")/topology/up.sh" "$@" ;;
     embedded) shift 2 ;;
     *) echo "up: --topology embedded|production" >&2; exit 2 ;;
   esac
 fi
+cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/processes.sh
 

@@ -6,7 +6,10 @@ import type { Role } from '../domain/roles';
 import { incidentStateQuery, type IncidentStateV1, type RecipientStateV1 } from '../domain/contracts/incident';
 import { statementStateQuery, type StatementStateV1 } from '../domain/contracts/statement';
 import { notFound } from './errors';
-import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
+import { INCIDENT_NUMBER_PATTERN, statementWorkflowId } from '../domain/ids';
+import { isPastDue } from '../domain/overdue';
+import { deadlineRowOf } from '../domain/deadlineRow';
+import { deadlineJson } from './deadlineViews';
 import { tryQuery } from './temporal';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
@@ -39,41 +42,6 @@ export function incidentJson(row: IncidentRow) {
   };
 }
 
-interface DeadlineRowLike {
-  key: string;
-  kind: string;
-  title: string;
-  dueAt: Date;
-  originalDueAt: Date;
-  status: 'OPEN' | 'MET' | 'MISSED' | 'WAIVED';
-  metAt: Date | null;
-  overdueAt: Date | null;
-  extensions?: { fromDueAt: Date; toDueAt: Date; reason: string; byId: string; at: Date }[];
-}
-
-const isOverdue = (status: string, dueAt: Date, now: Date) => status === 'MISSED' || (status === 'OPEN' && dueAt <= now);
-
-export function deadlineJson(row: DeadlineRowLike, now: Date) {
-  return {
-    key: row.key,
-    kind: row.kind,
-    title: row.title,
-    dueAt: row.dueAt.toISOString(),
-    originalDueAt: row.originalDueAt.toISOString(),
-    status: row.status,
-    metAt: iso(row.metAt),
-    overdueAt: iso(row.overdueAt),
-    overdue: isOverdue(row.status, row.dueAt, now),
-    extensions: (row.extensions ?? []).map((e) => ({
-      fromDueAt: e.fromDueAt.toISOString(),
-      toDueAt: e.toDueAt.toISOString(),
-      reason: e.reason,
-      byId: e.byId,
-      at: e.at.toISOString(),
-    })),
-  };
-}
-
 const statementInclude = {
   versions: { orderBy: { version: 'asc' as const } },
   approvals: { orderBy: { decidedAt: 'asc' as const } },
@@ -89,10 +57,36 @@ export async function findStatement(db: Db, id: string): Promise<StatementRow> {
   return statement;
 }
 
-const FINISHED_STATEMENT = new Set(['PUBLISHED', 'WITHDRAWN']);
+/** A published or withdrawn statement takes no more revisions or decisions. */
+export const isStatementFinished = (statement: { status: string }): boolean =>
+  statement.status === 'PUBLISHED' || statement.status === 'WITHDRAWN';
 
-export async function statementJson(temporal: Client, row: StatementRow) {
-  const live: StatementStateV1 | undefined = FINISHED_STATEMENT.has(row.status)
+/** The statement's approval workflow (rows written before workflowId was stored name it by id). */
+export const statementWorkflowOf = (statement: { id: string; workflowId: string }): string =>
+  statement.workflowId || statementWorkflowId(statement.id);
+
+/** Display names by person id, for who wrote each version and who decided. */
+export async function personNames(db: Db, ids: Iterable<string>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  const people = await db.person.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true } });
+  return new Map(people.map((p) => [p.id, p.name]));
+}
+
+/** Everyone a statement names: its authors and its approvers. */
+export const peopleInStatement = (row: StatementRow): string[] => [
+  row.createdById,
+  ...row.versions.map((v) => v.authorId),
+  ...row.approvals.map((a) => a.approverId),
+];
+
+/** One statement with the names of the people it names. */
+export async function statementWithNames(db: Db, temporal: Client, row: StatementRow) {
+  return statementJson(temporal, row, await personNames(db, peopleInStatement(row)));
+}
+
+export async function statementJson(temporal: Client, row: StatementRow, names: ReadonlyMap<string, string> = new Map()) {
+  const live: StatementStateV1 | undefined = isStatementFinished(row)
     ? undefined
     : await tryQuery(temporal, row.workflowId, statementStateQuery);
   return {
@@ -113,11 +107,13 @@ export async function statementJson(temporal: Client, row: StatementRow) {
       title: v.title,
       body: v.body,
       authorId: v.authorId,
+      authorName: names.get(v.authorId) ?? null,
       createdAt: v.createdAt.toISOString(),
     })),
     approvals: row.approvals.map((a) => ({
       version: a.version,
       approverId: a.approverId,
+      approverName: names.get(a.approverId) ?? null,
       role: a.role as Role,
       decision: a.decision,
       comment: a.comment,
@@ -125,6 +121,11 @@ export async function statementJson(temporal: Client, row: StatementRow) {
     })),
     live: live ?? null,
   };
+}
+
+async function statementsWithNames(db: Db, temporal: Client, rows: StatementRow[]) {
+  const names = await personNames(db, rows.flatMap(peopleInStatement));
+  return Promise.all(rows.map((row) => statementJson(temporal, row, names)));
 }
 
 function recipientsFromDb(
@@ -172,20 +173,8 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
   const recipients = live ? live.recipients : recipientsFromDb(recipientRows);
   const extensionsByKey = new Map(deadlineRows.map((d) => [d.key, d.extensions]));
   const deadlines = live
-    ? live.deadlines.map((d) =>
-        deadlineJson(
-          {
-            ...d,
-            dueAt: new Date(d.dueAt),
-            originalDueAt: new Date(d.originalDueAt),
-            metAt: d.metAt ? new Date(d.metAt) : null,
-            overdueAt: d.overdueAt ? new Date(d.overdueAt) : null,
-            extensions: extensionsByKey.get(d.key) ?? [],
-          },
-          now,
-        ),
-      )
-    : deadlineRows.map((d) => deadlineJson(d, now));
+    ? live.deadlines.map((d) => deadlineJson(deadlineRowOf(d), extensionsByKey.get(d.key) ?? [], now))
+    : deadlineRows.map((d) => deadlineJson(d, d.extensions, now));
 
   const primaries = recipients.filter((r) => r.kind === 'PRIMARY');
   return {
@@ -199,7 +188,7 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
     },
     recipients,
     deadlines,
-    statements: await Promise.all(statementRows.map((s) => statementJson(temporal, s))),
+    statements: await statementsWithNames(db, temporal, statementRows),
     timeline: auditRows.map((a) => ({
       seq: a.seq.toString(),
       at: a.at.toISOString(),
@@ -229,7 +218,8 @@ export async function incidentList(db: Db, where: { status?: 'ACTIVE' | 'CLOSED'
       acknowledgements: { expected: mine.length, acknowledged: mine.filter((r) => r.acknowledgedAt).length },
       deadlines: {
         open: myDeadlines.filter((d) => d.status === 'OPEN').length,
-        overdue: myDeadlines.filter((d) => d.status === 'OPEN' && d.dueAt <= now).length,
+        // Open past its due time: not yet marked missed by the workflow (missed ones are counted below).
+        overdue: myDeadlines.filter((d) => d.status === 'OPEN' && isPastDue(d.dueAt, now)).length,
         met: myDeadlines.filter((d) => d.status === 'MET').length,
         missed: myDeadlines.filter((d) => d.status === 'MISSED').length,
       },

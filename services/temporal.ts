@@ -60,13 +60,18 @@ export async function tryQuery<Ret>(temporal: Client, workflowId: string, query:
 /** Starting a workflow takes milliseconds; past this (a loaded server) the caller treats the start as failed. */
 export const START_DEADLINE_MS = 10_000;
 
-export type StartOutcome = 'started' | 'already-running';
+/**
+ * `started`: this call started the workflow (also when the server's answer was
+ * lost on the way back to us but the workflow is running under the id).
+ * `already-started`: the server refused the id, because a workflow already
+ * has it (REJECT_DUPLICATE, FAIL on conflict).
+ */
+export type StartOutcome = 'started' | 'already-started';
 
 /**
- * Starts a workflow under its business id, typed by the workflow it starts.
- * A duplicate id is refused by the server (REJECT_DUPLICATE, FAIL on
- * conflict); a workflow already running under that id counts as started, and
- * so does a start whose answer was lost on the way back to us.
+ * Starts a workflow once under its business id, typed by the workflow it
+ * starts. When unsure whether the start reached the server (no answer in
+ * time), it asks whether the workflow is running; throws when it is not.
  */
 export async function startWorkflowOnce<T extends WorkflowType>(
   temporal: Client,
@@ -87,8 +92,8 @@ export async function startWorkflowOnce<T extends WorkflowType>(
     );
     return 'started';
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-running';
-    if (await isRunning(temporal, workflowId)) return 'already-running';
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
+    if (await isRunning(temporal, workflowId)) return 'started';
     throw err;
   }
 }

@@ -1,44 +1,14 @@
-// Pure serialisers for the public feeds: iCalendar (RFC 5545) and Atom (RFC 4287).
-// No data access here, so the formats can be tested on their own.
+// The public feeds' formats: iCalendar (RFC 5545, by ical-generator) and Atom
+// (RFC 4287, by feed). No data access here, so the formats can be tested on
+// their own; web/feeds.ts decides what goes in them.
+import { Feed } from 'feed';
+import ical, { ICalCalendarMethod, ICalEventTransparency } from 'ical-generator';
+import { escapeHtml, html } from '../lib/html';
+
+const PUBLISHER = 'City of Clayton';
+const PRODUCT = 'Common Ground';
 
 // ------------------------------------------------------------------ iCalendar
-
-const CRLF = '\r\n';
-const MAX_LINE_OCTETS = 75;
-
-/** 20261121T150000Z — RFC 5545 form #2 (UTC). */
-export function icsUtc(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-/** TEXT value escaping (RFC 5545 3.3.11). */
-export function icsText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
-}
-
-/**
- * Folds a content line so no physical line exceeds 75 octets (RFC 5545 3.1).
- * Counts UTF-8 octets and never splits a multi-byte character.
- */
-export function foldIcsLine(line: string): string {
-  const pieces: string[] = [];
-  let current = '';
-  let octets = 0;
-  let limit = MAX_LINE_OCTETS;
-  for (const ch of line) {
-    const size = Buffer.byteLength(ch, 'utf8');
-    if (octets + size > limit) {
-      pieces.push(current);
-      current = '';
-      octets = 0;
-      limit = MAX_LINE_OCTETS - 1; // continuation lines start with one space
-    }
-    current += ch;
-    octets += size;
-  }
-  pieces.push(current);
-  return pieces.join(`${CRLF} `);
-}
 
 export interface CalendarEvent {
   uid: string;
@@ -47,51 +17,33 @@ export interface CalendarEvent {
   description?: string;
   url?: string;
   categories?: string[];
-  /** Last change to the underlying record; used for LAST-MODIFIED and SEQUENCE-free updates. */
-  lastModified?: Date;
 }
 
 export function buildCalendar(opts: { name: string; description: string; events: CalendarEvent[]; now: Date }): string {
-  const lines: string[] = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//City of Clayton//Common Ground//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    `X-WR-CALNAME:${icsText(opts.name)}`,
-    `X-WR-CALDESC:${icsText(opts.description)}`,
-  ];
+  const calendar = ical({
+    name: opts.name,
+    description: opts.description,
+    prodId: { company: PUBLISHER, product: PRODUCT, language: 'EN' },
+    method: ICalCalendarMethod.PUBLISH,
+  });
   for (const event of opts.events) {
-    lines.push(
-      'BEGIN:VEVENT',
-      `UID:${event.uid}`,
-      `DTSTAMP:${icsUtc(opts.now)}`,
-      // A deadline is an instant; with no DTEND the event ends when it starts (RFC 5545 3.6.1).
-      `DTSTART:${icsUtc(event.start)}`,
-      `SUMMARY:${icsText(event.summary)}`,
-    );
-    if (event.description) lines.push(`DESCRIPTION:${icsText(event.description)}`);
-    if (event.url) lines.push(`URL:${event.url}`);
-    if (event.categories?.length) lines.push(`CATEGORIES:${event.categories.map(icsText).join(',')}`);
-    if (event.lastModified) lines.push(`LAST-MODIFIED:${icsUtc(event.lastModified)}`);
-    lines.push('TRANSP:TRANSPARENT', 'END:VEVENT');
+    calendar.createEvent({
+      id: event.uid,
+      stamp: opts.now,
+      // A deadline is an instant: with no end the event ends when it starts (RFC 5545 3.6.1).
+      start: event.start,
+      summary: event.summary,
+      description: event.description,
+      url: event.url,
+      categories: event.categories?.map((name) => ({ name })),
+      // It takes no time in anyone's calendar.
+      transparency: ICalEventTransparency.TRANSPARENT,
+    });
   }
-  lines.push('END:VCALENDAR');
-  return lines.map(foldIcsLine).join(CRLF) + CRLF;
+  return calendar.toString();
 }
 
 // ------------------------------------------------------------------ Atom
-
-export function xmlEscape(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // Characters XML 1.0 forbids outright.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
-}
 
 export interface AtomEntry {
   id: string;
@@ -99,9 +51,33 @@ export interface AtomEntry {
   updated: Date;
   published: Date;
   link: string;
+  /** Plain text; blank lines separate paragraphs. */
   content: string;
   author: string;
   category?: string;
+}
+
+/** Characters XML 1.0 does not allow anywhere, not even escaped. */
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+const xmlSafe = (text: string) => text.replace(NOT_IN_XML, '');
+
+/**
+ * Plain text for where the feed library takes markup as given: entry titles
+ * (it writes them as type="html") and attribute values. Escaped, the text
+ * reads the same in a feed reader as it does on the public pages.
+ */
+const escapedText = (text: string) => escapeHtml(xmlSafe(text));
+
+/** HTML keeps the statement's paragraphs (blank lines) and line breaks, which the pages show as written. */
+function paragraphsAsHtml(text: string): string {
+  const lines = (paragraph: string) => paragraph.split(/\r?\n/).map((line, i) => (i === 0 ? line : html`<br>${line}`));
+  return xmlSafe(text)
+    .split(/\r?\n\s*\r?\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter(Boolean)
+    .map((paragraph) => html`<p>${lines(paragraph)}</p>`)
+    .join('\n');
 }
 
 export function buildAtomFeed(opts: {
@@ -113,34 +89,30 @@ export function buildAtomFeed(opts: {
   entries: AtomEntry[];
   now: Date;
 }): string {
-  const updated = opts.entries.reduce((latest, e) => (e.updated > latest ? e.updated : latest), new Date(0));
-  const feedUpdated = opts.entries.length ? updated : opts.now;
-  const out: string[] = [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
-    `  <id>${xmlEscape(opts.id)}</id>`,
-    `  <title>${xmlEscape(opts.title)}</title>`,
-    `  <subtitle>${xmlEscape(opts.subtitle)}</subtitle>`,
-    `  <updated>${feedUpdated.toISOString()}</updated>`,
-    `  <link rel="self" type="application/atom+xml" href="${xmlEscape(opts.selfUrl)}"/>`,
-    `  <link rel="alternate" type="text/html" href="${xmlEscape(opts.siteUrl)}"/>`,
-    '  <author><name>City of Clayton</name></author>',
-    '  <generator>Common Ground</generator>',
-  ];
+  const newest = opts.entries.reduce<Date | undefined>((latest, e) => (!latest || e.updated > latest ? e.updated : latest), undefined);
+  const feed = new Feed({
+    id: opts.id,
+    title: xmlSafe(opts.title),
+    description: xmlSafe(opts.subtitle),
+    link: opts.siteUrl,
+    feed: opts.selfUrl,
+    updated: newest ?? opts.now,
+    author: { name: PUBLISHER },
+    generator: PRODUCT,
+    // The statements are public records; the feed claims no rights over them.
+    copyright: '',
+  });
   for (const e of opts.entries) {
-    out.push(
-      '  <entry>',
-      `    <id>${xmlEscape(e.id)}</id>`,
-      `    <title type="text">${xmlEscape(e.title)}</title>`,
-      `    <updated>${e.updated.toISOString()}</updated>`,
-      `    <published>${e.published.toISOString()}</published>`,
-      `    <link rel="alternate" type="text/html" href="${xmlEscape(e.link)}"/>`,
-      `    <author><name>${xmlEscape(e.author)}</name></author>`,
-      ...(e.category ? [`    <category term="${xmlEscape(e.category)}"/>`] : []),
-      `    <content type="text">${xmlEscape(e.content)}</content>`,
-      '  </entry>',
-    );
+    feed.addItem({
+      id: e.id,
+      title: escapedText(e.title),
+      link: e.link,
+      date: e.updated,
+      published: e.published,
+      content: paragraphsAsHtml(e.content),
+      author: [{ name: xmlSafe(e.author) }],
+      category: e.category ? [{ term: escapedText(e.category) }] : undefined,
+    });
   }
-  out.push('</feed>', '');
-  return out.join('\n');
+  return feed.atom1();
 }

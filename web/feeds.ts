@@ -4,9 +4,10 @@
 //   /feeds/statements.atom  published statements, newest first (Atom, RFC 4287)
 //   /feeds/deadlines.ics    upcoming public deadlines (iCalendar, RFC 5545)
 import { Router } from 'express';
-import { loadPublicIncident, loadPublicIncidentList } from '../api/routes/public';
+import { loadPublicIncident, loadPublicIncidentList } from '../services/publicViews';
 import { buildAtomFeed, buildCalendar, type AtomEntry, type CalendarEvent } from './feedFormats';
-import type { WebDeps } from './router';
+import { asyncRoute } from './asyncRoute';
+import type { WebDeps } from './deps';
 
 /** How many incidents a feed looks through; the public list route has the same cap. */
 const FEED_INCIDENT_LIMIT = 200;
@@ -23,8 +24,9 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
     return Promise.all(summaries.map((s) => loadPublicIncident(db, s.number, now)));
   }
 
-  router.get('/feeds/statements.atom', async (_req, res, next) => {
-    try {
+  router.get(
+    '/feeds/statements.atom',
+    asyncRoute(async (_req, res) => {
       const now = new Date();
       const incidents = await publicIncidents(now);
       const entries: AtomEntry[] = incidents
@@ -53,13 +55,12 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
       });
       res.setHeader('Cache-Control', 'no-cache');
       res.type('application/atom+xml; charset=utf-8').send(xml);
-    } catch (err) {
-      next(err);
-    }
-  });
+    }),
+  );
 
-  router.get('/feeds/deadlines.ics', async (_req, res, next) => {
-    try {
+  router.get(
+    '/feeds/deadlines.ics',
+    asyncRoute(async (_req, res) => {
       const now = new Date();
       const incidents = await publicIncidents(now);
       const events: CalendarEvent[] = incidents.flatMap((incident) =>
@@ -89,10 +90,8 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('Content-Disposition', 'inline; filename="clayton-deadlines.ics"');
       res.type('text/calendar; charset=utf-8').send(ics);
-    } catch (err) {
-      next(err);
-    }
-  });
+    }),
+  );
 
   return router;
 }

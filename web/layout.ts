@@ -21,8 +21,8 @@ export interface PageOptions {
 interface NavEntry {
   href: string;
   label: string;
-  /** Shown only to people holding one of these roles (space-separated); the page script reveals it. */
-  roles?: string;
+  /** Shown only to people the policy grants this permission (GET /api/policy `access`); the page script reveals it. */
+  permission?: string;
 }
 
 const PUBLIC_NAV: NavEntry[] = [
@@ -34,9 +34,10 @@ const PUBLIC_NAV: NavEntry[] = [
 
 const CONSOLE_NAV: NavEntry[] = [
   { href: '/console', label: 'Console home' },
-  { href: '/console/declare', label: 'Declare an incident', roles: 'CITY_MANAGER POLICE_CHIEF' },
+  { href: '/console/declare', label: 'Declare an incident', permission: 'declare' },
+  { href: '/console/approvals', label: 'Approvals', permission: 'decideStatements' },
   { href: '/console/items', label: 'My items' },
-  { href: '/console/deliveries', label: 'Delivery log', roles: 'CITY_MANAGER POLICE_CHIEF PIO' },
+  { href: '/console/deliveries', label: 'Delivery log', permission: 'readDeliveryLog' },
   { href: '/', label: 'Public site' },
 ];
 
@@ -46,7 +47,7 @@ function nav(area: Area, current: string | undefined): SafeHtml {
       <ul>
         ${entries.map(
           (e) =>
-            html`<li${e.roles ? html` data-roles="${e.roles}" hidden` : ''}><a href="${e.href}"${
+            html`<li${e.permission ? html` data-permission="${e.permission}" hidden` : ''}><a href="${e.href}"${
               e.href === current ? html` aria-current="page"` : ''
             }>${e.label}</a></li>`,
         )}
@@ -95,25 +96,30 @@ ${opts.body}
 }
 
 /**
- * Pages load only our own scripts and styles. 'unsafe-inline' is not needed:
- * every script is a file under /static and no markup carries style attributes.
+ * The Content-Security-Policy of the pages, in helmet's form; the app sets it
+ * with the other security headers on every response (api/app.ts). Pages load
+ * only our own scripts and styles. 'unsafe-inline' is not needed: every script
+ * is a file under /static and no markup carries style attributes.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
+export const PAGE_CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+};
 
-export function setPageHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'same-origin');
+export type PageResponse = Omit<PageOptions, 'timeZone'> & { status?: number };
+
+/** Answers with a whole page. A page can show a person's own data, so no cache keeps it. */
+export function sendPage(res: Response, timeZone: string, page: PageResponse): void {
   res.setHeader('Cache-Control', 'no-store');
+  res
+    .status(page.status ?? 200)
+    .type('html')
+    .send(renderPage({ ...page, timeZone }));
 }
-

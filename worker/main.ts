@@ -12,6 +12,7 @@ import { temporalConnectionOptions } from '../lib/temporalConnection';
 import { initPolicy } from '../policy/load';
 import { WORKFLOW_PRELOAD_MODULES } from './preload';
 import { installWorkerRuntime } from './runtime';
+import { ensureSessionSweepSchedule } from './sessionSweepSchedule';
 import { workerDeploymentOptions } from './versioning';
 
 const log = createJsonLogger('worker');
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       // tasks are handed back to the server for another worker to retry.
       shutdownGraceTime: '10s',
     });
+    log('info', 'session sweep schedule', { state: await ensureSessionSweepSchedule(temporal, cfg.TEMPORAL_TASK_QUEUE) });
     log('info', 'worker started', {
       policy: policy.version,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,

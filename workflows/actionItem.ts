@@ -4,8 +4,8 @@
 // reschedules that need a reason and the sponsor's approval, and completion
 // that stops everything.
 import type { WorkflowSignatures } from '../domain/workflows';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -17,7 +17,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { NotificationActivities, OutboundMessageV1 } from '../domain/contracts/notificationActivities';
+import type { OutboundMessageV1 } from '../domain/contracts/notificationActivities';
 import type { PlanActivities } from '../domain/contracts/planActivities';
 import { type ActorV1 } from '../domain/contracts/common';
 import {
@@ -32,6 +32,7 @@ import {
   ITEM_STATUSES,
   type ActionItemInputV1,
   type ActionItemStateV1,
+  type ItemAddedV1,
   type ItemStatusV1,
   type LadderEventV1,
   type ProgressViaV1,
@@ -41,12 +42,11 @@ import { notifyPerson, undeliverableFailure } from './lib/notify';
 import { ladderEvents, localDaysBetween } from '../domain/planLadder';
 import { ITEM_ADDED_BY_API_PATCH } from '../domain/patches';
 import { WorkflowMutex } from './lib/mutex';
-import { FailureType } from '../domain/failures';
-import { NOTIFICATION_ACTIVITY_OPTIONS, PLAN_ACTIVITY_OPTIONS } from '../domain/retry';
+import { invalidInput, invalidState, notFound, notPermitted } from './lib/failures';
+import { PLAN_ACTIVITY_OPTIONS } from '../domain/retry';
+import { notificationActivities as notifications } from './lib/notificationActivities';
 
 const planActivities = proxyActivities<PlanActivities>(PLAN_ACTIVITY_OPTIONS);
-
-const notifications = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 
 const MAX_NOTE_LENGTH = 2000;
 
@@ -59,16 +59,6 @@ const ESCALATION_TARGET_LABELS: Record<string, string> = {
 
 const escalationLabel = (notify: string, daysOverdue: number) =>
   `${ESCALATION_TARGET_LABELS[notify] ?? notify}, ${daysOverdue > 0 ? `${daysOverdue} day${daysOverdue === 1 ? '' : 's'} overdue` : 'as soon as it fell overdue'}`;
-
-function invalidInput(field: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true, details: [{ field }] });
-}
-function invalidState(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.InvalidState, message, nonRetryable: true });
-}
-function notPermitted(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.NotPermitted, message, nonRetryable: true });
-}
 
 function initialState(input: ActionItemInputV1, startedAt: string): ActionItemStateV1 {
   return {
@@ -108,6 +98,9 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
 
   const isOwnerOrManager = (by: ActorV1) => by.personId === state.ownerId || by.roles.includes('CITY_MANAGER');
   const done = () => state.status === 'DONE';
+  const refuseIfDone = () => {
+    if (done()) throw invalidState('the item is already done');
+  };
 
   /**
    * Email to one person (a recorded SMS fallback if their email is refused
@@ -205,6 +198,10 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   function validateActor(by: ActorV1 | undefined): asserts by is ActorV1 {
     if (!by || typeof by.personId !== 'string') throw invalidInput('by', 'the acting person is required');
   }
+  function validateOwnerOrManager(by: ActorV1 | undefined, toDo: string): asserts by is ActorV1 {
+    validateActor(by);
+    if (!isOwnerOrManager(by)) throw notPermitted(`only the item owner or the city manager may ${toDo}`);
+  }
   function validateNote(note: unknown, field: string, required: boolean): void {
     if (note === undefined && !required) return;
     if (typeof note !== 'string' || (required && note.trim() === '')) throw invalidInput(field, `${field} is required`);
@@ -218,73 +215,80 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
 
   setHandler(itemStateQuery, () => publicState());
 
-  setHandler(
+  type ProgressChange = Parameters<typeof persistProgress>[0];
+
+  /**
+   * An update by which the owner or the city manager reports progress; refused
+   * once the item is done. `check` is the rest of its validator; `progressOf`
+   * says what to record (null: nothing changes).
+   */
+  function setProgressHandler<Req extends { by: ActorV1 }>(
+    update: UpdateDefinition<ActionItemStateV1, [Req]>,
+    toDo: string,
+    check: (req: Req) => void,
+    progressOf: (req: Req) => ProgressChange | null,
+  ): void {
+    setHandler(
+      update,
+      (req: Req) =>
+        mutex.runExclusive(async () => {
+          refuseIfDone();
+          const change = progressOf(req);
+          if (change) await persistProgress(change);
+          return publicState();
+        }),
+      {
+        validator: (req: Req) => {
+          validateOwnerOrManager(req.by, toDo);
+          check(req);
+        },
+      },
+    );
+  }
+
+  setProgressHandler(
     postProgressUpdate,
-    (req) =>
-      mutex.runExclusive(async () => {
-        if (done()) throw invalidState('the item is already done');
-        await persistProgress({ by: req.by, via: req.via, note: req.note.trim(), status: req.status, percentComplete: req.percentComplete });
-        return publicState();
-      }),
-    {
-      validator: (req) => {
-        validateActor(req.by);
-        if (!isOwnerOrManager(req.by)) throw notPermitted('only the item owner or the city manager may post progress');
-        if (done()) throw invalidState('the item is already done');
-        validateNote(req.note, 'note', true);
-        validateStatus(req.status, 'status');
-        const pct = req.percentComplete;
-        if (pct !== undefined && (typeof pct !== 'number' || !Number.isInteger(pct) || pct < 0 || pct > 100)) {
-          throw invalidInput('percentComplete', 'percentComplete must be an integer from 0 to 100');
-        }
-      },
+    'post progress',
+    (req) => {
+      refuseIfDone();
+      validateNote(req.note, 'note', true);
+      validateStatus(req.status, 'status');
+      const pct = req.percentComplete;
+      if (pct !== undefined && (typeof pct !== 'number' || !Number.isInteger(pct) || pct < 0 || pct > 100)) {
+        throw invalidInput('percentComplete', 'percentComplete must be an integer from 0 to 100');
+      }
     },
+    (req) => ({ by: req.by, via: req.via, note: req.note.trim(), status: req.status, percentComplete: req.percentComplete }),
   );
 
-  setHandler(
+  setProgressHandler(
     setItemStatusUpdate,
-    (req) =>
-      mutex.runExclusive(async () => {
-        if (done()) throw invalidState('the item is already done');
-        if (req.status === state.status) return publicState();
-        await persistProgress({ by: req.by, via: req.via, note: req.note?.trim() || `Status set to ${req.status}`, status: req.status });
-        return publicState();
-      }),
-    {
-      validator: (req) => {
-        validateActor(req.by);
-        if (!isOwnerOrManager(req.by)) throw notPermitted('only the item owner or the city manager may change its status');
-        validateStatus(req.status, 'status');
-        if (req.status === undefined) throw invalidInput('status', 'status is required');
-        validateNote(req.note, 'note', false);
-        if (done()) throw invalidState('the item is already done');
-      },
+    'change its status',
+    (req) => {
+      validateStatus(req.status, 'status');
+      if (req.status === undefined) throw invalidInput('status', 'status is required');
+      validateNote(req.note, 'note', false);
+      refuseIfDone();
     },
+    (req) =>
+      req.status === state.status ? null : { by: req.by, via: req.via, note: req.note?.trim() || `Status set to ${req.status}`, status: req.status },
   );
 
-  setHandler(
+  setProgressHandler(
     completeItemUpdate,
-    (req) =>
-      mutex.runExclusive(async () => {
-        if (done()) throw invalidState('the item is already done');
-        await persistProgress({ by: req.by, via: req.via, note: req.note?.trim() || 'Marked done', status: 'DONE' });
-        return publicState();
-      }),
-    {
-      validator: (req) => {
-        validateActor(req.by);
-        if (!isOwnerOrManager(req.by)) throw notPermitted('only the item owner or the city manager may complete it');
-        validateNote(req.note, 'note', false);
-        if (done()) throw invalidState('the item is already done');
-      },
+    'complete it',
+    (req) => {
+      validateNote(req.note, 'note', false);
+      refuseIfDone();
     },
+    (req) => ({ by: req.by, via: req.via, note: req.note?.trim() || 'Marked done', status: 'DONE' }),
   );
 
   setHandler(
     requestRescheduleUpdate,
     (req) =>
       mutex.runExclusive(async () => {
-        if (done()) throw invalidState('the item is already done');
+        refuseIfDone();
         if (state.pendingReschedule) throw invalidState('a reschedule request is already waiting for the sponsor');
         const requestId = uuid4();
         const requestedAt = nowIso();
@@ -328,14 +332,13 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
       }),
     {
       validator: (req) => {
-        validateActor(req.by);
-        if (!isOwnerOrManager(req.by)) throw notPermitted('only the item owner or the city manager may ask to reschedule');
+        validateOwnerOrManager(req.by, 'ask to reschedule');
         validateNote(req.reason, 'reason', true);
         const to = typeof req.toDueAt === 'string' ? Date.parse(req.toDueAt) : NaN;
         if (Number.isNaN(to)) throw invalidInput('toDueAt', 'toDueAt must be an ISO date-time');
         if (to <= Date.now()) throw invalidInput('toDueAt', 'toDueAt must be in the future');
         if (to === Date.parse(state.dueAt)) throw invalidInput('toDueAt', 'toDueAt is the current due date');
-        if (done()) throw invalidState('the item is already done');
+        refuseIfDone();
         if (state.pendingReschedule) throw invalidState('a reschedule request is already waiting for the sponsor');
       },
     },
@@ -375,10 +378,10 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
         if (req.by.personId !== state.sponsorId) throw notPermitted('only the item sponsor may decide a reschedule');
         if (req.decision !== 'APPROVE' && req.decision !== 'REJECT') throw invalidInput('decision', 'decision must be APPROVE or REJECT');
         validateNote(req.note, 'note', false);
-        if (done()) throw invalidState('the item is already done');
+        refuseIfDone();
         if (!state.pendingReschedule) throw invalidState('there is no pending reschedule request');
         if (state.pendingReschedule.requestId !== req.requestId) {
-          throw ApplicationFailure.create({ type: FailureType.NotFound, message: 'reschedule request not found', nonRetryable: true });
+          throw notFound('reschedule request not found');
         }
       },
     },
@@ -449,13 +452,9 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
 
   // Histories recorded before ITEM_ADDED_BY_API_PATCH announce the item here.
   if (!input.carried && !patched(ITEM_ADDED_BY_API_PATCH)) {
+    const added: ItemAddedV1 = { itemId: state.itemId, goalId: input.goalId, title: state.title, dueAt: state.dueAt };
     try {
-      await getExternalWorkflowHandle(input.planWorkflowId).signal(itemAddedSignal, {
-        itemId: state.itemId,
-        goalId: input.goalId,
-        title: state.title,
-        dueAt: state.dueAt,
-      });
+      await getExternalWorkflowHandle(input.planWorkflowId).signal(itemAddedSignal, added);
     } catch {
       // A plan that is not running (closed, or items run standalone in tests) needs no count.
     }

@@ -13,7 +13,6 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { NotificationActivities } from '../domain/contracts/notificationActivities';
 import type { PlanActivities } from '../domain/contracts/planActivities';
 import {
   itemAddedSignal,
@@ -25,11 +24,10 @@ import {
 } from '../domain/contracts/plan';
 import { notifyPerson, type NotifyPersonInput } from './lib/notify';
 import { planMonthSchedule } from '../domain/time/planCalendar';
-import { NOTIFICATION_ACTIVITY_OPTIONS, PLAN_REPORT_ACTIVITY_OPTIONS } from '../domain/retry';
+import { PLAN_REPORT_ACTIVITY_OPTIONS } from '../domain/retry';
+import { notificationActivities as notifications } from './lib/notificationActivities';
 
 const planActivities = proxyActivities<PlanActivities>(PLAN_REPORT_ACTIVITY_OPTIONS);
-
-const notifications = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 
 /** One stakeholder's copy; a recipient who cannot be reached is logged, never fatal to the plan. */
 async function sendToStakeholder(message: Omit<NotifyPersonInput, 'channels'>): Promise<void> {
@@ -43,6 +41,9 @@ async function sendToStakeholder(message: Omit<NotifyPersonInput, 'channels'>): 
 
 export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<ActionPlanStateV1> {
   const workflowId = workflowInfo().workflowId;
+  /** Every stakeholder's copy of one message. */
+  const sendToStakeholders = (recipients: string[], message: Omit<NotifyPersonInput, 'channels' | 'workflowId' | 'personId' | 'planId'>) =>
+    Promise.all(recipients.map((personId) => sendToStakeholder({ ...message, workflowId, personId, planId: input.planId })));
   const carry: ActionPlanCarryV1 = input.carried
     ? { ...input.carried, runs: input.carried.runs + 1 }
     : { snapshots: [], itemIds: [], boardFlags: [], schedulesEnsured: false, runs: 1 };
@@ -110,20 +111,13 @@ export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<Acti
       boardFlags,
     });
     const recipients = await planActivities.planDigestRecipients({ planId: input.planId, policyVersion: input.policyVersion });
-    await Promise.all(
-      recipients.map((personId) =>
-        sendToStakeholder({
-          workflowId,
-          purpose: 'plan.digest',
-          personId,
-          // One digest per plan month per recipient, however often this is retried.
-          attemptGroup: `month-${month}`,
-          template: 'plan.digest',
-          data: { ...summary, counts: summary.totals, boardFlags, timeZone: input.timeZone },
-          planId: input.planId,
-        }),
-      ),
-    );
+    await sendToStakeholders(recipients, {
+      purpose: 'plan.digest',
+      // One digest per plan month per recipient, however often this is retried.
+      attemptGroup: `month-${month}`,
+      template: 'plan.digest',
+      data: { ...summary, counts: summary.totals, boardFlags, timeZone: input.timeZone },
+    });
     const reported = new Set(boardFlags.map((f) => `${f.itemId}|${f.flaggedAt}`));
     carry.boardFlags = carry.boardFlags.filter((f) => !reported.has(`${f.itemId}|${f.flaggedAt}`));
     carry.snapshots.push({ month, period, takenAt: summary.takenAt, digestRecipients: recipients.length, boardFlagsReported: boardFlags.length });
@@ -140,19 +134,12 @@ export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<Acti
   const report = await planActivities.produceFinalReport({ planId: input.planId, at: new Date(Date.now()).toISOString() });
   finalReportAt = report.finalReportAt;
   const recipients = await planActivities.planDigestRecipients({ planId: input.planId, policyVersion: input.policyVersion });
-  await Promise.all(
-    recipients.map((personId) =>
-      sendToStakeholder({
-        workflowId,
-        purpose: 'plan.final-report',
-        personId,
-        attemptGroup: 'final',
-        template: 'plan.final-report',
-        data: { ...report, timeZone: input.timeZone },
-        planId: input.planId,
-      }),
-    ),
-  );
+  await sendToStakeholders(recipients, {
+    purpose: 'plan.final-report',
+    attemptGroup: 'final',
+    template: 'plan.final-report',
+    data: { ...report, timeZone: input.timeZone },
+  });
   if (carry.schedulesEnsured) {
     await planActivities.removeDutySchedules({ planId: input.planId, dutyKeys: input.recurringDuties.map((d) => d.key) });
   }

@@ -272,6 +272,7 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
       paragraphs: compact([
         `${what}${kind ? ` (${kind})` : ''} for incident ${incidentLabel(v)} is waiting for your approval.`,
         sentence('Drafted by ', v.str('authorName'), v.str('version') ? `, version ${v.str('version')}` : '', '.'),
+        sentence('You are asked in place of the ', v.str('standingInFor'), ', who wrote this version: nobody approves their own words.'),
         sentence('Please decide by ', v.when('decideBy'), '.'),
       ]),
       action: review,
@@ -322,6 +323,22 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
       ]),
       action: link,
       sms: compact([`Changes requested on ${what} (${incidentLabel(v)})${by ? ` by ${by}` : ''}.`, link?.url]).join(' '),
+    };
+  },
+
+  'statement.revised-by-approver': (v) => {
+    const what = v.str('statementTitle') ?? 'Your statement';
+    const by = v.str('reviewerName');
+    const link = v.passedLink('statementUrl', 'Open the statement');
+    return {
+      subject: `Revised and approved: ${what}`,
+      paragraphs: compact([
+        `${by ?? 'An approver'}${v.str('reviewerTitle') ? ` (${v.str('reviewerTitle')})` : ''} revised ${what} for incident ${incidentLabel(v)} and approved the new text${v.str('version') ? ` (version ${v.str('version')})` : ''}.`,
+        sentence('What changed: ', v.str('comment')),
+        'The rest of the approval chain now reviews the revised text. Every version stays in the statement’s history.',
+      ]),
+      action: link,
+      sms: compact([`${what} (${incidentLabel(v)}) was revised and approved${by ? ` by ${by}` : ''}.`, link?.url]).join(' '),
     };
   },
 

@@ -8,10 +8,9 @@ import type { Client } from '@temporalio/client';
 import type { ZodTypeAny, z } from 'zod';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
-import { caller, requireRole } from '../auth';
+import { caller, hasPermission, requirePermission } from '../auth';
 import { parseBody, parseParams, parseQuery } from '../validate';
 import { HttpError } from '../../services/errors';
-import { PLAN_MANAGERS, PLAN_READERS } from '../../services/planAccess';
 import { addPlan } from '../../services/planService';
 import { addGoal } from '../../services/goals';
 import {
@@ -61,8 +60,8 @@ const answer = (handle: (req: Request, res: Response) => Promise<unknown>) => (r
 export function createPlansRouter({ db, temporal, config }: PlansRouterDeps): Router {
   const router = Router();
   const deps = { db, temporal, config };
-  const readers = requireRole(...PLAN_READERS);
-  const managers = requireRole(...PLAN_MANAGERS);
+  const readers = requirePermission('readPlans');
+  const managers = requirePermission('managePlans');
 
   router.get('/plans', readers, answer(async (_req, res) => {
     res.json(await listPlans(db));
@@ -98,7 +97,8 @@ export function createPlansRouter({ db, temporal, config }: PlansRouterDeps): Ro
 
   router.get('/plans/:id/items.csv', readers, answer(async (req, res) => {
     const { id: planId } = parseParams(PlanParams, req);
-    const csv = await itemsCsv(db, planId);
+    // Staff email addresses are for those who manage the plan; everyone else sees names and organisations.
+    const csv = await itemsCsv(db, planId, { contactDetails: hasPermission(req, 'managePlans') });
     res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${planId}-items.csv"`).send(csv);
   }));
 

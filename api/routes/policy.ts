@@ -1,14 +1,15 @@
 // GET /api/policy: the communications plan new incidents start under, for the
 // people-facing pages (the declare form's types and severities, the PIO's
-// statement templates, deadline titles). The plan is a public document, so
-// this is public; it carries no people, only roles.
+// statement templates, deadline titles, who may do what). The plan is a public
+// document, so this is public; it carries no people, only roles.
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { currentPolicy, type Policy } from '../../policy';
 import { ROLES } from '../../domain/roles';
+import { PERMISSIONS, type Permission } from '../../services/policyView';
+import { publicPolicyDocument } from '../../services/publicPolicy';
 import { documentRoute } from '../openapi';
 
 const roleEnum = z.enum(ROLES);
@@ -36,8 +37,22 @@ export const PublicPolicySchema = z
       }),
     ),
     statementKinds: z.array(z.object({ key: z.string(), label: z.string(), template: z.object({ title: z.string(), body: z.string() }) })),
-    approval: z.object({ drafter: roleEnum, chain: z.array(roleEnum) }),
+    approval: z
+      .object({
+        drafters: z.array(roleEnum).openapi({ description: 'Anyone holding one of these roles drafts and revises statements' }),
+        chain: z.array(roleEnum).openapi({ description: 'Approvers in order, for statements no rule in chainRules matches' }),
+        chainRules: z
+          .array(z.object({ kinds: z.array(z.string()).optional(), severities: z.array(z.number().int()).optional(), chain: z.array(roleEnum) }))
+          .openapi({ description: 'Chains by statement kind and incident severity; the first rule matching both wins' }),
+        standIns: z
+          .array(z.object({ for: roleEnum, roles: z.array(roleEnum) }))
+          .openapi({ description: "Who approves in a role's place when its holder wrote the version (nobody approves their own words)" }),
+      }),
     extension: z.object({ allowedRoles: z.array(roleEnum) }),
+    access: z
+      .object(Object.fromEntries(PERMISSIONS.map((permission) => [permission, z.array(roleEnum)])) as Record<Permission, z.ZodArray<typeof roleEnum>>)
+      .openapi({ description: 'The roles granted each permission (statement and extension roles included)' }),
+    roleTitles: z.record(z.string()).openapi({ description: 'How pages name each role, e.g. POLICE_CHIEF: "Police Chief"' }),
   })
   .openapi('Policy');
 
@@ -50,37 +65,12 @@ documentRoute({
   responses: { 200: { description: 'The policy new incidents start under', schema: PublicPolicySchema } },
 });
 
-export function publicPolicy(policy: Policy): z.infer<typeof PublicPolicySchema> {
-  return {
-    version: policy.version,
-    name: policy.name,
-    timeZone: policy.timeZone,
-    definition: {
-      summary: policy.definition.summary,
-      types: policy.definition.types.map((t) => ({ key: t.key, label: t.label, criteria: t.criteria, defaultSeverity: t.defaultSeverity })),
-    },
-    severities: policy.severities.map((s) => ({ level: s.level, label: s.label, description: s.description, recipients: [...s.recipients] })),
-    acknowledgement: { backupAfter: policy.acknowledgement.backupAfter, reportSilentAfter: policy.acknowledgement.reportSilentAfter },
-    deadlines: policy.deadlines.map((d) => ({
-      key: d.key,
-      kind: d.kind,
-      title: d.title,
-      statementKind: d.statementKind,
-      anchor: d.anchor,
-      dueAfter: Object.fromEntries(Object.entries(d.dueAfter).filter(([, v]) => v !== undefined)) as Record<string, string>,
-      ...(d.repeatEvery ? { repeatEvery: d.repeatEvery } : {}),
-    })),
-    statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label, template: { title: k.template.title, body: k.template.body } })),
-    approval: { drafter: policy.approval.drafter, chain: [...policy.approval.chain] },
-    extension: { allowedRoles: [...policy.extension.allowedRoles] },
-  };
-}
-
 export function createPolicyRouter(_deps: { db: Db; temporal: Client; config: Config }): Router {
   const router = Router();
   router.get('/api/policy', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
-    res.json(publicPolicy(currentPolicy()));
+    const body: z.input<typeof PublicPolicySchema> = publicPolicyDocument();
+    res.json(body);
   });
   return router;
 }

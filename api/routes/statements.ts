@@ -3,38 +3,39 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { statementWorkflowId } from '../../domain/ids';
-import { ROLES, type Role } from '../../domain/roles';
-import { decideUpdate } from '../../domain/contracts/statement';
-import { STAFF_ROLES, caller, requireRole } from '../auth';
-import { conflict, forbidden } from '../../services/errors';
-import { findStatement, statementJson } from '../../services/incidentViews';
+import { caller, requirePermission } from '../auth';
+import { approvalQueue } from '../../services/approvalQueue';
+import { findStatement, statementWithNames } from '../../services/incidentViews';
+import { decideStatement, reviseAndApproveStatement } from '../../services/statementActions';
+import { actorOf } from '../../services/temporal';
 import { documentRoute } from '../openapi';
-import { currentPolicyView } from '../../services/policyView';
-import { DecisionRequest, StatementSchema, StatementStateSchema } from '../schemas';
-import { actorOf, executeUpdate } from '../../services/temporal';
-import { parseBody, parseParams } from '../validate';
+import {
+  ApprovalQueueQuery,
+  ApprovalQueueSchema,
+  DecisionRequest,
+  ReviseAndApproveRequest,
+  StatementSchema,
+  StatementStateSchema,
+} from '../schemas';
+import { parseBody, parseParams, parseQuery } from '../validate';
 
 const StatementIdParams = z.object({ id: z.string().min(1).max(64) });
 
-/**
- * Approvers come from the policy's approval chain. The route admits anyone who
- * holds a role that appears in the chain; whose turn it is, the workflow decides.
- */
-const approverRoles = (): Role[] => {
-  try {
-    return currentPolicyView().approverRoles;
-  } catch {
-    return ['CITY_MANAGER', 'POLICE_CHIEF'];
-  }
-};
-
+documentRoute({
+  method: 'get',
+  path: '/api/approvals',
+  summary: 'The approval queue: statements waiting for your decision (or anyone\'s) across incidents, with deadline, time left and approvals still to come',
+  tags: ['statements'],
+  access: { permission: 'readIncidents' },
+  query: ApprovalQueueQuery,
+  responses: { 200: { description: 'Soonest deadline first', schema: ApprovalQueueSchema } },
+});
 documentRoute({
   method: 'get',
   path: '/api/statements/:id',
   summary: 'One statement with its versions, decisions and place in the approval chain',
   tags: ['statements'],
-  access: { roles: STAFF_ROLES },
+  access: { permission: 'readIncidents' },
   params: StatementIdParams,
   responses: { 200: { description: 'The statement', schema: StatementSchema }, 404: { description: 'Unknown statement' } },
 });
@@ -43,7 +44,7 @@ documentRoute({
   path: '/api/statements/:id/decisions',
   summary: 'Approve or reject (with a comment) the version you read',
   tags: ['statements'],
-  access: { roles: ['CITY_MANAGER', 'POLICE_CHIEF'] },
+  access: { permission: 'decideStatements' },
   params: StatementIdParams,
   body: DecisionRequest,
   responses: {
@@ -53,39 +54,63 @@ documentRoute({
     409: { description: 'Already published or withdrawn, or the version is stale' },
   },
 });
+documentRoute({
+  method: 'post',
+  path: '/api/statements/:id/revise-and-approve',
+  summary:
+    "Revise the version you read and approve your revision in one step. It becomes a new version by you; since you wrote it, your step is then decided by the policy's stand-in for your role, and the rest of the chain sees the revised text",
+  tags: ['statements'],
+  access: { permission: 'decideStatements' },
+  params: StatementIdParams,
+  body: ReviseAndApproveRequest,
+  responses: {
+    200: { description: 'The statement approval state after the revision', schema: StatementStateSchema },
+    403: { description: 'Not your turn, or nobody else could approve your revision at your step (send it back instead)' },
+    404: { description: 'Unknown statement' },
+    409: { description: 'Already published or withdrawn, or the version is stale' },
+  },
+});
 
 export function createStatementsRouter({ db, temporal }: { db: Db; temporal: Client; config: Config }): Router {
   const router = Router();
 
-  router.get('/api/statements/:id', requireRole(...STAFF_ROLES), async (req, res, next) => {
+  router.get('/api/approvals', requirePermission('readIncidents'), async (req, res, next) => {
     try {
-      const { id } = parseParams(StatementIdParams, req);
-      res.json(await statementJson(temporal, await findStatement(db, id)));
+      const { awaiting } = parseQuery(ApprovalQueueQuery, req);
+      const { person } = caller(req);
+      res.json(await approvalQueue({ db, temporal }, { reader: { id: person.id, roles: person.roles }, scope: awaiting }));
     } catch (err) {
       next(err);
     }
   });
 
-  router.post('/api/statements/:id/decisions', requireRole(...ROLES), async (req, res, next) => {
+  router.get('/api/statements/:id', requirePermission('readIncidents'), async (req, res, next) => {
     try {
-      const auth = caller(req);
-      if (!auth.person.roles.some((r) => approverRoles().includes(r))) {
-        throw forbidden(`requires one of: ${approverRoles().join(', ')}`);
-      }
       const { id } = parseParams(StatementIdParams, req);
-      const body = parseBody(DecisionRequest, req);
-      const statement = await findStatement(db, id);
-      if (statement.status === 'PUBLISHED' || statement.status === 'WITHDRAWN') {
-        throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
-      }
-      const state = await executeUpdate(
-        temporal,
-        statement.workflowId || statementWorkflowId(statement.id),
-        decideUpdate,
-        { version: body.version, decision: body.decision, comment: body.comment || undefined, approver: actorOf(auth) },
-        `statement ${statement.id} is no longer awaiting decisions`,
-      );
-      res.json(state);
+      res.json(await statementWithNames(db, temporal, await findStatement(db, id)));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // Anyone in the approval chain may try; whose turn it is, the statement workflow decides (403 otherwise).
+  router.post('/api/statements/:id/decisions', requirePermission('decideStatements'), async (req, res, next) => {
+    try {
+      const approver = actorOf(caller(req));
+      const { id } = parseParams(StatementIdParams, req);
+      const { version, decision, comment } = parseBody(DecisionRequest, req);
+      res.json(await decideStatement({ db, temporal }, { statementId: id, version, decision, comment, approver }));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/api/statements/:id/revise-and-approve', requirePermission('decideStatements'), async (req, res, next) => {
+    try {
+      const approver = actorOf(caller(req));
+      const { id } = parseParams(StatementIdParams, req);
+      const revision = parseBody(ReviseAndApproveRequest, req);
+      res.json(await reviseAndApproveStatement({ db, temporal }, { statementId: id, approver, ...revision }));
     } catch (err) {
       next(err);
     }

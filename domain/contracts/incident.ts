@@ -3,13 +3,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActorV1 } from './common';
 import type { Role } from '../roles';
+import type { SeverityLevel } from '../policy/schema';
 
 export interface DeclareIncidentInputV1 {
   version: 1;
   incidentId: string; // Incident.id (row written by the API before the start)
   incidentNumber: string; // CI-2026-0007
   type: string; // policy incident type key
-  severity: 1 | 2 | 3;
+  severity: SeverityLevel;
   title: string;
   summary: string;
   declaredBy: ActorV1;
@@ -99,7 +100,7 @@ export interface IncidentStateV1 {
   incidentId: string;
   incidentNumber: string;
   status: 'ACTIVE' | 'CLOSED';
-  severity: 1 | 2 | 3;
+  severity: SeverityLevel;
   policyVersion: string;
   recipients: RecipientStateV1[];
   deadlines: DeadlineStateV1[];

@@ -39,23 +39,19 @@ NAMESPACE_RETENTION=${CG_PROD_NAMESPACE_RETENTION:-2160h}
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
 # The passwords of the database roles and the app's secrets, made once and kept
-# (mode 600) beside the data. Rotating one: README "Deploying".
+# (mode 600) beside the data; a key missing from an older file is added.
+# LOCAL_SINK_TWILIO_AUTH_TOKEN is shared by the app and the local SMS sink when
+# no real provider is configured (production refuses the published one).
+# Rotating one: README "Deploying".
+SECRET_KEYS=(PG_ADMIN_PASSWORD APP_DB_PASSWORD TEMPORAL_DB_PASSWORD TEMPORAL_VISIBILITY_DB_PASSWORD LINK_SIGNING_SECRET LOCAL_SINK_TWILIO_AUTH_TOKEN)
 load_secrets() {
   mkdir -p "$DATA_DIR"
-  if [ ! -f "$SECRETS_FILE" ]; then
-    local secret; secret() { openssl rand -hex 24; }
-    ( umask 077
-      cat > "$SECRETS_FILE" <<EOF
-# Made by scripts/up.sh --topology production on $(date -u +%Y-%m-%dT%H:%M:%SZ). Keep private.
-PG_ADMIN_PASSWORD=$(secret)
-APP_DB_PASSWORD=$(secret)
-TEMPORAL_DB_PASSWORD=$(secret)
-TEMPORAL_VISIBILITY_DB_PASSWORD=$(secret)
-LINK_SIGNING_SECRET=$(secret)
-SESSION_SECRET=$(secret)
-EOF
-    )
-  fi
+  ( umask 077
+    [ -f "$SECRETS_FILE" ] || echo "# Made by scripts/up.sh --topology production on $(date -u +%Y-%m-%dT%H:%M:%SZ). Keep private." > "$SECRETS_FILE"
+    for key in "${SECRET_KEYS[@]}"; do
+      grep -q "^$key=" "$SECRETS_FILE" || echo "$key=$(openssl rand -hex 24)" >> "$SECRETS_FILE"
+    done
+  )
   # Shell variables only: each process is handed just the secrets it needs.
   source "$SECRETS_FILE"
 }

@@ -8,7 +8,7 @@
 #   Temporal UI (loopback, mTLS) -> the proxy (nginx) -> the app's migrations
 #   -> the workflow bundle, whose hash is the workers' build id -> N workers
 #   (Worker Versioning: their build becomes the current version) and N API
-#   processes behind the proxy -> the demo roster (first run only).
+#   processes behind the proxy -> the city's people (--roster).
 # Data servers, the UI and the proxy keep running across re-runs; workers and
 # API processes are replaced one at a time (a rolling restart: the others keep
 # serving). Stop everything: bash scripts/down.sh --topology production.
@@ -19,20 +19,25 @@
 # .data/production/settings.env (KEY=VALUE lines). Without SMTP_HOST, the local
 # mail and SMS sinks stand in for both.
 #
-# usage: up.sh [--infra-only]
+# usage: up.sh [--roster people.json] [--infra-only]
+#   --roster      the city's people (scripts/roster-file.ts), upserted; their new
+#                 bearer tokens are printed once and kept in .data/production/tokens.txt.
+#                 Production seeds nothing fictional.
 #   --infra-only  stop after the proxy (the topology tests start their own app processes)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+
+infra_only=false roster=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --infra-only) infra_only=true ;;
+    --roster) roster=$(realpath "${2:?--roster FILE}"); shift ;;
+    *) echo "up --topology production: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 cd "$ROOT"
 source scripts/topology/lib.sh
-
-infra_only=false
-for arg in "$@"; do
-  case "$arg" in
-    --infra-only) infra_only=true ;;
-    *) echo "up --topology production: unknown option $arg" >&2; exit 2 ;;
-  esac
-done
 
 bash scripts/ensure-deps.sh --with-topology
 SERVER_DIR=$(bash scripts/ensure-temporal-server.sh)
@@ -64,12 +69,16 @@ TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT TEMPORAL_NAMESPACE=$NAMESPACE TEMPORAL
 wait_for temporal-ui 30 curl -fsS -o /dev/null "http://127.0.0.1:$UI_PORT/api/v1/namespaces/$NAMESPACE"
 
 # --- the environment of every app process ------------------------------------------
-sinks=false
+# Production refuses local providers and plain http unless waived by name: a
+# rehearsal on one machine (the local sinks, http on loopback) says so here.
+sinks=false waivers=()
 if [ -z "${SMTP_HOST:-}" ]; then
-  sinks=true
+  sinks=true waivers+=(local-providers)
   SMTP_HOST=127.0.0.1 SMTP_PORT=$SINK_SMTP_PORT SMTP_SECURE=false
-  TWILIO_API_BASE_URL=http://127.0.0.1:$SINK_SMS_HTTP_PORT
+  TWILIO_API_BASE_URL=http://127.0.0.1:$SINK_SMS_HTTP_PORT TWILIO_AUTH_TOKEN=$LOCAL_SINK_TWILIO_AUTH_TOKEN
 fi
+public_base_url=${PUBLIC_BASE_URL:-http://127.0.0.1:$HTTP_PORT}
+[[ $public_base_url == https:* ]] || waivers+=(http)
 {
   echo "MODE=production"
   echo "DATABASE_URL=postgresql://cg_app:$APP_DB_PASSWORD@127.0.0.1:$PG_PORT/commonground"
@@ -77,10 +86,10 @@ fi
   echo "TEMPORAL_NAMESPACE=$NAMESPACE"
   echo "TEMPORAL_TLS_CA_FILE=$CERT_DIR/ca.pem"
   echo "TEMPORAL_TLS_SERVER_NAME=temporal"
-  echo "PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$HTTP_PORT}"
+  echo "PUBLIC_BASE_URL=$public_base_url"
   echo "API_HOST=127.0.0.1"
   echo "LINK_SIGNING_SECRET=$LINK_SIGNING_SECRET"
-  echo "SESSION_SECRET=$SESSION_SECRET"
+  if [ ${#waivers[@]} -gt 0 ]; then (IFS=,; echo "ALLOW_INSECURE=${waivers[*]}"); fi
   echo "WORKFLOW_BUNDLE_PATH=$DATA_DIR/workflow-bundle.js"
   echo "TEMPORAL_DEPLOYMENT_NAME=$DEPLOYMENT_NAME"
   echo "LOG_LEVEL=${LOG_LEVEL:-info}"
@@ -158,13 +167,12 @@ for pid_file in "$PID_DIR"/worker-*.pid "$PID_DIR"/api-*.pid; do
   if [ "$index" -gt "$count" ]; then stop_bg "$name"; fi
 done
 
-if [ ! -f "$DATA_DIR/seeded" ]; then
-  step "seeding the demo roster and plan (first run; the bearer tokens are kept in ${DATA_DIR#$ROOT/}/tokens.txt)"
+if [ -n "$roster" ]; then
+  step "the city's people from $roster (their new bearer tokens are kept in ${DATA_DIR#$ROOT/}/tokens.txt)"
   ( umask 077
     TEMPORAL_TLS_CERT_FILE=$CERT_DIR/cli.pem TEMPORAL_TLS_KEY_FILE=$CERT_DIR/cli-key.pem \
-      with_app_env "$TSX" scripts/seed.ts > "$DATA_DIR/tokens.txt" 2> "$LOG_DIR/seed.log" ) \
-    || { cat "$LOG_DIR/seed.log" "$DATA_DIR/tokens.txt" >&2; fail "seeding failed (log: $LOG_DIR/seed.log)"; }
-  touch "$DATA_DIR/seeded"
+      with_app_env "$TSX" scripts/seed.ts --roster "$roster" > "$DATA_DIR/tokens.txt" 2> "$LOG_DIR/seed.log" ) \
+    || { cat "$LOG_DIR/seed.log" "$DATA_DIR/tokens.txt" >&2; fail "seeding the roster failed (log: $LOG_DIR/seed.log)"; }
 fi
 
 public_url=$(grep '^PUBLIC_BASE_URL=' "$APP_ENV_FILE" | cut -d= -f2-)
@@ -186,4 +194,8 @@ if [ "$sinks" = true ]; then
   echo "  SMS sink             http://127.0.0.1:$SINK_SMS_HTTP_PORT/"
 fi
 echo
-sed -n '/bearer tokens/,$p' "$DATA_DIR/tokens.txt"
+if [ -n "$roster" ]; then
+  sed -n '/bearer tokens/,$p' "$DATA_DIR/tokens.txt"
+elif ! [ -s "$DATA_DIR/tokens.txt" ]; then
+  echo "No people yet: production seeds nothing fictional. Add the city's: bash scripts/up.sh --topology production --roster people.json"
+fi

@@ -1,9 +1,11 @@
 // Browser plumbing for the e2e tests and the screenshot script: Debian's
-// chromium driven by playwright-core, sign-in through the real form, and an
-// axe-core accessibility check that returns serious/critical violations.
+// chromium driven by playwright-core, sign-in through the real form, an
+// axe-core accessibility check that returns serious/critical violations, and
+// waiting for an asynchronous system to get somewhere.
 import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../scripts/seed-roster';
+import { eventually as pollUntil } from '../harness/eventually';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -76,3 +78,13 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Fails the test, naming the page, when axe-core finds serious or critical violations on it. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const violations = await seriousA11yViolations(page);
+  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
+}
+
+/** Polls until `probe` returns a value; the e2e default waits longer, for the browser and the whole system. */
+export const eventually = <T>(probe: () => Promise<T | undefined | null | false>, what: string | (() => string), timeoutMs = 30_000) =>
+  pollUntil(probe, what, timeoutMs, 250);

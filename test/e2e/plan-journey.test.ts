@@ -7,43 +7,23 @@
 //   the owner posts on another item from "My items" (an API field error first)
 //   -> the next monthly snapshot puts the new figures on the public dashboard.
 // Every page visited is checked with axe-core for serious/critical violations.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createPlanActivities } from '../../activities/plan';
 import { currentPolicy } from '../../policy';
 import { planMonthSchedule } from '../../domain/time/planCalendar';
 import { CLAYTON_PLAN_ID, seedClaytonPlan } from '../../scripts/seed-plan';
-import { startTestSystem, type TestSystem } from '../harness/app';
-import { launchBrowser, loaded, newContext, seriousA11yViolations, signIn } from './browser';
+import type { TestSystem } from '../harness/app';
+import { eventually, expectAccessible, loaded, signIn } from './browser';
+import { E2eSession } from './session';
 
 const LEAD_EMAIL = 'engagement.lead@example.org';
 const LEAD_GROUP = 'Residents and Community Engagement';
 const OVERDUE_ITEM = "Publish the year's community engagement calendar";
 const OTHER_ITEM = 'Tabletop exercise of the communications plan with the Board';
 
+const session = new E2eSession();
 let system: TestSystem;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 
-async function contextFor(opts: { phone?: boolean } = {}): Promise<BrowserContext> {
-  const context = await newContext(browser, opts);
-  contexts.push(context);
-  return context;
-}
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousA11yViolations(page);
-  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const contextFor = (opts: { phone?: boolean } = {}) => session.contextFor(opts);
 
 /**
  * A plan start ("YYYY-MM-01") whose first monthly snapshot time has passed and
@@ -65,7 +45,7 @@ function startWithOneSnapshotDue(timeZone: string): string {
 }
 
 beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
+  system = await session.start();
   await seedClaytonPlan(system.db, {
     temporal: system.temporal,
     config: system.config,
@@ -73,11 +53,7 @@ beforeAll(async () => {
   });
 }, 180_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await system?.stop();
-}, 60_000);
+afterAll(() => session.stop(), 60_000);
 
 describe('action plan journey through the browser', () => {
   const planUrl = () => `${system.baseUrl}/plans/${CLAYTON_PLAN_ID}`;

@@ -12,6 +12,7 @@ import { hashToken, signLinkToken } from '../../lib/crypto';
 import type { Role } from '../../domain/roles';
 import { createTestConfig } from '../harness/config';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
+import { apiCaller, fetchFrom } from '../harness/http';
 
 const config = createTestConfig();
 // Port 1 refuses connections: every Temporal call fails the way it does when the server is down.
@@ -67,31 +68,11 @@ afterAll(async () => {
   await database?.drop();
 });
 
-type Init = { method?: string; body?: unknown; token?: string; cookie?: string; headers?: Record<string, string> };
-async function call(path: string, init: Init = {}) {
-  const headers: Record<string, string> = { ...(init.headers ?? {}) };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  if (init.cookie) headers.cookie = init.cookie;
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + path, {
-    method: init.method ?? 'GET',
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    redirect: 'manual',
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, json, text };
-}
+const call = apiCaller(() => fetchFrom(() => base));
 
 describe('bearer tokens', () => {
   it('a valid token identifies the person', async () => {
-    const res = await call('/api/me', { token: tokens.PIO });
+    const res = await call('GET', '/api/me', { token: tokens.PIO });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ via: 'bearer', person: { id: people.PIO!.id, roles: ['PIO'] } });
     expect(res.json.csrfToken).toBeUndefined();
@@ -100,43 +81,42 @@ describe('bearer tokens', () => {
   });
 
   it.each(['revoked', 'expired', 'inactive'] as const)('a %s token is refused with 401 invalid_token', async (kind) => {
-    const res = await call('/api/me', { token: tokens[kind] });
+    const res = await call('GET', '/api/me', { token: tokens[kind] });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
   });
 
   it('an unknown token is refused with 401', async () => {
-    expect((await call('/api/incidents', { token: 'not-a-token' })).status).toBe(401);
+    expect((await call('GET', '/api/incidents', { token: 'not-a-token' })).status).toBe(401);
   });
 
   it('the wrong role is 403, before the body is even looked at', async () => {
-    const res = await call('/api/incidents', { method: 'POST', token: tokens.PIO, body: {} });
+    const res = await call('POST', '/api/incidents', { token: tokens.PIO, json: {} });
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('forbidden');
   });
 
   it('stakeholder leads are not incident staff', async () => {
-    expect((await call('/api/incidents', { token: tokens.STAKEHOLDER_LEAD })).status).toBe(403);
+    expect((await call('GET', '/api/incidents', { token: tokens.STAKEHOLDER_LEAD })).status).toBe(403);
   });
 });
 
 describe('cookie sessions and CSRF', () => {
   it('wrong password is 401 and sets no cookie', async () => {
-    const res = await call('/api/session', { method: 'POST', body: { email: people.MAYOR!.email, password: 'nope' } });
+    const res = await call('POST', '/api/session', { json: { email: people.MAYOR!.email, password: 'nope' } });
     expect(res.status).toBe(401);
     expect(res.headers.get('set-cookie')).toBeNull();
   });
 
   it('a login without an email names the field', async () => {
-    const res = await call('/api/session', { method: 'POST', body: { password: 'x' } });
+    const res = await call('POST', '/api/session', { json: { password: 'x' } });
     expect(res.status).toBe(400);
     expect(res.json.error.field).toBe('email');
   });
 
   it('sign in, read, state change needs the CSRF token, sign out', async () => {
-    const login = await call('/api/session', {
-      method: 'POST',
-      body: { email: people.CITY_MANAGER!.email.toUpperCase(), password: PASSWORD },
+    const login = await call('POST', '/api/session', {
+      json: { email: people.CITY_MANAGER!.email.toUpperCase(), password: PASSWORD },
     });
     expect(login.status).toBe(201);
     const setCookie = login.headers.get('set-cookie') ?? '';
@@ -152,36 +132,35 @@ describe('cookie sessions and CSRF', () => {
     const session = await database.db.session.findUnique({ where: { tokenHash: hashToken(cookieValue) } });
     expect(session?.csrfToken).toBe(csrfToken);
 
-    const me = await call('/api/me', { cookie });
+    const me = await call('GET', '/api/me', { cookie });
     expect(me.json).toMatchObject({ via: 'session', csrfToken });
 
     // Reads need no CSRF token.
-    expect((await call('/api/incidents', { cookie })).status).toBe(200);
+    expect((await call('GET', '/api/incidents', { cookie })).status).toBe(200);
 
     const badBody = { type: 'OFFICER_INVOLVED_SHOOTING', severity: 9, title: 't', summary: 's' };
-    const noCsrf = await call('/api/incidents', { method: 'POST', cookie, body: badBody });
+    const noCsrf = await call('POST', '/api/incidents', { cookie, json: badBody });
     expect(noCsrf.status).toBe(403);
     expect(noCsrf.json.error.code).toBe('csrf');
-    const wrongCsrf = await call('/api/incidents', { method: 'POST', cookie, body: badBody, headers: { 'x-csrf-token': 'forged' } });
+    const wrongCsrf = await call('POST', '/api/incidents', { cookie, json: badBody, headers: { 'x-csrf-token': 'forged' } });
     expect(wrongCsrf.status).toBe(403);
     // With the token the request gets through to validation (and fails there, on purpose).
-    const withCsrf = await call('/api/incidents', { method: 'POST', cookie, body: badBody, headers: { 'x-csrf-token': csrfToken } });
+    const withCsrf = await call('POST', '/api/incidents', { cookie, json: badBody, headers: { 'x-csrf-token': csrfToken } });
     expect(withCsrf.status).toBe(400);
     expect(withCsrf.json.error.field).toBe('severity');
 
-    expect((await call('/api/session', { method: 'DELETE', cookie })).status).toBe(403);
-    const logout = await call('/api/session', { method: 'DELETE', cookie, headers: { 'x-csrf-token': csrfToken } });
+    expect((await call('DELETE', '/api/session', { cookie })).status).toBe(403);
+    const logout = await call('DELETE', '/api/session', { cookie, headers: { 'x-csrf-token': csrfToken } });
     expect(logout.status).toBe(204);
     expect(await database.db.session.count({ where: { id: session!.id } })).toBe(0);
-    const after = await call('/api/me', { cookie });
+    const after = await call('GET', '/api/me', { cookie });
     expect(after.status).toBe(401);
   });
 
   it('a bearer-token caller needs no CSRF token', async () => {
-    const res = await call('/api/incidents', {
-      method: 'POST',
+    const res = await call('POST', '/api/incidents', {
       token: tokens.CITY_MANAGER,
-      body: { type: 'NOT_A_TYPE', severity: 1, title: 't', summary: 's' },
+      json: { type: 'NOT_A_TYPE', severity: 1, title: 't', summary: 's' },
     });
     expect(res.status).toBe(400);
     expect(res.json.error.field).toBe('type');
@@ -190,9 +169,9 @@ describe('cookie sessions and CSRF', () => {
   it('repeated wrong passwords lock the email for a while, even against the right one', async () => {
     const email = people.POLICE_CHIEF!.email;
     for (let i = 0; i < 10; i += 1) {
-      expect((await call('/api/session', { method: 'POST', body: { email, password: `guess-${i}` } })).status).toBe(401);
+      expect((await call('POST', '/api/session', { json: { email, password: `guess-${i}` } })).status).toBe(401);
     }
-    const locked = await call('/api/session', { method: 'POST', body: { email, password: PASSWORD } });
+    const locked = await call('POST', '/api/session', { json: { email, password: PASSWORD } });
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toBeTruthy();
   });
@@ -201,10 +180,9 @@ describe('cookie sessions and CSRF', () => {
 describe('declaring when Temporal is down', () => {
   it('answers 503 and leaves no incident behind; the audit chain records the rollback and still verifies', async () => {
     const before = await database.db.incident.count();
-    const res = await call('/api/incidents', {
-      method: 'POST',
+    const res = await call('POST', '/api/incidents', {
       token: tokens.CITY_MANAGER,
-      body: { type: 'PUBLIC_MEDIA_ATTENTION', severity: 2, title: 'Viral video of an arrest', summary: 'Video circulating since 9 am' },
+      json: { type: 'PUBLIC_MEDIA_ATTENTION', severity: 2, title: 'Viral video of an arrest', summary: 'Video circulating since 9 am' },
       headers: { 'idempotency-key': 'rollback-test-1' },
     });
     expect(res.status).toBe(503);
@@ -216,10 +194,9 @@ describe('declaring when Temporal is down', () => {
   });
 
   it('a malformed Idempotency-Key names the header', async () => {
-    const res = await call('/api/incidents', {
-      method: 'POST',
+    const res = await call('POST', '/api/incidents', {
       token: tokens.CITY_MANAGER,
-      body: { type: 'OTHER', severity: 3, title: 't', summary: 's' },
+      json: { type: 'OTHER', severity: 3, title: 't', summary: 's' },
       headers: { 'idempotency-key': 'x'.repeat(201) },
     });
     expect(res.status).toBe(400);
@@ -227,7 +204,7 @@ describe('declaring when Temporal is down', () => {
   });
 
   it('healthz reports the database up and Temporal down with 503', async () => {
-    const res = await call('/healthz');
+    const res = await call('GET', '/healthz');
     expect(res.status).toBe(503);
     expect(res.json).toEqual({ status: 'degraded', checks: { database: 'ok', temporal: 'down' } });
   });
@@ -354,7 +331,7 @@ describe('projections of a closed incident (as the workflow activities leave the
   });
 
   it('staff detail falls back to the database and includes timeline, deadlines, acknowledgements and statements', async () => {
-    const res = await call(`/api/incidents/${number}`, { token: tokens.MAYOR });
+    const res = await call('GET', `/api/incidents/${number}`, { token: tokens.MAYOR });
     expect(res.status).toBe(200);
     expect(res.json.stateSource).toBe('database');
     expect(res.json.state).toBe('CLOSED');
@@ -369,57 +346,55 @@ describe('projections of a closed incident (as the workflow activities leave the
     expect(statement.approvals).toHaveLength(3);
     expect(res.json.timeline.map((e: any) => e.action)).toContain('incident.declared');
     // Lookup by internal id works too.
-    expect((await call(`/api/incidents/${incidentId}`, { token: tokens.MAYOR })).json.incident.number).toBe(number);
+    expect((await call('GET', `/api/incidents/${incidentId}`, { token: tokens.MAYOR })).json.incident.number).toBe(number);
   });
 
   it('unknown incidents are 404, by number and by id', async () => {
-    expect((await call('/api/incidents/CI-2025-9999', { token: tokens.MAYOR })).status).toBe(404);
-    expect((await call('/api/incidents/ckxxxxxxxxxxxxxxxxxxxxxxx', { token: tokens.MAYOR })).status).toBe(404);
-    expect((await call('/api/public/incidents/CI-2025-9999')).status).toBe(404);
+    expect((await call('GET', '/api/incidents/CI-2025-9999', { token: tokens.MAYOR })).status).toBe(404);
+    expect((await call('GET', '/api/incidents/ckxxxxxxxxxxxxxxxxxxxxxxx', { token: tokens.MAYOR })).status).toBe(404);
+    expect((await call('GET', '/api/public/incidents/CI-2025-9999')).status).toBe(404);
   });
 
   it('acting on a closed incident is 409', async () => {
-    const close = await call(`/api/incidents/${number}/close`, { method: 'POST', token: tokens.CITY_MANAGER, body: { summary: 'again' } });
+    const close = await call('POST', `/api/incidents/${number}/close`, { token: tokens.CITY_MANAGER, json: { summary: 'again' } });
     expect(close.status).toBe(409);
-    const ack = await call(`/api/incidents/${number}/acknowledgements`, { method: 'POST', token: tokens.PIO, body: {} });
+    const ack = await call('POST', `/api/incidents/${number}/acknowledgements`, { token: tokens.PIO, json: {} });
     expect(ack.status).toBe(409);
-    const revise = await call(`/api/incidents/${number}/statements`, {
-      method: 'POST',
+    const revise = await call('POST', `/api/incidents/${number}/statements`, {
       token: tokens.PIO,
-      body: { statementId: statementIds.published, title: 'Changed', body: 'Changed after publication' },
+      json: { statementId: statementIds.published, title: 'Changed', body: 'Changed after publication' },
     });
     expect(revise.status).toBe(409);
   });
 
   it('deciding on a published statement is 409; on an unknown one 404', async () => {
-    const res = await call(`/api/statements/${statementIds.published}/decisions`, {
-      method: 'POST',
+    const res = await call('POST', `/api/statements/${statementIds.published}/decisions`, {
       token: tokens.CITY_MANAGER,
-      body: { version: 2, decision: 'APPROVE' },
+      json: { version: 2, decision: 'APPROVE' },
     });
     expect(res.status).toBe(409);
-    expect((await call('/api/statements/nope/decisions', { method: 'POST', token: tokens.CITY_MANAGER, body: { version: 1, decision: 'APPROVE' } })).status).toBe(404);
+    expect((await call('POST', '/api/statements/nope/decisions', { token: tokens.CITY_MANAGER, json: { version: 1, decision: 'APPROVE' } })).status).toBe(404);
   });
 
   it('the after-action report is served once closed', async () => {
-    const res = await call(`/api/incidents/${number}/report`, { token: tokens.PIO });
+    const res = await call('GET', `/api/incidents/${number}/report`, { token: tokens.PIO });
     expect(res.status).toBe(200);
     expect(res.json.report).toEqual({ headline: 'All deadlines but one met', deadlinesMet: 3, deadlinesMissed: 1 });
   });
 
   it('the delivery log names recipients for staff who may see it', async () => {
-    const res = await call(`/api/notifications?incidentId=${number}`, { token: tokens.PIO });
+    const res = await call('GET', `/api/notifications?incidentId=${number}`, { token: tokens.PIO });
     expect(res.status).toBe(200);
     expect(res.json.notifications).toHaveLength(1);
     expect(res.json.notifications[0]).toMatchObject({ channel: 'EMAIL', status: 'DELIVERED', personName: people.MAYOR!.name });
-    expect((await call(`/api/notifications?incidentId=${number}`, { token: tokens.MAYOR })).status).toBe(403);
-    const bad = await call('/api/notifications?limit=0', { token: tokens.PIO });
+    expect((await call('GET', `/api/notifications?incidentId=${number}`, { token: tokens.MAYOR })).status).toBe(403);
+    const bad = await call('GET', '/api/notifications?limit=0', { token: tokens.PIO });
     expect(bad.status).toBe(400);
     expect(bad.json.error.field).toBe('limit');
   });
 
   it('the public view shows only published text and deadline outcomes, nothing private', async () => {
-    const res = await call(`/api/public/incidents/${number}`);
+    const res = await call('GET', `/api/public/incidents/${number}`);
     expect(res.status).toBe(200);
     expect(res.json.statements).toEqual([
       {
@@ -454,7 +429,7 @@ describe('projections of a closed incident (as the workflow activities leave the
     ]) {
       expect(text).not.toContain(secret);
     }
-    const list = await call('/api/public/incidents');
+    const list = await call('GET', '/api/public/incidents');
     expect(list.json.incidents.find((i: any) => i.number === number)).toMatchObject({ publishedStatements: 1, deadlines: { open: 0, met: 1, missed: 1 } });
     expect(list.text).not.toContain('Private working title');
   });
@@ -462,15 +437,15 @@ describe('projections of a closed incident (as the workflow activities leave the
   it('ack links: expired 410, wrong purpose 400, closed incident 409 — never 5xx', async () => {
     const payload = { p: 'ack', incidentNumber: number, personId: people.PIO!.id };
     const expired = signLinkToken(payload, 60, config.LINK_SIGNING_SECRET, new Date(Date.now() - 3600_000));
-    expect((await call(`/ack/${expired}`)).status).toBe(410);
+    expect((await call('GET', `/ack/${expired}`)).status).toBe(410);
     const review = signLinkToken({ ...payload, p: 'review' }, 3600, config.LINK_SIGNING_SECRET);
-    expect((await call(`/ack/${review}`)).status).toBe(400);
+    expect((await call('GET', `/ack/${review}`)).status).toBe(400);
     const valid = signLinkToken(payload, 3600, config.LINK_SIGNING_SECRET);
-    const page = await call(`/ack/${valid}`);
+    const page = await call('GET', `/ack/${valid}`);
     expect(page.status).toBe(409);
     expect(page.text).toContain('is closed');
-    expect((await call(`/ack/${valid}`, { method: 'POST' })).status).toBe(409);
+    expect((await call('POST', `/ack/${valid}`)).status).toBe(409);
     const unknownIncident = signLinkToken({ ...payload, incidentNumber: 'CI-2025-7777' }, 3600, config.LINK_SIGNING_SECRET);
-    expect((await call(`/ack/${unknownIncident}`, { method: 'POST' })).status).toBe(404);
+    expect((await call('POST', `/ack/${unknownIncident}`)).status).toBe(404);
   });
 });

@@ -4,6 +4,7 @@
 // callbacks mark texts DELIVERED, and an "ACK" text acknowledges the incident
 // through the incident workflow.
 import { startTestSystem, type TestSystem } from '../harness/app';
+import { eventually } from '../harness/eventually';
 
 let sys: TestSystem;
 
@@ -15,20 +16,6 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 test('a sev-1 declaration reaches everyone; the invalid number falls back to email; ACK by text acknowledges', async () => {
   const declaredAt = Date.now();

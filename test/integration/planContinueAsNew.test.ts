@@ -22,6 +22,7 @@ import { TEMPORAL_CLI_PATH } from '../harness/paths';
 import { installQuietRuntime } from '../harness/runtime';
 import { workflowBundle } from '../harness/worker';
 import { actor, createPlanFakes, itemInput, planInput } from '../unit/planFakes';
+import { eventually } from '../harness/eventually';
 
 const SUGGEST_AFTER_EVENTS = 60;
 let server: ChildProcess;
@@ -67,15 +68,6 @@ afterAll(async () => {
   server?.kill('SIGTERM');
 });
 
-async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 it('an item continues as new when the server suggests it, keeping progress, fired reminders and a pending reschedule', async () => {
   const dueAt = new Date(Date.now() + 40 * 86_400_000).toISOString();

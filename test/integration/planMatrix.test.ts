@@ -7,26 +7,13 @@ import { ROLES } from '../../domain/roles';
 import type { RoleKey } from '../../scripts/seed-roster';
 import { formatCivilDate, localDateOf } from '../../domain/time/cityTime';
 import { startTestSystem, type TestSystem } from '../harness/app';
+import { apiCaller } from '../harness/http';
 
 let sys: TestSystem;
 const serverErrors: string[] = [];
 const inDays = (days: number) => formatCivilDate(localDateOf(Date.now() + days * 86_400_000, 'America/Chicago'));
 
-async function send(method: string, path: string, opts: { as?: RoleKey; token?: string; json?: unknown; csv?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.csv !== undefined) headers['content-type'] = 'text/csv';
-  const res = await sys.request(path, { method, as: opts.as, json: opts.json, body: opts.csv, headers });
-  const text = await res.text();
-  if (res.status >= 500) serverErrors.push(`${method} ${path} -> ${res.status} ${text.slice(0, 300)}`);
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, headers: res.headers };
-}
+const send = apiCaller(() => sys.request, { serverErrors });
 
 const ITEM_ACTORS: RoleKey[] = ['CITY_MANAGER', 'STAKEHOLDER_LEAD'];
 const s: { planId: string; sharedItem: string; itemFor: Record<string, string>; requestId: string } = {
@@ -140,7 +127,10 @@ for (const row of matrix) {
   const name = `${row.method} ${row.route}`;
   const allowed = row.allowed === 'public' ? readers : row.allowed;
   const forbidden = row.allowed === 'public' ? [] : readers.filter((r) => !allowed.includes(r));
-  const payload = (role: RoleKey) => ({ json: row.body?.(role), csv: row.csv?.(role) });
+  const payload = (role: RoleKey) => {
+    const csv = row.csv?.(role);
+    return csv === undefined ? { json: row.body?.(role) } : { body: csv, headers: { 'content-type': 'text/csv' } };
+  };
 
   it(`${name}: no token -> ${row.allowed === 'public' ? row.expect : 401}; bad token -> ${row.allowed === 'public' ? row.expect : 401}`, async () => {
     const anonymous = await send(row.method, row.path(), payload('CITY_MANAGER'));

@@ -1,6 +1,6 @@
 // The app's request plumbing, without a database or Temporal behind it:
-// body parsing errors, missing credentials, unknown routes, and that the
-// OpenAPI document covers every API route the app actually serves.
+// body parsing errors, missing credentials, unknown routes, security headers,
+// and that the OpenAPI document covers every API route the app actually serves.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
@@ -18,11 +18,15 @@ let app: Express;
 let server: Server;
 let base: string;
 
+async function listen(application: Express): Promise<{ server: Server; base: string }> {
+  const listening = application.listen(0, '127.0.0.1');
+  await new Promise((resolve) => listening.once('listening', resolve));
+  return { server: listening, base: `http://127.0.0.1:${(listening.address() as AddressInfo).port}` };
+}
+
 beforeAll(async () => {
   app = createApp({ db, temporal, config });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await listen(app));
 });
 
 afterAll(async () => {
@@ -72,6 +76,54 @@ describe('request plumbing', () => {
     expect(await forged.text()).toContain('<html lang="en">');
     const garbage = await fetch(`${base}/ack/garbage`, { method: 'POST' });
     expect(garbage.status).toBe(400);
+  });
+});
+
+describe('security headers', () => {
+  const PAGE_POLICY = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ];
+  const directives = (header: string | null) => (header ?? '').split(';').map((d) => d.trim()).filter(Boolean);
+
+  it('pages carry the strict CSP, nosniff and a same-origin referrer, and no cache keeps them', async () => {
+    const res = await fetch(`${base}/console/sign-in`);
+    expect(res.status).toBe(200);
+    expect(directives(res.headers.get('content-security-policy'))).toEqual(PAGE_POLICY);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('API answers and static files are nosniff too', async () => {
+    for (const path of ['/api/no-such-thing', '/static/site.css']) {
+      expect([path, (await fetch(base + path)).headers.get('x-content-type-options')]).toEqual([path, 'nosniff']);
+    }
+  });
+
+  it('a signed-link page tells no other site its address, even when the link is damaged', async () => {
+    const res = await fetch(`${base}/progress/garbage`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(directives(res.headers.get('content-security-policy'))).toEqual(PAGE_POLICY);
+  });
+
+  it('HSTS only when the public address is https', async () => {
+    expect((await fetch(`${base}/console/sign-in`)).headers.get('strict-transport-security')).toBeNull();
+    const https = await listen(createApp({ db, temporal, config: { ...config, PUBLIC_BASE_URL: 'https://example.org' } }));
+    try {
+      expect((await fetch(`${https.base}/console/sign-in`)).headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    } finally {
+      await new Promise((resolve) => https.server.close(resolve));
+    }
   });
 });
 

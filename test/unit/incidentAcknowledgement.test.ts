@@ -10,23 +10,14 @@ import {
   messagesFor,
   recipientsOf,
   skipTo,
-  startIncidentTestContext,
-  type IncidentTestContext,
+  useIncidentTestContext,
   WORKFLOW_TEST_TIMEOUT_MS,
   actor,
   terminateWhenIdle,
-} from './incidentFixtures';
+} from '../harness/incident';
 import { FailureType } from '../../domain/failures';
 
-let ctx: IncidentTestContext;
-
-beforeAll(async () => {
-  ctx = await startIncidentTestContext('incident-ack-unit');
-}, 120_000);
-
-afterAll(async () => {
-  await ctx?.stop();
-});
+const ctx = useIncidentTestContext('incident-ack-unit');
 
 describe('incident declaration and acknowledgement', () => {
   it('notifies every sev-1 primary at once, calls backups of the silent at 15 minutes and reports who is silent at 30', async () => {

@@ -21,22 +21,13 @@ import {
   ids,
   recipientsOf,
   skipTo,
-  startIncidentTestContext,
-  type IncidentTestContext,
+  useIncidentTestContext,
   WORKFLOW_TEST_TIMEOUT_MS,
   terminateWhenIdle,
-} from './incidentFixtures';
+} from '../harness/incident';
 import { FailureType } from '../../domain/failures';
 
-let ctx: IncidentTestContext;
-
-beforeAll(async () => {
-  ctx = await startIncidentTestContext('incident-lifecycle-unit');
-}, 120_000);
-
-afterAll(async () => {
-  await ctx?.stop();
-});
+const ctx = useIncidentTestContext('incident-lifecycle-unit');
 
 async function publish(kind: string, handle: Awaited<ReturnType<typeof declareIncident>>['handle']) {
   const p = ctx.people;

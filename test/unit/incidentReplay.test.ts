@@ -8,30 +8,11 @@ import { historyFiles, recordIncidentHistories, savedGenerations } from '../repl
 import { workflowBundle } from '../harness/worker';
 import { installQuietRuntime } from '../harness/runtime';
 import { historyFromJson } from './planHistoryJson';
-import { LOCK_RECHECK_PATCH } from '../../domain/patches';
+import { LOCK_RECHECK_PATCH, UPDATES_WAIT_FOR_SET_UP_PATCH } from '../../domain/patches';
+import { UPDATE_WITH_START_HISTORIES, loadHistory as load, patchesIn, type SavedHistory } from '../replay/savedHistory';
 
 const toRecord = process.env.SAVE_INCIDENT_HISTORY;
 
-interface SavedHistory {
-  events: {
-    eventType: string;
-    activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
-    markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, unknown> };
-  }[];
-}
-
-const load = (file: string): SavedHistory => JSON.parse(fs.readFileSync(file, 'utf8'));
-
-/** Patch ids recorded in a history (core_patch markers carry {"id": ...} as a JSON payload). */
-function patchesIn(history: SavedHistory): string[] {
-  return history.events
-    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-    .map((e) => {
-      const details = e.markerRecordedEventAttributes!.details as Record<string, { payloads: { data: string }[] }>;
-      const data = Object.values(details)[0].payloads[0].data;
-      return (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id;
-    });
-}
 const replay = async (history: SavedHistory, name: string) =>
   Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFromJson(history), name);
 
@@ -48,6 +29,27 @@ it('has the original (v1) history and at least one recorded after the lock patch
   const patchedOnes = generations.filter((g) => patchesIn(load(historyFiles(g).incident)).includes(LOCK_RECHECK_PATCH));
   expect(patchedOnes.length).toBeGreaterThan(0);
   expect(patchesIn(load(historyFiles('v1').incident))).not.toContain(LOCK_RECHECK_PATCH);
+});
+
+/** The statement workflow's input and the updates it took, as a saved history holds them. */
+function statementRun(history: SavedHistory): { policyVersion: string; updates: string[] } {
+  const events = history.events as unknown as {
+    workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data: string }[] } };
+    workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string } } };
+  }[];
+  const payload = events[0].workflowExecutionStartedEventAttributes!.input!.payloads![0].data;
+  const input = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { policyVersion: string };
+  const updates = events.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter((n): n is string => !!n);
+  return { policyVersion: input.policyVersion, updates };
+}
+
+it('keeps histories of both chains: clayton-2026.1 (PIO drafts; city manager, then chief) and clayton-2026.2 (chief drafts; PIO, stand-in, city manager)', () => {
+  const runs = generations.map((g) => statementRun(load(historyFiles(g).statement)));
+  // An incident that pinned clayton-2026.1 keeps that chain: its histories must go on replaying (below).
+  expect(runs.filter((r) => r.policyVersion === 'clayton-2026.1').length).toBeGreaterThanOrEqual(4);
+  const newer = runs.filter((r) => r.policyVersion === 'clayton-2026.2');
+  expect(newer.length).toBeGreaterThan(0);
+  expect(newer[0].updates).toEqual(['decide', 'revise', 'reviseAndApprove', 'decide', 'decide']);
 });
 
 describe.each(generations)('saved histories %s', (generation) => {
@@ -84,5 +86,14 @@ describe.each(generations)('saved histories %s', (generation) => {
     expect(scheduled.activityTaskScheduledEventAttributes?.activityType?.name).toBe('loadIncidentPolicy');
     scheduled.activityTaskScheduledEventAttributes!.activityType!.name = 'loadSomethingElse';
     await expect(replay(history, 'tampered')).rejects.toThrow(/nondetermin/i);
+  });
+});
+
+describe.each(Object.entries(UPDATE_WITH_START_HISTORIES))('an update delivered with the start (%s)', (workflow, file) => {
+  it('waited for set-up behind its patch, and replays', async () => {
+    const history = load(file);
+    expect(history.events.map((e) => e.eventType)).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED');
+    expect(patchesIn(history)).toContain(UPDATES_WAIT_FOR_SET_UP_PATCH);
+    await replay(history, `${workflow}-update-with-start`);
   });
 });

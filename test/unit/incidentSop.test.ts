@@ -15,22 +15,13 @@ import {
   messagesFor,
   recipientsOf,
   skipTo,
-  startIncidentTestContext,
-  type IncidentTestContext,
+  useIncidentTestContext,
   WORKFLOW_TEST_TIMEOUT_MS,
   terminateWhenIdle,
-} from './incidentFixtures';
+} from '../harness/incident';
 import { FailureType } from '../../domain/failures';
 
-let ctx: IncidentTestContext;
-
-beforeAll(async () => {
-  ctx = await startIncidentTestContext('incident-sop-unit');
-}, 120_000);
-
-afterAll(async () => {
-  await ctx?.stop();
-});
+const ctx = useIncidentTestContext('incident-sop-unit');
 
 const deadlineOf = (deadlines: DeadlineStateV1[], key: string) => {
   const d = deadlines.find((x) => x.key === key);

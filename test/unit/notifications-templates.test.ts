@@ -19,6 +19,7 @@ const INTERFACE_TEMPLATES = [
   'statement.approval-reminder',
   'statement.approval-escalation',
   'statement.changes-requested',
+  'statement.revised-by-approver',
   'statement.published',
   'item.reminder',
   'item.overdue',
@@ -55,6 +56,8 @@ const FULL_DATA: Record<string, unknown> = {
   approverName: 'Sam Chief',
   hoursWaiting: 3,
   reviewerName: 'Casey Manager',
+  reviewerTitle: 'Public Information Officer',
+  standingInFor: 'Public Information Officer',
   comment: 'Name the investigating agency.',
   publicUrl: 'https://commonground.example.org/public/incidents/CI-2026-0007',
   itemId: 'item-9',
@@ -152,6 +155,18 @@ describe('renderMessage', () => {
     const token = linkToken(email.text, /https:\/\/commonground\.example\.org\/statements\/stmt-1\/review\?token=(\S+)/);
     expect(verifyLinkToken(token, 'review', config.LINK_SIGNING_SECRET, now)).toMatchObject({ statementId: 'stmt-1', personId: 'person-1' });
     expect(() => verifyLinkToken(token, 'ack', config.LINK_SIGNING_SECRET, now)).toThrow(InvalidLinkTokenError);
+  });
+
+  test('statement.approval-request says when the approver stands in for the author; revised-by-approver tells the author what changed', () => {
+    const standIn = renderMessage('statement.approval-request', FULL_DATA, 'EMAIL', config, now);
+    expect(standIn.text).toContain('You are asked in place of the Public Information Officer, who wrote this version');
+    const usual = renderMessage('statement.approval-request', { ...FULL_DATA, standingInFor: undefined }, 'EMAIL', config, now);
+    expect(usual.text).not.toContain('in place of');
+    const revised = renderMessage('statement.revised-by-approver', FULL_DATA, 'EMAIL', config, now);
+    expect(revised.subject).toBe('Revised and approved: Holding statement on the Forsyth Blvd incident');
+    expect(revised.text).toContain('Casey Manager (Public Information Officer) revised Holding statement on the Forsyth Blvd incident');
+    expect(revised.text).toContain('(version 2)');
+    expect(revised.text).toContain('What changed: Name the investigating agency.');
   });
 
   test('data is escaped in HTML, and only http(s) links passed by workflows become links', () => {

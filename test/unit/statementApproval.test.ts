@@ -11,22 +11,24 @@ import {
   messagesFor,
   recipientsOf,
   skipTo,
-  startIncidentTestContext,
-  type IncidentTestContext,
+  useIncidentTestContext,
   WORKFLOW_TEST_TIMEOUT_MS,
   terminateWhenIdle,
-} from './incidentFixtures';
+} from '../harness/incident';
 import { FailureType } from '../../domain/failures';
 
-let ctx: IncidentTestContext;
+const ctx = useIncidentTestContext('statement-unit');
 
-beforeAll(async () => {
-  ctx = await startIncidentTestContext('statement-unit');
-}, 120_000);
-
-afterAll(async () => {
-  await ctx?.stop();
-});
+/** A sev-3 incident whose PIO has submitted a holding statement. */
+async function submitHoldingStatement() {
+  const { handle: incident } = await declareIncident(ctx, { severity: 3, type: 'OTHER' });
+  await eventually(() => expect(recipientsOf(ctx, incident.workflowId, 'incident.declared')).toHaveLength(3));
+  const submitted = await incident.executeUpdate(submitStatementUpdate, {
+    args: [{ kind: 'HOLDING_STATEMENT', title: 'Holding', body: 'Text', author: actor(ctx.people.pio) }],
+  });
+  const statement = ctx.env.client.workflow.getHandle<typeof statementApprovalWorkflow>(submitted.workflowId);
+  return { incident, submitted, statement };
+}
 
 describe('statement approval', () => {
   it('runs PIO draft -> city manager -> chief, with rejection, revision, reminders, escalation and publication', async () => {
@@ -146,12 +148,7 @@ describe('statement approval', () => {
 
   it('publishes exactly once when the last approver double-clicks', async () => {
     const p = ctx.people;
-    const { handle: incident } = await declareIncident(ctx, { severity: 3, type: 'OTHER' });
-    await eventually(() => expect(recipientsOf(ctx, incident.workflowId, 'incident.declared')).toHaveLength(3));
-    const submitted = await incident.executeUpdate(submitStatementUpdate, {
-      args: [{ kind: 'HOLDING_STATEMENT', title: 'Holding', body: 'Text', author: actor(p.pio) }],
-    });
-    const statement = ctx.env.client.workflow.getHandle<typeof statementApprovalWorkflow>(submitted.workflowId);
+    const { incident, submitted, statement } = await submitHoldingStatement();
     await eventually(async () => expect((await statement.query(statementStateQuery)).awaiting).toBe('CITY_MANAGER'));
     await statement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'APPROVE', approver: actor(p.cityManager) }] });
     // Two identical approvals race: the second is re-checked under the workflow's lock and refused.
@@ -172,12 +169,7 @@ describe('statement approval', () => {
 
   it('answers the approver at once while the mail and SMS providers are down; the messages follow when they recover', async () => {
     const p = ctx.people;
-    const { handle: incident } = await declareIncident(ctx, { severity: 3, type: 'OTHER' });
-    await eventually(() => expect(recipientsOf(ctx, incident.workflowId, 'incident.declared')).toHaveLength(3));
-    const submitted = await incident.executeUpdate(submitStatementUpdate, {
-      args: [{ kind: 'HOLDING_STATEMENT', title: 'Holding', body: 'Text', author: actor(p.pio) }],
-    });
-    const statement = ctx.env.client.workflow.getHandle<typeof statementApprovalWorkflow>(submitted.workflowId);
+    const { incident, submitted, statement } = await submitHoldingStatement();
     await eventually(() => expect(recipientsOf(ctx, submitted.workflowId, 'statement.approval-request', 'v1:CITY_MANAGER')).toEqual(ids(p.cityManager)));
 
     ctx.providersDown = true;

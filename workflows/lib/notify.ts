@@ -5,17 +5,9 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { ChannelName, NotificationActivities, OutboundMessageV1, SendResultV1 } from '../../domain/contracts/notificationActivities';
 import { FailureType } from '../../domain/failures';
 
-export interface NotifyPersonInput {
-  workflowId: string;
-  purpose: string;
-  personId: string;
+/** One message to one person, on every channel named. */
+export interface NotifyPersonInput extends Omit<OutboundMessageV1, 'channel' | 'fallbackForNotificationId'> {
   channels: ChannelName[];
-  attemptGroup: string;
-  template: string;
-  data: Record<string, unknown>;
-  incidentId?: string;
-  planId?: string;
-  actionItemId?: string;
 }
 
 export interface ChannelOutcome {

@@ -114,7 +114,8 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
     cleanups.push(() => db.$disconnect());
 
     const baseUrl = `http://127.0.0.1:${info.ports.proxy}`;
-    const sinks = await startSinks({ publicBaseUrl: baseUrl, callbackDelaysMs: options.smsCallbackDelaysMs });
+    // Production refuses the shipped Twilio token: the sink and the app share a fresh one.
+    const sinks = await startSinks({ publicBaseUrl: baseUrl, callbackDelaysMs: options.smsCallbackDelaysMs, twilioAuthToken: randomBytes(24).toString('hex') });
     cleanups.push(() => sinks.close());
 
     const connection = await Connection.connect(
@@ -189,8 +190,9 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
       apis.push(...(await Promise.all(apiPorts.slice(0, apiCount).map((port, i) => startApi(`api-${i + 1}`, port, processOptions)))));
     }
 
-    // Low bcrypt cost: same password, same verification path, a fraction of the start-up time.
-    const roster = await seedDemoRoster(db, { embeddedTokens: true, bcryptRounds: 4 });
+    // The fictional people with fresh tokens and no password: production API
+    // processes refuse to start while the published demo credentials would work.
+    const roster = await seedDemoRoster(db, { embeddedTokens: false });
 
     const request: TopologySystem['request'] = (requestPath, init = {}) => {
       const { as, json, headers, ...rest } = init;

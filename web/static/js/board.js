@@ -1,14 +1,16 @@
 // The incident board: who has acknowledged, every deadline with a countdown,
 // each statement's place in its approval chain, and the timeline. The actions
 // each role can take (acknowledge, draft, approve, revise, extend, close) sit
-// next to what they act on. The page refreshes itself every few seconds.
+// next to what they act on; revising and approving in one step is on the
+// approval queue page. The page refreshes itself every few seconds.
 import {
-  h, api, ApiError, requireSignIn, hasRole, replaceChildren, showFormErrors, showFormSuccess, clearFormErrors,
-  whileBusy, field, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
+  h, api, ApiError, requireSignIn, may, replaceChildren, onSubmit, showFormSuccess,
+  field, fetchPolicy, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
   showPageError, humanise, plainMessage,
 } from './lib.js';
-import { fetchPolicy, typeLabel, statementKindLabel, fillTemplate, templateValues } from './policy.js';
+import { typeLabel, statementKindLabel, fillTemplate, templateValues } from './policy.js';
 import { cityLocalToIso } from './time.js';
+import { decisionForm, decidingAs, mayDecide, stepLabel } from './statementForms.js';
 
 const number = mainData('incident');
 const root = document.getElementById('board');
@@ -109,7 +111,7 @@ function renderFacts() {
         incident.closedAt ? [h('dt', {}, 'Closed'), h('dd', {}, timeEl(incident.closedAt), incident.closureSummary ? ` — ${incident.closureSummary}` : '')] : null),
       h('p', { class: 'actions small' },
         h('a', { href: `/incidents/${encodeURIComponent(incident.number)}` }, 'Public page for this incident'),
-        hasRole(me, 'CITY_MANAGER', 'POLICE_CHIEF', 'PIO')
+        may(me, policy, 'readDeliveryLog')
           ? h('a', { href: `/console/deliveries?incident=${encodeURIComponent(incident.number)}` }, 'Delivery log for this incident') : null)));
 }
 
@@ -130,23 +132,16 @@ function renderAckPanel() {
     }
     const form = h('form', { id: 'ack-form', class: 'ack-panel', 'aria-labelledby': 'ack-heading' },
       h('h2', { id: 'ack-heading' }, 'Please acknowledge'),
-      h('p', {}, `You were notified at ${formatDateTime(mine.notifiedAt)} as ${roleTitle(mine.role)}`,
+      h('p', {}, `You were notified at ${formatDateTime(mine.notifiedAt)} as ${roleTitle(policy, mine.role)}`,
         mine.kind === 'BACKUP' ? ' (as a backup for someone who has not answered)' : '',
         '. Acknowledging tells the City Manager you have seen this. It does not commit you to anything else.'),
       h('div', { class: 'form-status', 'aria-live': 'assertive' }),
       h('button', { type: 'submit', class: 'big' }, 'I acknowledge'));
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      whileBusy(form, async () => {
-        try {
-          await api('POST', `/api/incidents/${encodeURIComponent(number)}/acknowledgements`, {});
-          await reload();
-          slots.ack.querySelector('p')?.setAttribute('tabindex', '-1');
-          slots.ack.querySelector('p')?.focus();
-        } catch (err) {
-          showFormErrors(form, err);
-        }
-      });
+    onSubmit(form, async () => {
+      await api('POST', `/api/incidents/${encodeURIComponent(number)}/acknowledgements`, {});
+      await reload();
+      slots.ack.querySelector('p')?.setAttribute('tabindex', '-1');
+      slots.ack.querySelector('p')?.focus();
     });
     return form;
   });
@@ -167,7 +162,7 @@ function renderAcks() {
     }
     return h('tr', { class: r.acknowledgedAt ? '' : 'silent' },
       h('td', { 'data-label': 'Person' }, r.name, r.personId === me.person.id ? ' (you)' : ''),
-      h('td', { 'data-label': 'Role' }, roleTitle(r.role),
+      h('td', { 'data-label': 'Role' }, roleTitle(policy, r.role),
         r.kind === 'BACKUP' ? h('span', { class: 'small muted' }, ` — backup for ${nameOf.get(r.standsInForId) || 'someone silent'}`) : ''),
       h('td', { 'data-label': 'Status' }, status),
       h('td', { 'data-label': 'Notified' }, timeEl(r.notifiedAt)));
@@ -215,7 +210,7 @@ function renderDeadlines() {
 
 function renderExtendForm() {
   const open = detail.deadlines.filter((d) => d.status === 'OPEN');
-  const allowed = detail.state === 'ACTIVE' && open.length > 0 && hasRole(me, ...(policy.extension?.allowedRoles || []));
+  const allowed = detail.state === 'ACTIVE' && open.length > 0 && may(me, policy, 'extendDeadlines');
   keyed(slots.extend, allowed ? `extend:${open.map((d) => d.key).join(',')}` : 'none', () => {
     if (!allowed) return null;
     const select = h('select', { name: 'deadlineKey', id: 'extend-deadline' },
@@ -228,21 +223,13 @@ function renderExtendForm() {
       field({ label: 'Reason', hint: 'Published with the deadline, so write it for the public.',
         control: h('textarea', { name: 'reason', id: 'extend-reason', rows: '3', maxlength: '2000' }) }),
       h('button', { type: 'submit', class: 'secondary' }, 'Extend deadline'));
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      clearFormErrors(form);
-      whileBusy(form, async () => {
-        try {
-          const key = form.deadlineKey.value;
-          const newDueAt = form.newDueAt.value ? cityLocalToIso(form.newDueAt.value) : '';
-          await api('POST', `/api/incidents/${encodeURIComponent(number)}/deadlines/${encodeURIComponent(key)}/extensions`,
-            { newDueAt, reason: form.reason.value });
-          showFormSuccess(form, 'Deadline extended.');
-          await reload();
-        } catch (err) {
-          showFormErrors(form, err);
-        }
-      });
+    onSubmit(form, async () => {
+      const key = form.deadlineKey.value;
+      const newDueAt = form.newDueAt.value ? cityLocalToIso(form.newDueAt.value) : '';
+      await api('POST', `/api/incidents/${encodeURIComponent(number)}/deadlines/${encodeURIComponent(key)}/extensions`,
+        { newDueAt, reason: form.reason.value });
+      showFormSuccess(form, 'Deadline extended.');
+      await reload();
     });
     return h('details', { class: 'card' }, h('summary', {}, 'Extend a deadline'), form);
   });
@@ -254,32 +241,35 @@ function renderExtendForm() {
 const versionNumberOf = (s) => s.live?.currentVersion ?? s.currentVersion;
 const currentVersionOf = (s) => s.versions.find((v) => v.version === versionNumberOf(s)) || s.versions[s.versions.length - 1];
 
-/** The approval chain for the statement's current version: from the live workflow, else from saved approvals. */
+/** The approval chain for the statement's current version: from the live workflow, else from the saved decisions on it. */
 function chainOf(s) {
   if (s.live) return { steps: s.live.chain, awaiting: s.live.awaiting, status: s.live.status };
-  const steps = (policy.approval?.chain || []).map((role) => {
-    const a = s.approvals.find((x) => x.version === versionNumberOf(s) && x.role === role);
-    return {
-      role,
-      decision: a ? (a.decision.startsWith('APPROV') ? 'APPROVED' : 'REJECTED') : null,
-      approverId: a?.approverId ?? null,
-      decidedAt: a?.decidedAt ?? null,
-      comment: a?.comment ?? null,
-    };
-  });
-  const awaiting = s.status === 'PENDING_APPROVAL' ? steps.find((x) => !x.decision)?.role ?? null : null;
-  return { steps, awaiting, status: s.status };
+  const steps = s.approvals
+    .filter((a) => a.version === versionNumberOf(s))
+    .map((a) => ({
+      role: a.role,
+      decision: a.decision.startsWith('APPROV') ? 'APPROVED' : 'REJECTED',
+      approverId: a.approverId,
+      decidedAt: a.decidedAt,
+      comment: a.comment,
+    }));
+  return { steps, awaiting: null, status: s.status };
 }
+
+const nameOf = (s, personId) =>
+  s.versions.find((v) => v.authorId === personId)?.authorName || s.approvals.find((a) => a.approverId === personId)?.approverName || 'someone';
 
 function chainList(s) {
   const { steps, awaiting } = chainOf(s);
-  const version = versionNumberOf(s);
-  const items = [h('li', { class: 'done' }, `Drafted by ${roleTitle(policy.approval?.drafter || 'PIO')} (version ${version})`)];
+  const v = currentVersionOf(s);
+  const items = [h('li', { class: 'done' }, `Version ${versionNumberOf(s)} written by ${v?.authorName || 'its author'}`)];
   for (const step of steps) {
+    const label = stepLabel(policy, step);
+    const revised = step.revisedBy ? ` (revised and approved by ${nameOf(s, step.revisedBy)})` : '';
     const cls = step.decision === 'APPROVED' ? 'done' : step.decision === 'REJECTED' ? 'rejected' : step.role === awaiting ? 'current' : '';
-    const text = step.decision === 'APPROVED' ? `${roleTitle(step.role)}: approved`
-      : step.decision === 'REJECTED' ? `${roleTitle(step.role)}: changes requested`
-        : step.role === awaiting ? `${roleTitle(step.role)}: waiting now` : `${roleTitle(step.role)}: not yet`;
+    const text = step.decision === 'APPROVED' ? `${label}: approved`
+      : step.decision === 'REJECTED' ? `${label}: changes requested`
+        : step.role === awaiting ? `${label}: waiting now${revised}` : `${label}: not yet`;
     items.push(h('li', { class: cls, 'aria-current': step.role === awaiting ? 'step' : null }, text));
   }
   const published = statusOf(s) === 'PUBLISHED';
@@ -324,7 +314,7 @@ function renderStatementInfo(el, s) {
   const rejections = s.approvals.filter((a) => a.comment);
   const deadline = s.deadlineKey && detail.deadlines.find((d) => d.key === s.deadlineKey);
   const status = statusOf(s);
-  const signature = JSON.stringify([status, s.currentVersion, s.versions.length, s.live?.awaiting, s.live?.currentVersion, s.approvals.length, s.publishedAt]);
+  const signature = JSON.stringify([status, s.currentVersion, s.versions.length, s.live?.awaiting, s.live?.awaitingRoles, s.live?.currentVersion, s.approvals.length, s.publishedAt]);
   if (el.dataset.sig === signature) return;
   el.dataset.sig = signature;
   replaceChildren(el,
@@ -335,61 +325,38 @@ function renderStatementInfo(el, s) {
     v ? h('div', { class: 'statement-body' }, v.body) : null,
     rejections.length
       ? h('details', {}, h('summary', {}, `Comments from approvers (${rejections.length})`),
-        h('ul', {}, rejections.map((a) => h('li', {}, h('strong', {}, `${roleTitle(a.role)}, version ${a.version}: `), a.comment, ' ', h('span', { class: 'small muted' }, formatDateTime(a.decidedAt))))))
+        h('ul', {}, rejections.map((a) => h('li', {}, h('strong', {}, `${a.approverName || roleTitle(policy, a.role)} (${roleTitle(policy, a.role)}), version ${a.version}: `), a.comment, ' ', h('span', { class: 'small muted' }, formatDateTime(a.decidedAt))))))
       : null,
     s.versions.length > 1
-      ? h('details', {}, h('summary', {}, `Earlier versions (${s.versions.length - 1})`),
+      ? h('details', { class: 'version-history' }, h('summary', {}, `Earlier versions (${s.versions.length - 1})`),
         s.versions.filter((x) => x !== v).map((x) =>
-          h('div', {}, h('h4', {}, `Version ${x.version}: ${x.title}`), h('div', { class: 'statement-body' }, x.body))))
+          h('div', {}, h('h4', {}, `Version ${x.version}: ${x.title}`),
+            h('p', { class: 'small muted' }, `Written by ${x.authorName || 'someone'} `, timeEl(x.createdAt)),
+            h('div', { class: 'statement-body' }, x.body))))
       : null);
 }
 
 function renderStatementAction(el, s) {
-  const { awaiting } = chainOf(s);
   const status = statusOf(s);
   const version = versionNumberOf(s);
   // Decide only on text the approver can see: wait until the saved row has this version.
   const readable = s.versions.some((x) => x.version === version);
-  const canDecide = status === 'PENDING_APPROVAL' && awaiting && readable && hasRole(me, awaiting);
-  const canRevise = status === 'CHANGES_REQUESTED' && hasRole(me, policy.approval?.drafter || 'PIO');
-  const key = canDecide ? `decide:${version}:${awaiting}` : canRevise ? `revise:${version}` : 'none';
-  keyed(el, key, () => (canDecide ? decisionForm(s, awaiting) : canRevise ? reviseForm(s) : null));
-}
-
-function decisionForm(s, awaiting) {
-  const id = s.id;
-  const form = h('form', { class: 'decision-form', novalidate: true, 'aria-label': `Your decision as ${roleTitle(awaiting)}` },
-    h('h4', {}, `Your decision as ${roleTitle(awaiting)} on version ${versionNumberOf(s)}`),
-    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-    h('fieldset', { 'data-field': 'decision', id: `decision-${id}`, role: 'radiogroup', 'aria-labelledby': `decision-${id}-legend` },
-      h('legend', { id: `decision-${id}-legend` }, 'Decision'),
-      h('span', { class: 'field-error', id: `decision-${id}-error` }),
-      h('div', { class: 'choice' }, h('input', { type: 'radio', name: 'decision', value: 'APPROVE', id: `approve-${id}` }), h('label', { for: `approve-${id}` }, 'Approve this version')),
-      h('div', { class: 'choice' }, h('input', { type: 'radio', name: 'decision', value: 'REJECT', id: `reject-${id}` }), h('label', { for: `reject-${id}` }, 'Send back to the PIO with changes'))),
-    field({ label: 'Comment', hint: 'Needed when you send it back: say what should change.',
-      control: h('textarea', { name: 'comment', id: `comment-${id}`, rows: '3', maxlength: '5000' }) }),
-    h('button', { type: 'submit' }, 'Submit decision'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    clearFormErrors(form);
-    const decision = form.querySelector('input[name="decision"]:checked')?.value;
-    if (!decision) {
-      showFormErrors(form, new ApiError(400, { error: { code: 'invalid_input', message: 'Choose approve or send back', field: 'decision' } }));
-      return;
-    }
-    whileBusy(form, async () => {
-      try {
-        const comment = form.comment.value.trim();
-        await api('POST', `/api/statements/${encodeURIComponent(s.id)}/decisions`, {
-          version: versionNumberOf(s), decision, ...(comment ? { comment } : {}),
-        });
-        await reload();
-      } catch (err) {
-        showFormErrors(form, err);
-      }
-    });
+  const step = s.live?.chain.find((x) => x.role === s.live.awaiting);
+  const canDecide = readable && step && mayDecide(me, s.live);
+  const canRevise = status === 'CHANGES_REQUESTED' && may(me, policy, 'draftStatements');
+  const key = canDecide ? `decide:${version}:${step.role}` : canRevise ? `revise:${version}` : 'none';
+  keyed(el, key, () => {
+    if (canRevise) return reviseForm(s);
+    if (!canDecide) return null;
+    const as = step.standIn
+      ? `${roleTitle(policy, decidingAs(me, step))} in place of the ${roleTitle(policy, step.role)}`
+      : roleTitle(policy, step.role);
+    return [
+      decisionForm({ id: s.id, version, as, author: currentVersionOf(s)?.authorName, onDone: reload }),
+      h('p', { class: 'small' }, 'To change the wording yourself and approve it in one step, use the ',
+        h('a', { href: `/console/approvals#statement-${s.id}` }, 'approval queue'), '.'),
+    ];
   });
-  return form;
 }
 
 function reviseForm(s) {
@@ -400,25 +367,17 @@ function reviseForm(s) {
     field({ label: 'Title', control: h('input', { type: 'text', name: 'title', id: `revise-title-${s.id}`, maxlength: '200', value: v?.title || '' }) }),
     field({ label: 'Statement text', control: h('textarea', { name: 'body', id: `revise-body-${s.id}`, rows: '10', maxlength: '20000' }, v?.body || '') }),
     h('button', { type: 'submit' }, 'Send revision for approval'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    clearFormErrors(form);
-    whileBusy(form, async () => {
-      try {
-        await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
-          statementId: s.id, title: form.title.value, body: form.body.value,
-        });
-        await reload();
-      } catch (err) {
-        showFormErrors(form, err);
-      }
+  onSubmit(form, async () => {
+    await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
+      statementId: s.id, title: form.title.value, body: form.body.value,
     });
+    await reload();
   });
   return form;
 }
 
 function renderDraftForm() {
-  const allowed = detail.state === 'ACTIVE' && hasRole(me, policy.approval?.drafter || 'PIO');
+  const allowed = detail.state === 'ACTIVE' && may(me, policy, 'draftStatements');
   keyed(slots.draft, allowed ? 'draft' : 'none', () => (allowed ? draftForm() : null));
 }
 
@@ -458,23 +417,15 @@ function draftForm() {
     field({ label: 'Title', control: title }),
     field({ label: 'Statement text', control: body }),
     h('button', { type: 'submit' }, 'Send for approval'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    clearFormErrors(form);
-    whileBusy(form, async () => {
-      try {
-        await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
-          kind: kind.value, title: title.value, body: body.value,
-        });
-        showFormSuccess(form, 'Sent for approval. The first approver has been notified.');
-        await reload();
-        fillFromTemplate();
-        kind.value = suggestedKind();
-        fillFromTemplate();
-      } catch (err) {
-        showFormErrors(form, err);
-      }
+  onSubmit(form, async () => {
+    await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
+      kind: kind.value, title: title.value, body: body.value,
     });
+    showFormSuccess(form, 'Sent for approval. The first approver has been notified.');
+    await reload();
+    fillFromTemplate();
+    kind.value = suggestedKind();
+    fillFromTemplate();
   });
   return h('details', { class: 'card', id: 'draft-card', open: detail.statements.length === 0 ? true : null },
     h('summary', {}, 'Draft a new statement'), form);
@@ -483,7 +434,7 @@ function draftForm() {
 // ------------------------------------------------------------------ close
 
 function renderCloseForm() {
-  const allowed = detail.state === 'ACTIVE' && hasRole(me, 'CITY_MANAGER');
+  const allowed = detail.state === 'ACTIVE' && may(me, policy, 'close');
   keyed(slots.close, allowed ? 'close' : 'none', () => {
     if (!allowed) return null;
     const form = h('form', { id: 'close-form', novalidate: true },
@@ -491,17 +442,9 @@ function renderCloseForm() {
       field({ label: 'Closing summary', hint: 'What was concluded. The after-action review falls due once the incident is closed.',
         control: h('textarea', { name: 'summary', id: 'close-summary', rows: '4', maxlength: '20000' }) }),
       h('button', { type: 'submit', class: 'secondary' }, 'Close this incident'));
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      clearFormErrors(form);
-      whileBusy(form, async () => {
-        try {
-          await api('POST', `/api/incidents/${encodeURIComponent(number)}/close`, { summary: form.summary.value });
-          await reload();
-        } catch (err) {
-          showFormErrors(form, err);
-        }
-      });
+    onSubmit(form, async () => {
+      await api('POST', `/api/incidents/${encodeURIComponent(number)}/close`, { summary: form.summary.value });
+      await reload();
     });
     return h('details', { class: 'card' }, h('summary', {}, 'Close the incident'), form);
   });
@@ -541,7 +484,7 @@ function describeEntry(e) {
   else if (typeof d.key === 'string') extra.push(detail.deadlines.find((x) => x.key === d.key)?.title || humanise(d.key));
   else if (e.entityType === 'Statement' && typeof d.kind === 'string') extra.push(statementKindLabel(policy, d.kind));
   if (typeof d.version === 'number') extra.push(`version ${d.version}`);
-  if (typeof d.role === 'string') extra.push(`as ${roleTitle(d.role)}`);
+  if (typeof d.role === 'string') extra.push(`as ${roleTitle(policy, d.role)}`);
   if (d.kind === 'BACKUP') extra.push('as a backup');
   if (typeof d.via === 'string') extra.push(`via ${VIA_LABELS[d.via] || humanise(d.via).toLowerCase()}`);
   if (typeof d.toDueAt === 'string') extra.push(`now due ${formatDateTime(d.toDueAt)}`);

@@ -1,24 +1,25 @@
 // Declare an incident: a form driven by the policy, then a confirmation step
 // that says exactly who will be told and which clocks will start.
 import {
-  h, api, ApiError, requireSignIn, hasRole, replaceChildren, showFormErrors, clearFormErrors, whileBusy,
-  field, roleTitle, showPageError,
+  h, api, ApiError, requireSignIn, may, rolesGranted, replaceChildren, showFormErrors, clearFormErrors, whileBusy,
+  field, fetchPolicy, roleTitle, showPageError,
 } from './lib.js';
-import { fetchPolicy, describeDuration } from './policy.js';
+import { describeDuration } from './policy.js';
 
 const root = document.getElementById('declare');
 
 async function start() {
   const me = await requireSignIn();
-  if (!hasRole(me, 'CITY_MANAGER', 'POLICE_CHIEF')) {
+  const policy = await fetchPolicy();
+  if (!may(me, policy, 'declare')) {
+    const who = rolesGranted(policy, 'declare');
     replaceChildren(
       root,
-      h('div', { class: 'card callout' }, h('p', {}, 'Only the City Manager or the Police Chief can declare a critical incident. ',
+      h('div', { class: 'card callout' }, h('p', {}, `Only ${who} can declare a critical incident. `,
         'If you think one is happening, call them now.'), h('p', {}, h('a', { href: '/console' }, 'Back to the console home'))),
     );
     return;
   }
-  const policy = await fetchPolicy();
   render(policy);
 }
 
@@ -105,7 +106,7 @@ function render(policy) {
           h('dt', {}, 'What we know'), h('dd', { class: 'statement-body' }, input.summary),
           input.location ? [h('dt', {}, 'Location'), h('dd', {}, input.location)] : null)),
       h('h3', {}, 'Who will be notified at once, by email and text'),
-      h('p', {}, severity.recipients.map(roleTitle).join(', '), '. Each must acknowledge within ',
+      h('p', {}, severity.recipients.map((role) => roleTitle(policy, role)).join(', '), '. Each must acknowledge within ',
         describeDuration(policy.acknowledgement.backupAfter), ' or their backup is contacted.'),
       h('h3', {}, 'Public deadlines that start now'),
       h('ul', {}, deadlines),

@@ -1,16 +1,16 @@
 // Delivery log: every message for an incident, its channel and status, as the
 // providers reported it. Refreshes itself while open.
 import {
-  h, api, ApiError, requireSignIn, hasRole, replaceChildren, badge, timeEl, refreshEvery, showPageError, humanise, plainMessage,
+  h, api, ApiError, requireSignIn, may, fetchPolicy, rolesGranted, replaceChildren, badge, timeEl, refreshEvery, showPageError, humanise, plainMessage,
 } from './lib.js';
 
 const root = document.getElementById('deliveries');
-const READERS = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'];
 
 async function start() {
   const me = await requireSignIn();
-  if (!hasRole(me, ...READERS)) {
-    replaceChildren(root, h('div', { class: 'card callout' }, h('p', {}, 'The delivery log is for the City Manager, the Police Chief and the PIO.')));
+  const policy = await fetchPolicy();
+  if (!may(me, policy, 'readDeliveryLog')) {
+    replaceChildren(root, h('div', { class: 'card callout' }, h('p', {}, `The delivery log is for ${rolesGranted(policy, 'readDeliveryLog', 'and')}.`)));
     return;
   }
   const { incidents } = await api('GET', '/api/incidents?limit=100');

@@ -1,7 +1,7 @@
 // "My items": the action items this person owns, with due dates and a
 // progress form each; below, the items they sponsor (read only).
 import {
-  h, api, requireSignIn, replaceChildren, showFormErrors, showFormSuccess, clearFormErrors, whileBusy, field, badge,
+  h, api, requireSignIn, replaceChildren, onSubmit, showFormSuccess, field, badge,
   formatDate, describeRemaining, showPageError, STATUS_BADGE,
 } from './lib.js';
 
@@ -55,21 +55,13 @@ function progressForm(item) {
     field({ label: 'Percent complete', hint: 'A whole number from 0 to 100.', control: percent }),
     field({ label: 'What happened', hint: 'One or two sentences. This shows on the public dashboard with the next monthly update.', control: note }),
     h('button', { type: 'submit' }, 'Post progress'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    clearFormErrors(form);
-    whileBusy(form, async () => {
-      try {
-        const body = { note: note.value, status: status.value };
-        if (percent.value !== '') body.percentComplete = Number(percent.value);
-        await api('POST', `/api/plans/${encodeURIComponent(item.planId)}/items/${encodeURIComponent(id)}/progress`, body);
-        note.value = '';
-        showFormSuccess(form, 'Thank you. Your progress is recorded.');
-        await load();
-      } catch (err) {
-        showFormErrors(form, err);
-      }
-    });
+  onSubmit(form, async () => {
+    const body = { note: note.value, status: status.value };
+    if (percent.value !== '') body.percentComplete = Number(percent.value);
+    await api('POST', `/api/plans/${encodeURIComponent(item.planId)}/items/${encodeURIComponent(id)}/progress`, body);
+    note.value = '';
+    showFormSuccess(form, 'Thank you. Your progress is recorded.');
+    await load();
   });
   return form;
 }

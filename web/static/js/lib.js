@@ -93,6 +93,19 @@ export async function api(method, path, body, extraHeaders = {}) {
   return data;
 }
 
+// ------------------------------------------------------------------ policy words
+
+let policyPromise = null;
+
+/** The communications policy (GET /api/policy): the words pages use for roles, types and kinds. */
+export function fetchPolicy() {
+  policyPromise ??= api('GET', '/api/policy');
+  return policyPromise;
+}
+
+/** "POLICE_CHIEF" -> "Police Chief", as the policy words it. */
+export const roleTitle = (policy, role) => policy?.roleTitles?.[role] || role;
+
 // ------------------------------------------------------------------ session
 
 let mePromise = null;
@@ -122,43 +135,42 @@ function normaliseMe(me) {
 
 export const hasRole = (me, ...roles) => !!me && roles.some((r) => me.roles.includes(r));
 
+/** Whether the policy grants this person a permission (GET /api/policy `access`: declare, close, readDeliveryLog, ...). */
+export const may = (me, policy, permission) => hasRole(me, ...(policy?.access?.[permission] || []));
+
+/** "the City Manager or the Police Chief": the roles the policy grants a permission, in words. */
+export function rolesGranted(policy, permission, conjunction = 'or') {
+  const names = (policy?.access?.[permission] || []).map((role) => `the ${roleTitle(policy, role)}`);
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
+}
+
 /** Console pages call this first: redirects to sign-in when nobody is signed in. */
 export async function requireSignIn() {
+  // Only for the role titles in the header: a page without them still works.
+  const policy = fetchPolicy().catch(() => null);
   const me = await fetchMe();
   if (!me) {
     const next = location.pathname + location.search;
     location.assign(`/console/sign-in?next=${encodeURIComponent(next)}`);
     return new Promise(() => {}); // the page is going away
   }
-  showWho(me);
+  showWho(me, await policy);
   return me;
 }
 
-export const ROLE_TITLES = {
-  CITY_MANAGER: 'City Manager',
-  POLICE_CHIEF: 'Police Chief',
-  PIO: 'Public Information Officer',
-  MAYOR: 'Mayor',
-  ALDERMAN: 'Alderman',
-  CITY_ATTORNEY: 'City Attorney',
-  STAKEHOLDER_LEAD: 'Stakeholder Lead',
-};
-export const roleTitle = (role) => ROLE_TITLES[role] || role;
-
-function showWho(me) {
+function showWho(me, policy) {
   const who = document.getElementById('who');
   if (who) {
     replaceChildren(
       who,
       `Signed in as ${me.person.name}`,
-      me.roles.length ? ` (${me.roles.map(roleTitle).join(', ')})` : '',
+      me.roles.length ? ` (${me.roles.map((role) => roleTitle(policy, role)).join(', ')})` : '',
       ' · ',
       h('button', { type: 'button', class: 'link-button', onclick: signOut }, 'Sign out'),
     );
   }
-  for (const li of document.querySelectorAll('.site-nav [data-roles]')) {
-    const allowed = li.dataset.roles.split(' ');
-    li.hidden = !me.roles.some((r) => allowed.includes(r));
+  for (const li of document.querySelectorAll('.site-nav [data-permission]')) {
+    li.hidden = !may(me, policy, li.dataset.permission);
   }
 }
 
@@ -285,6 +297,24 @@ export async function whileBusy(form, work) {
     buttons.forEach((b) => (b.disabled = false));
     form.removeAttribute('aria-busy');
   }
+}
+
+/**
+ * Runs `send` when the form is submitted, one submission at a time; what the
+ * API refuses shows next to the fields it names.
+ */
+export function onSubmit(form, send) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    whileBusy(form, async () => {
+      try {
+        await send();
+      } catch (err) {
+        showFormErrors(form, err);
+      }
+    });
+  });
 }
 
 let idCounter = 0;

@@ -1,13 +1,6 @@
-// The communications policy as the browser sees it (GET /api/policy), plus
-// the small pieces of it the pages render: labels and the PIO's templates.
-import { api, formatDate } from './lib.js';
-
-let policyPromise = null;
-
-export function fetchPolicy() {
-  policyPromise ??= api('GET', '/api/policy');
-  return policyPromise;
-}
+// The small pieces of the communications policy (fetchPolicy in lib.js) the
+// pages render: labels and the PIO's templates.
+import { formatDate } from './lib.js';
 
 export function typeLabel(policy, key) {
   return policy?.definition?.types?.find((t) => t.key === key)?.label || key;

@@ -1,7 +1,8 @@
-// Shared set-up for the incident workflow tests: the Java time-skipping
-// server, a fresh migrated database with the demo roster, a worker running the
-// real incident activities, and a recording sendNotification (our own
-// activity boundary; the integration tests use the real one with the sinks).
+// Shared set-up for the incident and statement workflow tests: a Temporal
+// server (the Java time-skipping one by default, or the real dev server), a
+// fresh migrated database with the demo roster, a worker running the real
+// incident activities, and a recording sendNotification (our own activity
+// boundary; the system tests use the real one with the sinks).
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -12,12 +13,13 @@ import { incidentWorkflowId, notificationKey } from '../../domain/ids';
 import type { Person } from '../../generated/prisma/client';
 import type { ActorV1 } from '../../domain/contracts/common';
 import type { DeclareIncidentInputV1 } from '../../domain/contracts/incident';
-import type { incidentWorkflow } from '../../workflows/incident';
+import type { incidentWorkflow } from '../../workflows';
 import type { IncidentRunOptionsV1 } from '../../domain/contracts/incidentRun';
 import { seedDemoRoster } from '../../scripts/seed-roster';
-import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { createTimeSkippingEnv } from '../harness/timeSkipping';
-import { createTestWorker } from '../harness/worker';
+import { createTestDatabase, type TestDatabase } from './database';
+import { createLocalTemporalEnv } from './localTemporal';
+import { createTimeSkippingEnv } from './timeSkipping';
+import { createTestWorker } from './worker';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -44,8 +46,13 @@ export interface IncidentTestContext {
   stop(): Promise<void>;
 }
 
-export async function startIncidentTestContext(taskQueue: string): Promise<IncidentTestContext> {
-  const env = await createTimeSkippingEnv();
+export interface IncidentTestContextOptions {
+  /** 'time-skipping' (default): the Java test server; 'local': the real dev server (no time skipping). */
+  server?: 'time-skipping' | 'local';
+}
+
+export async function startIncidentTestContext(taskQueue: string, options: IncidentTestContextOptions = {}): Promise<IncidentTestContext> {
+  const env = options.server === 'local' ? await createLocalTemporalEnv() : await createTimeSkippingEnv();
   const database = await createTestDatabase();
   const { people } = await seedDemoRoster(database.db, { embeddedTokens: false });
   const sent: RecordedMessage[] = [];
@@ -88,15 +95,40 @@ export async function startIncidentTestContext(taskQueue: string): Promise<Incid
   return ctx;
 }
 
+/**
+ * One incident test context for the whole test file: started in beforeAll,
+ * stopped in afterAll. The returned object stands for the context once
+ * beforeAll has run (reads and writes go through to it).
+ */
+export function useIncidentTestContext(taskQueue: string, options: IncidentTestContextOptions = {}): IncidentTestContext {
+  let current: IncidentTestContext | undefined;
+  beforeAll(async () => {
+    current = await startIncidentTestContext(taskQueue, options);
+  }, 120_000);
+  afterAll(async () => {
+    await current?.stop();
+  });
+  const started = (): IncidentTestContext => {
+    if (!current) throw new Error('the incident test context is used before beforeAll started it');
+    return current;
+  };
+  return new Proxy({} as IncidentTestContext, {
+    get: (_target, key) => Reflect.get(started(), key),
+    set: (_target, key, value) => Reflect.set(started(), key, value),
+  });
+}
+
 export const actor = (person: Person): ActorV1 => ({ personId: person.id, name: person.name, roles: [...person.roles] as ActorV1['roles'] });
 
 let sequence = 0;
 
-/** Writes the Incident row (as the API does) and starts its workflow. */
-export async function declareIncident(
+/** Writes the Incident row as the API does, without starting its workflow; returns the workflow's input. */
+export async function recordIncident(
   ctx: IncidentTestContext,
-  options: { severity: 1 | 2 | 3; type?: string; title?: string; runOptions?: IncidentRunOptionsV1 },
-): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId<typeof incidentWorkflow>; input: DeclareIncidentInputV1; declaredAt: number }> {
+  options: { severity: 1 | 2 | 3; type?: string; title?: string; policyVersion?: string },
+): Promise<{ input: DeclareIncidentInputV1; workflowId: string; declaredAt: number }> {
+  // clayton-2026.1 unless a test asks for another: the tests written for it keep testing it.
+  const policyVersion = options.policyVersion ?? 'clayton-2026.1';
   sequence += 1;
   const number = `CI-2026-${String(9000 + sequence)}`;
   const declaredAt = await ctx.env.currentTimeMs();
@@ -109,7 +141,7 @@ export async function declareIncident(
       severity: options.severity,
       title: options.title ?? `Test incident ${number}`,
       summary: 'Officers responded to a call on Forsyth Boulevard.',
-      policyVersion: 'clayton-2026.1',
+      policyVersion,
       declaredById: declarer.id,
       declaredAt: new Date(declaredAt),
     },
@@ -124,11 +156,20 @@ export async function declareIncident(
     summary: row.summary,
     declaredBy: actor(declarer),
     declaredAt: new Date(declaredAt).toISOString(),
-    policyVersion: 'clayton-2026.1',
+    policyVersion,
   };
+  return { input, workflowId: row.workflowId, declaredAt };
+}
+
+/** Writes the Incident row (as the API does) and starts its workflow. */
+export async function declareIncident(
+  ctx: IncidentTestContext,
+  options: { severity: 1 | 2 | 3; type?: string; title?: string; policyVersion?: string; runOptions?: IncidentRunOptionsV1 },
+): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId<typeof incidentWorkflow>; input: DeclareIncidentInputV1; declaredAt: number }> {
+  const { input, workflowId, declaredAt } = await recordIncident(ctx, options);
   const handle = await ctx.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
     taskQueue: ctx.taskQueue,
-    workflowId: row.workflowId,
+    workflowId,
     args: options.runOptions ? [input, options.runOptions] : [input],
   });
   return { handle, input, declaredAt };

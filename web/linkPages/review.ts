@@ -3,72 +3,56 @@
 //   POST /statements/:id/review?token=...  records the decision
 // The token (purpose 'review', payload { statementId, personId }) stands in
 // for a session, so the approver can decide from a phone without signing in.
-// The decision goes through the same pieces as POST /api/statements/:id/decisions:
-// its request schema, its statement lookup and the workflow's `decide` update.
+// The decision is the one POST /api/statements/:id/decisions takes: the same
+// rules (services/statementDecision.ts), statement lookup and `decide` update.
 import { Router, type Request, type Response } from 'express';
-import { InvalidLinkTokenError, verifyLinkToken } from '../lib/crypto';
-import { statementWorkflowId } from '../domain/ids';
-import { ROLE_TITLES, type Role } from '../domain/roles';
-import { decideUpdate, type StatementStateV1 } from '../domain/contracts/statement';
-import { fromZodError, toHttpError, type ErrorDetail } from '../services/errors';
-import { findStatement, statementJson } from '../services/incidentViews';
-import { currentPolicyView } from '../services/policyView';
-import { DecisionRequest } from '../api/schemas';
-import { executeUpdate } from '../services/temporal';
-import { html, type SafeHtml } from '../lib/html';
-import { renderPage, setPageHeaders } from './layout';
-import type { WebDeps } from './router';
+import { ROLE_TITLES, type Role } from '../../domain/roles';
+import type { StatementStateV1 } from '../../domain/contracts/statement';
+import { html, type SafeHtml } from '../../lib/html';
+import { fromZodError, toHttpError, type ErrorDetail } from '../../services/errors';
+import { awaitedStepOf, decidedAsFor, decidersOf, refusalToDecide } from '../../domain/statementTurn';
+import { findStatement, statementWithNames } from '../../services/incidentViews';
+import { currentPolicyView } from '../../services/policyView';
+import { StatementDecisionRequest, decideOnStatement } from '../../services/statementActions';
+import { actorOf } from '../../services/temporal';
+import type { WebDeps } from '../deps';
+import { cityDateTime, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
 
-export interface ReviewLinkPayload {
-  p: 'review';
-  statementId: string;
-  personId: string;
-}
-
-type StatementView = Awaited<ReturnType<typeof statementJson>>;
+type StatementView = Awaited<ReturnType<typeof statementWithNames>>;
 
 const roleTitle = (role: string) => ROLE_TITLES[role as Role] ?? role;
+/** "the Deputy Public Information Officer or the City Manager" */
+const rolesInWords = (roles: readonly string[]) => roles.map((role) => `the ${roleTitle(role)}`).join(' or ');
 
 export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
   const router = Router();
-
-  const fmt = (iso: string) =>
-    new Intl.DateTimeFormat('en-US', { timeZone: config.CITY_TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
-
-  const send = (res: Response, status: number, title: string, body: SafeHtml) => {
-    setPageHeaders(res);
-    // The token is in the URL: never send it on to another site.
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.status(status).type('html').send(renderPage({ title, area: 'console', body, timeZone: config.CITY_TIME_ZONE }));
-  };
+  const send = linkPageSender('console', config.CITY_TIME_ZONE);
+  const fmt = cityDateTime(config.CITY_TIME_ZONE, 'medium');
 
   const problem = (res: Response, status: number, title: string, message: string) =>
     send(res, status, title, html`<h1>${title}</h1><p>${message}</p><p>You can also decide from the <a href="/console">staff console</a>.</p>`);
 
-  /** Verifies the link and loads who is deciding on what; answers the request itself when it cannot. */
+  /** Who is deciding on what. */
   async function resolve(req: Request, res: Response) {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    let payload: ReviewLinkPayload;
-    try {
-      payload = verifyLinkToken<ReviewLinkPayload>(token, 'review', config.LINK_SIGNING_SECRET);
-    } catch (err) {
-      if (!(err instanceof InvalidLinkTokenError)) throw err;
-      if (err.reason === 'expired') problem(res, 410, 'This review link has expired', 'Review links work for a limited time.');
-      else problem(res, 400, 'This review link does not work', 'The link is incomplete or damaged. Open it again from the email.');
-      return undefined;
-    }
-    if (payload.statementId !== req.params.id || typeof payload.personId !== 'string') {
+    const link = readLinkOrExplain(token, 'review', config, (linkProblem) =>
+      linkProblem === 'expired'
+        ? problem(res, 410, 'This review link has expired', 'Review links work for a limited time.')
+        : problem(res, 400, 'This review link does not work', 'The link is incomplete or damaged. Open it again from the email.'),
+    );
+    if (!link) return undefined;
+    if (link.statementId !== req.params.id) {
       problem(res, 400, 'This review link does not work', 'The link does not match this statement.');
       return undefined;
     }
-    const person = await db.person.findUnique({ where: { id: payload.personId }, select: { id: true, name: true, roles: true, active: true } });
+    const person = await db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true, roles: true, active: true } });
     if (!person || !person.active) {
       problem(res, 403, 'This link is not valid for you any more', 'Your account is not active.');
       return undefined;
     }
     let statement: StatementView;
     try {
-      statement = await statementJson(temporal, await findStatement(db, payload.statementId));
+      statement = await statementWithNames(db, temporal, await findStatement(db, link.statementId));
     } catch (err) {
       const mapped = toHttpError(err);
       if (mapped.status === 404) {
@@ -92,8 +76,16 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     const versionNumber = live?.currentVersion ?? statement.currentVersion;
     const version = statement.versions.find((v) => v.version === versionNumber);
     const awaiting = live?.awaiting ?? null;
+    const step = live ? awaitedStepOf(live) : undefined;
     const status = live && statement.status !== 'PUBLISHED' ? live.status : statement.status;
-    const myTurn = status === 'PENDING_APPROVAL' && awaiting !== null && version !== undefined && person.roles.includes(awaiting);
+    const author = version?.authorName ?? 'the author';
+    const myTurn =
+      status === 'PENDING_APPROVAL' &&
+      live !== null &&
+      step !== undefined &&
+      version !== undefined &&
+      refusalToDecide({ ...live, authorId: live.authorId ?? version.authorId }, { id: person.id, roles: person.roles }) === null;
+    const decidingAs = step ? decidedAsFor(step, person.roles) : null;
     const errorFor = (field: string) => opts.errors?.find((e) => e.field === field)?.message;
     const decisionError = errorFor('decision');
     const commentError = errorFor('comment');
@@ -110,10 +102,10 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
           )}</ul></div>`
         : ''}
       <fieldset id="decision" role="radiogroup" aria-labelledby="decision-legend"${decisionError ? html` aria-invalid="true" aria-describedby="decision-error"` : ''}>
-        <legend id="decision-legend">Your decision as ${roleTitle(awaiting!)}</legend>
+        <legend id="decision-legend">Your decision as ${roleTitle(decidingAs!)}${step?.standIn ? ` in place of the ${roleTitle(step.role)}` : ''}</legend>
         ${decisionError ? html`<span class="field-error" id="decision-error">${decisionError}</span>` : ''}
         <div class="choice"><input type="radio" name="decision" value="APPROVE" id="decision-approve"${opts.values?.decision === 'APPROVE' ? html` checked` : ''}><label for="decision-approve">Approve version ${String(versionNumber)}</label></div>
-        <div class="choice"><input type="radio" name="decision" value="REJECT" id="decision-reject"${opts.values?.decision === 'REJECT' ? html` checked` : ''}><label for="decision-reject">Send back to the PIO with changes</label></div>
+        <div class="choice"><input type="radio" name="decision" value="REJECT" id="decision-reject"${opts.values?.decision === 'REJECT' ? html` checked` : ''}><label for="decision-reject">Send back to ${author} with changes</label></div>
       </fieldset>
       <div class="field">
         <label for="comment">Comment</label>
@@ -122,6 +114,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
         <textarea id="comment" name="comment" rows="4" maxlength="5000" aria-describedby="comment-hint${commentError ? ' comment-error' : ''}"${commentError ? html` aria-invalid="true"` : ''}>${opts.values?.comment ?? ''}</textarea>
       </div>
       <button type="submit">Submit decision</button>
+      <p class="small muted">To change the wording yourself and approve it in one step, use the <a href="/console/approvals">approval queue</a> in the console.</p>
     </form>`
       : '';
 
@@ -129,9 +122,11 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
       status === 'PUBLISHED'
         ? html`<p class="success-summary">This statement was approved by everyone and published${statement.publishedAt ? html` on ${fmt(statement.publishedAt)}` : ''}.</p>`
         : status === 'CHANGES_REQUESTED'
-          ? html`<p class="card callout">Changes were requested. The PIO is revising it; you will get a new link when it comes back to you.</p>`
-          : awaiting && !myTurn
-            ? html`<p class="card callout">It is waiting for the ${roleTitle(awaiting)}, not for you. You will be asked when it is your turn.</p>`
+          ? html`<p class="card callout">Changes were requested. It is being revised; you will get a new link when it comes back to you.</p>`
+          : step && !myTurn
+            ? person.id === (live?.authorId ?? version?.authorId)
+              ? html`<p class="card callout">You wrote this version, so someone else approves it: it is waiting for ${rolesInWords(decidersOf(step))}.</p>`
+              : html`<p class="card callout">It is waiting for ${rolesInWords(decidersOf(step))}, not for you. You will be asked when it is your turn.</p>`
             : status === 'PENDING_APPROVAL' && (!awaiting || !version)
               ? html`<p class="card callout">Its place in the approval chain could not be read just now. Reload the page in a moment.</p>`
               : '';
@@ -146,11 +141,13 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     <p>${person.name}, ${incident ? html`this is a draft statement for incident <strong>${incident.number}: ${incident.title}</strong>` : 'this is a draft statement'}.
     Version ${String(versionNumber)}${version ? html`, written ${fmt(version.createdAt)}` : ''}.</p>
     ${chain.length
-      ? html`<ol class="chain" aria-label="Approval chain"><li class="done">Drafted by the PIO</li>${chain.map(
+      ? html`<ol class="chain" aria-label="Approval chain"><li class="done">Version ${String(versionNumber)} written by ${author}</li>${chain.map(
           (s) =>
             html`<li class="${s.decision === 'APPROVED' ? 'done' : s.decision === 'REJECTED' ? 'rejected' : s.role === awaiting ? 'current' : ''}"${
               s.role === awaiting ? html` aria-current="step"` : ''
-            }>${roleTitle(s.role)}: ${s.decision === 'APPROVED' ? 'approved' : s.decision === 'REJECTED' ? 'changes requested' : s.role === awaiting ? 'waiting now' : 'not yet'}</li>`,
+            }>${s.standIn ? `${decidersOf(s).map(roleTitle).join(' or ')} in place of the ${roleTitle(s.role)}` : roleTitle(s.role)}: ${
+              s.decision === 'APPROVED' ? 'approved' : s.decision === 'REJECTED' ? 'changes requested' : s.role === awaiting ? 'waiting now' : 'not yet'
+            }</li>`,
         )}<li>Publish</li></ol>`
       : ''}
     ${statusLine}
@@ -162,19 +159,14 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     );
   }
 
-  router.get('/statements/:id/review', async (req, res, next) => {
-    try {
-      const ctx = await resolve(req, res);
-      if (ctx) reviewPage(res, ctx);
-    } catch (err) {
-      next(err);
-    }
-  });
+  router.get(
+    '/statements/:id/review',
+    linkRoute(resolve, (_req, res, ctx) => reviewPage(res, ctx)),
+  );
 
-  router.post('/statements/:id/review', async (req, res, next) => {
-    try {
-      const ctx = await resolve(req, res);
-      if (!ctx) return;
+  router.post(
+    '/statements/:id/review',
+    linkRoute(resolve, async (req, res, ctx) => {
       const form = (req.body ?? {}) as Record<string, unknown>;
       const values = {
         decision: typeof form.decision === 'string' ? form.decision : undefined,
@@ -184,7 +176,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
       if (!ctx.person.roles.some((r) => approverRoles.includes(r))) {
         return problem(res, 403, 'You are not an approver', 'Only the people in the approval chain can decide on statements.');
       }
-      const parsed = DecisionRequest.safeParse({
+      const parsed = StatementDecisionRequest.safeParse({
         version: Number(form.version),
         decision: values.decision,
         comment: values.comment?.trim() ? values.comment : undefined,
@@ -196,35 +188,21 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
         return reviewPage(res, ctx, { status: 409, errors: [{ field: 'body', message: `This statement is already ${ctx.statement.status.toLowerCase()}.` }] });
       }
       try {
-        await executeUpdate(
-          temporal,
-          ctx.statement.workflowId || statementWorkflowId(ctx.statement.id),
-          decideUpdate,
-          {
-            version: parsed.data.version,
-            decision: parsed.data.decision,
-            comment: parsed.data.comment || undefined,
-            approver: { personId: ctx.person.id, name: ctx.person.name, roles: [...ctx.person.roles] },
-          },
-          `statement ${ctx.statement.id} is no longer awaiting decisions`,
-        );
+        await decideOnStatement(temporal, ctx.statement, parsed.data, actorOf(ctx));
       } catch (err) {
-        const mapped = toHttpError(err);
-        if (mapped.status >= 500 && mapped.status !== 503) throw err;
+        const refusal = refusalOrRethrow(err);
         const fresh = await resolve(req, res);
         if (!fresh) return;
-        return reviewPage(res, fresh, { status: mapped.status, errors: mapped.details?.length ? mapped.details : [{ field: 'body', message: mapped.message }], values });
+        return reviewPage(res, fresh, { status: refusal.status, errors: refusal.details?.length ? refusal.details : [{ field: 'body', message: refusal.message }], values });
       }
       const fresh = await resolve(req, res);
       if (!fresh) return;
-      const decided = parsed.data.decision === 'APPROVE' ? 'approved' : 'sent back to the PIO';
+      const decided = parsed.data.decision === 'APPROVE' ? 'approved' : 'sent back to its author';
       reviewPage(res, fresh, {
         message: html`<div class="success-summary" role="status"><strong>Thank you.</strong> You ${decided} version ${String(parsed.data.version)}. Your decision is recorded in the audit log.</div>`,
       });
-    } catch (err) {
-      next(err);
-    }
-  });
+    }),
+  );
 
   return router;
 }

@@ -1,0 +1,68 @@
+// Starting an incident: who is told, the SOP clock, and the first messages.
+import { deadlinesForAnchor } from '../../domain/deadlines';
+import { incidentTypePolicy, severityPolicy } from '../../domain/policy/lookups';
+import { durationMs } from '../../domain/policy/schema';
+import { announce } from '../lib/announce';
+import { incidentData, type IncidentContext } from './context';
+import { persistNewDeadlines } from './deadlineRecords';
+
+export async function startIncident(ctx: IncidentContext): Promise<void> {
+  const { input, activities, workflowId } = ctx;
+  const policy = await activities.loadIncidentPolicy({ version: input.policyVersion });
+  const severity = severityPolicy(policy, input.severity);
+  const startedAt = new Date().toISOString();
+  const declaredAtMs = Number.isFinite(Date.parse(input.declaredAt)) ? Date.parse(input.declaredAt) : Date.now();
+  const resolved = await activities.resolveIncidentRecipients({
+    incidentId: input.incidentId,
+    roles: severity.recipients,
+    at: startedAt,
+  });
+  // In state before anyone is told, so the very first query already shows the clock.
+  const sop = deadlinesForAnchor(policy, input.severity, 'DECLARED', declaredAtMs);
+  ctx.incident = {
+    version: 1,
+    policy,
+    status: 'ACTIVE',
+    recipients: resolved.map((r) => ({
+      personId: r.personId,
+      name: r.name,
+      role: r.role,
+      kind: 'PRIMARY',
+      standsInForId: null,
+      notifiedAt: startedAt,
+      acknowledgedAt: null,
+      escalatedToBackupAt: null,
+      reportedSilentAt: null,
+      backup: r.backup,
+      standsInFor: [],
+    })),
+    notifiedAt: startedAt,
+    backupEscalationDone: false,
+    silentReportDone: false,
+    deadlines: sop,
+    statements: [],
+    pendingPublications: [],
+    closedAt: null,
+    finalReportRendered: false,
+    generation: 0,
+  };
+  const typeLabel = incidentTypePolicy(policy, input.type)?.label ?? input.type;
+  await ctx.deliveries.send(() =>
+    announce(resolved, {
+      workflowId,
+      purpose: 'incident.declared',
+      attemptGroup: '1',
+      template: 'incident.declared',
+      incidentId: input.incidentId,
+      data: incidentData(input, {
+        type: input.type,
+        typeLabel,
+        summary: input.summary,
+        declaredByName: input.declaredBy.name,
+        declaredAt: input.declaredAt,
+        ackWindowMinutes: Math.round(durationMs(policy.acknowledgement.backupAfter) / 60_000),
+      }),
+    }),
+  );
+  await persistNewDeadlines(ctx, sop, new Date().toISOString());
+}

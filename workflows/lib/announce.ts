@@ -1,0 +1,51 @@
+// "Tell these people": one incident or statement message to everyone named,
+// on email and SMS at once.
+import { log } from '@temporalio/workflow';
+import type { IncidentActivities, PersonRefV1 } from '../../domain/contracts/incidentActivities';
+import type { Role } from '../../domain/roles';
+import { notificationActivities } from './notificationActivities';
+import { notifyPerson } from './notify';
+
+export interface Announcement {
+  workflowId: string;
+  purpose: string;
+  /** Per-person idempotency group; retries reuse it, deliberate repeats change it. */
+  attemptGroup: string;
+  template: string;
+  data: Record<string, unknown>;
+  incidentId: string;
+}
+
+/**
+ * Emails and texts everyone at once. A critical incident is urgent by
+ * definition, so every incident message goes on both channels; a channel the
+ * provider refuses for good falls back to the other (notifyPerson). A message
+ * that cannot be built (a template bug) is logged and does not stop the
+ * incident's clock.
+ */
+export async function announce(people: readonly PersonRefV1[], message: Announcement): Promise<void> {
+  const unique = [...new Map(people.map((p) => [p.personId, p])).values()];
+  await Promise.all(
+    unique.map(async (person) => {
+      try {
+        await notifyPerson(notificationActivities, {
+          workflowId: message.workflowId,
+          purpose: message.purpose,
+          personId: person.personId,
+          channels: ['EMAIL', 'SMS'],
+          attemptGroup: message.attemptGroup,
+          template: message.template,
+          data: message.data,
+          incidentId: message.incidentId,
+        });
+      } catch (err) {
+        log.error('notification could not be sent', { purpose: message.purpose, personId: person.personId, error: String(err) });
+      }
+    }),
+  );
+}
+
+/** Everyone who holds one of `roles`, as announce() wants them. */
+export async function peopleWithRoles(activities: Pick<IncidentActivities, 'listPeopleByRoles'>, roles: Role[]): Promise<PersonRefV1[]> {
+  return (await activities.listPeopleByRoles({ roles })).map(({ personId, name }) => ({ personId, name }));
+}
