@@ -44,7 +44,7 @@ export interface AppDeps {
 // The webhook router is mounted here, so its routes are documented here.
 for (const [route, summary] of [
   ['/webhooks/twilio/status', 'Twilio delivery status callback (updates the Notification row; never moves a status backwards)'],
-  ['/webhooks/twilio/sms', 'Inbound SMS (e.g. "ACK" acknowledges the sender\'s open incidents); answers TwiML'],
+  ['/webhooks/twilio/sms', 'Inbound SMS, acted on once per MessageSid and only from an active person\'s number ("ACK" acknowledges the sender\'s newest open incident); answers TwiML'],
 ] as const) {
   documentRoute({
     method: 'post',

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import { actorClaimSigner } from '../lib/actorClaims';
 import { config as loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { refuseDemoCredentials } from '../lib/demoCredentials';
@@ -22,8 +23,13 @@ async function main(): Promise<void> {
   // The README publishes the demo tokens and password: production does not start while one would let someone in.
   await refuseDemoCredentials(db, config.MODE);
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  // The interceptor puts the workflow ids a request touched into its log line.
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [workflowIdRecorder] } });
+  // Every update this client sends carries the actor claim the workflows verify (docs/security-temporal.md);
+  // the recorder puts the workflow ids a request touched into its log line.
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: { workflow: [actorClaimSigner(config.ACTOR_CLAIM_SECRET), workflowIdRecorder] },
+  });
 
   const app = createApp({ db, temporal, config });
   const server: Server = await new Promise((resolve, reject) => {

@@ -23,7 +23,7 @@ export const SHIPPED_DEFAULTS = {
 } as const;
 
 /** Settings that may be read from a file named by <KEY>_FILE (container secrets) instead of the variable. */
-export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL'] as const;
+export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'ACTOR_CLAIM_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL'] as const;
 
 /**
  * Production checks an operator may waive by name for a rehearsal on one
@@ -80,15 +80,13 @@ const fields = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   /** host:port where a worker serves its Prometheus metrics (the SDK's); unset: none. */
   WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
-  /** A workflow bundle built ahead (scripts/bundle-workflows.ts); unset: the worker bundles workflows/ at start. */
-  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   /**
    * Worker Versioning (README "Deploying"): workers join this Worker Deployment
    * with a build id, and only the deployment's current version gets tasks.
    * Unset: unversioned workers (the embedded mode).
    */
   TEMPORAL_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
-  /** Defaults to the hash of the workflow bundle (WORKFLOW_BUNDLE_PATH): same workflow code, same build. */
+  /** Defaults to the hash of the workflow bundle the worker builds at start: same workflow code, same build. */
   TEMPORAL_WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -106,8 +104,11 @@ const fields = z.object({
   /** Loopback Twilio-shaped sink; empty means the real Twilio API. */
   TWILIO_API_BASE_URL: z.string().url().or(z.literal('')).default(SHIPPED_DEFAULTS.TWILIO_API_BASE_URL),
   LINK_SIGNING_SECRET: z.string().min(16).default(DEV_SECRET),
-  ACK_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
+  /** Signs the actor claim on every update the API sends; the worker compiles it into the workflow bundle (docs/security-temporal.md). */
+  ACTOR_CLAIM_SECRET: z.string().min(32).default(`${DEV_SECRET}-actor-claims`),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Public reads (pages' data, feeds) each API process serves per second at most; more wait their turn, so staff actions never queue behind residents. */
+  PUBLIC_READS_PER_SECOND: z.coerce.number().int().min(1).default(200),
   /** Largest accepted JSON request body; bigger ones get 413. */
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   CITY_TIME_ZONE: z.string().min(1).default('America/Chicago'),
@@ -134,6 +135,11 @@ export function productionProblems(cfg: Fields): [string, string][] {
     problems.push(['LINK_SIGNING_SECRET', 'is the development secret published in the repository: anyone could sign acknowledgement, review and progress links (set LINK_SIGNING_SECRET or LINK_SIGNING_SECRET_FILE)']);
   } else if (cfg.LINK_SIGNING_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
     problems.push(['LINK_SIGNING_SECRET', `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production (e.g. openssl rand -base64 32)`]);
+  }
+  if (cfg.ACTOR_CLAIM_SECRET.startsWith(DEV_SECRET)) {
+    problems.push(['ACTOR_CLAIM_SECRET', 'is the development key published in the repository: anyone reaching Temporal could forge updates (set ACTOR_CLAIM_SECRET or ACTOR_CLAIM_SECRET_FILE)']);
+  } else if (cfg.ACTOR_CLAIM_SECRET === cfg.LINK_SIGNING_SECRET) {
+    problems.push(['ACTOR_CLAIM_SECRET', 'must differ from LINK_SIGNING_SECRET (links go to people; the claim key only to the API and workers)']);
   }
   if (cfg.TWILIO_AUTH_TOKEN === SHIPPED_DEFAULTS.TWILIO_AUTH_TOKEN) {
     problems.push(['TWILIO_AUTH_TOKEN', 'is the public development default: anyone could forge Twilio webhooks (set your account\'s auth token)']);
@@ -173,9 +179,6 @@ function combinationProblems(cfg: Fields): [string, string][] {
   const problems: [string, string][] = [];
   if (Boolean(cfg.TEMPORAL_TLS_CERT_FILE) !== Boolean(cfg.TEMPORAL_TLS_KEY_FILE)) {
     problems.push([cfg.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE', 'the client certificate and its key are set together']);
-  }
-  if (cfg.TEMPORAL_DEPLOYMENT_NAME && !cfg.TEMPORAL_WORKER_BUILD_ID && !cfg.WORKFLOW_BUNDLE_PATH) {
-    problems.push(['TEMPORAL_DEPLOYMENT_NAME', 'a versioned worker needs WORKFLOW_BUNDLE_PATH (its hash is the build id) or TEMPORAL_WORKER_BUILD_ID']);
   }
   return problems;
 }

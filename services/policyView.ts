@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'draftStatements',
   'decideStatements',
   'extendDeadlines',
+  'readDrafts',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -32,7 +33,7 @@ export interface PolicyView {
 }
 
 export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
-  return {
+  const granted = {
     declare: [...policy.access.declare],
     close: [...policy.access.close],
     acknowledgeForOthers: [...policy.access.acknowledgeForOthers],
@@ -44,6 +45,9 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     decideStatements: deciderRoles(policy.approval),
     extendDeadlines: [...policy.extension.allowedRoles],
   };
+  // Need to know: whoever drafts or approves statements, and whom the policy adds (the city manager by default).
+  const readDrafts = [...new Set([...policy.access.readDrafts, ...granted.draftStatements, ...granted.decideStatements])];
+  return { ...granted, readDrafts };
 }
 
 function view(policy: Policy): PolicyView {

@@ -10,7 +10,7 @@ import type { ActorV1 } from '../domain/contracts/common';
 import { submitStatementUpdate } from '../domain/contracts/incident';
 import { decideUpdate, reviseAndApproveUpdate, reviseUpdate, type StatementStateV1 } from '../domain/contracts/statement';
 import { statementWorkflowId } from '../domain/ids';
-import { badRequest, conflict, notFound } from './errors';
+import { badRequest, conflict, forbidden, notFound } from './errors';
 import { findIncident, findStatement, isStatementFinished, statementWorkflowOf } from './incidentViews';
 import type { IncidentClients } from './incidentActions';
 import { noLongerRunning } from './incidentActions';
@@ -67,13 +67,25 @@ export const StatementDecisionRequest = z
 
 export type StatementDecision = z.infer<typeof StatementDecisionRequest>;
 
-/** Sends the decision to the statement's workflow, which decides whether it is this approver's turn. */
-export function decideOnStatement(
-  temporal: Client,
+/**
+ * Sends the decision to the statement's workflow, which decides whether it is
+ * this approver's turn. Separation of duties is checked on the person, not
+ * the role: whoever wrote the version cannot approve or reject it, whatever
+ * other role they also hold.
+ */
+export async function decideOnStatement(
+  { db, temporal }: IncidentClients,
   statement: { id: string; workflowId: string | null },
   decision: StatementDecision,
   approver: ActorV1,
 ): Promise<StatementStateV1> {
+  const version = await db.statementVersion.findUnique({
+    where: { statementId_version: { statementId: statement.id, version: decision.version } },
+    select: { authorId: true },
+  });
+  if (version?.authorId === approver.personId) {
+    throw forbidden(`you wrote version ${decision.version} of this statement; another approver must decide on it`);
+  }
   return executeUpdate(
     temporal,
     statement.workflowId || statementWorkflowId(statement.id),
@@ -90,7 +102,7 @@ export async function decideStatement(
 ): Promise<StatementStateV1> {
   const statement = await findStatement(db, statementId);
   if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
-  return decideOnStatement(temporal, statement, decision, approver);
+  return decideOnStatement({ db, temporal }, statement, decision, approver);
 }
 
 export const ReviseAndApproveRequest = z.object({

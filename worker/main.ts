@@ -1,7 +1,7 @@
 // `npm run worker`: one Temporal worker process serving every workflow and
 // activity on the configured task queue. Scale out by running more of these.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { activityLoggingAndRateLimitInterceptor } from '../activities/interceptors';
 import { createMailer, createSmsClient } from '../activities/notifications/providers';
@@ -10,18 +10,12 @@ import { createDb } from '../lib/db';
 import { createJsonLogger } from '../lib/jsonLog';
 import { temporalConnectionOptions } from '../lib/temporalConnection';
 import { initPolicy } from '../policy/load';
-import { WORKFLOW_PRELOAD_MODULES } from './preload';
 import { installWorkerRuntime } from './runtime';
 import { ensureSessionSweepSchedule } from './sessionSweepSchedule';
 import { workerDeploymentOptions } from './versioning';
+import { bundleWorkflows } from './workflowBundle';
 
 const log = createJsonLogger('worker');
-
-/** A bundle built ahead (the image does) starts in a second; otherwise webpack bundles workflows/ now. */
-function workflowCode(cfg: ReturnType<typeof config>): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
-  if (cfg.WORKFLOW_BUNDLE_PATH) return { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE_PATH } };
-  return { workflowsPath: require.resolve('../workflows'), bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } };
-}
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -38,12 +32,15 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
 
   try {
+    // Bundled here, in memory, with the actor-claim check and its key (worker/workflowBundle.ts);
+    // the bundle, its key masked, is also what names this worker's build.
+    const workflowBundle = await bundleWorkflows(cfg.ACTOR_CLAIM_SECRET);
     const worker = await Worker.create({
       connection,
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-      ...workflowCode(cfg),
-      ...workerDeploymentOptions(cfg),
+      workflowBundle,
+      ...workerDeploymentOptions(cfg, workflowBundle.code),
       activities: createActivities({ db, mailer, sms, config: cfg, temporal }),
       // JSON log line per activity attempt; provider 429/5xx retried with jittered delays (Retry-After honoured).
       interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: cfg.LOG_LEVEL })] },

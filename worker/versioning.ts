@@ -4,17 +4,22 @@
 // old and a new build can run side by side during a rollout without the old
 // one ever replaying a history the new code has written (README "Deploying").
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 
-/** Same workflow code, same build id: the first 12 hex digits of the bundle's SHA-256. */
-export function workflowBuildId(bundleCode: string | Buffer): string {
-  return createHash('sha256').update(bundleCode).digest('hex').slice(0, 12);
+/**
+ * Same workflow code, same build id: the first 12 hex digits of the bundle's
+ * SHA-256. The bundle carries the actor-claim key as a constant
+ * (worker/workflowBundle.ts); it is masked first, so the id names the code,
+ * not the key, and reveals nothing about it.
+ */
+export function workflowBuildId(bundleCode: string, actorClaimSecret?: string): string {
+  const code = actorClaimSecret ? bundleCode.split(JSON.stringify(actorClaimSecret)).join('"<actor-claim-secret>"') : bundleCode;
+  return createHash('sha256').update(code).digest('hex').slice(0, 12);
 }
 
-type VersioningConfig = Pick<Config, 'TEMPORAL_DEPLOYMENT_NAME' | 'TEMPORAL_WORKER_BUILD_ID' | 'WORKFLOW_BUNDLE_PATH'>;
+type VersioningConfig = Pick<Config, 'TEMPORAL_DEPLOYMENT_NAME' | 'TEMPORAL_WORKER_BUILD_ID' | 'ACTOR_CLAIM_SECRET'>;
 
 /**
  * Unversioned unless TEMPORAL_DEPLOYMENT_NAME is set. Every workflow type
@@ -22,9 +27,9 @@ type VersioningConfig = Pick<Config, 'TEMPORAL_DEPLOYMENT_NAME' | 'TEMPORAL_WORK
  * moves to the current version at its next task, and changes that would alter
  * its recorded past go behind patched() (domain/patches.ts).
  */
-export function workerDeploymentOptions(cfg: VersioningConfig): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+export function workerDeploymentOptions(cfg: VersioningConfig, bundleCode: string): Pick<WorkerOptions, 'workerDeploymentOptions'> {
   if (!cfg.TEMPORAL_DEPLOYMENT_NAME) return {};
-  const buildId = cfg.TEMPORAL_WORKER_BUILD_ID ?? workflowBuildId(fs.readFileSync(cfg.WORKFLOW_BUNDLE_PATH!));
+  const buildId = cfg.TEMPORAL_WORKER_BUILD_ID ?? workflowBuildId(bundleCode, cfg.ACTOR_CLAIM_SECRET);
   return {
     workerDeploymentOptions: {
       useWorkerVersioning: true,

@@ -87,7 +87,8 @@ export function createStatementsRouter({ db, temporal }: { db: Db; temporal: Cli
   router.get('/api/statements/:id', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const { id } = parseParams(StatementIdParams, req);
-      res.json(await statementWithNames(db, temporal, await findStatement(db, id)));
+      const { person } = caller(req);
+      res.json(await statementWithNames(db, temporal, await findStatement(db, id), { personId: person.id, roles: person.roles }));
     } catch (err) {
       next(err);
     }

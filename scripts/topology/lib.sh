@@ -43,7 +43,7 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 # LOCAL_SINK_TWILIO_AUTH_TOKEN is shared by the app and the local SMS sink when
 # no real provider is configured (production refuses the published one).
 # Rotating one: README "Deploying".
-SECRET_KEYS=(PG_ADMIN_PASSWORD APP_DB_PASSWORD TEMPORAL_DB_PASSWORD TEMPORAL_VISIBILITY_DB_PASSWORD LINK_SIGNING_SECRET LOCAL_SINK_TWILIO_AUTH_TOKEN)
+SECRET_KEYS=(PG_ADMIN_PASSWORD APP_DB_PASSWORD TEMPORAL_DB_PASSWORD TEMPORAL_VISIBILITY_DB_PASSWORD LINK_SIGNING_SECRET ACTOR_CLAIM_SECRET LOCAL_SINK_TWILIO_AUTH_TOKEN)
 load_secrets() {
   mkdir -p "$DATA_DIR"
   ( umask 077

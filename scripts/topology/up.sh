@@ -6,8 +6,9 @@
 #   roles -> Temporal's schemas (temporal-sql-tool) -> the Temporal server on
 #   them (config/temporal, mTLS) -> the namespace with its retention -> the
 #   Temporal UI (loopback, mTLS) -> the proxy (nginx) -> the app's migrations
-#   -> the workflow bundle, whose hash is the workers' build id -> N workers
-#   (Worker Versioning: their build becomes the current version) and N API
+#   -> N workers (each bundles the workflows in memory at start; the bundle's
+#   hash, key masked, is their build id, and Worker Versioning makes that build
+#   the current version) and N API
 #   processes behind the proxy -> the city's people (--roster).
 # Data servers, the UI and the proxy keep running across re-runs; workers and
 # API processes are replaced one at a time (a rolling restart: the others keep
@@ -90,7 +91,7 @@ public_base_url=${PUBLIC_BASE_URL:-http://127.0.0.1:$HTTP_PORT}
   echo "API_HOST=127.0.0.1"
   echo "LINK_SIGNING_SECRET=$LINK_SIGNING_SECRET"
   if [ ${#waivers[@]} -gt 0 ]; then (IFS=,; echo "ALLOW_INSECURE=${waivers[*]}"); fi
-  echo "WORKFLOW_BUNDLE_PATH=$DATA_DIR/workflow-bundle.js"
+  echo "ACTOR_CLAIM_SECRET=$ACTOR_CLAIM_SECRET"
   echo "TEMPORAL_DEPLOYMENT_NAME=$DEPLOYMENT_NAME"
   echo "LOG_LEVEL=${LOG_LEVEL:-info}"
   for key in SMTP_HOST SMTP_PORT SMTP_SECURE SMTP_USER SMTP_PASSWORD MAIL_FROM TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN \
@@ -118,10 +119,6 @@ step "migrations (prisma migrate deploy, as role cg_app)"
 with_app_env npx --no-install prisma migrate deploy > "$LOG_DIR/migrate.log" 2>&1 \
   || { tail -30 "$LOG_DIR/migrate.log" >&2; fail "prisma migrate deploy failed (log: $LOG_DIR/migrate.log)"; }
 
-step "workflow bundle"
-with_app_env "$TSX" scripts/bundle-workflows.ts "$DATA_DIR/workflow-bundle.js" > "$LOG_DIR/bundle.log" 2>&1 \
-  || { cat "$LOG_DIR/bundle.log" >&2; fail "bundling the workflows failed"; }
-build_id=$(sed -n 's/^build id: //p' "$LOG_DIR/bundle.log")
 
 if [ "$sinks" = true ]; then
   step "local mail and SMS sinks (no SMTP_HOST given)"
@@ -137,7 +134,7 @@ fi
 # get no more workflow tasks and are replaced in turn.
 for i in "${!WORKER_METRICS_PORTS[@]}"; do
   name="worker-$((i + 1))"
-  step "$name, build $build_id (metrics on 127.0.0.1:${WORKER_METRICS_PORTS[$i]})"
+  step "$name (metrics on 127.0.0.1:${WORKER_METRICS_PORTS[$i]})"
   stop_bg "$name"
   TEMPORAL_TLS_CERT_FILE=$CERT_DIR/worker.pem TEMPORAL_TLS_KEY_FILE=$CERT_DIR/worker-key.pem \
     WORKER_METRICS_ADDRESS=127.0.0.1:${WORKER_METRICS_PORTS[$i]} \

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { actorClaimSigner } from '../../lib/actorClaims';
+import { createTestConfig } from './config';
 import { TEST_SERVER_WRAPPER } from './paths';
 import { installQuietRuntime } from './runtime';
 
@@ -18,14 +20,19 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   // 2-core CI machine can miss that, so a start that timed out is tried again
   // (on a fresh port) before the test file fails.
   for (let attempt = 1; ; attempt++) {
+    // The environment's client signs updates as the API does, by the test server's (skipped) clock.
+    let env: TestWorkflowEnvironment | undefined;
+    const now = async () => (env ? Number(await env.currentTimeMs()) : Date.now());
     try {
-      return await TestWorkflowEnvironment.createTimeSkipping({
+      env = await TestWorkflowEnvironment.createTimeSkipping({
+        client: { interceptors: { workflow: [actorClaimSigner(createTestConfig().ACTOR_CLAIM_SECRET, { now })] } },
         // No --enable-time-skipping: that flag starts the server with skipping
         // unlocked, while the SDK expects it locked and unlocks it itself around
         // result() and sleep() (with the flag, the first sleep() overshoots and the
         // server logs "Unbalanced lock and unlock calls").
         server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } },
       });
+      return env;
     } catch (err) {
       const slowStart = /did not start within/.test(String((err as Error)?.message ?? err));
       if (!slowStart || attempt >= START_ATTEMPTS) throw err;

@@ -100,7 +100,7 @@ describe('production is the default outside embedded mode', () => {
   });
 
   it('a link signed with the development secret does not verify in production, and production cannot be given that secret', () => {
-    const forged = signedLinkUrls({ PUBLIC_BASE_URL: 'https://x', LINK_SIGNING_SECRET: DEV_SECRET, ACK_LINK_TTL_HOURS: 72 })
+    const forged = signedLinkUrls({ PUBLIC_BASE_URL: 'https://x', LINK_SIGNING_SECRET: DEV_SECRET }, { ack: 3600, review: 3600, progress: 3600 })
       .review({ statementId: 'st-1', personId: 'city-manager' })
       .split('token=')[1];
     const production = parseConfig(GOOD_PRODUCTION);

@@ -50,23 +50,24 @@ describe('Temporal connection settings', () => {
     expect(Buffer.from(options.tls!.clientCertPair!.key).toString()).toBe('contents of worker-key.pem');
   });
 
-  it('refuses a certificate without its key, and a versioned worker without a build', () => {
+  it('refuses a certificate without its key, and a metrics address without a port', () => {
+    expect(() => parseConfig({ TEMPORAL_TLS_CERT_FILE: '/x/worker.pem' })).toThrow(ConfigError);
     expect(() => parseConfig({ TEMPORAL_TLS_CERT_FILE: '/x/worker.pem' })).toThrow(/TEMPORAL_TLS_KEY_FILE: the client certificate and its key/);
-    expect(() => parseConfig({ TEMPORAL_DEPLOYMENT_NAME: 'common-ground' })).toThrow(ConfigError);
     expect(() => parseConfig({ WORKER_METRICS_ADDRESS: '9464' })).toThrow(/WORKER_METRICS_ADDRESS: must be host:port/);
   });
 });
 
 describe('Worker Versioning', () => {
-  it('derives the build id from the workflow bundle: same code, same build', () => {
-    expect(workflowBuildId('bundle A')).toBe(workflowBuildId(Buffer.from('bundle A')));
-    expect(workflowBuildId('bundle A')).not.toBe(workflowBuildId('bundle B'));
+  it('derives the build id from the workflow bundle, with the actor-claim key masked: same code, same build', () => {
+    const bundle = (key: string) => `const key = ${JSON.stringify(key)}; workflows();`;
+    expect(workflowBuildId(bundle('first key'), 'first key')).toBe(workflowBuildId(bundle('second key'), 'second key'));
+    expect(workflowBuildId(bundle('k'), 'k')).not.toBe(workflowBuildId('other workflows', 'k'));
     expect(workflowBuildId('bundle A')).toMatch(/^[0-9a-f]{12}$/);
   });
 
   it('joins the deployment with auto-upgrade only when a deployment is named', () => {
-    expect(workerDeploymentOptions(parseConfig({}))).toEqual({});
-    const options = workerDeploymentOptions(parseConfig({ TEMPORAL_DEPLOYMENT_NAME: 'common-ground', TEMPORAL_WORKER_BUILD_ID: 'abc123' }));
+    expect(workerDeploymentOptions(parseConfig({}), 'code')).toEqual({});
+    const options = workerDeploymentOptions(parseConfig({ TEMPORAL_DEPLOYMENT_NAME: 'common-ground', TEMPORAL_WORKER_BUILD_ID: 'abc123' }), 'code');
     expect(options.workerDeploymentOptions).toEqual({
       useWorkerVersioning: true,
       version: { deploymentName: 'common-ground', buildId: 'abc123' },

@@ -91,7 +91,12 @@ export interface StartOptions {
   track?: (proc: AppProcess) => void;
 }
 
-export async function startWorker(name: string, options: StartOptions & { bundlePath: string }): Promise<AppProcess> {
+export interface WorkerProcess extends AppProcess {
+  /** The Worker Deployment version it joined (its "worker started" log line). */
+  buildId: string;
+}
+
+export async function startWorker(name: string, options: StartOptions): Promise<WorkerProcess> {
   const metricsPort = await freePort();
   const proc = launch(
     'worker',
@@ -99,7 +104,6 @@ export async function startWorker(name: string, options: StartOptions & { bundle
     metricsPort,
     {
       ...options.env,
-      WORKFLOW_BUNDLE_PATH: options.bundlePath,
       WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       TEMPORAL_TLS_CERT_FILE: path.join(options.certDir, 'worker.pem'),
       TEMPORAL_TLS_KEY_FILE: path.join(options.certDir, 'worker-key.pem'),
@@ -107,8 +111,14 @@ export async function startWorker(name: string, options: StartOptions & { bundle
     options.logDir,
   );
   options.track?.(proc);
-  await waitUntil('"worker started"', proc, 90_000, () => proc.log().includes('"worker started"'));
-  return proc;
+  // The worker bundles the workflows first (webpack): allow for a busy machine.
+  await waitUntil('"worker started"', proc, 120_000, () => proc.log().includes('"worker started"'));
+  const started = proc
+    .log()
+    .split('\n')
+    .find((line) => line.includes('"worker started"'))!;
+  const version = (JSON.parse(started) as { version: { buildId: string } | null }).version;
+  return { ...proc, buildId: version?.buildId ?? '' };
 }
 
 export async function startApi(name: string, port: number, options: StartOptions): Promise<AppProcess> {

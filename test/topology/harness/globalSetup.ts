@@ -1,7 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../harness/paths';
 import { allocatePorts, RUNS_DIR, runScript, scriptEnv, TOPOLOGY_ENV, type TopologyInfo } from './infra';
 
 function pidAlive(pid: number): boolean {
@@ -32,7 +30,7 @@ function reapAbandonedRuns(): void {
  * same script an operator runs: certificates, PostgreSQL with its roles,
  * Temporal's schemas, the Temporal server (mTLS), the namespace, the UI and
  * the proxy. The test files start the app processes themselves, with their
- * own sinks and databases. The workflow bundle is built once here.
+ * own sinks, databases and namespaces.
  */
 export default async function globalSetup(): Promise<void> {
   reapAbandonedRuns();
@@ -40,14 +38,7 @@ export default async function globalSetup(): Promise<void> {
   const ports = await allocatePorts();
   const started = Date.now();
   runScript('scripts/up.sh', ['--topology', 'production', '--infra-only'], scriptEnv(dataDir, ports));
-  const bundlePath = path.join(dataDir, 'workflow-bundle.js');
-  const bundled = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bundle-workflows.ts', bundlePath], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
-  const buildId = /^build id: (\S+)$/m.exec(bundled)?.[1];
-  if (!buildId) throw new Error(`bundle-workflows printed no build id:\n${bundled}`);
-  const info: TopologyInfo = { dataDir, ports, bundlePath, buildId };
+  const info: TopologyInfo = { dataDir, ports };
   process.env[TOPOLOGY_ENV] = JSON.stringify(info);
   console.error(`[topology] infrastructure up in ${((Date.now() - started) / 1000).toFixed(1)} s (${dataDir})`);
 }

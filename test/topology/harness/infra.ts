@@ -24,9 +24,6 @@ export interface TopologyPorts {
 export interface TopologyInfo {
   dataDir: string;
   ports: TopologyPorts;
-  /** The workflow bundle every test worker loads, and its build id. */
-  bundlePath: string;
-  buildId: string;
 }
 
 function portIsFree(port: number): Promise<boolean> {

@@ -16,7 +16,7 @@ import { makeBuildCurrent } from '../../../worker/versioning';
 import { seedDemoRoster, type RoleKey, type SeededRoster } from '../../../scripts/seed-roster';
 import { applyMigrations } from '../../harness/database';
 import { startSinks, type TestSinks } from '../../harness/sinks';
-import { startApi, startWorker, type AppProcess, type StartOptions } from './appProcesses';
+import { startApi, startWorker, type AppProcess, type StartOptions, type WorkerProcess } from './appProcesses';
 import { freePort } from '../../harness/freePort';
 import { readEnvFile, runScript, scriptEnv, topologyInfo, type TopologyInfo } from './infra';
 
@@ -44,12 +44,12 @@ export interface TopologySystem {
   tokens: Record<RoleKey, string>;
   taskQueue: string;
   deploymentName: string;
-  workers: AppProcess[];
+  workers: WorkerProcess[];
   apis: AppProcess[];
   /** What every app process of this system is started with. */
   processOptions: StartOptions;
   /** Another worker of this system (e.g. after one was killed). */
-  addWorker(options?: { bundlePath?: string; env?: Record<string, string> }): Promise<AppProcess>;
+  addWorker(options?: { env?: Record<string, string> }): Promise<WorkerProcess>;
   /** Makes a build the current version of this system's Worker Deployment, as scripts/promote-build.ts does. */
   setCurrentBuild(buildId: string): Promise<void>;
   request(path: string, init?: RequestInit & { as?: RoleKey; json?: unknown }): Promise<Response>;
@@ -156,7 +156,7 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
       },
     };
 
-    const workers: AppProcess[] = [];
+    const workers: WorkerProcess[] = [];
     const apis: AppProcess[] = [];
     // Every process spawned, ready or not: a start that fails halfway leaves nothing running.
     const spawned: AppProcess[] = [];
@@ -165,11 +165,7 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
     let workerNumber = 0;
     const addWorker: TopologySystem['addWorker'] = async (extra = {}) => {
       workerNumber += 1;
-      const proc = await startWorker(`worker-${workerNumber}`, {
-        ...processOptions,
-        env: { ...processOptions.env, ...extra.env },
-        bundlePath: extra.bundlePath ?? info.bundlePath,
-      });
+      const proc = await startWorker(`worker-${workerNumber}`, { ...processOptions, env: { ...processOptions.env, ...extra.env } });
       workers.push(proc);
       return proc;
     };
@@ -179,7 +175,8 @@ export async function startTopologySystem(options: TopologySystemOptions = {}): 
 
     const workerCount = options.workers ?? 2;
     await Promise.all(Array.from({ length: workerCount }, () => addWorker()));
-    if (workerCount > 0) await setCurrentBuild(info.buildId);
+    // Every worker bundled the same code, so they report the same build: make it current.
+    if (workerCount > 0) await setCurrentBuild(workers[0].buildId);
     // Ports picked now and handed to the proxy (re-rendered and reloaded, as when an
     // operator changes CG_PROD_API_PORTS): ports picked at global set-up could be
     // taken by another program on the machine by the time this file runs.
