@@ -23,6 +23,7 @@ import './linkPageDocs';
 import { createWebRouter } from '../web/router';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../web/layout';
 import { rejectUnsafeTextMiddleware } from './validate';
+import { createObservability } from './observability';
 
 export interface AppDeps {
   db: Db;
@@ -79,6 +80,8 @@ function securityHeaders(config: Config) {
 export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps): express.Express {
   const app = express();
   app.set('trust proxy', 'loopback');
+  // Request logs and metrics see every request; /metrics and /readyz answer before any parsing or auth.
+  app.use(createObservability({ db, temporal, config }));
   app.use(securityHeaders(config));
 
   const limit = config.API_BODY_LIMIT_BYTES;

@@ -68,6 +68,26 @@ const fields = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('common-ground'),
+  /**
+   * mTLS to the Temporal frontend (the production topology; scripts/make-certs.sh).
+   * Unset: plain gRPC, as the embedded dev server expects. The CA verifies the
+   * server; the certificate and key (always together) identify this process.
+   */
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** The name in the server's certificate, when it differs from the host in TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** host:port where a worker serves its Prometheus metrics (the SDK's); unset: none. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
+  /**
+   * Worker Versioning (README "Deploying"): workers join this Worker Deployment
+   * with a build id, and only the deployment's current version gets tasks.
+   * Unset: unversioned workers (the embedded mode).
+   */
+  TEMPORAL_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
+  /** Defaults to the hash of the workflow bundle the worker builds at start: same workflow code, same build. */
+  TEMPORAL_WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
@@ -154,6 +174,15 @@ export function productionProblems(cfg: Fields): [string, string][] {
   return problems;
 }
 
+/** Settings that only work together, in every mode, as [key, message]. */
+function combinationProblems(cfg: Fields): [string, string][] {
+  const problems: [string, string][] = [];
+  if (Boolean(cfg.TEMPORAL_TLS_CERT_FILE) !== Boolean(cfg.TEMPORAL_TLS_KEY_FILE)) {
+    problems.push([cfg.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE', 'the client certificate and its key are set together']);
+  }
+  return problems;
+}
+
 export const configSchema = fields
   .transform((cfg) => ({ ...cfg, MODE: effectiveMode(cfg) }))
   .superRefine((cfg, ctx) => {
@@ -222,7 +251,9 @@ export function checkConfig(env: Env): ConfigCheck {
   if (cleaned.SESSION_SECRET !== undefined) warnings.push('SESSION_SECRET is set but not used (sessions are random tokens stored as digests); remove it');
 
   const parsedFields = fields.safeParse(files.env);
-  const fieldProblems = parsedFields.success ? [] : parsedFields.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message }));
+  const fieldProblems = parsedFields.success
+    ? combinationProblems(parsedFields.data).map(([key, message]) => ({ key, message }))
+    : parsedFields.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message }));
   const mode = effectiveMode({ MODE: files.env.MODE === 'production' ? 'production' : undefined, NODE_ENV: files.env.NODE_ENV, API_HOST: files.env.API_HOST ?? '127.0.0.1' });
   if (files.env.MODE === 'embedded' && mode === 'production') {
     warnings.push(`MODE=embedded is overridden: ${files.env.NODE_ENV === 'production' ? 'NODE_ENV=production' : `API_HOST=${files.env.API_HOST} is not loopback`} means production`);

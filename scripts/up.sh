@@ -10,7 +10,18 @@
 #   CG_PG_PORT [54329]  CG_TEMPORAL_PORT [7233]  CG_TEMPORAL_UI_PORT [8233]
 #   API_PORT [3000]  DEVSINKS_SMTP_PORT [1025]  DEVSINKS_MAIL_HTTP_PORT [8025]
 #   DEVSINKS_SMS_HTTP_PORT [8026]
+#
+# `bash scripts/up.sh --topology production` starts the production topology
+# instead (scripts/topology/up.sh; README "Deploying"); the embedded mode
+# above is `--topology embedded`, the default.
 set -euo pipefail
+if [ "${1:-}" = --topology ]; then
+  case "${2:-}" in
+    production) shift 2; exec bash "$(dirname "$0")/topology/up.sh" "$@" ;;
+    embedded) shift 2 ;;
+    *) echo "up: --topology embedded|production" >&2; exit 2 ;;
+  esac
+fi
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/processes.sh
