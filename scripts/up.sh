@@ -61,7 +61,7 @@ bash scripts/embedded-postgres.sh start "$DATA_DIR/pg" "$PG_PORT" commonground
 echo "$PG_PORT" > "$PID_DIR/pg.port"
 
 step "migrations"
-npx --no-install prisma migrate deploy > "$LOG_DIR/migrate.log" 2>&1 || { tail -30 "$LOG_DIR/migrate.log" >&2; fail "prisma migrate deploy failed (log: .data/logs/migrate.log)"; }
+node_modules/.bin/tsx scripts/migrate.ts > "$LOG_DIR/migrate.log" 2>&1 || { tail -30 "$LOG_DIR/migrate.log" >&2; fail "migrations failed (log: .data/logs/migrate.log)"; }
 
 TEMPORAL_BIN=$(bash scripts/ensure-temporal-cli.sh)
 if ! is_running temporal; then

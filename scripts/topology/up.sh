@@ -115,9 +115,9 @@ fi
 with_app_env() { ( while IFS= read -r line; do export "$line"; done < "$APP_ENV_FILE"; "$@" ); }
 TSX="$ROOT/node_modules/.bin/tsx"
 
-step "migrations (prisma migrate deploy, as role cg_app)"
-with_app_env npx --no-install prisma migrate deploy > "$LOG_DIR/migrate.log" 2>&1 \
-  || { tail -30 "$LOG_DIR/migrate.log" >&2; fail "prisma migrate deploy failed (log: $LOG_DIR/migrate.log)"; }
+step "migrations (scripts/migrate.ts, as role cg_app)"
+with_app_env "$ROOT/node_modules/.bin/tsx" scripts/migrate.ts > "$LOG_DIR/migrate.log" 2>&1 \
+  || { tail -30 "$LOG_DIR/migrate.log" >&2; fail "migrations failed (log: $LOG_DIR/migrate.log)"; }
 
 
 if [ "$sinks" = true ]; then
