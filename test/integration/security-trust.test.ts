@@ -3,9 +3,12 @@
 //   - a forged update sent straight to the Temporal port (no, or a wrongly
 //     keyed, actor claim), for every update the workflows take;
 //   - a replayed, forged or stranger's text message;
-//   - an alderman reading a draft, an approver's comment or a provider's error
-//     text with a phone number in it; a person approving their own draft;
-//   - a reused acknowledge link, and a link of a deactivated person;
+//   - an alderman, the mayor or the city attorney reading a draft or an
+//     approver's comment (in the incident, the statement, the timeline or the
+//     approval queue), or a provider's error text with a phone number in it;
+//     a person approving their own draft;
+//   - a reused acknowledge or review link, a review link used out of turn,
+//     and a link of a deactivated person;
 //   - two active people with one phone number.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -43,11 +46,25 @@ async function declare(title: string): Promise<string> {
   return number;
 }
 
-async function submitDraft(number: string, title: string, body: string) {
-  const res = await call('POST', `/api/incidents/${number}/statements`, { as: 'PIO', json: { kind: 'HOLDING_STATEMENT', title, body } });
+/**
+ * A holding statement for a severity-1 incident (clayton-2026.2): the PIO
+ * approves, then the city manager signs off. When the PIO drafts (the
+ * default here), the deputy PIO approves in the PIO's place.
+ */
+async function submitDraft(number: string, title: string, body: string, as: 'PIO' | 'POLICE_CHIEF' = 'PIO') {
+  const res = await call('POST', `/api/incidents/${number}/statements`, { as, json: { kind: 'HOLDING_STATEMENT', title, body } });
   expect(res.status).toBe(201);
   return res.json as { statementId: string; workflowId: string };
 }
+
+/** The error an update that must be refused was refused with. */
+const refusalOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('the update was accepted');
+    },
+    (err: unknown) => err,
+  );
 
 /** A webhook request as Twilio would sign it (or with `signature` instead). */
 async function inboundSms(params: Record<string, string>, signature?: string) {
@@ -100,19 +117,12 @@ describe('Temporal is not a back door', () => {
     await connection?.close();
   });
 
-  const refusal = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error('the forged update was accepted');
-      },
-      (err: unknown) => err,
-    );
-
   it('refuses every kind of update sent straight to Temporal without a valid actor claim, and nothing changes', async () => {
-    const { cityManager, pio, engagementLead } = sys.roster.people;
+    const { cityManager, pio, deputyPio, engagementLead } = sys.roster.people;
     // Each would be accepted through the API: only the missing claim refuses it.
+    // The PIO drafted, so the decision is the deputy PIO's, in the PIO's place.
     const forgeries: [string, string, UpdateDefinition<unknown, [any]>, unknown][] = [
-      ['decide', statement.workflowId, decideUpdate, { version: 1, decision: 'APPROVE', approver: actor(cityManager) }],
+      ['decide', statement.workflowId, decideUpdate, { version: 1, decision: 'APPROVE', approver: actor(deputyPio) }],
       ['revise', statement.workflowId, reviseUpdate, { title: 'Forged', body: 'Forged text', author: actor(pio) }],
       ['acknowledge', incidentWorkflowId(number), acknowledgeUpdate, { personId: sys.roster.people.mayor.id, via: 'API' }],
       ['submitStatement', incidentWorkflowId(number), submitStatementUpdate, { kind: 'PUBLIC_UPDATE', title: 'Forged', body: 'Forged', author: actor(pio) }],
@@ -126,14 +136,14 @@ describe('Temporal is not a back door', () => {
     ];
     for (const [name, workflowId, update, request] of forgeries) {
       for (const client of [outsider, wronglyKeyed]) {
-        const err = await refusal(client.workflow.getHandle(workflowId).executeUpdate(update, { args: [request] }));
+        const err = await refusalOf(client.workflow.getHandle(workflowId).executeUpdate(update, { args: [request] }));
         expect({ name, refused: err instanceof WorkflowUpdateFailedError }).toEqual({ name, refused: true });
         expect({ name, message: String((err as WorkflowUpdateFailedError).cause?.message) }).toEqual({ name, message: expect.stringContaining('actor claim') });
       }
     }
 
     const live = await sys.temporal.workflow.getHandle(statement.workflowId).query(statementStateQuery);
-    expect(live).toMatchObject({ status: 'PENDING_APPROVAL', awaiting: 'CITY_MANAGER', currentVersion: 1 });
+    expect(live).toMatchObject({ status: 'PENDING_APPROVAL', awaiting: 'PIO', awaitingRoles: ['DEPUTY_PIO'], currentVersion: 1 });
     expect(live.chain.every((step) => step.decision === null)).toBe(true);
     const incident = await sys.db.incident.findUniqueOrThrow({ where: { number }, include: { statements: true, recipients: true } });
     expect(incident.status).toBe('ACTIVE');
@@ -143,9 +153,10 @@ describe('Temporal is not a back door', () => {
   });
 
   it('still takes the same update through the API, which signs it', async () => {
-    const decided = await call('POST', `/api/statements/${statement.statementId}/decisions`, { as: 'CITY_MANAGER', json: { version: 1, decision: 'APPROVE' } });
+    const decided = await call('POST', `/api/statements/${statement.statementId}/decisions`, { as: 'DEPUTY_PIO', json: { version: 1, decision: 'APPROVE' } });
     expect(decided.status).toBe(200);
-    expect(decided.json.awaiting).toBe('POLICE_CHIEF');
+    expect(decided.json.chain[0]).toMatchObject({ role: 'PIO', decision: 'APPROVED', decidedAs: 'DEPUTY_PIO', approverId: sys.roster.people.deputyPio.id });
+    expect(decided.json.awaiting).toBe('CITY_MANAGER');
   });
 });
 
@@ -219,11 +230,14 @@ describe('need to know', () => {
   const DRAFT_TITLE = 'Working title naming the officer';
   const DRAFT_BODY = 'Draft text that names Officer Example before the family is told.';
   const COMMENT = 'Remove the officer name before this goes anywhere.';
+  /** Staff who read incidents but neither draft, approve nor oversee statements. */
+  const OUTSIDERS = ['ALDERMAN', 'MAYOR', 'CITY_ATTORNEY'] as const;
 
   beforeAll(async () => {
     number = await declare('Need to know incident');
-    ({ statementId } = await submitDraft(number, DRAFT_TITLE, DRAFT_BODY));
-    const rejected = await call('POST', `/api/statements/${statementId}/decisions`, { as: 'CITY_MANAGER', json: { version: 1, decision: 'REJECT', comment: COMMENT } });
+    // The chief drafts; the PIO approves (and here sends it back); the city manager would sign off after.
+    ({ statementId } = await submitDraft(number, DRAFT_TITLE, DRAFT_BODY, 'POLICE_CHIEF'));
+    const rejected = await call('POST', `/api/statements/${statementId}/decisions`, { as: 'PIO', json: { version: 1, decision: 'REJECT', comment: COMMENT } });
     expect(rejected.status).toBe(200);
     // The Ward 3 alderman's number is refused by the SMS provider (21211): its error text quotes the number.
     await eventually(
@@ -235,29 +249,34 @@ describe('need to know', () => {
     );
   });
 
-  it('an alderman reads neither the draft nor the rejection comment, in the incident, the statement or the timeline', async () => {
-    for (const path of [`/api/incidents/${number}`, `/api/statements/${statementId}`]) {
-      const seen = await call('GET', path, { as: 'ALDERMAN' });
-      expect(seen.status).toBe(200);
-      for (const secret of [DRAFT_TITLE, DRAFT_BODY, COMMENT]) expect({ path, leaks: seen.text.includes(secret) }).toEqual({ path, leaks: false });
+  it('an alderman, the mayor and the city attorney read neither the draft nor the rejection comment, in the incident, the statement or the timeline', async () => {
+    for (const role of OUTSIDERS) {
+      for (const path of [`/api/incidents/${number}`, `/api/statements/${statementId}`]) {
+        const seen = await call('GET', path, { as: role });
+        expect(seen.status).toBe(200);
+        for (const secret of [DRAFT_TITLE, DRAFT_BODY, COMMENT]) expect({ role, path, leaks: seen.text.includes(secret) }).toEqual({ role, path, leaks: false });
+      }
     }
     const detail = await call('GET', `/api/incidents/${number}`, { as: 'ALDERMAN' });
     // What they may know: that a statement exists, where it stands, and who decided.
     expect(detail.json.statements[0]).toMatchObject({ id: statementId, status: 'CHANGES_REQUESTED', versions: [] });
-    expect(detail.json.statements[0].approvals[0]).toMatchObject({ role: 'CITY_MANAGER', comment: null });
+    expect(detail.json.statements[0].approvals[0]).toMatchObject({ role: 'PIO', decision: 'REJECTED', approverId: sys.roster.people.pio.id, comment: null });
   });
 
-  it('the drafter, the approvers and the city manager read both', async () => {
-    for (const role of ['PIO', 'CITY_MANAGER', 'POLICE_CHIEF'] as const) {
-      const seen = await call('GET', `/api/incidents/${number}`, { as: role });
-      for (const secret of [DRAFT_TITLE, DRAFT_BODY, COMMENT]) expect({ role, sees: seen.text.includes(secret) }).toEqual({ role, sees: true });
+  it("the drafter, the approvers and the PIO's stand-in read both", async () => {
+    // The chief wrote it, the PIO sent it back, the city manager signs off at severity 1, the deputy PIO approves in the PIO's place.
+    for (const role of ['POLICE_CHIEF', 'PIO', 'CITY_MANAGER', 'DEPUTY_PIO'] as const) {
+      for (const path of [`/api/incidents/${number}`, `/api/statements/${statementId}`]) {
+        const seen = await call('GET', path, { as: role });
+        for (const secret of [DRAFT_TITLE, DRAFT_BODY, COMMENT]) expect({ role, path, sees: seen.text.includes(secret) }).toEqual({ role, path, sees: true });
+      }
     }
   });
 
   it('provider error text with a phone number reaches only the delivery-log readers', async () => {
     const unreachable = sys.roster.people.alderman3.phone!;
     expect((await call('GET', `/api/incidents/${number}`, { as: 'CITY_MANAGER' })).text).toContain(unreachable);
-    for (const role of ['ALDERMAN', 'MAYOR', 'CITY_ATTORNEY'] as const) {
+    for (const role of OUTSIDERS) {
       const seen = await call('GET', `/api/incidents/${number}`, { as: role });
       expect({ role, leaks: seen.text.includes(unreachable) }).toEqual({ role, leaks: false });
       const undeliverable = seen.json.timeline.find((e: { action: string }) => e.action === 'notification.undeliverable');
@@ -265,15 +284,49 @@ describe('need to know', () => {
     }
   });
 
+  it('the approval queue shows an alderman, the mayor and the city attorney where a draft stands, not its text', async () => {
+    const queuedTitle = 'Queued title naming the witness';
+    const queuedBody = 'Queued text that names Witness Example.';
+    const other = await declare('Approval queue incident');
+    const { statementId: queued } = await submitDraft(other, queuedTitle, queuedBody, 'POLICE_CHIEF');
+    const entryFor = async (role: (typeof OUTSIDERS)[number] | 'PIO') => {
+      const res = await call('GET', '/api/approvals?awaiting=anyone', { as: role });
+      expect(res.status).toBe(200);
+      return { text: res.text, entry: res.json.statements.find((s: { statementId: string }) => s.statementId === queued) };
+    };
+    await eventually(async () => (await entryFor('PIO')).entry !== undefined, 'the statement in the approval queue');
+    expect((await entryFor('PIO')).entry).toMatchObject({ title: queuedTitle, body: queuedBody, mine: true });
+    for (const role of OUTSIDERS) {
+      const { text, entry } = await entryFor(role);
+      for (const secret of [queuedTitle, queuedBody]) expect({ role, leaks: text.includes(secret) }).toEqual({ role, leaks: false });
+      expect({ role, entry }).toEqual({ role, entry: expect.objectContaining({ incident: expect.objectContaining({ number: other }), title: null, body: null, awaiting: expect.objectContaining({ role: 'PIO' }), mine: false }) });
+    }
+  });
+
   it('a person who wrote a version cannot decide on it, whatever other role they hold', async () => {
     const pio = sys.roster.people.pio;
-    await sys.db.person.update({ where: { id: pio.id }, data: { roles: ['PIO', 'CITY_MANAGER'] } });
+    const twoHats = { ...pio, roles: ['PIO', 'CITY_MANAGER'] };
+    await sys.db.person.update({ where: { id: pio.id }, data: { roles: twoHats.roles as ['PIO', 'CITY_MANAGER'] } });
     try {
       const other = await declare('Two hats incident');
-      const { statementId: own } = await submitDraft(other, 'Own draft', 'Text.');
-      const decided = await call('POST', `/api/statements/${own}/decisions`, { as: 'PIO', json: { version: 1, decision: 'APPROVE' } });
-      expect(decided.status).toBe(403);
-      expect(decided.json.error.message).toContain('you wrote version 1');
+      const { statementId: own, workflowId } = await submitDraft(other, 'Own draft', 'Text.');
+      const decideOwn = () => call('POST', `/api/statements/${own}/decisions`, { as: 'PIO', json: { version: 1, decision: 'APPROVE' } });
+      const early = await decideOwn();
+      expect(early.status).toBe(403);
+      expect(early.json.error.message).toContain('you wrote version 1');
+      // The deputy PIO approves in the PIO's place; then it is the city manager's turn, a role the author also holds.
+      const standIn = await call('POST', `/api/statements/${own}/decisions`, { as: 'DEPUTY_PIO', json: { version: 1, decision: 'APPROVE' } });
+      expect([standIn.status, standIn.json.awaiting]).toEqual([200, 'CITY_MANAGER']);
+      const inTurnByRole = await decideOwn();
+      expect(inTurnByRole.status).toBe(403);
+      expect(inTurnByRole.json.error.message).toContain('you wrote version 1');
+      // The statement workflow refuses it too, even with a valid actor claim.
+      const signed = await refusalOf(sys.temporal.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'APPROVE', approver: actor(twoHats) }] }));
+      expect(signed).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(String((signed as WorkflowUpdateFailedError).cause?.message)).toContain('you wrote version 1');
+      // Another holder of the role decides.
+      const signedOff = await call('POST', `/api/statements/${own}/decisions`, { as: 'CITY_MANAGER', json: { version: 1, decision: 'APPROVE' } });
+      expect([signedOff.status, signedOff.json.status]).toEqual([200, 'PUBLISHED']);
     } finally {
       await sys.db.person.update({ where: { id: pio.id }, data: { roles: ['PIO'] } });
     }
@@ -300,19 +353,45 @@ describe('signed links', () => {
     expect(audits).toBe(1);
   });
 
-  it('a review link records one decision', async () => {
+  it("a review link records one decision, and only in turn: the deputy PIO's in the PIO's place, then the city manager's", async () => {
     const number = await declare('Review link incident');
+    // The PIO drafts, so the deputy PIO approves in the PIO's place before the city manager signs off.
     const { statementId } = await submitDraft(number, 'Review once', 'Text.');
-    const cityManager = sys.roster.people.cityManager;
-    const token = signLinkToken({ p: 'review', statementId, personId: cityManager.id }, 3600, sys.config.LINK_SIGNING_SECRET);
-    const path = `/statements/${statementId}/review?token=${encodeURIComponent(token)}`;
+    const { deputyPio, cityManager } = sys.roster.people;
+    const linkFor = (personId: string) =>
+      `/statements/${statementId}/review?token=${encodeURIComponent(signLinkToken({ p: 'review', statementId, personId }, 3600, sys.config.LINK_SIGNING_SECRET))}`;
+    const standInLink = linkFor(deputyPio.id);
+    const cityManagerLink = linkFor(cityManager.id);
     const form = { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'version=1&decision=APPROVE' };
-    const decided = await call('POST', path, form);
+
+    // Out of turn: refused, nothing recorded, and the link is not used up.
+    const early = await call('POST', cityManagerLink, form);
+    expect(early.status).toBe(403);
+    expect(early.text).toContain('waiting for the Deputy Public Information Officer');
+    expect(early.text).not.toContain('Thank you.');
+    expect(await sys.db.approval.count({ where: { statementId } })).toBe(0);
+
+    const page = await call('GET', standInLink);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('in place of the Public Information Officer');
+    expect(page.text).toContain('<form');
+    const decided = await call('POST', standInLink, form);
     expect(decided.status).toBe(200);
     expect(decided.text).toContain('Thank you.');
-    const again = await call('POST', path, form);
+    const again = await call('POST', standInLink, form);
     expect(again.status).toBe(410);
     expect(await sys.db.approval.count({ where: { statementId } })).toBe(1);
+
+    // Now it is the city manager's turn: the link refused earlier records their sign-off, once.
+    const signedOff = await call('POST', cityManagerLink, form);
+    expect(signedOff.status).toBe(200);
+    expect(signedOff.text).toContain('Thank you.');
+    expect((await call('POST', cityManagerLink, form)).status).toBe(410);
+    expect(await sys.db.approval.findMany({ where: { statementId }, orderBy: { decidedAt: 'asc' }, select: { role: true, approverId: true } })).toEqual([
+      { role: 'DEPUTY_PIO', approverId: deputyPio.id },
+      { role: 'CITY_MANAGER', approverId: cityManager.id },
+    ]);
+    expect((await sys.db.statement.findUniqueOrThrow({ where: { id: statementId } })).status).toBe('PUBLISHED');
   });
 
   it("a deactivated person's links stop working, and stay revoked if they are made active again", async () => {

@@ -115,7 +115,7 @@ describe('production is the default outside embedded mode', () => {
 
   it('a rehearsal may waive the local providers and http by name, never the secrets', () => {
     const rehearsal = { NODE_ENV: 'production', ALLOW_INSECURE: 'local-providers,http' };
-    expect(new Set(problemKeys(rehearsal))).toEqual(new Set(['LINK_SIGNING_SECRET', 'TWILIO_AUTH_TOKEN', 'DATABASE_URL']));
+    expect(new Set(problemKeys(rehearsal))).toEqual(new Set(['LINK_SIGNING_SECRET', 'ACTOR_CLAIM_SECRET', 'TWILIO_AUTH_TOKEN', 'DATABASE_URL']));
     expect(checkConfig(rehearsal).warnings.join('\n')).toContain('ALLOW_INSECURE=local-providers,http waives production checks');
     expect(problemKeys({ ...rehearsal, ALLOW_INSECURE: 'everything' })).toContain('ALLOW_INSECURE.0');
   });
