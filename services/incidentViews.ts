@@ -15,7 +15,7 @@ import { isPastDue } from '../domain/overdue';
 import { deadlineRowOf } from '../domain/deadlineRow';
 import { deadlineJson } from './deadlineViews';
 import { tryQuery } from './temporal';
-import { isPermitted } from './policyView';
+import { isPermitted, isPermittedUnder } from './policyView';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
@@ -50,7 +50,7 @@ export function incidentJson(row: IncidentRow) {
 const statementInclude = {
   versions: { orderBy: { version: 'asc' as const } },
   approvals: { orderBy: { decidedAt: 'asc' as const } },
-  incident: { select: { number: true } },
+  incident: { select: { number: true, policyVersion: true } },
 };
 
 type StatementRow = NonNullable<Awaited<ReturnType<typeof loadStatementRow>>>;
@@ -97,8 +97,13 @@ export interface Viewer {
 }
 
 /** Drafts and approvers' comments: the policy's readDrafts roles, and whoever wrote the statement or one of its versions. */
-export const mayReadDrafts = (viewer: Viewer, row: { createdById: string; versions: readonly { authorId: string }[] }): boolean =>
-  isPermitted(viewer.roles, 'readDrafts') || row.createdById === viewer.personId || row.versions.some((v) => v.authorId === viewer.personId);
+export const mayReadDrafts = (
+  viewer: Viewer,
+  row: { createdById: string; versions: readonly { authorId: string }[]; incident: { policyVersion: string } },
+): boolean =>
+  isPermittedUnder(row.incident.policyVersion, viewer.roles, 'readDrafts') ||
+  row.createdById === viewer.personId ||
+  row.versions.some((v) => v.authorId === viewer.personId);
 
 /** The statement as `viewer` may see it: without drafts and comments unless they need to know, only its published text. */
 export async function statementJson(temporal: Client, row: StatementRow, viewer: Viewer, names: ReadonlyMap<string, string> = new Map()) {

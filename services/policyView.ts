@@ -79,6 +79,15 @@ export const rolesPermitted = (permission: Permission): Role[] => permissionsOf(
 export const isPermitted = (roles: readonly Role[], permission: Permission): boolean =>
   roles.some((role) => rolesPermitted(permission).includes(role));
 
+/**
+ * True when one of these roles is granted the permission by the policy an
+ * incident pinned. Who decides and who reads a statement's drafts follow the
+ * incident's own policy: an incident declared under an earlier version keeps
+ * its approvers when the current policy names others.
+ */
+export const isPermittedUnder = (policyVersion: string, roles: readonly Role[], permission: Permission): boolean =>
+  roles.some((role) => policyViewFor(policyVersion).permissions[permission].includes(role));
+
 /** A severity level the current policy defines. */
 export const isPolicySeverity = (level: number): level is SeverityLevel => currentPolicyView().severities.includes(level);
 

@@ -13,9 +13,8 @@ import { html, type SafeHtml } from '../../lib/html';
 import { fromZodError, toHttpError, type ErrorDetail, type HttpError } from '../../services/errors';
 import { awaitedStepOf, decidedAsFor, decidersOf, refusalToDecide } from '../../domain/statementTurn';
 import { findStatement, statementWithNames } from '../../services/incidentViews';
-import { currentPolicyView } from '../../services/policyView';
 import { useLinkOnce } from '../../services/signedLinks';
-import { StatementDecisionRequest, decideOnStatement } from '../../services/statementActions';
+import { StatementDecisionRequest, decideOnStatement, decidesStatementsOf } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
 import type { WebDeps } from '../deps';
 import { cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
@@ -185,8 +184,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
         decision: typeof form.decision === 'string' ? form.decision : undefined,
         comment: typeof form.comment === 'string' ? form.comment : undefined,
       };
-      const approverRoles = currentPolicyView().approverRoles;
-      if (!ctx.person.roles.some((r) => approverRoles.includes(r))) {
+      if (!(await decidesStatementsOf(db, ctx.statement.id, ctx.person.roles))) {
         return problem(res, 403, 'You are not an approver', 'Only the people in the approval chain can decide on statements.');
       }
       const parsed = StatementDecisionRequest.safeParse({
