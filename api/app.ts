@@ -4,7 +4,8 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import type { Config } from '../lib/config';
-import { authenticate, createSessionRouter } from './auth';
+import { authenticate } from './auth';
+import { createSessionRouter } from './session';
 import { HttpError } from '../services/errors';
 import { errorHandler } from './errors';
 import { createIncidentsRouter } from './routes/incidents';
@@ -24,6 +25,7 @@ import { createWebRouter } from '../web/router';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../web/layout';
 import { rejectUnsafeTextMiddleware } from './validate';
 import { admitRequests } from './backpressure';
+import { createObservability } from './observability';
 
 export interface AppDeps {
   db: Db;
@@ -44,7 +46,7 @@ export interface AppDeps {
 // The webhook router is mounted here, so its routes are documented here.
 for (const [route, summary] of [
   ['/webhooks/twilio/status', 'Twilio delivery status callback (updates the Notification row; never moves a status backwards)'],
-  ['/webhooks/twilio/sms', 'Inbound SMS (e.g. "ACK" acknowledges the sender\'s open incidents); answers TwiML'],
+  ['/webhooks/twilio/sms', 'Inbound SMS, acted on once per MessageSid and only from an active person\'s number ("ACK" acknowledges the sender\'s newest open incident); answers TwiML'],
 ] as const) {
   documentRoute({
     method: 'post',
@@ -80,6 +82,9 @@ function securityHeaders(config: Config) {
 export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps): express.Express {
   const app = express();
   app.set('trust proxy', 'loopback');
+  // Request logs and metrics see every request; /metrics and /readyz answer before any parsing or auth,
+  // and before admission, so probes still answer while requests queue.
+  app.use(createObservability({ db, temporal, config }));
   app.use(admitRequests({ concurrent: config.API_MAX_CONCURRENT, queued: config.API_MAX_QUEUED, maxWaitMs: config.API_MAX_QUEUE_WAIT_MS }));
   app.use(securityHeaders(config));
 

@@ -5,10 +5,11 @@
 // API (tsx, as scripts/up.sh starts them). The mail and SMS sinks run inside
 // this process, where the scenarios switch their faults on and off and read
 // what arrived.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { DEFAULT_POLICY } from '../policy/defaultPolicy';
 import type { Db } from '../lib/db';
 import { seedDemoRoster, type RoleKey, type SeededRoster } from '../scripts/seed-roster';
@@ -16,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../test/harness/database'
 import { freePort } from '../test/harness/freePort';
 import { REPO_ROOT, TEMPORAL_CLI_PATH } from '../test/harness/paths';
 import { startSinks, type TestSinks } from '../test/harness/sinks';
-import { WORKFLOW_PRELOAD_MODULES } from '../worker/preload';
+import { bundleWorkflows } from '../worker/workflowBundle';
 import { ManagedProcess, sleep, until } from './processes';
 
 export interface ChaosSystemOptions {
@@ -98,11 +99,10 @@ export class ChaosSystem {
     this.temporal = new Client({ connection: this.connection, namespace: 'default' });
 
     log('workflow bundle (built once; every worker start reuses it)');
-    const bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'),
-      preloadModules: WORKFLOW_PRELOAD_MODULES,
-      logger: new DefaultLogger('WARN'),
-    });
+    // The worker's recipe, keyed with this run's own actor-claim key; the bundle on disk holds that key,
+    // which is why only a throwaway run like this one may write it (production refuses WORKFLOW_BUNDLE_PATH).
+    const actorClaimSecret = randomBytes(32).toString('hex');
+    const bundle = await bundleWorkflows(actorClaimSecret, { logger: new DefaultLogger('WARN') });
     const bundlePath = path.join(this.options.dataDir, 'workflow-bundle.js');
     fs.writeFileSync(bundlePath, bundle.code);
 
@@ -125,6 +125,7 @@ export class ChaosSystem {
       // A 2,000-row CSV is a few hundred kilobytes.
       API_BODY_LIMIT_BYTES: String(2 * 1024 * 1024),
       WORKFLOW_BUNDLE_PATH: bundlePath,
+      ACTOR_CLAIM_SECRET: actorClaimSecret,
       LOG_LEVEL: 'warn',
     };
     this.worker = new ManagedProcess({

@@ -20,7 +20,8 @@ import {
 import { HttpError, badRequest, conflict, notFound, unavailable } from './errors';
 import { actorOf, executeUpdate } from './temporal';
 import { assertMayActForOwner, assertMayDecideReschedule } from './planAccess';
-import { validateImport, type ImportError } from './planCsv';
+import { validateImport, type DescriptionUpdate, type ImportError } from './planCsv';
+import { appendAudit } from '../lib/audit';
 import {
   activePersonIds,
   assertOwnerAndSponsor,
@@ -89,10 +90,13 @@ export function importedItemId(planId: string, actorId: string | null, key: stri
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
- * All rows or none: every row is checked first; items whose workflow could
- * not start are not kept (503, listed). With an Idempotency-Key, a repeat of
- * the same import answers with the items the first one wrote, starting any
- * workflow the first one did not get to (and writing items it did not keep).
+ * All rows or none: every row is checked first. Rows without an id are new
+ * items (those whose workflow could not start are not kept: 503, listed);
+ * rows with an id are the plan's own items, of which only the description
+ * changes (an exported file imports back as no change at all). With an
+ * Idempotency-Key, a repeat of the same import answers with the new items the
+ * first one wrote, starting any workflow the first one did not get to (and
+ * writing items it did not keep).
  */
 export async function importItems(deps: PlanServiceDeps, planId: string, csv: string, actor: Actor, idempotencyKey?: string) {
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw badRequest('Idempotency-Key', 'must be 1-200 visible ASCII characters');
@@ -100,8 +104,10 @@ export async function importItems(deps: PlanServiceDeps, planId: string, csv: st
   const result = await validateImport(deps.db, plan, csv, new Date());
   if (!result.ok) throw importRejected(result.errors);
   assertPlanActive(plan);
+  // A repeat finds the descriptions already changed, so it changes (and audits) nothing twice.
+  await updateDescriptions(deps, planId, result.descriptionUpdates, actor);
   const items = idempotencyKey ? result.items.map((item, row) => ({ ...item, id: importedItemId(plan.id, actor.id, idempotencyKey, row) })) : result.items;
-  const earlier = idempotencyKey ? await earlierImport(deps, plan, items) : null;
+  const earlier = idempotencyKey && items.length > 0 ? await earlierImport(deps, plan, items) : null;
   const toCreate = earlier ? items.filter((item) => !earlier.has(item.id!)) : items;
 
   let createdIds: string[] = [];
@@ -129,7 +135,7 @@ export async function importItems(deps: PlanServiceDeps, planId: string, csv: st
   }
   const ids = earlier ? items.map((item) => item.id!) : createdIds;
   const imported = await itemsById(deps.db, ids);
-  return { imported: imported.length, items: imported, ...(earlier ? { replayed: true } : {}) };
+  return { imported: imported.length, items: imported, updated: result.descriptionUpdates.length, unchanged: result.unchanged, ...(earlier ? { replayed: true } : {}) };
 }
 
 /**
@@ -152,6 +158,24 @@ async function earlierImport(deps: PlanServiceDeps, plan: Parameters<typeof crea
   if (notStarted.length > 0) throw unavailable(`${notStarted.length} item workflows could not be started yet; send the import again`);
   await announceItems(deps, plan, rows);
   return new Set(rows.map((r) => r.id));
+}
+
+/** The description is the database's alone (no workflow keeps it), so an import may change it; each change is audited. */
+async function updateDescriptions(deps: PlanServiceDeps, planId: string, updates: DescriptionUpdate[], actor: Actor): Promise<void> {
+  for (const update of updates) {
+    await deps.db.$transaction(async (tx) => {
+      await tx.actionItem.update({ where: { id: update.itemId }, data: { description: update.description } });
+      await appendAudit(tx, {
+        actorId: actor.id,
+        actorLabel: actor.name,
+        action: 'item.description-updated',
+        entityType: 'ActionItem',
+        entityId: update.itemId,
+        planId,
+        data: { via: 'CSV import' },
+      });
+    });
+  }
 }
 
 // ---------------------------------------------------------------- actions

@@ -6,3 +6,4 @@ export { recurringDutyWorkflow } from './planDuty';
 export { incidentWorkflow } from './incident';
 export { statementApprovalWorkflow } from './statement';
 export { reconcileWorkflow, auditCheckpointWorkflow } from './maintenance';
+export { sessionSweepWorkflow } from './sessionSweep';
