@@ -16,7 +16,9 @@ import { createSystemRouter } from './routes/system';
 import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
-import { documentRoute } from './openapi';
+import { z } from 'zod';
+import { documentRoute, type DocumentedResponse } from './openapi';
+import { enforceDocumentedOperations } from './contract';
 // The signed-link pages are served by the web router; their OpenAPI entries register on import.
 import './linkPageDocs';
 import { createWebRouter } from '../web/router';
@@ -39,25 +41,42 @@ export interface AppDeps {
  *                                                             and the signed-link pages /ack, /progress, /statements/:id/review)
  */
 
-// The webhook router is mounted here, so its routes are documented here.
-for (const [route, summary] of [
-  ['/webhooks/twilio/status', 'Twilio delivery status callback (updates the Notification row; never moves a status backwards)'],
-  ['/webhooks/twilio/sms', 'Inbound SMS (e.g. "ACK" acknowledges the sender\'s open incidents); answers TwiML'],
-] as const) {
+// The webhook router is mounted here, so its routes are documented here. Twilio
+// posts forms with more fields than these, and adds fields over time: unknown ones are ignored.
+const TwilioSignatureHeaders = z.object({
+  'x-twilio-signature': z.string().min(1).openapi({ description: "Twilio's signature of the public URL and the form fields" }),
+});
+const twilioWebhook = (path: string, summary: string, body: z.AnyZodObject, ok: DocumentedResponse, query?: z.AnyZodObject) =>
   documentRoute({
     method: 'post',
-    path: route,
+    path,
     summary,
     tags: ['webhooks'],
     access: 'webhook-signature',
     description: 'Requires a valid X-Twilio-Signature for the public URL.',
+    headers: TwilioSignatureHeaders,
+    query,
+    body,
+    bodyType: 'application/x-www-form-urlencoded',
     responses: {
-      200: { description: 'Handled: JSON for status callbacks, TwiML for inbound SMS' },
+      200: ok,
       400: { description: 'A required form field is missing' },
       403: { description: 'Missing or invalid X-Twilio-Signature' },
     },
   });
-}
+twilioWebhook(
+  '/webhooks/twilio/status',
+  'Twilio delivery status callback (updates the Notification row; never moves a status backwards)',
+  z.object({ MessageSid: z.string().min(1), MessageStatus: z.string().min(1), ErrorCode: z.string().optional() }),
+  { description: 'Handled', schema: z.object({ ok: z.literal(true), updated: z.boolean() }) },
+  z.object({ n: z.string().optional().openapi({ description: 'The notification the message was sent for' }) }),
+);
+twilioWebhook(
+  '/webhooks/twilio/sms',
+  'Inbound SMS (e.g. "ACK" acknowledges the sender\'s open incidents); answers TwiML',
+  z.object({ From: z.string().min(1), Body: z.string() }),
+  { description: 'TwiML reply', contentType: 'text/xml', schema: z.string() },
+);
 
 /**
  * Security headers on every response. The pages' Content-Security-Policy is
@@ -79,6 +98,8 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   const app = express();
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders(config));
+  // 405 for methods and 415 for body types the OpenAPI document does not list, before anything reads the request.
+  app.use(enforceDocumentedOperations());
 
   const limit = config.API_BODY_LIMIT_BYTES;
   app.use(express.json({ limit }));

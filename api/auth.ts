@@ -9,6 +9,7 @@ import { hashToken, randomToken } from '../lib/crypto';
 import { ROLES, type Role } from '../domain/roles';
 import { HttpError, forbidden, unauthorized } from '../services/errors';
 import { isPermitted, rolesPermitted, type Permission } from '../services/policyView';
+import { boundedText, emailAddress } from './fields';
 import { documentRoute } from './openapi';
 import { parseBody } from './validate';
 
@@ -185,9 +186,10 @@ export const hashPassword = (password: string): Promise<string> => bcrypt.hash(p
 
 export const LoginRequestSchema = z
   .object({
-    email: z.string().trim().toLowerCase().email().max(320),
-    password: z.string().min(1).max(1024),
+    email: emailAddress().transform((email) => email.toLowerCase()),
+    password: boundedText(1, 1024),
   })
+  .strict()
   .openapi('LoginRequest');
 
 export const PersonSchema = z

@@ -9,7 +9,7 @@ import { documentRoute, type DocumentedRoute } from './openapi';
 const LinkTokenParams = z.object({ token: z.string().min(1).max(MAX_LINK_TOKEN_LENGTH) });
 
 const linkPage = (page: Pick<DocumentedRoute, 'method' | 'path' | 'summary' | 'responses'>) =>
-  documentRoute({ ...page, tags: ['links'], access: 'signed-link', params: LinkTokenParams });
+  documentRoute({ ...page, tags: ['links'], access: 'signed-link', params: LinkTokenParams, errorPages: true });
 
 const htmlPage = (description: string) => ({ description, contentType: 'text/html', schema: z.string() });
 const damaged = { description: 'HTML page: the link is damaged' };
@@ -37,14 +37,14 @@ linkPage({
   method: 'get',
   path: '/progress/:token',
   summary: 'Progress link from an item reminder email: the progress form for that item (HTML)',
-  responses: { 200: { description: 'HTML form' }, 400: damaged, 410: expired },
+  responses: { 200: htmlPage('HTML form'), 400: damaged, 410: expired },
 });
 linkPage({
   method: 'post',
   path: '/progress/:token',
   summary: 'Post progress (percent complete, status, note) through the signed link (HTML form post)',
   responses: {
-    200: { description: 'HTML page: progress recorded' },
+    200: htmlPage('HTML page: progress recorded'),
     400: { description: 'HTML page: the link is damaged, or the form shows field errors' },
     410: expired,
   },

@@ -47,7 +47,19 @@ documentRoute({
   headers: IdempotencyHeaders,
   body: DeclareIncidentRequest,
   responses: {
-    202: { description: 'Declared; notifications are on their way. Location: /api/incidents/<number>', schema: IncidentSchema },
+    202: {
+      description: 'Declared; notifications are on their way. Location: /api/incidents/<number>',
+      schema: IncidentSchema,
+      links: {
+        GetIncident: { to: 'GET /api/incidents/:id', parameters: { id: '$response.body#/number' } },
+        Acknowledge: { to: 'POST /api/incidents/:id/acknowledgements', parameters: { id: '$response.body#/number' } },
+        SubmitStatement: { to: 'POST /api/incidents/:id/statements', parameters: { id: '$response.body#/number' } },
+        ExtendDeadline: { to: 'POST /api/incidents/:id/deadlines/:kind/extensions', parameters: { id: '$response.body#/number' } },
+        Close: { to: 'POST /api/incidents/:id/close', parameters: { id: '$response.body#/number' } },
+        Report: { to: 'GET /api/incidents/:id/report', parameters: { id: '$response.body#/number' } },
+        PublicIncident: { to: 'GET /api/public/incidents/:id', parameters: { id: '$response.body#/number' } },
+      },
+    },
     200: { description: 'Repeat of an earlier request with the same Idempotency-Key: the first incident', schema: IncidentSchema },
     409: { description: 'Idempotency-Key reused with a different request' },
     503: { description: 'The workflow service could not start the incident; nothing was recorded' },
@@ -94,7 +106,14 @@ documentRoute({
   params: IncidentIdParams,
   body: StatementDraftRequest,
   responses: {
-    201: { description: 'New draft submitted; its approval workflow has started', schema: SubmitStatementResultSchema },
+    201: {
+      description: 'New draft submitted; its approval workflow has started',
+      schema: SubmitStatementResultSchema,
+      links: {
+        GetStatement: { to: 'GET /api/statements/:id', parameters: { id: '$response.body#/statementId' } },
+        Decide: { to: 'POST /api/statements/:id/decisions', parameters: { id: '$response.body#/statementId' } },
+      },
+    },
     200: { description: 'Revision accepted; back in the approval chain', schema: StatementStateSchema },
     404: { description: 'Unknown incident or statement' },
     409: { description: 'Not allowed now (closed incident, statement not awaiting changes)' },
@@ -108,6 +127,7 @@ documentRoute({
   access: { permission: 'extendDeadlines' },
   params: DeadlineParams,
   body: ExtendDeadlineRequest,
+  rules: ['newDueAt must be in the future'],
   responses: {
     200: { description: 'The deadline after the extension', schema: DeadlineSchema },
     404: { description: 'Unknown incident or deadline' },

@@ -7,11 +7,12 @@ import { caller, requirePermission } from '../auth';
 import { findStatement, statementJson } from '../../services/incidentViews';
 import { decideStatement } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
+import { idField } from '../fields';
 import { documentRoute } from '../openapi';
 import { DecisionRequest, StatementSchema, StatementStateSchema } from '../schemas';
 import { parseBody, parseParams } from '../validate';
 
-const StatementIdParams = z.object({ id: z.string().min(1).max(64) });
+const StatementIdParams = z.object({ id: idField() });
 
 documentRoute({
   method: 'get',

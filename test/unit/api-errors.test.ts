@@ -22,7 +22,8 @@ describe('toHttpError: workflow failures by FailureType', () => {
   it.each([
     [FailureType.InvalidState, 409],
     [FailureType.NotPermitted, 403],
-    [FailureType.InvalidInput, 400],
+    // The API checked the shape first: what a workflow refuses is a rule of the moment.
+    [FailureType.InvalidInput, 422],
     [FailureType.NotFound, 404],
   ])('%s -> %d', (type, status) => {
     const mapped = toHttpError(updateFailed(type));
