@@ -52,9 +52,10 @@ export const plainText = (max: number) =>
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const idField = () => z.string().regex(ID_PATTERN, 'must be an id (letters, digits, _ and -, at most 64)');
 
-// Gregorian calendar dates, leap days included, as one pattern.
-const YEAR = '\\d{4}';
-const LEAP_YEAR = '(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)';
+// Gregorian calendar dates, leap days included, as one pattern. Years 1000-9999: JavaScript's
+// Date reads years below 100 as 19xx, and no date of this system's is older than that.
+const YEAR = '[1-9]\\d{3}';
+const LEAP_YEAR = '(?:[1-9]\\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)';
 const MONTH_DAY = '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))';
 const CALENDAR_DATE = `(?:${YEAR}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
 const TIME = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,3})?)?';

@@ -141,13 +141,16 @@ function standardErrors(route: DocumentedRoute, roles: readonly Role[] | undefin
     errors[415] = `The body is not ${bodyTypesOf(route).join(' or ')}`;
   }
   if (route.rules?.length) errors[422] = `Matches this document but breaks a rule it cannot state: ${route.rules.join('; ')}`;
+  // Node answers this itself, before the app, without a body.
+  errors[431] = 'The request line and headers are larger than the server reads (16 KB), e.g. a path far longer than documented';
   errors[503] = 'A service this depends on (database, workflow service) is unavailable or overloaded; try again shortly';
   return errors;
 }
 
 function registerRoute(registry: OpenAPIRegistry, route: DocumentedRoute, operationIds: Map<string, string>): void {
+  // Pages answer errors as pages, except what is refused before the page runs (405, the text rule): JSON.
   const errorContent = route.errorPages
-    ? { 'text/html': { schema: z.string() } }
+    ? { 'text/html': { schema: z.string() }, 'application/json': { schema: ErrorBodySchema } }
     : { 'application/json': { schema: ErrorBodySchema } };
   const responses: RouteConfig['responses'] = {};
   for (const [status, response] of Object.entries(route.responses)) {
@@ -161,7 +164,7 @@ function registerRoute(registry: OpenAPIRegistry, route: DocumentedRoute, operat
   const roles = rolesOf(route.access);
   const needsAuth = roles !== undefined || route.access === 'authenticated';
   for (const [status, description] of Object.entries(standardErrors(route, roles, needsAuth))) {
-    responses[status] ??= { description, content: errorContent };
+    responses[status] ??= status === '431' ? { description } : { description, content: errorContent };
   }
   const accessNote = typeof route.access === 'object' ? `Roles: ${roles?.join(', ')}.` : ACCESS_NOTES[route.access];
   const rulesNote = route.rules?.length ? `Refused with 422: ${route.rules.join('; ')}.` : undefined;

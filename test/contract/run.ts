@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { publicPolicyDocument } from '../../services/publicPolicy';
 import { startTestSystem } from '../harness/app';
 import { REPO_ROOT } from '../harness/paths';
 import { CONTRACT_PROFILES, schemathesisArguments, type ContractProfileName } from './profiles';
@@ -35,9 +36,9 @@ function ensureSchemathesis(): Promise<string> {
   });
 }
 
-function run(command: string, args: string[], cwd: string): Promise<number> {
+function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(command, args, { cwd, stdio: 'inherit', env: { ...process.env, NO_COLOR: '1', ...env } });
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
@@ -62,7 +63,13 @@ async function main(): Promise<number> {
       configFile: path.join(__dirname, 'schemathesis.toml'),
     });
     console.log(`[contract] ${path.basename(schemathesis)} ${args.join(' ')}`);
-    const code = await run(schemathesis, [...args, ...passThrough], outDir);
+    const code = await run(schemathesis, [...args, ...passThrough], outDir, {
+      // test/contract/hooks.py: real ids for the fields a schema cannot fill in.
+      PYTHONPATH: __dirname,
+      SCHEMATHESIS_HOOKS: 'hooks',
+      CG_CONTRACT_PEOPLE: Object.values(system.roster.people).map((person) => person.id).join(','),
+      CG_CONTRACT_DEADLINES: publicPolicyDocument().deadlines.map((deadline) => deadline.key).join(','),
+    });
     const summary = summariseReport(outDir, Date.now() - started);
     console.log(`[contract] ${summary}`);
     return code;

@@ -6,7 +6,7 @@ import { acknowledgeUpdate } from '../../domain/contracts/incident';
 import { html, type SafeHtml } from '../../lib/html';
 import { executeUpdate } from '../../services/temporal';
 import type { WebDeps } from '../deps';
-import { cityDateTime, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
+import { LINK_PROBLEM_STATUS, cityDateTime, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
 
 const REFUSAL_TITLES: Record<number, string> = {
   403: 'You are not asked to acknowledge this incident',
@@ -26,7 +26,7 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
     const link = readLinkOrExplain(req.params.token, 'ack', config, (problem) =>
       problem === 'expired'
         ? send(res, 410, 'This link has expired', html`<p>Acknowledge from the staff console, reply ACK to the text message, or ask the city manager’s office for a new link.</p>`)
-        : send(res, 400, 'This link does not work', html`<p>The link is incomplete or damaged. Open it again from the email, or acknowledge from the staff console.</p>`),
+        : send(res, LINK_PROBLEM_STATUS[problem], 'This link does not work', html`<p>The link is incomplete or damaged. Open it again from the email, or acknowledge from the staff console.</p>`),
     );
     if (!link) return undefined;
     const [incident, person] = await Promise.all([
