@@ -21,14 +21,17 @@ const keepsAtLeast = (min: number): string =>
 
 const codePoints = (text: string): number => [...text].length;
 
-/** Free text of at most `max` code points (and at least `min` once trimmed), trimmed; blank is refused. */
-export const nonBlankText = (max: number, min = 1) => {
+/**
+ * Free text of at most `max` code points (and at least `min` once trimmed), trimmed; blank is refused.
+ * `missing` replaces the messages for an absent or blank value (e.g. "a rejection needs a comment").
+ */
+export const nonBlankText = (max: number, min = 1, missing?: string) => {
   const pattern = keepsAtLeast(min);
   const regex = new RegExp(pattern, 'u');
   return z
-    .string()
+    .string(missing ? { required_error: missing } : undefined)
     .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
-    .refine((s) => regex.test(s), min <= 1 ? 'must not be empty' : `must have at least ${min} characters`)
+    .refine((s) => regex.test(s), missing ?? (min <= 1 ? 'must not be empty' : `must have at least ${min} characters`))
     .transform((s) => s.trim())
     .openapi({ maxLength: max, minLength: min, pattern });
 };

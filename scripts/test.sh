@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Command (b): the full suite. Installs what is missing, type-checks, lints,
-# then runs the jest projects one after another (unit, integration, e2e).
+# then runs the jest projects one after another (unit, integration, e2e) and
+# the API contract test (schemathesis, test/contract/).
 # Every step runs even if an earlier one failed, so one run shows everything;
 # the last line is "N passed, N failed" and the exit status is non-zero on any
 # failure. Needs nothing running: the tests start their own servers on free
@@ -32,6 +33,11 @@ for project in unit integration e2e; do
   [ -s "$RESULTS/$project.json" ] || failed_steps+=("jest:$project(no results)")
 done
 
+echo "==> contract (schemathesis against the whole system)"
+# The OpenAPI document against what the server does: every check, a token per
+# role, a bounded number of cases (test/contract/profiles.ts); any finding fails.
+if npx --no-install tsx test/contract/run.ts; then contract_result="1 0"; else contract_result="0 1"; failed_steps+=(contract); fi
+
 totals=$(node -e '
   const fs = require("fs");
   let passed = 0, failed = 0;
@@ -46,6 +52,9 @@ totals=$(node -e '
   console.log(`${passed} ${failed}`);
 ' "$RESULTS") || totals="0 0"
 read -r passed failed <<< "$totals"
+# The contract run counts as one test.
+read -r contract_passed contract_failed <<< "$contract_result"
+passed=$((passed + contract_passed)); failed=$((failed + contract_failed))
 
 if [ ${#failed_steps[@]} -gt 0 ]; then
   echo "failed steps: ${failed_steps[*]}"

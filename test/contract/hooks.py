@@ -9,8 +9,12 @@ fourth keeps what was drawn. The choice is a function of the case itself, so a
 replayed or shrunk case is the same request. Negative cases are left alone: they
 must stay invalid.
 
-test/contract/run.ts passes the data: CG_CONTRACT_PEOPLE (active person ids) and
-CG_CONTRACT_DEADLINES (deadline keys of the policy), comma-separated.
+Plans get a goal 1 that items and duties then name, and the CSV import sometimes
+gets a well-formed file (the other rows the fuzzer draws are refused with 422).
+
+test/contract/run.ts passes the data, comma-separated: CG_CONTRACT_PEOPLE (active
+person ids), CG_CONTRACT_EMAILS (their addresses) and CG_CONTRACT_DEADLINES (the
+policy's deadline keys).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import zlib
 import schemathesis
 
 PEOPLE = [value for value in os.environ.get("CG_CONTRACT_PEOPLE", "").split(",") if value]
+EMAILS = [value for value in os.environ.get("CG_CONTRACT_EMAILS", "").split(",") if value]
 DEADLINES = [value for value in os.environ.get("CG_CONTRACT_DEADLINES", "").split(",") if value]
 
 
@@ -35,20 +40,38 @@ def _owner_and_sponsor(seed: int, fields: dict) -> dict:
     return {**fields, "ownerId": owner, "sponsorId": sponsor}
 
 
+GOAL_ONE = {"number": 1, "title": "Goal one", "description": ""}
+
+
 def _with_real_ids(seed: int, body: dict) -> dict:
     body = dict(body)
+    goals = body.get("goals")
+    if isinstance(goals, list) and len(goals) < 20 and not any(isinstance(g, dict) and g.get("number") == 1 for g in goals):
+        body["goals"] = [GOAL_ONE, *goals]
     if "ownerId" in body and "sponsorId" in body:
         body = _owner_and_sponsor(seed, body)
+        if "goalNumber" in body:
+            body["goalNumber"] = 1
     duties = body.get("recurringDuties")
     if isinstance(duties, list):
         body["recurringDuties"] = [
-            _owner_and_sponsor(seed + i, duty) if isinstance(duty, dict) else duty for i, duty in enumerate(duties)
+            {**_owner_and_sponsor(seed + i, duty), "goalNumber": 1} if isinstance(duty, dict) else duty
+            for i, duty in enumerate(duties)
         ]
     if isinstance(body.get("personId"), str):
         body["personId"] = _pick(seed, PEOPLE)
     if isinstance(body.get("version"), int) and body.get("decision") in ("APPROVE", "REJECT"):
         body["version"] = 1 + seed % 2
     return body
+
+
+def _csv(seed: int) -> str:
+    owner = _pick(seed, EMAILS)
+    sponsor = _pick(seed, EMAILS, 1 + seed % (len(EMAILS) - 1))
+    rows = ["goal,title,description,owner_email,sponsor_email,due_date"]
+    for i in range(1 + seed % 3):
+        rows.append(f"1,Imported item {seed % 1000}-{i},From the contract test,{owner},{sponsor},{2030 + i}-0{1 + i}-15")
+    return "\n".join(rows) + "\n"
 
 
 @schemathesis.hook
@@ -65,6 +88,8 @@ def map_case(context, case):
         return case
     if isinstance(case.body, dict):
         case.body = _with_real_ids(seed, case.body)
+    elif isinstance(case.body, str) and case.path.endswith("/items/import") and len(EMAILS) >= 2:
+        case.body = _csv(seed)
     if DEADLINES and "kind" in case.path_parameters and case.path.endswith("/extensions"):
         case.path_parameters = {**case.path_parameters, "kind": _pick(seed, DEADLINES)}
     return case

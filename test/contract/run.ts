@@ -68,6 +68,7 @@ async function main(): Promise<number> {
       PYTHONPATH: __dirname,
       SCHEMATHESIS_HOOKS: 'hooks',
       CG_CONTRACT_PEOPLE: Object.values(system.roster.people).map((person) => person.id).join(','),
+      CG_CONTRACT_EMAILS: Object.values(system.roster.people).map((person) => person.email).join(','),
       CG_CONTRACT_DEADLINES: publicPolicyDocument().deadlines.map((deadline) => deadline.key).join(','),
     });
     const summary = summariseReport(outDir, Date.now() - started);
