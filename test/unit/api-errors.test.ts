@@ -57,6 +57,11 @@ describe('toHttpError: other errors', () => {
     expect(toHttpError(err)).toMatchObject({ status: 409, code: 'already_exists' });
   });
 
+  it('an unreachable database -> 503, which the client may retry', () => {
+    const down = new Prisma.PrismaClientKnownRequestError("Can't reach database server", { code: 'P1001', clientVersion: '6.19.3' });
+    expect(toHttpError(down)).toMatchObject({ status: 503, code: 'unavailable' });
+  });
+
   it('Prisma unique violation -> 409, missing record -> 404', () => {
     const unique = new Prisma.PrismaClientKnownRequestError('Unique constraint failed', { code: 'P2002', clientVersion: '6.19.3' });
     const missing = new Prisma.PrismaClientKnownRequestError('Record not found', { code: 'P2025', clientVersion: '6.19.3' });
