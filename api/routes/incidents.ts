@@ -127,7 +127,7 @@ documentRoute({
   access: { permission: 'extendDeadlines' },
   params: DeadlineParams,
   body: ExtendDeadlineRequest,
-  rules: ['newDueAt must be in the future'],
+  rules: ['newDueAt is in the future and later than the deadline is due now'],
   responses: {
     200: { description: 'The deadline after the extension', schema: DeadlineSchema },
     404: { description: 'Unknown incident or deadline' },
