@@ -42,10 +42,12 @@ export interface AppDeps {
  */
 
 // The webhook router is mounted here, so its routes are documented here. Twilio
-// posts forms with more fields than these, and adds fields over time: unknown ones are ignored.
+// posts forms with more fields than these, and adds fields over time: unknown ones
+// are ignored (their values are text like any other, so the text rule holds for them too).
 const TwilioSignatureHeaders = z.object({
   'x-twilio-signature': z.string().min(1).openapi({ description: "Twilio's signature of the public URL and the form fields" }),
 });
+const twilioForm = <Shape extends z.ZodRawShape>(fields: Shape) => z.object(fields).catchall(z.string());
 const twilioWebhook = (path: string, summary: string, body: z.AnyZodObject, ok: DocumentedResponse, query?: z.AnyZodObject) =>
   documentRoute({
     method: 'post',
@@ -67,14 +69,14 @@ const twilioWebhook = (path: string, summary: string, body: z.AnyZodObject, ok: 
 twilioWebhook(
   '/webhooks/twilio/status',
   'Twilio delivery status callback (updates the Notification row; never moves a status backwards)',
-  z.object({ MessageSid: z.string().min(1), MessageStatus: z.string().min(1), ErrorCode: z.string().optional() }),
+  twilioForm({ MessageSid: z.string().min(1), MessageStatus: z.string().min(1), ErrorCode: z.string().optional() }),
   { description: 'Handled', schema: z.object({ ok: z.literal(true), updated: z.boolean() }) },
   z.object({ n: z.string().optional().openapi({ description: 'The notification the message was sent for' }) }),
 );
 twilioWebhook(
   '/webhooks/twilio/sms',
   'Inbound SMS (e.g. "ACK" acknowledges the sender\'s open incidents); answers TwiML',
-  z.object({ From: z.string().min(1), Body: z.string() }),
+  twilioForm({ From: z.string().min(1), Body: z.string() }),
   { description: 'TwiML reply', contentType: 'text/xml', schema: z.string() },
 );
 

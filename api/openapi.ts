@@ -258,6 +258,8 @@ function finishDocument(document: ReturnType<OpenApiGeneratorV3['generateDocumen
   for (const schema of requestSchemas) {
     walkSchemas(schema, components, (s) => {
       if (s.type === 'string' && s.pattern === undefined && s.enum === undefined) s.pattern = NO_NUL;
+      // Free-form objects: whatever they carry is text under the same rule.
+      if (s.type === 'object' && s.additionalProperties === undefined && s.properties === undefined) s.additionalProperties = { type: 'string', pattern: NO_NUL };
     }, seen);
   }
   const marked = new Set<unknown>();
