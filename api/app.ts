@@ -108,6 +108,12 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   // HTML forms and Twilio webhooks post urlencoded bodies.
   app.use(express.urlencoded({ extended: false, limit }));
   app.use(cookieParser());
+
+  const deps = { db, temporal, config };
+  // Twilio's webhooks prove their sender by signature, checked first: an unsigned request is 403 whatever
+  // it carries, and the router applies the text rule to what a signed one carries.
+  app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
+
   // Text the database cannot store is refused here, naming the field, before any route or page sees it.
   app.use(rejectUnsafeTextMiddleware);
   app.use(authenticate(db));
@@ -117,7 +123,6 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
     next();
   });
 
-  const deps = { db, temporal, config };
   app.use(createSystemRouter(deps));
   app.use(createSessionRouter(deps));
   app.use(createIncidentsRouter(deps));
@@ -126,7 +131,6 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createPublicRouter(deps));
   app.use(createPolicyRouter(deps));
 
-  app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
   app.use('/api', createPlansRouter(deps));
 
   for (const extra of extraRouters) app.use(extra.path, extra.router);

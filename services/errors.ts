@@ -167,8 +167,9 @@ export function toHttpError(err: unknown): HttpError {
     if (grpcCode === 14 || grpcCode === 4) return unavailable('workflow service is unavailable; try again shortly');
   }
 
-  // P1001 can't reach, P1002 timed out, P1017 closed the connection: the database is down, not the request wrong.
-  if (['P1001', 'P1002', 'P1017'].some((code) => isPrismaError(err, code))) return unavailable('the database is unavailable; try again shortly');
+  // P1001 can't reach, P1002 timed out, P1017 closed the connection, P2028 no connection for a transaction
+  // in time: the database is down or saturated, not the request wrong.
+  if (['P1001', 'P1002', 'P1017', 'P2028'].some((code) => isPrismaError(err, code))) return unavailable('the database is unavailable or busy; try again shortly');
   if (isPrismaError(err, 'P2002')) return conflict('a record with these values already exists', 'already_exists');
   if (isPrismaError(err, 'P2025')) return notFound('record');
 

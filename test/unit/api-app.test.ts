@@ -98,6 +98,15 @@ describe('request plumbing', () => {
     expect((await res.json()).error.message).toContain('remember');
   });
 
+  it('an unsigned webhook is refused for its signature before anything it carries is read', async () => {
+    const res = await fetch(`${base}/webhooks/twilio/sms`, {
+      method: 'POST',
+      body: 'From=%2B13145550110&Body=ACK%00',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(403);
+  });
+
   it('a path that is not percent-encoded UTF-8 is a 400 in the error shape', async () => {
     const res = await fetch(`${base}/api/statements/%E0%A4%A`);
     expect(res.status).toBe(400);

@@ -60,6 +60,8 @@ describe('toHttpError: other errors', () => {
   it('an unreachable database -> 503, which the client may retry', () => {
     const down = new Prisma.PrismaClientKnownRequestError("Can't reach database server", { code: 'P1001', clientVersion: '6.19.3' });
     expect(toHttpError(down)).toMatchObject({ status: 503, code: 'unavailable' });
+    const saturated = new Prisma.PrismaClientKnownRequestError('Unable to start a transaction in the given time', { code: 'P2028', clientVersion: '6.19.3' });
+    expect(toHttpError(saturated).status).toBe(503);
   });
 
   it('Prisma unique violation -> 409, missing record -> 404', () => {
