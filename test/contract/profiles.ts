@@ -12,7 +12,7 @@ export type ContractProfileName = 'ci' | 'long';
 
 export const CONTRACT_PROFILES: Record<ContractProfileName, ContractProfile> = {
   ci: { maxExamples: 10, seed: 20261130, workers: 2 },
-  long: { maxExamples: 250, workers: 2 },
+  long: { maxExamples: 300, workers: 2 },
 };
 
 export function schemathesisArguments(
