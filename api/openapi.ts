@@ -52,6 +52,15 @@ export interface RouteLink {
   description?: string;
 }
 
+/** Links named after the operations they lead to (`POST /api/plans/:id/items` -> `postApiPlansIdItems`), all passing `parameters`. */
+export const linksTo = (operations: readonly string[], parameters: Record<string, string>): Record<string, RouteLink> =>
+  Object.fromEntries(
+    operations.map((to) => {
+      const [method, path] = to.split(' ');
+      return [operationIdOf({ method: method.toLowerCase() as HttpMethod, path }), { to, parameters }];
+    }),
+  );
+
 export interface DocumentedResponse {
   description: string;
   schema?: ZodTypeAny;

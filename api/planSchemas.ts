@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ITEM_STATUSES } from '../domain/contracts/plan';
 import { CSV_IMPORT_COLUMNS, MAX_IMPORT_ROWS } from '../services/planCsv';
 import { calendarDate, dueInput as dueInput_, ianaTimeZone, idField, nonBlankText, plainText } from './fields';
-import { documentRoute } from './openapi';
+import { documentRoute, linksTo } from './openapi';
 
 // ---------------------------------------------------------------- requests
 
@@ -129,12 +129,6 @@ const PublicPlanSchema = z
 
 const tags = ['action plan'];
 const ITEM_ACTIONS = ['progress', 'status', 'complete', 'reschedules'];
-/** `POST /api/plans/:id/items/:itemId/progress` -> `PostApiPlansItemsProgress`: a link's name. */
-const operationName = (operation: string) => {
-  const [method, path] = operation.split(' ');
-  const words = path.replace(/:\w+/g, '').split(/[^A-Za-z0-9]+/).filter(Boolean);
-  return [method.toLowerCase(), ...words].map((word) => word[0].toUpperCase() + word.slice(1)).join('');
-};
 const RescheduleResultSchema = z
   .object({ requestId: z.string(), status: z.literal('PENDING'), fromDueAt: z.string(), toDueAt: z.string() })
   .openapi('RescheduleResult');
@@ -165,11 +159,9 @@ documentRoute({
     202: {
       description: 'Created; Location: /api/plans/<id>',
       schema: PlanSchema,
-      links: Object.fromEntries(
-        ['GET /api/plans/:id', 'POST /api/plans/:id/goals', 'GET /api/plans/:id/items', 'POST /api/plans/:id/items', 'POST /api/plans/:id/items/import', 'GET /api/plans/:id/dashboard', 'GET /api/plans/:id/items.csv', 'GET /api/plans/:id/items.json', 'GET /api/public/plans/:id'].map((to) => [
-          operationName(to),
-          { to, parameters: { id: '$response.body#/id' } },
-        ]),
+      links: linksTo(
+        ['GET /api/plans/:id', 'POST /api/plans/:id/goals', 'GET /api/plans/:id/items', 'POST /api/plans/:id/items', 'POST /api/plans/:id/items/import', 'GET /api/plans/:id/dashboard', 'GET /api/plans/:id/items.csv', 'GET /api/plans/:id/items.json', 'GET /api/public/plans/:id'],
+        { id: '$response.body#/id' },
       ),
     },
     503: { description: 'The workflow service could not start the plan; nothing was recorded' },
@@ -217,11 +209,9 @@ documentRoute({
     202: {
       description: 'Created; Location: /api/plans/<id>/items/<itemId>',
       schema: ItemSchema,
-      links: Object.fromEntries(
-        ['GET /api/plans/:id/items/:itemId', ...ITEM_ACTIONS.map((action) => `POST /api/plans/:id/items/:itemId/${action}`)].map((to) => [
-          operationName(to),
-          { to, parameters: { id: '$response.body#/planId', itemId: '$response.body#/id' } },
-        ]),
+      links: linksTo(
+        ['GET /api/plans/:id/items/:itemId', ...ITEM_ACTIONS.map((action) => `POST /api/plans/:id/items/:itemId/${action}`)],
+        { id: '$response.body#/planId', itemId: '$response.body#/id' },
       ),
     },
     404: UNKNOWN_PLAN,

@@ -12,7 +12,7 @@ import { findIncident, incidentDetail, incidentJson, incidentList } from '../../
 import { rolesPermitted } from '../../services/policyView';
 import { reviseStatement, submitStatement } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
-import { documentRoute } from '../openapi';
+import { documentRoute, linksTo } from '../openapi';
 import {
   AcknowledgeRequest,
   AcknowledgeResultSchema,
@@ -50,15 +50,18 @@ documentRoute({
     202: {
       description: 'Declared; notifications are on their way. Location: /api/incidents/<number>',
       schema: IncidentSchema,
-      links: {
-        GetIncident: { to: 'GET /api/incidents/:id', parameters: { id: '$response.body#/number' } },
-        Acknowledge: { to: 'POST /api/incidents/:id/acknowledgements', parameters: { id: '$response.body#/number' } },
-        SubmitStatement: { to: 'POST /api/incidents/:id/statements', parameters: { id: '$response.body#/number' } },
-        ExtendDeadline: { to: 'POST /api/incidents/:id/deadlines/:kind/extensions', parameters: { id: '$response.body#/number' } },
-        Close: { to: 'POST /api/incidents/:id/close', parameters: { id: '$response.body#/number' } },
-        Report: { to: 'GET /api/incidents/:id/report', parameters: { id: '$response.body#/number' } },
-        PublicIncident: { to: 'GET /api/public/incidents/:id', parameters: { id: '$response.body#/number' } },
-      },
+      links: linksTo(
+        [
+          'GET /api/incidents/:id',
+          'POST /api/incidents/:id/acknowledgements',
+          'POST /api/incidents/:id/statements',
+          'POST /api/incidents/:id/deadlines/:kind/extensions',
+          'POST /api/incidents/:id/close',
+          'GET /api/incidents/:id/report',
+          'GET /api/public/incidents/:id',
+        ],
+        { id: '$response.body#/number' },
+      ),
     },
     200: { description: 'Repeat of an earlier request with the same Idempotency-Key: the first incident', schema: IncidentSchema },
     409: { description: 'Idempotency-Key reused with a different request' },
@@ -109,10 +112,7 @@ documentRoute({
     201: {
       description: 'New draft submitted; its approval workflow has started',
       schema: SubmitStatementResultSchema,
-      links: {
-        GetStatement: { to: 'GET /api/statements/:id', parameters: { id: '$response.body#/statementId' } },
-        Decide: { to: 'POST /api/statements/:id/decisions', parameters: { id: '$response.body#/statementId' } },
-      },
+      links: linksTo(['GET /api/statements/:id', 'POST /api/statements/:id/decisions'], { id: '$response.body#/statementId' }),
     },
     200: { description: 'Revision accepted; back in the approval chain', schema: StatementStateSchema },
     404: { description: 'Unknown incident or statement' },
