@@ -8,6 +8,7 @@ import type { Mailer, SmsClient } from './notifications/providers';
 import { createIncidentActivities } from './incidents';
 import { createNotificationActivities } from './notifications';
 import { createPlanActivities } from './plan';
+import { createSessionActivities } from './sessions';
 
 export interface ActivityDeps {
   db: Db;
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createIncidentActivities(deps),
     ...createPlanActivities(deps),
+    ...createSessionActivities(deps),
   };
 }
 

@@ -4,7 +4,8 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import type { Config } from '../lib/config';
-import { authenticate, createSessionRouter } from './auth';
+import { authenticate } from './auth';
+import { createSessionRouter } from './session';
 import { HttpError } from '../services/errors';
 import { errorHandler } from './errors';
 import { createIncidentsRouter } from './routes/incidents';
@@ -24,6 +25,7 @@ import './linkPageDocs';
 import { createWebRouter } from '../web/router';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../web/layout';
 import { rejectUnsafeTextMiddleware } from './validate';
+import { createObservability } from './observability';
 
 export interface AppDeps {
   db: Db;
@@ -75,8 +77,8 @@ twilioWebhook(
 );
 twilioWebhook(
   '/webhooks/twilio/sms',
-  'Inbound SMS (e.g. "ACK" acknowledges the sender\'s open incidents); answers TwiML',
-  twilioForm({ From: z.string().min(1), Body: z.string() }),
+  'Inbound SMS, acted on once per MessageSid and only from an active person\'s number ("ACK" acknowledges the sender\'s newest open incident); answers TwiML',
+  twilioForm({ MessageSid: z.string().min(1), From: z.string().min(1), Body: z.string() }),
   { description: 'TwiML reply', contentType: 'text/xml', schema: z.string() },
 );
 
@@ -99,6 +101,8 @@ function securityHeaders(config: Config) {
 export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps): express.Express {
   const app = express();
   app.set('trust proxy', 'loopback');
+  // Request logs and metrics see every request; /metrics and /readyz answer before any parsing or auth.
+  app.use(createObservability({ db, temporal, config }));
   app.use(securityHeaders(config));
   // 405 for methods and 415 for body types the OpenAPI document does not list, before anything reads the request.
   app.use(enforceDocumentedOperations());

@@ -1,17 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import bcrypt from 'bcryptjs';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { z } from 'zod';
 import type { Db } from '../lib/db';
-import type { Config } from '../lib/config';
-import { hashToken, randomToken } from '../lib/crypto';
-import { ROLES, type Role } from '../domain/roles';
+import { hashToken } from '../lib/crypto';
+import type { Role } from '../domain/roles';
 import { HttpError, forbidden, unauthorized } from '../services/errors';
 import { isPermitted, rolesPermitted, type Permission } from '../services/policyView';
-import { boundedText, emailAddress } from './fields';
-import { documentRoute } from './openapi';
-import { parseBody } from './validate';
 
 export const SESSION_COOKIE = 'cg_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -44,9 +38,9 @@ declare global {
   }
 }
 
-const personSelect = { id: true, name: true, title: true, email: true, roles: true, active: true } as const;
+export const personSelect = { id: true, name: true, title: true, email: true, roles: true, active: true } as const;
 
-const toAuthenticatedPerson = (p: { id: string; name: string; title: string; email: string; roles: Role[] }): AuthenticatedPerson => ({
+export const toAuthenticatedPerson = (p: { id: string; name: string; title: string; email: string; roles: Role[] }): AuthenticatedPerson => ({
   id: p.id,
   name: p.name,
   title: p.title,
@@ -180,126 +174,7 @@ export function caller(req: Request): AuthContext {
 export const hasPermission = (req: Request, permission: Permission): boolean =>
   req.auth !== undefined && isPermitted(req.auth.person.roles, permission);
 
-export const hashPassword = (password: string): Promise<string> => bcrypt.hash(password, 12);
+/** The cost of every stored password hash, and of the decoy an unknown address is checked against. */
+export const BCRYPT_COST = 12;
 
-// ---------------------------------------------------------------- sessions
-
-export const LoginRequestSchema = z
-  .object({
-    email: emailAddress().transform((email) => email.toLowerCase()),
-    password: boundedText(1, 1024),
-  })
-  .strict()
-  .openapi('LoginRequest');
-
-export const PersonSchema = z
-  .object({ id: z.string(), name: z.string(), title: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)) })
-  .openapi('Person');
-
-const SessionResponseSchema = z.object({ csrfToken: z.string(), person: PersonSchema, expiresAt: z.string() }).openapi('Session');
-const MeResponseSchema = z
-  .object({ person: PersonSchema, via: z.enum(['bearer', 'session']), csrfToken: z.string().optional() })
-  .openapi('Me');
-
-documentRoute({
-  method: 'post',
-  path: '/api/session',
-  summary: 'Sign in with email and password; sets the HttpOnly cg_session cookie',
-  tags: ['auth'],
-  access: 'public',
-  body: LoginRequestSchema,
-  responses: {
-    201: { description: 'Signed in. Send csrfToken as X-CSRF-Token on state-changing requests.', schema: SessionResponseSchema },
-    401: { description: 'Wrong email or password' },
-    429: { description: 'Too many failed attempts for this email' },
-  },
-});
-documentRoute({
-  method: 'delete',
-  path: '/api/session',
-  summary: 'Sign out (deletes the session)',
-  tags: ['auth'],
-  access: 'authenticated',
-  responses: { 204: { description: 'Signed out' } },
-});
-documentRoute({
-  method: 'get',
-  path: '/api/me',
-  summary: 'Who am I',
-  tags: ['auth'],
-  access: 'authenticated',
-  responses: { 200: { description: 'The caller', schema: MeResponseSchema } },
-});
-
-/** Compared against when the email is unknown, so response time does not reveal who has an account. */
-const DECOY_HASH = bcrypt.hashSync('decoy-password-never-matches', 10);
-
-const LOGIN_WINDOW_SECONDS = 15 * 60;
-const LOGIN_MAX_FAILURES = 10;
-
-async function assertNotLocked(failures: RateLimiterMemory, email: string): Promise<void> {
-  const record = await failures.get(email);
-  if (record && record.consumedPoints >= LOGIN_MAX_FAILURES) {
-    throw new HttpError(429, 'too_many_attempts', `too many failed sign-ins for this email; wait ${LOGIN_WINDOW_SECONDS / 60} minutes`, undefined, undefined, {
-      'Retry-After': String(Math.max(1, Math.ceil(record.msBeforeNext / 1000))),
-    });
-  }
-}
-
-export function createSessionRouter({ db, config }: { db: Db; config: Config }): Router {
-  const router = Router();
-  // Failed sign-ins per email, in process: enough to slow guessing on one API instance.
-  // LOGIN_MAX_FAILURES in a window lock the email; a successful sign-in clears its count.
-  const failures = new RateLimiterMemory({ keyPrefix: 'login-failures', points: LOGIN_MAX_FAILURES, duration: LOGIN_WINDOW_SECONDS });
-  const secureCookie = config.PUBLIC_BASE_URL.startsWith('https:');
-  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookie, path: '/' };
-
-  router.post('/api/session', async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const { email, password } = parseBody(LoginRequestSchema, req);
-      await assertNotLocked(failures, email);
-      const person = await db.person.findFirst({
-        where: { email: { equals: email, mode: 'insensitive' } },
-        select: { ...personSelect, passwordHash: true },
-      });
-      const passwordOk = await bcrypt.compare(password, person?.passwordHash ?? DECOY_HASH);
-      if (!person || !person.passwordHash || !passwordOk || !person.active) {
-        await failures.penalty(email);
-        throw new HttpError(401, 'invalid_credentials', 'wrong email or password', undefined, undefined, {
-          'WWW-Authenticate': 'Bearer realm="common-ground"',
-        });
-      }
-      await failures.delete(email);
-      const now = Date.now();
-      const sessionToken = randomToken();
-      const csrfToken = randomToken();
-      const expiresAt = new Date(now + config.SESSION_TTL_HOURS * 3600 * 1000);
-      await db.session.deleteMany({ where: { personId: person.id, expiresAt: { lte: new Date(now) } } });
-      await db.session.create({
-        data: { personId: person.id, tokenHash: hashToken(sessionToken), csrfToken, expiresAt },
-      });
-      res.cookie(SESSION_COOKIE, sessionToken, { ...cookieOptions, expires: expiresAt });
-      res.status(201).json({ csrfToken, person: toAuthenticatedPerson(person), expiresAt: expiresAt.toISOString() });
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  router.delete('/api/session', requireAuth(), async (req, res, next) => {
-    try {
-      const auth = caller(req);
-      if (auth.sessionId) await db.session.deleteMany({ where: { id: auth.sessionId } });
-      res.clearCookie(SESSION_COOKIE, cookieOptions);
-      res.status(204).end();
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  router.get('/api/me', requireAuth(), (req, res) => {
-    const auth = caller(req);
-    res.json({ person: auth.person, via: auth.via, ...(auth.via === 'session' ? { csrfToken: auth.csrfToken } : {}) });
-  });
-
-  return router;
-}
+export const hashPassword = (password: string): Promise<string> => bcrypt.hash(password, BCRYPT_COST);

@@ -19,14 +19,14 @@ const linkPage = (page: Pick<DocumentedRoute, 'method' | 'path' | 'summary' | 'r
 
 const htmlPage = (description: string) => ({ description, contentType: 'text/html', schema: z.string() });
 const damaged = { description: 'HTML page: the link is damaged' };
-const forged = { description: 'HTML page: the link does not carry our signature' };
-const expired = { description: 'HTML page: the link has expired' };
+const expired = { description: 'HTML page: the link has expired, or it was already used (a link acts once)' };
+const refused = { description: 'HTML page: the link does not carry our signature, or its person is no longer active or their links were withdrawn' };
 
 linkPage({
   method: 'get',
   path: '/ack/:token',
   summary: 'Acknowledge link from an incident email: a confirmation page (does not acknowledge by itself)',
-  responses: { 200: htmlPage('HTML confirmation page'), 400: damaged, 403: forged, 410: expired },
+  responses: { 200: htmlPage('HTML confirmation page'), 400: damaged, 403: refused, 410: expired },
 });
 linkPage({
   method: 'post',
@@ -35,7 +35,7 @@ linkPage({
   responses: {
     200: htmlPage('HTML page: acknowledged'),
     400: damaged,
-    403: forged,
+    403: refused,
     404: { description: 'HTML page: unknown incident or not a recipient' },
     409: { description: 'HTML page: the incident is closed' },
     410: expired,
@@ -45,7 +45,7 @@ linkPage({
   method: 'get',
   path: '/progress/:token',
   summary: 'Progress link from an item reminder email: the progress form for that item (HTML)',
-  responses: { 200: htmlPage('HTML form'), 400: damaged, 403: forged, 410: expired },
+  responses: { 200: htmlPage('HTML form'), 400: damaged, 403: refused, 410: expired },
 });
 linkPage({
   method: 'post',
@@ -54,7 +54,7 @@ linkPage({
   responses: {
     200: htmlPage('HTML page: progress recorded'),
     400: { description: 'HTML page: the link is damaged, or the form shows field errors' },
-    403: forged,
+    403: refused,
     410: expired,
   },
 });

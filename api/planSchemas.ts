@@ -223,6 +223,8 @@ documentRoute({
   method: 'get',
   path: '/api/plans/:id/items.csv',
   summary: 'Export the items as CSV (same columns the import reads, plus status)',
+  description:
+    'Those who manage the plan get owner_email and sponsor_email (the file imports back as no change: rows with an id are the existing items). Everyone else gets owners and sponsors by name and organisation, without email addresses.',
   tags,
   access: readers,
   params: PlanParams,
@@ -241,7 +243,7 @@ documentRoute({
   method: 'post',
   path: '/api/plans/:id/items/import',
   summary: 'Import items from CSV (Content-Type: text/csv); all rows or none',
-  description: `Columns: ${CSV_IMPORT_COLUMNS.join(', ')} (description optional; other columns are ignored). Every row is checked first; any bad row rejects the whole file with 400 and one detail per bad field, named \`line <n>.<column>\`. Up to ${MAX_IMPORT_ROWS} rows.`,
+  description: `Columns: ${CSV_IMPORT_COLUMNS.join(', ')} (description optional; other columns are ignored). A row with an \`id\` is that item of this plan, never a copy: its description is updated, everything else must be as it is. A leading apostrophe the export added against spreadsheet formulas is taken off. Every row is checked first; any bad row rejects the whole file with 422 and one detail per bad field, named \`line <n>.<column>\`. Up to ${MAX_IMPORT_ROWS} rows.`,
   tags,
   access: managers,
   params: PlanParams,
@@ -249,7 +251,10 @@ documentRoute({
   bodyType: 'text/csv',
   rules: ['every row names a goal of the plan, two different active people as owner and sponsor, and a due date in the future; any bad row refuses the whole file, one detail per bad field'],
   responses: {
-    202: { description: 'Imported; every item has its workflow', schema: z.object({ imported: z.number(), items: z.array(ItemSchema) }) },
+    202: {
+      description: 'Imported; every new item has its workflow',
+      schema: z.object({ imported: z.number(), items: z.array(ItemSchema), updated: z.number(), unchanged: z.number() }),
+    },
     404: UNKNOWN_PLAN,
     409: PLAN_CLOSED,
     415: { description: 'The body is not text/csv' },

@@ -2,7 +2,7 @@
 // with these; responses are documented with them (OpenAPI), and the handlers
 // build their bodies to match.
 import { z } from 'zod';
-import type { StatementDecision } from '../services/statementActions';
+import type { ReviseAndApprove, StatementDecision } from '../services/statementActions';
 import { ROLES } from '../domain/roles';
 import { isInFuture } from '../domain/overdue';
 import { IDEMPOTENCY_KEY } from '../services/declareIncident';
@@ -92,10 +92,30 @@ export const DecisionRequest = z
   .discriminatedUnion('decision', [
     z.object({ version: decisionVersion, decision: z.literal('APPROVE'), comment: plainText(5000).optional() }).strict(),
     z
-      .object({ version: decisionVersion, decision: z.literal('REJECT'), comment: nonBlank(5000, 1, 'a rejection needs a comment for the PIO').openapi({ description: 'Required when rejecting: what the PIO should change' }) })
+      .object({ version: decisionVersion, decision: z.literal('REJECT'), comment: nonBlank(5000, 1, 'a rejection needs a comment for the author').openapi({ description: 'Required when rejecting: what the PIO should change' }) })
       .strict(),
   ])
   .openapi('DecisionRequest') satisfies z.ZodType<StatementDecision, z.ZodTypeDef, unknown>;
+
+/** The service's revise-and-approve (services/statementActions.ts ReviseAndApproveRequest), strict like every request. */
+export const ReviseAndApproveRequest = z
+  .object({
+    version: z.number().int().min(1).openapi({ description: 'The statement version the approver read and revised' }),
+    title: nonBlank(200),
+    body: nonBlank(20000),
+    comment: plainText(5000).optional().openapi({ description: 'What you changed; recorded with your approval' }),
+  })
+  .strict()
+  .openapi('ReviseAndApproveRequest', {
+    description: 'Your revision of the version you read; it becomes a new version by you, approved by you',
+  }) satisfies z.ZodType<ReviseAndApprove, z.ZodTypeDef, unknown>;
+
+export const ApprovalQueueQuery = z.object({
+  awaiting: z
+    .enum(['me', 'anyone'])
+    .default('me')
+    .openapi({ description: 'me: statements you may decide now (default); anyone: every statement in approval, with whose turn it is' }),
+});
 
 export const DeadlineParams = IncidentIdParams.extend({
   kind: z
@@ -196,9 +216,16 @@ export const StatementStateSchema = z
         approverId: z.string().nullable(),
         decidedAt: isoDate.nullable(),
         comment: z.string().nullable(),
+        deciders: z.array(roleEnum).optional().openapi({ description: 'Who may decide this step' }),
+        standIn: z.boolean().optional().openapi({ description: "The author holds this step's role, so the policy's stand-ins decide it" }),
+        decidedAs: roleEnum.nullable().optional().openapi({ description: 'The role the approver decided as' }),
+        revisedBy: z.string().nullable().optional().openapi({ description: "This step's approver revised and approved the version; someone else decides the step" }),
       }),
     ),
     publishedAt: isoDate.nullable(),
+    awaitingRoles: z.array(roleEnum).optional().openapi({ description: 'The roles that may decide the awaited step' }),
+    awaitingSince: isoDate.nullable().optional(),
+    authorId: z.string().optional().openapi({ description: 'Who wrote the version in approval; they never decide on it' }),
   })
   .openapi('StatementState');
 
@@ -216,11 +243,14 @@ export const StatementSchema = z
     publishedAt: isoDate.nullable(),
     createdById: z.string(),
     createdAt: isoDate,
-    versions: z.array(z.object({ version: z.number().int(), title: z.string(), body: z.string(), authorId: z.string(), createdAt: isoDate })),
+    versions: z.array(
+      z.object({ version: z.number().int(), title: z.string(), body: z.string(), authorId: z.string(), authorName: z.string().nullable(), createdAt: isoDate }),
+    ),
     approvals: z.array(
       z.object({
         version: z.number().int(),
         approverId: z.string(),
+        approverName: z.string().nullable(),
         role: roleEnum,
         decision: z.string(),
         comment: z.string().nullable(),
@@ -320,3 +350,50 @@ export const PublicIncidentSchema = PublicIncidentSummarySchema.extend({
   statements: z.array(PublicStatementSchema),
   deadlineList: z.array(PublicDeadlineSchema),
 }).openapi('PublicIncident');
+
+const QueueStepSchema = z.object({
+  role: roleEnum,
+  roles: z.array(roleEnum).openapi({ description: 'Who may decide the step' }),
+  standIn: z.boolean().openapi({ description: "The author holds the step's role, so the policy's stand-ins decide it" }),
+});
+
+export const ApprovalQueueItemSchema = z
+  .object({
+    statementId: z.string(),
+    kind: z.string(),
+    kindLabel: z.string(),
+    incident: z.object({ number: z.string(), title: z.string(), severity: z.number().int() }),
+    version: z.number().int().openapi({ description: 'The version in approval; decide on this one' }),
+    title: z.string().nullable().openapi({ description: "The draft's title; null for readers who may not read drafts (need to know)" }),
+    body: z.string().nullable().openapi({ description: "The draft's text; null for readers who may not read drafts (need to know)" }),
+    author: z.object({ id: z.string(), name: z.string().nullable() }),
+    writtenAt: isoDate,
+    awaiting: QueueStepSchema.extend({
+      since: isoDate.nullable(),
+      revisedBy: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    }),
+    escalatesAt: isoDate.nullable().openapi({ description: 'When the policy escalates the awaited step if nobody decides' }),
+    approved: z.array(z.object({ role: roleEnum, decidedAs: roleEnum, approverName: z.string().nullable(), decidedAt: isoDate.nullable() })),
+    stillToCome: z.array(QueueStepSchema).openapi({ description: 'Approvals still to come after the awaited one, in order' }),
+    deadline: z
+      .object({
+        key: z.string(),
+        title: z.string(),
+        dueAt: isoDate,
+        status: z.enum(['OPEN', 'MET', 'MISSED', 'WAIVED']),
+        overdue: z.boolean(),
+        timeLeftSeconds: z.number().int().openapi({ description: 'Until the deadline, when this answer was made; negative once overdue' }),
+      })
+      .nullable(),
+    mine: z.boolean().openapi({ description: 'You may decide it now' }),
+    canReviseAndApprove: z.boolean(),
+    revisionApprovedBy: z.array(roleEnum).openapi({ description: 'Who would approve your revision at this step in your place (empty when you may not revise and approve)' }),
+  })
+  .openapi('ApprovalQueueItem');
+
+export const ApprovalQueueSchema = z
+  .object({
+    statements: z.array(ApprovalQueueItemSchema),
+    unavailable: z.number().int().openapi({ description: 'Statements in approval whose workflow did not answer just now' }),
+  })
+  .openapi('ApprovalQueue');

@@ -8,6 +8,10 @@ export const ROLES = [
   'ALDERMAN',
   'CITY_ATTORNEY',
   'STAKEHOLDER_LEAD',
+  // Named by the city as statement drafters (the deputy PIO also approves in the PIO's place).
+  'DEPUTY_CHIEF',
+  'COMMUNICATIONS_OFFICER',
+  'DEPUTY_PIO',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -19,4 +23,7 @@ export const ROLE_TITLES: Record<Role, string> = {
   ALDERMAN: 'Alderman',
   CITY_ATTORNEY: 'City Attorney',
   STAKEHOLDER_LEAD: 'Stakeholder Lead',
+  DEPUTY_CHIEF: 'Deputy Police Chief',
+  COMMUNICATIONS_OFFICER: 'Department Communications Officer',
+  DEPUTY_PIO: 'Deputy Public Information Officer',
 };

@@ -1,7 +1,9 @@
-// The City of Clayton's Critical Incident Communications Plan as adopted
-// (version clayton-2026.1): data, validated when this module loads. A city
-// changes it with POLICY_FILE (see policy/README.md), never by editing a
-// version that incidents have pinned.
+// The City of Clayton's Critical Incident Communications Plan: data,
+// validated when this module loads. clayton-2026.1 is the plan as first
+// adopted and stays exactly as it was (running incidents pinned it);
+// clayton-2026.2, the default for new incidents, puts the approval chain in
+// the city's terms. A city changes the plan with POLICY_FILE (see
+// policy/README.md), never by editing a version that incidents have pinned.
 import { parsePolicy, type Policy, type PolicyInput } from '../domain/policy/schema';
 import type { Role } from '../domain/roles';
 
@@ -263,7 +265,10 @@ const policyData = {
     readIncidents: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'],
     managePlans: ['CITY_MANAGER'],
     readPlans: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'],
+    // Besides the drafter and the approval chain, who reads drafts and approvers' comments.
+    readDrafts: ['CITY_MANAGER'],
   },
+  links: { ack: '72h', review: '72h', progress: '14d' },
   actionPlan: {
     timeZone: 'America/Chicago',
     reminderTime: '09:00',
@@ -279,6 +284,43 @@ const policyData = {
   },
 } satisfies PolicyInput;
 
-/** The plan as adopted: version 'clayton-2026.1'. Validated when this module loads; frozen once registered (policy/registry.ts). */
-export const DEFAULT_POLICY: Policy = parsePolicy(policyData, 'default policy');
+/** The plan as first adopted: version 'clayton-2026.1'. Frozen once registered (policy/registry.ts). */
+export const POLICY_2026_1: Policy = parsePolicy(policyData, 'policy clayton-2026.1');
+
+/** Roles the city named to draft statements: the police department and the communications staff. */
+const STATEMENT_DRAFTERS: Role[] = ['POLICE_CHIEF', 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO', 'PIO'];
+const STAFF: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO'];
+
+/**
+ * clayton-2026.2: what changed from clayton-2026.1 is who drafts and who
+ * approves. The police department or the communications staff draft; the PIO
+ * approves; at severity 1 the City Manager signs off after the PIO. When the
+ * PIO drafts, the deputy PIO (or, below severity 1, the City Manager) approves
+ * in the PIO's place. The new roles read incidents and plans like other staff.
+ */
+const policy2026_2 = {
+  ...policyData,
+  version: 'clayton-2026.2',
+  approval: {
+    drafters: STATEMENT_DRAFTERS,
+    chain: ['PIO'],
+    chainRules: [{ severities: [1], chain: ['PIO', 'CITY_MANAGER'] }],
+    standIns: [{ for: 'PIO', roles: ['DEPUTY_PIO', 'CITY_MANAGER'] }],
+    reminderAfter: '30m',
+    escalationAfter: '60m',
+    escalateTo: [
+      { awaiting: 'PIO', notify: ['CITY_MANAGER'] },
+      { awaiting: 'CITY_MANAGER', notify: ['MAYOR'] },
+    ],
+    escalateToOtherwise: ['CITY_MANAGER'],
+  },
+  access: {
+    ...policyData.access,
+    readIncidents: STAFF,
+    readPlans: [...STAFF, 'STAKEHOLDER_LEAD'],
+  },
+} satisfies PolicyInput;
+
+/** The plan new incidents start under: version 'clayton-2026.2'. Frozen once registered (policy/registry.ts). */
+export const DEFAULT_POLICY: Policy = parsePolicy(policy2026_2, 'default policy');
 

@@ -2,18 +2,22 @@
 # Installs whatever this checkout needs and is missing, on a fresh Debian
 # machine or in CI (fresh clone; only ~/.cache survives between runs):
 #   npm packages, the generated Prisma client, the pinned Temporal CLI,
-#   the time-skipping test server's jars, PostgreSQL, and (--with-browser)
-#   Chromium for the browser tests.
+#   the time-skipping test server's jars, PostgreSQL, (--with-browser)
+#   Chromium for the browser tests, and (--with-topology) what the production
+#   topology adds: the Temporal server, its schema tool and UI (and the previous
+#   server release for the upgrade test), openssl and nginx.
 # Everything comes from package registries (npm, Debian, Go module proxy,
 # Maven Central); nothing is fetched at run time afterwards.
-# usage: ensure-deps.sh [--with-browser]
+# usage: ensure-deps.sh [--with-browser] [--with-topology]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_browser=false
+with_topology=false
 for arg in "$@"; do
   case "$arg" in
     --with-browser) with_browser=true ;;
+    --with-topology) with_topology=true ;;
     *) echo "ensure-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -49,14 +53,22 @@ fi
 # engines from the vendor's host; the JS engine needs none.
 export PRISMA_SCHEMA_ENGINE_BINARY=/bin/true PRISMA_QUERY_ENGINE_LIBRARY=/bin/true
 
-# --- npm packages: (re)installed when package-lock.json changed since the last install --
-# `npm install`, not `npm ci`: the registry lacks some of @swc/core's optional
-# per-platform packages, which npm ci reports as "missing from lock file".
+# --- npm packages: installed exactly as package-lock.json pins them ----------------
+# `npm ci` installs the lockfile's tree and fails rather than resolve anything
+# anew, so what runs is what was reviewed and a run never rewrites the lockfile
+# (it lists every platform's optional @swc/core binary). Keyed on the lockfile's
+# hash: nothing to do while it is unchanged.
 stamp=node_modules/.common-ground-lock.sha256
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(sha256sum package-lock.json | cut -d' ' -f1)" ]; then
-  step "npm install (from package-lock.json)"
-  npm install --no-audit --no-fund --cache "$CACHE/npm" >&2
-  sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  if [ -L node_modules ]; then
+    # A git worktree sharing another checkout's packages: npm ci would empty the shared tree.
+    step "node_modules links to a shared tree; not reinstalling it here (run npm ci where it points)"
+  else
+    step "npm ci (package-lock.json)"
+    npm ci --no-audit --no-fund --cache "$CACHE/npm" >&2
+    echo "$lock_hash" > "$stamp"
+  fi
 fi
 
 # --- Prisma client (JS engine; no engine binaries are downloaded) ---------------
@@ -82,6 +94,18 @@ ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || apt_install postgresql
 # --- Chromium for the browser tests ---------------------------------------------
 if [ "$with_browser" = true ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
+fi
+
+# --- production topology ------------------------------------------------------------
+if [ "$with_topology" = true ]; then
+  bash scripts/ensure-temporal-server.sh >/dev/null
+  bash scripts/ensure-temporal-server.sh --previous >/dev/null
+  missing=()
+  command -v openssl >/dev/null || missing+=(openssl)
+  # Only the binary is used (scripts/topology/proxy.sh runs its own instance);
+  # on a machine with systemd the package also enables a stock site on port 80.
+  [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 fi
 
 # flock (util-linux) and curl are used by the other scripts.

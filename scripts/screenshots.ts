@@ -30,7 +30,11 @@ async function until<T>(probe: () => Promise<T | undefined | null | false>, what
   }
 }
 
-/** A sev-1 incident part-way through its SOP: some acknowledgements, one statement published, one in approval. */
+/**
+ * A sev-1 incident part-way through its SOP: some acknowledgements, the chief's
+ * holding statement approved by the PIO and signed off by the city manager,
+ * and two more statements waiting in the PIO's approval queue.
+ */
 async function stageIncident(system: TestSystem): Promise<string> {
   const incident = await api(system, 'POST', '/api/incidents', 'CITY_MANAGER', {
     type: 'OFFICER_INVOLVED_SHOOTING',
@@ -46,7 +50,7 @@ async function stageIncident(system: TestSystem): Promise<string> {
     await api(system, 'POST', `/api/incidents/${number}/acknowledgements`, role, {});
   }
 
-  const holding = await api(system, 'POST', `/api/incidents/${number}/statements`, 'PIO', {
+  const holding = await api(system, 'POST', `/api/incidents/${number}/statements`, 'POLICE_CHIEF', {
     kind: 'HOLDING_STATEMENT',
     title: 'Statement on the officer-involved shooting on Forsyth Blvd',
     body:
@@ -54,7 +58,7 @@ async function stageIncident(system: TestSystem): Promise<string> {
       'The St. Louis County Police Department is investigating, as our policy requires for every officer-involved shooting. ' +
       `We will share more as soon as we can without harming the investigation, and no later than seven days from today.\n\nReference: ${number}.`,
   });
-  for (const role of ['CITY_MANAGER', 'POLICE_CHIEF'] as RoleKey[]) {
+  for (const role of ['PIO', 'CITY_MANAGER'] as RoleKey[]) {
     const current = await until(async () => {
       const s = await api(system, 'GET', `/api/statements/${holding.statementId}`, 'CITY_MANAGER');
       return s.live?.awaiting === role ? s : undefined;
@@ -63,10 +67,17 @@ async function stageIncident(system: TestSystem): Promise<string> {
   }
   await until(async () => (await system.db.statement.findUnique({ where: { id: holding.statementId } }))?.status === 'PUBLISHED', 'publication');
 
-  await api(system, 'POST', `/api/incidents/${number}/statements`, 'PIO', {
+  await api(system, 'POST', `/api/incidents/${number}/statements`, 'POLICE_CHIEF', {
     kind: 'PRESS_CONFERENCE',
     title: 'Press conference: officer-involved shooting on Forsyth Blvd',
     body: 'The City of Clayton will hold a press conference tomorrow at 10:00 at City Hall, 10 N. Bemiston Ave. Speakers: the City Manager and the Police Chief.',
+  });
+  await api(system, 'POST', `/api/incidents/${number}/statements`, 'COMMUNICATIONS_OFFICER', {
+    kind: 'PUBLIC_UPDATE',
+    title: 'Update on the officer-involved shooting on Forsyth Blvd',
+    body:
+      'The St. Louis County Police Department has interviewed the officers involved and several witnesses. ' +
+      'The person taken to hospital is in stable condition.\n\nWe will update the public again within seven days.',
   });
   return number;
 }
@@ -107,7 +118,7 @@ async function main(): Promise<void> {
     await manager.goto(`${base}/console/declare`);
     await shoot(manager, 'console-declare');
     await manager.goto(`${base}/console/incidents/${number}`);
-    await manager.locator('form.decision-form').waitFor();
+    await manager.locator('article.statement .chain li[aria-current="step"]').first().waitFor();
     await shoot(manager, 'console-incident-board');
     await manager.goto(`${base}/console/deliveries?incident=${number}`);
     await manager.locator('#notifications-table').waitFor();
@@ -119,11 +130,18 @@ async function main(): Promise<void> {
     await mayor.getByRole('button', { name: 'I acknowledge' }).waitFor();
     await shoot(mayor, 'console-acknowledge-phone', { fullPage: false });
 
+    const chief = await (await newContext(browser)).newPage();
+    await signIn(chief, base, 'police.chief@example.org');
+    await chief.goto(`${base}/console/incidents/${number}`);
+    await chief.locator('#draft-card summary').click();
+    await shoot(chief, 'console-chief-drafting');
+
     const pio = await (await newContext(browser)).newPage();
     await signIn(pio, base, 'pio@example.org');
-    await pio.goto(`${base}/console/incidents/${number}`);
-    await pio.locator('#draft-card summary').click();
-    await shoot(pio, 'console-pio-drafting');
+    await pio.goto(`${base}/console/approvals`);
+    await pio.locator('article.statement form.decision-form').nth(1).waitFor();
+    await pio.locator('article.statement details summary', { hasText: 'Revise and approve' }).first().click();
+    await shoot(pio, 'console-approval-queue');
 
     const lead = await (await newContext(browser)).newPage();
     await signIn(lead, base, 'engagement.lead@example.org');

@@ -6,22 +6,14 @@ import bcrypt from 'bcryptjs';
 import type { Person } from '../generated/prisma/client';
 import type { Db } from '../lib/db';
 import { hashToken, randomToken } from '../lib/crypto';
+import { DEMO_PASSWORD, DEMO_TOKENS } from '../lib/demoCredentials';
 import type { Role } from '../domain/roles';
+import { savePersonByEmail } from '../services/people';
 
 export type RoleKey = Role;
 
-export const DEMO_PASSWORD = 'demo-password';
-
-/** The literal bearer tokens of the embedded mode (listed in the README). */
-export const DEMO_TOKENS: Record<RoleKey, string> = {
-  CITY_MANAGER: 'demo-city-manager',
-  POLICE_CHIEF: 'demo-police-chief',
-  PIO: 'demo-pio',
-  MAYOR: 'demo-mayor',
-  ALDERMAN: 'demo-alderman',
-  CITY_ATTORNEY: 'demo-city-attorney',
-  STAKEHOLDER_LEAD: 'demo-stakeholder-lead',
-};
+// The published demo credentials live in lib/ so production can refuse them (lib/demoCredentials.ts).
+export { DEMO_PASSWORD, DEMO_TOKENS };
 
 interface DemoPerson {
   key: string;
@@ -29,7 +21,11 @@ interface DemoPerson {
   title: string;
   email: string;
   phone: string | null;
-  /** Backups hold no role of their own: they are reached only through the person they stand in for. */
+  /**
+   * Backups are reached as backups only through the person they stand in for;
+   * a deputy's own role (drafting statements, approving in the PIO's place)
+   * makes them no incident recipient of their own.
+   */
   roles: Role[];
   organisation: string;
   backup: string | null;
@@ -53,10 +49,11 @@ export const DEMO_ROSTER: readonly DemoPerson[] = [
   { key: 'assistantCityManager', name: 'Jamie Castellanos', title: 'Assistant City Manager (demo)', email: 'assistant.city.manager@example.org', phone: phone(111), roles: [], organisation: 'City Manager', backup: null },
 
   { key: 'policeChief', name: 'Taylor Brennan', title: 'Police Chief (demo)', email: 'police.chief@example.org', phone: phone(120), roles: ['POLICE_CHIEF'], organisation: 'Police Department', backup: 'deputyChief', tokenFor: 'POLICE_CHIEF' },
-  { key: 'deputyChief', name: 'Chris Nakamura', title: 'Deputy Police Chief (demo)', email: 'deputy.chief@example.org', phone: phone(121), roles: [], organisation: 'Police Department', backup: null },
+  { key: 'deputyChief', name: 'Chris Nakamura', title: 'Deputy Police Chief (demo)', email: 'deputy.chief@example.org', phone: phone(121), roles: ['DEPUTY_CHIEF'], organisation: 'Police Department', backup: null, tokenFor: 'DEPUTY_CHIEF' },
+  { key: 'communicationsOfficer', name: 'Sasha Whitcombe', title: 'Police Department Communications Officer (demo)', email: 'communications.officer@example.org', phone: phone(122), roles: ['COMMUNICATIONS_OFFICER'], organisation: 'Police Department', backup: 'deputyChief', tokenFor: 'COMMUNICATIONS_OFFICER' },
 
   { key: 'pio', name: 'Robin Adeyemi', title: 'Public Information Officer (demo)', email: 'pio@example.org', phone: phone(130), roles: ['PIO'], organisation: 'Communications', backup: 'deputyPio', tokenFor: 'PIO' },
-  { key: 'deputyPio', name: 'Quinn Halvorsen', title: 'Deputy Public Information Officer (demo)', email: 'deputy.pio@example.org', phone: phone(131), roles: [], organisation: 'Communications', backup: null },
+  { key: 'deputyPio', name: 'Quinn Halvorsen', title: 'Deputy Public Information Officer (demo)', email: 'deputy.pio@example.org', phone: phone(131), roles: ['DEPUTY_PIO'], organisation: 'Communications', backup: null, tokenFor: 'DEPUTY_PIO' },
 
   { key: 'cityAttorney', name: 'Drew Kaminski', title: 'City Attorney (demo)', email: 'city.attorney@example.org', phone: phone(140), roles: ['CITY_ATTORNEY'], organisation: 'City Attorney', backup: 'deputyCityAttorney', tokenFor: 'CITY_ATTORNEY' },
   { key: 'deputyCityAttorney', name: 'Elliot Ferreira', title: 'Deputy City Attorney (demo)', email: 'deputy.city.attorney@example.org', phone: phone(141), roles: [], organisation: 'City Attorney', backup: null },
@@ -98,12 +95,9 @@ export async function seedDemoRoster(
 
   const people: Record<string, Person> = {};
   for (const demo of DEMO_ROSTER) {
+    // Through the roster's one write path: the phone stored in E.164, unique among active people.
     const fields = { name: demo.name, title: demo.title, phone: demo.phone, roles: demo.roles, organisation: demo.organisation, active: true };
-    people[demo.key] = await db.person.upsert({
-      where: { email: demo.email },
-      create: { email: demo.email, ...fields, passwordHash },
-      update: { ...fields, ...(passwordHash ? { passwordHash } : {}) },
-    });
+    people[demo.key] = await savePersonByEmail(db, demo.email, fields, { passwordHash });
   }
   for (const demo of DEMO_ROSTER) {
     const backupId = demo.backup ? people[demo.backup].id : null;

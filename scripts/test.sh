@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Command (b): the full suite. Installs what is missing, type-checks, lints,
-# then runs the jest projects one after another (unit, integration, e2e) and
-# the API contract test (schemathesis, test/contract/).
+# then runs the jest projects one after another (unit, integration, security,
+# e2e, topology: the production topology, see README "Deploying") and the API
+# contract test (schemathesis, test/contract/).
 # Every step runs even if an earlier one failed, so one run shows everything;
 # the last line is "N passed, N failed" and the exit status is non-zero on any
 # failure. Needs nothing running: the tests start their own servers on free
@@ -9,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-deps.sh --with-browser || { echo "test: installing dependencies failed" >&2; exit 1; }
+bash scripts/ensure-deps.sh --with-browser --with-topology || { echo "test: installing dependencies failed" >&2; exit 1; }
 
 RESULTS=.data/test-results
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
@@ -23,7 +24,7 @@ npx --no-install tsc -p tsconfig.json --noEmit || failed_steps+=(typecheck)
 echo "==> lint (eslint)"
 npm run --silent lint || failed_steps+=(lint)
 
-for project in unit integration e2e; do
+for project in unit integration security e2e topology; do
   echo "==> jest: $project"
   # Integration and e2e tests each start real servers; one file at a time on 2 cores.
   band=(); [ "$project" = unit ] || band=(--runInBand)
@@ -41,7 +42,7 @@ if npx --no-install tsx test/contract/run.ts; then contract_result="1 0"; else c
 totals=$(node -e '
   const fs = require("fs");
   let passed = 0, failed = 0;
-  for (const p of ["unit", "integration", "e2e"]) {
+  for (const p of ["unit", "integration", "security", "e2e", "topology"]) {
     const file = `${process.argv[1]}/${p}.json`;
     if (!fs.existsSync(file)) continue;
     const r = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -19,7 +19,8 @@ import {
 import { HttpError, conflict, notFound, unavailable, unprocessable } from './errors';
 import { actorOf, executeUpdate } from './temporal';
 import { assertMayActForOwner, assertMayDecideReschedule } from './planAccess';
-import { validateImport, type ImportError } from './planCsv';
+import { validateImport, type DescriptionUpdate, type ImportError } from './planCsv';
+import { appendAudit } from '../lib/audit';
 import {
   activePersonIds,
   assertOwnerAndSponsor,
@@ -72,13 +73,19 @@ const importRejected = (errors: ImportError[]) =>
     errors,
   );
 
-/** All rows or none: every row is checked first; items whose workflow could not start are not kept (503, listed). */
+/**
+ * All rows or none: every row is checked first. Rows without an id are new
+ * items (those whose workflow could not start are not kept: 503, listed);
+ * rows with an id are the plan's own items, of which only the description
+ * changes (an exported file imports back as no change at all).
+ */
 export async function importItems(deps: PlanServiceDeps, planId: string, csv: string, actor: Actor) {
   const plan = await findPlan(deps.db, planId);
   const result = await validateImport(deps.db, plan, csv, new Date());
   if (!result.ok) throw importRejected(result.errors);
   assertPlanActive(plan);
-  const { created, failed } = await createItems(deps, plan, result.items, actor);
+  await updateDescriptions(deps, planId, result.descriptionUpdates, actor);
+  const { created, failed } = result.items.length > 0 ? await createItems(deps, plan, result.items, actor) : { created: [], failed: [] };
   if (failed.length > 0) {
     throw new HttpError(
       503,
@@ -89,7 +96,25 @@ export async function importItems(deps: PlanServiceDeps, planId: string, csv: st
     );
   }
   const items = await itemsById(deps.db, created.map((c) => c.id));
-  return { imported: items.length, items };
+  return { imported: items.length, items, updated: result.descriptionUpdates.length, unchanged: result.unchanged };
+}
+
+/** The description is the database's alone (no workflow keeps it), so an import may change it; each change is audited. */
+async function updateDescriptions(deps: PlanServiceDeps, planId: string, updates: DescriptionUpdate[], actor: Actor): Promise<void> {
+  for (const update of updates) {
+    await deps.db.$transaction(async (tx) => {
+      await tx.actionItem.update({ where: { id: update.itemId }, data: { description: update.description } });
+      await appendAudit(tx, {
+        actorId: actor.id,
+        actorLabel: actor.name,
+        action: 'item.description-updated',
+        entityType: 'ActionItem',
+        entityId: update.itemId,
+        planId,
+        data: { via: 'CSV import' },
+      });
+    });
+  }
 }
 
 // ---------------------------------------------------------------- actions

@@ -1,6 +1,10 @@
 // CSV import and export of action items. The import checks every row before
 // writing anything and reports each bad field by line and column; the export
-// writes the same columns (plus read-only ones), so a file round-trips.
+// writes the same columns (plus read-only ones), so a file round-trips: a row
+// carrying an item's id is that item (its description is updated, anything else
+// must be unchanged), never a copy, and the formula escape the export adds is
+// taken off again. Only those who manage the plan get email addresses; others
+// get owners and sponsors by name and organisation.
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../lib/db';
@@ -75,8 +79,8 @@ interface ExportItem {
   completedAt: Date | null;
   recurrenceKey: string | null;
   goal: { number: number };
-  owner: { email: string; name: string };
-  sponsor: { email: string; name: string };
+  owner: { email: string; name: string; organisation?: string | null };
+  sponsor: { email: string; name: string; organisation?: string | null };
 }
 
 export const CSV_EXPORT_COLUMNS = [
@@ -91,36 +95,71 @@ export const CSV_EXPORT_COLUMNS = [
   'recurrence_key',
 ] as const;
 
-export function itemsToCsv(items: ExportItem[], timeZone: string): string {
-  const rows = items.map((i) => [
-    i.goal.number,
-    i.title,
-    i.description,
-    i.owner.email,
-    i.sponsor.email,
-    formatCivilDate(localDateOf(i.dueAt, timeZone)),
-    i.id,
-    i.dueAt.toISOString(),
-    i.owner.name,
-    i.sponsor.name,
-    i.status,
-    i.percentComplete,
-    i.completedAt?.toISOString() ?? '',
-    i.recurrenceKey ?? '',
-  ]);
-  return stringify([[...CSV_EXPORT_COLUMNS], ...rows], {
+/** What a reader who does not manage the plan gets: people by name and organisation, no contact details. */
+export const CSV_PUBLIC_EXPORT_COLUMNS = [
+  'goal',
+  'title',
+  'description',
+  'due_date',
+  'id',
+  'due_at',
+  'owner_name',
+  'owner_organisation',
+  'sponsor_name',
+  'sponsor_organisation',
+  'status',
+  'percent_complete',
+  'completed_at',
+  'recurrence_key',
+] as const;
+
+/**
+ * Spreadsheet programs run a cell starting with = + - @ (or their full-width
+ * forms), a tab or a CR as a formula; such a cell gets a leading apostrophe.
+ * A cell that already starts with apostrophes before one of those gets one
+ * more, so the import can always take exactly one off again.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+const ESCAPED_FORMULA_START = /^'+[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+export const escapeFormula = (cell: string): string => (FORMULA_START.test(cell) ? `'${cell}` : cell);
+export const unescapeFormula = (cell: string): string => (ESCAPED_FORMULA_START.test(cell) ? cell.slice(1) : cell);
+
+export function itemsToCsv(items: ExportItem[], timeZone: string, options: { contactDetails: boolean } = { contactDetails: true }): string {
+  const rows = items.map((i) => {
+    const cells: Record<(typeof CSV_EXPORT_COLUMNS | typeof CSV_PUBLIC_EXPORT_COLUMNS)[number], string | number> = {
+      goal: i.goal.number,
+      title: i.title,
+      description: i.description,
+      owner_email: i.owner.email,
+      sponsor_email: i.sponsor.email,
+      due_date: formatCivilDate(localDateOf(i.dueAt, timeZone)),
+      id: i.id,
+      due_at: i.dueAt.toISOString(),
+      owner_name: i.owner.name,
+      owner_organisation: i.owner.organisation ?? '',
+      sponsor_name: i.sponsor.name,
+      sponsor_organisation: i.sponsor.organisation ?? '',
+      status: i.status,
+      percent_complete: i.percentComplete,
+      completed_at: i.completedAt?.toISOString() ?? '',
+      recurrence_key: i.recurrenceKey ?? '',
+    };
+    const columns = options.contactDetails ? CSV_EXPORT_COLUMNS : CSV_PUBLIC_EXPORT_COLUMNS;
+    return columns.map((c) => (typeof cells[c] === 'string' ? escapeFormula(cells[c] as string) : cells[c]));
+  });
+  const header = options.contactDetails ? CSV_EXPORT_COLUMNS : CSV_PUBLIC_EXPORT_COLUMNS;
+  return stringify([[...header], ...rows], {
     record_delimiter: 'windows',
     // Quote a line break in a cell, not just the CRLF that ends a record.
     quote_record_delimiter: true,
-    // Spreadsheet programs run cells that start with = + - @ (or a tab or CR) as formulas; these get a leading quote.
-    escape_formulas: true,
   });
 }
 
-/** The plan's items as the CSV file the export answers with. */
-export async function itemsCsv(db: Db, planId: string): Promise<string> {
+/** The plan's items as the CSV file the export answers with; email addresses only for those who manage the plan. */
+export async function itemsCsv(db: Db, planId: string, options: { contactDetails: boolean }): Promise<string> {
   const { plan, items } = await itemsForExport(db, planId);
-  return itemsToCsv(items, plan.timeZone);
+  return itemsToCsv(items, plan.timeZone, options);
 }
 
 export interface ImportError {
@@ -130,7 +169,15 @@ export interface ImportError {
   column: string;
 }
 
-export type ImportResult = { ok: true; items: NewItem[] } | { ok: false; errors: ImportError[] };
+/** A row that names an existing item whose description differs: the only change an import makes to an item. */
+export interface DescriptionUpdate {
+  itemId: string;
+  description: string;
+}
+
+export type ImportResult =
+  | { ok: true; items: NewItem[]; descriptionUpdates: DescriptionUpdate[]; unchanged: number }
+  | { ok: false; errors: ImportError[] };
 
 const problem = (line: number, column: string, message: string): ImportError => ({ field: `line ${line}.${column}`, message, line, column });
 
@@ -154,7 +201,7 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
   if (records.length === 0) return { ok: false, errors: [problem(1, 'header', `the file is empty; expected a header row: ${CSV_IMPORT_COLUMNS.join(',')}`)] };
   const unsafe = unsafeCells(records);
   if (unsafe.length > 0) return { ok: false, errors: unsafe };
-  const [header, ...rows] = records;
+  const [header, ...rows] = records.map((r) => ({ ...r, cells: r.cells.map(unescapeFormula) }));
   const names = header.cells.map((c) => c.trim().toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
   if (missing.length > 0) return { ok: false, errors: missing.map((c) => problem(header.line, c, `the header has no "${c}" column`)) };
@@ -166,21 +213,64 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
     return index < 0 ? '' : (row.cells[index] ?? '').trim();
   };
 
-  const [goals, people] = await Promise.all([
+  const rowIds = [...new Set(rows.map((r) => col(r, 'id')).filter(Boolean))];
+  const [goals, people, existingItems] = await Promise.all([
     db.goal.findMany({ where: { planId: plan.id }, select: { id: true, number: true } }),
     db.person.findMany({
       where: { email: { in: [...new Set(rows.flatMap((r) => [col(r, 'owner_email'), col(r, 'sponsor_email')]).map((e) => e.toLowerCase()).filter(Boolean))] } },
       select: { id: true, email: true, active: true },
     }),
+    rowIds.length === 0
+      ? Promise.resolve([])
+      : db.actionItem.findMany({
+          where: { planId: plan.id, id: { in: rowIds } },
+          select: { id: true, title: true, description: true, dueAt: true, goal: { select: { number: true } }, owner: { select: { email: true } }, sponsor: { select: { email: true } } },
+        }),
   ]);
   const goalByNumber = new Map(goals.map((g) => [g.number, g.id]));
   const personByEmail = new Map(people.map((p) => [p.email.toLowerCase(), p]));
+  const existingById = new Map(existingItems.map((i) => [i.id, i]));
 
   const errors: ImportError[] = [];
   const items: NewItem[] = [];
+  const descriptionUpdates: DescriptionUpdate[] = [];
+  let unchanged = 0;
+  const seenIds = new Set<string>();
+
+  /** A row naming an item: the same item, not a copy. Fields its workflow keeps must be as they are. */
+  const checkExisting = (row: CsvRecord, item: (typeof existingItems)[number]) => {
+    const differs = (column: string, current: string, how: string) =>
+      errors.push(problem(row.line, column, `differs from the item's (${JSON.stringify(current)}); ${how}`));
+    const before = errors.length;
+    if (col(row, 'goal') !== String(item.goal.number)) differs('goal', String(item.goal.number), 'an import does not move items between goals');
+    if (col(row, 'title') !== item.title.trim()) differs('title', item.title, "the item's workflow keeps its title; an import does not rename items");
+    for (const [column, email] of [['owner_email', item.owner.email], ['sponsor_email', item.sponsor.email]] as const) {
+      const given = col(row, column).toLowerCase();
+      if (given && given !== email.toLowerCase()) differs(column, email, 'an import does not reassign items');
+    }
+    const due = col(row, 'due_date');
+    const currentDue = formatCivilDate(localDateOf(item.dueAt, plan.timeZone));
+    if (due && due !== currentDue && !sameInstant(due, item.dueAt, plan.timeZone)) differs('due_date', currentDue, 'ask for a reschedule to move a due date');
+    const description = col(row, 'description');
+    if (description.length > 2000) errors.push(problem(row.line, 'description', 'must be at most 2000 characters'));
+    if (errors.length > before) return;
+    if (names.includes('description') && description !== item.description.trim()) descriptionUpdates.push({ itemId: item.id, description });
+    else unchanged += 1;
+  };
+
   for (const row of rows) {
     const before = errors.length;
     if (row.cells.length > names.length) errors.push(problem(row.line, 'csv', `has ${row.cells.length} fields; the header has ${names.length}`));
+
+    const itemId = col(row, 'id');
+    if (itemId) {
+      const item = existingById.get(itemId);
+      if (seenIds.has(itemId)) errors.push(problem(row.line, 'id', `item ${itemId} is on an earlier line too`));
+      else if (!item) errors.push(problem(row.line, 'id', `no item ${itemId} in this plan; leave id empty to add a new item`));
+      else checkExisting(row, item);
+      seenIds.add(itemId);
+      continue;
+    }
 
     const goalText = col(row, 'goal');
     const goalNumber = /^\d{1,2}$/.test(goalText) ? Number(goalText) : NaN;
@@ -226,5 +316,14 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
       items.push({ goalId, title, description, ownerId: owner.id, sponsorId: sponsor.id, dueAt });
     }
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, items };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, items, descriptionUpdates, unchanged };
+}
+
+/** A due date-time in the file that names the item's own due instant. */
+function sameInstant(text: string, dueAt: Date, timeZone: string): boolean {
+  try {
+    return parseDueInput(text, timeZone).getTime() === dueAt.getTime();
+  } catch {
+    return false;
+  }
 }

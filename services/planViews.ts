@@ -22,7 +22,7 @@ export type PlanRecord = NonNullable<Awaited<ReturnType<Db['actionPlan']['findUn
 
 const itemInclude = {
   owner: { select: { id: true, name: true, organisation: true, email: true } },
-  sponsor: { select: { id: true, name: true, email: true } },
+  sponsor: { select: { id: true, name: true, organisation: true, email: true } },
   goal: { select: { number: true, title: true } },
 } as const;
 

@@ -2,7 +2,7 @@
 // Everything they need from policy/ goes through here, so routes, schemas and
 // pages do not depend on the policy's internal shape, and no role list is
 // written anywhere but in the policy.
-import { currentPolicy, getPolicy, type Policy, type SeverityLevel } from '../policy';
+import { currentPolicy, deciderRoles, getPolicy, type Policy, type SeverityLevel } from '../policy';
 import type { Role } from '../domain/roles';
 
 /** Everything a role may be granted, named once. */
@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'draftStatements',
   'decideStatements',
   'extendDeadlines',
+  'readDrafts',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,14 +26,14 @@ export interface PolicyView {
   incidentTypes: { key: string; label: string }[];
   severities: number[];
   statementKinds: { key: string; label: string }[];
-  /** The approval chain, in order. */
+  /** Every role that decides some step of some chain (stand-ins included). */
   approverRoles: Role[];
   /** The roles granted each permission. */
   permissions: Record<Permission, Role[]>;
 }
 
 export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
-  return {
+  const granted = {
     declare: [...policy.access.declare],
     close: [...policy.access.close],
     acknowledgeForOthers: [...policy.access.acknowledgeForOthers],
@@ -40,10 +41,13 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     readIncidents: [...policy.access.readIncidents],
     managePlans: [...policy.access.managePlans],
     readPlans: [...policy.access.readPlans],
-    draftStatements: [policy.approval.drafter],
-    decideStatements: [...policy.approval.chain],
+    draftStatements: [...policy.approval.drafters],
+    decideStatements: deciderRoles(policy.approval),
     extendDeadlines: [...policy.extension.allowedRoles],
   };
+  // Need to know: whoever drafts or approves statements, and whom the policy adds (the city manager by default).
+  const readDrafts = [...new Set([...policy.access.readDrafts, ...granted.draftStatements, ...granted.decideStatements])];
+  return { ...granted, readDrafts };
 }
 
 function view(policy: Policy): PolicyView {
@@ -52,7 +56,7 @@ function view(policy: Policy): PolicyView {
     incidentTypes: policy.definition.types.map((t) => ({ key: t.key, label: t.label })),
     severities: policy.severities.map((s) => s.level),
     statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label })),
-    approverRoles: [...policy.approval.chain],
+    approverRoles: deciderRoles(policy.approval),
     permissions: permissionsOf(policy),
   };
 }
@@ -74,6 +78,15 @@ export const rolesPermitted = (permission: Permission): Role[] => permissionsOf(
 /** True when one of these roles is granted the permission by the current policy. */
 export const isPermitted = (roles: readonly Role[], permission: Permission): boolean =>
   roles.some((role) => rolesPermitted(permission).includes(role));
+
+/**
+ * True when one of these roles is granted the permission by the policy an
+ * incident pinned. Who decides and who reads a statement's drafts follow the
+ * incident's own policy: an incident declared under an earlier version keeps
+ * its approvers when the current policy names others.
+ */
+export const isPermittedUnder = (policyVersion: string, roles: readonly Role[], permission: Permission): boolean =>
+  roles.some((role) => policyViewFor(policyVersion).permissions[permission].includes(role));
 
 /** A severity level the current policy defines. */
 export const isPolicySeverity = (level: number): level is SeverityLevel => currentPolicyView().severities.includes(level);

@@ -26,7 +26,16 @@ export function publicPolicyDocument(policy: Policy = currentPolicy()) {
       ...(d.repeatEvery ? { repeatEvery: d.repeatEvery } : {}),
     })),
     statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label, template: { title: k.template.title, body: k.template.body } })),
-    approval: { drafter: policy.approval.drafter, chain: [...policy.approval.chain] },
+    approval: {
+      drafters: [...policy.approval.drafters],
+      chain: [...policy.approval.chain],
+      chainRules: policy.approval.chainRules.map((rule) => ({
+        ...(rule.kinds ? { kinds: [...rule.kinds] } : {}),
+        ...(rule.severities ? { severities: [...rule.severities] } : {}),
+        chain: [...rule.chain],
+      })),
+      standIns: policy.approval.standIns.map((standIn) => ({ for: standIn.for, roles: [...standIn.roles] })),
+    },
     extension: { allowedRoles: [...policy.extension.allowedRoles] },
     /** Who may do what: the policy's access section with the statement and extension roles. */
     access: permissionsOf(policy),

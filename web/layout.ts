@@ -21,8 +21,7 @@ export interface PageOptions {
 interface NavEntry {
   href: string;
   label: string;
-  /** Shown only to people holding one of these roles (space-separated); the page script reveals it. */
-  /** Shown only to people the policy grants this permission (GET /api/policy `access`). */
+  /** Shown only to people the policy grants this permission (GET /api/policy `access`); the page script reveals it. */
   permission?: string;
 }
 
@@ -36,6 +35,7 @@ const PUBLIC_NAV: NavEntry[] = [
 const CONSOLE_NAV: NavEntry[] = [
   { href: '/console', label: 'Console home' },
   { href: '/console/declare', label: 'Declare an incident', permission: 'declare' },
+  { href: '/console/approvals', label: 'Approvals', permission: 'decideStatements' },
   { href: '/console/items', label: 'My items' },
   { href: '/console/deliveries', label: 'Delivery log', permission: 'readDeliveryLog' },
   { href: '/', label: 'Public site' },

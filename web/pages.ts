@@ -58,7 +58,18 @@ export const signInBody = (): SafeHtml => html`
         <input type="password" id="password" name="password" autocomplete="current-password" required>
       </div>
       <button type="submit">Sign in</button>
-    </form>`;
+    </form>
+    <section id="email-link" hidden>
+      <h2>Sign in with a link by email</h2>
+      <p>While an incident is active, officials can ask for a one-time sign-in link instead. It works once, for a few minutes.</p>
+      <button type="button" id="email-link-send">Email me a sign-in link</button>
+      <p class="form-status" id="email-link-status" aria-live="polite"></p>
+    </section>
+    <section id="use-link" hidden>
+      <h2>Your one-time sign-in link</h2>
+      <button type="button" id="use-link-button">Sign in with this link</button>
+      <p class="form-status" id="use-link-status" aria-live="assertive"></p>
+    </section>`;
 
 export const consoleHomeBody = (): SafeHtml => html`
     <h1>Staff console</h1>
@@ -75,6 +86,14 @@ export const boardBody = (number: string): SafeHtml => html`
     <h1 id="incident-title">Incident ${number}</h1>
     ${needsScript}
     <div id="board">${loading('the incident board')}</div>`;
+
+export const approvalsBody = (): SafeHtml => html`
+    <h1>Statements awaiting approval</h1>
+    <p class="lede">Every statement waiting for your decision, across incidents, soonest deadline first. Approve it, send it back
+    with a comment, or revise it and approve your revision in one step. Nobody approves their own words: when you wrote a
+    version, someone else approves it in your place.</p>
+    ${needsScript}
+    <div id="approvals">${loading('the approval queue')}</div>`;
 
 export const itemsBody = (): SafeHtml => html`
     <h1>My action items</h1>

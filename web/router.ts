@@ -77,6 +77,9 @@ export function createWebRouter(deps: WebDeps): Router {
     send(res, { title: 'Declare an incident', area: 'console', current: '/console/declare', body: pages.declareBody(), script: 'declare.js' }),
   );
   router.get('/console/incidents/:id', incidentPage('console', pages.boardBody, 'board.js'));
+  router.get('/console/approvals', (_req, res) =>
+    send(res, { title: 'Approvals', area: 'console', current: '/console/approvals', body: pages.approvalsBody(), script: 'approvals.js' }),
+  );
   router.get('/console/items', (_req, res) =>
     send(res, { title: 'My items', area: 'console', current: '/console/items', body: pages.itemsBody(), script: 'items.js' }),
   );

@@ -5,3 +5,4 @@ export { actionItemWorkflow } from './actionItem';
 export { recurringDutyWorkflow } from './planDuty';
 export { incidentWorkflow } from './incident';
 export { statementApprovalWorkflow } from './statement';
+export { sessionSweepWorkflow } from './sessionSweep';

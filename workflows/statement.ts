@@ -1,21 +1,41 @@
-// One public statement: PIO draft -> approval chain (in policy order) ->
-// publication -> the incident is told by signal, so the deadline it answers
-// is met. A rejection (with a comment) returns it to the PIO; a revision is a
-// new version and the chain starts again. An approver who sits on a draft is
-// reminded, then escalated (policy approval.reminderAfter/escalationAfter,
-// counted from when the draft reached them).
+// One public statement: a draft -> the approval chain the pinned policy gives
+// its kind and the incident's severity (in order) -> publication -> the
+// incident is told by signal, so the deadline it answers is met. A rejection
+// (with a comment) returns it to its author; a revision is a new version and
+// the chain starts again. An approver who sits on a draft is reminded, then
+// escalated (policy approval.reminderAfter/escalationAfter, counted from when
+// the draft reached them).
+//
+// Separation of duties is on the person: nobody decides on a version they
+// wrote, whatever roles they hold. Where the author holds a step's role, the
+// policy's stand-ins decide that step (approvalSteps in domain/policy).
+//
+// Revise and approve: the approver whose turn it is writes a new version and
+// approves it in one step. It is their text now, so every step starts again on
+// it (all approvers approve the same version) with their approval recorded, and
+// their own step is decided by someone who did not write it: their stand-in
+// (when the PIO revises, the deputy PIO), or the role holder when a stand-in
+// revised. Where nobody else could decide that step, the revision is refused
+// (send it back instead). The remaining steps then see the revised text.
 import type { WorkflowSignatures } from '../domain/workflows';
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { approvalEscalationRoles, statementKindPolicy } from '../domain/policy/lookups';
+import { approvalSteps, draftersOf, rolesInWords } from '../domain/policy/approvalChain';
+import { decidedAsFor, decidersOf, refusalToDecide, revisionIsDecidableByOthers } from '../domain/statementTurn';
 import { durationMs, type Policy } from '../domain/policy/schema';
 import { ROLE_TITLES, type Role } from '../domain/roles';
 import { STATEMENT_NOTIFY_IN_BACKGROUND_PATCH } from '../domain/patches';
 import { statementPublishedSignal, type StatementPublishedV1 } from '../domain/contracts/incident';
+import type { ActorV1 } from '../domain/contracts/common';
+import type { PersonRefV1 } from '../domain/contracts/incidentActivities';
 import {
   decideUpdate,
+  reviseAndApproveUpdate,
   reviseUpdate,
   statementStateQuery,
+  type ApprovalStepStateV1,
   type DecisionRequestV1,
+  type ReviseAndApproveRequestV1,
   type ReviseRequestV1,
   type StatementStateV1,
   type StatementWorkflowInputV1,
@@ -56,7 +76,23 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   let reminded = false;
   let escalated = false;
 
-  setHandler(statementStateQuery, () => ({ ...state, chain: state.chain.map((s) => ({ ...s })) }));
+  const stepFor = (role: Role): ApprovalStepStateV1 | undefined => state.chain.find((step) => step.role === role);
+  /** The step whose decision is awaited. */
+  const awaitedStep = (): ApprovalStepStateV1 | undefined => (state.awaiting ? stepFor(state.awaiting) : undefined);
+
+  /** The state as queries and update results answer it. */
+  const snapshot = (): StatementStateV1 => {
+    const step = awaitedStep();
+    return {
+      ...state,
+      chain: state.chain.map((s) => ({ ...s, ...(s.deciders ? { deciders: [...s.deciders] } : {}) })),
+      awaitingRoles: step ? [...decidersOf(step)] : [],
+      awaitingSince: step ? new Date(awaitingSince).toISOString() : null,
+      authorId: draft.author.personId,
+    };
+  };
+
+  setHandler(statementStateQuery, snapshot);
 
   const isSetUp = () => policy !== null;
   const loaded = (): Policy => {
@@ -78,10 +114,14 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
 
   const people = (roles: Role[]) => peopleWithRoles(acts, roles);
 
-  /** Tells the statement's author, in the background; `data` is taken now, before state moves on. */
-  const tellAuthor = (template: 'statement.changes-requested' | 'statement.published', attemptGroup: string, data: Record<string, unknown>) =>
+  /** Nobody is asked to decide on their own words. */
+  const exceptAuthor = (persons: PersonRefV1[]) => persons.filter((person) => person.personId !== draft.author.personId);
+
+  type AuthorTemplate = 'statement.changes-requested' | 'statement.published' | 'statement.revised-by-approver';
+  /** Tells a (past) author, in the background; `data` is taken now, before state moves on. */
+  const tell = (author: ActorV1, template: AuthorTemplate, attemptGroup: string, data: Record<string, unknown>) =>
     deliver(() =>
-      announce([{ personId: draft.author.personId, name: draft.author.name }], {
+      announce([{ personId: author.personId, name: author.name }], {
         workflowId,
         purpose: template,
         attemptGroup,
@@ -90,9 +130,22 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
         data,
       }),
     );
+  const tellAuthor = (template: AuthorTemplate, attemptGroup: string, data: Record<string, unknown>) => tell(draft.author, template, attemptGroup, data);
 
+  /** Every step pending for the version `draft` now holds, decided as its author's roles require. */
   function startChain(now: number): void {
-    state.chain = loaded().approval.chain.map((role) => ({ role, decision: null, approverId: null, decidedAt: null, comment: null }));
+    const steps = approvalSteps(loaded().approval, { kind: input.kind, severity: input.severity, authorRoles: draft.author.roles });
+    state.chain = steps.map(({ role, deciders, standIn }) => ({
+      role,
+      decision: null,
+      approverId: null,
+      decidedAt: null,
+      comment: null,
+      deciders,
+      standIn,
+      decidedAs: null,
+      revisedBy: null,
+    }));
     state.awaiting = state.chain[0].role;
     state.status = 'PENDING_APPROVAL';
     awaitingSince = now;
@@ -100,21 +153,56 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     escalated = false;
   }
 
+  /** What approval messages say about the awaited step. */
+  const stepData = (step: ApprovalStepStateV1): Record<string, unknown> => ({
+    awaitingRole: step.role,
+    ...(step.standIn ? { standingInFor: ROLE_TITLES[step.role] } : {}),
+  });
+
   async function requestApproval(): Promise<void> {
-    const role = state.awaiting;
-    if (!role) return;
+    const step = awaitedStep();
+    if (!step) return;
     const p = loaded();
-    await announce(await people([role]), {
+    await announce(exceptAuthor(await people(decidersOf(step))), {
       workflowId,
       purpose: 'statement.approval-request',
-      attemptGroup: `v${state.currentVersion}:${role}`,
+      attemptGroup: `v${state.currentVersion}:${step.role}`,
       template: 'statement.approval-request',
       incidentId: input.incidentId,
       data: statementData({
-        awaitingRole: role,
+        ...stepData(step),
         decideBy: new Date(awaitingSince + durationMs(p.approval.reminderAfter)).toISOString(),
       }),
     });
+  }
+
+  /** Refuses anyone who may not decide the awaited step on `version` now. */
+  function checkTurn(approver: ActorV1, version: number): ApprovalStepStateV1 {
+    const refusal = refusalToDecide(snapshot(), { id: approver.personId, roles: approver.roles }, version);
+    switch (refusal?.reason) {
+      case undefined:
+        return awaitedStep() as ApprovalStepStateV1;
+      case 'nothing-awaited':
+        throw invalidState(`statement is ${state.status}; there is nothing to decide`);
+      case 'not-a-decider':
+        throw notPermitted(
+          refusal.step.standIn
+            ? `the statement is waiting for ${rolesInWords(refusal.deciders)}, in place of the ${ROLE_TITLES[refusal.step.role]} who wrote this version`
+            : `the statement is waiting for the ${ROLE_TITLES[refusal.step.role]}`,
+        );
+      case 'own-version':
+        throw notPermitted(`you wrote version ${state.currentVersion}; someone else must approve it for the ${ROLE_TITLES[refusal.step.role]}`);
+      case 'approved-another-step':
+        throw notPermitted('you have already approved this version in another role; a second approver must decide');
+      case 'stale-version':
+        throw invalidState(`you reviewed version ${version}, but the current version is ${state.currentVersion}; please review it again`);
+    }
+  }
+
+  function validateComment(comment: unknown): void {
+    if (comment !== undefined && (typeof comment !== 'string' || comment.length > MAX_COMMENT)) {
+      throw invalidField('comment', `must be text of at most ${MAX_COMMENT} characters`);
+    }
   }
 
   // ---------------------------------------------------------------- decide
@@ -129,23 +217,10 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     }
     if (!req || (req.decision !== 'APPROVE' && req.decision !== 'REJECT')) throw invalidField('decision', 'must be APPROVE or REJECT');
     validateActor(req.approver, 'approver');
-    if (setUp) {
-      const awaiting = state.awaiting as Role;
-      if (!req.approver.roles.includes(awaiting)) {
-        throw notPermitted(`the statement is waiting for the ${ROLE_TITLES[awaiting]}`);
-      }
-      if (state.chain.some((step) => step.decision === 'APPROVED' && step.approverId === req.approver.personId)) {
-        throw notPermitted('you have already approved this version in another role; a second approver must decide');
-      }
-      if (req.version !== state.currentVersion) {
-        throw invalidState(`you reviewed version ${req.version}, but the current version is ${state.currentVersion}; please review it again`);
-      }
-    }
-    if (req.comment !== undefined && (typeof req.comment !== 'string' || req.comment.length > MAX_COMMENT)) {
-      throw invalidField('comment', `must be text of at most ${MAX_COMMENT} characters`);
-    }
+    if (setUp) checkTurn(req.approver, req.version);
+    validateComment(req.comment);
     if (req.decision === 'REJECT' && (!req.comment || req.comment.trim() === '')) {
-      throw invalidField('comment', 'a rejection needs a comment for the PIO');
+      throw invalidField('comment', 'a rejection needs a comment for the author');
     }
   }
 
@@ -154,29 +229,29 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     (req: DecisionRequestV1) =>
       afterSetUp(isSetUp, () => lock.runExclusive(async () => {
         validateDecision(req); // again: another decision may have landed while we waited
-        const p = loaded();
         const now = Date.now();
         const at = new Date(now).toISOString();
-        const role = state.awaiting as Role;
+        const step = awaitedStep() as ApprovalStepStateV1;
+        const role = step.role;
+        const decidedAs = decidedAsFor(step, req.approver.roles);
         const comment = req.comment?.trim() || null;
         const approved = req.decision === 'APPROVE';
         await acts.recordApproval({
           statementId: input.statementId,
           version: state.currentVersion,
-          role,
+          role: decidedAs,
           decision: approved ? 'APPROVED' : 'REJECTED',
           comment,
           approver: req.approver,
           at,
         });
-        const step = state.chain.find((s) => s.role === role)!;
-        Object.assign(step, { decision: approved ? 'APPROVED' : 'REJECTED', approverId: req.approver.personId, decidedAt: at, comment });
+        Object.assign(step, { decision: approved ? 'APPROVED' : 'REJECTED', approverId: req.approver.personId, decidedAt: at, comment, decidedAs });
 
         if (!approved) {
           await acts.setStatementStatus({ statementId: input.statementId, status: 'CHANGES_REQUESTED', version: state.currentVersion, at, actor: req.approver });
           state.status = 'CHANGES_REQUESTED';
           state.awaiting = null;
-          const changesData = statementData({ reviewerName: req.approver.name, reviewerTitle: ROLE_TITLES[role], comment });
+          const changesData = statementData({ reviewerName: req.approver.name, reviewerTitle: ROLE_TITLES[decidedAs], comment });
           await tellAuthor('statement.changes-requested', `v${state.currentVersion}:${role}`, changesData);
         } else {
           const next = state.chain.find((s) => s.decision === null);
@@ -191,7 +266,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
           }
         }
         dirty = true;
-        return { ...state, chain: state.chain.map((s) => ({ ...s })) };
+        return snapshot();
       })),
     { validator: validateDecision },
   );
@@ -224,9 +299,9 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
       throw invalidState(`statement is ${state.status}; it can no longer be revised`);
     }
     validateDraft(req);
-    const drafter = setUp ? loaded().approval.drafter : null;
-    if (drafter && !req.author.roles.includes(drafter)) {
-      throw notPermitted(`only the ${ROLE_TITLES[drafter]} revises statements`);
+    const drafters = setUp ? draftersOf(loaded().approval) : null;
+    if (drafters && !drafters.some((role) => req.author.roles.includes(role))) {
+      throw notPermitted(`statements are revised by ${rolesInWords(drafters)}`);
     }
   }
 
@@ -250,9 +325,59 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
         startChain(now);
         await deliver(requestApproval);
         dirty = true;
-        return { ...state, chain: state.chain.map((s) => ({ ...s })) };
+        return snapshot();
       })),
     { validator: validateRevision },
+  );
+
+  // ---------------------------------------------------------------- revise and approve
+
+  function validateReviseAndApprove(req: ReviseAndApproveRequestV1): void {
+    // As with decisions: before set-up only the request itself is checked.
+    const setUp = isSetUp();
+    if (setUp && state.status !== 'PENDING_APPROVAL') {
+      throw invalidState(`statement is ${state.status}; only a statement waiting for approval can be revised and approved`);
+    }
+    validateActor(req?.approver, 'approver');
+    validateDraft({ title: req.title, body: req.body, author: req.approver });
+    validateComment(req.comment);
+    if (!setUp) return;
+    const step = checkTurn(req.approver, req.version);
+    // The revision is theirs: their step must then be decidable by someone else.
+    if (!revisionIsDecidableByOthers(loaded().approval, { kind: input.kind, severity: input.severity }, step.role, req.approver.roles)) {
+      throw notPermitted(
+        `the policy names nobody to approve in the ${ROLE_TITLES[step.role]}'s place, so your revision could not be approved by anyone else; send it back with a comment instead`,
+      );
+    }
+  }
+
+  setHandler(
+    reviseAndApproveUpdate,
+    (req: ReviseAndApproveRequestV1) =>
+      afterSetUp(isSetUp, () => lock.runExclusive(async () => {
+        validateReviseAndApprove(req);
+        const now = Date.now();
+        const at = new Date(now).toISOString();
+        const step = awaitedStep() as ApprovalStepStateV1;
+        const decidedAs = decidedAsFor(step, req.approver.roles);
+        const previousAuthor = draft.author;
+        const version = state.currentVersion + 1;
+        const comment = req.comment?.trim() || null;
+        await acts.addStatementVersion({ statementId: input.statementId, version, title: req.title, body: req.body, author: req.approver, at });
+        draft = { title: req.title, body: req.body, author: req.approver };
+        state.currentVersion = version;
+        startChain(now);
+        (stepFor(step.role) as ApprovalStepStateV1).revisedBy = req.approver.personId;
+        await acts.recordApproval({ statementId: input.statementId, version, role: decidedAs, decision: 'APPROVED', comment, approver: req.approver, at });
+        await deliver(requestApproval);
+        if (previousAuthor.personId !== req.approver.personId) {
+          const revisedData = statementData({ reviewerName: req.approver.name, reviewerTitle: ROLE_TITLES[decidedAs], comment });
+          await tell(previousAuthor, 'statement.revised-by-approver', `v${version}`, revisedData);
+        }
+        dirty = true;
+        return snapshot();
+      })),
+    { validator: validateReviseAndApprove },
   );
 
   // ---------------------------------------------------------------- start
@@ -278,23 +403,24 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   const escalationAt = () => awaitingSince + durationMs(p.approval.escalationAfter);
 
   async function handleApproverClock(): Promise<void> {
-    if (state.status !== 'PENDING_APPROVAL' || !state.awaiting) return;
+    const step = awaitedStep();
+    if (state.status !== 'PENDING_APPROVAL' || !step) return;
     const now = Date.now();
-    const role = state.awaiting;
+    const role = step.role;
     const group = `v${state.currentVersion}:${role}`;
     if (!reminded && now >= reminderAt()) {
-      await announce(await people([role]), {
+      await announce(exceptAuthor(await people(decidersOf(step))), {
         workflowId,
         purpose: 'statement.approval-reminder',
         attemptGroup: group,
         template: 'statement.approval-reminder',
         incidentId: input.incidentId,
-        data: statementData({ awaitingRole: role, requestedAt: new Date(awaitingSince).toISOString() }),
+        data: statementData({ ...stepData(step), requestedAt: new Date(awaitingSince).toISOString() }),
       });
       reminded = true;
     }
     if (!escalated && now >= escalationAt()) {
-      const approvers = await people([role]);
+      const approvers = exceptAuthor(await people(decidersOf(step)));
       await announce(await people(approvalEscalationRoles(p.approval, role)), {
         workflowId,
         purpose: 'statement.approval-escalation',
@@ -304,7 +430,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
         data: statementData({
           awaitingRole: role,
           approverName: approvers.map((a) => a.name).join(', ') || undefined,
-          approverTitle: ROLE_TITLES[role],
+          approverTitle: step.standIn ? decidersOf(step).map((r) => ROLE_TITLES[r]).join(' or ') : ROLE_TITLES[role],
           hoursWaiting: Math.round(((now - awaitingSince) / 3_600_000) * 10) / 10,
         }),
       });
@@ -323,7 +449,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
 
   await condition(() => allHandlersFinished());
   await deliveries.drain();
-  return { ...state, chain: state.chain.map((s) => ({ ...s })) };
+  return snapshot();
 }
 
 // The signature the API starts this workflow with (domain/workflows.ts).

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { ZodTypeAny, z } from 'zod';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
-import { caller, requirePermission } from '../auth';
+import { caller, hasPermission, requirePermission } from '../auth';
 import { parseBody, parseParams, parseQuery } from '../validate';
 import { HttpError } from '../../services/errors';
 import { addPlan } from '../../services/planService';
@@ -97,7 +97,8 @@ export function createPlansRouter({ db, temporal, config }: PlansRouterDeps): Ro
 
   router.get('/plans/:id/items.csv', readers, answer(async (req, res) => {
     const { id: planId } = parseParams(PlanParams, req);
-    const csv = await itemsCsv(db, planId);
+    // Staff email addresses are for those who manage the plan; everyone else sees names and organisations.
+    const csv = await itemsCsv(db, planId, { contactDetails: hasPermission(req, 'managePlans') });
     res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${planId}-items.csv"`).send(csv);
   }));
 

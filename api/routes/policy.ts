@@ -37,7 +37,17 @@ export const PublicPolicySchema = z
       }),
     ),
     statementKinds: z.array(z.object({ key: z.string(), label: z.string(), template: z.object({ title: z.string(), body: z.string() }) })),
-    approval: z.object({ drafter: roleEnum, chain: z.array(roleEnum) }),
+    approval: z
+      .object({
+        drafters: z.array(roleEnum).openapi({ description: 'Anyone holding one of these roles drafts and revises statements' }),
+        chain: z.array(roleEnum).openapi({ description: 'Approvers in order, for statements no rule in chainRules matches' }),
+        chainRules: z
+          .array(z.object({ kinds: z.array(z.string()).optional(), severities: z.array(z.number().int()).optional(), chain: z.array(roleEnum) }))
+          .openapi({ description: 'Chains by statement kind and incident severity; the first rule matching both wins' }),
+        standIns: z
+          .array(z.object({ for: roleEnum, roles: z.array(roleEnum) }))
+          .openapi({ description: "Who approves in a role's place when its holder wrote the version (nobody approves their own words)" }),
+      }),
     extension: z.object({ allowedRoles: z.array(roleEnum) }),
     access: z
       .object(Object.fromEntries(PERMISSIONS.map((permission) => [permission, z.array(roleEnum)])) as Record<Permission, z.ZodArray<typeof roleEnum>>)

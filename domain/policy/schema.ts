@@ -103,20 +103,58 @@ const statementKindSchema = z.object({
   template: z.object({ title: z.string().min(1), body: z.string().min(1) }),
 });
 
-const approvalSchema = z.object({
-  /** Who drafts and revises statements. */
-  drafter: roleSchema,
-  /** Approvers, in order; every one must approve the same version. */
-  chain: z.array(roleSchema).min(1),
-  /** The awaited approver is reminded this long after the draft reached them. */
-  reminderAfter: durationSchema,
-  /** ...and escalated this long after it reached them. */
-  escalationAfter: durationSchema,
-  /** Whom to escalate to, by the role that is sitting on the draft. */
-  escalateTo: z.array(z.object({ awaiting: roleSchema, notify: z.array(roleSchema).min(1) })),
-  /** For awaited roles not listed in escalateTo. */
-  escalateToOtherwise: z.array(roleSchema).min(1),
-});
+/**
+ * A chain for some statements: the first rule whose kinds and severities both
+ * match a statement decides its chain; a rule without `kinds` (or without
+ * `severities`) matches every kind (or every severity).
+ */
+const chainRuleSchema = z
+  .object({
+    kinds: z.array(keySchema).min(1).optional(),
+    severities: z.array(z.number().int().min(1).max(3)).min(1).optional(),
+    chain: z.array(roleSchema).min(1),
+  })
+  .strict();
+
+/**
+ * Who approves in a chain role's place when the holder of that role wrote the
+ * version (a person never approves their own words): any holder of `roles`.
+ */
+const standInSchema = z.object({ for: roleSchema, roles: z.array(roleSchema).min(1) }).strict();
+
+const approvalSchema = z
+  .object({
+    /** Who drafts and revises statements: anyone holding one of these roles. */
+    drafters: z.array(roleSchema).min(1).optional(),
+    /**
+     * The single drafter role of policies written before drafter sets
+     * (clayton-2026.1). Read as `drafters: [drafter]`; give one or the other.
+     */
+    drafter: roleSchema.optional(),
+    /** Approvers, in order, for statements no rule in `chainRules` matches; every one must approve the same version. */
+    chain: z.array(roleSchema).min(1),
+    /** Other chains by statement kind and incident severity; the first matching rule wins. */
+    chainRules: z.array(chainRuleSchema).default([]),
+    /** Who approves in a role's place when its holder wrote the version (e.g. the deputy PIO for the PIO). */
+    standIns: z.array(standInSchema).default([]),
+    /** The awaited approver is reminded this long after the draft reached them. */
+    reminderAfter: durationSchema,
+    /** ...and escalated this long after it reached them. */
+    escalationAfter: durationSchema,
+    /** Whom to escalate to, by the role that is sitting on the draft. */
+    escalateTo: z.array(z.object({ awaiting: roleSchema, notify: z.array(roleSchema).min(1) })),
+    /** For awaited roles not listed in escalateTo. */
+    escalateToOtherwise: z.array(roleSchema).min(1),
+  })
+  .superRefine((a, ctx) => {
+    if (a.drafters === undefined && a.drafter === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['drafters'], message: 'Required: the roles that draft statements' });
+    }
+    if (a.drafters !== undefined && a.drafter !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['drafter'], message: 'give drafters (a set of roles) or the older drafter, not both' });
+    }
+  })
+  .transform(({ drafter, drafters, ...rest }) => ({ drafters: drafters ?? (drafter ? [drafter] : []), ...rest }));
 
 const extensionSchema = z.object({
   /** Roles that may move a deadline later (always with a reason). */
@@ -141,7 +179,8 @@ export const ACCESS_BEFORE_POLICIES_STATED_IT = {
   readDeliveryLog: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'],
   readIncidents: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'],
   managePlans: ['CITY_MANAGER'],
-  readPlans: [...ROLES],
+  // Every role there was then; roles added later are not granted by an old file.
+  readPlans: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'],
 } as const satisfies Record<string, readonly Role[]>;
 
 const roles = (before: readonly Role[]) => z.array(roleSchema).min(1).default([...before]);
@@ -161,6 +200,19 @@ const accessSchema = z.object({
   managePlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.managePlans),
   /** See plans and items, and act on the items that are one's own. */
   readPlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.readPlans),
+  /**
+   * Read statement drafts and approvers' comments before publication, besides
+   * the drafters, the approval chain and the draft's own author (need to know).
+   */
+  readDrafts: z.array(roleSchema).default(['CITY_MANAGER']),
+});
+
+/** How long each signed link in a message works (acknowledge, review a statement, post progress). */
+const linksSchema = z.object({
+  ack: durationSchema.default('72h'),
+  review: durationSchema.default('72h'),
+  /** Progress links are used over days of work on an item. */
+  progress: durationSchema.default('14d'),
 });
 
 /** Targets of the action-plan ladder; OWNER/SPONSOR are per item, BOARD_DIGEST is the monthly board digest. */
@@ -193,6 +245,7 @@ const basePolicySchema = z.object({
   approval: approvalSchema,
   extension: extensionSchema,
   access: accessSchema.default({}),
+  links: linksSchema.default({}),
   actionPlan: actionPlanSchema,
 });
 
@@ -204,6 +257,47 @@ function requireUnique<T>(ctx: z.RefinementCtx, items: T[], pick: (t: T) => stri
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path, i, field], message: `duplicate ${field} ${JSON.stringify(value)}` });
     }
     seen.add(value);
+  });
+}
+
+type Issue = (path: (string | number)[], message: string) => void;
+
+/**
+ * The approval section's cross-field rules. Every chain lists a role once; a
+ * role that drafts may approve only where the policy names who approves in
+ * its place when its holder wrote the text; and that stand-in must be someone
+ * who has no other step in the chain (one person, one step).
+ */
+function checkApproval(p: z.output<typeof basePolicySchema>, issue: Issue): void {
+  const { approval } = p;
+  const kinds = new Set(p.statementKinds.map((k) => k.key));
+  const standInsFor = new Map(approval.standIns.map((s) => [s.for, s.roles]));
+  const chains: { chain: Role[]; path: (string | number)[] }[] = [
+    { chain: approval.chain, path: ['approval', 'chain'] },
+    ...approval.chainRules.map((rule, i) => ({ chain: rule.chain, path: ['approval', 'chainRules', i, 'chain'] })),
+  ];
+  for (const { chain, path } of chains) {
+    chain.forEach((role, i) => {
+      if (chain.indexOf(role) !== i) issue([...path, i], `role ${role} appears twice in the approval chain`);
+      const standIns = standInsFor.get(role);
+      if (approval.drafters.includes(role) && !standIns) {
+        issue([...path, i], `the ${role} drafts statements and approves them here: name who approves in its place in approval.standIns`);
+      }
+      if (standIns && standIns.every((standIn) => chain.includes(standIn))) {
+        issue([...path, i], `every stand-in for ${role} also has a step in this chain; name someone outside it in approval.standIns`);
+      }
+    });
+  }
+  approval.chainRules.forEach((rule, i) => {
+    rule.kinds?.forEach((kind, j) => {
+      if (!kinds.has(kind)) issue(['approval', 'chainRules', i, 'kinds', j], `unknown statement kind ${JSON.stringify(kind)}`);
+    });
+  });
+  const approvers = new Set(chains.flatMap(({ chain }) => chain));
+  approval.standIns.forEach((standIn, i) => {
+    if (approval.standIns.findIndex((s) => s.for === standIn.for) !== i) issue(['approval', 'standIns', i, 'for'], `stand-ins for ${standIn.for} are named twice`);
+    if (!approvers.has(standIn.for)) issue(['approval', 'standIns', i, 'for'], `${standIn.for} approves in no chain`);
+    if (standIn.roles.includes(standIn.for)) issue(['approval', 'standIns', i, 'roles'], `${standIn.for} cannot stand in for itself`);
   });
 }
 
@@ -238,12 +332,7 @@ export const policySchema = basePolicySchema.superRefine((p, ctx) => {
     });
   });
 
-  const seenApprovers = new Set<Role>();
-  p.approval.chain.forEach((role, i) => {
-    if (seenApprovers.has(role)) issue(['approval', 'chain', i], `role ${role} appears twice in the approval chain`);
-    seenApprovers.add(role);
-    if (role === p.approval.drafter) issue(['approval', 'chain', i], 'the drafter cannot approve their own statement');
-  });
+  checkApproval(p, issue);
   if (durationMs(p.approval.escalationAfter) <= durationMs(p.approval.reminderAfter)) {
     issue(['approval', 'escalationAfter'], 'must be later than reminderAfter');
   }

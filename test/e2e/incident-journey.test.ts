@@ -1,11 +1,14 @@
 // One critical incident, end to end through the browser, one role at a time,
 // against the whole system (real Temporal dev server, PostgreSQL, SMTP and SMS
-// sinks, worker, API and pages):
-//   city manager declares -> the mayor acknowledges on a phone -> the PIO drafts
-//   -> the city manager sends it back (the API's field error shows next to the
-//   comment box) -> the PIO revises -> the city manager approves -> the chief
-//   approves from the signed link in the approval email -> the statement is on
-//   the public incident page, the Atom feed, and the deadline is met.
+// sinks, worker, API and pages), under the default policy (clayton-2026.2):
+//   city manager declares -> the mayor acknowledges on a phone -> the police
+//   chief drafts the holding statement -> the PIO sends it back from the
+//   approval queue (the API's field error shows next to the comment box) -> the
+//   chief revises -> the PIO revises and approves in one step -> the deputy PIO
+//   approves in the PIO's place from the signed link in the approval email (the
+//   PIO wrote that version) -> the city manager signs off from the queue
+//   (severity 1) -> the statement is on the public incident page, the Atom
+//   feed, and the deadline is met.
 // Every page visited is checked with axe-core for serious/critical violations.
 import type { Page } from 'playwright-core';
 import type { TestSystem } from '../harness/app';
@@ -17,6 +20,7 @@ const EMAIL = {
   cityManager: 'city.manager@example.org',
   chief: 'police.chief@example.org',
   pio: 'pio@example.org',
+  deputyPio: 'deputy.pio@example.org',
   mayor: 'mayor@example.org',
 };
 
@@ -35,7 +39,9 @@ describe('critical incident journey through the browser', () => {
   let number = '';
   let statementTitle = '';
   let cityManager: Page;
+  let chief: Page;
   let pio: Page;
+  const card = (page: Page) => page.locator('article.statement', { hasText: statementTitle });
 
   it('the city manager declares an incident from the policy-driven form, with a confirmation step', async () => {
     cityManager = await (await contextFor()).newPage();
@@ -120,94 +126,152 @@ describe('critical incident journey through the browser', () => {
     await cityManager.locator('#acks-table tr', { hasText: 'Morgan Hale' }).filter({ hasText: 'Acknowledged' }).waitFor();
   });
 
-  it('the PIO drafts the holding statement from the policy template', async () => {
-    pio = await (await contextFor()).newPage();
-    await signIn(pio, system.baseUrl, EMAIL.pio);
-    await pio.goto(`${system.baseUrl}/console/incidents/${number}`);
-    const draft = pio.locator('#draft-form');
+  it('the police chief drafts the holding statement from the policy template', async () => {
+    chief = await (await contextFor()).newPage();
+    await signIn(chief, system.baseUrl, EMAIL.chief);
+    await chief.goto(`${system.baseUrl}/console/incidents/${number}`);
+    const draft = chief.locator('#draft-form');
     await draft.waitFor();
-    expect(await pio.getByLabel('Kind of statement').inputValue()).toBe('HOLDING_STATEMENT');
-    statementTitle = await pio.getByLabel('Title', { exact: true }).inputValue();
+    expect(await chief.getByLabel('Kind of statement').inputValue()).toBe('HOLDING_STATEMENT');
+    statementTitle = await chief.getByLabel('Title', { exact: true }).inputValue();
     expect(statementTitle).toBe('Statement on Officer-involved shooting on Forsyth Blvd');
-    expect(await pio.getByLabel('Statement text').inputValue()).toContain(number);
-    await expectAccessible(pio, 'incident board (PIO, drafting)');
+    expect(await chief.getByLabel('Statement text').inputValue()).toContain(number);
+    await expectAccessible(chief, 'incident board (police chief, drafting)');
 
-    await pio.getByLabel('Statement text').fill(
+    await chief.getByLabel('Statement text').fill(
       'This afternoon a Clayton police officer fired a weapon during a traffic stop on Forsyth Blvd. One person is in hospital.\n\n' +
         `St. Louis County Police are investigating. We will update the public within 7 days. Reference: ${number}.`,
     );
-    await pio.getByRole('button', { name: 'Send for approval' }).click();
-    const card = pio.locator('article.statement', { hasText: statementTitle });
-    await card.locator('.chain li[aria-current="step"]', { hasText: 'City Manager: waiting now' }).waitFor();
-    expect(await card.textContent()).toContain('Waiting for approval');
+    await chief.getByRole('button', { name: 'Send for approval' }).click();
+    await card(chief).locator('.chain li[aria-current="step"]', { hasText: 'Public Information Officer: waiting now' }).waitFor();
+    expect(await card(chief).locator('.chain li').first().textContent()).toBe('Version 1 written by Taylor Brennan');
+    expect(await card(chief).textContent()).toContain('Waiting for approval');
+    // The chief drafts; the PIO and, at severity 1, the city manager approve.
+    expect(await chief.locator('form.decision-form').count()).toBe(0);
   });
 
-  it('the city manager sends it back; the API field error appears next to the comment box', async () => {
-    const form = cityManager.locator('form.decision-form');
-    await form.waitFor();
-    await form.getByLabel('Send back to the PIO with changes').check();
-    await form.getByRole('button', { name: 'Submit decision' }).click();
+  it('the PIO finds it in the approval queue, with its deadline and what is still to come, and sends it back', async () => {
+    pio = await (await contextFor()).newPage();
+    await signIn(pio, system.baseUrl, EMAIL.pio);
+    await pio.locator('.site-nav').getByRole('link', { name: 'Approvals' }).click();
+    await pio.waitForURL(`${system.baseUrl}/console/approvals`);
+    const queued = card(pio);
+    await queued.waitFor();
+    const facts = (await queued.locator('dl.facts').textContent())!;
+    expect(facts).toContain(`${number}: Officer-involved shooting on Forsyth Blvd`);
+    expect(await queued.locator('dd.deadline').textContent()).toMatch(/^Holding statement: due in \d+ min \(.+\)$/);
+    expect(facts).toContain('1, written by Taylor Brennan');
+    expect(await queued.locator('.still-to-come').textContent()).toBe('City Manager');
+    await expectAccessible(pio, 'approval queue (PIO)');
 
+    // Sent back without a comment: the API's field error shows next to the comment box.
+    const form = queued.locator('form.decision-form');
+    await form.getByLabel('Send back to Taylor Brennan with changes').check();
+    await form.getByRole('button', { name: 'Submit decision' }).click();
     const comment = form.getByLabel('Comment');
-    await form.locator('.field-error', { hasText: 'a rejection needs a comment for the PIO' }).waitFor();
+    await form.locator('.field-error', { hasText: 'a rejection needs a comment for the author' }).waitFor();
     expect(await comment.getAttribute('aria-invalid')).toBe('true');
     const describedBy = (await comment.getAttribute('aria-describedby'))!.split(' ');
     const errorId = describedBy.find((id) => id.endsWith('-error'))!;
-    expect(await cityManager.locator(`[id="${errorId}"]`).textContent()).toBe('a rejection needs a comment for the PIO');
-    await expectAccessible(cityManager, 'decision form with an API field error');
+    expect(await pio.locator(`[id="${errorId}"]`).textContent()).toBe('a rejection needs a comment for the author');
+    await expectAccessible(pio, 'approval queue with an API field error');
 
     await comment.fill('Say which agency is investigating and when the next update is due.');
     await form.getByRole('button', { name: 'Submit decision' }).click();
-    await cityManager.locator('article.statement', { hasText: statementTitle }).getByText('Changes requested').first().waitFor();
+    await pio.getByText(`You sent back "${statementTitle}" (${number}).`).waitFor();
+    await pio.locator('#nothing-waiting').waitFor();
   });
 
-  it('the PIO revises after the rejection and it goes back into the approval chain', async () => {
-    const revise = pio.locator('form.revise-form');
+  it('the chief revises after the comments and it goes back to the PIO', async () => {
+    const revise = chief.locator('form.revise-form');
     await revise.waitFor();
-    expect(await pio.locator('article.statement').textContent()).toContain('Say which agency is investigating');
+    expect(await card(chief).textContent()).toContain('Say which agency is investigating');
     await revise.getByLabel('Statement text').fill(
+      'This afternoon a Clayton police officer fired a weapon during a traffic stop on Forsyth Blvd. One person is in hospital.\n\n' +
+        `The St. Louis County Police are investigating. We will update the public within 7 days. Reference: ${number}.`,
+    );
+    await revise.getByRole('button', { name: 'Send revision for approval' }).click();
+    await card(chief).locator('.chain li', { hasText: 'Public Information Officer: waiting now' }).waitFor();
+    expect(await card(chief).locator('.chain li').first().textContent()).toBe('Version 2 written by Taylor Brennan');
+  });
+
+  it('the PIO revises and approves in one step; the revision is a new version by the PIO', async () => {
+    await pio.goto(`${system.baseUrl}/console/approvals`);
+    const queued = card(pio);
+    await queued.locator('h4', { hasText: 'on version 2' }).waitFor();
+    await queued.getByText('Revise and approve in one step').click();
+    const form = queued.locator('form.revise-approve-form');
+    expect(await form.textContent()).toContain('the Deputy Public Information Officer then approves it in your place');
+    await expectAccessible(pio, 'approval queue, revise and approve open');
+    await form.getByLabel('Statement text').fill(
       'This afternoon a Clayton police officer fired a weapon during a traffic stop on Forsyth Blvd. One person is in hospital.\n\n' +
         `The St. Louis County Police Department is investigating. Our next public update is due within 7 days. Reference: ${number}.`,
     );
-    await revise.getByRole('button', { name: 'Send revision for approval' }).click();
-    await pio
-      .locator('article.statement', { hasText: statementTitle })
-      .locator('.chain li', { hasText: 'City Manager: waiting now' })
-      .waitFor();
-    expect(await pio.locator('article.statement .chain li').first().textContent()).toContain('version 2');
+    await form.getByLabel('What you changed (optional)').fill('Named the department and the next update.');
+    await form.getByRole('button', { name: 'Approve my revision' }).click();
+    await pio.getByText(`You revised and approved "${statementTitle}" (${number}).`).waitFor();
+    await pio.locator('#nothing-waiting').waitFor();
+
+    const versions = await system.db.statementVersion.findMany({ where: { statement: { incident: { number } } }, orderBy: { version: 'asc' } });
+    expect(versions.map((v) => [v.version, v.authorId])).toEqual([
+      [1, system.roster.people.policeChief.id],
+      [2, system.roster.people.policeChief.id],
+      [3, system.roster.people.pio.id],
+    ]);
+    // The chief's board shows the new version, who wrote it, and who approves it now.
+    await card(chief).locator('.chain li', { hasText: 'Version 3 written by Robin Adeyemi' }).waitFor();
+    expect(await card(chief).locator('.chain li[aria-current="step"]').textContent()).toBe(
+      'Deputy Public Information Officer in place of the Public Information Officer: waiting now (revised and approved by Robin Adeyemi)',
+    );
+    await card(chief).getByText('Earlier versions (2)').click();
+    expect(await card(chief).locator('.version-history').textContent()).toContain('Written by Taylor Brennan');
   });
 
-  it('the city manager approves on the board; the chief approves from the signed email link', async () => {
-    const form = cityManager.locator('form.decision-form', { hasText: 'version 2' });
-    await form.waitFor();
-    await form.getByLabel('Approve this version').check();
-    await form.getByRole('button', { name: 'Submit decision' }).click();
-    await cityManager.locator('article.statement .chain li', { hasText: 'Police Chief: waiting now' }).waitFor();
-
+  it('the deputy PIO approves in the PIO\'s place from the signed link in the approval email', async () => {
     const reviewUrl = await eventually(async () => {
       const mail = system.sinks.mail
         .messages()
-        .find((m) => m.envelope.to.includes(EMAIL.chief) && m.subject.startsWith('Approval requested'));
+        .find((m) => m.envelope.to.includes(EMAIL.deputyPio) && m.subject.startsWith('Approval requested'));
       return mail && /https?:\/\/\S+\/statements\/\S+\/review\?token=[\w.%-]+/.exec(mail.text ?? '')?.[0];
-    }, () => `the approval request email to the chief; the chief has: ${JSON.stringify(system.sinks.mail.messages().filter((m) => m.envelope.to.includes(EMAIL.chief)).map((m) => [m.subject, m.text]))}`);
+    }, () => `the approval request email to the deputy PIO; they have: ${JSON.stringify(system.sinks.mail.messages().filter((m) => m.envelope.to.includes(EMAIL.deputyPio)).map((m) => [m.subject, m.text]))}`);
     expect(reviewUrl.startsWith(system.baseUrl)).toBe(true);
+    const mail = system.sinks.mail.messages().find((m) => m.envelope.to.includes(EMAIL.deputyPio) && m.subject.startsWith('Approval requested'))!;
+    expect(mail.text).toContain('You are asked in place of the Public Information Officer, who wrote this version');
 
     // Not signed in: the signed link is the credential.
-    const chief = await (await contextFor({ phone: true })).newPage();
-    await chief.goto(reviewUrl);
-    await chief.getByRole('heading', { name: `Review: ${statementTitle}` }).waitFor();
-    expect(await chief.textContent('body')).toContain('St. Louis County Police Department is investigating');
-    await expectAccessible(chief, 'signed review link page');
+    const deputy = await (await contextFor({ phone: true })).newPage();
+    await deputy.goto(reviewUrl);
+    await deputy.getByRole('heading', { name: `Review: ${statementTitle}` }).waitFor();
+    expect(await deputy.textContent('body')).toContain('St. Louis County Police Department is investigating');
+    expect(await deputy.locator('legend').textContent()).toBe(
+      'Your decision as Deputy Public Information Officer in place of the Public Information Officer',
+    );
+    await expectAccessible(deputy, 'signed review link page (deputy PIO)');
 
     // A tampered token is refused.
-    const tampered = await chief.context().newPage();
+    const tampered = await deputy.context().newPage();
     const res = await tampered.goto(reviewUrl.replace(/token=([\w-]+)\.([\w-]+)/, 'token=$1.AAAA$2'));
     expect(res!.status()).toBe(400);
     await tampered.close();
 
-    await chief.getByLabel(/Approve version 2/).check();
-    await chief.getByRole('button', { name: 'Submit decision' }).click();
-    await chief.getByText('Thank you.').waitFor();
+    await deputy.getByLabel(/Approve version 3/).check();
+    await deputy.getByRole('button', { name: 'Submit decision' }).click();
+    await deputy.getByText('Thank you.').waitFor();
+  });
+
+  it('at severity 1 the city manager signs off from the approval queue, and the statement is published', async () => {
+    await cityManager.goto(`${system.baseUrl}/console/approvals`);
+    const queued = card(cityManager);
+    await queued.waitFor();
+    expect(await queued.locator('.still-to-come').textContent()).toBe('Nothing: your approval publishes it');
+    expect(await queued.locator('dl.facts').textContent()).toContain('Deputy Public Information Officer (Quinn Halvorsen)');
+    await expectAccessible(cityManager, 'approval queue (city manager)');
+    // The city manager may not revise and approve here: nobody is named to approve in their place.
+    expect(await queued.locator('form.revise-approve-form').count()).toBe(0);
+    const form = queued.locator('form.decision-form');
+    await form.getByLabel('Approve this version').check();
+    await form.getByRole('button', { name: 'Submit decision' }).click();
+    await cityManager.getByText(`You approved "${statementTitle}" (${number}).`).waitFor();
 
     const statement = await eventually(
       async () => {
@@ -216,11 +280,12 @@ describe('critical incident journey through the browser', () => {
       },
       'the statement to be published',
     );
-    expect(statement.publishedVersion).toBe(2);
-    const approvals = await system.db.approval.findMany({ where: { statementId: statement.id, version: 2 } });
+    expect(statement.publishedVersion).toBe(3);
+    const approvals = await system.db.approval.findMany({ where: { statementId: statement.id, version: 3 } });
     expect(approvals.map((a) => [a.role, a.decision]).sort()).toEqual([
       ['CITY_MANAGER', 'APPROVED'],
-      ['POLICE_CHIEF', 'APPROVED'],
+      ['DEPUTY_PIO', 'APPROVED'],
+      ['PIO', 'APPROVED'],
     ]);
   });
 
@@ -236,7 +301,7 @@ describe('critical incident journey through the browser', () => {
     expect(body).toContain('St. Louis County Police Department is investigating');
     expect(await resident.locator('tr[data-deadline="holding_statement"]').textContent()).toContain('Met');
     // Private: the declaration summary, names of officials, the rejected draft and the approver's comment.
-    for (const secret of ['traffic stop at 14:05', 'Morgan Hale', 'Alex Rutherford', 'Say which agency is investigating', 'St. Louis County Police are investigating']) {
+    for (const secret of ['traffic stop at 14:05', 'Morgan Hale', 'Alex Rutherford', 'Say which agency is investigating', 'St. Louis County Police are investigating', 'Named the department']) {
       expect(body).not.toContain(secret);
     }
     await expectAccessible(resident, 'public incident page (phone)');
@@ -279,6 +344,8 @@ describe('critical incident journey through the browser', () => {
       for (const staffOnly of ['#draft-form', 'form.decision-form', 'form.revise-form', '#close-form', '#extend-form']) {
         expect({ email, staffOnly, count: await official.locator(staffOnly).count() }).toEqual({ email, staffOnly, count: 0 });
       }
+      // The approval queue is in the navigation only for those who approve.
+      expect(await official.locator('.site-nav li', { hasText: 'Approvals' }).isHidden()).toBe(true);
       await official.getByRole('button', { name: 'I acknowledge' }).click();
       await official.getByText(/You acknowledged this incident at/).waitFor();
     }

@@ -13,8 +13,14 @@ import { startTestSystem, type TestSystem } from '../harness/app';
 import { apiCaller, type Answer } from '../harness/http';
 import { eventually } from '../harness/eventually';
 
-const STAFF: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
-const APPROVERS_IN_ORDER: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF'];
+/** Notified of a severity-1 incident (clayton-2026.2, like 2026.1). */
+const RECIPIENTS: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
+/** The city's staff: the recipients and the roles that draft or stand in without being notified. */
+const STAFF: Role[] = [...RECIPIENTS, 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO'];
+/** clayton-2026.2: the police department and the communications staff draft. The chief first: the matrix follows their statement. */
+const DRAFTERS: Role[] = ['POLICE_CHIEF', 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO', 'PIO'];
+/** At severity 1 the PIO approves, then the city manager signs off; the deputy PIO approves in the PIO's place when the PIO drafted. */
+const DECIDERS_IN_ORDER: Role[] = ['PIO', 'CITY_MANAGER', 'DEPUTY_PIO'];
 
 let sys: TestSystem;
 /** Every 5xx any request in this file received; none of them sends anything but client mistakes or valid actions. */
@@ -48,6 +54,9 @@ const tokenOwnerEmail: Record<Role, string> = {
   ALDERMAN: 'alderman.ward1@example.org',
   CITY_ATTORNEY: 'city.attorney@example.org',
   STAKEHOLDER_LEAD: 'engagement.lead@example.org',
+  DEPUTY_CHIEF: 'deputy.chief@example.org',
+  COMMUNICATIONS_OFFICER: 'communications.officer@example.org',
+  DEPUTY_PIO: 'deputy.pio@example.org',
 };
 
 beforeAll(async () => {
@@ -61,25 +70,47 @@ afterAll(async () => {
 // ---------------------------------------------------------------- the matrix
 
 /** Shared by the matrix rows: filled in as the scenario runs. */
-const scenario = { incident: '', statementId: '', statementVersion: 1 };
+const scenario = {
+  incident: '',
+  /** A severity-3 incident, where the city manager may stand in for the PIO. */
+  minorIncident: '',
+  statementId: '',
+  /** The statement each drafter submitted to the matrix incident. */
+  statementBy: {} as Partial<Record<Role, string>>,
+  /** Statements each approver revises and approves. */
+  revisable: {} as Partial<Record<Role, string>>,
+};
 
 interface MatrixRow {
   method: 'GET' | 'POST' | 'DELETE';
   /** As documented (express style), to check every documented route has a row. */
   route: string;
-  path: () => string;
+  /** The path a role acts on (without a role: for the requests without or with a bad token). */
+  path: (role?: Role) => string;
   /** 'public' routes are checked for 2xx without credentials instead of 401. */
   allowed: Role[] | 'public' | 'any';
+  /** Roles the permission lets through whom the rules then answer otherwise (e.g. 404: not a recipient). */
+  answeredByRules?: { roles: Role[]; status: number };
   body?: (role: Role) => unknown;
   expect: number;
+  /** Runs before the allowed roles act (e.g. set up what they act on). */
+  before?: () => Promise<void>;
   /** Runs after the allowed roles have acted (e.g. remember an id). */
   after?: (answers: Answer[]) => void | Promise<void>;
 }
+
+const submitAs = async (role: Role, incident: string, title: string): Promise<string> => {
+  const res = await send('POST', `/api/incidents/${incident}/statements`, { as: role, json: { kind: 'PUBLIC_UPDATE', title, body: 'Matrix text.' } });
+  expect(res.status).toBe(201);
+  return res.json.statementId;
+};
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 const matrix: MatrixRow[] = [
   { method: 'GET', route: '/healthz', path: () => '/healthz', allowed: 'public', expect: 200 },
+  // Ready or degraded (200) while the database and Temporal answer; its 503 is covered by test/unit/operations.test.ts.
+  { method: 'GET', route: '/readyz', path: () => '/readyz', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/openapi.json', path: () => '/api/openapi.json', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/policy', path: () => '/api/policy', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/me', path: () => '/api/me', allowed: 'any', expect: 200 },
@@ -97,7 +128,9 @@ const matrix: MatrixRow[] = [
     method: 'POST',
     route: '/api/incidents/:id/acknowledgements',
     path: () => `/api/incidents/${scenario.incident}/acknowledgements`,
-    allowed: STAFF,
+    allowed: RECIPIENTS,
+    // Staff the incident did not notify may read it, but have nothing to acknowledge.
+    answeredByRules: { roles: ['DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO'], status: 404 },
     body: () => ({}),
     expect: 200,
   },
@@ -105,19 +138,36 @@ const matrix: MatrixRow[] = [
     method: 'POST',
     route: '/api/incidents/:id/statements',
     path: () => `/api/incidents/${scenario.incident}/statements`,
-    allowed: ['PIO'],
+    allowed: DRAFTERS,
     body: () => ({ kind: 'HOLDING_STATEMENT', title: 'Statement on the matrix incident', body: 'What we can confirm now.' }),
     expect: 201,
     after: (answers) => {
-      scenario.statementId = answers[0].json.statementId;
+      DRAFTERS.forEach((role, i) => (scenario.statementBy[role] = answers[i].json.statementId));
+      scenario.statementId = scenario.statementBy.POLICE_CHIEF!;
     },
   },
   { method: 'GET', route: '/api/statements/:id', path: () => `/api/statements/${scenario.statementId}`, allowed: STAFF, expect: 200 },
+  { method: 'GET', route: '/api/approvals', path: () => '/api/approvals', allowed: STAFF, expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/statements/:id/revise-and-approve',
+    path: (role) => `/api/statements/${(role && scenario.revisable[role]) || scenario.statementId}/revise-and-approve`,
+    allowed: ['PIO', 'DEPUTY_PIO', 'CITY_MANAGER'],
+    before: async () => {
+      // The PIO at their own step (the deputy chief's draft); the deputy PIO in the PIO's place (a draft by the PIO);
+      // the city manager in the PIO's place at severity 3 (at severity 1 the city manager signs off and names no stand-in).
+      scenario.revisable.PIO = scenario.statementBy.DEPUTY_CHIEF;
+      scenario.revisable.DEPUTY_PIO = await submitAs('PIO', scenario.incident, 'A second update by the PIO');
+      scenario.revisable.CITY_MANAGER = await submitAs('PIO', scenario.minorIncident, 'An update on the minor incident');
+    },
+    body: (role) => ({ version: 1, title: `Revised by ${role}`, body: 'Clearer text.', comment: 'Tightened the wording.' }),
+    expect: 200,
+  },
   {
     method: 'POST',
     route: '/api/statements/:id/decisions',
-    path: () => `/api/statements/${scenario.statementId}/decisions`,
-    allowed: APPROVERS_IN_ORDER,
+    path: (role) => `/api/statements/${role === 'DEPUTY_PIO' ? scenario.statementBy.PIO : scenario.statementId}/decisions`,
+    allowed: DECIDERS_IN_ORDER,
     body: () => ({ version: 1, decision: 'APPROVE' }),
     expect: 200,
   },
@@ -144,8 +194,8 @@ const matrix: MatrixRow[] = [
   { method: 'DELETE', route: '/api/session', path: () => '/api/session', allowed: 'any', expect: 204 },
 ];
 
-/** Routes whose access is not a role: covered by their own tests below. */
-const COVERED_OUTSIDE_MATRIX = ['POST /api/session', 'GET /ack/:token', 'POST /ack/:token'];
+/** Routes whose access is not a role: covered by their own tests below (the one-time sign-in links in test/security/signIn.test.ts). */
+const COVERED_OUTSIDE_MATRIX = ['POST /api/session', 'POST /api/session/link', 'POST /api/session/link/redeem', 'GET /ack/:token', 'POST /ack/:token'];
 
 describe('role x route matrix', () => {
   beforeAll(async () => {
@@ -155,7 +205,8 @@ describe('role x route matrix', () => {
       title: 'Matrix incident',
       summary: 'Officer-involved shooting used by the matrix test',
     });
-  }, 60_000);
+    scenario.minorIncident = await declareAndWait({ type: 'OTHER', severity: 3, title: 'Minor matrix incident', summary: 'Used by the matrix test' });
+  }, 90_000);
 
   it('has a row for every documented incident-domain route', () => {
     const rows = new Set([...matrix.map((r) => `${r.method} ${r.route}`), ...COVERED_OUTSIDE_MATRIX]);
@@ -168,7 +219,8 @@ describe('role x route matrix', () => {
   for (const row of matrix) {
     const name = `${row.method} ${row.route}`;
     const roles = row.allowed === 'public' || row.allowed === 'any' ? [...ROLES] : row.allowed;
-    const forbidden = row.allowed === 'public' || row.allowed === 'any' ? [] : ROLES.filter((r) => !roles.includes(r));
+    const byRules = row.answeredByRules?.roles ?? [];
+    const forbidden = row.allowed === 'public' || row.allowed === 'any' ? [] : ROLES.filter((r) => !roles.includes(r) && !byRules.includes(r));
 
     it(`${name}: no token -> ${row.allowed === 'public' ? row.expect : 401}`, async () => {
       const res = await send(row.method, row.path(), { json: row.body?.('CITY_MANAGER') });
@@ -188,19 +240,30 @@ describe('role x route matrix', () => {
     if (forbidden.length > 0) {
       it(`${name}: ${forbidden.join(', ')} -> 403`, async () => {
         for (const role of forbidden) {
-          const res = await send(row.method, row.path(), { as: role, json: row.body?.(role) });
+          const res = await send(row.method, row.path(role), { as: role, json: row.body?.(role) });
           expect({ role, status: res.status, code: res.json?.error?.code }).toEqual({ role, status: 403, code: 'forbidden' });
         }
       });
     }
 
+    if (row.answeredByRules) {
+      const { roles: ruled, status } = row.answeredByRules;
+      it(`${name}: ${ruled.join(', ')} pass the permission; the rules answer ${status}`, async () => {
+        for (const role of ruled) {
+          const res = await send(row.method, row.path(role), { as: role, json: row.body?.(role) });
+          expect({ role, status: res.status }).toEqual({ role, status });
+        }
+      });
+    }
+
     it(`${name}: ${row.allowed === 'public' ? 'every role' : roles.join(', ')} -> ${row.expect}`, async () => {
+      await row.before?.();
       const answers: Answer[] = [];
       for (const role of roles) {
-        const res = await send(row.method, row.path(), { as: role, json: row.body?.(role) });
+        const res = await send(row.method, row.path(role), { as: role, json: row.body?.(role) });
         expect({ role, status: res.status, error: res.json?.error }).toEqual({ role, status: row.expect, error: undefined });
         answers.push(res);
-        if (row.route === '/api/statements/:id/decisions' && role === 'POLICE_CHIEF') {
+        if (row.route === '/api/statements/:id/decisions' && role === 'CITY_MANAGER') {
           // The last approval publishes; later rows read the published state.
           await eventually(async () => (await sys.db.statement.findUnique({ where: { id: scenario.statementId } }))?.status === 'PUBLISHED', 'publication');
         }
@@ -212,7 +275,7 @@ describe('role x route matrix', () => {
   it('the scenario left what the matrix did in place: acknowledgements, publication, extensions, closure', async () => {
     const detail = await send('GET', `/api/incidents/${scenario.incident}`, { as: 'MAYOR' });
     expect(detail.json.state).toBe('CLOSED');
-    for (const role of STAFF) {
+    for (const role of RECIPIENTS) {
       const me = detail.json.recipients.find((r: any) => r.personId === personIdOf(role));
       expect({ role, acknowledged: Boolean(me?.acknowledgedAt) }).toEqual({ role, acknowledged: true });
     }
@@ -259,46 +322,103 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
     expect([badKind.status, badKind.json.error.field]).toEqual([400, 'kind']);
   });
 
-  it('the approval flow: out of turn 403, rejection needs a comment, stale version 409, revision, publish, then 409', async () => {
+  it('the approval flow: out of turn 403, rejection needs a comment, stale version 409, revision, revise-and-approve, publish, then 409', async () => {
     const draft = await send('POST', `/api/incidents/${incident}/statements`, {
-      as: 'PIO',
+      as: 'POLICE_CHIEF',
       json: { kind: 'HOLDING_STATEMENT', title: 'Holding statement v1', body: 'First draft' },
     });
     expect(draft.status).toBe(201);
     expect(draft.headers.get('location')).toBe(`/api/statements/${draft.json.statementId}`);
     statementId = draft.json.statementId;
     const decide = (as: Role, body: unknown) => send('POST', `/api/statements/${statementId}/decisions`, { as, json: body });
+    const reviseAndApprove = (as: Role, body: unknown) => send('POST', `/api/statements/${statementId}/revise-and-approve`, { as, json: body });
 
-    // The chain is city manager, then chief: the chief deciding first is not their turn.
-    const outOfTurn = await decide('POLICE_CHIEF', { version: 1, decision: 'APPROVE' });
-    expect(outOfTurn.status).toBe(403);
+    // Severity 2: the PIO alone approves. The city manager may decide statements, but not this step.
+    const outOfTurn = await decide('CITY_MANAGER', { version: 1, decision: 'APPROVE' });
+    expect([outOfTurn.status, outOfTurn.json.error.message]).toEqual([403, 'the statement is waiting for the Public Information Officer']);
 
-    const noComment = await decide('CITY_MANAGER', { version: 1, decision: 'REJECT' });
+    // The PIO's queue shows it, with its deadline and time left; the city manager's does not.
+    await eventually(async () => (await send('GET', '/api/approvals', { as: 'PIO' })).json.statements.some((x: any) => x.statementId === statementId), 'the PIO queue');
+    const queued = (await send('GET', '/api/approvals?awaiting=me', { as: 'PIO' })).json.statements.find((x: any) => x.statementId === statementId);
+    expect(queued).toMatchObject({
+      incident: { number: incident, severity: 2 },
+      version: 1,
+      title: 'Holding statement v1',
+      author: { id: personIdOf('POLICE_CHIEF'), name: expect.any(String) },
+      awaiting: { role: 'PIO', roles: ['PIO'], standIn: false },
+      stillToCome: [],
+      deadline: { key: 'holding_statement', status: 'OPEN', overdue: false },
+      mine: true,
+      canReviseAndApprove: true,
+      revisionApprovedBy: ['DEPUTY_PIO', 'CITY_MANAGER'],
+    });
+    expect(queued.deadline.timeLeftSeconds).toBeGreaterThan(3 * 3600);
+    expect((await send('GET', '/api/approvals', { as: 'CITY_MANAGER' })).json.statements.map((x: any) => x.statementId)).not.toContain(statementId);
+    const everyone = await send('GET', '/api/approvals?awaiting=anyone', { as: 'CITY_MANAGER' });
+    expect(everyone.json.statements.find((x: any) => x.statementId === statementId)).toMatchObject({ mine: false, awaiting: { role: 'PIO' } });
+    expect((await send('GET', '/api/approvals?awaiting=nobody', { as: 'PIO' })).json.error.field).toBe('awaiting');
+
+    const noComment = await decide('PIO', { version: 1, decision: 'REJECT' });
     expect([noComment.status, noComment.json.error.field]).toEqual([400, 'comment']);
 
-    const rejected = await decide('CITY_MANAGER', { version: 1, decision: 'REJECT', comment: 'Do not name the officer yet.' });
+    const rejected = await decide('PIO', { version: 1, decision: 'REJECT', comment: 'Do not name the officer yet.' });
     expect(rejected.status).toBe(200);
     expect(rejected.json.status).toBe('CHANGES_REQUESTED');
 
     const revised = await send('POST', `/api/incidents/${incident}/statements`, {
-      as: 'PIO',
+      as: 'POLICE_CHIEF',
       json: { statementId, title: 'Holding statement v2', body: 'Second draft, without the name' },
     });
     expect(revised.status).toBe(200);
     expect(revised.json.currentVersion).toBe(2);
 
-    const stale = await decide('CITY_MANAGER', { version: 1, decision: 'APPROVE' });
+    const stale = await decide('PIO', { version: 1, decision: 'APPROVE' });
     expect(stale.status).toBe(409);
 
-    expect((await decide('CITY_MANAGER', { version: 2, decision: 'APPROVE' })).status).toBe(200);
-    expect((await decide('POLICE_CHIEF', { version: 2, decision: 'APPROVE' })).status).toBe(200);
+    // Revise and approve: the text is checked like any draft, the version must be current, and it must be your turn.
+    const noBody = await reviseAndApprove('PIO', { version: 2, title: 'Holding statement v3' });
+    expect([noBody.status, noBody.json.error.field]).toEqual([400, 'body']);
+    expect((await reviseAndApprove('PIO', { version: 1, title: 'Holding statement v3', body: 'Third' })).status).toBe(409);
+    expect((await reviseAndApprove('CITY_MANAGER', { version: 2, title: 'Holding statement v3', body: 'Third' })).status).toBe(403);
+    const v3 = await reviseAndApprove('PIO', { version: 2, title: 'Holding statement v3', body: 'Third draft, edited by the PIO', comment: 'Shortened.' });
+    expect(v3.status).toBe(200);
+    expect(v3.json).toMatchObject({ currentVersion: 3, authorId: personIdOf('PIO'), awaiting: 'PIO', awaitingRoles: ['DEPUTY_PIO', 'CITY_MANAGER'] });
+    // The PIO wrote version 3, so a stand-in approves it in the PIO's place.
+    expect((await decide('PIO', { version: 3, decision: 'APPROVE' })).status).toBe(403);
+    // The history, as the stand-in whose turn it now is reads it (they wrote and decided nothing yet: their role is their need to know).
+    const statement = await send('GET', `/api/statements/${statementId}`, { as: 'DEPUTY_PIO' });
+    expect(statement.json.versions.map((v: any) => [v.version, v.authorId])).toEqual([
+      [1, personIdOf('POLICE_CHIEF')],
+      [2, personIdOf('POLICE_CHIEF')],
+      [3, personIdOf('PIO')],
+    ]);
+    expect(statement.json.approvals.filter((a: any) => a.version === 3)).toEqual([
+      expect.objectContaining({ role: 'PIO', decision: 'APPROVED', approverId: personIdOf('PIO'), comment: 'Shortened.' }),
+    ]);
+    // The mayor reads where it stands and who decided, but no draft and no comment.
+    const asMayor = await send('GET', `/api/statements/${statementId}`, { as: 'MAYOR' });
+    expect(asMayor.json).toMatchObject({ status: 'PENDING_APPROVAL', currentVersion: 3, versions: [] });
+    expect(asMayor.json.approvals.map((a: any) => [a.version, a.role, a.decision, a.comment])).toEqual([
+      [1, 'PIO', 'REJECTED', null],
+      [3, 'PIO', 'APPROVED', null],
+    ]);
+    for (const secret of ['First draft', 'Second draft', 'Third draft', 'Do not name the officer', 'Shortened.']) expect({ secret, leaks: asMayor.text.includes(secret) }).toEqual({ secret, leaks: false });
+
+    expect((await decide('CITY_MANAGER', { version: 3, decision: 'APPROVE' })).status).toBe(200);
     await eventually(async () => (await sys.db.statement.findUnique({ where: { id: statementId } }))?.status === 'PUBLISHED', 'publication');
 
-    const again = await decide('CITY_MANAGER', { version: 2, decision: 'APPROVE' });
+    // Once published, the mayor reads the published version, and still no earlier draft or comment.
+    const publishedForMayor = await send('GET', `/api/statements/${statementId}`, { as: 'MAYOR' });
+    expect(publishedForMayor.json.versions.map((v: any) => [v.version, v.title])).toEqual([[3, 'Holding statement v3']]);
+    expect(publishedForMayor.json.approvals.every((a: any) => a.comment === null)).toBe(true);
+    expect(publishedForMayor.text).not.toContain('First draft');
+
+    const again = await decide('CITY_MANAGER', { version: 3, decision: 'APPROVE' });
     expect(again.status).toBe(409);
+    expect((await reviseAndApprove('PIO', { version: 3, title: 'Holding statement v4', body: 'Fourth' })).status).toBe(409);
 
     const publicView = await send('GET', `/api/public/incidents/${incident}`);
-    expect(publicView.json.statements).toEqual([expect.objectContaining({ title: 'Holding statement v2', body: 'Second draft, without the name' })]);
+    expect(publicView.json.statements).toEqual([expect.objectContaining({ title: 'Holding statement v3', body: 'Third draft, edited by the PIO' })]);
     expect(publicView.text).not.toContain('First draft');
     expect(publicView.text).not.toContain('Do not name the officer');
     expect(publicView.text).not.toContain('@example.org');
@@ -346,6 +466,7 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
       ['GET', '/api/incidents/CI-2099-0001/report', 'MAYOR'],
       ['GET', '/api/statements/no-such-statement', 'MAYOR'],
       ['POST', '/api/statements/no-such-statement/decisions', 'CITY_MANAGER', { version: 1, decision: 'APPROVE' }],
+      ['POST', '/api/statements/no-such-statement/revise-and-approve', 'PIO', { version: 1, title: 't', body: 'b' }],
       ['GET', '/api/notifications?incidentId=CI-2099-0001', 'PIO'],
       ['GET', '/api/public/incidents/CI-2099-0001', 'MAYOR'],
     ];

@@ -4,6 +4,7 @@
 import { hashToken, signLinkToken } from '../../lib/crypto';
 import type { RoleKey } from '../../scripts/seed-roster';
 import { recurringDutyScheduleId } from '../../domain/ids';
+import { itemShortCode } from '../../domain/itemCode';
 import { currentPolicy } from '../../policy/index';
 import { CLAYTON_PLAN_ID, seedClaytonPlan } from '../../scripts/seed-plan';
 import { itemWorkflowInput, startItemWorkflow } from '../../services/planService';
@@ -272,20 +273,22 @@ describe('managing a plan through the API', () => {
     expect((await call('POST', `/api/plans/${planId}/items/import`, { as: 'CITY_MANAGER', json: { csv: goodCsv } })).status).toBe(415);
     expect((await call('POST', `/api/plans/${planId}/items/import`, { as: 'PIO', body: goodCsv, headers: { 'content-type': 'text/csv' } })).status).toBe(403);
 
-    const csv = await call('GET', `/api/plans/${planId}/items.csv`, { as: 'STAKEHOLDER_LEAD' });
+    const csv = await call('GET', `/api/plans/${planId}/items.csv`, { as: 'CITY_MANAGER' });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.text).toContain('"Session notes, published"');
     expect(csv.text.split('\r\n')[0]).toBe('goal,title,description,owner_email,sponsor_email,due_date,id,due_at,owner_name,sponsor_name,status,percent_complete,completed_at,recurrence_key');
+    // Those who do not manage the plan get people by name and organisation, not their email addresses.
+    const forLead = await call('GET', `/api/plans/${planId}/items.csv`, { as: 'STAKEHOLDER_LEAD' });
+    expect(forLead.text.split('\r\n')[0]).toBe('goal,title,description,due_date,id,due_at,owner_name,owner_organisation,sponsor_name,sponsor_organisation,status,percent_complete,completed_at,recurrence_key');
+    expect(forLead.text).not.toContain('@example.org');
     const json = await call('GET', `/api/plans/${planId}/items.json`, { as: 'STAKEHOLDER_LEAD' });
     expect(json.json.items).toHaveLength(before + 2);
 
-    // The export reads back in: re-importing it is valid (it would add copies, so only validate by re-posting to a fresh goal set).
-    const reimport = await call('POST', `/api/plans/${planId}/items/import`, {
-      as: 'CITY_MANAGER',
-      body: csv.text.split('\r\n').filter((l) => !l.includes(',DONE,')).join('\r\n'),
-      headers: { 'content-type': 'text/csv' },
-    });
+    // The export reads back in as no change: its rows carry the items' ids.
+    const reimport = await call('POST', `/api/plans/${planId}/items/import`, { as: 'CITY_MANAGER', body: csv.text, headers: { 'content-type': 'text/csv' } });
     expect(reimport.status).toBe(202);
+    expect(reimport.json).toMatchObject({ imported: 0, updated: 0, unchanged: before + 2 });
+    expect(await sys.db.actionItem.count({ where: { planId } })).toBe(before + 2);
   });
 });
 
@@ -320,6 +323,7 @@ describe('owners act without signing in', () => {
     const path = new URL(link!).pathname;
     const sms = await eventually(async () => sys.sinks.sms.messages().find((m) => m.to === owner.phone && /Reminder/.test(m.body)), 'the reminder SMS');
     expect(sms.body).toContain('/progress/');
+    expect(sms.body).toContain(`Reply DONE ${itemShortCode(item.id)}`);
 
     const page = await call('GET', path);
     expect(page.status).toBe(200);
@@ -340,6 +344,13 @@ describe('owners act without signing in', () => {
     expect(await sys.db.progressUpdate.findMany({ where: { itemId: item.id } })).toEqual([
       expect.objectContaining({ via: 'EMAIL_LINK', percentComplete: 30, note: 'Route agreed with CPD', authorId: owner.id }),
     ]);
+
+    // The link has acted: using it again answers a page and changes nothing.
+    const again = await call('POST', path, { body: 'percentComplete=40&status=IN_PROGRESS&note=Again', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(again.status).toBe(410);
+    expect(again.text).toContain('already used');
+    expect((await call('GET', path)).status).toBe(410);
+    expect(await sys.db.progressUpdate.count({ where: { itemId: item.id } })).toBe(1);
   });
 
   it('expired and forged links get a page saying so, never a 5xx', async () => {
@@ -353,20 +364,29 @@ describe('owners act without signing in', () => {
     expect((await call('GET', `/progress/${unknownItem}`)).status).toBe(404);
   });
 
-  it('an SMS reply "50 met with ECDC" posts progress on the item the owner was texted about; "DONE" completes it', async () => {
+  it('an SMS reply "PROGRESS <code> 50 met with ECDC" posts progress on that item; "DONE <code>" completes it; without a code nothing changes', async () => {
     const owner = sys.roster.people.businessLead;
-    const item = await sys.db.actionItem.findFirstOrThrow({ where: { planId, ownerId: owner.id } });
-    const answer = await sys.sinks.sms.reply({ from: owner.phone!, body: '50 met with ECDC' });
+    const item = await sys.db.actionItem.findFirstOrThrow({ where: { planId, ownerId: owner.id, status: { not: 'DONE' } } });
+    const code = itemShortCode(item.id);
+    const unclear = await sys.sinks.sms.reply({ from: owner.phone!, body: '50 met with ECDC' });
+    expect(unclear.body).toContain('nothing was changed');
+    expect(unclear.body).toContain(code);
+    expect(await sys.db.progressUpdate.count({ where: { itemId: item.id, via: 'SMS' } })).toBe(0);
+    expect((await sys.sinks.sms.reply({ from: owner.phone!, body: 'DONE' })).body).toContain('nothing was changed');
+
+    const answer = await sys.sinks.sms.reply({ from: owner.phone!, body: `PROGRESS ${code} 50 met with ECDC` });
     expect(answer.httpStatus).toBe(200);
     expect(answer.body).toContain('50% complete');
     expect(await sys.db.actionItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ percentComplete: 50, status: 'IN_PROGRESS' });
     expect(await sys.db.progressUpdate.findFirst({ where: { itemId: item.id, via: 'SMS' } })).toMatchObject({ note: 'met with ECDC', percentComplete: 50 });
 
-    const done = await sys.sinks.sms.reply({ from: owner.phone!, body: 'DONE' });
+    const done = await sys.sinks.sms.reply({ from: owner.phone!, body: `done ${code.toLowerCase()}` });
     expect(done.body).toContain('marked done');
     expect(await sys.db.actionItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: 'DONE', percentComplete: 100 });
 
-    const stranger = await sys.sinks.sms.reply({ from: '+13145559876', body: '20 started' });
+    const byText = await sys.db.progressUpdate.count({ where: { itemId: item.id, via: 'SMS' } });
+    const stranger = await sys.sinks.sms.reply({ from: '+13145559876', body: `PROGRESS ${code} 20 started` });
     expect(stranger.body).toContain('not registered');
+    expect(await sys.db.progressUpdate.count({ where: { itemId: item.id, via: 'SMS' } })).toBe(byText);
   });
 });

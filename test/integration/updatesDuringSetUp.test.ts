@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { acknowledgeUpdate, submitStatementUpdate } from '../../domain/contracts/incident';
-import { decideUpdate, reviseUpdate, statementStateQuery, type StatementWorkflowInputV1 } from '../../domain/contracts/statement';
+import { decideUpdate, reviseAndApproveUpdate, reviseUpdate, statementStateQuery, type StatementWorkflowInputV1 } from '../../domain/contracts/statement';
 import { FailureType } from '../../domain/failures';
 import { incidentWorkflowId, statementWorkflowId } from '../../domain/ids';
 import { createIncidentActivities } from '../../activities/incidents';
@@ -97,6 +97,18 @@ describe('a statement decision or revision that comes with the start', () => {
     expect(decided).toMatchObject({ status: 'PENDING_APPROVAL', awaiting: 'POLICE_CHIEF' });
     expect(decided.chain[0]).toMatchObject({ role: 'CITY_MANAGER', decision: 'APPROVED', approverId: ctx.people.cityManager.id });
     await expectWaitedForSetUp((await start.workflowHandle()).workflowId, UPDATE_WITH_START_HISTORIES.statement);
+  });
+
+  it('answers a revise-and-approve by the rules: under clayton-2026.1 nobody stands in for the city manager (403)', async () => {
+    const { start, statementId } = await draftStatement();
+    const revision = ctx.env.client.workflow.executeUpdateWithStart(reviseAndApproveUpdate, {
+      args: [{ version: 1, title: 'Statement on the Forsyth incident', body: 'Edited by the city manager.', approver: actor(ctx.people.cityManager) }],
+      startWorkflowOperation: start,
+    });
+    expect(await failureTypeOf(revision)).toBe(FailureType.NotPermitted);
+    const statement = await start.workflowHandle();
+    expect(await statement.query(statementStateQuery)).toMatchObject({ status: 'PENDING_APPROVAL', awaiting: 'CITY_MANAGER', currentVersion: 1 });
+    expect(await ctx.db.statementVersion.count({ where: { statementId } })).toBe(1);
   });
 
   it('takes a revision as version 2', async () => {

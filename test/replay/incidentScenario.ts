@@ -2,6 +2,11 @@
 // incident declared, partly acknowledged, escalated to backups, its holding
 // statement rejected once and published late, a deadline extended, the
 // incident closed and its after-action review published, to completion.
+// Since v5 it runs under clayton-2026.2: the chief drafts, the PIO sends the
+// draft back, then revises and approves the chief's revision, the deputy PIO
+// approves in the PIO's place and the city manager signs off. Generations v1-v4
+// ran the clayton-2026.1 chain (the PIO drafts; the city manager, then the
+// chief approve) and are replayed as they were recorded.
 // Histories are kept forever, one pair per workflow-code generation. After a
 // change guarded by patched(), record a new pair next to the old ones:
 //   SAVE_INCIDENT_HISTORY=v3 npx jest --selectProjects unit --testPathPattern incidentReplay
@@ -9,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { acknowledgeUpdate, closeIncidentUpdate, extendDeadlineUpdate, submitStatementUpdate } from '../../domain/contracts/incident';
-import { decideUpdate, reviseUpdate, statementStateQuery } from '../../domain/contracts/statement';
+import { decideUpdate, reviseAndApproveUpdate, reviseUpdate, statementStateQuery } from '../../domain/contracts/statement';
 import {
   DAY,
   MINUTE,
@@ -42,18 +47,22 @@ export async function recordIncidentHistories(generation: string): Promise<void>
   const ctx = await startIncidentTestContext('incident-replay-recording');
   try {
     const p = ctx.people;
-    const { handle, declaredAt } = await declareIncident(ctx, { severity: 1, title: 'Replay scenario: officer-involved shooting' });
+    const { handle, declaredAt } = await declareIncident(ctx, {
+      severity: 1,
+      title: 'Replay scenario: officer-involved shooting',
+      policyVersion: 'clayton-2026.2',
+    });
     const wid = handle.workflowId;
     await eventually(() => expect(recipientsOf(ctx, wid, 'incident.declared')).toHaveLength(10));
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ personId: p.mayor.id, via: 'EMAIL_LINK' }] });
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ personId: p.pio.id, via: 'SMS' }] });
 
     const holding = await handle.executeUpdate(submitStatementUpdate, {
-      args: [{ kind: 'HOLDING_STATEMENT', title: 'Statement on the Forsyth Boulevard shooting', body: 'First draft.', author: actor(p.pio) }],
+      args: [{ kind: 'HOLDING_STATEMENT', title: 'Statement on the Forsyth Boulevard shooting', body: 'First draft.', author: actor(p.policeChief) }],
     });
     const statement = ctx.env.client.workflow.getHandle(holding.workflowId);
-    await eventually(async () => expect((await statement.query(statementStateQuery)).awaiting).toBe('CITY_MANAGER'));
-    await statement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'REJECT', comment: 'Name the investigating agency.', approver: actor(p.cityManager) }] });
+    await eventually(async () => expect((await statement.query(statementStateQuery)).awaiting).toBe('PIO'));
+    await statement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'REJECT', comment: 'Name the investigating agency.', approver: actor(p.pio) }] });
 
     await skipTo(ctx, declaredAt + 16 * MINUTE);
     await eventually(() => expect(recipientsOf(ctx, wid, 'incident.ack-escalation').length).toBeGreaterThan(0));
@@ -61,10 +70,13 @@ export async function recordIncidentHistories(generation: string): Promise<void>
     await skipTo(ctx, declaredAt + 31 * MINUTE);
     await eventually(() => expect(recipientsOf(ctx, wid, 'incident.silent-report').length).toBeGreaterThan(0));
 
-    await statement.executeUpdate(reviseUpdate, { args: [{ title: 'Statement on the Forsyth Boulevard shooting', body: 'The county is investigating.', author: actor(p.pio) }] });
+    await statement.executeUpdate(reviseUpdate, { args: [{ title: 'Statement on the Forsyth Boulevard shooting', body: 'The county is investigating.', author: actor(p.policeChief) }] });
     await skipTo(ctx, declaredAt + 70 * MINUTE);
-    await statement.executeUpdate(decideUpdate, { args: [{ version: 2, decision: 'APPROVE', approver: actor(p.cityManager) }] });
-    await statement.executeUpdate(decideUpdate, { args: [{ version: 2, decision: 'APPROVE', approver: actor(p.policeChief) }] });
+    await statement.executeUpdate(reviseAndApproveUpdate, {
+      args: [{ version: 2, title: 'Statement on the Forsyth Boulevard shooting', body: 'St. Louis County is investigating.', comment: 'Named the agency.', approver: actor(p.pio) }],
+    });
+    await statement.executeUpdate(decideUpdate, { args: [{ version: 3, decision: 'APPROVE', approver: actor(p.deputyPio) }] });
+    await statement.executeUpdate(decideUpdate, { args: [{ version: 3, decision: 'APPROVE', approver: actor(p.cityManager) }] });
     await statement.result();
 
     await handle.executeUpdate(extendDeadlineUpdate, {
@@ -74,12 +86,12 @@ export async function recordIncidentHistories(generation: string): Promise<void>
     await handle.executeUpdate(closeIncidentUpdate, { args: [{ summary: 'Referred to the county prosecutor.', by: actor(p.cityManager) }] });
 
     const aar = await handle.executeUpdate(submitStatementUpdate, {
-      args: [{ kind: 'AFTER_ACTION_REVIEW', title: 'After-action review', body: 'What went well; what we will change.', author: actor(p.pio) }],
+      args: [{ kind: 'AFTER_ACTION_REVIEW', title: 'After-action review', body: 'What went well; what we will change.', author: actor(p.communicationsOfficer) }],
     });
     const aarStatement = ctx.env.client.workflow.getHandle(aar.workflowId);
-    await eventually(async () => expect((await aarStatement.query(statementStateQuery)).awaiting).toBe('CITY_MANAGER'));
+    await eventually(async () => expect((await aarStatement.query(statementStateQuery)).awaiting).toBe('PIO'));
+    await aarStatement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'APPROVE', approver: actor(p.pio) }] });
     await aarStatement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'APPROVE', approver: actor(p.cityManager) }] });
-    await aarStatement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'APPROVE', approver: actor(p.policeChief) }] });
 
     // Runs the remaining report deadlines' ladders to the end (time skips while we wait for the result).
     await handle.result();

@@ -31,6 +31,27 @@ it('has the original (v1) history and at least one recorded after the lock patch
   expect(patchesIn(load(historyFiles('v1').incident))).not.toContain(LOCK_RECHECK_PATCH);
 });
 
+/** The statement workflow's input and the updates it took, as a saved history holds them. */
+function statementRun(history: SavedHistory): { policyVersion: string; updates: string[] } {
+  const events = history.events as unknown as {
+    workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data: string }[] } };
+    workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string } } };
+  }[];
+  const payload = events[0].workflowExecutionStartedEventAttributes!.input!.payloads![0].data;
+  const input = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { policyVersion: string };
+  const updates = events.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter((n): n is string => !!n);
+  return { policyVersion: input.policyVersion, updates };
+}
+
+it('keeps histories of both chains: clayton-2026.1 (PIO drafts; city manager, then chief) and clayton-2026.2 (chief drafts; PIO, stand-in, city manager)', () => {
+  const runs = generations.map((g) => statementRun(load(historyFiles(g).statement)));
+  // An incident that pinned clayton-2026.1 keeps that chain: its histories must go on replaying (below).
+  expect(runs.filter((r) => r.policyVersion === 'clayton-2026.1').length).toBeGreaterThanOrEqual(4);
+  const newer = runs.filter((r) => r.policyVersion === 'clayton-2026.2');
+  expect(newer.length).toBeGreaterThan(0);
+  expect(newer[0].updates).toEqual(['decide', 'revise', 'reviseAndApprove', 'decide', 'decide']);
+});
+
 describe.each(generations)('saved histories %s', (generation) => {
   const files = historyFiles(generation);
 

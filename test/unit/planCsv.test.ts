@@ -1,7 +1,7 @@
 // The CSV import and export of action items, without a database: what the
 // import reads (and which line it blames), and what the export writes.
 import type { Db } from '../../lib/db';
-import { itemsToCsv, parseCsv, validateImport } from '../../services/planCsv';
+import { escapeFormula, itemsToCsv, parseCsv, unescapeFormula, validateImport } from '../../services/planCsv';
 
 const ZONE = 'America/Chicago';
 const NOW = new Date('2027-01-10T12:00:00Z');
@@ -90,6 +90,21 @@ describe('itemsToCsv', () => {
     );
   });
 
+  it('takes the formula escape off exactly once, so any text survives the round trip', () => {
+    const texts = ['=1+1', '-2', '+x', '@a', '\tx', '\uFF1Dwide', "'=x", "''@y", "'plain", "it's", 'plain', '', "'"];
+    for (const text of texts) expect(unescapeFormula(escapeFormula(text))).toBe(text);
+    expect(escapeFormula("'=x")).toBe("''=x");
+    expect(unescapeFormula("'Til dawn")).toBe("'Til dawn");
+  });
+
+  it('gives people by name and organisation, without email addresses, to those who do not manage the plan', () => {
+    const csv = itemsToCsv([item({ owner: { email: 'lead@example.org', name: 'Lead', organisation: 'Court' }, sponsor: { email: 'manager@example.org', name: 'Manager', organisation: null } })], ZONE, { contactDetails: false });
+    expect(csv).toBe(
+      'goal,title,description,due_date,id,due_at,owner_name,owner_organisation,sponsor_name,sponsor_organisation,status,percent_complete,completed_at,recurrence_key\r\n' +
+        '1,Publish the calendar,,2027-03-16,item-1,2027-03-16T22:00:00.000Z,Lead,Court,Manager,,IN_PROGRESS,40,,\r\n',
+    );
+  });
+
   it('reads back as the same cells', () => {
     const items = [item({ title: 'Notes, published', description: 'two\r\nlines "quoted"' }), item({ id: 'item-2', completedAt: new Date('2027-02-01T00:00:00Z'), status: 'DONE', recurrenceKey: 'k' })];
     const records = parseCsv(itemsToCsv(items, ZONE));
@@ -116,6 +131,8 @@ describe('validateImport', () => {
     expect(result).toEqual({
       ok: true,
       items: [{ goalId: 'goal-1', title: 'Walk', description: '', ownerId: 'p-lead', sponsorId: 'p-manager', dueAt: new Date('2027-03-16T22:00:00Z') }],
+      descriptionUpdates: [],
+      unchanged: 0,
     });
   });
 

@@ -4,8 +4,13 @@ import path from 'node:path';
 import {
   ACCESS_BEFORE_POLICIES_STATED_IT,
   DEFAULT_POLICY,
+  POLICY_2026_1,
   PolicyError,
   approvalEscalationRoles,
+  approvalSteps,
+  chainFor,
+  deciderRoles,
+  draftersOf,
   currentPolicy,
   draftFromTemplate,
   durationMs,
@@ -18,7 +23,7 @@ import {
 } from '../../policy';
 import { initPolicy, loadPolicyFile } from '../../policy/load';
 
-const clone = (): Policy => JSON.parse(JSON.stringify(DEFAULT_POLICY));
+const clone = (policy: Policy = DEFAULT_POLICY): Policy => JSON.parse(JSON.stringify(policy));
 
 function policyErrorOf(fn: () => unknown): PolicyError {
   try {
@@ -30,12 +35,13 @@ function policyErrorOf(fn: () => unknown): PolicyError {
   throw new Error('expected a PolicyError');
 }
 
-describe('default policy clayton-2026.1', () => {
-  it('validates against its own schema and is registered', () => {
+describe('default policy clayton-2026.2', () => {
+  it('validates against its own schema and is registered, with clayton-2026.1 still known', () => {
     expect(policySchema.safeParse(DEFAULT_POLICY).success).toBe(true);
-    expect(DEFAULT_POLICY.version).toBe('clayton-2026.1');
-    expect(getPolicy('clayton-2026.1')).toBe(DEFAULT_POLICY);
-    expect(currentPolicy().version).toBe('clayton-2026.1');
+    expect(DEFAULT_POLICY.version).toBe('clayton-2026.2');
+    expect(getPolicy('clayton-2026.2')).toBe(DEFAULT_POLICY);
+    expect(currentPolicy().version).toBe('clayton-2026.2');
+    expect(getPolicy('clayton-2026.1')).toBe(POLICY_2026_1);
   });
 
   it('defines the five incident types with criteria and default severities', () => {
@@ -72,10 +78,30 @@ describe('default policy clayton-2026.1', () => {
     expect(byKind.HOLDING_STATEMENT.escalation.map((s) => s.notify[0])).toEqual(['PIO', 'CITY_MANAGER', 'MAYOR']);
   });
 
-  it('has the approval chain, approver escalation and the action-plan ladder', () => {
-    expect(DEFAULT_POLICY.approval.chain).toEqual(['CITY_MANAGER', 'POLICE_CHIEF']);
-    expect(approvalEscalationRoles(DEFAULT_POLICY.approval, 'POLICE_CHIEF')).toEqual(['CITY_MANAGER']);
+  it('has the approval chain as the city described it: drafted by the department or communications staff, approved by the PIO', () => {
+    expect(draftersOf(DEFAULT_POLICY.approval)).toEqual(['POLICE_CHIEF', 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO', 'PIO']);
+    expect(chainFor(DEFAULT_POLICY.approval, { kind: 'HOLDING_STATEMENT', severity: 1 })).toEqual(['PIO', 'CITY_MANAGER']);
+    for (const severity of [2, 3]) expect(chainFor(DEFAULT_POLICY.approval, { kind: 'HOLDING_STATEMENT', severity })).toEqual(['PIO']);
+    expect(chainFor(DEFAULT_POLICY.approval, { kind: 'FINAL_REPORT', severity: 1 })).toEqual(['PIO', 'CITY_MANAGER']);
+    // The chief drafts: the PIO approves (and the city manager signs off at severity 1).
+    expect(approvalSteps(DEFAULT_POLICY.approval, { kind: 'HOLDING_STATEMENT', severity: 1, authorRoles: ['POLICE_CHIEF'] })).toEqual([
+      { role: 'PIO', deciders: ['PIO'], standIn: false },
+      { role: 'CITY_MANAGER', deciders: ['CITY_MANAGER'], standIn: false },
+    ]);
+    // The PIO drafts: the deputy PIO or the city manager approves in the PIO's place; at severity 1
+    // only the deputy, because the city manager signs off after (one person, one step).
+    expect(approvalSteps(DEFAULT_POLICY.approval, { kind: 'HOLDING_STATEMENT', severity: 3, authorRoles: ['PIO'] })).toEqual([
+      { role: 'PIO', deciders: ['DEPUTY_PIO', 'CITY_MANAGER'], standIn: true },
+    ]);
+    expect(approvalSteps(DEFAULT_POLICY.approval, { kind: 'HOLDING_STATEMENT', severity: 1, authorRoles: ['PIO'] })[0]).toEqual({
+      role: 'PIO',
+      deciders: ['DEPUTY_PIO'],
+      standIn: true,
+    });
+    expect(deciderRoles(DEFAULT_POLICY.approval).sort()).toEqual(['CITY_MANAGER', 'DEPUTY_PIO', 'PIO']);
+    expect(approvalEscalationRoles(DEFAULT_POLICY.approval, 'PIO')).toEqual(['CITY_MANAGER']);
     expect(approvalEscalationRoles(DEFAULT_POLICY.approval, 'CITY_MANAGER')).toEqual(['MAYOR']);
+    expect(approvalEscalationRoles(DEFAULT_POLICY.approval, 'POLICE_CHIEF')).toEqual(['CITY_MANAGER']);
     expect(DEFAULT_POLICY.actionPlan.reminders.map((r) => r.before)).toEqual(['14d', '3d', '1d']);
     expect(DEFAULT_POLICY.actionPlan.reminderTime).toBe('09:00');
     expect(DEFAULT_POLICY.actionPlan.overdueLadder).toEqual([
@@ -87,15 +113,29 @@ describe('default policy clayton-2026.1', () => {
   });
 
   it('says who may declare, close, acknowledge for others, read incidents, the delivery log and plans, and manage plans', () => {
+    const staff = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO'];
     expect(DEFAULT_POLICY.access).toEqual({
       declare: ['CITY_MANAGER', 'POLICE_CHIEF'],
       close: ['CITY_MANAGER'],
       acknowledgeForOthers: ['CITY_MANAGER'],
       readDeliveryLog: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'],
-      readIncidents: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'],
+      readIncidents: staff,
       managePlans: ['CITY_MANAGER'],
-      readPlans: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'],
+      readPlans: [...staff, 'STAKEHOLDER_LEAD'],
+      readDrafts: ['CITY_MANAGER'],
     });
+  });
+
+  it('differs from clayton-2026.1 only in who drafts, approves and reads', () => {
+    const { approval: _a, access: _x, version: _v, ...rest } = DEFAULT_POLICY;
+    const { approval: _a1, access: _x1, version: _v1, ...rest1 } = POLICY_2026_1;
+    expect(rest).toEqual(rest1);
+  });
+
+  it('gives each signed link a lifetime, defaulting to the ones the code used before (72h, 72h, 14d)', () => {
+    expect(DEFAULT_POLICY.links).toEqual({ ack: '72h', review: '72h', progress: '14d' });
+    const { links: _links, ...withoutLinks } = DEFAULT_POLICY;
+    expect(parsePolicy({ ...withoutLinks, version: 'no-links' }).links).toEqual({ ack: '72h', review: '72h', progress: '14d' });
   });
 
   it('keeps the old rule for each permission a policy file leaves out', () => {
@@ -112,6 +152,67 @@ describe('default policy clayton-2026.1', () => {
     expect(draft?.body).toContain('CI-2026-0001');
     expect(draft?.body).toContain('[nextUpdateDate]');
     expect(draftFromTemplate(DEFAULT_POLICY, 'NO_SUCH_KIND', {})).toBeUndefined();
+  });
+});
+
+describe('clayton-2026.1 keeps its meaning', () => {
+  it('still has the PIO as the only drafter and the city manager then the chief as approvers, for every severity and kind', () => {
+    expect(POLICY_2026_1.approval).toMatchObject({ drafters: ['PIO'], chain: ['CITY_MANAGER', 'POLICE_CHIEF'], chainRules: [], standIns: [] });
+    for (const severity of [1, 2, 3]) {
+      expect(approvalSteps(POLICY_2026_1.approval, { kind: 'HOLDING_STATEMENT', severity, authorRoles: ['PIO'] })).toEqual([
+        { role: 'CITY_MANAGER', deciders: ['CITY_MANAGER'], standIn: false },
+        { role: 'POLICE_CHIEF', deciders: ['POLICE_CHIEF'], standIn: false },
+      ]);
+    }
+    expect(POLICY_2026_1.access.readIncidents).toEqual(['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY']);
+  });
+
+  it('parses a file in the older shape (one drafter role) to the same registered policy', () => {
+    const older = clone(POLICY_2026_1) as any;
+    older.approval.drafter = 'PIO';
+    delete older.approval.drafters;
+    delete older.approval.chainRules;
+    delete older.approval.standIns;
+    expect(registerPolicy(parsePolicy(older))).toBe(POLICY_2026_1);
+  });
+
+  it('is read from a saved history in the shape it was recorded in', () => {
+    // What a clayton-2026.1 incident's history holds: the document before drafter sets existed.
+    const recorded = { drafter: 'PIO' as const, chain: ['CITY_MANAGER' as const, 'POLICE_CHIEF' as const] };
+    expect(draftersOf(recorded)).toEqual(['PIO']);
+    expect(approvalSteps(recorded, { kind: 'HOLDING_STATEMENT', authorRoles: ['PIO'] }).map((s) => s.role)).toEqual(['CITY_MANAGER', 'POLICE_CHIEF']);
+    expect(deciderRoles(recorded)).toEqual(['CITY_MANAGER', 'POLICE_CHIEF']);
+  });
+});
+
+describe('chains by kind and severity, and stand-ins', () => {
+  it('takes the first rule that matches both the kind and the severity, else the default chain', () => {
+    const custom = clone() as any;
+    custom.version = 'chains-test';
+    custom.approval.chainRules = [
+      { kinds: ['FINAL_REPORT', 'PRELIMINARY_REPORT'], chain: ['PIO', 'CITY_ATTORNEY', 'CITY_MANAGER'] },
+      { severities: [1, 2], chain: ['PIO', 'CITY_MANAGER'] },
+    ];
+    const { approval } = parsePolicy(custom);
+    expect(chainFor(approval, { kind: 'FINAL_REPORT', severity: 3 })).toEqual(['PIO', 'CITY_ATTORNEY', 'CITY_MANAGER']);
+    expect(chainFor(approval, { kind: 'HOLDING_STATEMENT', severity: 2 })).toEqual(['PIO', 'CITY_MANAGER']);
+    expect(chainFor(approval, { kind: 'HOLDING_STATEMENT', severity: 3 })).toEqual(['PIO']);
+    // A statement started before severities were passed matches only rules that name none.
+    expect(chainFor(approval, { kind: 'HOLDING_STATEMENT' })).toEqual(['PIO']);
+    expect(chainFor(approval, { kind: 'FINAL_REPORT' })).toEqual(['PIO', 'CITY_ATTORNEY', 'CITY_MANAGER']);
+  });
+
+  it('keeps a step with its role when no stand-in is named, so another holder of the role decides', () => {
+    const custom = clone() as any;
+    custom.version = 'no-stand-in-test';
+    custom.approval.drafters = ['POLICE_CHIEF', 'COMMUNICATIONS_OFFICER'];
+    custom.approval.standIns = [];
+    const { approval } = parsePolicy(custom);
+    // A person who holds both the communications officer and the PIO role drafts: the step stays with the PIO
+    // role, and the decision rules refuse them as its author.
+    expect(approvalSteps(approval, { kind: 'HOLDING_STATEMENT', severity: 3, authorRoles: ['COMMUNICATIONS_OFFICER', 'PIO'] })).toEqual([
+      { role: 'PIO', deciders: ['PIO'], standIn: false },
+    ]);
   });
 });
 
@@ -142,6 +243,34 @@ describe('invalid policies name the bad field', () => {
     expect(err.message).toContain('deadlines.2.statementKind: unknown statement kind "PODCAST"');
     expect(err.message).toContain('acknowledgement.reportSilentAfter: must be later than backupAfter');
     expect(err.message).toContain('approval.chain.1: role CITY_MANAGER appears twice');
+  });
+
+  it('rejects an approval section that is not clear about who drafts, approves and stands in', () => {
+    const both = clone() as any;
+    both.approval.drafter = 'PIO';
+    expect(policyErrorOf(() => parsePolicy(both)).message).toContain('approval.drafter: give drafters (a set of roles) or the older drafter, not both');
+    const neither = clone() as any;
+    delete neither.approval.drafters;
+    expect(policyErrorOf(() => parsePolicy(neither)).message).toContain('approval.drafters: Required');
+
+    const bad = clone() as any;
+    bad.approval.standIns = [{ for: 'PIO', roles: ['PIO'] }, { for: 'MAYOR', roles: ['ALDERMAN'] }];
+    bad.approval.chainRules = [{ kinds: ['PODCAST'], chain: ['PIO', 'CITY_MANAGER'] }, { severities: [1], chain: ['CITY_MANAGER', 'POLICE_CHIEF'] }];
+    const err = policyErrorOf(() => parsePolicy(bad));
+    expect(err.message).toContain('approval.standIns.0.roles: PIO cannot stand in for itself');
+    expect(err.message).toContain('approval.standIns.1.for: MAYOR approves in no chain');
+    expect(err.message).toContain('approval.chainRules.0.kinds.0: unknown statement kind "PODCAST"');
+    expect(err.message).toContain('approval.chainRules.1.chain.1: the POLICE_CHIEF drafts statements and approves them here');
+
+    const noneOutside = clone() as any;
+    noneOutside.approval.standIns = [{ for: 'PIO', roles: ['CITY_MANAGER'] }];
+    expect(policyErrorOf(() => parsePolicy(noneOutside)).message).toContain(
+      'approval.chainRules.0.chain.0: every stand-in for PIO also has a step in this chain',
+    );
+
+    const unnamed = clone() as any;
+    unnamed.approval.standIns = [];
+    expect(policyErrorOf(() => parsePolicy(unnamed)).message).toContain('approval.chain.0: the PIO drafts statements and approves them here');
   });
 
   it('rejects an unknown role in access with its path', () => {
@@ -177,14 +306,15 @@ describe('POLICY_FILE', () => {
   });
 
   it('reads a file written before policies stated access with the access the code had then', () => {
-    const older = clone() as any;
+    const older = clone(POLICY_2026_1) as any;
     delete older.access;
     const file = path.join(dir, 'before-access.json');
     fs.writeFileSync(file, JSON.stringify(older));
     const loaded = loadPolicyFile(file);
-    expect(loaded.access).toEqual(ACCESS_BEFORE_POLICIES_STATED_IT);
+    // readDrafts came later, as a need-to-know fix: such a file gets the city manager (with the drafter and approvers).
+    expect(loaded.access).toEqual({ ...ACCESS_BEFORE_POLICIES_STATED_IT, readDrafts: ['CITY_MANAGER'] });
     // So a clayton-2026.1 file of that time is still the same policy and registers under its version.
-    expect(registerPolicy(loaded)).toBe(DEFAULT_POLICY);
+    expect(registerPolicy(loaded)).toBe(POLICY_2026_1);
   });
 
   it('stops start-up on an invalid file, naming the file and the field', () => {

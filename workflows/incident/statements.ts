@@ -1,4 +1,4 @@
-// Statements: the PIO submits a draft, which starts its own approval workflow
+// Statements: a drafter submits a draft, which starts its own approval workflow
 // (a child that outlives this run); the child signals back when it is
 // published, and the next pass applies that to the deadline it answers.
 import { ParentClosePolicy, setHandler, startChild, uuid4 } from '@temporalio/workflow';
@@ -11,8 +11,8 @@ import {
 import type { StatementWorkflowInputV1 } from '../../domain/contracts/statement';
 import { deadlineForStatement } from '../../domain/deadlines';
 import { statementWorkflowId } from '../../domain/ids';
+import { draftersOf, rolesInWords } from '../../domain/policy/approvalChain';
 import { statementKindPolicy } from '../../domain/policy/lookups';
-import { ROLE_TITLES } from '../../domain/roles';
 import { invalidField, invalidState, notPermitted } from '../lib/failures';
 import { validateDraft } from '../lib/requests';
 import { statementApprovalWorkflow } from '../statement';
@@ -29,8 +29,9 @@ function validateSubmission(run: RunningIncident, req: SubmitStatementRequestV1)
     throw invalidField('kind', `must be one of: ${incident.policy.statementKinds.map((k) => k.key).join(', ')}`);
   }
   validateDraft(req);
-  if (!req.author.roles.includes(incident.policy.approval.drafter)) {
-    throw notPermitted(`only the ${ROLE_TITLES[incident.policy.approval.drafter]} drafts statements`);
+  const drafters = draftersOf(incident.policy.approval);
+  if (!drafters.some((role) => req.author.roles.includes(role))) {
+    throw notPermitted(`statements are drafted by ${rolesInWords(drafters)}`);
   }
   if (incident.status === 'CLOSED' && !deadlineForStatement(incident.deadlines, req.kind, claimedDeadlineKeys(run))) {
     throw invalidState(`incident ${run.input.incidentNumber} is closed and no ${req.kind} is still owed`);
@@ -67,6 +68,7 @@ export function handleStatements(ctx: IncidentContext): void {
       deadlineKey,
       policyVersion: input.policyVersion,
       firstDraft: { title: req.title, body: req.body, author: req.author },
+      severity: input.severity,
     };
     // ABANDON: the approval outlives this run when the incident continues as new.
     await startChild(statementApprovalWorkflow, {

@@ -1,14 +1,16 @@
 // The incident board: who has acknowledged, every deadline with a countdown,
 // each statement's place in its approval chain, and the timeline. The actions
 // each role can take (acknowledge, draft, approve, revise, extend, close) sit
-// next to what they act on. The page refreshes itself every few seconds.
+// next to what they act on; revising and approving in one step is on the
+// approval queue page. The page refreshes itself every few seconds.
 import {
-  h, api, ApiError, requireSignIn, hasRole, may, replaceChildren, onSubmit, showFormSuccess,
+  h, api, ApiError, requireSignIn, may, replaceChildren, onSubmit, showFormSuccess,
   field, fetchPolicy, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
   showPageError, humanise, plainMessage,
 } from './lib.js';
 import { typeLabel, statementKindLabel, fillTemplate, templateValues } from './policy.js';
 import { cityLocalToIso } from './time.js';
+import { decisionForm, decidingAs, mayDecide, stepLabel } from './statementForms.js';
 
 const number = mainData('incident');
 const root = document.getElementById('board');
@@ -239,32 +241,35 @@ function renderExtendForm() {
 const versionNumberOf = (s) => s.live?.currentVersion ?? s.currentVersion;
 const currentVersionOf = (s) => s.versions.find((v) => v.version === versionNumberOf(s)) || s.versions[s.versions.length - 1];
 
-/** The approval chain for the statement's current version: from the live workflow, else from saved approvals. */
+/** The approval chain for the statement's current version: from the live workflow, else from the saved decisions on it. */
 function chainOf(s) {
   if (s.live) return { steps: s.live.chain, awaiting: s.live.awaiting, status: s.live.status };
-  const steps = (policy.approval?.chain || []).map((role) => {
-    const a = s.approvals.find((x) => x.version === versionNumberOf(s) && x.role === role);
-    return {
-      role,
-      decision: a ? (a.decision.startsWith('APPROV') ? 'APPROVED' : 'REJECTED') : null,
-      approverId: a?.approverId ?? null,
-      decidedAt: a?.decidedAt ?? null,
-      comment: a?.comment ?? null,
-    };
-  });
-  const awaiting = s.status === 'PENDING_APPROVAL' ? steps.find((x) => !x.decision)?.role ?? null : null;
-  return { steps, awaiting, status: s.status };
+  const steps = s.approvals
+    .filter((a) => a.version === versionNumberOf(s))
+    .map((a) => ({
+      role: a.role,
+      decision: a.decision.startsWith('APPROV') ? 'APPROVED' : 'REJECTED',
+      approverId: a.approverId,
+      decidedAt: a.decidedAt,
+      comment: a.comment,
+    }));
+  return { steps, awaiting: null, status: s.status };
 }
+
+const nameOf = (s, personId) =>
+  s.versions.find((v) => v.authorId === personId)?.authorName || s.approvals.find((a) => a.approverId === personId)?.approverName || 'someone';
 
 function chainList(s) {
   const { steps, awaiting } = chainOf(s);
-  const version = versionNumberOf(s);
-  const items = [h('li', { class: 'done' }, `Drafted by ${roleTitle(policy, policy.approval?.drafter || 'PIO')} (version ${version})`)];
+  const v = currentVersionOf(s);
+  const items = [h('li', { class: 'done' }, `Version ${versionNumberOf(s)} written by ${v?.authorName || 'its author'}`)];
   for (const step of steps) {
+    const label = stepLabel(policy, step);
+    const revised = step.revisedBy ? ` (revised and approved by ${nameOf(s, step.revisedBy)})` : '';
     const cls = step.decision === 'APPROVED' ? 'done' : step.decision === 'REJECTED' ? 'rejected' : step.role === awaiting ? 'current' : '';
-    const text = step.decision === 'APPROVED' ? `${roleTitle(policy, step.role)}: approved`
-      : step.decision === 'REJECTED' ? `${roleTitle(policy, step.role)}: changes requested`
-        : step.role === awaiting ? `${roleTitle(policy, step.role)}: waiting now` : `${roleTitle(policy, step.role)}: not yet`;
+    const text = step.decision === 'APPROVED' ? `${label}: approved`
+      : step.decision === 'REJECTED' ? `${label}: changes requested`
+        : step.role === awaiting ? `${label}: waiting now${revised}` : `${label}: not yet`;
     items.push(h('li', { class: cls, 'aria-current': step.role === awaiting ? 'step' : null }, text));
   }
   const published = statusOf(s) === 'PUBLISHED';
@@ -309,7 +314,7 @@ function renderStatementInfo(el, s) {
   const rejections = s.approvals.filter((a) => a.comment);
   const deadline = s.deadlineKey && detail.deadlines.find((d) => d.key === s.deadlineKey);
   const status = statusOf(s);
-  const signature = JSON.stringify([status, s.currentVersion, s.versions.length, s.live?.awaiting, s.live?.currentVersion, s.approvals.length, s.publishedAt]);
+  const signature = JSON.stringify([status, s.currentVersion, s.versions.length, s.live?.awaiting, s.live?.awaitingRoles, s.live?.currentVersion, s.approvals.length, s.publishedAt]);
   if (el.dataset.sig === signature) return;
   el.dataset.sig = signature;
   replaceChildren(el,
@@ -320,50 +325,38 @@ function renderStatementInfo(el, s) {
     v ? h('div', { class: 'statement-body' }, v.body) : null,
     rejections.length
       ? h('details', {}, h('summary', {}, `Comments from approvers (${rejections.length})`),
-        h('ul', {}, rejections.map((a) => h('li', {}, h('strong', {}, `${roleTitle(policy, a.role)}, version ${a.version}: `), a.comment, ' ', h('span', { class: 'small muted' }, formatDateTime(a.decidedAt))))))
+        h('ul', {}, rejections.map((a) => h('li', {}, h('strong', {}, `${a.approverName || roleTitle(policy, a.role)} (${roleTitle(policy, a.role)}), version ${a.version}: `), a.comment, ' ', h('span', { class: 'small muted' }, formatDateTime(a.decidedAt))))))
       : null,
     s.versions.length > 1
-      ? h('details', {}, h('summary', {}, `Earlier versions (${s.versions.length - 1})`),
+      ? h('details', { class: 'version-history' }, h('summary', {}, `Earlier versions (${s.versions.length - 1})`),
         s.versions.filter((x) => x !== v).map((x) =>
-          h('div', {}, h('h4', {}, `Version ${x.version}: ${x.title}`), h('div', { class: 'statement-body' }, x.body))))
+          h('div', {}, h('h4', {}, `Version ${x.version}: ${x.title}`),
+            h('p', { class: 'small muted' }, `Written by ${x.authorName || 'someone'} `, timeEl(x.createdAt)),
+            h('div', { class: 'statement-body' }, x.body))))
       : null);
 }
 
 function renderStatementAction(el, s) {
-  const { awaiting } = chainOf(s);
   const status = statusOf(s);
   const version = versionNumberOf(s);
   // Decide only on text the approver can see: wait until the saved row has this version.
   const readable = s.versions.some((x) => x.version === version);
-  const canDecide = status === 'PENDING_APPROVAL' && awaiting && readable && hasRole(me, awaiting);
+  const step = s.live?.chain.find((x) => x.role === s.live.awaiting);
+  const canDecide = readable && step && mayDecide(me, s.live);
   const canRevise = status === 'CHANGES_REQUESTED' && may(me, policy, 'draftStatements');
-  const key = canDecide ? `decide:${version}:${awaiting}` : canRevise ? `revise:${version}` : 'none';
-  keyed(el, key, () => (canDecide ? decisionForm(s, awaiting) : canRevise ? reviseForm(s) : null));
-}
-
-function decisionForm(s, awaiting) {
-  const id = s.id;
-  const form = h('form', { class: 'decision-form', novalidate: true, 'aria-label': `Your decision as ${roleTitle(policy, awaiting)}` },
-    h('h4', {}, `Your decision as ${roleTitle(policy, awaiting)} on version ${versionNumberOf(s)}`),
-    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-    h('fieldset', { 'data-field': 'decision', id: `decision-${id}`, role: 'radiogroup', 'aria-labelledby': `decision-${id}-legend` },
-      h('legend', { id: `decision-${id}-legend` }, 'Decision'),
-      h('span', { class: 'field-error', id: `decision-${id}-error` }),
-      h('div', { class: 'choice' }, h('input', { type: 'radio', name: 'decision', value: 'APPROVE', id: `approve-${id}` }), h('label', { for: `approve-${id}` }, 'Approve this version')),
-      h('div', { class: 'choice' }, h('input', { type: 'radio', name: 'decision', value: 'REJECT', id: `reject-${id}` }), h('label', { for: `reject-${id}` }, 'Send back to the PIO with changes'))),
-    field({ label: 'Comment', hint: 'Needed when you send it back: say what should change.',
-      control: h('textarea', { name: 'comment', id: `comment-${id}`, rows: '3', maxlength: '5000' }) }),
-    h('button', { type: 'submit' }, 'Submit decision'));
-  onSubmit(form, async () => {
-    const decision = form.querySelector('input[name="decision"]:checked')?.value;
-    if (!decision) throw new ApiError(400, { error: { code: 'invalid_input', message: 'Choose approve or send back', field: 'decision' } });
-    const comment = form.comment.value.trim();
-    await api('POST', `/api/statements/${encodeURIComponent(s.id)}/decisions`, {
-      version: versionNumberOf(s), decision, ...(comment ? { comment } : {}),
-    });
-    await reload();
+  const key = canDecide ? `decide:${version}:${step.role}` : canRevise ? `revise:${version}` : 'none';
+  keyed(el, key, () => {
+    if (canRevise) return reviseForm(s);
+    if (!canDecide) return null;
+    const as = step.standIn
+      ? `${roleTitle(policy, decidingAs(me, step))} in place of the ${roleTitle(policy, step.role)}`
+      : roleTitle(policy, step.role);
+    return [
+      decisionForm({ id: s.id, version, as, author: currentVersionOf(s)?.authorName, onDone: reload }),
+      h('p', { class: 'small' }, 'To change the wording yourself and approve it in one step, use the ',
+        h('a', { href: `/console/approvals#statement-${s.id}` }, 'approval queue'), '.'),
+    ];
   });
-  return form;
 }
 
 function reviseForm(s) {

@@ -1,8 +1,9 @@
 // Console home: what needs this person now, by role. Declare (city manager,
-// chief); incidents waiting for my acknowledgement or my approval; open
+// chief); incidents waiting for my acknowledgement, statements waiting for my
+// approval (from the approval queue); open
 // incidents with overdue counts; my action items.
 import {
-  h, api, ApiError, requireSignIn, hasRole, may, replaceChildren, fetchPolicy, roleTitle, badge, timeEl, formatDate, refreshEvery, showPageError,
+  h, api, ApiError, requireSignIn, may, replaceChildren, fetchPolicy, roleTitle, badge, timeEl, formatDate, refreshEvery, showPageError,
 } from './lib.js';
 
 const root = document.getElementById('home');
@@ -22,20 +23,19 @@ async function loadIncidentWork() {
   const { incidents } = await api('GET', '/api/incidents?status=ACTIVE');
   // Few incidents are open at once; the detail tells whether I am asked to act.
   const details = await Promise.all(incidents.map((i) => api('GET', `/api/incidents/${encodeURIComponent(i.number)}`).catch(() => null)));
+  // Whose turn it is on a statement, the approval queue answers with the workflow's own rule.
+  const queue = may(me, policy, 'decideStatements') ? api('GET', '/api/approvals?awaiting=me') : Promise.resolve({ statements: [] });
   const needAck = [];
-  const needDecision = [];
   const needRevision = [];
   details.forEach((d) => {
     if (!d) return;
     const mine = d.recipients.find((r) => r.personId === me.person.id);
     if (mine && !mine.acknowledgedAt) needAck.push(d);
     for (const s of d.statements) {
-      const awaiting = s.live?.awaiting;
-      if (s.status === 'PENDING_APPROVAL' && awaiting && hasRole(me, awaiting)) needDecision.push({ d, s });
       if (s.status === 'CHANGES_REQUESTED' && may(me, policy, 'draftStatements')) needRevision.push({ d, s });
     }
   });
-  return { incidents, needAck, needDecision, needRevision };
+  return { incidents, needAck, needDecision: (await queue).statements, needRevision };
 }
 
 async function loadItems() {
@@ -69,9 +69,9 @@ async function render() {
     for (const d of work.needAck) {
       todo.push(h('li', {}, boardLink(d, `Acknowledge incident ${d.incident.number}: ${d.incident.title}`)));
     }
-    for (const { d, s } of work.needDecision) {
-      const v = s.versions.find((x) => x.version === s.currentVersion);
-      todo.push(h('li', {}, boardLink(d, `Approve or return "${v ? v.title : s.kind}" (${d.incident.number})`)));
+    for (const s of work.needDecision) {
+      todo.push(h('li', {}, h('a', { href: `/console/approvals#statement-${encodeURIComponent(s.statementId)}` },
+        `Approve or return "${s.title}" (${s.incident.number})`)));
     }
     for (const { d, s } of work.needRevision) {
       const v = s.versions.find((x) => x.version === s.currentVersion);

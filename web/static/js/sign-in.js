@@ -36,6 +36,52 @@ form.addEventListener('submit', async (event) => {
         err.details = [{ field: 'password', message: err.message }];
       }
       showFormErrors(form, err);
+      offerEmailLink(err);
     }
   });
 });
+
+// ------------------------------------------------------------------ one-time sign-in links
+
+const emailLink = document.getElementById('email-link');
+const useLink = document.getElementById('use-link');
+
+/** The API offers the emailed link when an official's password sign-in is locked during an incident. */
+function offerEmailLink(err) {
+  if (!(err instanceof ApiError) || err.status !== 429 || !err.details.some((d) => d && d.field === 'signInLink')) return;
+  emailLink.hidden = false;
+}
+
+document.getElementById('email-link-send').addEventListener('click', async () => {
+  const status = document.getElementById('email-link-status');
+  const email = form.email.value.trim();
+  if (!email) {
+    status.textContent = 'Enter your email address above first.';
+    return;
+  }
+  try {
+    const answer = await api('POST', '/api/session/link', { email });
+    status.textContent = `${answer.message} Check your email.`;
+  } catch (err) {
+    status.textContent = err.message;
+  }
+});
+
+// The link carries its token in the fragment, which never reaches a server log; it is used only when the person clicks.
+const linkToken = new URLSearchParams(location.hash.slice(1)).get('link');
+if (linkToken) {
+  history.replaceState(null, '', location.pathname + location.search);
+  form.hidden = true;
+  useLink.hidden = false;
+  document.getElementById('use-link-button').addEventListener('click', async () => {
+    const status = document.getElementById('use-link-status');
+    try {
+      const session = await api('POST', '/api/session/link/redeem', { token: linkToken });
+      rememberCsrf(session.csrfToken);
+      location.assign(nextPath());
+    } catch (err) {
+      status.textContent = err instanceof ApiError && err.status === 401 ? 'This link was already used or has expired. Sign in with your password, or ask for a new link.' : err.message;
+      form.hidden = false;
+    }
+  });
+}
