@@ -112,7 +112,10 @@ documentRoute({
     201: {
       description: 'New draft submitted; its approval workflow has started',
       schema: SubmitStatementResultSchema,
-      links: linksTo(['GET /api/statements/:id', 'POST /api/statements/:id/decisions'], { id: '$response.body#/statementId' }),
+      links: linksTo(
+        ['GET /api/statements/:id', 'POST /api/statements/:id/decisions', 'POST /api/statements/:id/revise-and-approve'],
+        { id: '$response.body#/statementId' },
+      ),
     },
     200: { description: 'Revision accepted; back in the approval chain', schema: StatementStateSchema },
     404: { description: 'Unknown incident or statement' },

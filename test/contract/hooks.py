@@ -60,7 +60,8 @@ def _with_real_ids(seed: int, body: dict) -> dict:
         ]
     if isinstance(body.get("personId"), str):
         body["personId"] = _pick(seed, PEOPLE)
-    if isinstance(body.get("version"), int) and body.get("decision") in ("APPROVE", "REJECT"):
+    # A decision, or a revision approved in one step (version, title, body): the version the approver read.
+    if isinstance(body.get("version"), int) and (body.get("decision") in ("APPROVE", "REJECT") or "title" in body):
         body["version"] = 1 + seed % 2
     return body
 

@@ -139,16 +139,17 @@ describe('managing a plan through the API', () => {
 
   it('adds an item (workflow started under its business id); rejects unknown people, self-sponsoring and past due dates', async () => {
     const base = { goalNumber: 1, title: 'Community listening session', ownerId: people().engagementLead.id, sponsorId: people().cityManager.id, dueAt: inDays(40) };
-    for (const [patch, field] of [
-      [{ ownerId: 'nobody' }, 'ownerId'],
-      [{ sponsorId: people().engagementLead.id }, 'sponsorId'],
-      [{ dueAt: '2020-01-01' }, 'dueAt'],
-      [{ dueAt: 'next tuesday' }, 'dueAt'],
-      [{ goalNumber: 2 }, 'goalNumber'],
-      [{ title: '   ' }, 'title'],
+    // 400: the request does not match the document; 422: it does, but breaks a rule only the data knows.
+    for (const [patch, field, status] of [
+      [{ ownerId: 'nobody' }, 'ownerId', 422],
+      [{ sponsorId: people().engagementLead.id }, 'sponsorId', 422],
+      [{ dueAt: '2020-01-01' }, 'dueAt', 422],
+      [{ dueAt: 'next tuesday' }, 'dueAt', 400],
+      [{ goalNumber: 2 }, 'goalNumber', 422],
+      [{ title: '   ' }, 'title', 400],
     ] as const) {
       const res = await call('POST', `/api/plans/${planId}/items`, { as: 'CITY_MANAGER', json: { ...base, ...patch } });
-      expect({ patch, status: res.status, field: res.json.error.field }).toEqual({ patch, status: 400, field });
+      expect({ patch, status: res.status, field: res.json.error.field }).toEqual({ patch, status, field });
     }
     expect(await sys.db.actionItem.count({ where: { planId } })).toBe(0);
 
