@@ -18,7 +18,9 @@ import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
 import { createAuditCheckpointsRouter } from './routes/auditCheckpoints';
-import { documentRoute } from './openapi';
+import { z } from 'zod';
+import { documentRoute, type DocumentedResponse } from './openapi';
+import { enforceDocumentedOperations } from './contract';
 // The signed-link pages are served by the web router; their OpenAPI entries register on import.
 import './linkPageDocs';
 import { createWebRouter } from '../web/router';
@@ -43,25 +45,44 @@ export interface AppDeps {
  *                                                             and the signed-link pages /ack, /progress, /statements/:id/review)
  */
 
-// The webhook router is mounted here, so its routes are documented here.
-for (const [route, summary] of [
-  ['/webhooks/twilio/status', 'Twilio delivery status callback (updates the Notification row; never moves a status backwards)'],
-  ['/webhooks/twilio/sms', 'Inbound SMS, acted on once per MessageSid and only from an active person\'s number ("ACK" acknowledges the sender\'s newest open incident); answers TwiML'],
-] as const) {
+// The webhook router is mounted here, so its routes are documented here. Twilio
+// posts forms with more fields than these, and adds fields over time: unknown ones
+// are ignored (their values are text like any other, so the text rule holds for them too).
+const TwilioSignatureHeaders = z.object({
+  'x-twilio-signature': z.string().min(1).openapi({ description: "Twilio's signature of the public URL and the form fields" }),
+});
+const twilioForm = <Shape extends z.ZodRawShape>(fields: Shape) => z.object(fields).catchall(z.string());
+const twilioWebhook = (path: string, summary: string, body: z.AnyZodObject, ok: DocumentedResponse, query?: z.AnyZodObject) =>
   documentRoute({
     method: 'post',
-    path: route,
+    path,
     summary,
     tags: ['webhooks'],
     access: 'webhook-signature',
     description: 'Requires a valid X-Twilio-Signature for the public URL.',
+    headers: TwilioSignatureHeaders,
+    query,
+    body,
+    bodyType: 'application/x-www-form-urlencoded',
     responses: {
-      200: { description: 'Handled: JSON for status callbacks, TwiML for inbound SMS' },
+      200: ok,
       400: { description: 'A required form field is missing' },
       403: { description: 'Missing or invalid X-Twilio-Signature' },
     },
   });
-}
+twilioWebhook(
+  '/webhooks/twilio/status',
+  'Twilio delivery status callback (updates the Notification row; never moves a status backwards)',
+  twilioForm({ MessageSid: z.string().min(1), MessageStatus: z.string().min(1), ErrorCode: z.string().optional() }),
+  { description: 'Handled', schema: z.object({ ok: z.literal(true), updated: z.boolean() }) },
+  z.object({ n: z.string().optional().openapi({ description: 'The notification the message was sent for' }) }),
+);
+twilioWebhook(
+  '/webhooks/twilio/sms',
+  'Inbound SMS, acted on once per MessageSid and only from an active person\'s number ("ACK" acknowledges the sender\'s newest open incident); answers TwiML',
+  twilioForm({ MessageSid: z.string().min(1), From: z.string().min(1), Body: z.string() }),
+  { description: 'TwiML reply', contentType: 'text/xml', schema: z.string() },
+);
 
 /**
  * Security headers on every response. The pages' Content-Security-Policy is
@@ -87,12 +108,20 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createObservability({ db, temporal, config }));
   app.use(admitRequests({ concurrent: config.API_MAX_CONCURRENT, queued: config.API_MAX_QUEUED, maxWaitMs: config.API_MAX_QUEUE_WAIT_MS }));
   app.use(securityHeaders(config));
+  // 405 for methods and 415 for body types the OpenAPI document does not list, before anything reads the request.
+  app.use(enforceDocumentedOperations());
 
   const limit = config.API_BODY_LIMIT_BYTES;
   app.use(express.json({ limit }));
   // HTML forms and Twilio webhooks post urlencoded bodies.
   app.use(express.urlencoded({ extended: false, limit }));
   app.use(cookieParser());
+
+  const deps = { db, temporal, config };
+  // Twilio's webhooks prove their sender by signature, checked first: an unsigned request is 403 whatever
+  // it carries, and the router applies the text rule to what a signed one carries.
+  app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
+
   // Text the database cannot store is refused here, naming the field, before any route or page sees it.
   app.use(rejectUnsafeTextMiddleware);
   app.use(authenticate(db));
@@ -102,7 +131,6 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
     next();
   });
 
-  const deps = { db, temporal, config };
   app.use(createSystemRouter(deps));
   app.use(createSessionRouter(deps));
   app.use(createIncidentsRouter(deps));
@@ -112,7 +140,6 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createPolicyRouter(deps));
   app.use(createAuditCheckpointsRouter(deps));
 
-  app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
   app.use('/api', createPlansRouter(deps));
 
   for (const extra of extraRouters) app.use(extra.path, extra.router);

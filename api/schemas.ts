@@ -2,11 +2,14 @@
 // with these; responses are documented with them (OpenAPI), and the handlers
 // build their bodies to match.
 import { z } from 'zod';
-import { ReviseAndApproveRequest as ReviseAndApproveBody, StatementDecisionRequest } from '../services/statementActions';
+import type { ReviseAndApprove, StatementDecision } from '../services/statementActions';
 import { ROLES } from '../domain/roles';
 import { isInFuture } from '../domain/overdue';
+import { IDEMPOTENCY_KEY } from '../services/declareIncident';
+import { UNPROCESSABLE } from '../services/errors';
 import { currentPolicyView, isPolicySeverity } from '../services/policyView';
-import './openapi';
+import { idField, nonBlankText, offsetDateTime, plainText } from './fields';
+import { policyEnum } from './openapi';
 
 const isoDate = z.string().openapi({ format: 'date-time', example: '2026-11-21T15:04:05.000Z' });
 const roleEnum = z.enum(ROLES);
@@ -14,71 +17,98 @@ const roleEnum = z.enum(ROLES);
 /** `CI-2026-0007` or the incident's internal id. */
 
 export const IncidentIdParams = z.object({
-  id: z.string().min(1).max(64).openapi({ description: 'Incident number (CI-2026-0007) or internal id', example: 'CI-2026-0007' }),
+  id: idField().openapi({ description: 'Incident number (CI-2026-0007) or internal id', example: 'CI-2026-0007' }),
 });
 
 // ------------------------------------------------------------------ requests
 
-const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const nonBlank = nonBlankText;
 
 /** The type is checked against the current policy by the declaration (field `type`). */
 export const DeclareIncidentRequest = z
   .object({
-    type: z.string().min(1).max(64).openapi({ description: "Incident type key from the policy's definition", example: 'OFFICER_INVOLVED_SHOOTING' }),
+    type: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ description: "Incident type key from the policy's definition", example: 'OFFICER_INVOLVED_SHOOTING', ...policyEnum('incidentTypes') }),
     severity: z
       .number()
       .int()
       .refine(isPolicySeverity, () => ({ message: `must be one of: ${currentPolicyView().severities.join(', ')}` }))
-      .openapi({ description: 'Severity level from the policy (GET /api/policy; 1 is the most severe)', example: 1 }),
+      .openapi({ description: 'Severity level from the policy (GET /api/policy; 1 is the most severe)', example: 1, ...policyEnum('severities') }),
     title: nonBlank(200),
     summary: nonBlank(5000),
-    location: z.string().trim().max(200).optional(),
+    location: plainText(200).optional(),
   })
+  .strict()
   .openapi('DeclareIncidentRequest');
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
+    .regex(IDEMPOTENCY_KEY, 'must be 1-200 visible ASCII characters')
     .optional()
-    .openapi({ description: 'Any unique string (1-200 visible characters). A repeat with the same key returns the first incident (200).' }),
+    .openapi({ description: 'Any unique string of 1-200 visible ASCII characters. A repeat with the same key returns the first incident (200).' }),
 });
 
 export const AcknowledgeRequest = z
   .object({
-    personId: z
-      .string()
-      .min(1)
-      .max(64)
+    personId: idField()
       .optional()
       .openapi({ description: "Defaults to the caller. Acknowledging for someone else needs the policy's acknowledgeForOthers permission." }),
   })
+  .strict()
   .openapi('AcknowledgeRequest');
 
 export const SubmitStatementRequest = z
   .object({
-    kind: z.string().min(1).max(64).openapi({ description: 'Statement kind key from the policy', example: 'HOLDING_STATEMENT' }),
+    kind: z.string().min(1).max(64).openapi({ description: 'Statement kind key from the policy', example: 'HOLDING_STATEMENT', ...policyEnum('statementKinds') }),
     title: nonBlank(200),
     body: nonBlank(20000),
   })
+  .strict()
   .openapi('SubmitStatementRequest');
 
 export const ReviseStatementRequest = z
   .object({
-    statementId: z.string().min(1).max(64),
+    statementId: idField(),
     title: nonBlank(200),
     body: nonBlank(20000),
   })
+  .strict()
   .openapi('ReviseStatementRequest');
 
 export const StatementDraftRequest = z.union([SubmitStatementRequest, ReviseStatementRequest]).openapi('StatementDraftRequest', {
   description: 'Without statementId: a new draft of `kind`. With statementId: a revision after changes were requested.',
 });
 
-export const DecisionRequest = StatementDecisionRequest.openapi('DecisionRequest');
+/**
+ * The service's decision (services/statementActions.ts StatementDecisionRequest), with its rule "a
+ * rejection needs a comment" stated as two shapes, so the document can say it.
+ */
+const decisionVersion = z.number().int().min(1).openapi({ description: 'The statement version the approver read' });
+export const DecisionRequest = z
+  .discriminatedUnion('decision', [
+    z.object({ version: decisionVersion, decision: z.literal('APPROVE'), comment: plainText(5000).optional() }).strict(),
+    z
+      .object({ version: decisionVersion, decision: z.literal('REJECT'), comment: nonBlank(5000, 1, 'a rejection needs a comment for the author').openapi({ description: 'Required when rejecting: what the PIO should change' }) })
+      .strict(),
+  ])
+  .openapi('DecisionRequest') satisfies z.ZodType<StatementDecision, z.ZodTypeDef, unknown>;
 
-export const ReviseAndApproveRequest = ReviseAndApproveBody.openapi('ReviseAndApproveRequest', {
-  description: 'Your revision of the version you read; it becomes a new version by you, approved by you',
-});
+/** The service's revise-and-approve (services/statementActions.ts ReviseAndApproveRequest), strict like every request. */
+export const ReviseAndApproveRequest = z
+  .object({
+    version: z.number().int().min(1).openapi({ description: 'The statement version the approver read and revised' }),
+    title: nonBlank(200),
+    body: nonBlank(20000),
+    comment: plainText(5000).optional().openapi({ description: 'What you changed; recorded with your approval' }),
+  })
+  .strict()
+  .openapi('ReviseAndApproveRequest', {
+    description: 'Your revision of the version you read; it becomes a new version by you, approved by you',
+  }) satisfies z.ZodType<ReviseAndApprove, z.ZodTypeDef, unknown>;
 
 export const ApprovalQueueQuery = z.object({
   awaiting: z
@@ -96,16 +126,13 @@ export const DeadlineParams = IncidentIdParams.extend({
 
 export const ExtendDeadlineRequest = z
   .object({
-    newDueAt: z
-      .string()
-      .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-21T18:00:00-06:00' })
-      .refine((s) => isInFuture(s, Date.now()), 'must be in the future')
-      .openapi({ format: 'date-time' }),
-    reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000),
+    newDueAt: offsetDateTime().refine((s) => isInFuture(s, Date.now()), { message: 'must be in the future', params: { [UNPROCESSABLE]: true } }),
+    reason: nonBlank(2000, 3).openapi({ description: 'Why: at least 3 characters besides surrounding white space' }),
   })
+  .strict()
   .openapi('ExtendDeadlineRequest');
 
-export const CloseIncidentRequest = z.object({ summary: nonBlank(20000) }).openapi('CloseIncidentRequest');
+export const CloseIncidentRequest = z.object({ summary: nonBlank(20000) }).strict().openapi('CloseIncidentRequest');
 
 export const ListIncidentsQuery = z.object({
   status: z.enum(['ACTIVE', 'CLOSED']).optional(),
@@ -113,7 +140,7 @@ export const ListIncidentsQuery = z.object({
 });
 
 export const NotificationsQuery = z.object({
-  incidentId: z.string().min(1).max(64).optional().openapi({ description: 'Incident number or id' }),
+  incidentId: idField().optional().openapi({ description: 'Incident number or id' }),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

@@ -17,7 +17,7 @@ import {
   type PostProgressRequestV1,
   type SetItemStatusRequestV1,
 } from '../domain/contracts/plan';
-import { HttpError, badRequest, conflict, notFound, unavailable } from './errors';
+import { HttpError, badRequest, conflict, notFound, unavailable, unprocessable } from './errors';
 import { actorOf, executeUpdate } from './temporal';
 import { assertMayActForOwner, assertMayDecideReschedule } from './planAccess';
 import { validateImport, type DescriptionUpdate, type ImportError } from './planCsv';
@@ -52,7 +52,7 @@ export interface ItemRequest {
 export async function addItem(deps: PlanServiceDeps, planId: string, request: ItemRequest, actor: Actor) {
   const plan = await findPlan(deps.db, planId);
   const goal = await deps.db.goal.findUnique({ where: { planId_number: { planId, number: request.goalNumber } } });
-  if (!goal) throw badRequest('goalNumber', `no goal number ${request.goalNumber} in this plan`);
+  if (!goal) throw unprocessable('goalNumber', `no goal number ${request.goalNumber} in this plan`);
   assertOwnerAndSponsor(await activePersonIds(deps.db, [request.ownerId, request.sponsorId]), request);
   const now = new Date();
   const dueAt = parseFutureDue(request.dueAt, 'dueAt', plan.timeZone, now);
@@ -67,9 +67,10 @@ export async function addItem(deps: PlanServiceDeps, planId: string, request: It
   return itemJson(await findItem(deps.db, planId, created[0].id));
 }
 
+// A CSV file is any text to the document, so what its rows break is a rule it can only describe: 422.
 const importRejected = (errors: ImportError[]) =>
   new HttpError(
-    400,
+    422,
     'invalid_input',
     `${errors.length} problem${errors.length === 1 ? '' : 's'} in the CSV; nothing was imported. First: ${errors[0].field}: ${errors[0].message}`,
     errors[0].field,

@@ -42,7 +42,7 @@ export interface DeclareIncidentOutcome {
   replayed: boolean;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** The calendar year in the city, so an incident declared at 7 pm on 31 December gets that year's number. */
 const cityYear = (now: Date, timeZone: string): number =>

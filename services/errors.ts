@@ -40,8 +40,11 @@ export class HttpError extends Error {
   }
 }
 
+/** The request does not match the API's document (a schema says so). */
 export const badRequest = (field: string, message: string, code = 'invalid_input') =>
   new HttpError(400, code, message, field, [{ field, message }]);
+/** The request matches the document but breaks a rule no schema can state: a time that has passed, a person who is not active. */
+export const unprocessable = (field: string, message: string) => new HttpError(422, 'invalid_input', message, field, [{ field, message }]);
 export const unauthorized = (message = 'authentication required', invalidToken = false) =>
   new HttpError(401, 'unauthenticated', message, undefined, undefined, {
     'WWW-Authenticate': invalidToken ? 'Bearer realm="common-ground", error="invalid_token"' : 'Bearer realm="common-ground"',
@@ -57,16 +60,22 @@ export const unavailable = (message: string, retryAfterSeconds = RETRY_AFTER_SEC
 /** Field path as clients name it: `deadlines.0.dueAt`; the root is `body`. */
 export const fieldPath = (path: readonly (string | number)[]): string => (path.length === 0 ? 'body' : path.join('.'));
 
+/** Key in a zod refinement's params marking a rule no schema can state (answered 422, not 400). */
+export const UNPROCESSABLE = 'unprocessable';
+
 export function fromZodError(err: ZodError, prefix: (string | number)[] = []): HttpError {
   const details = err.issues.map((issue) => ({ field: fieldPath([...prefix, ...issue.path]), message: issue.message }));
   const first = details[0] ?? { field: fieldPath(prefix), message: 'invalid input' };
-  return new HttpError(400, 'invalid_input', `${first.field}: ${first.message}`, first.field, details);
+  // Refinements marked UNPROCESSABLE state rules of the moment (a time that has passed), which no schema can.
+  const onlyRules = err.issues.length > 0 && err.issues.every((issue) => issue.code === 'custom' && issue.params?.[UNPROCESSABLE] === true);
+  return new HttpError(onlyRules ? 422 : 400, 'invalid_input', `${first.field}: ${first.message}`, first.field, details);
 }
 
 const FAILURE_STATUS: Record<string, { status: number; code: string }> = {
   [FailureType.InvalidState]: { status: 409, code: 'invalid_state' },
   [FailureType.NotPermitted]: { status: 403, code: 'forbidden' },
-  [FailureType.InvalidInput]: { status: 400, code: 'invalid_input' },
+  // The API checked the input's shape before the workflow saw it: what a workflow refuses is a rule of the moment.
+  [FailureType.InvalidInput]: { status: 422, code: 'invalid_input' },
   [FailureType.NotFound]: { status: 404, code: 'not_found' },
 };
 
@@ -80,7 +89,7 @@ function fieldFromFailureDetails(details: readonly unknown[] | undefined | null)
 function fromApplicationFailure(failure: ApplicationFailure): HttpError | undefined {
   const mapped = failure.type ? FAILURE_STATUS[failure.type] : undefined;
   if (!mapped) return undefined;
-  const field = mapped.status === 400 ? fieldFromFailureDetails(failure.details) ?? 'body' : undefined;
+  const field = mapped.code === 'invalid_input' ? fieldFromFailureDetails(failure.details) ?? 'body' : undefined;
   return new HttpError(
     mapped.status,
     mapped.code,
@@ -160,6 +169,13 @@ export function toHttpError(err: unknown): HttpError {
     }
   }
 
+  // express could not percent-decode a path segment.
+  if (err instanceof URIError && (err as BodyParserError).status === 400) return badRequest('path', 'the path is not valid percent-encoded UTF-8');
+  const status = (err as BodyParserError | undefined)?.status;
+  if (status !== undefined && (err as BodyParserError).expose && status >= 400 && status < 500) {
+    return new HttpError(status, 'bad_request', (err as Error).message);
+  }
+
   if (err instanceof WorkflowNotFoundError) return notFound('workflow');
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return conflict(`workflow ${err.workflowId} already exists`, 'already_exists');
@@ -176,6 +192,9 @@ export function toHttpError(err: unknown): HttpError {
   }
   if (isTemporalDeadline(err)) return unavailable('workflow service did not answer in time; try again shortly');
 
+  // P1001 can't reach, P1002 timed out, P1017 closed the connection, P2028 no connection for a transaction
+  // in time: the database is down or saturated, not the request wrong.
+  if (['P1001', 'P1002', 'P1017', 'P2028'].some((code) => isPrismaError(err, code))) return unavailable('the database is unavailable or busy; try again shortly');
   if (isPrismaError(err, 'P2002')) return conflict('a record with these values already exists', 'already_exists');
   if (isPrismaError(err, 'P2025')) return notFound('record');
   if (isDatabaseSaturated(err)) return unavailable('the database is busy; try again shortly');

@@ -17,7 +17,7 @@ import { currentPolicy, type Policy } from '../policy/index';
 import { itemAddedSignal, type ActionItemInputV1, type ActionPlanInputV1, type ItemLadderV1, type RecurringDutyV1 } from '../domain/contracts/plan';
 import { isValidTimeZone, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../domain/time/cityTime';
 import { itemLadderFromPolicy } from '../domain/planLadder';
-import { badRequest, conflict, unavailable } from './errors';
+import { badRequest, conflict, unavailable, unprocessable } from './errors';
 import { startWorkflowOnce } from './temporal';
 import { planJson, planLocalStartDate } from './planViews';
 
@@ -48,9 +48,9 @@ export function parseFutureDue(value: string, field: string, timeZone: string, n
   try {
     due = parseDueInput(value, timeZone);
   } catch (err) {
-    throw badRequest(field, (err as Error).message);
+    throw unprocessable(field, (err as Error).message);
   }
-  if (!isInFuture(due, now)) throw badRequest(field, 'must be in the future');
+  if (!isInFuture(due, now)) throw unprocessable(field, 'must be in the future');
   return due;
 }
 
@@ -62,9 +62,9 @@ export async function activePersonIds(db: Db, ids: string[]): Promise<Set<string
 
 /** An item's (or duty's) owner and sponsor: two different active people. `field` prefixes the field names in the error. */
 export function assertOwnerAndSponsor(active: Set<string>, people: { ownerId: string; sponsorId: string }, field = ''): void {
-  if (!active.has(people.ownerId)) throw badRequest(`${field}ownerId`, 'no active person with this id');
-  if (!active.has(people.sponsorId)) throw badRequest(`${field}sponsorId`, 'no active person with this id');
-  if (people.ownerId === people.sponsorId) throw badRequest(`${field}sponsorId`, 'the sponsor must be someone other than the owner');
+  if (!active.has(people.ownerId)) throw unprocessable(`${field}ownerId`, 'no active person with this id');
+  if (!active.has(people.sponsorId)) throw unprocessable(`${field}sponsorId`, 'no active person with this id');
+  if (people.ownerId === people.sponsorId) throw unprocessable(`${field}sponsorId`, 'the sponsor must be someone other than the owner');
 }
 
 /** A closed plan takes no new goals or items. */
@@ -211,16 +211,16 @@ export async function addPlan(deps: PlanServiceDeps, request: PlanRequest, actor
   if (!isValidTimeZone(timeZone)) throw badRequest('timeZone', 'is not a known IANA time zone');
   const goalNumbers = new Set<number>();
   request.goals.forEach((g, i) => {
-    if (goalNumbers.has(g.number)) throw badRequest(`goals.${i}.number`, `goal number ${g.number} appears twice`);
+    if (goalNumbers.has(g.number)) throw unprocessable(`goals.${i}.number`, `goal number ${g.number} appears twice`);
     goalNumbers.add(g.number);
   });
   const duties = request.recurringDuties;
   const people = await activePersonIds(deps.db, duties.flatMap((d) => [d.ownerId, d.sponsorId]));
   const dutyKeys = new Set<string>();
   duties.forEach((d, i) => {
-    if (dutyKeys.has(d.key)) throw badRequest(`recurringDuties.${i}.key`, `duty key ${d.key} appears twice`);
+    if (dutyKeys.has(d.key)) throw unprocessable(`recurringDuties.${i}.key`, `duty key ${d.key} appears twice`);
     dutyKeys.add(d.key);
-    if (!goalNumbers.has(d.goalNumber)) throw badRequest(`recurringDuties.${i}.goalNumber`, `no goal number ${d.goalNumber} in this plan`);
+    if (!goalNumbers.has(d.goalNumber)) throw unprocessable(`recurringDuties.${i}.goalNumber`, `no goal number ${d.goalNumber} in this plan`);
     assertOwnerAndSponsor(people, d, `recurringDuties.${i}.`);
   });
   try {

@@ -8,6 +8,7 @@ import { approvalQueue } from '../../services/approvalQueue';
 import { findStatement, statementWithNames } from '../../services/incidentViews';
 import { decideStatement, reviseAndApproveStatement } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
+import { idField } from '../fields';
 import { documentRoute } from '../openapi';
 import {
   ApprovalQueueQuery,
@@ -19,7 +20,7 @@ import {
 } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validate';
 
-const StatementIdParams = z.object({ id: z.string().min(1).max(64) });
+const StatementIdParams = z.object({ id: idField() });
 
 documentRoute({
   method: 'get',

@@ -11,6 +11,7 @@ import { badRequest, forbidden } from '../../services/errors';
 import { applyStatusCallback } from '../../services/deliveryStatus';
 import { answerInboundSms, createAckSmsHandler, type InboundSmsHandler, type IncidentUpdater } from '../../services/inboundSms';
 import { sendError } from '../errors';
+import { rejectUnsafeText } from '../validate';
 
 export type { InboundSms, InboundSmsHandler, IncidentUpdater } from '../../services/inboundSms';
 
@@ -56,6 +57,9 @@ export function createTwilioWebhooksRouter(deps: TwilioWebhooksDeps): Router {
     if (!signature || !twilio.validateRequest(config.TWILIO_AUTH_TOKEN, signature, url, params(req))) {
       throw forbidden('invalid or missing X-Twilio-Signature');
     }
+    // Mounted ahead of the app's text rule (api/app.ts), so it holds here, once the sender is known.
+    rejectUnsafeText(req.query);
+    rejectUnsafeText(req.body);
   };
 
   router.post('/status', async (req, res) => {

@@ -139,16 +139,17 @@ describe('managing a plan through the API', () => {
 
   it('adds an item (workflow started under its business id); rejects unknown people, self-sponsoring and past due dates', async () => {
     const base = { goalNumber: 1, title: 'Community listening session', ownerId: people().engagementLead.id, sponsorId: people().cityManager.id, dueAt: inDays(40) };
-    for (const [patch, field] of [
-      [{ ownerId: 'nobody' }, 'ownerId'],
-      [{ sponsorId: people().engagementLead.id }, 'sponsorId'],
-      [{ dueAt: '2020-01-01' }, 'dueAt'],
-      [{ dueAt: 'next tuesday' }, 'dueAt'],
-      [{ goalNumber: 2 }, 'goalNumber'],
-      [{ title: '   ' }, 'title'],
+    // 400: the request does not match the document; 422: it does, but breaks a rule only the data knows.
+    for (const [patch, field, status] of [
+      [{ ownerId: 'nobody' }, 'ownerId', 422],
+      [{ sponsorId: people().engagementLead.id }, 'sponsorId', 422],
+      [{ dueAt: '2020-01-01' }, 'dueAt', 422],
+      [{ dueAt: 'next tuesday' }, 'dueAt', 400],
+      [{ goalNumber: 2 }, 'goalNumber', 422],
+      [{ title: '   ' }, 'title', 400],
     ] as const) {
       const res = await call('POST', `/api/plans/${planId}/items`, { as: 'CITY_MANAGER', json: { ...base, ...patch } });
-      expect({ patch, status: res.status, field: res.json.error.field }).toEqual({ patch, status: 400, field });
+      expect({ patch, status: res.status, field: res.json.error.field }).toEqual({ patch, status, field });
     }
     expect(await sys.db.actionItem.count({ where: { planId } })).toBe(0);
 
@@ -247,7 +248,8 @@ describe('managing a plan through the API', () => {
       `description",court.lead@example.org,court.lead@example.org,not-a-date`,
     ].join('\n');
     const bad = await call('POST', `/api/plans/${planId}/items/import`, { as: 'CITY_MANAGER', body: badCsv, headers: { 'content-type': 'text/csv' } });
-    expect(bad.status).toBe(400);
+    // Any text is a CSV file to the document; what its rows break is refused with 422.
+    expect(bad.status).toBe(422);
     expect(bad.json.error.details.map((d: any) => d.field)).toEqual([
       'line 3.owner_email',
       'line 3.due_date',

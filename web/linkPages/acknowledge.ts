@@ -9,7 +9,7 @@ import { html, type SafeHtml } from '../../lib/html';
 import { useLinkOnce } from '../../services/signedLinks';
 import { executeUpdate } from '../../services/temporal';
 import type { WebDeps } from '../deps';
-import { cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
+import { LINK_PROBLEM_STATUS, cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
 
 const REFUSAL_TITLES: Record<number, string> = {
   403: 'You are not asked to acknowledge this incident',
@@ -29,7 +29,7 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
     const link = readLinkOrExplain(req.params.token, 'ack', config, (problem) =>
       problem === 'expired'
         ? send(res, 410, 'This link has expired', html`<p>Acknowledge from the staff console, reply ACK to the text message, or ask the city manager’s office for a new link.</p>`)
-        : send(res, 400, 'This link does not work', html`<p>The link is incomplete or damaged. Open it again from the email, or acknowledge from the staff console.</p>`),
+        : send(res, LINK_PROBLEM_STATUS[problem], 'This link does not work', html`<p>The link is incomplete or damaged. Open it again from the email, or acknowledge from the staff console.</p>`),
     );
     if (!link) return undefined;
     const usable = await linkIsUsableOrExplain(

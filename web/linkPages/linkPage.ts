@@ -24,7 +24,11 @@ export function linkPageSender(area: Area, timeZone: string): SendLinkPage {
   };
 }
 
-export type LinkProblem = 'expired' | 'damaged';
+/** damaged: not a link token at all; forged: shaped like one, but our signature is not on it. */
+export type LinkProblem = 'expired' | 'damaged' | 'forged';
+
+/** The status a link page answers each problem with (api/linkPageDocs.ts documents them). */
+export const LINK_PROBLEM_STATUS: Record<LinkProblem, number> = { damaged: 400, forged: 403, expired: 410 };
 
 /** The link's payload, or undefined once `explain` has answered why the link cannot be used. */
 export function readLinkOrExplain<P extends LinkPurpose>(
@@ -37,7 +41,7 @@ export function readLinkOrExplain<P extends LinkPurpose>(
     return readLinkToken(token, purpose, config);
   } catch (err) {
     if (!(err instanceof InvalidLinkTokenError)) throw err;
-    explain(err.reason === 'expired' ? 'expired' : 'damaged');
+    explain(err.reason === 'expired' ? 'expired' : err.reason === 'bad-signature' ? 'forged' : 'damaged');
     return undefined;
   }
 }

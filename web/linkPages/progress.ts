@@ -13,7 +13,7 @@ import { toHttpError, type HttpError } from '../../services/errors';
 import { useLinkOnce } from '../../services/signedLinks';
 import { actorOf, executeUpdate } from '../../services/temporal';
 import type { WebDeps } from '../deps';
-import { cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain } from './linkPage';
+import { LINK_PROBLEM_STATUS, cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain } from './linkPage';
 
 const STATUS_LABELS: Record<(typeof ITEM_STATUSES)[number], string> = {
   NOT_STARTED: 'Not started',
@@ -60,7 +60,7 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
       problem === 'expired'
         ? send(res, 410, 'This link has expired', html`<h1>This link has expired</h1>
 <p>Reply to the reminder text with the item's code (for example <kbd>PROGRESS K7Q2M 50 met with ECDC</kbd> or <kbd>DONE K7Q2M</kbd>), or sign in to the staff console. The next reminder email carries a fresh link.</p>`)
-        : send(res, 400, 'This link does not work', html`<h1>This link does not work</h1>
+        : send(res, LINK_PROBLEM_STATUS[problem], 'This link does not work', html`<h1>This link does not work</h1>
 <p>The link is incomplete or damaged. Open it again from the email, or sign in to the staff console.</p>`),
     );
     if (!link) return undefined;
