@@ -15,6 +15,9 @@ import { createPublicRouter } from './routes/public';
 import { createStatementsRouter } from './routes/statements';
 import { createSystemRouter } from './routes/system';
 import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
+import { createTwilioVoiceWebhooksRouter } from './routes/twilioVoiceWebhooks';
+import { createInboundEmailRouter } from './routes/inboundEmail';
+import { createHoldsRouter } from './routes/holds';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
 import { documentRoute } from './openapi';
@@ -35,6 +38,8 @@ export interface AppDeps {
 /*
  * Routers owned by other parts of the project, and where they are mounted:
  *   api/routes/twilioWebhooks.ts  createTwilioWebhooksRouter  at /webhooks/twilio (with the plan SMS handler)
+ *   api/routes/twilioVoiceWebhooks.ts                         at /webhooks/twilio/voice (acknowledgement calls)
+ *   api/routes/inboundEmail.ts    createInboundEmailRouter    at /webhooks/email, before the JSON parser (raw body signed)
  *   api/routes/plans.ts           createPlansRouter           at /api
  *   web/router.ts                 createWebRouter             at /, after every API route (pages, feeds,
  *                                                             and the signed-link pages /ack, /progress, /statements/:id/review)
@@ -80,6 +85,8 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   const app = express();
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders(config));
+  // Signed over its raw body, so it reads the body itself: mounted before the JSON parser.
+  app.use('/webhooks/email', createInboundEmailRouter({ db, temporal, config }));
 
   const limit = config.API_BODY_LIMIT_BYTES;
   app.use(express.json({ limit }));
@@ -103,7 +110,9 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createNotificationsRouter(deps));
   app.use(createPublicRouter(deps));
   app.use(createPolicyRouter(deps));
+  app.use(createHoldsRouter(deps));
 
+  app.use('/webhooks/twilio/voice', createTwilioVoiceWebhooksRouter(deps));
   app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
   app.use('/api', createPlansRouter(deps));
 

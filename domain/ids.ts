@@ -11,7 +11,7 @@ export function notificationKey(parts: {
   workflowId: string;
   purpose: string;
   personId: string;
-  channel: 'EMAIL' | 'SMS';
+  channel: 'EMAIL' | 'SMS' | 'VOICE';
   attemptGroup: string | number;
 }): string {
   return [parts.workflowId, parts.purpose, parts.personId, parts.channel, String(parts.attemptGroup)].join('|');

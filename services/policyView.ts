@@ -17,6 +17,9 @@ export const PERMISSIONS = [
   'draftStatements',
   'decideStatements',
   'extendDeadlines',
+  'placeHolds',
+  'releaseHolds',
+  'withdrawStatements',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -29,6 +32,8 @@ export interface PolicyView {
   approverRoles: Role[];
   /** The roles granted each permission. */
   permissions: Record<Permission, Role[]>;
+  /** Counsel's holds under this policy, or null when it has none. */
+  holds: { categories: { key: string; label: string }[]; maxDuration: string } | null;
 }
 
 export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
@@ -43,6 +48,9 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     draftStatements: [...policy.approval.drafters],
     decideStatements: deciderRoles(policy.approval),
     extendDeadlines: [...policy.extension.allowedRoles],
+    placeHolds: [...(policy.holds?.placeBy ?? [])],
+    releaseHolds: [...(policy.holds?.releaseBy ?? [])],
+    withdrawStatements: [...(policy.withdrawal?.allowedRoles ?? [])],
   };
 }
 
@@ -54,8 +62,14 @@ function view(policy: Policy): PolicyView {
     statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label })),
     approverRoles: deciderRoles(policy.approval),
     permissions: permissionsOf(policy),
+    holds: policy.holds
+      ? { categories: policy.holds.categories.map((c) => ({ key: c.key, label: c.label })), maxDuration: policy.holds.maxDuration }
+      : null,
   };
 }
+
+/** The label of a hold category under a pinned policy ("Litigation"), or the key when the policy no longer knows it. */
+export const holdCategoryLabel = (view: PolicyView, key: string): string => view.holds?.categories.find((c) => c.key === key)?.label ?? key;
 
 export const currentPolicyView = (): PolicyView => view(currentPolicy());
 

@@ -10,7 +10,12 @@
 //  - the only window left is "provider accepted, process died before the row
 //    was marked SENT": the retry sends again. Emails then carry the same
 //    Message-ID (derived from the key) so mail systems can drop the duplicate;
-//    Twilio offers no such key, so an SMS can repeat in that window.
+//    Twilio offers no such key, so an SMS (or a call) can repeat in that window.
+//
+// Three channels: EMAIL (SMTP), SMS and VOICE (both through the twilio client;
+// a call reads the message and asks to press 1, see lib/voiceCalls.ts). An
+// email whose reply acknowledges the incident carries a signed Reply-To made
+// from its row id (lib/replyAddress.ts).
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../../domain/contracts/notificationActivities';
@@ -23,32 +28,39 @@ import { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 import type { Mailer, SmsClient } from './providers';
 import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
 import { FailureType } from '../../domain/failures';
+import { replyAddressFor } from '../../lib/replyAddress';
+import { CALL_RING_SECONDS, acknowledgementCallTwiml, voiceGatherUrl, voiceStatusCallbackUrl } from '../../lib/voiceCalls';
 
 export { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 export { createMailer, createSmsClient } from './providers';
 export { renderMessage } from './templates';
 
 export type NotificationConfig = TemplateConfig &
-  Pick<Config, 'MAIL_FROM' | 'TWILIO_FROM_NUMBER'>;
+  Pick<Config, 'MAIL_FROM' | 'TWILIO_FROM_NUMBER'> &
+  Partial<Pick<Config, 'INBOUND_EMAIL_DOMAIN'>>;
 
 export interface NotificationDeps {
   db: Db;
   mailer: Pick<Mailer, 'sendMail'>;
-  sms: { messages: Pick<SmsClient['messages'], 'create'> };
+  /** The twilio client: Messages for SMS, Calls for VOICE (a client without calls cannot place calls). */
+  sms: { messages: Pick<SmsClient['messages'], 'create'>; calls?: Pick<SmsClient['calls'], 'create'> };
   config: NotificationConfig;
 }
 
-/** Twilio errors that say "this recipient cannot get SMS from us", so retrying cannot help. */
+/** Twilio errors that say "this recipient cannot get SMS (or calls) from us", so retrying cannot help. */
 const PERMANENT_TWILIO_RECIPIENT_CODES = new Set([
   21211, // invalid 'To' number
   21214, // 'To' number cannot be reached
+  21215, // no permission to call this number's region
+  21216, // 'To' number is blocked for calls
   21408, // no permission to send to this region
   21610, // recipient replied STOP
   21612, // 'To' number not reachable via this 'From'
   21614, // 'To' number is not a mobile number
+  13224, // invalid phone number for calls
 ]);
 
-const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio' };
+const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio', VOICE: 'twilio-voice' };
 
 /** providerStatus while an attempt is talking to the provider. */
 export const IN_FLIGHT = 'in-flight';
@@ -99,7 +111,7 @@ function validate(message: OutboundMessageV1): void {
   for (const field of ['workflowId', 'purpose', 'personId', 'attemptGroup', 'template'] as const) {
     if (typeof message[field] !== 'string' || message[field].trim() === '') throw invalidInput(field, 'is required');
   }
-  if (message.channel !== 'EMAIL' && message.channel !== 'SMS') throw invalidInput('channel', 'must be EMAIL or SMS');
+  if (message.channel !== 'EMAIL' && message.channel !== 'SMS' && message.channel !== 'VOICE') throw invalidInput('channel', 'must be EMAIL, SMS or VOICE');
 }
 
 /** Same key, same Message-ID: receivers can drop a duplicate sent in the crash window. */
@@ -191,9 +203,13 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     rendered: RenderedMessage,
   ): Promise<{ providerMessageId: string; providerStatus: string | null }> {
     if (channel === 'EMAIL') {
+      const replyTo = rendered.acknowledgeByReply && config.INBOUND_EMAIL_DOMAIN
+        ? replyAddressFor(notificationId, { LINK_SIGNING_SECRET: config.LINK_SIGNING_SECRET, INBOUND_EMAIL_DOMAIN: config.INBOUND_EMAIL_DOMAIN })
+        : null;
       const info = await mailer.sendMail({
         from: config.MAIL_FROM,
         to: { name: recipient.name, address },
+        ...(replyTo ? { replyTo } : {}),
         subject: rendered.subject ?? 'Common Ground',
         text: rendered.text,
         html: rendered.html ?? undefined,
@@ -201,6 +217,19 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         headers: { 'X-Common-Ground-Notification': notificationId },
       });
       return { providerMessageId: info.messageId, providerStatus: typeof info.response === 'string' ? info.response.slice(0, 200) : null };
+    }
+    if (channel === 'VOICE') {
+      if (!sms.calls) throw new ProviderUnavailableError('twilio', 'this worker has no Twilio Calls client');
+      const call = await sms.calls.create({
+        to: address,
+        from: config.TWILIO_FROM_NUMBER,
+        twiml: acknowledgementCallTwiml(rendered.text, voiceGatherUrl(config.PUBLIC_BASE_URL, notificationId)),
+        statusCallback: voiceStatusCallbackUrl(config.PUBLIC_BASE_URL, notificationId),
+        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        statusCallbackMethod: 'POST',
+        timeout: CALL_RING_SECONDS,
+      });
+      return { providerMessageId: call.sid, providerStatus: call.status ?? null };
     }
     const message = await sms.messages.create({
       to: address,
@@ -316,7 +345,8 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     }
 
     if (!address) {
-      throw await markUndeliverable(notification, channel === 'EMAIL' ? 'no email address on file' : 'no mobile number on file');
+      const missing = { EMAIL: 'no email address on file', SMS: 'no mobile number on file', VOICE: 'no phone number on file' }[channel];
+      throw await markUndeliverable(notification, missing);
     }
     if (!person.active) throw await markUndeliverable(notification, 'person is inactive');
 
@@ -324,7 +354,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     try {
       accepted = await callProvider(channel, notification.id, idempotencyKey, person, address, rendered);
     } catch (err) {
-      const failure = channel === 'SMS' ? classifyTwilioError(err) : classifySmtpError(err);
+      const failure = channel === 'EMAIL' ? classifySmtpError(err) : classifyTwilioError(err);
       if (failure.kind === 'undeliverable') throw await markUndeliverable(notification, failure.description);
       await db.notification.update({ where: { id: notification.id }, data: { lastError: failure.description.slice(0, 1000), providerStatus: null } });
       throw failure.error;
