@@ -85,7 +85,7 @@ describe("counsel's hold in the console and on the public page", () => {
 
     await resident.goto(`${system.baseUrl}/`);
     await loaded(resident);
-    await resident.locator('#public-incidents li', { hasText: number }).getByText('Held by counsel').waitFor();
+    await resident.locator('#public-incidents li', { hasText: number }).getByText('Held by counsel', { exact: true }).waitFor();
     await expectAccessible(resident, 'public landing page with a held incident');
   });
 
