@@ -20,6 +20,10 @@ export function notificationKey(parts: {
 /** An incident number as people write it: CI-2026-0007. */
 export const INCIDENT_NUMBER_PATTERN = /^CI-\d{4}-\d{4,}$/;
 
+/** CI-2026-0007 as a phone call says it: "C I 2026, 0 0 0 7". */
+export const spokenIncidentNumber = (number: string): string =>
+  number.replace(/^CI-(\d{4})-(\d+)$/, (_whole, year: string, sequence: string) => `C I ${year}, ${sequence.split('').join(' ')}`);
+
 /** CI-2026-0007 */
 export const formatIncidentNumber = (year: number, sequence: number): string =>
   `CI-${year}-${String(sequence).padStart(4, '0')}`;

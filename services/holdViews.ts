@@ -3,19 +3,11 @@
 // offers each action to the roles that incident's plan names.
 import type { Db } from '../lib/db';
 import type { Role } from '../domain/roles';
-import { getPolicy, type Policy } from '../policy';
-
-function pinnedPolicy(version: string): Policy | undefined {
-  try {
-    return getPolicy(version);
-  } catch {
-    return undefined;
-  }
-}
+import { pinnedPolicyOf } from './policyView';
 
 /** What the incident's pinned policy says about holds and withdrawal: the console offers the actions by it. */
 export function holdRulesFor(incident: { policyVersion: string }) {
-  const policy = pinnedPolicy(incident.policyVersion);
+  const policy = pinnedPolicyOf(incident.policyVersion);
   return {
     available: !!policy?.holds,
     categories: policy?.holds?.categories.map((c) => ({ key: c.key, label: c.label })) ?? [],

@@ -73,6 +73,15 @@ export const holdCategoryLabel = (view: PolicyView, key: string): string => view
 
 export const currentPolicyView = (): PolicyView => view(currentPolicy());
 
+/** The policy document an incident pinned, or undefined when this process no longer knows that version. */
+export function pinnedPolicyOf(version: string): Policy | undefined {
+  try {
+    return getPolicy(version);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The policy an incident pinned; falls back to the current one if that version is no longer shipped. */
 export function policyViewFor(version: string): PolicyView {
   try {

@@ -5,7 +5,7 @@
 // incident; the call's sid must be the one we placed for that row.
 import type { Db } from '../lib/db';
 import { acknowledgeUpdate } from '../domain/contracts/incident';
-import { incidentWorkflowId } from '../domain/ids';
+import { incidentWorkflowId, spokenIncidentNumber } from '../domain/ids';
 import type { IncidentUpdater } from './inboundSms';
 import { withTimeout } from './timeLimit';
 
@@ -14,8 +14,6 @@ export interface GatherAnswer {
   say: string;
   askAgain: boolean;
 }
-
-const spokenNumber = (number: string) => number.replace(/^CI-(\d{4})-(\d+)$/, (_m, year: string, seq: string) => `C I ${year}, ${seq.split('').join(' ')}`);
 
 /**
  * The official pressed `digits` on an acknowledgement call. 1 acknowledges
@@ -48,7 +46,7 @@ export async function answerCallKeypress(
         .executeUpdate(acknowledgeUpdate, { args: [{ personId: row.personId!, via: 'PHONE' }] }),
       deps.timeoutMs ?? 10_000,
     );
-    return { say: `Thank you. Your acknowledgement of incident ${spokenNumber(incident.number)} is recorded. Goodbye.`, askAgain: false };
+    return { say: `Thank you. Your acknowledgement of incident ${spokenIncidentNumber(incident.number)} is recorded. Goodbye.`, askAgain: false };
   } catch (err) {
     console.error(JSON.stringify({ component: 'twilio-voice', msg: 'call acknowledgement failed', incident: incident.number, error: (err as Error).message }));
     return { say: 'Sorry, we could not record your acknowledgement. Please use the link in your email. Goodbye.', askAgain: false };

@@ -12,18 +12,8 @@ import { appendAudit } from '../lib/audit';
 import type { ActorV1 } from '../domain/contracts/common';
 import { statementWithdrawnSignal } from '../domain/contracts/incident';
 import { rolesInWords } from '../domain/policy/approvalChain';
-import { getPolicy, type Policy } from '../policy';
 import { conflict, forbidden, notFound } from './errors';
-
-export const MAX_WITHDRAWAL_NOTE = 2_000;
-
-function pinnedPolicy(version: string): Policy | undefined {
-  try {
-    return getPolicy(version);
-  } catch {
-    return undefined;
-  }
-}
+import { pinnedPolicyOf } from './policyView';
 
 export async function withdrawStatement(
   { db, temporal }: { db: Db; temporal: Client },
@@ -32,7 +22,7 @@ export async function withdrawStatement(
   const statement = await db.statement.findUnique({ where: { id: statementId }, include: { incident: true } });
   if (!statement) throw notFound(`statement ${statementId}`);
   const { incident } = statement;
-  const withdrawal = pinnedPolicy(incident.policyVersion)?.withdrawal;
+  const withdrawal = pinnedPolicyOf(incident.policyVersion)?.withdrawal;
   if (!withdrawal) throw conflict(`incident ${incident.number} follows policy ${incident.policyVersion}, under which statements cannot be withdrawn`, 'invalid_state');
   if (!by.roles.some((role) => withdrawal.allowedRoles.includes(role))) {
     throw forbidden(`only ${rolesInWords(withdrawal.allowedRoles)} may withdraw a published statement`);

@@ -7,6 +7,7 @@ import type { Config } from '../../lib/config';
 import { signedLinkUrls } from '../../lib/links';
 import { FailureType } from '../../domain/failures';
 import { escapeHtml } from '../../lib/html';
+import { spokenIncidentNumber } from '../../domain/ids';
 
 export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'ACK_LINK_TTL_HOURS' | 'CITY_TIME_ZONE'> &
   Partial<Pick<Config, 'INBOUND_EMAIL_DOMAIN'>>;
@@ -164,7 +165,7 @@ const incidentLabel = (v: View): string => {
 /** The incident as a phone call reads it: CI-2026-0007 said as "C I 2026, 0 0 0 7". */
 const spokenIncident = (v: View): string => {
   const number = v.str('incidentNumber');
-  const spokenNumber = number ? number.replace(/^CI-(\d{4})-(\d+)$/, (_m, year: string, seq: string) => `C I ${year}, ${seq.split('').join(' ')}`) : undefined;
+  const spokenNumber = number ? spokenIncidentNumber(number) : undefined;
   const title = v.str('title') ?? v.str('incidentTitle');
   return [spokenNumber, title].filter(Boolean).join(', ') || 'a critical incident';
 };

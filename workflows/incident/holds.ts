@@ -137,6 +137,7 @@ const unique = (...lists: Role[][]): Role[] => [...new Set(lists.flat())];
 export function handleHolds(ctx: IncidentContext): void {
   setLockedUpdateHandler(ctx, placeHoldUpdate, validatePlacement, async (run, req) => {
     const scope = validatePlacement(run, req);
+    // Marks every history that placed a hold: a later change to what holds do is patched against it.
     patched(INCIDENT_COUNSEL_HOLDS_PATCH);
     const policy = holdsPolicyOf(run);
     const now = Date.now();
