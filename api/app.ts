@@ -26,6 +26,7 @@ import './linkPageDocs';
 import { createWebRouter } from '../web/router';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../web/layout';
 import { rejectUnsafeTextMiddleware } from './validate';
+import { createObservability } from './observability';
 
 export interface AppDeps {
   db: Db;
@@ -48,7 +49,7 @@ export interface AppDeps {
 // The webhook router is mounted here, so its routes are documented here.
 for (const [route, summary] of [
   ['/webhooks/twilio/status', 'Twilio delivery status callback (updates the Notification row; never moves a status backwards)'],
-  ['/webhooks/twilio/sms', 'Inbound SMS (e.g. "ACK" acknowledges the sender\'s open incidents); answers TwiML'],
+  ['/webhooks/twilio/sms', 'Inbound SMS, acted on once per MessageSid and only from an active person\'s number ("ACK" acknowledges the sender\'s newest open incident); answers TwiML'],
 ] as const) {
   documentRoute({
     method: 'post',
@@ -84,6 +85,8 @@ function securityHeaders(config: Config) {
 export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps): express.Express {
   const app = express();
   app.set('trust proxy', 'loopback');
+  // Request logs and metrics see every request; /metrics and /readyz answer before any parsing or auth.
+  app.use(createObservability({ db, temporal, config }));
   app.use(securityHeaders(config));
   // Signed over its raw body, so it reads the body itself: mounted before the JSON parser.
   app.use('/webhooks/email', createInboundEmailRouter({ db, temporal, config }));

@@ -13,13 +13,14 @@ const linkPage = (page: Pick<DocumentedRoute, 'method' | 'path' | 'summary' | 'r
 
 const htmlPage = (description: string) => ({ description, contentType: 'text/html', schema: z.string() });
 const damaged = { description: 'HTML page: the link is damaged' };
-const expired = { description: 'HTML page: the link has expired' };
+const expired = { description: 'HTML page: the link has expired, or it was already used (a link acts once)' };
+const withdrawn = { description: "HTML page: the person is no longer active, or their links were withdrawn" };
 
 linkPage({
   method: 'get',
   path: '/ack/:token',
   summary: 'Acknowledge link from an incident email: a confirmation page (does not acknowledge by itself)',
-  responses: { 200: htmlPage('HTML confirmation page'), 400: damaged, 410: expired },
+  responses: { 200: htmlPage('HTML confirmation page'), 400: damaged, 403: withdrawn, 410: expired },
 });
 linkPage({
   method: 'post',
@@ -28,6 +29,7 @@ linkPage({
   responses: {
     200: htmlPage('HTML page: acknowledged'),
     400: damaged,
+    403: withdrawn,
     404: { description: 'HTML page: unknown incident or not a recipient' },
     409: { description: 'HTML page: the incident is closed' },
     410: expired,
@@ -37,7 +39,7 @@ linkPage({
   method: 'get',
   path: '/progress/:token',
   summary: 'Progress link from an item reminder email: the progress form for that item (HTML)',
-  responses: { 200: { description: 'HTML form' }, 400: damaged, 410: expired },
+  responses: { 200: { description: 'HTML form' }, 400: damaged, 403: withdrawn, 410: expired },
 });
 linkPage({
   method: 'post',
@@ -46,6 +48,7 @@ linkPage({
   responses: {
     200: { description: 'HTML page: progress recorded' },
     400: { description: 'HTML page: the link is damaged, or the form shows field errors' },
+    403: withdrawn,
     410: expired,
   },
 });

@@ -384,8 +384,8 @@ export const ApprovalQueueItemSchema = z
     kindLabel: z.string(),
     incident: z.object({ number: z.string(), title: z.string(), severity: z.number().int() }),
     version: z.number().int().openapi({ description: 'The version in approval; decide on this one' }),
-    title: z.string(),
-    body: z.string(),
+    title: z.string().nullable().openapi({ description: "The draft's title; null for readers who may not read drafts (need to know)" }),
+    body: z.string().nullable().openapi({ description: "The draft's text; null for readers who may not read drafts (need to know)" }),
     author: z.object({ id: z.string(), name: z.string().nullable() }),
     writtenAt: isoDate,
     awaiting: QueueStepSchema.extend({

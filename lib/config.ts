@@ -33,7 +33,7 @@ export const EMBEDDED_REPLY_DOMAIN = 'reply.commonground.example.org';
 export const DEV_INBOUND_EMAIL_SECRET = 'embedded-mode-inbound-email-secret';
 
 /** Settings that may be read from a file named by <KEY>_FILE (container secrets) instead of the variable. */
-export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL', 'INBOUND_EMAIL_SECRET'] as const;
+export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'ACTOR_CLAIM_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL', 'INBOUND_EMAIL_SECRET'] as const;
 
 /**
  * Production checks an operator may waive by name for a rehearsal on one
@@ -78,6 +78,26 @@ const fields = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('common-ground'),
+  /**
+   * mTLS to the Temporal frontend (the production topology; scripts/make-certs.sh).
+   * Unset: plain gRPC, as the embedded dev server expects. The CA verifies the
+   * server; the certificate and key (always together) identify this process.
+   */
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** The name in the server's certificate, when it differs from the host in TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** host:port where a worker serves its Prometheus metrics (the SDK's); unset: none. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
+  /**
+   * Worker Versioning (README "Deploying"): workers join this Worker Deployment
+   * with a build id, and only the deployment's current version gets tasks.
+   * Unset: unversioned workers (the embedded mode).
+   */
+  TEMPORAL_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
+  /** Defaults to the hash of the workflow bundle the worker builds at start: same workflow code, same build. */
+  TEMPORAL_WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
@@ -94,6 +114,8 @@ const fields = z.object({
   /** Loopback Twilio-shaped sink; empty means the real Twilio API. */
   TWILIO_API_BASE_URL: z.string().url().or(z.literal('')).default(SHIPPED_DEFAULTS.TWILIO_API_BASE_URL),
   LINK_SIGNING_SECRET: z.string().min(16).default(DEV_SECRET),
+  /** Signs the actor claim on every update the API sends; the worker compiles it into the workflow bundle (docs/security-temporal.md). */
+  ACTOR_CLAIM_SECRET: z.string().min(32).default(`${DEV_SECRET}-actor-claims`),
   /** Unset: the embedded reply domain in embedded mode, off ('') in production. */
   INBOUND_EMAIL_DOMAIN: z
     .string()
@@ -101,8 +123,9 @@ const fields = z.object({
     .or(z.literal(''))
     .optional(),
   INBOUND_EMAIL_SECRET: z.string().min(16).default(DEV_INBOUND_EMAIL_SECRET),
-  ACK_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Public reads (pages' data, feeds) each API process serves per second at most; more wait their turn, so staff actions never queue behind residents. */
+  PUBLIC_READS_PER_SECOND: z.coerce.number().int().min(1).default(200),
   /** Largest accepted JSON request body; bigger ones get 413. */
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   CITY_TIME_ZONE: z.string().min(1).default('America/Chicago'),
@@ -129,6 +152,11 @@ export function productionProblems(cfg: Fields): [string, string][] {
     problems.push(['LINK_SIGNING_SECRET', 'is the development secret published in the repository: anyone could sign acknowledgement, review and progress links (set LINK_SIGNING_SECRET or LINK_SIGNING_SECRET_FILE)']);
   } else if (cfg.LINK_SIGNING_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
     problems.push(['LINK_SIGNING_SECRET', `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production (e.g. openssl rand -base64 32)`]);
+  }
+  if (cfg.ACTOR_CLAIM_SECRET.startsWith(DEV_SECRET)) {
+    problems.push(['ACTOR_CLAIM_SECRET', 'is the development key published in the repository: anyone reaching Temporal could forge updates (set ACTOR_CLAIM_SECRET or ACTOR_CLAIM_SECRET_FILE)']);
+  } else if (cfg.ACTOR_CLAIM_SECRET === cfg.LINK_SIGNING_SECRET) {
+    problems.push(['ACTOR_CLAIM_SECRET', 'must differ from LINK_SIGNING_SECRET (links go to people; the claim key only to the API and workers)']);
   }
   if (cfg.TWILIO_AUTH_TOKEN === SHIPPED_DEFAULTS.TWILIO_AUTH_TOKEN) {
     problems.push(['TWILIO_AUTH_TOKEN', 'is the public development default: anyone could forge Twilio webhooks (set your account\'s auth token)']);
@@ -169,6 +197,15 @@ export function productionProblems(cfg: Fields): [string, string][] {
   }
   if (!waived('http') && !cfg.PUBLIC_BASE_URL.startsWith('https:')) {
     problems.push(['PUBLIC_BASE_URL', 'must be https: session cookies are only marked Secure, and HSTS only sent, on https']);
+  }
+  return problems;
+}
+
+/** Settings that only work together, in every mode, as [key, message]. */
+function combinationProblems(cfg: Fields): [string, string][] {
+  const problems: [string, string][] = [];
+  if (Boolean(cfg.TEMPORAL_TLS_CERT_FILE) !== Boolean(cfg.TEMPORAL_TLS_KEY_FILE)) {
+    problems.push([cfg.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE', 'the client certificate and its key are set together']);
   }
   return problems;
 }
@@ -244,7 +281,9 @@ export function checkConfig(env: Env): ConfigCheck {
   if (cleaned.SESSION_SECRET !== undefined) warnings.push('SESSION_SECRET is set but not used (sessions are random tokens stored as digests); remove it');
 
   const parsedFields = fields.safeParse(files.env);
-  const fieldProblems = parsedFields.success ? [] : parsedFields.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message }));
+  const fieldProblems = parsedFields.success
+    ? combinationProblems(parsedFields.data).map(([key, message]) => ({ key, message }))
+    : parsedFields.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message }));
   const mode = effectiveMode({ MODE: files.env.MODE === 'production' ? 'production' : undefined, NODE_ENV: files.env.NODE_ENV, API_HOST: files.env.API_HOST ?? '127.0.0.1' });
   if (files.env.MODE === 'embedded' && mode === 'production') {
     warnings.push(`MODE=embedded is overridden: ${files.env.NODE_ENV === 'production' ? 'NODE_ENV=production' : `API_HOST=${files.env.API_HOST} is not loopback`} means production`);

@@ -267,7 +267,10 @@ const policyData = {
     readIncidents: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'],
     managePlans: ['CITY_MANAGER'],
     readPlans: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'],
+    // Besides the drafter and the approval chain, who reads drafts and approvers' comments.
+    readDrafts: ['CITY_MANAGER'],
   },
+  links: { ack: '72h', review: '72h', progress: '14d' },
   actionPlan: {
     timeZone: 'America/Chicago',
     reminderTime: '09:00',

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Command (b): the full suite. Installs what is missing, type-checks, lints,
-# then runs the jest projects one after another (unit, integration, security, e2e).
+# then runs the jest projects one after another (unit, integration, security,
+# e2e, topology: the production topology, see README "Deploying").
 # Every step runs even if an earlier one failed, so one run shows everything;
 # the last line is "N passed, N failed" and the exit status is non-zero on any
 # failure. Needs nothing running: the tests start their own servers on free
@@ -8,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-deps.sh --with-browser || { echo "test: installing dependencies failed" >&2; exit 1; }
+bash scripts/ensure-deps.sh --with-browser --with-topology || { echo "test: installing dependencies failed" >&2; exit 1; }
 
 RESULTS=.data/test-results
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
@@ -22,7 +23,7 @@ npx --no-install tsc -p tsconfig.json --noEmit || failed_steps+=(typecheck)
 echo "==> lint (eslint)"
 npm run --silent lint || failed_steps+=(lint)
 
-for project in unit integration security e2e; do
+for project in unit integration security e2e topology; do
   echo "==> jest: $project"
   # Integration and e2e tests each start real servers; one file at a time on 2 cores.
   band=(); [ "$project" = unit ] || band=(--runInBand)
@@ -35,7 +36,7 @@ done
 totals=$(node -e '
   const fs = require("fs");
   let passed = 0, failed = 0;
-  for (const p of ["unit", "integration", "security", "e2e"]) {
+  for (const p of ["unit", "integration", "security", "e2e", "topology"]) {
     const file = `${process.argv[1]}/${p}.json`;
     if (!fs.existsSync(file)) continue;
     const r = JSON.parse(fs.readFileSync(file, "utf8"));

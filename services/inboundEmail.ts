@@ -8,7 +8,10 @@
 //  - it comes from the address the email was sent to (a forwarded email
 //    answered by someone else does not acknowledge for the official);
 //  - it is not an automatic answer (out-of-office, bounce);
-//  - it arrives within the acknowledgement link's lifetime.
+//  - it arrives within the acknowledgement link's lifetime (the `links.ack`
+//    of the incident's pinned policy);
+//  - like a signed link, it works only for a person who is still active and
+//    whose links were not revoked after the email was sent.
 // Every refusal that names a real message is audited for staff.
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
@@ -17,6 +20,8 @@ import type { Db } from '../lib/db';
 import { appendAudit } from '../lib/audit';
 import { bareAddress, readReplyAddress } from '../lib/replyAddress';
 import { acknowledgeUpdate } from '../domain/contracts/incident';
+import { currentPolicy, durationMs } from '../policy';
+import { pinnedPolicyOf } from './policyView';
 import { toHttpError } from './errors';
 import { executeUpdate } from './temporal';
 
@@ -45,6 +50,7 @@ export type InboundEmailOutcome =
   | 'auto-reply'
   | 'sender-mismatch'
   | 'expired'
+  | 'revoked'
   | 'incident-closed'
   | 'not-a-recipient';
 
@@ -63,7 +69,7 @@ export function isAutomaticReply(mail: Pick<InboundEmail, 'from' | 'headers'>): 
 }
 
 export async function handleInboundEmail(
-  { db, temporal, config }: { db: Db; temporal: Client; config: Pick<Config, 'LINK_SIGNING_SECRET' | 'INBOUND_EMAIL_DOMAIN' | 'ACK_LINK_TTL_HOURS'> },
+  { db, temporal, config }: { db: Db; temporal: Client; config: Pick<Config, 'LINK_SIGNING_SECRET' | 'INBOUND_EMAIL_DOMAIN'> },
   mail: InboundEmail,
   now = new Date(),
 ): Promise<{ outcome: InboundEmailOutcome; incident?: string }> {
@@ -71,7 +77,7 @@ export async function handleInboundEmail(
   if (!address) return { outcome: 'not-for-us' };
   const notification = await db.notification.findUnique({
     where: { id: address.notificationId },
-    select: { id: true, channel: true, purpose: true, incidentId: true, personId: true, toAddress: true, createdAt: true, incident: { select: { number: true, status: true, workflowId: true } } },
+    select: { id: true, channel: true, purpose: true, incidentId: true, personId: true, toAddress: true, createdAt: true, incident: { select: { number: true, status: true, workflowId: true, policyVersion: true } } },
   });
   if (!notification || notification.channel !== 'EMAIL' || !notification.incident || !notification.personId || !ACKNOWLEDGEABLE.has(notification.purpose)) {
     return { outcome: 'not-for-us' };
@@ -93,8 +99,16 @@ export async function handleInboundEmail(
   if (bareAddress(mail.from) !== notification.toAddress.trim().toLowerCase()) {
     return refuse('sender-mismatch', 'the reply did not come from the address the email was sent to');
   }
-  if (now.getTime() - notification.createdAt.getTime() > config.ACK_LINK_TTL_HOURS * 3_600_000) {
-    return refuse('expired', `the reply came more than ${config.ACK_LINK_TTL_HOURS} hours after the email`);
+  const lifetime = (pinnedPolicyOf(incident.policyVersion) ?? currentPolicy()).links.ack;
+  if (now.getTime() - notification.createdAt.getTime() > durationMs(lifetime)) {
+    return refuse('expired', `the reply came more than ${lifetime} after the email`);
+  }
+  const [person, revocation] = await Promise.all([
+    db.person.findUnique({ where: { id: notification.personId }, select: { active: true } }),
+    db.linkRevocation.findUnique({ where: { personId: notification.personId } }),
+  ]);
+  if (!person?.active || (revocation && notification.createdAt <= revocation.revokedAt)) {
+    return refuse('revoked', 'the person is no longer active, or their links were revoked after the email was sent');
   }
   if (incident.status === 'CLOSED') return { outcome: 'incident-closed', incident: incident.number };
 

@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   'placeHolds',
   'releaseHolds',
   'withdrawStatements',
+  'readDrafts',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -37,7 +38,7 @@ export interface PolicyView {
 }
 
 export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
-  return {
+  const granted = {
     declare: [...policy.access.declare],
     close: [...policy.access.close],
     acknowledgeForOthers: [...policy.access.acknowledgeForOthers],
@@ -52,6 +53,9 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     releaseHolds: [...(policy.holds?.releaseBy ?? [])],
     withdrawStatements: [...(policy.withdrawal?.allowedRoles ?? [])],
   };
+  // Need to know: whoever drafts or approves statements, and whom the policy adds (the city manager by default).
+  const readDrafts = [...new Set([...policy.access.readDrafts, ...granted.draftStatements, ...granted.decideStatements])];
+  return { ...granted, readDrafts };
 }
 
 function view(policy: Policy): PolicyView {
@@ -97,6 +101,15 @@ export const rolesPermitted = (permission: Permission): Role[] => permissionsOf(
 /** True when one of these roles is granted the permission by the current policy. */
 export const isPermitted = (roles: readonly Role[], permission: Permission): boolean =>
   roles.some((role) => rolesPermitted(permission).includes(role));
+
+/**
+ * True when one of these roles is granted the permission by the policy an
+ * incident pinned. Who decides and who reads a statement's drafts follow the
+ * incident's own policy: an incident declared under an earlier version keeps
+ * its approvers when the current policy names others.
+ */
+export const isPermittedUnder = (policyVersion: string, roles: readonly Role[], permission: Permission): boolean =>
+  roles.some((role) => policyViewFor(policyVersion).permissions[permission].includes(role));
 
 /** A severity level the current policy defines. */
 export const isPolicySeverity = (level: number): level is SeverityLevel => currentPolicyView().severities.includes(level);

@@ -13,7 +13,7 @@ import type { ActorV1 } from '../domain/contracts/common';
 import { statementWithdrawnSignal } from '../domain/contracts/incident';
 import { rolesInWords } from '../domain/policy/approvalChain';
 import { conflict, forbidden, notFound } from './errors';
-import { pinnedPolicyOf } from './policyView';
+import { isPermittedUnder, pinnedPolicyOf } from './policyView';
 
 export async function withdrawStatement(
   { db, temporal }: { db: Db; temporal: Client },
@@ -24,7 +24,7 @@ export async function withdrawStatement(
   const { incident } = statement;
   const withdrawal = pinnedPolicyOf(incident.policyVersion)?.withdrawal;
   if (!withdrawal) throw conflict(`incident ${incident.number} follows policy ${incident.policyVersion}, under which statements cannot be withdrawn`, 'invalid_state');
-  if (!by.roles.some((role) => withdrawal.allowedRoles.includes(role))) {
+  if (!isPermittedUnder(incident.policyVersion, by.roles, 'withdrawStatements')) {
     throw forbidden(`only ${rolesInWords(withdrawal.allowedRoles)} may withdraw a published statement`);
   }
 

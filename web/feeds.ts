@@ -6,20 +6,33 @@
 //                           (Atom, RFC 4287)
 //   /feeds/deadlines.ics    upcoming public deadlines, and those a counsel's
 //                           hold has stopped, marked so (iCalendar, RFC 5545)
+// Both come from the public read cache (services/publicViews.ts): a feed
+// request costs at most one small query, and a feed is written once for all
+// the requests that read the same records.
 import { Router } from 'express';
-import { loadPublicIncident, loadPublicIncidentList } from '../services/publicViews';
+import { loadPublicIncidentRecords, type PublicIncidentView } from '../services/publicViews';
 import { buildAtomFeed, buildCalendar, type AtomEntry, type CalendarEvent } from './feedFormats';
 import { asyncRoute } from './asyncRoute';
 import type { WebDeps } from './deps';
 
-/** How many incidents a feed looks through; the public list route has the same cap. */
-const FEED_INCIDENT_LIMIT = 200;
 const MAX_ATOM_ENTRIES = 100;
+
+/** One written feed per records array: the cache hands every request in the same second the same array. */
+function writtenOnce(write: (incidents: PublicIncidentView[], now: Date) => string) {
+  const written = new WeakMap<PublicIncidentView[], string>();
+  return (incidents: PublicIncidentView[], now: Date): string => {
+    let text = written.get(incidents);
+    if (text === undefined) {
+      text = write(incidents, now);
+      written.set(incidents, text);
+    }
+    return text;
+  };
+}
 
 const hostOf = (baseUrl: string) => new URL(baseUrl).hostname;
 
-type PublicIncident = Awaited<ReturnType<typeof loadPublicIncident>>;
-type PublicHold = PublicIncident['holds'][number];
+type PublicHold = PublicIncidentView['holds'][number];
 
 type SayDate = (iso: string) => string;
 
@@ -47,104 +60,105 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
   const publicDate = dateSayer(config.CITY_TIME_ZONE);
   const base = config.PUBLIC_BASE_URL.replace(/\/$/, '');
 
-  async function publicIncidents(now: Date) {
-    const summaries = (await loadPublicIncidentList(db, now)).slice(0, FEED_INCIDENT_LIMIT);
-    return Promise.all(summaries.map((s) => loadPublicIncident(db, s.number, now)));
-  }
+  const atomFeed = writtenOnce((incidents, now) => {
+    const entries: AtomEntry[] = incidents
+      .flatMap((incident) => [
+        ...incident.statements.map((s) => ({
+          id: `${base}/incidents/${incident.number}#statement-${s.id}`,
+          title: `${incident.number}: ${s.title}`,
+          published: new Date(s.publishedAt),
+          updated: new Date(s.publishedAt),
+          link: `${base}/incidents/${encodeURIComponent(incident.number)}#statement-${encodeURIComponent(s.id)}`,
+          content: s.body,
+          author: 'City of Clayton',
+          category: s.kind,
+        })),
+        // The same entry id as the statement had: a feed reader replaces the withdrawn text with the note.
+        ...incident.withdrawnStatements.map((s) => ({
+          id: `${base}/incidents/${incident.number}#statement-${s.id}`,
+          title: `${incident.number}: Withdrawn: ${s.kindLabel} published ${publicDate(s.publishedAt)}`,
+          published: new Date(s.publishedAt),
+          updated: new Date(s.withdrawnAt),
+          link: `${base}/incidents/${encodeURIComponent(incident.number)}#statement-${encodeURIComponent(s.id)}`,
+          content: `The City withdrew this ${s.kindLabel.toLowerCase()} on ${publicDate(s.withdrawnAt)}.\n\n${s.note}`,
+          author: 'City of Clayton',
+          category: 'WITHDRAWN',
+        })),
+        ...incident.holds.map((hold) => ({
+          id: `${base}/incidents/${incident.number}#hold-${hold.id}`,
+          title: `${incident.number}: ${holdHeadline(hold, publicDate)}`,
+          published: new Date(hold.since),
+          updated: new Date(hold.endedAt ?? hold.since),
+          link: `${base}/incidents/${encodeURIComponent(incident.number)}#holds`,
+          content: holdText(incident.number, hold, publicDate),
+          author: 'City of Clayton',
+          category: 'HELD_BY_COUNSEL',
+        })),
+      ])
+      .sort((a, b) => b.published.getTime() - a.published.getTime())
+      .slice(0, MAX_ATOM_ENTRIES);
+    return buildAtomFeed({
+      id: `${base}/feeds/statements.atom`,
+      title: 'City of Clayton: published critical incident statements',
+      subtitle: 'Every statement the City published under its Critical Incident Communications Plan.',
+      selfUrl: `${base}/feeds/statements.atom`,
+      siteUrl: `${base}/`,
+      entries,
+      now,
+    });
+  });
 
   router.get(
     '/feeds/statements.atom',
     asyncRoute(async (_req, res) => {
       const now = new Date();
-      const incidents = await publicIncidents(now);
-      const entries: AtomEntry[] = incidents
-        .flatMap((incident) => [
-          ...incident.statements.map((s) => ({
-            id: `${base}/incidents/${incident.number}#statement-${s.id}`,
-            title: `${incident.number}: ${s.title}`,
-            published: new Date(s.publishedAt),
-            updated: new Date(s.publishedAt),
-            link: `${base}/incidents/${encodeURIComponent(incident.number)}#statement-${encodeURIComponent(s.id)}`,
-            content: s.body,
-            author: 'City of Clayton',
-            category: s.kind,
-          })),
-          // The same entry id as the statement had: a feed reader replaces the withdrawn text with the note.
-          ...incident.withdrawnStatements.map((s) => ({
-            id: `${base}/incidents/${incident.number}#statement-${s.id}`,
-            title: `${incident.number}: Withdrawn: ${s.kindLabel} published ${publicDate(s.publishedAt)}`,
-            published: new Date(s.publishedAt),
-            updated: new Date(s.withdrawnAt),
-            link: `${base}/incidents/${encodeURIComponent(incident.number)}#statement-${encodeURIComponent(s.id)}`,
-            content: `The City withdrew this ${s.kindLabel.toLowerCase()} on ${publicDate(s.withdrawnAt)}.\n\n${s.note}`,
-            author: 'City of Clayton',
-            category: 'WITHDRAWN',
-          })),
-          ...incident.holds.map((hold) => ({
-            id: `${base}/incidents/${incident.number}#hold-${hold.id}`,
-            title: `${incident.number}: ${holdHeadline(hold, publicDate)}`,
-            published: new Date(hold.since),
-            updated: new Date(hold.endedAt ?? hold.since),
-            link: `${base}/incidents/${encodeURIComponent(incident.number)}#holds`,
-            content: holdText(incident.number, hold, publicDate),
-            author: 'City of Clayton',
-            category: 'HELD_BY_COUNSEL',
-          })),
-        ])
-        .sort((a, b) => b.published.getTime() - a.published.getTime())
-        .slice(0, MAX_ATOM_ENTRIES);
-      const xml = buildAtomFeed({
-        id: `${base}/feeds/statements.atom`,
-        title: 'City of Clayton: published critical incident statements',
-        subtitle: 'Every statement the City published under its Critical Incident Communications Plan.',
-        selfUrl: `${base}/feeds/statements.atom`,
-        siteUrl: `${base}/`,
-        entries,
-        now,
-      });
+      const xml = atomFeed(await loadPublicIncidentRecords({ db, config }, now), now);
       res.setHeader('Cache-Control', 'no-cache');
       res.type('application/atom+xml; charset=utf-8').send(xml);
     }),
   );
 
+  const calendar = writtenOnce((incidents, now) => {
+    const events: CalendarEvent[] = incidents.flatMap((incident) =>
+      incident.deadlineList
+        .filter((d) => (d.status === 'open' && Date.parse(d.dueAt) > now.getTime()) || d.status === 'held')
+        .map((d) => {
+          const held = d.status === 'held' && d.heldByCounsel;
+          return {
+            // Stable across extensions and holds, so a calendar moves the event instead of adding a second one.
+            uid: `${incident.number}-${d.key}@${hostOf(base)}`,
+            start: new Date(d.dueAt),
+            summary: held
+              ? `Held by counsel since ${publicDate(held.since)}, reason: ${held.reason}: ${d.title} (${incident.number})`
+              : `Due: ${d.title} (${incident.number})`,
+            description:
+              `The City's Critical Incident Communications Plan requires the ${d.title.toLowerCase()} for incident ${incident.number} ` +
+              `(${incident.typeLabel}) by this time.` +
+              (held
+                ? ` Held by counsel since ${publicDate(held.since)}, reason: ${held.reason}. Its clock is stopped; it falls due again when the hold ends.`
+                : '') +
+              (d.extended ? ` The deadline was ${d.movedBy === 'hold' ? "moved after a counsel's hold" : 'extended'}; first due ${new Date(d.originalDueAt).toISOString()}.` : '') +
+              ` Follow it at ${base}/incidents/${incident.number}`,
+            url: `${base}/incidents/${encodeURIComponent(incident.number)}`,
+            categories: ['Critical incident', d.kind, ...(held ? ['HELD_BY_COUNSEL'] : [])],
+            ...(held ? { status: 'TENTATIVE' as const } : {}),
+          };
+        }),
+    );
+    events.sort((a, b) => a.start.getTime() - b.start.getTime());
+    return buildCalendar({
+      name: 'City of Clayton public deadlines',
+      description: 'Upcoming deadlines the City committed to under its Critical Incident Communications Plan.',
+      events,
+      now,
+    });
+  });
+
   router.get(
     '/feeds/deadlines.ics',
     asyncRoute(async (_req, res) => {
       const now = new Date();
-      const incidents = await publicIncidents(now);
-      const events: CalendarEvent[] = incidents.flatMap((incident) =>
-        incident.deadlineList
-          .filter((d) => (d.status === 'open' && Date.parse(d.dueAt) > now.getTime()) || d.status === 'held')
-          .map((d) => {
-            const held = d.status === 'held' && d.heldByCounsel;
-            return {
-              // Stable across extensions and holds, so a calendar moves the event instead of adding a second one.
-              uid: `${incident.number}-${d.key}@${hostOf(base)}`,
-              start: new Date(d.dueAt),
-              summary: held
-                ? `Held by counsel since ${publicDate(held.since)}, reason: ${held.reason}: ${d.title} (${incident.number})`
-                : `Due: ${d.title} (${incident.number})`,
-              description:
-                `The City's Critical Incident Communications Plan requires the ${d.title.toLowerCase()} for incident ${incident.number} ` +
-                `(${incident.typeLabel}) by this time.` +
-                (held
-                  ? ` Held by counsel since ${publicDate(held.since)}, reason: ${held.reason}. Its clock is stopped; it falls due again when the hold ends.`
-                  : '') +
-                (d.extended ? ` The deadline was ${d.movedBy === 'hold' ? "moved after a counsel's hold" : 'extended'}; first due ${new Date(d.originalDueAt).toISOString()}.` : '') +
-                ` Follow it at ${base}/incidents/${incident.number}`,
-              url: `${base}/incidents/${encodeURIComponent(incident.number)}`,
-              categories: ['Critical incident', d.kind, ...(held ? ['HELD_BY_COUNSEL'] : [])],
-              ...(held ? { status: 'TENTATIVE' as const } : {}),
-            };
-          }),
-      );
-      events.sort((a, b) => a.start.getTime() - b.start.getTime());
-      const ics = buildCalendar({
-        name: 'City of Clayton public deadlines',
-        description: 'Upcoming deadlines the City committed to under its Critical Incident Communications Plan.',
-        events,
-        now,
-      });
+      const ics = calendar(await loadPublicIncidentRecords({ db, config }, now), now);
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('Content-Disposition', 'inline; filename="clayton-deadlines.ics"');
       res.type('text/calendar; charset=utf-8').send(ics);

@@ -1,16 +1,26 @@
 // Message templates. Workflows pass data only; wording, links and signed
 // tokens are made here, at send time. Every field is optional as far as the
 // templates are concerned: a missing field drops a sentence, never the message.
+// A link that decides on a statement is a credential for a public act: it goes
+// by email only, never in a text message.
 import { ApplicationFailure } from '@temporalio/common';
 import type { ChannelName } from '../../domain/contracts/notificationActivities';
 import type { Config } from '../../lib/config';
 import { signedLinkUrls } from '../../lib/links';
 import { FailureType } from '../../domain/failures';
+import { itemShortCode } from '../../domain/itemCode';
+import { LINK_PURPOSES, type LinkLifetimes } from '../../domain/links';
 import { escapeHtml } from '../../lib/html';
 import { spokenIncidentNumber } from '../../domain/ids';
+import { currentPolicy, durationMs } from '../../policy';
 
-export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'ACK_LINK_TTL_HOURS' | 'CITY_TIME_ZONE'> &
-  Partial<Pick<Config, 'INBOUND_EMAIL_DOMAIN'>>;
+export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'CITY_TIME_ZONE'> & Partial<Pick<Config, 'INBOUND_EMAIL_DOMAIN'>>;
+
+/** How long each link works, from the current policy's `links` section. */
+function linkLifetimes(): LinkLifetimes {
+  const { links } = currentPolicy();
+  return Object.fromEntries(LINK_PURPOSES.map((purpose) => [purpose, durationMs(links[purpose]) / 1000])) as LinkLifetimes;
+}
 
 export interface RenderedMessage {
   /** Email only. */
@@ -125,21 +135,27 @@ class View {
     const incidentNumber = this.str('incidentNumber');
     const personId = this.recipientId;
     if (!incidentNumber || !personId) return undefined;
-    return { label: 'Acknowledge this incident', url: signedLinkUrls(this.config, this.now).ack({ incidentNumber, personId }) };
+    return { label: 'Acknowledge this incident', url: signedLinkUrls(this.config, linkLifetimes(), this.now).ack({ incidentNumber, personId }) };
   }
 
   progressLink(): Action | undefined {
     const itemId = this.str('itemId');
     const personId = this.recipientId;
     if (!itemId || !personId) return undefined;
-    return { label: 'Post progress on this item', url: signedLinkUrls(this.config, this.now).progress({ itemId, personId }) };
+    return { label: 'Post progress on this item', url: signedLinkUrls(this.config, linkLifetimes(), this.now).progress({ itemId, personId }) };
   }
 
   reviewLink(): Action | undefined {
     const statementId = this.str('statementId');
     const personId = this.recipientId;
     if (!statementId || !personId) return undefined;
-    return { label: 'Review the statement', url: signedLinkUrls(this.config, this.now).review({ statementId, personId }) };
+    return { label: 'Review the statement', url: signedLinkUrls(this.config, linkLifetimes(), this.now).review({ statementId, personId }) };
+  }
+
+  /** The item's short code, which an SMS reply names ("DONE K7Q2M"). */
+  itemCode(): string | undefined {
+    const itemId = this.str('itemId');
+    return itemId ? itemShortCode(itemId) : undefined;
   }
 
   /** A link the workflow passed in (e.g. the public dashboard), if it is one of ours or plainly http(s). */
@@ -367,7 +383,7 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         sentence('Please decide by ', v.when('decideBy'), '.'),
       ]),
       action: review,
-      sms: compact([`Approval requested: ${what} (${incidentLabel(v)}).`, review?.url]).join(' '),
+      sms: `Approval requested: ${what} (${incidentLabel(v)}). Open the link in your email or the staff console to review it.`,
     };
   },
 
@@ -382,12 +398,14 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         'Its publication deadline depends on your decision.',
       ]),
       action: review,
-      sms: compact([`Reminder: approve or return ${what} (${incidentLabel(v)}).`, review?.url]).join(' '),
+      sms: `Reminder: approve or return ${what} (${incidentLabel(v)}). The review link is in your email.`,
     };
   },
 
   'statement.approval-escalation': (v) => {
-    const what = v.str('statementTitle') ?? 'A statement';
+    // Escalation reaches people outside the approval chain (the mayor): they learn which statement waits, not its draft title.
+    const kind = v.str('kindLabel');
+    const what = kind ? `The ${kind.toLowerCase()}` : 'A statement';
     const approver = v.str('approverName');
     const link = v.passedLink('statementUrl', 'Open the statement');
     return {
@@ -477,14 +495,20 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
     const due = v.when('dueAt');
     const progress = v.progressLink();
     const days = v.num('daysLeft');
+    const code = v.itemCode();
     return {
       subject: `Reminder: ${item}${due ? ` is due ${due}` : ''}`,
       paragraphs: compact([
         `${item}${v.str('goalTitle') ? ` (goal: ${v.str('goalTitle')})` : ''} is due${due ? ` ${due}` : ' soon'}${days !== undefined ? `, in ${days} day${days === 1 ? '' : 's'}` : ''}.`,
         'Post a short progress note so the public dashboard shows where it stands.',
+        code ? `This item's code is ${code}: you can also reply to the text message with DONE ${code}, or PROGRESS ${code} and a percentage and a note.` : undefined,
       ]),
       action: progress,
-      sms: compact([`Reminder: "${item}" due ${due ?? 'soon'}.`, progress ? `Post progress: ${progress.url}` : undefined]).join(' '),
+      sms: compact([
+        `Reminder: "${item}"${code ? ` (item ${code})` : ''} due ${due ?? 'soon'}.`,
+        code ? `Reply DONE ${code}, or PROGRESS ${code} 50 and a note.` : undefined,
+        progress ? `Post progress: ${progress.url}` : undefined,
+      ]).join(' '),
     };
   },
 
@@ -495,6 +519,7 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
     const ownerId = v.str('ownerId');
     // Only the owner gets a progress link; sponsors and the board are told, not asked to post.
     const progress = !ownerId || ownerId === v.recipientId ? v.progressLink() : undefined;
+    const code = progress ? v.itemCode() : undefined;
     return {
       subject: `Overdue: ${item}`,
       paragraphs: compact([
@@ -503,7 +528,11 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         progress ? 'Post progress, or ask for a new date with a reason.' : 'You are receiving this because the escalation ladder reached you.',
       ]),
       action: progress,
-      sms: compact([`Overdue: "${item}"${owner ? ` (owner ${owner})` : ''}.`, progress?.url]).join(' '),
+      sms: compact([
+        `Overdue: "${item}"${code ? ` (item ${code})` : ''}${owner ? ` (owner ${owner})` : ''}.`,
+        code ? `Reply DONE ${code} or PROGRESS ${code} 50 and a note.` : undefined,
+        progress?.url,
+      ]).join(' '),
     };
   },
 

@@ -30,7 +30,7 @@ documentRoute({
     'and the message is not an automatic reply.',
   body: InboundEmailRequest,
   responses: {
-    200: { description: 'Handled; `outcome` says what happened (acknowledged, already-acknowledged, not-for-us, auto-reply, sender-mismatch, expired, incident-closed, not-a-recipient)' },
+    200: { description: 'Handled; `outcome` says what happened (acknowledged, already-acknowledged, not-for-us, auto-reply, sender-mismatch, expired, revoked, incident-closed, not-a-recipient)' },
     400: { description: 'The body is not the documented JSON' },
     403: { description: 'Missing, stale or invalid signature' },
     404: { description: 'Acknowledgement by reply is off (no INBOUND_EMAIL_DOMAIN)' },

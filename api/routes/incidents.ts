@@ -179,7 +179,8 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
   router.get('/api/incidents/:id', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const { id } = parseParams(IncidentIdParams, req);
-      res.json(await incidentDetail(db, temporal, await findIncident(db, id)));
+      const { person } = caller(req);
+      res.json(await incidentDetail(db, temporal, await findIncident(db, id), { personId: person.id, roles: person.roles }));
     } catch (err) {
       next(err);
     }

@@ -3,13 +3,13 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { loadPublicIncident, loadPublicIncidentList } from '../../services/publicViews';
+import { loadPublicIncident, publicIncidentListJson } from '../../services/publicViews';
 import { documentRoute } from '../openapi';
 import { IncidentIdParams, PublicIncidentSchema, PublicIncidentSummarySchema } from '../schemas';
 import { parseParams } from '../validate';
 
 // Public accountability pages' data; the allow-list that keeps private fields
-// out lives in services/publicViews.ts.
+// out, and the cache these are read from, live in services/publicViews.ts.
 
 documentRoute({
   method: 'get',
@@ -17,7 +17,10 @@ documentRoute({
   summary: 'Public list of incidents with their deadline record',
   tags: ['public'],
   access: 'public',
-  responses: { 200: { description: 'Incidents', schema: z.object({ incidents: z.array(PublicIncidentSummarySchema) }) } },
+  responses: {
+    200: { description: 'Incidents', schema: z.object({ incidents: z.array(PublicIncidentSummarySchema) }) },
+    503: { description: 'Too many public requests at this moment; Retry-After says when to try again' },
+  },
 });
 documentRoute({
   method: 'get',
@@ -26,15 +29,19 @@ documentRoute({
   tags: ['public'],
   access: 'public',
   params: IncidentIdParams,
-  responses: { 200: { description: 'The incident', schema: PublicIncidentSchema }, 404: { description: 'Unknown incident' } },
+  responses: {
+    200: { description: 'The incident', schema: PublicIncidentSchema },
+    404: { description: 'Unknown incident' },
+    503: { description: 'Too many public requests at this moment; Retry-After says when to try again' },
+  },
 });
 
-export function createPublicRouter({ db }: { db: Db; temporal: Client; config: Config }): Router {
+export function createPublicRouter({ db, config }: { db: Db; temporal: Client; config: Config }): Router {
   const router = Router();
 
   router.get('/api/public/incidents', async (_req, res, next) => {
     try {
-      res.json({ incidents: await loadPublicIncidentList(db, new Date()) });
+      res.type('application/json').send(await publicIncidentListJson({ db, config }, new Date()));
     } catch (err) {
       next(err);
     }
@@ -43,7 +50,7 @@ export function createPublicRouter({ db }: { db: Db; temporal: Client; config: C
   router.get('/api/public/incidents/:id', async (req, res, next) => {
     try {
       const { id } = parseParams(IncidentIdParams, req);
-      res.json(await loadPublicIncident(db, id, new Date()));
+      res.json(await loadPublicIncident({ db, config }, id, new Date()));
     } catch (err) {
       next(err);
     }

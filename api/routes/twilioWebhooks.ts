@@ -1,6 +1,6 @@
 // Twilio webhooks, mounted at /webhooks/twilio:
 //   POST /status  delivery status callbacks for messages we sent
-//   POST /sms     inbound text messages (e.g. "ACK")
+//   POST /sms     inbound text messages ("ACK", "DONE <item code>"), each acted on once by its MessageSid
 // Both are authenticated by Twilio's request signature, checked with the
 // twilio library's validateRequest against the public URL Twilio called.
 import express, { type Response, type Router } from 'express';
@@ -66,9 +66,11 @@ export function createTwilioWebhooksRouter(deps: TwilioWebhooksDeps): Router {
     try {
       assertSigned(req);
       const body = params(req);
+      // Twilio signatures carry no timestamp, so a captured request verifies forever: the MessageSid makes it act once.
+      const messageSid = requiredParam(body, 'MessageSid');
       const from = requiredParam(body, 'From').trim();
       const text = requiredParam(body, 'Body', true);
-      twimlReply(res, await answerInboundSms(db, handlers, { from, body: text }));
+      twimlReply(res, await answerInboundSms(db, handlers, { messageSid, from, body: text }));
     } catch (err) {
       sendError(res, err);
     }

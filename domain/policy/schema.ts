@@ -218,6 +218,19 @@ const accessSchema = z.object({
   managePlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.managePlans),
   /** See plans and items, and act on the items that are one's own. */
   readPlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.readPlans),
+  /**
+   * Read statement drafts and approvers' comments before publication, besides
+   * the drafters, the approval chain and the draft's own author (need to know).
+   */
+  readDrafts: z.array(roleSchema).default(['CITY_MANAGER']),
+});
+
+/** How long each signed link in a message works (acknowledge, review a statement, post progress). */
+const linksSchema = z.object({
+  ack: durationSchema.default('72h'),
+  review: durationSchema.default('72h'),
+  /** Progress links are used over days of work on an item. */
+  progress: durationSchema.default('14d'),
 });
 
 /**
@@ -294,6 +307,7 @@ const basePolicySchema = z.object({
   access: accessSchema.default({}),
   holds: holdsSchema.optional(),
   withdrawal: withdrawalSchema.optional(),
+  links: linksSchema.default({}),
   actionPlan: actionPlanSchema,
 });
 

@@ -20,7 +20,7 @@ import type { IncidentRunOptionsV1 } from '../../domain/contracts/incidentRun';
 import { seedDemoRoster } from '../../scripts/seed-roster';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createLocalTemporalEnv } from './localTemporal';
-import { createTimeSkippingEnv } from './timeSkipping';
+import { createTimeSkippingEnv, terminateIdleWorkflow } from './timeSkipping';
 import { createTestWorker } from './worker';
 
 export const MINUTE = 60_000;
@@ -212,22 +212,9 @@ export function recipientsOf(ctx: IncidentTestContext, workflowId: string, purpo
 
 export const ids = (...people: Person[]) => people.map((p) => p.id).sort();
 
-/**
- * Terminates a workflow once it has nothing in flight. The Java test server
- * (1.38.0) stops skipping time for the rest of the environment if a workflow
- * is terminated while one of its activity or workflow tasks is outstanding.
- */
+/** Terminates a workflow once it has nothing in flight (see terminateIdleWorkflow: the test server's lock quirk). */
 export async function terminateWhenIdle(ctx: IncidentTestContext, workflowId: string): Promise<void> {
-  const handle = ctx.env.client.workflow.getHandle(workflowId);
-  await eventually(async () => {
-    const { raw, status } = await handle.describe();
-    if (status.name !== 'RUNNING') return;
-    expect(raw.pendingActivities ?? []).toHaveLength(0);
-    expect(raw.pendingWorkflowTask ?? null).toBeNull();
-  });
-  await handle.terminate('test finished').catch((err: unknown) => {
-    if (!/not found|already completed/i.test(String(err))) throw err;
-  });
+  await terminateIdleWorkflow(ctx.env, workflowId);
 }
 
 /** Moves the test server's clock to `at` (ms since epoch); never backwards. */

@@ -29,8 +29,11 @@ export interface TestSinks {
  * callbacks to /webhooks/twilio/voice, and the mail sink replies to incident
  * emails to /webhooks/email/inbound.
  */
-export async function startSinks(options: { publicBaseUrl?: string; callbackDelaysMs?: [number, number] } = {}): Promise<TestSinks> {
+export async function startSinks(
+  options: { publicBaseUrl?: string; callbackDelaysMs?: [number, number]; /** Production refuses the shipped one. */ twilioAuthToken?: string } = {},
+): Promise<TestSinks> {
   const defaults = createTestConfig();
+  const authToken = options.twilioAuthToken ?? defaults.TWILIO_AUTH_TOKEN;
   const host = '127.0.0.1';
   const publicBaseUrl = (options.publicBaseUrl ?? defaults.PUBLIC_BASE_URL).replace(/\/$/, '');
   const mail = await startMailSink({
@@ -46,7 +49,7 @@ export async function startSinks(options: { publicBaseUrl?: string; callbackDela
       port: 0,
       host,
       accountSid: defaults.TWILIO_ACCOUNT_SID,
-      authToken: defaults.TWILIO_AUTH_TOKEN,
+      authToken,
       publicBaseUrl: options.publicBaseUrl ?? defaults.PUBLIC_BASE_URL,
       defaultInboundTo: defaults.TWILIO_FROM_NUMBER,
       callbackDelaysMs: options.callbackDelaysMs,
@@ -64,7 +67,7 @@ export async function startSinks(options: { publicBaseUrl?: string; callbackDela
       SMTP_SECURE: false,
       TWILIO_API_BASE_URL: `http://${host}:${sms.port}`,
       TWILIO_ACCOUNT_SID: defaults.TWILIO_ACCOUNT_SID,
-      TWILIO_AUTH_TOKEN: defaults.TWILIO_AUTH_TOKEN,
+      TWILIO_AUTH_TOKEN: authToken,
       DEVSINKS_SMTP_PORT: mail.smtpPort,
       DEVSINKS_MAIL_HTTP_PORT: mail.httpPort,
       DEVSINKS_SMS_HTTP_PORT: sms.port,

@@ -111,6 +111,8 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 
 const matrix: MatrixRow[] = [
   { method: 'GET', route: '/healthz', path: () => '/healthz', allowed: 'public', expect: 200 },
+  // Ready or degraded (200) while the database and Temporal answer; its 503 is covered by test/unit/operations.test.ts.
+  { method: 'GET', route: '/readyz', path: () => '/readyz', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/openapi.json', path: () => '/api/openapi.json', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/policy', path: () => '/api/policy', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/me', path: () => '/api/me', allowed: 'any', expect: 200 },
@@ -417,7 +419,8 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
     expect(v3.json).toMatchObject({ currentVersion: 3, authorId: personIdOf('PIO'), awaiting: 'PIO', awaitingRoles: ['DEPUTY_PIO', 'CITY_MANAGER'] });
     // The PIO wrote version 3, so a stand-in approves it in the PIO's place.
     expect((await decide('PIO', { version: 3, decision: 'APPROVE' })).status).toBe(403);
-    const statement = await send('GET', `/api/statements/${statementId}`, { as: 'MAYOR' });
+    // The history, as the stand-in whose turn it now is reads it (they wrote and decided nothing yet: their role is their need to know).
+    const statement = await send('GET', `/api/statements/${statementId}`, { as: 'DEPUTY_PIO' });
     expect(statement.json.versions.map((v: any) => [v.version, v.authorId])).toEqual([
       [1, personIdOf('POLICE_CHIEF')],
       [2, personIdOf('POLICE_CHIEF')],
@@ -426,9 +429,23 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
     expect(statement.json.approvals.filter((a: any) => a.version === 3)).toEqual([
       expect.objectContaining({ role: 'PIO', decision: 'APPROVED', approverId: personIdOf('PIO'), comment: 'Shortened.' }),
     ]);
+    // The mayor reads where it stands and who decided, but no draft and no comment.
+    const asMayor = await send('GET', `/api/statements/${statementId}`, { as: 'MAYOR' });
+    expect(asMayor.json).toMatchObject({ status: 'PENDING_APPROVAL', currentVersion: 3, versions: [] });
+    expect(asMayor.json.approvals.map((a: any) => [a.version, a.role, a.decision, a.comment])).toEqual([
+      [1, 'PIO', 'REJECTED', null],
+      [3, 'PIO', 'APPROVED', null],
+    ]);
+    for (const secret of ['First draft', 'Second draft', 'Third draft', 'Do not name the officer', 'Shortened.']) expect({ secret, leaks: asMayor.text.includes(secret) }).toEqual({ secret, leaks: false });
 
     expect((await decide('CITY_MANAGER', { version: 3, decision: 'APPROVE' })).status).toBe(200);
     await eventually(async () => (await sys.db.statement.findUnique({ where: { id: statementId } }))?.status === 'PUBLISHED', 'publication');
+
+    // Once published, the mayor reads the published version, and still no earlier draft or comment.
+    const publishedForMayor = await send('GET', `/api/statements/${statementId}`, { as: 'MAYOR' });
+    expect(publishedForMayor.json.versions.map((v: any) => [v.version, v.title])).toEqual([[3, 'Holding statement v3']]);
+    expect(publishedForMayor.json.approvals.every((a: any) => a.comment === null)).toBe(true);
+    expect(publishedForMayor.text).not.toContain('First draft');
 
     const again = await decide('CITY_MANAGER', { version: 3, decision: 'APPROVE' });
     expect(again.status).toBe(409);

@@ -165,7 +165,7 @@ describe('GET /api/openapi.json', () => {
       for (const method of Object.keys(operations)) documented.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
     }
     const served = servedRoutes((app as unknown as { _router: { stack: Layer[] } })._router.stack).filter((r) =>
-      /^[A-Z]+ \/(api|webhooks|ack|progress|healthz)(\/|$)/.test(r),
+      /^[A-Z]+ \/(api|webhooks|ack|progress|healthz|readyz)(\/|$)/.test(r),
     );
     expect(served.length).toBeGreaterThan(15);
     expect(served.filter((r) => !documented.has(r))).toEqual([]);

@@ -1,11 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { renderMessage, TEMPLATE_NAMES } from '../../activities/notifications/templates';
-import { PROGRESS_LINK_TTL_SECONDS } from '../../domain/links';
+import { itemShortCode } from '../../domain/itemCode';
 import { verifyLinkToken, InvalidLinkTokenError } from '../../lib/crypto';
 import { createTestConfig } from '../harness/config';
 import { FailureType } from '../../domain/failures';
 
-const config = createTestConfig({ PUBLIC_BASE_URL: 'https://commonground.example.org', ACK_LINK_TTL_HOURS: 72, CITY_TIME_ZONE: 'America/Chicago' });
+const config = createTestConfig({ PUBLIC_BASE_URL: 'https://commonground.example.org', CITY_TIME_ZONE: 'America/Chicago' });
+/** The default policy's link lifetimes (policy `links`): ack and review 72 h, progress 14 days. */
+const PROGRESS_LINK_TTL_SECONDS = 14 * 24 * 3600;
 const now = new Date('2026-11-21T15:00:00Z');
 const recipient = { id: 'person-1', name: 'Dana Example', title: 'Mayor (fictional)' };
 
@@ -136,7 +138,7 @@ describe('renderMessage', () => {
       incidentNumber: 'CI-2026-0007',
       personId: 'person-1',
     });
-    // Expires after ACK_LINK_TTL_HOURS.
+    // Expires after the policy's links.ack (72h).
     expect(() => verifyLinkToken(token, 'ack', config.LINK_SIGNING_SECRET, new Date(now.getTime() + 72 * 3600_000 + 1000))).toThrow(
       InvalidLinkTokenError,
     );
@@ -169,11 +171,34 @@ describe('renderMessage', () => {
     expect(toSponsor.text).toContain('escalation ladder reached you');
   });
 
-  test('statement.approval-request links to the review page with a review token', () => {
+  test('statement.approval-request links to the review page with a review token, by email only', () => {
     const email = renderMessage('statement.approval-request', FULL_DATA, 'EMAIL', config, now);
     const token = linkToken(email.text, /https:\/\/commonground\.example\.org\/statements\/stmt-1\/review\?token=(\S+)/);
     expect(verifyLinkToken(token, 'review', config.LINK_SIGNING_SECRET, now)).toMatchObject({ statementId: 'stmt-1', personId: 'person-1' });
     expect(() => verifyLinkToken(token, 'ack', config.LINK_SIGNING_SECRET, now)).toThrow(InvalidLinkTokenError);
+    // An approval link decides a public act: never sent by text message.
+    for (const template of ['statement.approval-request', 'statement.approval-reminder']) {
+      const sms = renderMessage(template, FULL_DATA, 'SMS', config, now);
+      expect(sms.text).not.toContain('/review');
+      expect(sms.text).not.toContain('token=');
+    }
+  });
+
+  test('an approval escalation (to people outside the chain) names the kind of statement, not its draft title', () => {
+    for (const channel of ['EMAIL', 'SMS'] as const) {
+      const message = renderMessage('statement.approval-escalation', { ...FULL_DATA, kindLabel: 'Holding statement' }, channel, config, now);
+      expect(`${message.subject ?? ''} ${message.text}`).not.toContain(FULL_DATA.statementTitle);
+      expect(message.text).toContain('The holding statement');
+    }
+  });
+
+  test("item texts show the item's code and how to reply with it", () => {
+    const code = itemShortCode('item-9');
+    const sms = renderMessage('item.reminder', FULL_DATA, 'SMS', config, now);
+    expect(sms.text).toContain(`(item ${code})`);
+    expect(sms.text).toContain(`Reply DONE ${code}, or PROGRESS ${code} 50 and a note.`);
+    expect(renderMessage('item.reminder', FULL_DATA, 'EMAIL', config, now).text).toContain(`This item's code is ${code}`);
+    expect(renderMessage('item.overdue', { ...FULL_DATA, ownerId: 'person-1' }, 'SMS', config, now).text).toContain(`Reply DONE ${code}`);
   });
 
   test('statement.approval-request says when the approver stands in for the author; revised-by-approver tells the author what changed', () => {

@@ -124,6 +124,7 @@ describe('default policy clayton-2026.3', () => {
       readIncidents: staff,
       managePlans: ['CITY_MANAGER'],
       readPlans: [...staff, 'STAKEHOLDER_LEAD'],
+      readDrafts: ['CITY_MANAGER'],
     });
   });
 
@@ -166,6 +167,12 @@ describe('default policy clayton-2026.3', () => {
     const noCategories = clone();
     noCategories.holds!.categories = [];
     expect(() => parsePolicy(noCategories)).toThrow(/holds\.categories/);
+  });
+
+  it('gives each signed link a lifetime, defaulting to the ones the code used before (72h, 72h, 14d)', () => {
+    expect(DEFAULT_POLICY.links).toEqual({ ack: '72h', review: '72h', progress: '14d' });
+    const { links: _links, ...withoutLinks } = DEFAULT_POLICY;
+    expect(parsePolicy({ ...withoutLinks, version: 'no-links' }).links).toEqual({ ack: '72h', review: '72h', progress: '14d' });
   });
 
   it('keeps the old rule for each permission a policy file leaves out', () => {
@@ -343,7 +350,8 @@ describe('POLICY_FILE', () => {
     const file = path.join(dir, 'before-access.json');
     fs.writeFileSync(file, JSON.stringify(older));
     const loaded = loadPolicyFile(file);
-    expect(loaded.access).toEqual(ACCESS_BEFORE_POLICIES_STATED_IT);
+    // readDrafts came later, as a need-to-know fix: such a file gets the city manager (with the drafter and approvers).
+    expect(loaded.access).toEqual({ ...ACCESS_BEFORE_POLICIES_STATED_IT, readDrafts: ['CITY_MANAGER'] });
     // So a clayton-2026.1 file of that time is still the same policy and registers under its version.
     expect(registerPolicy(loaded)).toBe(POLICY_2026_1);
   });

@@ -1,12 +1,15 @@
 // The acknowledge link from an incident email: /ack/<token> (purpose 'ack').
 // GET only asks for confirmation, so a mail scanner that opens links does not
-// acknowledge for the person; POST acknowledges as them, via EMAIL_LINK.
+// acknowledge for the person; POST acknowledges as them, via EMAIL_LINK. The
+// link acknowledges once, and only for a person still active.
 import { Router, type Request, type Response } from 'express';
-import { acknowledgeUpdate } from '../../domain/contracts/incident';
+import { acknowledgeUpdate, type AcknowledgeResultV1 } from '../../domain/contracts/incident';
+import type { HttpError } from '../../services/errors';
 import { html, type SafeHtml } from '../../lib/html';
+import { useLinkOnce } from '../../services/signedLinks';
 import { executeUpdate } from '../../services/temporal';
 import type { WebDeps } from '../deps';
-import { cityDateTime, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
+import { cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
 
 const REFUSAL_TITLES: Record<number, string> = {
   403: 'You are not asked to acknowledge this incident',
@@ -29,6 +32,15 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
         : send(res, 400, 'This link does not work', html`<p>The link is incomplete or damaged. Open it again from the email, or acknowledge from the staff console.</p>`),
     );
     if (!link) return undefined;
+    const usable = await linkIsUsableOrExplain(
+      db,
+      req.params.token,
+      link,
+      { didWhat: 'acknowledge the incident', next: 'Your acknowledgement is recorded; the staff console shows the incident.' },
+      (status, title, body) => send(res, status, title, body),
+      formatWhen,
+    );
+    if (!usable) return undefined;
     const [incident, person] = await Promise.all([
       db.incident.findUnique({ where: { number: link.incidentNumber } }),
       db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true } }),
@@ -63,20 +75,30 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
 
   router.post(
     '/ack/:token',
-    linkRoute(resolve, async (_req, res, { incident, person }) => {
-      let result;
-      try {
-        result = await executeUpdate(
-          temporal,
-          incident.workflowId,
-          acknowledgeUpdate,
-          { personId: person.id, via: 'EMAIL_LINK' },
-          `incident ${incident.number} is no longer running`,
-        );
-      } catch (err) {
-        const refusal = refusalOrRethrow(err);
+    linkRoute(resolve, async (req, res, { incident, person }) => {
+      const outcome = await useLinkOnce<{ result: AcknowledgeResultV1 } | { refusal: HttpError }>(db, req.params.token, { purpose: 'ack', personId: person.id }, async () => {
+        try {
+          const result = await executeUpdate(
+            temporal,
+            incident.workflowId,
+            acknowledgeUpdate,
+            { personId: person.id, via: 'EMAIL_LINK' },
+            `incident ${incident.number} is no longer running`,
+          );
+          return { acted: true, result: { result } };
+        } catch (err) {
+          return { acted: false, result: { refusal: refusalOrRethrow(err) } };
+        }
+      });
+      if (!outcome) {
+        // Another request used the link between the check and now.
+        return send(res, 410, 'This link was already used', html`<p>A link works only once. Your acknowledgement is recorded.</p>`);
+      }
+      if ('refusal' in outcome) {
+        const { refusal } = outcome;
         return send(res, refusal.status, REFUSAL_TITLES[refusal.status] ?? 'This could not be done', html`<p>${refusal.message}</p>`);
       }
+      const { result } = outcome;
       send(
         res,
         200,

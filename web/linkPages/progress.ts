@@ -1,15 +1,19 @@
 // Progress without signing in: every reminder email carries
 // `${PUBLIC_BASE_URL}/progress/<token>` (purpose 'progress', signed and
 // expiring). GET shows an accessible form; POST sends postProgress to the
-// item's workflow as the person the link was issued to.
+// item's workflow as the person the link was issued to. A link posts once;
+// the next reminder brings a new one.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ITEM_STATUSES, postProgressUpdate } from '../../domain/contracts/plan';
 import { html } from '../../lib/html';
-import { toHttpError } from '../../services/errors';
+import type { ActionItemStateV1 } from '../../domain/contracts/plan';
+import { itemShortCode } from '../../domain/itemCode';
+import { toHttpError, type HttpError } from '../../services/errors';
+import { useLinkOnce } from '../../services/signedLinks';
 import { actorOf, executeUpdate } from '../../services/temporal';
 import type { WebDeps } from '../deps';
-import { cityDateTime, linkPageSender, linkRoute, readLinkOrExplain } from './linkPage';
+import { cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain } from './linkPage';
 
 const STATUS_LABELS: Record<(typeof ITEM_STATUSES)[number], string> = {
   NOT_STARTED: 'Not started',
@@ -48,17 +52,27 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
   const router = Router();
   const send = linkPageSender('public', config.CITY_TIME_ZONE);
   const formatDue = cityDateTime(config.CITY_TIME_ZONE, 'full');
+  const formatWhen = cityDateTime(config.CITY_TIME_ZONE, 'medium');
 
   /** The item and the person the link was issued to. */
   const resolve = async (req: Request, res: Response) => {
     const link = readLinkOrExplain(req.params.token, 'progress', config, (problem) =>
       problem === 'expired'
         ? send(res, 410, 'This link has expired', html`<h1>This link has expired</h1>
-<p>Reply to the reminder text with a number and a note (for example <kbd>50 met with ECDC</kbd>) or <kbd>DONE</kbd>, or sign in to the staff console. The next reminder email carries a fresh link.</p>`)
+<p>Reply to the reminder text with the item's code (for example <kbd>PROGRESS K7Q2M 50 met with ECDC</kbd> or <kbd>DONE K7Q2M</kbd>), or sign in to the staff console. The next reminder email carries a fresh link.</p>`)
         : send(res, 400, 'This link does not work', html`<h1>This link does not work</h1>
 <p>The link is incomplete or damaged. Open it again from the email, or sign in to the staff console.</p>`),
     );
     if (!link) return undefined;
+    const usable = await linkIsUsableOrExplain(
+      db,
+      req.params.token,
+      link,
+      { didWhat: 'post progress', next: 'The next reminder email brings a new link; you can also sign in to the staff console, or reply to the reminder text.' },
+      (status, title, body) => send(res, status, title, html`<h1>${title}</h1>${body}`),
+      formatWhen,
+    );
+    if (!usable) return undefined;
     const [item, person] = await Promise.all([
       db.actionItem.findUnique({ where: { id: link.itemId }, include: { goal: { select: { number: true, title: true } } } }),
       db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true, roles: true, active: true } }),
@@ -89,7 +103,7 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
       status,
       `Progress: ${item.title}`,
       html`<h1>Post progress</h1>
-<p><strong>${item.title}</strong><br>Goal ${item.goal.number}: ${item.goal.title}<br>Due ${formatDue(item.dueAt)}</p>
+<p><strong>${item.title}</strong><br>Goal ${item.goal.number}: ${item.goal.title}<br>Due ${formatDue(item.dueAt)}<br>Item code ${itemShortCode(item.id)}</p>
 <p>Signed in by this link as ${person.name}.</p>
 ${errorList.length > 0
   ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
@@ -146,11 +160,19 @@ ${fieldError('note')}
         return send(res, 409, 'Already done', html`<h1>This item is already done</h1><p>Nothing was changed.</p>`);
       }
       const { item } = found;
-      let state;
-      try {
-        state = await executeUpdate(temporal, item.workflowId, postProgressUpdate, { ...parsed.data, by: actorOf(found), via: 'EMAIL_LINK' }, 'the item is done');
-      } catch (err) {
-        const refusal = toHttpError(err);
+      const outcome = await useLinkOnce<{ state: ActionItemStateV1 } | { refusal: HttpError }>(db, req.params.token, { purpose: 'progress', personId: found.person.id }, async () => {
+        try {
+          const state = await executeUpdate(temporal, item.workflowId, postProgressUpdate, { ...parsed.data, by: actorOf(found), via: 'EMAIL_LINK' }, 'the item is done');
+          return { acted: true, result: { state } };
+        } catch (err) {
+          return { acted: false, result: { refusal: toHttpError(err) } };
+        }
+      });
+      if (!outcome) {
+        return send(res, 410, 'This link was already used', html`<h1>This link was already used</h1><p>A link posts progress once. The next reminder email brings a new one.</p>`);
+      }
+      if ('refusal' in outcome) {
+        const { refusal } = outcome;
         // Whatever went wrong behind the form, the person can only try again later.
         const unavailable = refusal.status >= 500;
         return send(
@@ -160,6 +182,7 @@ ${fieldError('note')}
           html`<h1>Progress was not posted</h1><p>${unavailable ? 'The system could not reach the item just now. Please try again in a minute.' : refusal.message}</p>`,
         );
       }
+      const { state } = outcome;
       send(
         res,
         200,
@@ -167,7 +190,7 @@ ${fieldError('note')}
         html`<h1>Thank you, progress posted</h1>
 <p><strong>${item.title}</strong> is now ${state.status === 'DONE' ? 'done' : html`${state.percentComplete}% complete (${STATUS_LABELS[state.status]})`}.</p>
 ${state.status === 'BLOCKED' ? html`<p>The item's sponsor has been told that it is blocked.</p>` : ''}
-<p><a href="/progress/${encodeURIComponent(req.params.token)}">Post another update</a></p>`,
+<p>This link has now been used. The next reminder email brings a new one; you can also reply to the reminder text with the item's code, ${itemShortCode(item.id)}.</p>`,
       );
     }),
   );

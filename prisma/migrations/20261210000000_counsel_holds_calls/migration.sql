@@ -42,3 +42,10 @@ CREATE INDEX "PublicationHold_incidentId_status_idx" ON "PublicationHold"("incid
 
 -- AddForeignKey
 ALTER TABLE "PublicationHold" ADD CONSTRAINT "PublicationHold_incidentId_fkey" FOREIGN KEY ("incidentId") REFERENCES "Incident"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The public read cache (migration 20261205000000) reloads when this version
+-- moves: a hold placed, released or lapsed changes what the public pages and
+-- feeds say. (A withdrawal changes Statement.status, which already bumps it;
+-- a deadline a hold stops or restarts is a Deadline update, which does too.)
+CREATE CONSTRAINT TRIGGER "PublicationHold_public_data_version" AFTER INSERT OR UPDATE OR DELETE ON "PublicationHold"
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "bump_public_data_version"();

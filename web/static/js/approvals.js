@@ -142,7 +142,7 @@ async function afterAction(message) {
 function renderOthers(statements, unavailable) {
   const rows = statements.map((s) =>
     h('tr', {},
-      h('td', { 'data-label': 'Statement' }, h('a', { href: `/console/incidents/${encodeURIComponent(s.incident.number)}#statement-${s.statementId}` }, s.title),
+      h('td', { 'data-label': 'Statement' }, h('a', { href: `/console/incidents/${encodeURIComponent(s.incident.number)}#statement-${s.statementId}` }, s.title ?? s.kindLabel),
         h('span', { class: 'small muted' }, ` ${s.kindLabel}, version ${s.version}`)),
       h('td', { 'data-label': 'Incident' }, s.incident.number),
       h('td', { 'data-label': 'Waiting for' }, stepLabel(policy, s.awaiting)),
