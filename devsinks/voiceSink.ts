@@ -162,6 +162,8 @@ export function createVoiceSink(options: VoiceSinkOptions): VoiceSink {
   let stored: SunkCall[] = [];
   const scripts = new Map<string, CallScript>();
   const ringTimers = new Map<string, NodeJS.Timeout>();
+  /** Each call's last status callback: the next one is posted after it, so the app hears a call's events in order. */
+  const callbackQueues = new Map<string, Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
@@ -209,11 +211,17 @@ export function createVoiceSink(options: VoiceSinkOptions): VoiceSink {
     }
     const attempt: CallbackAttempt = { event, status, at: new Date().toISOString(), httpStatus: null, error: null };
     c.callbacks.push(attempt);
-    try {
-      attempt.httpStatus = (await postSigned(c.statusCallback, params, authToken)).httpStatus;
-    } catch (err) {
-      attempt.error = describeFetchError(err);
-    }
+    const url = c.statusCallback;
+    const posted = (callbackQueues.get(c.sid) ?? Promise.resolve()).then(async () => {
+      try {
+        attempt.httpStatus = (await postSigned(url, params, authToken)).httpStatus;
+      } catch (err) {
+        attempt.error = describeFetchError(err);
+      }
+    });
+    callbackQueues.set(c.sid, posted);
+    await posted;
+    if (callbackQueues.get(c.sid) === posted) callbackQueues.delete(c.sid);
   }
 
   const ringing = (sid: string): SunkCall => {
@@ -474,6 +482,7 @@ ${rows || '<tr><td colspan="6">No calls yet.</td></tr>'}
       for (const timer of [...timers, ...ringTimers.values()]) clearTimeout(timer);
       timers.clear();
       ringTimers.clear();
+      callbackQueues.clear();
       await Promise.allSettled([...inFlight]);
     },
   };
