@@ -7,12 +7,16 @@ import type { ActorV1 } from '../domain/contracts/common';
 import { placeHoldUpdate, releaseHoldUpdate, type HoldScopeV1, type HoldStateV1 } from '../domain/contracts/holds';
 import type { IncidentClients } from './incidentActions';
 import { noLongerRunning } from './incidentActions';
-import { forbidden } from './errors';
+import { conflict, forbidden } from './errors';
 import { findIncident } from './incidentViews';
-import { isPermittedUnder, type Permission } from './policyView';
+import { isPermittedUnder, pinnedPolicyOf, type Permission } from './policyView';
 import { executeUpdate } from './temporal';
 
-function assertPermittedUnderPinned(incident: { policyVersion: string }, by: ActorV1, permission: Extract<Permission, 'placeHolds' | 'releaseHolds'>) {
+/** 409 when the incident's pinned policy has no holds (as the workflow answers), 403 when it does not name the caller's role. */
+function assertPermittedUnderPinned(incident: { number: string; policyVersion: string }, by: ActorV1, permission: Extract<Permission, 'placeHolds' | 'releaseHolds'>) {
+  if (!pinnedPolicyOf(incident.policyVersion)?.holds) {
+    throw conflict(`incident ${incident.number} follows policy ${incident.policyVersion}, which has no counsel's holds`, 'invalid_state');
+  }
   if (!isPermittedUnder(incident.policyVersion, by.roles, permission)) {
     throw forbidden(`your role does not ${permission === 'placeHolds' ? 'place' : 'release'} counsel's holds under this incident's policy`);
   }
