@@ -9,6 +9,7 @@ const GOOD_PRODUCTION = {
   DATABASE_URL: 'postgresql://app:s3cret-from-vault@db.internal:5432/commonground',
   PUBLIC_BASE_URL: 'https://commonground.clayton.example',
   LINK_SIGNING_SECRET: 'x'.repeat(24) + 'a-real-random-secret',
+  ACTOR_CLAIM_SECRET: 'y'.repeat(24) + 'another-real-random-key',
   TWILIO_ACCOUNT_SID: 'AC' + 'ab12'.repeat(8),
   TWILIO_AUTH_TOKEN: 'f00dfeedf00dfeedf00dfeedf00dfeed',
   TWILIO_FROM_NUMBER: '+13145559876',
