@@ -181,7 +181,7 @@ describe('acknowledging by replying to the incident email', () => {
     expect(audit?.data).toMatchObject({ via: 'EMAIL_REPLY' });
   });
 
-  it('the sender\'s address alone never acknowledges: a made-up or altered reply address is not ours', async () => {
+  it('the sender\'s address alone never acknowledges: a made-up or altered reply address is not ours, and a genuine one stops working once the person\'s links are revoked', async () => {
     const alderman = sys.roster.people.alderman2;
     const email = await eventually(async () => inboxOf(alderman.email), 'the incident email to an alderman');
     const genuine = email.headers['reply-to'];
@@ -192,6 +192,14 @@ describe('acknowledging by replying to the incident email', () => {
     expect(await outcomeOf(() => repliesTo('ack+whatever@reply.commonground.example.org').find((m) => m.subject === 'made up'))).toMatchObject({
       outcome: 'not-for-us',
     });
+    // Like a signed link: revoked (services/people.ts deactivatePerson) after the email was sent.
+    await sys.db.linkRevocation.create({ data: { personId: alderman.id, revokedAt: new Date() } });
+    try {
+      await reply(alderman.email, genuine, { subject: 'after revocation' });
+      expect(await outcomeOf(() => repliesTo(genuine).find((m) => m.subject === 'after revocation'))).toMatchObject({ status: 200, outcome: 'revoked' });
+    } finally {
+      await sys.db.linkRevocation.delete({ where: { personId: alderman.id } });
+    }
     expect((await recipient('alderman2'))?.acknowledgedAt).toBeNull();
   });
 
