@@ -18,6 +18,7 @@ import type {
   ResolvedRecipientV1,
 } from '../domain/contracts/incidentActivities';
 import { renderAfterActionReport } from './reports';
+import { createHoldActivities } from './holds';
 import { FailureType } from '../domain/failures';
 import { deadlineRowOf } from '../domain/deadlineRow';
 
@@ -87,6 +88,8 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
   }
 
   return {
+    ...createHoldActivities({ db }),
+
     async loadIncidentPolicy({ version }): Promise<Policy> {
       try {
         return getPolicy(version);

@@ -15,6 +15,9 @@ import { createPublicRouter } from './routes/public';
 import { createStatementsRouter } from './routes/statements';
 import { createSystemRouter } from './routes/system';
 import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
+import { createTwilioVoiceWebhooksRouter } from './routes/twilioVoiceWebhooks';
+import { createInboundEmailRouter } from './routes/inboundEmail';
+import { createHoldsRouter } from './routes/holds';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
 import { createAuditCheckpointsRouter } from './routes/auditCheckpoints';
@@ -40,6 +43,8 @@ export interface AppDeps {
 /*
  * Routers owned by other parts of the project, and where they are mounted:
  *   api/routes/twilioWebhooks.ts  createTwilioWebhooksRouter  at /webhooks/twilio (with the plan SMS handler)
+ *   api/routes/twilioVoiceWebhooks.ts                         at /webhooks/twilio/voice (acknowledgement calls)
+ *   api/routes/inboundEmail.ts    createInboundEmailRouter    at /webhooks/email, before the JSON parser (raw body signed)
  *   api/routes/plans.ts           createPlansRouter           at /api
  *   web/router.ts                 createWebRouter             at /, after every API route (pages, feeds,
  *                                                             and the signed-link pages /ack, /progress, /statements/:id/review)
@@ -110,6 +115,8 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(securityHeaders(config));
   // 405 for methods and 415 for body types the OpenAPI document does not list, before anything reads the request.
   app.use(enforceDocumentedOperations());
+  // Signed over its raw body, so it reads the body itself: mounted before the JSON parser.
+  app.use('/webhooks/email', createInboundEmailRouter({ db, temporal, config }));
 
   const limit = config.API_BODY_LIMIT_BYTES;
   app.use(express.json({ limit }));
@@ -119,7 +126,8 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
 
   const deps = { db, temporal, config };
   // Twilio's webhooks prove their sender by signature, checked first: an unsigned request is 403 whatever
-  // it carries, and the router applies the text rule to what a signed one carries.
+  // it carries, and the routers apply the text rule to what a signed one carries.
+  app.use('/webhooks/twilio/voice', createTwilioVoiceWebhooksRouter(deps));
   app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
 
   // Text the database cannot store is refused here, naming the field, before any route or page sees it.
@@ -139,6 +147,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createPublicRouter(deps));
   app.use(createPolicyRouter(deps));
   app.use(createAuditCheckpointsRouter(deps));
+  app.use(createHoldsRouter(deps));
 
   app.use('/api', createPlansRouter(deps));
 

@@ -10,6 +10,7 @@ import { UNPROCESSABLE } from '../services/errors';
 import { currentPolicyView, isPolicySeverity } from '../services/policyView';
 import { idField, nonBlankText, offsetDateTime, plainText } from './fields';
 import { policyEnum } from './openapi';
+import { IncidentHoldsSchema } from './holdSchemas';
 
 const isoDate = z.string().openapi({ format: 'date-time', example: '2026-11-21T15:04:05.000Z' });
 const roleEnum = z.enum(ROLES);
@@ -167,7 +168,7 @@ export const IncidentSchema = z
 
 export const IncidentListItemSchema = IncidentSchema.extend({
   acknowledgements: z.object({ expected: z.number(), acknowledged: z.number() }),
-  deadlines: z.object({ open: z.number(), overdue: z.number(), met: z.number(), missed: z.number() }),
+  deadlines: z.object({ open: z.number(), overdue: z.number(), met: z.number(), missed: z.number(), held: z.number().openapi({ description: "Stopped by a counsel's hold" }) }),
 }).openapi('IncidentListItem');
 
 export const RecipientSchema = z
@@ -186,6 +187,7 @@ export const RecipientSchema = z
       .openapi({ description: 'Who acknowledged on this person\'s behalf (null: the person, or nobody yet)' }),
     escalatedToBackupAt: isoDate.nullable(),
     reportedSilentAt: isoDate.nullable(),
+    callsPlaced: z.number().int().optional().openapi({ description: 'Acknowledgement calls placed to them (severities the policy calls at)' }),
   })
   .openapi('Recipient');
 
@@ -203,6 +205,7 @@ export const DeadlineSchema = DeadlineFactsSchema.extend({
   status: z.enum(['OPEN', 'MET', 'MISSED', 'WAIVED']),
   overdueAt: isoDate.nullable(),
   overdue: z.boolean(),
+  heldSince: isoDate.nullable().openapi({ description: "Set while a counsel's hold stops this deadline's clock" }),
   extensions: z.array(z.object({ fromDueAt: isoDate, toDueAt: isoDate, reason: z.string(), byId: z.string(), at: isoDate })),
 }).openapi('Deadline');
 
@@ -211,7 +214,9 @@ export const StatementStateSchema = z
     version: z.literal(1),
     statementId: z.string(),
     kind: z.string(),
-    status: z.enum(['PENDING_APPROVAL', 'CHANGES_REQUESTED', 'PUBLISHED', 'WITHDRAWN']),
+    status: z.enum(['PENDING_APPROVAL', 'CHANGES_REQUESTED', 'APPROVED', 'PUBLISHED', 'WITHDRAWN']).openapi({
+      description: "APPROVED: every approval given, publication held by a counsel's hold (heldBy)",
+    }),
     currentVersion: z.number().int(),
     awaiting: roleEnum.nullable(),
     chain: z.array(
@@ -231,6 +236,11 @@ export const StatementStateSchema = z
     awaitingRoles: z.array(roleEnum).optional().openapi({ description: 'The roles that may decide the awaited step' }),
     awaitingSince: isoDate.nullable().optional(),
     authorId: z.string().optional().openapi({ description: 'Who wrote the version in approval; they never decide on it' }),
+    heldBy: z
+      .object({ holdId: z.string(), category: z.string(), placedAt: isoDate })
+      .nullable()
+      .optional()
+      .openapi({ description: 'While APPROVED: the hold publication waits behind' }),
   })
   .openapi('StatementState');
 
@@ -246,6 +256,9 @@ export const StatementSchema = z
     currentVersion: z.number().int(),
     publishedVersion: z.number().int().nullable(),
     publishedAt: isoDate.nullable(),
+    withdrawnAt: isoDate.nullable(),
+    withdrawnById: z.string().nullable(),
+    withdrawalNote: z.string().nullable().openapi({ description: 'Public' }),
     createdById: z.string(),
     createdAt: isoDate,
     versions: z.array(
@@ -289,6 +302,7 @@ export const IncidentDetailSchema = z
     deadlines: z.array(DeadlineSchema),
     statements: z.array(StatementSchema),
     timeline: z.array(AuditEntrySchema),
+    holds: IncidentHoldsSchema,
   })
   .openapi('IncidentDetail');
 
@@ -308,7 +322,7 @@ export const NotificationSchema = z
     actionItemId: z.string().nullable(),
     personId: z.string().nullable(),
     personName: z.string().nullable(),
-    channel: z.enum(['EMAIL', 'SMS']),
+    channel: z.enum(['EMAIL', 'SMS', 'VOICE']),
     toAddress: z.string(),
     purpose: z.string(),
     subject: z.string().nullable(),
@@ -327,15 +341,45 @@ export const NotificationSchema = z
 
 export const PublicDeadlineSchema = DeadlineFactsSchema.extend({
   extended: z.boolean(),
-  status: z.enum(['open', 'met', 'missed', 'waived']).openapi({
-    description: 'met: its deliverable was published; missed: marked missed, or still open past its due time',
+  movedBy: z.enum(['extension', 'hold']).nullable().openapi({ description: "Why the due time moved: an extension, or the end of a counsel's hold" }),
+  status: z.enum(['open', 'met', 'missed', 'waived', 'held']).openapi({
+    description: "met: its deliverable was published; missed: marked missed, or still open past its due time; held: a counsel's hold stops its clock",
   }),
   metOnTime: z.boolean().nullable(),
+  heldByCounsel: z
+    .object({ since: isoDate, reason: z.string().openapi({ description: "The hold's category, e.g. Litigation" }) })
+    .nullable(),
 }).openapi('PublicDeadline');
 
 export const PublicStatementSchema = z
   .object({ id: z.string(), kind: z.string(), title: z.string(), body: z.string(), publishedAt: isoDate, deadlineKey: z.string().nullable() })
   .openapi('PublicStatement');
+
+export const PublicWithdrawnStatementSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    kindLabel: z.string(),
+    publishedAt: isoDate,
+    withdrawnAt: isoDate,
+    note: z.string().openapi({ description: 'The public note given with the withdrawal' }),
+    deadlineKey: z.string().nullable(),
+  })
+  .openapi('PublicWithdrawnStatement');
+
+export const PublicHoldSchema = z
+  .object({
+    id: z.string(),
+    covers: z.string().openapi({ example: 'every final investigation report' }),
+    statementKind: z.string().nullable(),
+    reason: z.string().openapi({ description: 'The category label; the detail is never published', example: 'Litigation' }),
+    category: z.string(),
+    status: z.enum(['active', 'released', 'lapsed']),
+    since: isoDate,
+    lapsesAt: isoDate,
+    endedAt: isoDate.nullable(),
+  })
+  .openapi('PublicHold');
 
 export const PublicIncidentSummarySchema = z
   .object({
@@ -347,13 +391,16 @@ export const PublicIncidentSummarySchema = z
     declaredAt: isoDate,
     closedAt: isoDate.nullable(),
     publishedStatements: z.number().int(),
-    deadlines: z.object({ open: z.number(), met: z.number(), missed: z.number() }),
+    deadlines: z.object({ open: z.number(), met: z.number(), missed: z.number(), held: z.number() }),
+    heldByCounsel: z.boolean().openapi({ description: "A counsel's hold is active" }),
   })
   .openapi('PublicIncidentSummary');
 
 export const PublicIncidentSchema = PublicIncidentSummarySchema.extend({
   statements: z.array(PublicStatementSchema),
+  withdrawnStatements: z.array(PublicWithdrawnStatementSchema),
   deadlineList: z.array(PublicDeadlineSchema),
+  holds: z.array(PublicHoldSchema),
 }).openapi('PublicIncident');
 
 const QueueStepSchema = z.object({

@@ -9,6 +9,7 @@ import express from 'express';
 import twilio from 'twilio';
 import { escapeHtml, linkify, page } from './html';
 import { listen } from './listen';
+import { createVoiceSink, type VoiceSink } from './voiceSink';
 
 export type SmsStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
 
@@ -89,6 +90,8 @@ export interface SmsSink {
   /** Resolves when every scheduled status callback has been attempted. */
   settled(): Promise<void>;
   close(): Promise<void>;
+  /** The Calls API on the same port and account (devsinks/voiceSink.ts). */
+  voice: VoiceSink;
 }
 
 /** Numbers the sink treats as "not a valid phone number" (Twilio 21211). */
@@ -366,6 +369,10 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
     });
   });
 
+  const voice = createVoiceSink({ accountSid, authToken });
+  app.use(accountPath, voice.apiRouter);
+  app.use(voice.controlRouter);
+
   app.get(`${accountPath}/Messages/:sid.json`, (req, res) => {
     const message = stored.find((m) => m.sid === req.params.sid);
     if (!message) {
@@ -508,7 +515,7 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
         `<h1>Local SMS sink</h1>
 <p class="muted">Every SMS the app sends through the Twilio client in embedded mode lands here. Numbers starting
 ${INVALID_NUMBER_PREFIX} are rejected as invalid (21211); numbers starting ${UNREACHABLE_NUMBER_PREFIX} end undelivered.
-JSON: <a href="/_sink/messages">/_sink/messages</a>. This page refreshes every 10 seconds.</p>
+JSON: <a href="/_sink/messages">/_sink/messages</a>. Calls: <a href="/calls">the voice sink</a>. This page refreshes every 10 seconds.</p>
 <form method="post" action="/_sink/reply">
   <strong>Text the app as someone</strong><br>
   <label>From <input name="from" required placeholder="+13145550101" pattern="\\+[1-9][0-9]{6,14}"></label>
@@ -552,9 +559,12 @@ ${rows || '<tr><td colspan="7">No messages yet.</td></tr>'}
         await new Promise((resolve) => setTimeout(resolve, 10));
         await Promise.allSettled([...inFlight]);
       }
+      await voice.settled();
     },
+    voice,
     close: async () => {
       closed = true;
+      await voice.close();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...inFlight]);

@@ -22,8 +22,18 @@ export const SHIPPED_DEFAULTS = {
   TWILIO_API_BASE_URL: 'http://127.0.0.1:8026',
 } as const;
 
+/**
+ * Acknowledgement by replying to the incident email: the domain of the signed
+ * reply-to addresses (ack+<token>@<domain>) and the secret the inbound-parse
+ * webhook is signed with. Embedded mode routes the domain to the local mail
+ * sink; production has it off until INBOUND_EMAIL_DOMAIN names the domain the
+ * city's inbound-parse provider receives for.
+ */
+export const EMBEDDED_REPLY_DOMAIN = 'reply.commonground.example.org';
+export const DEV_INBOUND_EMAIL_SECRET = 'embedded-mode-inbound-email-secret';
+
 /** Settings that may be read from a file named by <KEY>_FILE (container secrets) instead of the variable. */
-export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'ACTOR_CLAIM_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL', 'AUDIT_CHECKPOINT_KEY'] as const;
+export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'ACTOR_CLAIM_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL', 'AUDIT_CHECKPOINT_KEY', 'INBOUND_EMAIL_SECRET'] as const;
 
 /**
  * Production checks an operator may waive by name for a rehearsal on one
@@ -106,6 +116,13 @@ const fields = z.object({
   LINK_SIGNING_SECRET: z.string().min(16).default(DEV_SECRET),
   /** Signs the actor claim on every update the API sends; the worker compiles it into the workflow bundle (docs/security-temporal.md). */
   ACTOR_CLAIM_SECRET: z.string().min(32).default(`${DEV_SECRET}-actor-claims`),
+  /** Unset: the embedded reply domain in embedded mode, off ('') in production. */
+  INBOUND_EMAIL_DOMAIN: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i, 'must be a domain name such as reply.clayton.example, or empty to turn acknowledgement by reply off')
+    .or(z.literal(''))
+    .optional(),
+  INBOUND_EMAIL_SECRET: z.string().min(16).default(DEV_INBOUND_EMAIL_SECRET),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   /** Public reads (pages' data, feeds) each API process serves per second at most; more wait their turn, so staff actions never queue behind residents. */
   PUBLIC_READS_PER_SECOND: z.coerce.number().int().min(1).default(200),
@@ -178,6 +195,16 @@ export function productionProblems(cfg: Fields): [string, string][] {
   if (cfg.DATABASE_URL === SHIPPED_DEFAULTS.DATABASE_URL) {
     problems.push(['DATABASE_URL', 'is the embedded development database with its published password']);
   }
+  if (cfg.INBOUND_EMAIL_DOMAIN) {
+    if (cfg.INBOUND_EMAIL_DOMAIN.toLowerCase() === EMBEDDED_REPLY_DOMAIN) {
+      problems.push(['INBOUND_EMAIL_DOMAIN', 'is the example domain of the embedded mode: replies would never arrive; name the domain your inbound-parse provider receives for, or leave it empty']);
+    }
+    if (cfg.INBOUND_EMAIL_SECRET === DEV_INBOUND_EMAIL_SECRET) {
+      problems.push(['INBOUND_EMAIL_SECRET', 'is the development secret published in the repository: anyone could post forged replies that acknowledge incidents (set INBOUND_EMAIL_SECRET or INBOUND_EMAIL_SECRET_FILE)']);
+    } else if (cfg.INBOUND_EMAIL_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
+      problems.push(['INBOUND_EMAIL_SECRET', `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`]);
+    }
+  }
 
   if (!waived('local-providers')) {
     if (isLoopbackHost(cfg.SMTP_HOST)) {
@@ -221,7 +248,10 @@ function combinationProblems(cfg: Fields): [string, string][] {
 }
 
 export const configSchema = fields
-  .transform((cfg) => ({ ...cfg, MODE: effectiveMode(cfg) }))
+  .transform((cfg) => {
+    const mode = effectiveMode(cfg);
+    return { ...cfg, MODE: mode, INBOUND_EMAIL_DOMAIN: (cfg.INBOUND_EMAIL_DOMAIN ?? (mode === 'embedded' ? EMBEDDED_REPLY_DOMAIN : '')).toLowerCase() };
+  })
   .superRefine((cfg, ctx) => {
     if (cfg.MODE !== 'production') return;
     for (const [key, message] of productionProblems(cfg)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message });
@@ -281,7 +311,7 @@ export interface ConfigCheck {
 export function checkConfig(env: Env): ConfigCheck {
   // Empty strings from shell exports mean "unset", except where '' is meaningful.
   const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'TWILIO_API_BASE_URL')),
+    Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'TWILIO_API_BASE_URL' || k === 'INBOUND_EMAIL_DOMAIN')),
   );
   const files = readSecretFiles(cleaned);
   const warnings: string[] = [];

@@ -1,9 +1,11 @@
 // The City of Clayton's Critical Incident Communications Plan: data,
 // validated when this module loads. clayton-2026.1 is the plan as first
 // adopted and stays exactly as it was (running incidents pinned it);
-// clayton-2026.2, the default for new incidents, puts the approval chain in
-// the city's terms. A city changes the plan with POLICY_FILE (see
-// policy/README.md), never by editing a version that incidents have pinned.
+// clayton-2026.2 puts the approval chain in the city's terms; clayton-2026.3,
+// the default for new incidents, adds counsel's holds, withdrawal of
+// published statements and phone calls at severity 1. A city changes the plan
+// with POLICY_FILE (see policy/README.md), never by editing a version that
+// incidents have pinned.
 import { parsePolicy, type Policy, type PolicyInput } from '../domain/policy/schema';
 import type { Role } from '../domain/roles';
 
@@ -321,6 +323,52 @@ const policy2026_2 = {
   },
 } satisfies PolicyInput;
 
-/** The plan new incidents start under: version 'clayton-2026.2'. Frozen once registered (policy/registry.ts). */
-export const DEFAULT_POLICY: Policy = parsePolicy(policy2026_2, 'default policy');
+/** The approval chain in the city's terms: version 'clayton-2026.2'. Frozen once registered (policy/registry.ts). */
+export const POLICY_2026_2: Policy = parsePolicy(policy2026_2, 'policy clayton-2026.2');
+
+/**
+ * clayton-2026.3: what changed from clayton-2026.2.
+ * - Counsel's hold: the City Attorney may stop publication of a statement,
+ *   of every statement of a kind, or of everything for an incident, for one
+ *   of the categories below. It lapses after 14 days unless released; the
+ *   Attorney, the City Manager and the Mayor are reminded 3 days and 1 day
+ *   before, and the Mayor and the Board are told when it lapses. Clocks it
+ *   stopped resume with the time that was left, and at least 4 hours.
+ * - Withdrawal: the PIO, the City Manager or the City Attorney may withdraw a
+ *   published statement with a public note.
+ * - Calls: at severity 1, officials still silent 5 minutes after the email
+ *   and text are called (press 1 to acknowledge), twice more 3 minutes apart,
+ *   before their backup is called at 15 minutes.
+ */
+const policy2026_3 = {
+  ...policy2026_2,
+  version: 'clayton-2026.3',
+  acknowledgement: {
+    ...policyData.acknowledgement,
+    calls: { severities: [1], firstAfter: '5m', attempts: 3, retryAfter: '3m' },
+  },
+  holds: {
+    placeBy: ['CITY_ATTORNEY'],
+    releaseBy: ['CITY_ATTORNEY'],
+    categories: [
+      { key: 'PENDING_INVESTIGATION', label: 'Pending investigation' },
+      { key: 'PERSONNEL_MATTER', label: 'Personnel matter' },
+      { key: 'JUVENILE_INVOLVED', label: 'Juvenile involved' },
+      { key: 'LITIGATION', label: 'Litigation' },
+    ],
+    maxDuration: '14d',
+    remindBefore: ['3d', '1d'],
+    remind: ['CITY_ATTORNEY', 'CITY_MANAGER', 'MAYOR'],
+    notify: ['CITY_ATTORNEY', 'CITY_MANAGER', 'PIO'],
+    escalateAtLimit: ['CITY_ATTORNEY', 'CITY_MANAGER', 'MAYOR', 'ALDERMAN'],
+    onRelease: { clock: 'RESUME', atLeast: '4h' },
+  },
+  withdrawal: {
+    allowedRoles: ['PIO', 'CITY_MANAGER', 'CITY_ATTORNEY'],
+    notify: ['PIO', 'CITY_MANAGER', 'MAYOR'],
+  },
+} satisfies PolicyInput;
+
+/** The plan new incidents start under: version 'clayton-2026.3'. Frozen once registered (policy/registry.ts). */
+export const DEFAULT_POLICY: Policy = parsePolicy(policy2026_3, 'default policy');
 

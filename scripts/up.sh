@@ -123,6 +123,7 @@ Common Ground is running (embedded mode). Logs: .data/logs/   Stop: bash scripts
   Temporal UI          http://127.0.0.1:$TEMPORAL_UI_PORT
   Mail inbox           http://127.0.0.1:$DEVSINKS_MAIL_HTTP_PORT/   JSON: http://127.0.0.1:$DEVSINKS_MAIL_HTTP_PORT/api/messages
   SMS sink             http://127.0.0.1:$DEVSINKS_SMS_HTTP_PORT/   JSON: http://127.0.0.1:$DEVSINKS_SMS_HTTP_PORT/_sink/messages
+  Voice sink (calls)   http://127.0.0.1:$DEVSINKS_SMS_HTTP_PORT/calls   JSON: http://127.0.0.1:$DEVSINKS_SMS_HTTP_PORT/_sink/calls
   PostgreSQL           $DATABASE_URL
   Temporal (gRPC)      $TEMPORAL_ADDRESS
 

@@ -11,9 +11,10 @@ import { incidentStateQuery, type IncidentStateV1, type RecipientStateV1 } from 
 import { statementStateQuery, type StatementStateV1 } from '../domain/contracts/statement';
 import { notFound } from './errors';
 import { INCIDENT_NUMBER_PATTERN, statementWorkflowId } from '../domain/ids';
-import { isPastDue } from '../domain/overdue';
+import { isDeadlineOverdue } from '../domain/overdue';
 import { deadlineRowOf } from '../domain/deadlineRow';
 import { deadlineJson } from './deadlineViews';
+import { holdRulesFor, holdsForStaff } from './holdViews';
 import { tryQuery } from './temporal';
 import { isPermitted, isPermittedUnder } from './policyView';
 
@@ -132,6 +133,9 @@ function statementView(row: StatementRow, live: StatementStateV1 | undefined, na
     currentVersion: row.currentVersion,
     publishedVersion: row.publishedVersion,
     publishedAt: iso(row.publishedAt),
+    withdrawnAt: iso(row.withdrawnAt),
+    withdrawnById: row.withdrawnById,
+    withdrawalNote: row.withdrawalNote,
     createdById: row.createdById,
     createdAt: row.createdAt.toISOString(),
     versions: row.versions.map((v) => ({
@@ -214,7 +218,9 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
   const recipients = (live ? live.recipients : recipientsFromDb(recipientRows)).map((r) => ({ ...r, acknowledgedBy: onBehalf.get(r.personId) ?? null }));
   const extensionsByKey = new Map(deadlineRows.map((d) => [d.key, d.extensions]));
   const deadlines = live
-    ? live.deadlines.map((d) => deadlineJson(deadlineRowOf(d), extensionsByKey.get(d.key) ?? [], now))
+    ? live.deadlines.map((d) =>
+        deadlineJson({ ...deadlineRowOf(d), heldSince: d.heldSince ? new Date(d.heldSince) : null }, extensionsByKey.get(d.key) ?? [], now),
+      )
     : deadlineRows.map((d) => deadlineJson(d, d.extensions, now));
 
   const primaries = recipients.filter((r) => r.kind === 'PRIMARY');
@@ -230,6 +236,7 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
     recipients,
     deadlines,
     statements: await statementsWithNames(db, temporal, statementRows, viewer),
+    holds: { rules: holdRulesFor(incident), list: await holdsForStaff(db, incident) },
     timeline: auditRows.map((a) => ({
       seq: a.seq.toString(),
       at: a.at.toISOString(),
@@ -274,7 +281,7 @@ export async function incidentList(db: Db, where: { status?: 'ACTIVE' | 'CLOSED'
   const ids = incidents.map((i) => i.id);
   const [recipients, deadlines] = await Promise.all([
     db.incidentRecipient.findMany({ where: { incidentId: { in: ids }, kind: 'PRIMARY' }, select: { incidentId: true, acknowledgedAt: true } }),
-    db.deadline.findMany({ where: { incidentId: { in: ids } }, select: { incidentId: true, status: true, dueAt: true } }),
+    db.deadline.findMany({ where: { incidentId: { in: ids } }, select: { incidentId: true, status: true, dueAt: true, heldSince: true } }),
   ]);
   return incidents.map((incident) => {
     const mine = recipients.filter((r) => r.incidentId === incident.id);
@@ -285,7 +292,8 @@ export async function incidentList(db: Db, where: { status?: 'ACTIVE' | 'CLOSED'
       deadlines: {
         open: myDeadlines.filter((d) => d.status === 'OPEN').length,
         // Open past its due time: not yet marked missed by the workflow (missed ones are counted below).
-        overdue: myDeadlines.filter((d) => d.status === 'OPEN' && isPastDue(d.dueAt, now)).length,
+        overdue: myDeadlines.filter((d) => d.status === 'OPEN' && isDeadlineOverdue(d, now)).length,
+        held: myDeadlines.filter((d) => d.heldSince !== null).length,
         met: myDeadlines.filter((d) => d.status === 'MET').length,
         missed: myDeadlines.filter((d) => d.status === 'MISSED').length,
       },

@@ -17,6 +17,9 @@ export const PERMISSIONS = [
   'draftStatements',
   'decideStatements',
   'extendDeadlines',
+  'placeHolds',
+  'releaseHolds',
+  'withdrawStatements',
   'readDrafts',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -30,6 +33,8 @@ export interface PolicyView {
   approverRoles: Role[];
   /** The roles granted each permission. */
   permissions: Record<Permission, Role[]>;
+  /** Counsel's holds under this policy, or null when it has none. */
+  holds: { categories: { key: string; label: string }[]; maxDuration: string } | null;
 }
 
 export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
@@ -44,6 +49,9 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     draftStatements: [...policy.approval.drafters],
     decideStatements: deciderRoles(policy.approval),
     extendDeadlines: [...policy.extension.allowedRoles],
+    placeHolds: [...(policy.holds?.placeBy ?? [])],
+    releaseHolds: [...(policy.holds?.releaseBy ?? [])],
+    withdrawStatements: [...(policy.withdrawal?.allowedRoles ?? [])],
   };
   // Need to know: whoever drafts or approves statements, and whom the policy adds (the city manager by default).
   const readDrafts = [...new Set([...policy.access.readDrafts, ...granted.draftStatements, ...granted.decideStatements])];
@@ -58,10 +66,25 @@ function view(policy: Policy): PolicyView {
     statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label })),
     approverRoles: deciderRoles(policy.approval),
     permissions: permissionsOf(policy),
+    holds: policy.holds
+      ? { categories: policy.holds.categories.map((c) => ({ key: c.key, label: c.label })), maxDuration: policy.holds.maxDuration }
+      : null,
   };
 }
 
+/** The label of a hold category under a pinned policy ("Litigation"), or the key when the policy no longer knows it. */
+export const holdCategoryLabel = (view: PolicyView, key: string): string => view.holds?.categories.find((c) => c.key === key)?.label ?? key;
+
 export const currentPolicyView = (): PolicyView => view(currentPolicy());
+
+/** The policy document an incident pinned, or undefined when this process no longer knows that version. */
+export function pinnedPolicyOf(version: string): Policy | undefined {
+  try {
+    return getPolicy(version);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The policy an incident pinned; falls back to the current one if that version is no longer shipped. */
 export function policyViewFor(version: string): PolicyView {

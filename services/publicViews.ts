@@ -1,14 +1,16 @@
 // Public accountability: what was promised, when it was due, whether it was
 // met, and what was published. Built field by field from an allow-list so
-// nothing private (names, addresses, drafts, comments, summaries) can leak in.
-// The public API and the public feeds are both built from these.
+// nothing private (names, addresses, drafts, comments, summaries, a counsel's
+// hold's detail) can leak in. The public API and the public feeds are both
+// built from these.
 //
 // Residents read these hardest right after a publicised incident, so they
 // come from a cache, never one query per incident: the public records (the
-// newest incidents, their deadlines and published statements) are loaded in
-// three queries and kept until the database says they changed. Triggers bump
-// the `public_data_version` sequence at the commit of any change to incidents,
-// deadlines or a statement's publication (migration 20261205000000); every
+// newest incidents, their deadlines, published or withdrawn statements and
+// counsel's holds) are loaded in four queries and kept until the database says
+// they changed. Triggers bump the `public_data_version` sequence at the commit
+// of any change to incidents, deadlines, a statement's publication or
+// withdrawal (migration 20261205000000) or a hold (20261210000000); every
 // request reads that version (one shared query for all requests waiting at
 // that moment) and reloads the records only when it moved. What depends on
 // the clock (open or missed) is worked out per request from the cached rows.
@@ -23,41 +25,95 @@ import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
 import { deadlineRowSelect } from './deadlineViews';
 import { HttpError, notFound } from './errors';
 import type { IncidentRow } from './incidentViews';
-import { policyViewFor } from './policyView';
+import { holdCategoryLabel, policyViewFor, type PolicyView } from './policyView';
 
 /** How many incidents the public list shows, and the cache holds. */
 export const PUBLIC_INCIDENT_LIMIT = 200;
 
-type PublicDeadlineStatus = 'open' | 'met' | 'missed' | 'waived';
+/** held: a counsel's hold stops its clock (shown instead of "missed" while it lasts). */
+type PublicDeadlineStatus = 'open' | 'met' | 'missed' | 'waived' | 'held';
 
-/** Missed once marked missed, or while still open past its due time. */
-function publicStatus(d: DeadlineRow, now: Date): PublicDeadlineStatus {
+/** A deadline row with what the public may know of a hold on it. */
+type PublicDeadlineRow = DeadlineRow & { heldSince: Date | null; heldByHoldId: string | null; _count: { extensions: number } };
+
+const publicDeadlineSelect = { ...deadlineRowSelect, heldSince: true, heldByHoldId: true, _count: { select: { extensions: true } } } as const;
+
+/** The public's view of a hold row: when, why (the category), what it covers, how it ended. Never the detail. */
+interface HoldRow {
+  id: string;
+  incidentId: string;
+  scope: string;
+  statementKind: string | null;
+  category: string;
+  status: string;
+  placedAt: Date;
+  lapsesAt: Date;
+  endedAt: Date | null;
+}
+
+const publicHoldSelect = {
+  id: true,
+  incidentId: true,
+  scope: true,
+  statementKind: true,
+  category: true,
+  status: true,
+  placedAt: true,
+  lapsesAt: true,
+  endedAt: true,
+} as const;
+
+/** Missed once marked missed, or while still open past its due time; held while a counsel's hold stops an open one. */
+function publicStatus(d: PublicDeadlineRow, now: Date): PublicDeadlineStatus {
   if (d.status === 'MET') return 'met';
   if (d.status === 'WAIVED') return 'waived';
+  if (d.status === 'OPEN' && d.heldSince) return 'held';
   return isDeadlineOverdue(d, now) ? 'missed' : 'open';
 }
 
-const publicDeadline = (d: DeadlineRow, now: Date) => ({
-  key: d.key,
-  kind: d.kind,
-  title: d.title,
-  dueAt: d.dueAt.toISOString(),
-  originalDueAt: d.originalDueAt.toISOString(),
-  extended: d.dueAt.getTime() !== d.originalDueAt.getTime(),
-  status: publicStatus(d, now),
-  metAt: d.metAt ? d.metAt.toISOString() : null,
-  metOnTime: d.metAt ? d.metAt <= d.dueAt : null,
-});
+function publicDeadline(d: PublicDeadlineRow, now: Date, holds: HoldRow[], policy: PolicyView) {
+  const hold = d.heldByHoldId ? holds.find((h) => h.id === d.heldByHoldId) : undefined;
+  const moved = d.dueAt.getTime() !== d.originalDueAt.getTime();
+  return {
+    key: d.key,
+    kind: d.kind,
+    title: d.title,
+    dueAt: d.dueAt.toISOString(),
+    originalDueAt: d.originalDueAt.toISOString(),
+    extended: moved,
+    /** Why the due time moved: an extension (with a reason, kept for staff) or the end of a counsel's hold. */
+    movedBy: !moved ? null : d._count.extensions > 0 ? ('extension' as const) : ('hold' as const),
+    status: publicStatus(d, now),
+    metAt: d.metAt ? d.metAt.toISOString() : null,
+    metOnTime: d.metAt ? d.metAt <= d.dueAt : null,
+    heldByCounsel: d.heldSince && hold ? { since: d.heldSince.toISOString(), reason: holdCategoryLabel(policy, hold.category) } : null,
+  };
+}
 
-const typeLabel = (incident: IncidentRow): string =>
-  policyViewFor(incident.policyVersion).incidentTypes.find((t) => t.key === incident.type)?.label ?? incident.type;
+function publicHold(h: HoldRow, policy: PolicyView) {
+  const kindLabel = h.statementKind ? (policy.statementKinds.find((k) => k.key === h.statementKind)?.label ?? h.statementKind) : null;
+  return {
+    id: h.id,
+    covers: h.scope === 'ALL' ? 'all publication' : h.scope === 'STATEMENT_KIND' ? `every ${(kindLabel ?? 'statement').toLowerCase()}` : 'a statement',
+    statementKind: h.scope === 'STATEMENT_KIND' ? h.statementKind : null,
+    reason: holdCategoryLabel(policy, h.category),
+    category: h.category,
+    status: h.status === 'ACTIVE' ? ('active' as const) : h.status === 'LAPSED' ? ('lapsed' as const) : ('released' as const),
+    since: h.placedAt.toISOString(),
+    lapsesAt: h.lapsesAt.toISOString(),
+    endedAt: h.endedAt ? h.endedAt.toISOString() : null,
+  };
+}
 
-function summarise(incident: IncidentRow, deadlines: DeadlineRow[], publishedStatements: number, now: Date) {
+const typeLabel = (incident: IncidentRow, policy: PolicyView): string => policy.incidentTypes.find((t) => t.key === incident.type)?.label ?? incident.type;
+
+function summarise(incident: IncidentRow, deadlines: PublicDeadlineRow[], holds: HoldRow[], publishedStatements: number, now: Date) {
+  const policy = policyViewFor(incident.policyVersion);
   const statuses = deadlines.map((d) => publicStatus(d, now));
   return {
     number: incident.number,
     type: incident.type,
-    typeLabel: typeLabel(incident),
+    typeLabel: typeLabel(incident, policy),
     severity: incident.severity,
     status: incident.status,
     declaredAt: incident.declaredAt.toISOString(),
@@ -67,7 +123,9 @@ function summarise(incident: IncidentRow, deadlines: DeadlineRow[], publishedSta
       open: statuses.filter((s) => s === 'open').length,
       met: statuses.filter((s) => s === 'met').length,
       missed: statuses.filter((s) => s === 'missed').length,
+      held: statuses.filter((s) => s === 'held').length,
     },
+    heldByCounsel: holds.filter((h) => h.status === 'ACTIVE').length > 0,
   };
 }
 
@@ -80,51 +138,91 @@ interface PublicStatement {
   deadlineKey: string | null;
 }
 
+/** A statement withdrawn after publication: when, and the public note; never its text. */
+interface WithdrawnStatement {
+  id: string;
+  kind: string;
+  kindLabel: string;
+  publishedAt: string;
+  withdrawnAt: string;
+  note: string;
+  deadlineKey: string | null;
+}
+
 /** One incident's public rows, as loaded; turned into the public view per request (the clock decides open or missed). */
 interface PublicIncidentRecord {
   incident: IncidentRow;
-  deadlines: DeadlineRow[];
+  deadlines: PublicDeadlineRow[];
   statements: PublicStatement[];
+  withdrawnStatements: WithdrawnStatement[];
+  /** Every hold, oldest first: active ones hold deadlines, ended ones stay on the record. */
+  holds: HoldRow[];
 }
 
-const publicIncidentView = ({ incident, deadlines, statements }: PublicIncidentRecord, now: Date) => ({
-  ...summarise(incident, deadlines, statements.length, now),
-  statements,
-  deadlineList: deadlines.map((d) => publicDeadline(d, now)),
-});
+const publicIncidentView = ({ incident, deadlines, statements, withdrawnStatements, holds }: PublicIncidentRecord, now: Date) => {
+  const policy = policyViewFor(incident.policyVersion);
+  return {
+    ...summarise(incident, deadlines, holds, statements.length, now),
+    statements,
+    withdrawnStatements,
+    deadlineList: deadlines.map((d) => publicDeadline(d, now, holds, policy)),
+    holds: holds.map((h) => publicHold(h, policy)),
+  };
+};
 
 export type PublicIncidentView = ReturnType<typeof publicIncidentView>;
 
-/** Loads the public rows of these incidents: two queries, whatever their number. */
+/** Loads the public rows of these incidents: three queries, whatever their number. */
 async function loadRecords(db: Db, incidents: IncidentRow[]): Promise<PublicIncidentRecord[]> {
   const ids = incidents.map((i) => i.id);
-  const [deadlines, statements] = await Promise.all([
-    db.deadline.findMany({ where: { incidentId: { in: ids } }, select: { ...deadlineRowSelect, incidentId: true }, orderBy: { dueAt: 'asc' } }),
+  const [deadlines, statements, holds] = await Promise.all([
+    db.deadline.findMany({ where: { incidentId: { in: ids } }, select: { ...publicDeadlineSelect, incidentId: true }, orderBy: { dueAt: 'asc' } }),
     db.statement.findMany({
-      where: { incidentId: { in: ids }, status: 'PUBLISHED', publishedVersion: { not: null } },
+      where: { incidentId: { in: ids }, status: { in: ['PUBLISHED', 'WITHDRAWN'] }, publishedVersion: { not: null } },
       select: {
         id: true,
         incidentId: true,
         kind: true,
+        status: true,
         deadlineKey: true,
         publishedAt: true,
         publishedVersion: true,
+        withdrawnAt: true,
+        withdrawalNote: true,
         versions: { select: { version: true, title: true, body: true } },
       },
       orderBy: { publishedAt: 'asc' },
     }),
+    db.publicationHold.findMany({ where: { incidentId: { in: ids } }, select: publicHoldSelect, orderBy: { placedAt: 'asc' } }),
   ]);
-  return incidents.map((incident) => ({
-    incident,
-    deadlines: deadlines.filter((d) => d.incidentId === incident.id),
-    statements: statements
-      .filter((s) => s.incidentId === incident.id)
-      .flatMap((s) => {
+  return incidents.map((incident) => {
+    const policy = policyViewFor(incident.policyVersion);
+    const own = statements.filter((s) => s.incidentId === incident.id);
+    return {
+      incident,
+      deadlines: deadlines.filter((d) => d.incidentId === incident.id),
+      statements: own.flatMap((s) => {
         const text = s.versions.find((v) => v.version === s.publishedVersion);
-        if (!text || !s.publishedAt) return [];
+        if (s.status !== 'PUBLISHED' || !text || !s.publishedAt) return [];
         return [{ id: s.id, kind: s.kind, title: text.title, body: text.body, publishedAt: s.publishedAt.toISOString(), deadlineKey: s.deadlineKey }];
       }),
-  }));
+      withdrawnStatements: own.flatMap((s) => {
+        if (s.status !== 'WITHDRAWN' || !s.publishedAt || !s.withdrawnAt) return [];
+        return [
+          {
+            id: s.id,
+            kind: s.kind,
+            kindLabel: policy.statementKinds.find((k) => k.key === s.kind)?.label ?? s.kind,
+            publishedAt: s.publishedAt.toISOString(),
+            withdrawnAt: s.withdrawnAt.toISOString(),
+            note: s.withdrawalNote ?? '',
+            deadlineKey: s.deadlineKey,
+          },
+        ];
+      }),
+      holds: holds.filter((h) => h.incidentId === incident.id),
+    };
+  });
 }
 
 interface Snapshot {
@@ -270,7 +368,7 @@ async function readTurn({ db, config }: PublicReadDeps): Promise<PublicReadCache
 }
 
 const incidentList = (snapshot: Snapshot, now: Date) =>
-  snapshot.records.map(({ incident, deadlines, statements }) => summarise(incident, deadlines, statements.length, now));
+  snapshot.records.map(({ incident, deadlines, statements, holds }) => summarise(incident, deadlines, holds, statements.length, now));
 
 /** GET /api/public/incidents's body (the incident list, newest first), written once per data version and second for every reader. */
 export async function publicIncidentListJson(deps: PublicReadDeps, now: Date): Promise<string> {
@@ -278,20 +376,24 @@ export async function publicIncidentListJson(deps: PublicReadDeps, now: Date): P
   return cache.memo('list.json', now, (snapshot) => JSON.stringify({ incidents: incidentList(snapshot, now) }));
 }
 
-/** Every incident the public list shows, with its published statements and deadlines (the feeds are views of these). */
+/** Every incident the public list shows, with its published and withdrawn statements, deadlines and holds (the feeds are views of these). */
 export async function loadPublicIncidentRecords(deps: PublicReadDeps, now: Date): Promise<PublicIncidentView[]> {
   const cache = await readTurn(deps);
   return cache.memo('records', now, (snapshot) => snapshot.records.map((record) => publicIncidentView(record, now)));
 }
 
-/** One incident's public record: published statements and every deadline (404 HttpError if unknown). */
+/**
+ * One incident's public record (404 HttpError if unknown): published
+ * statements, statements withdrawn after publication (with their public note,
+ * never their text), every deadline, and counsel's holds by category.
+ */
 export async function loadPublicIncident(deps: PublicReadDeps, idOrNumber: string, now: Date): Promise<PublicIncidentView> {
   const { db } = deps;
   const snapshot = await (await readTurn(deps)).current();
   const cached = snapshot.byKey.get(idOrNumber);
   if (cached) return publicIncidentView(cached, now);
   if (snapshot.complete) throw notFound(`incident ${idOrNumber}`);
-  // Older than the newest PUBLIC_INCIDENT_LIMIT: read directly, still in three queries.
+  // Older than the newest PUBLIC_INCIDENT_LIMIT: read directly, still in four queries.
   const where = INCIDENT_NUMBER_PATTERN.test(idOrNumber) ? { number: idOrNumber } : { id: idOrNumber };
   const incident = await db.incident.findUnique({ where });
   if (!incident) throw notFound(`incident ${idOrNumber}`);

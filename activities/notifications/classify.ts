@@ -17,14 +17,17 @@ export interface ClassifiedFailure {
   unconfirmed: boolean;
 }
 
-/** Twilio errors that say "this recipient cannot get SMS from us", so retrying cannot help. */
+/** Twilio errors that say "this recipient cannot get SMS (or calls) from us", so retrying cannot help. */
 const PERMANENT_TWILIO_RECIPIENT_CODES = new Set([
   21211, // invalid 'To' number
   21214, // 'To' number cannot be reached
+  21215, // no permission to call this number's region
+  21216, // 'To' number is blocked for calls
   21408, // no permission to send to this region
   21610, // recipient replied STOP
   21612, // 'To' number not reachable via this 'From'
   21614, // 'To' number is not a mobile number
+  13224, // invalid phone number for calls
 ]);
 
 /** Network errors raised before a request could reach the provider: nothing can have been sent. */

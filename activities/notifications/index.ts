@@ -19,6 +19,11 @@
 //    workflow falls back to the other channel; so does a message no provider
 //    accepted within its delivery window;
 //  - SMS sends go through a per-sender rate limit that halves on a 429.
+//
+// Three channels: EMAIL (SMTP), SMS and VOICE (both through the twilio client;
+// a call reads the message and asks to press 1, see lib/voiceCalls.ts). An
+// email whose reply acknowledges the incident carries a signed Reply-To made
+// from its row id (lib/replyAddress.ts).
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../../domain/contracts/notificationActivities';
@@ -27,7 +32,7 @@ import type { Db } from '../../lib/db';
 import type { Notification, Prisma } from '../../generated/prisma/client';
 import { notificationKey } from '../../domain/ids';
 import { appendAudit } from '../../lib/audit';
-import { ProviderRateLimitError } from './errors';
+import { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 import { classifySmtpError, classifyTwilioError } from './classify';
 import { currentAttempt, leaseDecision, leaseFor, UNCONFIRMED, type AttemptIdentity } from './lease';
 import { findAcceptedSms } from './smsLookup';
@@ -35,6 +40,8 @@ import { SendRates, SendRateWait } from './sendRate';
 import type { Mailer, SmsClient } from './providers';
 import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
 import { FailureType } from '../../domain/failures';
+import { replyAddressFor } from '../../lib/replyAddress';
+import { CALL_RING_SECONDS, acknowledgementCallTwiml, voiceGatherUrl, voiceStatusCallbackUrl } from '../../lib/voiceCalls';
 
 export { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 export { createMailer, createSmsClient } from './providers';
@@ -43,16 +50,17 @@ export { renderMessage } from './templates';
 
 export type NotificationConfig = TemplateConfig &
   Pick<Config, 'MAIL_FROM' | 'TWILIO_FROM_NUMBER'> &
-  Partial<Pick<Config, 'SMS_SENDS_PER_SECOND' | 'NOTIFICATION_DELIVERY_WINDOW_MINUTES'>>;
+  Partial<Pick<Config, 'SMS_SENDS_PER_SECOND' | 'NOTIFICATION_DELIVERY_WINDOW_MINUTES' | 'INBOUND_EMAIL_DOMAIN'>>;
 
 export interface NotificationDeps {
   db: Db;
   mailer: Pick<Mailer, 'sendMail'>;
-  sms: { messages: Pick<SmsClient['messages'], 'create' | 'list'> };
+  /** The twilio client: Messages for SMS, Calls for VOICE (a client without calls cannot place calls). */
+  sms: { messages: Pick<SmsClient['messages'], 'create' | 'list'>; calls?: Pick<SmsClient['calls'], 'create'> };
   config: NotificationConfig;
 }
 
-const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio' };
+const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio', VOICE: 'twilio-voice' };
 
 /** Defaults when the config leaves them out (lib/config.ts has the same). */
 const DEFAULT_SMS_SENDS_PER_SECOND = 100;
@@ -114,7 +122,7 @@ function validate(message: OutboundMessageV1): void {
   for (const field of ['workflowId', 'purpose', 'personId', 'attemptGroup', 'template'] as const) {
     if (typeof message[field] !== 'string' || message[field].trim() === '') throw invalidInput(field, 'is required');
   }
-  if (message.channel !== 'EMAIL' && message.channel !== 'SMS') throw invalidInput('channel', 'must be EMAIL or SMS');
+  if (message.channel !== 'EMAIL' && message.channel !== 'SMS' && message.channel !== 'VOICE') throw invalidInput('channel', 'must be EMAIL, SMS or VOICE');
 }
 
 /** Same key, same Message-ID: receivers can drop a duplicate sent in the crash window. */
@@ -209,9 +217,13 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   ): Promise<{ providerMessageId: string; providerStatus: string | null }> {
     if (channel === 'EMAIL') {
       await assertLeaseHeld(notificationId, me);
+      const replyTo = rendered.acknowledgeByReply && config.INBOUND_EMAIL_DOMAIN
+        ? replyAddressFor(notificationId, { LINK_SIGNING_SECRET: config.LINK_SIGNING_SECRET, INBOUND_EMAIL_DOMAIN: config.INBOUND_EMAIL_DOMAIN })
+        : null;
       const info = await mailer.sendMail({
         from: config.MAIL_FROM,
         to: { name: recipient.name, address },
+        ...(replyTo ? { replyTo } : {}),
         subject: rendered.subject ?? 'Common Ground',
         text: rendered.text,
         html: rendered.html ?? undefined,
@@ -219,6 +231,20 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         headers: { 'X-Common-Ground-Notification': notificationId },
       });
       return { providerMessageId: info.messageId, providerStatus: typeof info.response === 'string' ? info.response.slice(0, 200) : null };
+    }
+    if (channel === 'VOICE') {
+      await assertLeaseHeld(notificationId, me);
+      if (!sms.calls) throw new ProviderUnavailableError('twilio', 'this worker has no Twilio Calls client');
+      const call = await sms.calls.create({
+        to: address,
+        from: config.TWILIO_FROM_NUMBER,
+        twiml: acknowledgementCallTwiml(rendered.text, voiceGatherUrl(config.PUBLIC_BASE_URL, notificationId)),
+        statusCallback: voiceStatusCallbackUrl(config.PUBLIC_BASE_URL, notificationId),
+        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        statusCallbackMethod: 'POST',
+        timeout: CALL_RING_SECONDS,
+      });
+      return { providerMessageId: call.sid, providerStatus: call.status ?? null };
     }
     // Checked before the wait, not after it: nothing may come between a send slot and the send, or
     // sends released a slot apart would reach Twilio together. The wait is bounded well inside the
@@ -372,7 +398,8 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     }
 
     if (!address) {
-      throw await markUndeliverable(notification, channel === 'EMAIL' ? 'no email address on file' : 'no mobile number on file');
+      const missing = { EMAIL: 'no email address on file', SMS: 'no mobile number on file', VOICE: 'no phone number on file' }[channel];
+      throw await markUndeliverable(notification, missing);
     }
     if (!person.active) throw await markUndeliverable(notification, 'person is inactive');
 
@@ -396,7 +423,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     } catch (err) {
       // Another attempt holds the row now: it is not ours to write.
       if (err instanceof SendInProgressError) throw err;
-      const failure = channel === 'SMS' ? classifyTwilioError(err) : classifySmtpError(err);
+      const failure = channel === 'EMAIL' ? classifySmtpError(err) : classifyTwilioError(err);
       if (failure.kind === 'undeliverable') throw await markUndeliverable(notification, failure.description);
       if (failure.kind === 'rejected') throw await markFailed(notification, failure.description);
       if (Date.now() - notification.createdAt.getTime() > deliveryWindowMs) {

@@ -11,9 +11,10 @@ import { FailureType } from '../../domain/failures';
 import { itemShortCode } from '../../domain/itemCode';
 import { LINK_PURPOSES, type LinkLifetimes } from '../../domain/links';
 import { escapeHtml } from '../../lib/html';
+import { spokenIncidentNumber } from '../../domain/ids';
 import { currentPolicy, durationMs } from '../../policy';
 
-export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'CITY_TIME_ZONE'>;
+export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'CITY_TIME_ZONE'> & Partial<Pick<Config, 'INBOUND_EMAIL_DOMAIN'>>;
 
 /** How long each link works, from the current policy's `links` section. */
 function linkLifetimes(): LinkLifetimes {
@@ -27,6 +28,8 @@ export interface RenderedMessage {
   text: string;
   /** Email only. */
   html: string | null;
+  /** Email only: a reply to it acknowledges the incident (the sender gives it a signed Reply-To). */
+  acknowledgeByReply?: boolean;
 }
 
 interface Action {
@@ -39,6 +42,10 @@ interface Draft {
   paragraphs: string[];
   action?: Action;
   sms: string;
+  /** What a phone call says (VOICE); the SMS text when absent. */
+  voice?: string;
+  /** A reply to the email acknowledges the incident. */
+  acknowledgeByReply?: boolean;
 }
 
 type Data = Record<string, unknown>;
@@ -105,6 +112,11 @@ class View {
     return this.config.CITY_TIME_ZONE;
   }
 
+  /** True when replies to incident emails reach us (a reply domain is configured). */
+  get repliesAcknowledge(): boolean {
+    return !!this.config.INBOUND_EMAIL_DOMAIN;
+  }
+
   get recipientId(): string | undefined {
     const recipient = this.data.recipient as { id?: unknown } | undefined;
     return typeof recipient?.id === 'string' ? recipient.id : undefined;
@@ -166,6 +178,14 @@ const incidentLabel = (v: View): string => {
   return number ?? title ?? 'a critical incident';
 };
 
+/** The incident as a phone call reads it: CI-2026-0007 said as "C I 2026, 0 0 0 7". */
+const spokenIncident = (v: View): string => {
+  const number = v.str('incidentNumber');
+  const spokenNumber = number ? spokenIncidentNumber(number) : undefined;
+  const title = v.str('title') ?? v.str('incidentTitle');
+  return [spokenNumber, title].filter(Boolean).join(', ') || 'a critical incident';
+};
+
 const severityTag = (v: View): string => (v.num('severity') !== undefined ? `[Sev ${v.num('severity')}] ` : '');
 
 /** How many people an SMS names before it says "and N more". */
@@ -213,8 +233,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
           ? `Please acknowledge within ${minutes} minutes. If you do not, your backup will be notified.`
           : 'Please acknowledge as soon as possible.',
         'You can also reply ACK to the text message.',
+        v.repliesAcknowledge ? 'Or reply to this email: any reply from your address acknowledges.' : undefined,
       ]),
       action: ack,
+      acknowledgeByReply: v.repliesAcknowledge,
       // Replying ACK is the SMS way to acknowledge; a signed link would triple the message length.
       sms: compact([
         `${severityTag(v)}CRITICAL INCIDENT ${incidentLabel(v)}.`,
@@ -236,8 +258,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
           : `You are the backup contact for incident ${incidentLabel(v)}, and the primary contact has not acknowledged it.`,
         v.str('summary'),
         'Please acknowledge now.',
+        v.repliesAcknowledge ? 'You can also reply to this email: any reply from your address acknowledges.' : undefined,
       ]),
       action: ack,
+      acknowledgeByReply: v.repliesAcknowledge,
       sms: compact([
         `${severityTag(v)}BACKUP NEEDED: incident ${incidentLabel(v)}.`,
         silent ? `${silent} has not acknowledged.` : undefined,
@@ -259,6 +283,72 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
       ]),
       action: link,
       sms: compact([`Incident ${incidentLabel(v)}: not yet acknowledged by ${shortPeopleList(v.data.silent) ?? 'some recipients'}.`, link?.url]).join(' '),
+    };
+  },
+
+  'incident.ack-call': (v) => {
+    const backupFor = v.str('asBackupFor');
+    const spoken = `This is Common Ground, for the City of Clayton. ${v.num('severity') !== undefined ? `A severity ${v.num('severity')} critical incident` : 'A critical incident'} has been declared: ${spokenIncident(v)}.${backupFor ? ` You are called as the backup for the ${backupFor}.` : ''} You have not acknowledged it yet. To acknowledge, press 1 now.`;
+    return {
+      subject: `Call: acknowledge incident ${incidentLabel(v)}`,
+      paragraphs: [spoken],
+      sms: `Calling you about incident ${incidentLabel(v)}: press 1 to acknowledge.`,
+      voice: spoken,
+    };
+  },
+
+  'hold.placed': (v) => {
+    const link = v.passedLink('incidentUrl', 'Open the incident');
+    return {
+      subject: `Counsel's hold on publication: ${incidentLabel(v)}`,
+      paragraphs: compact([
+        `${v.str('placedByName') ?? 'The City Attorney'} placed a counsel's hold on ${v.str('covers') ?? 'publication'} for incident ${incidentLabel(v)}${v.str('categoryLabel') ? ` (${v.str('categoryLabel')})` : ''}.`,
+        'While it is held, nothing it covers is published, whatever its approvals. Drafting and approving go on; approved statements wait and are published when the hold ends. The deadlines it covers are paused, and the public page says they are held by counsel.',
+        sentence('Unless released sooner it lapses ', v.when('lapsesAt'), '.'),
+        'The reason for staff is on the incident board in the console; it is never published.',
+      ]),
+      action: link,
+      sms: compact([`Counsel's hold on ${v.str('covers') ?? 'publication'} for ${incidentLabel(v)}${v.str('categoryLabel') ? ` (${v.str('categoryLabel')})` : ''}.`, v.when('lapsesAt') ? `Lapses ${v.when('lapsesAt')}.` : undefined]).join(' '),
+    };
+  },
+
+  'hold.reminder': (v) => {
+    const link = v.passedLink('incidentUrl', 'Open the incident');
+    return {
+      subject: `Reminder: counsel's hold on ${incidentLabel(v)} lapses ${v.when('lapsesAt') ?? 'soon'}`,
+      paragraphs: compact([
+        `The counsel's hold on ${v.str('covers') ?? 'publication'} for incident ${incidentLabel(v)}${v.str('categoryLabel') ? ` (${v.str('categoryLabel')})` : ''} lapses ${v.when('lapsesAt') ?? 'soon'}.`,
+        'When it lapses, what it held is published and its deadlines start again. The City Attorney can release it sooner; it cannot be held longer than the plan allows.',
+      ]),
+      action: link,
+      sms: `Reminder: counsel's hold on ${incidentLabel(v)} lapses ${v.when('lapsesAt') ?? 'soon'}.`,
+    };
+  },
+
+  'hold.released': (v) => {
+    const link = v.passedLink('incidentUrl', 'Open the incident');
+    return {
+      subject: `Counsel's hold released: ${incidentLabel(v)}`,
+      paragraphs: compact([
+        `${v.str('releasedByName') ?? 'The City Attorney'} released the counsel's hold on ${v.str('covers') ?? 'publication'} for incident ${incidentLabel(v)}.`,
+        'Approved statements it held are published now, and the deadlines it paused are running again.',
+      ]),
+      action: link,
+      sms: `Counsel's hold released for ${incidentLabel(v)}: held statements publish now, paused deadlines run again.`,
+    };
+  },
+
+  'hold.lapsed': (v) => {
+    const link = v.passedLink('incidentUrl', 'Open the incident');
+    return {
+      subject: `Counsel's hold reached its limit and lapsed: ${incidentLabel(v)}`,
+      paragraphs: compact([
+        `The counsel's hold on ${v.str('covers') ?? 'publication'} for incident ${incidentLabel(v)}${v.str('categoryLabel') ? ` (${v.str('categoryLabel')})` : ''}, placed ${v.when('placedAt') ?? 'earlier'}, reached the longest hold the plan allows and lapsed.`,
+        'Approved statements it held are published now, and the deadlines it paused are running again.',
+        'You are receiving this because the plan escalates a hold that reaches its limit to you.',
+      ]),
+      action: link,
+      sms: `Counsel's hold on ${incidentLabel(v)} reached its limit and lapsed: held statements publish now.`,
     };
   },
 
@@ -370,6 +460,32 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
       ]),
       action: link,
       sms: compact([`${what} (${incidentLabel(v)}) was revised and approved${by ? ` by ${by}` : ''}.`, link?.url]).join(' '),
+    };
+  },
+
+  'statement.publication-held': (v) => {
+    const what = v.str('statementTitle') ?? 'Your statement';
+    return {
+      subject: `Approved, held by counsel: ${what}`,
+      paragraphs: compact([
+        `${what} for incident ${incidentLabel(v)} has every approval it needs, but a counsel's hold covers it${v.when('heldSince') ? ` (since ${v.when('heldSince')})` : ''}.`,
+        'It will be published as soon as the hold ends; you do not need to do anything.',
+      ]),
+      sms: `${what} (${incidentLabel(v)}) is approved and held by counsel; it publishes when the hold ends.`,
+    };
+  },
+
+  'statement.withdrawn': (v) => {
+    const what = v.str('statementTitle') ?? 'A statement';
+    const link = v.passedLink('publicUrl', 'See the public record');
+    return {
+      subject: `Withdrawn: ${what}`,
+      paragraphs: compact([
+        `${v.str('withdrawnByName') ?? 'Someone'} withdrew ${what} for incident ${incidentLabel(v)}${v.when('withdrawnAt') ? ` on ${v.when('withdrawnAt')}` : ''}.`,
+        sentence('The public note: ', v.str('note')),
+      ]),
+      action: link,
+      sms: `Withdrawn: ${what} (${incidentLabel(v)}).`,
     };
   },
 
@@ -511,6 +627,7 @@ export const TEMPLATE_NAMES: readonly string[] = Object.keys(TEMPLATES);
 const FALLBACK_NOTE: Record<ChannelName, string> = {
   EMAIL: 'You are getting this by email because a text message to your phone could not be delivered.',
   SMS: '(Sent by text because email to you could not be delivered.)',
+  VOICE: '',
 };
 
 function emailHtml(greeting: string, paragraphs: string[], action: Action | undefined, footer: string): string {
@@ -559,6 +676,7 @@ export function renderMessage(
     // A body Twilio would refuse for good is cut short instead: the email carries the whole message.
     return { subject: null, text: text.length <= SMS_MAX_CHARACTERS ? text : `${text.slice(0, SMS_MAX_CHARACTERS - 1)}…`, html: null };
   }
+  if (channel === 'VOICE') return { subject: null, text: draft.voice ?? draft.sms, html: null };
 
   const greeting = view.recipientName ? `Hello ${view.recipientName},` : 'Hello,';
   const paragraphs = fallbackFrom ? [...draft.paragraphs, FALLBACK_NOTE.EMAIL] : draft.paragraphs;
@@ -570,5 +688,6 @@ export function renderMessage(
     subject: draft.subject,
     text: textParts.join('\n\n'),
     html: emailHtml(greeting, paragraphs, draft.action, footer),
+    ...(draft.acknowledgeByReply ? { acknowledgeByReply: true } : {}),
   };
 }

@@ -3,15 +3,15 @@
 //   POST /sms     inbound text messages ("ACK", "DONE <item code>"), each acted on once by its MessageSid
 // Both are authenticated by Twilio's request signature, checked with the
 // twilio library's validateRequest against the public URL Twilio called.
-import express, { type Request, type Response, type Router } from 'express';
-import twilio from 'twilio';
+import express, { type Response, type Router } from 'express';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
-import { badRequest, forbidden } from '../../services/errors';
+import { badRequest } from '../../services/errors';
 import { applyStatusCallback } from '../../services/deliveryStatus';
 import { answerInboundSms, createAckSmsHandler, type InboundSmsHandler, type IncidentUpdater } from '../../services/inboundSms';
 import { sendError } from '../errors';
-import { rejectUnsafeText } from '../validate';
+import twilio from 'twilio';
+import { acceptTwilioRequest, formFields as params } from '../twilioSignature';
 
 export type { InboundSms, InboundSmsHandler, IncidentUpdater } from '../../services/inboundSms';
 
@@ -43,24 +43,9 @@ export function createTwilioWebhooksRouter(deps: TwilioWebhooksDeps): Router {
     createAckSmsHandler({ db, temporal: deps.temporal, timeoutMs: deps.ackTimeoutMs }),
     ...(deps.inboundHandlers ?? []),
   ];
-  const publicBase = config.PUBLIC_BASE_URL.replace(/\/$/, '');
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
-
-  const params = (req: Request): Record<string, unknown> =>
-    req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-
-  /** Twilio signs the URL it was configured with; behind a proxy that is the public one. */
-  const assertSigned = (req: Request): void => {
-    const signature = req.header('X-Twilio-Signature');
-    const url = `${publicBase}${req.originalUrl}`;
-    if (!signature || !twilio.validateRequest(config.TWILIO_AUTH_TOKEN, signature, url, params(req))) {
-      throw forbidden('invalid or missing X-Twilio-Signature');
-    }
-    // Mounted ahead of the app's text rule (api/app.ts), so it holds here, once the sender is known.
-    rejectUnsafeText(req.query);
-    rejectUnsafeText(req.body);
-  };
+  const assertSigned = (req: Parameters<typeof acceptTwilioRequest>[0]) => acceptTwilioRequest(req, config);
 
   router.post('/status', async (req, res) => {
     try {

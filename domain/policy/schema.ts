@@ -51,12 +51,30 @@ const severitySchema = z.object({
   recipients: z.array(roleSchema).min(1),
 });
 
+/**
+ * Phone calls to officials still silent after the email and text: the first
+ * call `firstAfter` their notification, then `attempts - 1` more, each
+ * `retryAfter` the one before, while nobody has acknowledged for them. A call
+ * asks them to press 1; doing so acknowledges. Absent in policies written
+ * before calls (nobody is called).
+ */
+const callsSchema = z
+  .object({
+    /** The severity levels whose recipients are called. */
+    severities: z.array(z.number().int().min(1).max(3)).min(1),
+    firstAfter: durationSchema,
+    attempts: z.number().int().min(1).max(5),
+    retryAfter: durationSchema,
+  })
+  .strict();
+
 const acknowledgementSchema = z.object({
   /** How long a primary recipient has to acknowledge before their backup is notified. */
   backupAfter: durationSchema,
   /** When the people below are told who is still silent. */
   reportSilentAfter: durationSchema,
   reportSilentTo: z.array(roleSchema).min(1),
+  calls: callsSchema.optional(),
 });
 
 /**
@@ -215,6 +233,48 @@ const linksSchema = z.object({
   progress: durationSchema.default('14d'),
 });
 
+/**
+ * Counsel's hold: the people the policy names stop publication (one
+ * statement, every statement of a kind, or everything for an incident) while
+ * a legal matter is pending. The public sees that it is held, since when and
+ * the category; never the private detail. A hold lapses at `maxDuration`
+ * unless released sooner. Absent in policies written before holds (nobody
+ * may place one).
+ */
+const holdsSchema = z
+  .object({
+    /** Who may place a hold. */
+    placeBy: z.array(roleSchema).min(1),
+    /** Who may release one before it lapses. */
+    releaseBy: z.array(roleSchema).min(1),
+    /** The public reasons a hold may give. */
+    categories: z.array(z.object({ key: keySchema, label: z.string().min(1) }).strict()).min(1),
+    /** A hold lapses this long after it was placed; publication then resumes. */
+    maxDuration: durationSchema,
+    /** Reminders before the lapse, each this long before it, to `remind`. */
+    remindBefore: z.array(durationSchema),
+    remind: z.array(roleSchema).min(1),
+    /** Told when a hold is placed or released. */
+    notify: z.array(roleSchema).min(1),
+    /** Told when a hold reaches its limit and lapses. */
+    escalateAtLimit: z.array(roleSchema).min(1),
+    /**
+     * How the clocks a hold stopped start again when it ends. RESUME: the
+     * time that was left when the hold was placed; RESTART: the deadline's
+     * whole window again. Never less than `atLeast` after the release.
+     */
+    onRelease: z.object({ clock: z.enum(['RESUME', 'RESTART']), atLeast: durationSchema }).strict(),
+  })
+  .strict();
+
+/** Who may withdraw a published statement (always with a public note), and who is told. Absent: nobody may. */
+const withdrawalSchema = z
+  .object({
+    allowedRoles: z.array(roleSchema).min(1),
+    notify: z.array(roleSchema).min(1),
+  })
+  .strict();
+
 /** Targets of the action-plan ladder; OWNER/SPONSOR are per item, BOARD_DIGEST is the monthly board digest. */
 export const PLAN_ESCALATION_TARGETS = ['OWNER', 'SPONSOR', 'CITY_MANAGER', 'BOARD_DIGEST'] as const;
 export type PlanEscalationTarget = (typeof PLAN_ESCALATION_TARGETS)[number];
@@ -245,6 +305,8 @@ const basePolicySchema = z.object({
   approval: approvalSchema,
   extension: extensionSchema,
   access: accessSchema.default({}),
+  holds: holdsSchema.optional(),
+  withdrawal: withdrawalSchema.optional(),
   links: linksSchema.default({}),
   actionPlan: actionPlanSchema,
 });
@@ -301,6 +363,30 @@ function checkApproval(p: z.output<typeof basePolicySchema>, issue: Issue): void
   });
 }
 
+/**
+ * Calls come before the backup is called (the ladder moves to the backup once
+ * the calls are done); hold reminders fall inside the hold; categories are
+ * named once.
+ */
+function checkCallsAndHolds(p: z.output<typeof basePolicySchema>, issue: Issue): void {
+  const calls = p.acknowledgement.calls;
+  if (calls) {
+    const lastCall = durationMs(calls.firstAfter) + (calls.attempts - 1) * durationMs(calls.retryAfter);
+    if (lastCall >= durationMs(p.acknowledgement.backupAfter)) {
+      issue(['acknowledgement', 'calls'], 'the last call must come before backupAfter: the ladder moves to the backup once the calls are done');
+    }
+  }
+  const holds = p.holds;
+  if (!holds) return;
+  const max = durationMs(holds.maxDuration);
+  holds.remindBefore.forEach((before, i) => {
+    if (durationMs(before) >= max) issue(['holds', 'remindBefore', i], 'must be shorter than maxDuration');
+  });
+  holds.categories.forEach((category, i) => {
+    if (holds.categories.findIndex((c) => c.key === category.key) !== i) issue(['holds', 'categories', i, 'key'], `duplicate key ${JSON.stringify(category.key)}`);
+  });
+}
+
 export const policySchema = basePolicySchema.superRefine((p, ctx) => {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
 
@@ -333,6 +419,7 @@ export const policySchema = basePolicySchema.superRefine((p, ctx) => {
   });
 
   checkApproval(p, issue);
+  checkCallsAndHolds(p, issue);
   if (durationMs(p.approval.escalationAfter) <= durationMs(p.approval.reminderAfter)) {
     issue(['approval', 'escalationAfter'], 'must be later than reminderAfter');
   }
@@ -350,6 +437,9 @@ export type StatementKindPolicy = Policy['statementKinds'][number];
 export type ApprovalPolicy = Policy['approval'];
 export type ActionPlanPolicy = Policy['actionPlan'];
 export type AccessPolicy = Policy['access'];
+export type CallsPolicy = NonNullable<Policy['acknowledgement']['calls']>;
+export type HoldsPolicy = NonNullable<Policy['holds']>;
+export type WithdrawalPolicy = NonNullable<Policy['withdrawal']>;
 export type SeverityLevel = 1 | 2 | 3;
 
 // ------------------------------------------------------------------ errors

@@ -4,6 +4,8 @@
 // incident activities, and a recording sendNotification (our own activity
 // boundary; the system tests use the real one with the sinks).
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../../domain/failures';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { OutboundMessageV1, SendResultV1 } from '../../domain/contracts/notificationActivities';
@@ -43,6 +45,8 @@ export interface IncidentTestContext {
   sent: RecordedMessage[];
   /** While true, sendNotification fails as a provider outage would (retryable). */
   providersDown: boolean;
+  /** Messages the provider refuses for good (UndeliverableRecipient), e.g. a call to a number that cannot be called. */
+  refuses: (message: OutboundMessageV1) => boolean;
   stop(): Promise<void>;
 }
 
@@ -60,6 +64,9 @@ export async function startIncidentTestContext(taskQueue: string, options: Incid
   const sendNotification = async (message: OutboundMessageV1): Promise<SendResultV1> => {
     if (ctx.providersDown) throw new Error('provider unavailable (simulated outage)');
     const key = notificationKey(message);
+    if (ctx.refuses(message)) {
+      throw ApplicationFailure.create({ type: FailureType.UndeliverableRecipient, message: 'refused (simulated)', nonRetryable: true, details: [{ notificationId: key }] });
+    }
     if (seen.has(key)) return { notificationId: key, idempotencyKey: key, status: 'ALREADY_SENT', providerMessageId: null };
     seen.add(key);
     sent.push({ ...message, key });
@@ -78,6 +85,7 @@ export async function startIncidentTestContext(taskQueue: string, options: Incid
   const running = worker.run();
   const ctx: IncidentTestContext = {
     providersDown: false,
+    refuses: () => false,
     env,
     database,
     db: database.db,

@@ -13,11 +13,11 @@ import { startTestSystem, type TestSystem } from '../harness/app';
 import { apiCaller, type Answer } from '../harness/http';
 import { eventually } from '../harness/eventually';
 
-/** Notified of a severity-1 incident (clayton-2026.2, like 2026.1). */
+/** Notified of a severity-1 incident (clayton-2026.3, like 2026.1 and 2026.2). */
 const RECIPIENTS: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
 /** The city's staff: the recipients and the roles that draft or stand in without being notified. */
 const STAFF: Role[] = [...RECIPIENTS, 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO'];
-/** clayton-2026.2: the police department and the communications staff draft. The chief first: the matrix follows their statement. */
+/** Since clayton-2026.2 the police department and the communications staff draft. The chief first: the matrix follows their statement. */
 const DRAFTERS: Role[] = ['POLICE_CHIEF', 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO', 'PIO'];
 /** At severity 1 the PIO approves, then the city manager signs off; the deputy PIO approves in the PIO's place when the PIO drafted. */
 const DECIDERS_IN_ORDER: Role[] = ['PIO', 'CITY_MANAGER', 'DEPUTY_PIO'];
@@ -79,6 +79,8 @@ const scenario = {
   statementBy: {} as Partial<Record<Role, string>>,
   /** Statements each approver revises and approves. */
   revisable: {} as Partial<Record<Role, string>>,
+  /** The counsel's hold the city attorney placed. */
+  holdId: '',
 };
 
 interface MatrixRow {
@@ -191,6 +193,35 @@ const matrix: MatrixRow[] = [
     expect: 200,
   },
   { method: 'GET', route: '/api/incidents/:id/report', path: () => `/api/incidents/${scenario.incident}/report`, allowed: STAFF, expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/holds',
+    path: () => `/api/incidents/${scenario.incident}/holds`,
+    allowed: ['CITY_ATTORNEY'],
+    body: () => ({ scope: { kind: 'STATEMENT_KIND', statementKind: 'FINAL_REPORT' }, category: 'LITIGATION', detail: 'Matrix test hold.' }),
+    expect: 201,
+    after: (answers) => {
+      scenario.holdId = answers[0].json.holdId;
+    },
+  },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/holds/:holdId/release',
+    path: () => `/api/incidents/${scenario.incident}/holds/${scenario.holdId || 'not-yet-placed'}/release`,
+    allowed: ['CITY_ATTORNEY'],
+    body: () => ({ note: 'Matrix test release.' }),
+    expect: 200,
+  },
+  {
+    method: 'POST',
+    route: '/api/statements/:id/withdraw',
+    // The PIO withdraws the published statement; the others the policy names try one still in approval.
+    path: (role) => `/api/statements/${role === 'PIO' || !role ? scenario.statementId : scenario.statementBy.DEPUTY_CHIEF}/withdraw`,
+    allowed: ['PIO'],
+    answeredByRules: { roles: ['CITY_MANAGER', 'CITY_ATTORNEY'], status: 409 },
+    body: () => ({ note: 'Withdrawn by the matrix test.' }),
+    expect: 200,
+  },
   { method: 'DELETE', route: '/api/session', path: () => '/api/session', allowed: 'any', expect: 204 },
 ];
 
@@ -285,9 +316,12 @@ describe('role x route matrix', () => {
       'Extended by POLICE_CHIEF for the matrix test',
     ]);
     const publicView = await send('GET', `/api/public/incidents/${scenario.incident}`);
-    expect(publicView.json.statements.map((s: any) => s.title)).toEqual(['Statement on the matrix incident']);
+    // Published, then withdrawn by the PIO: the fact and the note stay public, the text does not.
+    expect(publicView.json.statements).toEqual([]);
+    expect(publicView.json.withdrawnStatements.map((s: any) => [s.id, s.note])).toEqual([[scenario.statementId, 'Withdrawn by the matrix test.']]);
     const holding = publicView.json.deadlineList.find((d: any) => d.key === 'holding_statement');
     expect(holding.status).toBe('met');
+    expect(publicView.json.holds).toEqual([expect.objectContaining({ status: 'released', reason: 'Litigation' })]);
   });
 });
 

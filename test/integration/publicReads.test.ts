@@ -1,7 +1,8 @@
 // Public reads come from a cache (services/publicViews.ts): a public request
 // costs a constant number of queries however many incidents there are (it
 // was about three per incident, ~600 per feed), and a publication shows at
-// once because the database bumps the cache's version when it commits.
+// once because the database bumps the cache's version when it commits (so do
+// a counsel's hold, its end and a withdrawal).
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
@@ -95,14 +96,14 @@ describe('public reads', () => {
       expect(cold.status).toBe(200);
       costs[path] = [cold.count, warm.count];
     }
-    // The first read after a change reloads (version + incidents + deadlines + statements); the rest only ask the version.
-    expect(small.count).toBeLessThanOrEqual(4);
+    // The first read after a change reloads (version + incidents + deadlines + statements + holds); the rest only ask the version.
+    expect(small.count).toBeLessThanOrEqual(5);
     expect(costs).toEqual({
       '/api/public/incidents': [expect.any(Number), 1],
       '/feeds/statements.atom': [1, 1],
       '/feeds/deadlines.ics': [1, 1],
     });
-    expect(costs['/api/public/incidents'][0]).toBeLessThanOrEqual(4);
+    expect(costs['/api/public/incidents'][0]).toBeLessThanOrEqual(5);
     const one = await queriesFor('/api/public/incidents/CI-2025-0004');
     expect(one).toMatchObject({ status: 200, count: 1 });
     expect((await queriesFor('/api/public/incidents/CI-2024-9999')).status).toBe(404);
@@ -116,6 +117,37 @@ describe('public reads', () => {
     const after = await fetch(`${base}/api/public/incidents/${number}`).then((r) => r.json());
     expect(after.statements.map((s: { title: string }) => s.title)).toEqual([`Statement on ${number}`]);
     expect(await fetch(`${base}/feeds/statements.atom`).then((r) => r.text())).toContain(`${number}: Statement on ${number}`);
+  });
+
+  it("show a counsel's hold, its release and a withdrawal at once, never the hold's detail", async () => {
+    const { number, statementId } = await addIncident(database.db, true);
+    const incident = await database.db.incident.update({ where: { number }, data: { policyVersion: 'clayton-2026.3' } });
+    const publicIncident = () => fetch(`${base}/api/public/incidents/${number}`).then((r) => r.json());
+    expect((await publicIncident()).heldByCounsel).toBe(false);
+
+    const placedAt = new Date();
+    const hold = await database.db.publicationHold.create({
+      data: { id: `hold-${number}`, incidentId: incident.id, scope: 'ALL', category: 'LITIGATION', detail: 'Private hold detail', placedById: declarerId, placedAt, lapsesAt: new Date(placedAt.getTime() + 14 * 86_400_000) },
+    });
+    const held = await publicIncident();
+    expect(held.heldByCounsel).toBe(true);
+    expect(held.holds).toEqual([expect.objectContaining({ status: 'active', reason: 'Litigation', covers: 'all publication' })]);
+    expect(await fetch(`${base}/feeds/statements.atom`).then((r) => r.text())).toContain('reason: Litigation');
+
+    await database.db.publicationHold.update({ where: { id: hold.id }, data: { status: 'RELEASED', endedAt: new Date(), endedById: declarerId, endNote: 'Private end note' } });
+    const released = await publicIncident();
+    expect(released.heldByCounsel).toBe(false);
+    expect(released.holds).toEqual([expect.objectContaining({ status: 'released' })]);
+
+    await database.db.statement.update({ where: { id: statementId }, data: { status: 'WITHDRAWN', withdrawnAt: new Date(), withdrawalNote: 'Superseded by the next update.' } });
+    const withdrawn = await publicIncident();
+    expect(withdrawn.statements).toEqual([]);
+    expect(withdrawn.withdrawnStatements).toEqual([expect.objectContaining({ id: statementId, note: 'Superseded by the next update.' })]);
+
+    for (const path of [...PUBLIC_PATHS, `/api/public/incidents/${number}`]) {
+      const text = await fetch(`${base}${path}`).then((r) => r.text());
+      for (const secret of ['Private hold detail', 'Private end note']) expect({ path, leaks: text.includes(secret) }).toEqual({ path, leaks: false });
+    }
   });
 
   it('never show a draft, a summary or a title that was not published', async () => {

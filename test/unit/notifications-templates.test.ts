@@ -29,6 +29,13 @@ const INTERFACE_TEMPLATES = [
   'item.reschedule-request',
   'plan.digest',
   'plan.final-report',
+  'incident.ack-call',
+  'hold.placed',
+  'hold.reminder',
+  'hold.released',
+  'hold.lapsed',
+  'statement.publication-held',
+  'statement.withdrawn',
 ];
 
 const FULL_DATA: Record<string, unknown> = {
@@ -78,6 +85,18 @@ const FULL_DATA: Record<string, unknown> = {
   counts: { done: 3, inProgress: 5, notStarted: 2, blocked: 1, overdue: 1 },
   dashboardUrl: 'https://commonground.example.org/public/plans/p1',
   reportUrl: 'https://commonground.example.org/public/plans/p1/final',
+  categoryLabel: 'Litigation',
+  covers: 'every final investigation report',
+  placedAt: '2026-11-21T15:00:00Z',
+  lapsesAt: '2026-12-05T15:00:00Z',
+  placedByName: 'Drew Counsel',
+  releasedByName: 'Drew Counsel',
+  reminderNumber: 1,
+  heldSince: '2026-11-21T15:00:00Z',
+  withdrawnByName: 'Pat PIO',
+  withdrawnAt: '2026-11-22T15:00:00Z',
+  attempt: 2,
+  attempts: 3,
 };
 
 const linkToken = (text: string, path: RegExp) => {
@@ -240,6 +259,38 @@ describe('renderMessage', () => {
     expect(withTotals.text).toContain('Items (12 in all): 3 done.');
     expect(withTotals.text).toContain('Average completion: 41%.');
     expect(email.text).toContain('Open the public dashboard: https://commonground.example.org/public/plans/p1');
+  });
+
+  test('incident emails say a reply acknowledges and ask for a signed Reply-To, only while replies reach us', () => {
+    const declared = renderMessage('incident.declared', FULL_DATA, 'EMAIL', config, now);
+    expect(declared.acknowledgeByReply).toBe(true);
+    expect(declared.text).toContain('Or reply to this email: any reply from your address acknowledges.');
+    expect(renderMessage('incident.ack-escalation', FULL_DATA, 'EMAIL', config, now).acknowledgeByReply).toBe(true);
+    const off = renderMessage('incident.declared', FULL_DATA, 'EMAIL', { ...config, INBOUND_EMAIL_DOMAIN: '' }, now);
+    expect(off.acknowledgeByReply).toBeUndefined();
+    expect(off.text).not.toContain('reply to this email');
+    expect(renderMessage('deadline.reminder', FULL_DATA, 'EMAIL', config, now).acknowledgeByReply).toBeUndefined();
+  });
+
+  test('a call reads the incident and asks for 1; other templates read their text message', () => {
+    const call = renderMessage('incident.ack-call', FULL_DATA, 'VOICE', config, now);
+    expect(call).toEqual({
+      subject: null,
+      html: null,
+      text: 'This is Common Ground, for the City of Clayton. A severity 1 critical incident has been declared: C I 2026, 0 0 0 7, Officer-involved shooting. You have not acknowledged it yet. To acknowledge, press 1 now.',
+    });
+    expect(renderMessage('incident.ack-call', { ...FULL_DATA, asBackupFor: 'Mayor' }, 'VOICE', config, now).text).toContain('You are called as the backup for the Mayor.');
+    expect(renderMessage('deadline.overdue', FULL_DATA, 'VOICE', config, now).text).toMatch(/^OVERDUE: Holding statement/);
+  });
+
+  test("hold messages name the category and the lapse, never a hold's private detail", () => {
+    const placed = renderMessage('hold.placed', { ...FULL_DATA, detail: 'Sealed juvenile record, case 24-117' }, 'EMAIL', config, now);
+    expect(placed.subject).toBe("Counsel's hold on publication: CI-2026-0007: Officer-involved shooting");
+    expect(placed.text).toContain('Drew Counsel placed a counsel\'s hold on every final investigation report for incident CI-2026-0007: Officer-involved shooting (Litigation).');
+    expect(placed.text).toContain('Unless released sooner it lapses Dec 5, 2026, 9:00 AM CST.');
+    expect(placed.text + placed.html).not.toContain('Sealed juvenile record');
+    expect(renderMessage('hold.lapsed', FULL_DATA, 'SMS', config, now).text).toContain('reached its limit and lapsed');
+    expect(renderMessage('statement.withdrawn', { ...FULL_DATA, note: 'Issued in error.' }, 'EMAIL', config, now).text).toContain('The public note: Issued in error.');
   });
 
   test('an unknown template is a non-retryable InvalidInput failure naming the field', () => {

@@ -5,6 +5,7 @@ import {
   ACCESS_BEFORE_POLICIES_STATED_IT,
   DEFAULT_POLICY,
   POLICY_2026_1,
+  POLICY_2026_2,
   PolicyError,
   approvalEscalationRoles,
   approvalSteps,
@@ -35,12 +36,13 @@ function policyErrorOf(fn: () => unknown): PolicyError {
   throw new Error('expected a PolicyError');
 }
 
-describe('default policy clayton-2026.2', () => {
-  it('validates against its own schema and is registered, with clayton-2026.1 still known', () => {
+describe('default policy clayton-2026.3', () => {
+  it('validates against its own schema and is registered, with clayton-2026.1 and clayton-2026.2 still known', () => {
     expect(policySchema.safeParse(DEFAULT_POLICY).success).toBe(true);
-    expect(DEFAULT_POLICY.version).toBe('clayton-2026.2');
-    expect(getPolicy('clayton-2026.2')).toBe(DEFAULT_POLICY);
-    expect(currentPolicy().version).toBe('clayton-2026.2');
+    expect(DEFAULT_POLICY.version).toBe('clayton-2026.3');
+    expect(getPolicy('clayton-2026.3')).toBe(DEFAULT_POLICY);
+    expect(currentPolicy().version).toBe('clayton-2026.3');
+    expect(getPolicy('clayton-2026.2')).toBe(POLICY_2026_2);
     expect(getPolicy('clayton-2026.1')).toBe(POLICY_2026_1);
   });
 
@@ -126,10 +128,45 @@ describe('default policy clayton-2026.2', () => {
     });
   });
 
-  it('differs from clayton-2026.1 only in who drafts, approves and reads', () => {
-    const { approval: _a, access: _x, version: _v, ...rest } = DEFAULT_POLICY;
+  it('clayton-2026.2 differs from clayton-2026.1 only in who drafts, approves and reads', () => {
+    const { approval: _a, access: _x, version: _v, ...rest } = POLICY_2026_2;
     const { approval: _a1, access: _x1, version: _v1, ...rest1 } = POLICY_2026_1;
     expect(rest).toEqual(rest1);
+  });
+
+  it('differs from clayton-2026.2 only in counsel\'s holds, withdrawal and acknowledgement calls', () => {
+    const { holds, withdrawal, version: _v, acknowledgement: { calls, ...ack }, ...rest } = DEFAULT_POLICY;
+    const { version: _v2, acknowledgement: ack2, ...rest2 } = POLICY_2026_2;
+    expect({ ...rest, acknowledgement: ack }).toEqual({ ...rest2, acknowledgement: ack2 });
+    expect(POLICY_2026_2.holds).toBeUndefined();
+    expect(POLICY_2026_2.withdrawal).toBeUndefined();
+    expect(POLICY_2026_2.acknowledgement.calls).toBeUndefined();
+    expect(calls).toEqual({ severities: [1], firstAfter: '5m', attempts: 3, retryAfter: '3m' });
+    expect(holds).toMatchObject({
+      placeBy: ['CITY_ATTORNEY'],
+      releaseBy: ['CITY_ATTORNEY'],
+      maxDuration: '14d',
+      remindBefore: ['3d', '1d'],
+      remind: ['CITY_ATTORNEY', 'CITY_MANAGER', 'MAYOR'],
+      onRelease: { clock: 'RESUME', atLeast: '4h' },
+    });
+    expect(holds!.categories.map((c) => c.key)).toEqual(['PENDING_INVESTIGATION', 'PERSONNEL_MATTER', 'JUVENILE_INVOLVED', 'LITIGATION']);
+    expect(withdrawal!.allowedRoles).toEqual(['PIO', 'CITY_MANAGER', 'CITY_ATTORNEY']);
+  });
+
+  it('refuses calls that would outlast the move to the backup, hold reminders outside the hold, and a category named twice', () => {
+    const late = clone();
+    late.acknowledgement.calls = { severities: [1], firstAfter: '5m', attempts: 4, retryAfter: '4m' };
+    expect(policyErrorOf(() => parsePolicy(late)).issues.map((i) => i.path)).toEqual(['acknowledgement.calls']);
+    const remind = clone();
+    remind.holds!.remindBefore = ['3d', '14d'];
+    expect(policyErrorOf(() => parsePolicy(remind)).issues.map((i) => i.path)).toEqual(['holds.remindBefore.1']);
+    const twice = clone();
+    twice.holds!.categories.push({ key: 'LITIGATION', label: 'Lawsuit' });
+    expect(policyErrorOf(() => parsePolicy(twice)).issues.map((i) => i.path)).toEqual(['holds.categories.4.key']);
+    const noCategories = clone();
+    noCategories.holds!.categories = [];
+    expect(() => parsePolicy(noCategories)).toThrow(/holds\.categories/);
   });
 
   it('gives each signed link a lifetime, defaulting to the ones the code used before (72h, 72h, 14d)', () => {
@@ -295,6 +332,8 @@ describe('POLICY_FILE', () => {
     const custom = clone();
     custom.version = 'clayton-2026.2-test';
     custom.acknowledgement.backupAfter = '10m';
+    // The calls must end before the backup is called: two calls, 3 minutes apart, from minute 5.
+    custom.acknowledgement.calls = { severities: [1], firstAfter: '5m', attempts: 2, retryAfter: '3m' };
     const file = path.join(dir, 'ok.json');
     fs.writeFileSync(file, JSON.stringify(custom));
     const loaded = initPolicy({ POLICY_FILE: file });

@@ -1,14 +1,16 @@
 // The incident board: who has acknowledged, every deadline with a countdown,
-// each statement's place in its approval chain, and the timeline. The actions
-// each role can take (acknowledge, draft, approve, revise, extend, close) sit
-// next to what they act on; revising and approving in one step is on the
-// approval queue page. The page refreshes itself every few seconds.
+// each statement's place in its approval chain, counsel's holds, and the
+// timeline. The actions each role can take (acknowledge, draft, approve,
+// revise, extend, place or release a hold, withdraw, close) sit next to what
+// they act on; revising and approving in one step is on the approval queue
+// page. Who may hold and withdraw comes from the incident's own policy
+// (detail.holds.rules). The page refreshes itself every few seconds.
 import {
-  h, api, ApiError, requireSignIn, may, replaceChildren, onSubmit, showFormSuccess,
+  h, api, ApiError, requireSignIn, may, hasRole, replaceChildren, onSubmit, showFormSuccess,
   field, fetchPolicy, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
   showPageError, humanise, plainMessage,
 } from './lib.js';
-import { typeLabel, statementKindLabel, fillTemplate, templateValues } from './policy.js';
+import { typeLabel, statementKindLabel, fillTemplate, templateValues, describeDuration } from './policy.js';
 import { cityLocalToIso } from './time.js';
 import { decisionForm, decidingAs, mayDecide, stepLabel } from './statementForms.js';
 
@@ -31,6 +33,8 @@ const slots = {
   extend: h('div', { id: 'extend-slot' }),
   statements: h('div', { id: 'statements-list' }),
   draft: h('div', { id: 'draft-slot' }),
+  holds: h('div', { id: 'holds-body' }),
+  placeHold: h('div', { id: 'place-hold-slot' }),
   close: h('div', { id: 'close-slot' }),
   timeline: h('div', { id: 'timeline-body' }),
 };
@@ -71,6 +75,7 @@ function layout() {
     section('acks', 'Acknowledgements', slots.acks),
     section('deadlines', 'Deadlines', slots.deadlines, slots.extend),
     section('statements', 'Statements', slots.statements, slots.draft),
+    section('holds', 'Counsel\'s holds', slots.holds, slots.placeHold),
     slots.close,
     section('timeline', 'Timeline', h('p', { class: 'small muted' }, 'Newest first. Every action is also in the tamper-evident audit log.'), slots.timeline),
   );
@@ -90,6 +95,8 @@ function render() {
   renderDeadlines();
   renderStatements();
   renderDraftForm();
+  renderHolds();
+  renderPlaceHoldForm();
   renderCloseForm();
   renderTimeline();
 }
@@ -159,6 +166,7 @@ function renderAcks() {
     else {
       status = [badge('SILENT', 'Silent')];
       const bits = [];
+      if (r.callsPlaced) bits.push(`called ${r.callsPlaced} time${r.callsPlaced === 1 ? '' : 's'}`);
       if (r.escalatedToBackupAt) bits.push(`backup contacted ${formatDateTime(r.escalatedToBackupAt)}`);
       if (r.reportedSilentAt) bits.push(`reported silent ${formatDateTime(r.reportedSilentAt)}`);
       if (bits.length) status.push(h('span', { class: 'small' }, ` ${bits.join('; ')}`));
@@ -184,6 +192,9 @@ function renderAcks() {
 // ------------------------------------------------------------------ deadlines
 
 function deadlineStatus(d) {
+  if (d.heldSince) {
+    return [d.status === 'MISSED' ? [badge('MISSED'), ' '] : null, badge('HELD'), h('span', { class: 'small' }, ` since ${formatDateTime(d.heldSince)}`)];
+  }
   if (d.status === 'OPEN' && d.overdue) return badge('MISSED', 'Overdue');
   if (d.status === 'MET' && d.metAt) return [badge('MET'), h('span', { class: 'small' }, ` ${formatDateTime(d.metAt)}`)];
   return badge(d.status);
@@ -192,11 +203,11 @@ function deadlineStatus(d) {
 function renderDeadlines() {
   resetCountdowns();
   const rows = detail.deadlines.map((d) =>
-    h('tr', { class: d.overdue ? 'overdue' : '', 'data-deadline': d.key },
+    h('tr', { class: d.overdue ? 'overdue' : d.heldSince ? 'held' : '', 'data-deadline': d.key },
       h('td', { 'data-label': 'Deadline' }, h('strong', {}, d.title),
         d.extensions.length ? h('span', { class: 'small' }, ` — extended from ${formatDateTime(d.originalDueAt)}: ${d.extensions[d.extensions.length - 1].reason}`) : ''),
       h('td', { 'data-label': 'Due' }, timeEl(d.dueAt)),
-      h('td', { 'data-label': 'Time left' }, d.status === 'OPEN' ? countdown(d.dueAt) : '—'),
+      h('td', { 'data-label': 'Time left' }, d.status === 'OPEN' && !d.heldSince ? countdown(d.dueAt) : d.heldSince ? 'Paused by the hold' : '—'),
       h('td', { 'data-label': 'Status' }, deadlineStatus(d))));
   const overdue = detail.deadlines.filter((d) => d.overdue).length;
   replaceChildren(slots.deadlines,
@@ -275,8 +286,10 @@ function chainList(s) {
         : step.role === awaiting ? `${label}: waiting now${revised}` : `${label}: not yet`;
     items.push(h('li', { class: cls, 'aria-current': step.role === awaiting ? 'step' : null }, text));
   }
-  const published = statusOf(s) === 'PUBLISHED';
-  items.push(h('li', { class: published ? 'done' : '' }, published ? 'Published' : 'Publish'));
+  const published = statusOf(s) === 'PUBLISHED' || statusOf(s) === 'WITHDRAWN';
+  const held = statusOf(s) === 'APPROVED' && s.live?.heldBy;
+  items.push(h('li', { class: published ? 'done' : held ? 'current' : '', 'aria-current': held ? 'step' : null },
+    published ? 'Published' : held ? 'Publish: held by counsel' : 'Publish'));
   return h('ol', { class: 'chain', 'aria-label': 'Approval chain' }, items);
 }
 
@@ -317,13 +330,19 @@ function renderStatementInfo(el, s) {
   const rejections = s.approvals.filter((a) => a.comment);
   const deadline = s.deadlineKey && detail.deadlines.find((d) => d.key === s.deadlineKey);
   const status = statusOf(s);
-  const signature = JSON.stringify([status, s.currentVersion, s.versions.length, s.live?.awaiting, s.live?.awaitingRoles, s.live?.currentVersion, s.approvals.length, s.publishedAt]);
+  const signature = JSON.stringify([status, s.currentVersion, s.versions.length, s.live?.awaiting, s.live?.awaitingRoles, s.live?.currentVersion, s.approvals.length, s.publishedAt, s.live?.heldBy, s.withdrawnAt]);
   if (el.dataset.sig === signature) return;
   el.dataset.sig = signature;
   replaceChildren(el,
     h('h3', { id: `statement-${s.id}-title` }, `${statementKindLabel(policy, s.kind)}: ${v ? v.title : ''}`),
     h('p', {}, badge(status), s.publishedAt ? [' ', timeEl(s.publishedAt)] : null,
       deadline ? h('span', { class: 'small' }, ` — meets the "${deadline.title}" deadline`) : null),
+    status === 'APPROVED' && s.live?.heldBy
+      ? h('p', { class: 'card callout held-statement' }, badge('HELD'), ` Every approval is given; a counsel's hold (${holdLabel(s.live.heldBy.category)}) has held its publication since ${formatDateTime(s.live.heldBy.placedAt)}. It is published when the hold ends.`)
+      : null,
+    s.withdrawnAt
+      ? h('p', { class: 'card callout' }, `Withdrawn ${formatDateTime(s.withdrawnAt)}. Public note: `, s.withdrawalNote || '')
+      : null,
     chainList(s),
     v ? h('div', { class: 'statement-body' }, v.body) : null,
     rejections.length
@@ -347,9 +366,11 @@ function renderStatementAction(el, s) {
   const step = s.live?.chain.find((x) => x.role === s.live.awaiting);
   const canDecide = readable && step && mayDecide(me, s.live);
   const canRevise = status === 'CHANGES_REQUESTED' && may(me, policy, 'draftStatements');
-  const key = canDecide ? `decide:${version}:${step.role}` : canRevise ? `revise:${version}` : 'none';
+  const canWithdraw = status === 'PUBLISHED' && hasRole(me, ...detail.holds.rules.withdrawBy);
+  const key = canDecide ? `decide:${version}:${step.role}` : canRevise ? `revise:${version}` : canWithdraw ? 'withdraw' : 'none';
   keyed(el, key, () => {
     if (canRevise) return reviseForm(s);
+    if (canWithdraw) return withdrawForm(s);
     if (!canDecide) return null;
     const as = step.standIn
       ? `${roleTitle(policy, decidingAs(me, step))} in place of the ${roleTitle(policy, step.role)}`
@@ -377,6 +398,106 @@ function reviseForm(s) {
     await reload();
   });
   return form;
+}
+
+function withdrawForm(s) {
+  const form = h('form', { class: 'withdraw-form', novalidate: true },
+    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+    field({ label: 'Public note', hint: 'Shown on the public page and in the feed where the statement was. Its text is taken down; the record that it was published stays.',
+      control: h('textarea', { name: 'note', id: `withdraw-note-${s.id}`, rows: '3', maxlength: '2000' }) }),
+    h('button', { type: 'submit', class: 'secondary' }, 'Withdraw this statement'));
+  onSubmit(form, async () => {
+    await api('POST', `/api/statements/${encodeURIComponent(s.id)}/withdraw`, { note: form.note.value });
+    await reload();
+  });
+  return h('details', { class: 'card' }, h('summary', {}, 'Withdraw this published statement'), form);
+}
+
+// ------------------------------------------------------------------ counsel's holds
+
+const holdLabel = (category) => detail.holds.rules.categories.find((c) => c.key === category)?.label || humanise(category);
+
+function holdScopeText(hold) {
+  if (hold.scope === 'ALL') return 'All publication for this incident';
+  if (hold.scope === 'STATEMENT_KIND') return `Every ${statementKindLabel(policy, hold.statementKind).toLowerCase()}`;
+  const s = detail.statements.find((x) => x.id === hold.statementId);
+  return s ? `The statement "${currentVersionOf(s)?.title || statementKindLabel(policy, s.kind)}"` : 'One statement';
+}
+
+function renderHolds() {
+  const { rules, list } = detail.holds;
+  const signature = JSON.stringify([list.map((x) => [x.holdId, x.status]), rules.available]);
+  if (slots.holds.dataset.sig === signature) return;
+  slots.holds.dataset.sig = signature;
+  if (!rules.available && !list.length) {
+    replaceChildren(slots.holds, h('p', { class: 'small muted' }, 'The plan this incident follows has no counsel\'s holds.'));
+    return;
+  }
+  const mayRelease = hasRole(me, ...rules.releaseBy);
+  replaceChildren(slots.holds,
+    h('p', { class: 'small' }, `A hold stops publication of what it covers, whatever its approvals, and pauses those deadlines. `,
+      `The public sees that it is held, since when and its category, never the detail. It lapses after ${rules.maxDuration ? describeDuration(rules.maxDuration) : 'the time the plan sets'} unless released.`),
+    list.length
+      ? h('ul', { class: 'holds', id: 'holds-list' }, list.map((hold) =>
+        h('li', { class: hold.status === 'ACTIVE' ? 'held' : '', id: `hold-${hold.holdId}` },
+          badge(hold.status === 'ACTIVE' ? 'HELD' : hold.status), ' ',
+          h('strong', {}, `${holdScopeText(hold)}: ${hold.categoryLabel}`),
+          h('div', { class: 'small' }, `Placed by ${hold.placedByName || 'someone'} `, timeEl(hold.placedAt),
+            hold.status === 'ACTIVE' ? ['; lapses ', timeEl(hold.lapsesAt)] : hold.endedAt
+              ? [hold.status === 'LAPSED' ? '; lapsed ' : `; released by ${hold.endedByName || 'someone'} `, timeEl(hold.endedAt)] : null),
+          h('div', { class: 'small' }, h('strong', {}, 'Private detail (staff only): '), hold.detail),
+          hold.endNote ? h('div', { class: 'small' }, h('strong', {}, 'Release note: '), hold.endNote) : null,
+          hold.status === 'ACTIVE' && mayRelease ? releaseForm(hold) : null)))
+      : h('p', {}, 'Nothing is held.'));
+}
+
+function releaseForm(hold) {
+  const form = h('form', { class: 'release-form', novalidate: true },
+    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+    field({ label: 'Note for staff (optional)', control: h('textarea', { name: 'note', id: `release-note-${hold.holdId}`, rows: '2', maxlength: '2000' }) }),
+    h('button', { type: 'submit', class: 'secondary' }, 'Release this hold'));
+  onSubmit(form, async () => {
+    await api('POST', `/api/incidents/${encodeURIComponent(number)}/holds/${encodeURIComponent(hold.holdId)}/release`, { note: form.note.value });
+    await reload();
+  });
+  return h('details', {}, h('summary', {}, 'Release this hold'), form);
+}
+
+function renderPlaceHoldForm() {
+  const { rules } = detail.holds;
+  const unpublished = detail.statements.filter((s) => !['PUBLISHED', 'WITHDRAWN'].includes(statusOf(s)));
+  const allowed = rules.available && hasRole(me, ...rules.placeBy);
+  keyed(slots.placeHold, allowed ? `place:${unpublished.map((s) => s.id).join(',')}` : 'none', () => {
+    if (!allowed) return null;
+    const scope = h('select', { name: 'scope', id: 'hold-scope' },
+      h('option', { value: 'ALL' }, 'All publication for this incident'),
+      h('optgroup', { label: 'Every statement of a kind' },
+        policy.statementKinds.map((k) => h('option', { value: `STATEMENT_KIND:${k.key}` }, `Every ${k.label.toLowerCase()}`))),
+      unpublished.length
+        ? h('optgroup', { label: 'One statement not yet published' },
+          unpublished.map((s) => h('option', { value: `STATEMENT:${s.id}` }, `${statementKindLabel(policy, s.kind)}: ${currentVersionOf(s)?.title || ''}`)))
+        : null);
+    const category = h('select', { name: 'category', id: 'hold-category' }, rules.categories.map((c) => h('option', { value: c.key }, c.label)));
+    const form = h('form', { id: 'place-hold-form', novalidate: true },
+      h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+      field({ label: 'What to hold', control: scope }),
+      field({ label: 'Reason (public)', hint: 'The public sees this category and since when, nothing more.', control: category }),
+      field({ label: 'Detail (private)', hint: 'For staff only: the matter and whom to ask. Never published.',
+        control: h('textarea', { name: 'detail', id: 'hold-detail', rows: '3', maxlength: '2000' }) }),
+      h('button', { type: 'submit' }, 'Place the hold'));
+    onSubmit(form, async () => {
+      const [kind, value] = form.scope.value.split(':');
+      const body = {
+        scope: kind === 'ALL' ? { kind } : kind === 'STATEMENT_KIND' ? { kind, statementKind: value } : { kind, statementId: value },
+        category: form.category.value,
+        detail: form.detail.value,
+      };
+      await api('POST', `/api/incidents/${encodeURIComponent(number)}/holds`, body);
+      showFormSuccess(form, 'Held. The PIO and the City Manager have been told; the public page shows the hold.');
+      await reload();
+    });
+    return h('details', { class: 'card', id: 'place-hold-card' }, h('summary', {}, 'Place a counsel\'s hold'), form);
+  });
 }
 
 function renderDraftForm() {
@@ -475,6 +596,16 @@ const ACTION_LABELS = {
   'statement.rejected': 'Statement sent back',
   'statement.revised': 'Statement revised',
   'statement.published': 'Statement published',
+  'statement.publication-held': 'Approved; publication held by counsel',
+  'statement.withdrawn': 'Statement withdrawn',
+  'hold.placed': 'Counsel\'s hold placed',
+  'hold.released': 'Counsel\'s hold released',
+  'hold.lapsed': 'Counsel\'s hold reached its limit and lapsed',
+  'hold.reminder-sent': 'Reminder: the hold lapses soon',
+  'deadline.held': 'Deadline paused by a counsel\'s hold',
+  'deadline.resumed': 'Deadline running again after the hold',
+  'incident.ack-calls': 'Phoned the officials still silent',
+  'incident.email-reply-refused': 'A reply to the incident email did not acknowledge',
   'notification.undeliverable': 'Message could not be delivered',
   'notification.fallback': 'Sent by the other channel instead',
 };
@@ -493,10 +624,13 @@ function describeEntry(e) {
   if (typeof d.toDueAt === 'string') extra.push(`now due ${formatDateTime(d.toDueAt)}`);
   if (typeof d.reason === 'string') extra.push(`reason: ${d.reason}`);
   if (typeof d.comment === 'string' && d.comment) extra.push(`comment: ${d.comment}`);
+  if (typeof d.category === 'string' && e.entityType === 'PublicationHold') extra.push(`reason: ${holdLabel(d.category)}`);
+  if (typeof d.note === 'string' && d.note) extra.push(`note: ${d.note}`);
+  if (Array.isArray(d.calls)) extra.push(`${d.calls.length} call${d.calls.length === 1 ? '' : 's'}`);
   return { label, extra: extra.join(' · ') };
 }
 
-const VIA_LABELS = { WEB: 'the console', API: 'the API', EMAIL_LINK: 'the email link', SMS: 'text message' };
+const VIA_LABELS = { WEB: 'the console', API: 'the API', EMAIL_LINK: 'the email link', SMS: 'text message', PHONE: 'a phone call (pressed 1)', EMAIL_REPLY: 'a reply to the email' };
 
 function renderTimeline() {
   const entries = [...detail.timeline].reverse();

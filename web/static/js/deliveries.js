@@ -5,6 +5,7 @@ import {
 } from './lib.js';
 
 const root = document.getElementById('deliveries');
+const CHANNEL_LABELS = { SMS: 'Text (SMS)', EMAIL: 'Email', VOICE: 'Phone call' };
 
 async function start() {
   const me = await requireSignIn();
@@ -51,7 +52,7 @@ function render(notifications, summary, table) {
     return h('tr', { class: n.status === 'FAILED' || n.status === 'UNDELIVERABLE' ? 'overdue' : '' },
       h('td', { 'data-label': 'Created' }, timeEl(n.createdAt)),
       h('td', { 'data-label': 'To' }, n.personName || '—', h('div', { class: 'small muted' }, n.toAddress)),
-      h('td', { 'data-label': 'Channel' }, n.channel === 'SMS' ? 'Text (SMS)' : 'Email',
+      h('td', { 'data-label': 'Channel' }, CHANNEL_LABELS[n.channel] || n.channel,
         fallbackFor ? h('div', { class: 'small' }, `fallback after ${fallbackFor.channel === 'SMS' ? 'text' : 'email'} failed`) : null),
       h('td', { 'data-label': 'Purpose' }, humanise(n.purpose), n.subject ? h('div', { class: 'small muted' }, n.subject) : null),
       h('td', { 'data-label': 'Status' }, badge(n.status), n.providerStatus ? h('div', { class: 'small muted' }, `provider: ${n.providerStatus}`) : null,

@@ -25,8 +25,10 @@ async function loadIncidents() {
       ? h('ul', { class: 'plain-list', id: 'public-incidents' }, incidents.map((i) => h('li', { class: i.deadlines.missed ? 'overdue' : '' },
         h('a', { href: `/incidents/${encodeURIComponent(i.number)}` }, `${i.number}: ${i.typeLabel}`),
         ` — declared ${formatDate(i.declaredAt)} `, badge(i.status === 'ACTIVE' ? 'OPEN' : 'CLOSED', i.status === 'ACTIVE' ? 'Open' : 'Closed'),
+        i.heldByCounsel ? [' ', badge('HELD')] : null,
         h('div', { class: 'small' },
-          `${i.publishedStatements} statement${i.publishedStatements === 1 ? '' : 's'} published; deadlines: ${i.deadlines.met} met, ${i.deadlines.missed} missed, ${i.deadlines.open} still open.`))))
+          `${i.publishedStatements} statement${i.publishedStatements === 1 ? '' : 's'} published; deadlines: ${i.deadlines.met} met, ${i.deadlines.missed} missed, ` +
+          `${i.deadlines.held ? `${i.deadlines.held} held by counsel, ` : ''}${i.deadlines.open} still open.`))))
       : h('p', {}, 'No critical incidents have been declared.'));
   } catch (err) {
     showPageError(list, err);

@@ -451,6 +451,9 @@ export const STATUS_BADGE = {
   UNDELIVERABLE: ['Undeliverable', 'bad'],
   ACK: ['Acknowledged', 'ok'],
   SILENT: ['Silent', 'bad'],
+  HELD: ['Held by counsel', 'warn'],
+  RELEASED: ['Released', 'neutral'],
+  LAPSED: ['Lapsed', 'neutral'],
 };
 
 export function badge(status, override) {
