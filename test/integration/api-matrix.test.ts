@@ -184,6 +184,7 @@ const matrix: MatrixRow[] = [
   { method: 'GET', route: '/api/notifications', path: () => `/api/notifications?incidentId=${scenario.incident}`, allowed: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO'], expect: 200 },
   { method: 'GET', route: '/api/public/incidents', path: () => '/api/public/incidents', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/public/incidents/:id', path: () => `/api/public/incidents/${scenario.incident}`, allowed: 'public', expect: 200 },
+  { method: 'GET', route: '/api/public/audit/checkpoints', path: () => '/api/public/audit/checkpoints', allowed: 'public', expect: 200 },
   {
     method: 'POST',
     route: '/api/incidents/:id/close',
