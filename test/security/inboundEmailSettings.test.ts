@@ -3,21 +3,9 @@
 // own for the inbound-parse webhook, never the published development one or
 // the embedded example domain. Embedded mode routes replies to the local sink.
 import { DEV_INBOUND_EMAIL_SECRET, EMBEDDED_REPLY_DOMAIN, checkConfig, parseConfig } from '../../lib/config';
+import { GOOD_PRODUCTION_SETTINGS } from '../harness/productionSettings';
 
-const GOOD_PRODUCTION = {
-  NODE_ENV: 'production',
-  DATABASE_URL: 'postgresql://app:s3cret-from-vault@db.internal:5432/commonground',
-  PUBLIC_BASE_URL: 'https://commonground.clayton.example',
-  LINK_SIGNING_SECRET: 'x'.repeat(24) + 'a-real-random-secret',
-  ACTOR_CLAIM_SECRET: 'y'.repeat(24) + 'another-real-random-key',
-  TWILIO_ACCOUNT_SID: 'AC' + 'ab12'.repeat(8),
-  TWILIO_AUTH_TOKEN: 'f00dfeedf00dfeedf00dfeedf00dfeed',
-  TWILIO_FROM_NUMBER: '+13145559876',
-  TWILIO_API_BASE_URL: '',
-  SMTP_HOST: 'smtp.clayton.example',
-  SMTP_PORT: '587',
-  MAIL_FROM: 'City of Clayton <alerts@clayton.example>',
-};
+const GOOD_PRODUCTION: Record<string, string> = GOOD_PRODUCTION_SETTINGS;
 
 const problems = (env: Record<string, string>) => checkConfig(env).problems.map((p) => p.key);
 

@@ -16,25 +16,11 @@ import { hashPassword } from '../../api/auth';
 import { seedDemoRoster } from '../../scripts/seed-roster';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { REPO_ROOT } from '../harness/paths';
+import { GOOD_PRODUCTION_SETTINGS } from '../harness/productionSettings';
 
 const run = promisify(execFile);
 
-/** Settings a real deployment would give: nothing published, nothing loopback. */
-const GOOD_PRODUCTION = {
-  NODE_ENV: 'production',
-  DATABASE_URL: 'postgresql://app:s3cret-from-vault@db.internal:5432/commonground',
-  PUBLIC_BASE_URL: 'https://commonground.clayton.example',
-  LINK_SIGNING_SECRET: 'x'.repeat(24) + 'a-real-random-secret',
-  ACTOR_CLAIM_SECRET: 'y'.repeat(24) + 'another-real-random-key',
-  TWILIO_ACCOUNT_SID: 'AC' + 'ab12'.repeat(8),
-  TWILIO_AUTH_TOKEN: 'f00dfeedf00dfeedf00dfeedf00dfeed',
-  TWILIO_FROM_NUMBER: '+13145559876',
-  TWILIO_API_BASE_URL: '',
-  SMTP_HOST: 'smtp.clayton.example',
-  SMTP_PORT: '587',
-  MAIL_FROM: 'City of Clayton <alerts@clayton.example>',
-  AUDIT_CHECKPOINT_KEY: 'MC4CAQAwBQYDK2VwBCIEIIb8LkwQhvRe7KmQzbQmb9VooSztL6GjfmEAUvCDN/cN',
-};
+const GOOD_PRODUCTION: Record<string, string> = GOOD_PRODUCTION_SETTINGS;
 
 /** Every setting whose shipped default production refuses. */
 const UNSAFE_SHIPPED_DEFAULTS = [
