@@ -9,6 +9,7 @@ import { createIncidentActivities } from './incidents';
 import { createNotificationActivities } from './notifications';
 import { createPlanActivities } from './plan';
 import { createSessionActivities } from './sessions';
+import { createPublicFanOutActivities } from './publicFanOut';
 
 export interface ActivityDeps {
   db: Db;
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIncidentActivities(deps),
     ...createPlanActivities(deps),
     ...createSessionActivities(deps),
+    ...createPublicFanOutActivities(deps),
   };
 }
 

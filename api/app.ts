@@ -17,6 +17,10 @@ import { createSystemRouter } from './routes/system';
 import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
+import { createSubscriptionsRouter } from './routes/subscriptions';
+import { createMediaListRouter } from './routes/mediaList';
+import { createI18nRouter } from './routes/i18n';
+import { subscriberSmsHandler } from '../services/subscriberSms';
 import { documentRoute } from './openapi';
 // The signed-link pages are served by the web router; their OpenAPI entries register on import.
 import './linkPageDocs';
@@ -43,7 +47,7 @@ export interface AppDeps {
 // The webhook router is mounted here, so its routes are documented here.
 for (const [route, summary] of [
   ['/webhooks/twilio/status', 'Twilio delivery status callback (updates the Notification row; never moves a status backwards)'],
-  ['/webhooks/twilio/sms', 'Inbound SMS (e.g. "ACK" acknowledges the sender\'s open incidents); answers TwiML'],
+  ['/webhooks/twilio/sms', 'Inbound SMS ("ACK" acknowledges the sender\'s open incidents; YES, STOP, START and HELP from subscribers); answers TwiML'],
 ] as const) {
   documentRoute({
     method: 'post',
@@ -103,8 +107,12 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createNotificationsRouter(deps));
   app.use(createPublicRouter(deps));
   app.use(createPolicyRouter(deps));
+  app.use(createI18nRouter(deps));
+  app.use(createSubscriptionsRouter(deps));
+  app.use(createMediaListRouter(deps));
 
-  app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
+  // Subscribers' keywords (YES, STOP, START, HELP) before the plan's progress replies.
+  app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [subscriberSmsHandler(deps), planProgressSmsHandler(deps)] }));
   app.use('/api', createPlansRouter(deps));
 
   for (const extra of extraRouters) app.use(extra.path, extra.router);

@@ -42,3 +42,18 @@ export const ITEM_ADDED_BY_API_PATCH = 'item-added-signal-sent-by-api';
  * early handler consults this patch, so every other history stays as it was.
  */
 export const UPDATES_WAIT_FOR_SET_UP_PATCH = 'updates-wait-for-set-up-2026-11';
+
+/**
+ * Incident: a published statement and a missed deadline are told to the
+ * public (subscribers in their language, newsrooms) and a publication to the
+ * officials the pinned policy names, through a public fan-out workflow started
+ * by an activity in the background. Histories from before sent nothing of
+ * the kind.
+ */
+export const INCIDENT_TELLS_THE_PUBLIC_PATCH = 'incident-tells-the-public-2026-12';
+
+/**
+ * Action plan: the monthly report is also sent to the residents subscribed to
+ * it (a public fan-out started after the stakeholders' digest).
+ */
+export const PLAN_REPORT_TO_SUBSCRIBERS_PATCH = 'plan-report-to-subscribers-2026-12';

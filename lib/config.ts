@@ -89,6 +89,11 @@ const fields = z.object({
   /** Largest accepted JSON request body; bigger ones get 413. */
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   CITY_TIME_ZONE: z.string().min(1).default('America/Chicago'),
+  /**
+   * Texts per second the SMS sender number may send (a US long code: 1; toll-free: 3; a short code: 100).
+   * Messages to subscribers are paced to it, counted in PostgreSQL across every worker.
+   */
+  SMS_SENDS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(1),
   POLICY_FILE: z.string().optional(),
   DEVSINKS_SMTP_PORT: z.coerce.number().int().default(1025),
   DEVSINKS_MAIL_HTTP_PORT: z.coerce.number().int().default(8025),

@@ -4,6 +4,8 @@ import type { Config } from './config';
 import { InvalidLinkTokenError, signLinkToken, verifyLinkToken } from './crypto';
 import {
   PROGRESS_LINK_TTL_SECONDS,
+  SUBSCRIPTION_CONFIRM_WINDOW_SECONDS,
+  SUBSCRIPTION_LINK_TTL_SECONDS,
   linkPaths,
   type AckLinkV1,
   type LinkPayloadV1,
@@ -24,10 +26,21 @@ const PAYLOAD_FIELDS: { [P in LinkPurpose]: readonly Exclude<keyof LinkPayload<P
   ack: ['incidentNumber', 'personId'],
   review: ['statementId', 'personId'],
   progress: ['itemId', 'personId'],
+  'subscription-confirm': ['subscriptionId'],
+  subscription: ['subscriptionId'],
 };
 
 function ttlSeconds(purpose: LinkPurpose, config: LinkConfig): number {
-  return purpose === 'progress' ? PROGRESS_LINK_TTL_SECONDS : config.ACK_LINK_TTL_HOURS * 3600;
+  switch (purpose) {
+    case 'progress':
+      return PROGRESS_LINK_TTL_SECONDS;
+    case 'subscription-confirm':
+      return SUBSCRIPTION_CONFIRM_WINDOW_SECONDS;
+    case 'subscription':
+      return SUBSCRIPTION_LINK_TTL_SECONDS;
+    default:
+      return config.ACK_LINK_TTL_HOURS * 3600;
+  }
 }
 
 const absolute = (config: LinkConfig, path: string) => `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}${path}`;
@@ -39,6 +52,12 @@ export function signedLinkUrls(config: LinkConfig, now: Date = new Date()) {
     ack: (link: Omit<AckLinkV1, 'p'>) => absolute(config, linkPaths.ack(sign({ p: 'ack', ...link }))),
     review: (link: Omit<ReviewLinkV1, 'p'>) => absolute(config, linkPaths.review(link.statementId, sign({ p: 'review', ...link }))),
     progress: (link: Omit<ProgressLinkV1, 'p'>) => absolute(config, linkPaths.progress(sign({ p: 'progress', ...link }))),
+    subscriptionConfirm: (subscriptionId: string) => absolute(config, linkPaths.subscriptionConfirm(sign({ p: 'subscription-confirm', subscriptionId }))),
+    /** The subscriber's own pages: one token for managing and for unsubscribing. */
+    subscription: (subscriptionId: string) => {
+      const token = sign({ p: 'subscription', subscriptionId });
+      return { manage: absolute(config, linkPaths.subscription(token)), unsubscribe: absolute(config, linkPaths.unsubscribe(token)) };
+    },
   };
 }
 

@@ -483,6 +483,7 @@ const policy2026_3 = {
     },
   ],
   publication: { notify: ['MAYOR', 'ALDERMAN', 'CITY_MANAGER', 'POLICE_CHIEF'], channels: ['EMAIL'] },
+  access: { ...policy2026_2.access, manageMediaList: ['PIO', 'DEPUTY_PIO', 'COMMUNICATIONS_OFFICER', 'CITY_MANAGER'] },
   translations: { es: SPANISH },
 } satisfies PolicyInput;
 

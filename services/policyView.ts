@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'draftStatements',
   'decideStatements',
   'extendDeadlines',
+  'manageMediaList',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -43,6 +44,7 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     draftStatements: [...policy.approval.drafters],
     decideStatements: deciderRoles(policy.approval),
     extendDeadlines: [...policy.extension.allowedRoles],
+    manageMediaList: [...policy.access.manageMediaList],
   };
 }
 

@@ -6,3 +6,5 @@ export { recurringDutyWorkflow } from './planDuty';
 export { incidentWorkflow } from './incident';
 export { statementApprovalWorkflow } from './statement';
 export { sessionSweepWorkflow } from './sessionSweep';
+export { publicFanOutWorkflow } from './publicFanOut';
+export { subscriptionWorkflow } from './subscription';

@@ -67,13 +67,35 @@ export class SendInProgressError extends Error {
   }
 }
 
-interface Recipient {
-  id: string;
-  name: string;
-  title: string;
-  email: string;
-  phone: string | null;
-  active: boolean;
+/**
+ * One message, rendered, to one address: what every sender (officials by
+ * person, subscribers and newsrooms by subscription) hands to the delivery
+ * core below.
+ */
+export interface PreparedMessage {
+  idempotencyKey: string;
+  channel: ChannelName;
+  purpose: string;
+  /** Null when there is none to send to: the row is recorded UNDELIVERABLE with `unreachable`. */
+  address: string | null;
+  /** Why the recipient cannot be reached (no address, inactive, unsubscribed), if they cannot. */
+  unreachable: string | null;
+  /** Shown in the To: header of an email. */
+  displayName: string | null;
+  rendered: RenderedMessage;
+  /** Extra email headers (List-Unsubscribe for subscribers). */
+  headers?: Record<string, string>;
+  personId?: string | null;
+  subscriptionId?: string | null;
+  incidentId?: string | null;
+  planId?: string | null;
+  actionItemId?: string | null;
+  fallbackForNotificationId?: string | null;
+}
+
+export interface MessageSender {
+  /** Records the message under its idempotency key, then sends it once (see the file header). */
+  sendPrepared(message: PreparedMessage): Promise<SendResultV1>;
 }
 
 function invalidInput(field: string, message: string): ApplicationFailure {
@@ -145,7 +167,8 @@ function classifySmtpError(err: unknown): ClassifiedFailure {
   return { kind: 'transient', description, error: new ProviderUnavailableError('smtp', description, responseCode ?? ((e?.code as string) ?? null)) };
 }
 
-export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
+/** The delivery core every sender shares: the idempotency row, the lease, the provider call and its outcome. */
+export function createMessageSender(deps: NotificationDeps): MessageSender {
   const { db, mailer, sms, config } = deps;
   const statusCallbackBase = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`;
 
@@ -164,7 +187,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   }
 
   async function markUndeliverable(
-    notification: { id: string; incidentId: string | null; planId: string | null; personId: string | null; channel: ChannelName; purpose: string },
+    notification: { id: string; incidentId: string | null; planId: string | null; personId: string | null; subscriptionId: string | null; channel: ChannelName; purpose: string },
     reason: string,
   ): Promise<ApplicationFailure> {
     await db.$transaction(async (tx) => {
@@ -176,33 +199,36 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         entityId: notification.id,
         incidentId: notification.incidentId,
         planId: notification.planId,
-        data: { personId: notification.personId, channel: notification.channel, purpose: notification.purpose, reason },
+        data: {
+          ...(notification.subscriptionId ? { subscriptionId: notification.subscriptionId } : { personId: notification.personId }),
+          channel: notification.channel,
+          purpose: notification.purpose,
+          reason,
+        },
       });
     });
     return undeliverable(notification.id, notification.channel, reason);
   }
 
   async function callProvider(
-    channel: ChannelName,
+    message: PreparedMessage,
     notificationId: string,
-    idempotencyKey: string,
-    recipient: Recipient,
     address: string,
-    rendered: RenderedMessage,
   ): Promise<{ providerMessageId: string; providerStatus: string | null }> {
+    const { channel, rendered, idempotencyKey } = message;
     if (channel === 'EMAIL') {
       const info = await mailer.sendMail({
         from: config.MAIL_FROM,
-        to: { name: recipient.name, address },
+        to: message.displayName ? { name: message.displayName, address } : address,
         subject: rendered.subject ?? 'Common Ground',
         text: rendered.text,
         html: rendered.html ?? undefined,
         messageId: emailMessageId(idempotencyKey, config.MAIL_FROM),
-        headers: { 'X-Common-Ground-Notification': notificationId },
+        headers: { ...message.headers, 'X-Common-Ground-Notification': notificationId },
       });
       return { providerMessageId: info.messageId, providerStatus: typeof info.response === 'string' ? info.response.slice(0, 200) : null };
     }
-    const message = await sms.messages.create({
+    const accepted = await sms.messages.create({
       to: address,
       from: config.TWILIO_FROM_NUMBER,
       body: rendered.text,
@@ -210,7 +236,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       // "SENT" write still find its row.
       statusCallback: `${statusCallbackBase}?n=${encodeURIComponent(notificationId)}`,
     });
-    return { providerMessageId: message.sid, providerStatus: message.status ?? null };
+    return { providerMessageId: accepted.sid, providerStatus: accepted.status ?? null };
   }
 
   /**
@@ -250,25 +276,9 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     throw new SendInProgressError(existing.id);
   }
 
-  async function sendNotification(message: OutboundMessageV1): Promise<SendResultV1> {
-    validate(message);
-    const { channel } = message;
-    const idempotencyKey = notificationKey(message);
-
-    const person = await db.person.findUnique({
-      where: { id: message.personId },
-      select: { id: true, name: true, title: true, email: true, phone: true, active: true },
-    });
-    if (!person) throw invalidInput('personId', `no person with id ${message.personId}`);
-    const address = channel === 'EMAIL' ? person.email : person.phone;
-    const reachable = !!address && person.active;
-
-    const data: Record<string, unknown> = {
-      ...(message.data ?? {}),
-      recipient: { id: person.id, name: person.name, title: person.title },
-    };
-    if (message.fallbackForNotificationId) data.fallbackFrom = channel === 'EMAIL' ? 'SMS' : 'EMAIL';
-    const rendered = renderMessage(message.template, data, channel, config);
+  async function sendPrepared(message: PreparedMessage): Promise<SendResultV1> {
+    const { channel, idempotencyKey, rendered, address } = message;
+    const reachable = !!address && message.unreachable === null;
 
     // Insert first: the common case is a new key, and the unique index decides races.
     let notification: Notification;
@@ -278,7 +288,8 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         incidentId: message.incidentId ?? null,
         planId: message.planId ?? null,
         actionItemId: message.actionItemId ?? null,
-        personId: person.id,
+        personId: message.personId ?? null,
+        subscriptionId: message.subscriptionId ?? null,
         channel,
         toAddress: address ?? '',
         purpose: message.purpose,
@@ -303,7 +314,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
               entityId: created.id,
               incidentId: created.incidentId,
               planId: created.planId,
-              data: { personId: person.id, channel, purpose: message.purpose, fallbackFor },
+              data: { personId: created.personId, channel, purpose: message.purpose, fallbackFor },
             });
             return created;
           });
@@ -315,14 +326,11 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       notification = outcome.resend;
     }
 
-    if (!address) {
-      throw await markUndeliverable(notification, channel === 'EMAIL' ? 'no email address on file' : 'no mobile number on file');
-    }
-    if (!person.active) throw await markUndeliverable(notification, 'person is inactive');
+    if (!address || message.unreachable !== null) throw await markUndeliverable(notification, message.unreachable ?? 'no address');
 
     let accepted: { providerMessageId: string; providerStatus: string | null };
     try {
-      accepted = await callProvider(channel, notification.id, idempotencyKey, person, address, rendered);
+      accepted = await callProvider(message, notification.id, address);
     } catch (err) {
       const failure = channel === 'SMS' ? classifyTwilioError(err) : classifySmtpError(err);
       if (failure.kind === 'undeliverable') throw await markUndeliverable(notification, failure.description);
@@ -346,6 +354,47 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       if (updated.status === 'DELIVERED') status = 'DELIVERED';
     }
     return { notificationId: notification.id, idempotencyKey, status, providerMessageId: accepted.providerMessageId };
+  }
+
+  return { sendPrepared };
+}
+
+/** sendNotification: one message to one of the city's people, in their language. */
+export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
+  const { db, config } = deps;
+  const { sendPrepared } = createMessageSender(deps);
+
+  async function sendNotification(message: OutboundMessageV1): Promise<SendResultV1> {
+    validate(message);
+    const { channel } = message;
+    const person = await db.person.findUnique({
+      where: { id: message.personId },
+      select: { id: true, name: true, title: true, email: true, phone: true, active: true, language: true },
+    });
+    if (!person) throw invalidInput('personId', `no person with id ${message.personId}`);
+    const address = channel === 'EMAIL' ? person.email : person.phone;
+
+    const data: Record<string, unknown> = {
+      ...(message.data ?? {}),
+      recipient: { id: person.id, name: person.name, title: person.title },
+    };
+    if (message.fallbackForNotificationId) data.fallbackFrom = channel === 'EMAIL' ? 'SMS' : 'EMAIL';
+    const rendered = renderMessage(message.template, data, channel, config, new Date(), { language: person.language });
+
+    return sendPrepared({
+      idempotencyKey: notificationKey(message),
+      channel,
+      purpose: message.purpose,
+      address: address || null,
+      unreachable: !address ? (channel === 'EMAIL' ? 'no email address on file' : 'no mobile number on file') : !person.active ? 'person is inactive' : null,
+      displayName: person.name,
+      rendered,
+      personId: person.id,
+      incidentId: message.incidentId ?? null,
+      planId: message.planId ?? null,
+      actionItemId: message.actionItemId ?? null,
+      fallbackForNotificationId: message.fallbackForNotificationId ?? null,
+    });
   }
 
   return { sendNotification: (message) => sendNotification(message) };

@@ -192,6 +192,8 @@ export const ACCESS_BEFORE_POLICIES_STATED_IT = {
   managePlans: ['CITY_MANAGER'],
   // Every role there was then; roles added later are not granted by an old file.
   readPlans: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'],
+  // There was no media list then; the PIO and the City Manager keep it unless a policy says otherwise.
+  manageMediaList: ['PIO', 'CITY_MANAGER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 const roles = (before: readonly Role[]) => z.array(roleSchema).min(1).default([...before]);
@@ -211,6 +213,8 @@ const accessSchema = z.object({
   managePlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.managePlans),
   /** See plans and items, and act on the items that are one's own. */
   readPlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.readPlans),
+  /** Keep the media list: the newsrooms that receive published statements by email. */
+  manageMediaList: roles(ACCESS_BEFORE_POLICIES_STATED_IT.manageMediaList),
 });
 
 /**

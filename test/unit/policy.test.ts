@@ -189,7 +189,10 @@ describe('default policy clayton-2026.3', () => {
       readIncidents: staff,
       managePlans: ['CITY_MANAGER'],
       readPlans: [...staff, 'STAKEHOLDER_LEAD'],
+      manageMediaList: ['PIO', 'DEPUTY_PIO', 'COMMUNICATIONS_OFFICER', 'CITY_MANAGER'],
     });
+    // Versions written before the media list keep it with the PIO and the City Manager.
+    expect(POLICY_2026_2.access.manageMediaList).toEqual(['PIO', 'CITY_MANAGER']);
   });
 
   it('clayton-2026.2 differs from clayton-2026.1 only in who drafts, approves and reads', () => {
@@ -198,10 +201,11 @@ describe('default policy clayton-2026.3', () => {
     expect(rest).toEqual(rest1);
   });
 
-  it('clayton-2026.3 differs from clayton-2026.2 only in who is told (severities, publication) and its translations', () => {
-    const { severities: _s, publication: _p, translations: _t, version: _v, ...rest } = DEFAULT_POLICY;
-    const { severities: _s2, publication: _p2, translations: _t2, version: _v2, ...rest2 } = POLICY_2026_2;
+  it('clayton-2026.3 differs from clayton-2026.2 only in who is told (severities, publication), who keeps the media list, and its translations', () => {
+    const { severities: _s, publication: _p, translations: _t, version: _v, access, ...rest } = DEFAULT_POLICY;
+    const { severities: _s2, publication: _p2, translations: _t2, version: _v2, access: access2, ...rest2 } = POLICY_2026_2;
     expect(rest).toEqual(rest2);
+    expect({ ...access, manageMediaList: null }).toEqual({ ...access2, manageMediaList: null });
     expect(DEFAULT_POLICY.severities[0]).toEqual(POLICY_2026_2.severities[0]);
   });
 
