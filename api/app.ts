@@ -20,6 +20,7 @@ import { createPlansRouter } from './routes/plans';
 import { createSubscriptionsRouter } from './routes/subscriptions';
 import { createMediaListRouter } from './routes/mediaList';
 import { createI18nRouter } from './routes/i18n';
+import { createMeRouter } from './routes/me';
 import { subscriberSmsHandler } from '../services/subscriberSms';
 import { documentRoute } from './openapi';
 // The signed-link pages are served by the web router; their OpenAPI entries register on import.
@@ -108,6 +109,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createPublicRouter(deps));
   app.use(createPolicyRouter(deps));
   app.use(createI18nRouter(deps));
+  app.use(createMeRouter(deps));
   app.use(createSubscriptionsRouter(deps));
   app.use(createMediaListRouter(deps));
 

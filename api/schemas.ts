@@ -2,7 +2,7 @@
 // with these; responses are documented with them (OpenAPI), and the handlers
 // build their bodies to match.
 import { z } from 'zod';
-import { ReviseAndApproveRequest as ReviseAndApproveBody, StatementDecisionRequest } from '../services/statementActions';
+import { ReviseAndApproveRequest as ReviseAndApproveBody, StatementDecisionRequest, StatementTranslationsRequest } from '../services/statementActions';
 import { ROLES } from '../domain/roles';
 import { isInFuture } from '../domain/overdue';
 import { currentPolicyView, isPolicySeverity } from '../services/policyView';
@@ -59,6 +59,7 @@ export const SubmitStatementRequest = z
     kind: z.string().min(1).max(64).openapi({ description: 'Statement kind key from the policy', example: 'HOLDING_STATEMENT' }),
     title: nonBlank(200),
     body: nonBlank(20000),
+    translations: StatementTranslationsRequest,
   })
   .openapi('SubmitStatementRequest');
 
@@ -67,6 +68,7 @@ export const ReviseStatementRequest = z
     statementId: z.string().min(1).max(64),
     title: nonBlank(200),
     body: nonBlank(20000),
+    translations: StatementTranslationsRequest,
   })
   .openapi('ReviseStatementRequest');
 
@@ -85,6 +87,7 @@ export const ApprovalQueueQuery = z.object({
     .enum(['me', 'anyone'])
     .default('me')
     .openapi({ description: 'me: statements you may decide now (default); anyone: every statement in approval, with whose turn it is' }),
+  lang: z.string().max(10).optional().openapi({ description: "Policy words (kinds, deadline titles) in this language (e.g. es); unknown ones read as the default" }),
 });
 
 export const DeadlineParams = IncidentIdParams.extend({
@@ -217,7 +220,15 @@ export const StatementSchema = z
     createdById: z.string(),
     createdAt: isoDate,
     versions: z.array(
-      z.object({ version: z.number().int(), title: z.string(), body: z.string(), authorId: z.string(), authorName: z.string().nullable(), createdAt: isoDate }),
+      z.object({
+        version: z.number().int(),
+        title: z.string(),
+        body: z.string(),
+        translations: z.record(z.object({ title: z.string(), body: z.string() })).openapi({ description: 'The same text in other languages, by language code' }),
+        authorId: z.string(),
+        authorName: z.string().nullable(),
+        createdAt: isoDate,
+      }),
     ),
     approvals: z.array(
       z.object({
@@ -302,7 +313,16 @@ export const PublicDeadlineSchema = DeadlineFactsSchema.extend({
 }).openapi('PublicDeadline');
 
 export const PublicStatementSchema = z
-  .object({ id: z.string(), kind: z.string(), title: z.string(), body: z.string(), publishedAt: isoDate, deadlineKey: z.string().nullable() })
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    kindLabel: z.string(),
+    title: z.string(),
+    body: z.string(),
+    language: z.string().openapi({ description: 'The language of title and body: the one asked for when the statement was approved in it, else the original' }),
+    publishedAt: isoDate,
+    deadlineKey: z.string().nullable(),
+  })
   .openapi('PublicStatement');
 
 export const PublicIncidentSummarySchema = z
@@ -339,6 +359,7 @@ export const ApprovalQueueItemSchema = z
     version: z.number().int().openapi({ description: 'The version in approval; decide on this one' }),
     title: z.string(),
     body: z.string(),
+    translations: z.record(z.object({ title: z.string(), body: z.string() })).openapi({ description: 'The same version in other languages, approved with it' }),
     author: z.object({ id: z.string(), name: z.string().nullable() }),
     writtenAt: isoDate,
     awaiting: QueueStepSchema.extend({

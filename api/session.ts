@@ -30,7 +30,7 @@ const SignInLinkRequestSchema = z.object({ email: z.string().trim().toLowerCase(
 const SignInLinkRedeemSchema = z.object({ token: z.string().min(1).max(200) }).openapi('SignInLinkRedeem');
 
 export const PersonSchema = z
-  .object({ id: z.string(), name: z.string(), title: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)) })
+  .object({ id: z.string(), name: z.string(), title: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), language: z.string().openapi({ description: 'The language their messages and console pages are in' }) })
   .openapi('Person');
 
 const SessionResponseSchema = z.object({ csrfToken: z.string(), person: PersonSchema, expiresAt: z.string() }).openapi('Session');

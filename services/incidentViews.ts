@@ -11,6 +11,7 @@ import { isPastDue } from '../domain/overdue';
 import { deadlineRowOf } from '../domain/deadlineRow';
 import { deadlineJson } from './deadlineViews';
 import { tryQuery } from './temporal';
+import { readTranslations } from '../domain/statementText';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
@@ -106,6 +107,8 @@ export async function statementJson(temporal: Client, row: StatementRow, names: 
       version: v.version,
       title: v.title,
       body: v.body,
+      /** The same text in other languages, approved with it. */
+      translations: readTranslations(v.translations),
       authorId: v.authorId,
       authorName: names.get(v.authorId) ?? null,
       createdAt: v.createdAt.toISOString(),

@@ -9,6 +9,7 @@ import type { ActorV1 } from './common';
 import type { AckChannel, DeadlineStateV1 } from './incident';
 import type { Policy } from '../policy/schema';
 import type { Role } from '../roles';
+import type { StatementTranslationsV1 } from '../statementText';
 
 export interface PersonRefV1 {
   personId: string;
@@ -114,6 +115,7 @@ export interface IncidentActivities {
     deadlineKey: string | null;
     title: string;
     body: string;
+    translations?: StatementTranslationsV1;
     author: ActorV1;
     at: string;
   }): Promise<void>;
@@ -137,7 +139,15 @@ export interface IncidentActivities {
   }): Promise<void>;
 
   /** New version N (status back to PENDING_APPROVAL). Idempotent by (statementId, version). */
-  addStatementVersion(input: { statementId: string; version: number; title: string; body: string; author: ActorV1; at: string }): Promise<void>;
+  addStatementVersion(input: {
+    statementId: string;
+    version: number;
+    title: string;
+    body: string;
+    translations?: StatementTranslationsV1;
+    author: ActorV1;
+    at: string;
+  }): Promise<void>;
 
   /** Makes the approved version public. Returns the publication time (the first one on a retry). */
   publishStatement(input: { statementId: string; version: number; at: string }): Promise<{ publishedAt: string }>;
