@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...new Set(builtinModules.map((name) => name.replace(/^node:/, '').split('/')[0]))];
 
 /** Every top-level folder of ours. A zone names the ones a folder may NOT import. */
-const FOLDERS = ['domain', 'workflows', 'activities', 'services', 'api', 'web', 'worker', 'lib', 'policy', 'scripts', 'bench', 'devsinks', 'test', 'generated'];
+const FOLDERS = ['domain', 'workflows', 'activities', 'services', 'api', 'web', 'worker', 'lib', 'policy', 'scripts', 'bench', 'chaos', 'devsinks', 'test', 'generated'];
 const except = (...allowed) => FOLDERS.filter((f) => !allowed.includes(f)).map((f) => `./${f}`);
 
 /** Who may import what (README "Architecture"). */

@@ -18,6 +18,7 @@ import type {
   ResolvedRecipientV1,
 } from '../domain/contracts/incidentActivities';
 import { renderAfterActionReport } from './reports';
+import { createHoldActivities } from './holds';
 import { FailureType } from '../domain/failures';
 import { deadlineRowOf } from '../domain/deadlineRow';
 import { readTranslations, type StatementTranslationsV1 } from '../domain/statementText';
@@ -59,14 +60,17 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
    * Row lock on the incident (or statement) for the rest of the transaction.
    * Two executions of the same activity (a retry racing a slow first attempt)
    * then run one after the other, and the second sees what the first wrote.
+   * NO KEY UPDATE, not UPDATE: rows that merely reference the incident (its
+   * notifications, recipients, deadlines) take a key-share lock for their
+   * foreign key, which FOR UPDATE would make wait for this whole transaction.
    */
   async function lockIncident(tx: TxClient, incidentId: string): Promise<void> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Incident" WHERE "id" = ${incidentId} FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Incident" WHERE "id" = ${incidentId} FOR NO KEY UPDATE`;
     if (rows.length === 0) throw notFound(`incident ${incidentId} not found`);
   }
 
   async function lockStatement(tx: TxClient, statementId: string): Promise<void> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Statement" WHERE "id" = ${statementId} FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Statement" WHERE "id" = ${statementId} FOR NO KEY UPDATE`;
     if (rows.length === 0) throw notFound(`statement ${statementId} not found`);
   }
 
@@ -91,6 +95,8 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
   }
 
   return {
+    ...createHoldActivities({ db }),
+
     async loadIncidentPolicy({ version }): Promise<Policy> {
       try {
         return getPolicy(version);
@@ -201,7 +207,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
       });
     },
 
-    async recordAcknowledgement({ incidentId, personId, via, at }) {
+    async recordAcknowledgement({ incidentId, personId, via, at, by }) {
       const when = new Date(at);
       return inTx(async (tx) => {
         await lockIncident(tx, incidentId);
@@ -214,15 +220,22 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
           return { acknowledgedAt: recipient.acknowledgedAt.toISOString(), alreadyAcknowledged: true };
         }
         await tx.incidentRecipient.update({ where: { id: recipient.id }, data: { acknowledgedAt: when, acknowledgedVia: via } });
+        // The actor is who acted: the person, or whoever acknowledged on their behalf.
         await appendAudit(tx, {
-          actorId: personId,
-          actorLabel: recipient.person.name,
+          actorId: by?.personId ?? personId,
+          actorLabel: by?.name ?? recipient.person.name,
           action: 'incident.acknowledged',
           entityType: 'IncidentRecipient',
           entityId: recipient.id,
           incidentId,
           at: when,
-          data: { personId, via, kind: recipient.kind, standsInForId: recipient.standsInForId },
+          data: {
+            personId,
+            via,
+            kind: recipient.kind,
+            standsInForId: recipient.standsInForId,
+            ...(by ? { onBehalfOf: { personId, name: recipient.person.name }, acknowledgedBy: { personId: by.personId, name: by.name } } : {}),
+          },
         });
         return { acknowledgedAt: when.toISOString(), alreadyAcknowledged: false };
       });

@@ -2,7 +2,10 @@
 // and provider failures turned into ApplicationFailures with an explicit,
 // jittered nextRetryDelay. The Temporal server's retry backoff has no jitter;
 // without it a burst of notifications refused together (a 429 storm) would
-// come back together too.
+// come back together too. Database errors no retry can fix end the retries.
+// An activity scheduled with a heartbeat timeout heart-beats while it runs, so
+// an attempt on a worker that died is retried within that timeout rather than
+// after its whole start-to-close timeout.
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure, type RetryPolicy } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
@@ -10,6 +13,7 @@ import type { ActivityInboundCallsInterceptor, ActivityInterceptors, ActivityInt
 import { ProviderRateLimitError, ProviderUnavailableError } from './notifications/errors';
 import { FailureType } from '../domain/failures';
 import { NOTIFICATION_RETRY } from '../domain/retry';
+import { permanentDatabaseFault } from '../lib/dbErrors';
 
 export const ProviderFailureType = {
   RateLimited: 'ProviderRateLimited',
@@ -80,7 +84,37 @@ export function toRetryableFailure(err: unknown, attempt: number, retryPolicy: R
       cause: err,
     });
   }
+  const databaseFault = permanentDatabaseFault(err);
+  if (databaseFault) {
+    return ApplicationFailure.create({
+      type: FailureType.PermanentDatabaseError,
+      message: `the database refused a value: ${databaseFault}`,
+      nonRetryable: true,
+      cause: err instanceof Error ? err : undefined,
+    });
+  }
   return err;
+}
+
+/** How often a running attempt heart-beats: well inside its heartbeat timeout (the SDK throttles the rest). */
+export const heartbeatEveryMs = (heartbeatTimeoutMs: number): number => Math.max(200, Math.floor(heartbeatTimeoutMs / 3));
+
+/**
+ * Heart-beats every `heartbeatEveryMs` until stopped. The first beat comes
+ * after one interval, so the common short attempt sends none.
+ */
+function keepHeartbeating(ctx: Context): () => void {
+  const timeoutMs = ctx.info.heartbeatTimeoutMs;
+  if (!timeoutMs) return () => undefined;
+  const timer = setInterval(() => {
+    try {
+      ctx.heartbeat();
+    } catch {
+      // The attempt is finishing or cancelled; the server already knows.
+    }
+  }, heartbeatEveryMs(timeoutMs));
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function createInbound(ctx: Context, options: ActivityInterceptorOptions): ActivityInboundCallsInterceptor {
@@ -104,6 +138,7 @@ function createInbound(ctx: Context, options: ActivityInterceptorOptions): Activ
     async execute(input, next) {
       const started = Date.now();
       log('debug', 'activity started');
+      const stopHeartbeats = keepHeartbeating(ctx);
       try {
         const result = await next(input);
         log('info', 'activity completed', { durationMs: Date.now() - started });
@@ -111,7 +146,7 @@ function createInbound(ctx: Context, options: ActivityInterceptorOptions): Activ
       } catch (err) {
         const converted = toRetryableFailure(err, info.attempt, info.retryPolicy, random);
         const failure = converted instanceof ApplicationFailure ? converted : undefined;
-        // A refused recipient is an expected outcome (the workflow falls back); other non-retryable failures are bugs.
+        // A refused recipient or message is an expected outcome (the workflow falls back); other non-retryable failures are bugs.
         const expected = !failure?.nonRetryable || failure.type === FailureType.UndeliverableRecipient;
         log(expected ? 'warn' : 'error', 'activity failed', {
           durationMs: Date.now() - started,
@@ -121,6 +156,8 @@ function createInbound(ctx: Context, options: ActivityInterceptorOptions): Activ
           nextRetryDelayMs: failure?.nextRetryDelay != null ? msOptionalToNumber(failure.nextRetryDelay) : undefined,
         });
         throw converted;
+      } finally {
+        stopHeartbeats();
       }
     },
   };

@@ -67,7 +67,23 @@ export interface AfterActionReportV1 {
     versions: number;
     title: string | null;
     publishedAt: string | null;
+    /** Set when a published statement was withdrawn, with its public note. */
+    withdrawnAt?: string | null;
+    withdrawalNote?: string | null;
     approvals: { version: number; role: string; decision: string; comment: string | null; decidedAt: string }[];
+  }[];
+  /** Counsel's holds on publication: what, why (category), from when to when, and how they ended. */
+  holds?: {
+    holdId: string;
+    scope: string;
+    statementKind: string | null;
+    statementId: string | null;
+    category: string;
+    status: string;
+    placedAt: string;
+    lapsesAt: string;
+    endedAt: string | null;
+    heldHours: number | null;
   }[];
   notifications: { total: number; byChannel: Record<string, number>; byStatus: Record<string, number>; fallbacks: number };
   timeline: { at: string; action: string; actor: string; entityType: string; data: unknown }[];
@@ -106,6 +122,7 @@ export async function renderAfterActionReport(
         include: { versions: { orderBy: { version: 'asc' } }, approvals: { orderBy: [{ decidedAt: 'asc' }, { id: 'asc' }] } },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       },
+      holds: { orderBy: [{ placedAt: 'asc' }, { id: 'asc' }] },
     },
   });
   if (!incident) return null;
@@ -197,6 +214,7 @@ export async function renderAfterActionReport(
         versions: s.versions.length,
         title: shown?.title ?? null,
         publishedAt: s.publishedAt?.toISOString() ?? null,
+        ...(s.withdrawnAt ? { withdrawnAt: s.withdrawnAt.toISOString(), withdrawalNote: s.withdrawalNote } : {}),
         approvals: s.approvals.map((a) => ({
           version: a.version,
           role: a.role,
@@ -206,6 +224,18 @@ export async function renderAfterActionReport(
         })),
       };
     }),
+    holds: incident.holds.map((h) => ({
+      holdId: h.id,
+      scope: h.scope,
+      statementKind: h.statementKind,
+      statementId: h.statementId,
+      category: h.category,
+      status: h.status,
+      placedAt: h.placedAt.toISOString(),
+      lapsesAt: h.lapsesAt.toISOString(),
+      endedAt: h.endedAt?.toISOString() ?? null,
+      heldHours: h.endedAt ? Math.round(((h.endedAt.getTime() - h.placedAt.getTime()) / 3_600_000) * 10) / 10 : null,
+    })),
     notifications: {
       total: notifications.length,
       byChannel: tally(notifications.map((n) => n.channel)),

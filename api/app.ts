@@ -15,6 +15,9 @@ import { createPublicRouter } from './routes/public';
 import { createStatementsRouter } from './routes/statements';
 import { createSystemRouter } from './routes/system';
 import { createTwilioWebhooksRouter } from './routes/twilioWebhooks';
+import { createTwilioVoiceWebhooksRouter } from './routes/twilioVoiceWebhooks';
+import { createInboundEmailRouter } from './routes/inboundEmail';
+import { createHoldsRouter } from './routes/holds';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
 import { createSubscriptionsRouter } from './routes/subscriptions';
@@ -22,12 +25,17 @@ import { createMediaListRouter } from './routes/mediaList';
 import { createI18nRouter } from './routes/i18n';
 import { createMeRouter } from './routes/me';
 import { subscriberSmsHandler } from '../services/subscriberSms';
-import { documentRoute } from './openapi';
+import { createAuditCheckpointsRouter } from './routes/auditCheckpoints';
+import { z } from 'zod';
+import { documentRoute, type DocumentedResponse } from './openapi';
+import { enforceDocumentedOperations } from './contract';
 // The signed-link pages are served by the web router; their OpenAPI entries register on import.
 import './linkPageDocs';
 import { createWebRouter } from '../web/router';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../web/layout';
 import { rejectUnsafeTextMiddleware } from './validate';
+import { admitRequests } from './backpressure';
+import { createObservability } from './observability';
 
 export interface AppDeps {
   db: Db;
@@ -40,30 +48,51 @@ export interface AppDeps {
 /*
  * Routers owned by other parts of the project, and where they are mounted:
  *   api/routes/twilioWebhooks.ts  createTwilioWebhooksRouter  at /webhooks/twilio (with the plan SMS handler)
+ *   api/routes/twilioVoiceWebhooks.ts                         at /webhooks/twilio/voice (acknowledgement calls)
+ *   api/routes/inboundEmail.ts    createInboundEmailRouter    at /webhooks/email, before the JSON parser (raw body signed)
  *   api/routes/plans.ts           createPlansRouter           at /api
  *   web/router.ts                 createWebRouter             at /, after every API route (pages, feeds,
  *                                                             and the signed-link pages /ack, /progress, /statements/:id/review)
  */
 
-// The webhook router is mounted here, so its routes are documented here.
-for (const [route, summary] of [
-  ['/webhooks/twilio/status', 'Twilio delivery status callback (updates the Notification row; never moves a status backwards)'],
-  ['/webhooks/twilio/sms', 'Inbound SMS ("ACK" acknowledges the sender\'s open incidents; YES, STOP, START and HELP from subscribers); answers TwiML'],
-] as const) {
+// The webhook router is mounted here, so its routes are documented here. Twilio
+// posts forms with more fields than these, and adds fields over time: unknown ones
+// are ignored (their values are text like any other, so the text rule holds for them too).
+const TwilioSignatureHeaders = z.object({
+  'x-twilio-signature': z.string().min(1).openapi({ description: "Twilio's signature of the public URL and the form fields" }),
+});
+const twilioForm = <Shape extends z.ZodRawShape>(fields: Shape) => z.object(fields).catchall(z.string());
+const twilioWebhook = (path: string, summary: string, body: z.AnyZodObject, ok: DocumentedResponse, query?: z.AnyZodObject) =>
   documentRoute({
     method: 'post',
-    path: route,
+    path,
     summary,
     tags: ['webhooks'],
     access: 'webhook-signature',
     description: 'Requires a valid X-Twilio-Signature for the public URL.',
+    headers: TwilioSignatureHeaders,
+    query,
+    body,
+    bodyType: 'application/x-www-form-urlencoded',
     responses: {
-      200: { description: 'Handled: JSON for status callbacks, TwiML for inbound SMS' },
+      200: ok,
       400: { description: 'A required form field is missing' },
       403: { description: 'Missing or invalid X-Twilio-Signature' },
     },
   });
-}
+twilioWebhook(
+  '/webhooks/twilio/status',
+  'Twilio delivery status callback (updates the Notification row; never moves a status backwards)',
+  twilioForm({ MessageSid: z.string().min(1), MessageStatus: z.string().min(1), ErrorCode: z.string().optional() }),
+  { description: 'Handled', schema: z.object({ ok: z.literal(true), updated: z.boolean() }) },
+  z.object({ n: z.string().optional().openapi({ description: 'The notification the message was sent for' }) }),
+);
+twilioWebhook(
+  '/webhooks/twilio/sms',
+  'Inbound SMS, acted on once per MessageSid: from an active person\'s number ("ACK" acknowledges the sender\'s newest open incident), or YES, STOP, START and HELP from a subscriber; answers TwiML',
+  twilioForm({ MessageSid: z.string().min(1), From: z.string().min(1), Body: z.string() }),
+  { description: 'TwiML reply', contentType: 'text/xml', schema: z.string() },
+);
 
 /**
  * Security headers on every response. The pages' Content-Security-Policy is
@@ -84,13 +113,32 @@ function securityHeaders(config: Config) {
 export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps): express.Express {
   const app = express();
   app.set('trust proxy', 'loopback');
+  // Request logs and metrics see every request; /metrics and /readyz answer before any parsing or auth,
+  // and before admission, so probes still answer while requests queue.
+  app.use(createObservability({ db, temporal, config }));
+  app.use(admitRequests({ concurrent: config.API_MAX_CONCURRENT, queued: config.API_MAX_QUEUED, maxWaitMs: config.API_MAX_QUEUE_WAIT_MS }));
   app.use(securityHeaders(config));
+  // 405 for methods and 415 for body types the OpenAPI document does not list, before anything reads the request.
+  app.use(enforceDocumentedOperations());
+  // Signed over its raw body, so it reads the body itself: mounted before the JSON parser.
+  app.use('/webhooks/email', createInboundEmailRouter({ db, temporal, config }));
 
   const limit = config.API_BODY_LIMIT_BYTES;
   app.use(express.json({ limit }));
   // HTML forms and Twilio webhooks post urlencoded bodies.
   app.use(express.urlencoded({ extended: false, limit }));
   app.use(cookieParser());
+
+  const deps = { db, temporal, config };
+  // Twilio's webhooks prove their sender by signature, checked first: an unsigned request is 403 whatever
+  // it carries, and the routers apply the text rule to what a signed one carries.
+  app.use('/webhooks/twilio/voice', createTwilioVoiceWebhooksRouter(deps));
+  // Subscribers' keywords (YES, STOP, START, HELP) from any number; the rest only from an active person's.
+  app.use(
+    '/webhooks/twilio',
+    createTwilioWebhooksRouter({ ...deps, anyNumberHandlers: [subscriberSmsHandler(deps)], inboundHandlers: [planProgressSmsHandler(deps)] }),
+  );
+
   // Text the database cannot store is refused here, naming the field, before any route or page sees it.
   app.use(rejectUnsafeTextMiddleware);
   app.use(authenticate(db));
@@ -100,7 +148,6 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
     next();
   });
 
-  const deps = { db, temporal, config };
   app.use(createSystemRouter(deps));
   app.use(createSessionRouter(deps));
   app.use(createIncidentsRouter(deps));
@@ -108,13 +155,13 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createNotificationsRouter(deps));
   app.use(createPublicRouter(deps));
   app.use(createPolicyRouter(deps));
+  app.use(createAuditCheckpointsRouter(deps));
+  app.use(createHoldsRouter(deps));
   app.use(createI18nRouter(deps));
   app.use(createMeRouter(deps));
   app.use(createSubscriptionsRouter(deps));
   app.use(createMediaListRouter(deps));
 
-  // Subscribers' keywords (YES, STOP, START, HELP) before the plan's progress replies.
-  app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [subscriberSmsHandler(deps), planProgressSmsHandler(deps)] }));
   app.use('/api', createPlansRouter(deps));
 
   for (const extra of extraRouters) app.use(extra.path, extra.router);

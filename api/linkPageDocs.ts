@@ -6,20 +6,27 @@ import { z } from 'zod';
 import { MAX_LINK_TOKEN_LENGTH } from '../lib/links';
 import { documentRoute, type DocumentedRoute } from './openapi';
 
-const LinkTokenParams = z.object({ token: z.string().min(1).max(MAX_LINK_TOKEN_LENGTH) });
+const LinkTokenParams = z.object({
+  token: z
+    .string()
+    .max(MAX_LINK_TOKEN_LENGTH)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    .openapi({ description: 'The signed token from the email: base64url body, a dot, base64url signature' }),
+});
 
 const linkPage = (page: Pick<DocumentedRoute, 'method' | 'path' | 'summary' | 'responses'>) =>
-  documentRoute({ ...page, tags: ['links'], access: 'signed-link', params: LinkTokenParams });
+  documentRoute({ ...page, tags: ['links'], access: 'signed-link', params: LinkTokenParams, errorPages: true });
 
 const htmlPage = (description: string) => ({ description, contentType: 'text/html', schema: z.string() });
 const damaged = { description: 'HTML page: the link is damaged' };
-const expired = { description: 'HTML page: the link has expired' };
+const expired = { description: 'HTML page: the link has expired, or it was already used (a link acts once)' };
+const refused = { description: 'HTML page: the link does not carry our signature, or its person is no longer active or their links were withdrawn' };
 
 linkPage({
   method: 'get',
   path: '/ack/:token',
   summary: 'Acknowledge link from an incident email: a confirmation page (does not acknowledge by itself)',
-  responses: { 200: htmlPage('HTML confirmation page'), 400: damaged, 410: expired },
+  responses: { 200: htmlPage('HTML confirmation page'), 400: damaged, 403: refused, 410: expired },
 });
 linkPage({
   method: 'post',
@@ -28,6 +35,7 @@ linkPage({
   responses: {
     200: htmlPage('HTML page: acknowledged'),
     400: damaged,
+    403: refused,
     404: { description: 'HTML page: unknown incident or not a recipient' },
     409: { description: 'HTML page: the incident is closed' },
     410: expired,
@@ -37,15 +45,16 @@ linkPage({
   method: 'get',
   path: '/progress/:token',
   summary: 'Progress link from an item reminder email: the progress form for that item (HTML)',
-  responses: { 200: { description: 'HTML form' }, 400: damaged, 410: expired },
+  responses: { 200: htmlPage('HTML form'), 400: damaged, 403: refused, 410: expired },
 });
 linkPage({
   method: 'post',
   path: '/progress/:token',
   summary: 'Post progress (percent complete, status, note) through the signed link (HTML form post)',
   responses: {
-    200: { description: 'HTML page: progress recorded' },
+    200: htmlPage('HTML page: progress recorded'),
     400: { description: 'HTML page: the link is damaged, or the form shows field errors' },
+    403: refused,
     410: expired,
   },
 });

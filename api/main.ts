@@ -1,10 +1,16 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import { actorClaimSigner } from '../lib/actorClaims';
 import { config as loadConfig } from '../lib/config';
-import { createDb } from '../lib/db';
+import { createDb, dbOptionsFrom } from '../lib/db';
 import { refuseDemoCredentials } from '../lib/demoCredentials';
+import { createJsonLogger } from '../lib/jsonLog';
+import { temporalConnectionOptions } from '../lib/temporalConnection';
 import { initPolicy } from '../policy/load';
 import { createApp } from './app';
+import { workflowIdRecorder } from './requestLog';
+
+const log = createJsonLogger('api');
 
 /** In-flight requests get this long to finish on SIGTERM/SIGINT before we exit anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -13,11 +19,17 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // An invalid POLICY_FILE stops start-up here, naming the bad field.
   const policy = initPolicy(config);
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, dbOptionsFrom(config));
   // The README publishes the demo tokens and password: production does not start while one would let someone in.
   await refuseDemoCredentials(db, config.MODE);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  // Every update this client sends carries the actor claim the workflows verify (docs/security-temporal.md);
+  // the recorder puts the workflow ids a request touched into its log line.
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: { workflow: [actorClaimSigner(config.ACTOR_CLAIM_SECRET), workflowIdRecorder] },
+  });
 
   const app = createApp({ db, temporal, config });
   const server: Server = await new Promise((resolve, reject) => {
@@ -26,15 +38,15 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.API_PORT;
-  console.log(`[api] listening on http://${config.API_HOST}:${port} (policy ${policy.version}, temporal ${config.TEMPORAL_ADDRESS})`);
+  log('info', 'listening', { url: `http://${config.API_HOST}:${port}`, policy: policy.version, temporal: config.TEMPORAL_ADDRESS, pid: process.pid });
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[api] ${signal}: closing`);
+    log('info', 'closing', { signal });
     const force = setTimeout(() => {
-      console.error('[api] requests still running after grace period; exiting');
+      log('error', 'requests still running after the grace period; exiting');
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
@@ -51,6 +63,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('[api] failed to start:', err);
+  log('error', 'failed to start', { error: err });
   process.exit(1);
 });

@@ -4,55 +4,50 @@
 // accept. Who may call what comes from services/planAccess.ts.
 import { z } from 'zod';
 import { ITEM_STATUSES } from '../domain/contracts/plan';
-import { parseCivilDate } from '../domain/time/cityTime';
+import { IDEMPOTENCY_KEY } from '../services/declareIncident';
 import { CSV_IMPORT_COLUMNS, MAX_IMPORT_ROWS } from '../services/planCsv';
-import { documentRoute } from './openapi';
+import { calendarDate, dueInput as dueInput_, ianaTimeZone, idField, nonBlankText, plainText } from './fields';
+import { documentRoute, linksTo } from './openapi';
+
+const ImportIdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY, 'must be 1-200 visible ASCII characters')
+    .optional()
+    .openapi({ description: 'Any unique string of 1-200 visible ASCII characters. A repeat with the same key and file returns the first import\'s items (200), starting any workflow it did not.' }),
+});
 
 // ---------------------------------------------------------------- requests
 
-const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const id = z.string().min(1).max(64);
-const localDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((v) => {
-    try {
-      parseCivilDate(v);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'is not a calendar date')
-  .openapi({ example: '2027-01-01' });
-const dueInput = z
-  .string()
-  .min(10)
-  .max(40)
-  .openapi({ description: 'YYYY-MM-DD (17:00 city time that day) or an ISO date-time with offset; must be in the future', example: '2027-03-16' });
+const nonBlank = nonBlankText;
+const id = idField();
+const localDate = calendarDate();
+const dueInput = dueInput_().openapi({ description: 'YYYY-MM-DD (17:00 city time that day) or an ISO date-time with offset; must be in the future (422)' });
 const wallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
 
-const GoalInput = z.object({ number: z.number().int().min(1).max(99), title: nonBlank(200), description: z.string().trim().max(2000).default('') });
+const GoalInput = z.object({ number: z.number().int().min(1).max(99), title: nonBlank(200), description: plainText(2000).default('') }).strict();
 
 const DutyInput = z.object({
   key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be lower-case letters, digits and dashes'),
   goalNumber: z.number().int().min(1).max(99),
   title: nonBlank(200),
-  description: z.string().trim().max(2000).default(''),
+  description: plainText(2000).default(''),
   cadence: z.enum(['MONTHLY', 'QUARTERLY']),
   ownerId: id,
   sponsorId: id,
   dueLocalTime: wallTime.default('17:00'),
-});
+}).strict();
 
 export const CreatePlanRequest = z
   .object({
     title: nonBlank(200),
     startDate: localDate,
     months: z.number().int().min(1).max(36).default(12),
-    timeZone: z.string().min(1).max(64).optional().openapi({ description: "Defaults to the city's time zone" }),
+    timeZone: ianaTimeZone().optional().openapi({ description: "An IANA time zone name; defaults to the city's" }),
     goals: z.array(GoalInput).max(20).default([]),
     recurringDuties: z.array(DutyInput).max(20).default([]),
   })
+  .strict()
   .openapi('CreatePlanRequest');
 
 export const CreateGoalRequest = GoalInput.openapi('CreateGoalRequest');
@@ -61,12 +56,13 @@ export const CreateItemRequest = z
   .object({
     goalNumber: z.number().int().min(1).max(99),
     title: nonBlank(200),
-    description: z.string().trim().max(2000).default(''),
+    description: plainText(2000).default(''),
     ownerId: id,
     sponsorId: id,
     dueAt: dueInput,
-    milestones: z.array(z.object({ title: nonBlank(200), dueAt: dueInput.optional() })).max(20).default([]),
+    milestones: z.array(z.object({ title: nonBlank(200), dueAt: dueInput.optional() }).strict()).max(20).default([]),
   })
+  .strict()
   .openapi('CreateItemRequest');
 
 const itemStatus = z.enum(ITEM_STATUSES);
@@ -77,13 +73,15 @@ export const ProgressRequest = z
     note: nonBlank(2000),
     status: itemStatus.optional(),
   })
+  .strict()
   .openapi('ProgressRequest');
 
-export const StatusRequest = z.object({ status: itemStatus, note: z.string().trim().max(2000).optional() }).openapi('ItemStatusRequest');
-export const CompleteRequest = z.object({ note: z.string().trim().max(2000).optional() }).openapi('CompleteItemRequest');
-export const RescheduleRequest = z.object({ toDueAt: dueInput, reason: nonBlank(2000) }).openapi('RescheduleRequest');
+export const StatusRequest = z.object({ status: itemStatus, note: plainText(2000).optional() }).strict().openapi('ItemStatusRequest');
+export const CompleteRequest = z.object({ note: plainText(2000).optional() }).strict().openapi('CompleteItemRequest');
+export const RescheduleRequest = z.object({ toDueAt: dueInput, reason: nonBlank(2000) }).strict().openapi('RescheduleRequest');
 export const RescheduleDecisionRequest = z
-  .object({ decision: z.enum(['APPROVE', 'REJECT']), note: z.string().trim().max(2000).optional() })
+  .object({ decision: z.enum(['APPROVE', 'REJECT']), note: plainText(2000).optional() })
+  .strict()
   .openapi('RescheduleDecisionRequest');
 
 export const PlanParams = z.object({ id });
@@ -139,6 +137,10 @@ const PublicPlanSchema = z
 // ---------------------------------------------------------------- documentation
 
 const tags = ['action plan'];
+const ITEM_ACTIONS = ['progress', 'status', 'complete', 'reschedules'];
+const RescheduleResultSchema = z
+  .object({ requestId: z.string(), status: z.literal('PENDING'), fromDueAt: z.string(), toDueAt: z.string() })
+  .openapi('RescheduleResult');
 const readers = { permission: 'readPlans' } as const;
 const managers = { permission: 'managePlans' } as const;
 const UNKNOWN_PLAN = { description: 'Unknown plan' };
@@ -157,8 +159,20 @@ documentRoute({
   tags,
   access: managers,
   body: CreatePlanRequest,
+  rules: [
+    'goal numbers and duty keys are unique within the request',
+    "each duty's goalNumber names one of the request's goals",
+    "each duty's ownerId and sponsorId name two different active people",
+  ],
   responses: {
-    202: { description: 'Created; Location: /api/plans/<id>', schema: PlanSchema },
+    202: {
+      description: 'Created; Location: /api/plans/<id>',
+      schema: PlanSchema,
+      links: linksTo(
+        ['GET /api/plans/:id', 'POST /api/plans/:id/goals', 'GET /api/plans/:id/items', 'POST /api/plans/:id/items', 'POST /api/plans/:id/items/import', 'GET /api/plans/:id/dashboard', 'GET /api/plans/:id/items.csv', 'GET /api/plans/:id/items.json', 'GET /api/public/plans/:id'],
+        { id: '$response.body#/id' },
+      ),
+    },
     503: { description: 'The workflow service could not start the plan; nothing was recorded' },
   },
 });
@@ -199,8 +213,16 @@ documentRoute({
   access: managers,
   params: PlanParams,
   body: CreateItemRequest,
+  rules: ['goalNumber names a goal of the plan', 'ownerId and sponsorId name two different active people', 'dueAt and every milestone dueAt are in the future'],
   responses: {
-    202: { description: 'Created; Location: /api/plans/<id>/items/<itemId>', schema: ItemSchema },
+    202: {
+      description: 'Created; Location: /api/plans/<id>/items/<itemId>',
+      schema: ItemSchema,
+      links: linksTo(
+        ['GET /api/plans/:id/items/:itemId', ...ITEM_ACTIONS.map((action) => `POST /api/plans/:id/items/:itemId/${action}`)],
+        { id: '$response.body#/planId', itemId: '$response.body#/id' },
+      ),
+    },
     404: UNKNOWN_PLAN,
     409: PLAN_CLOSED,
     503: { description: 'The workflow service could not start the item; nothing was recorded' },
@@ -230,17 +252,25 @@ documentRoute({
   method: 'post',
   path: '/api/plans/:id/items/import',
   summary: 'Import items from CSV (Content-Type: text/csv); all rows or none',
-  description: `Columns: ${CSV_IMPORT_COLUMNS.join(', ')} (description optional; other columns are ignored). A row with an \`id\` is that item of this plan, never a copy: its description is updated, everything else must be as it is. A leading apostrophe the export added against spreadsheet formulas is taken off. Every row is checked first; any bad row rejects the whole file with 400 and one detail per bad field, named \`line <n>.<column>\`. Up to ${MAX_IMPORT_ROWS} rows.`,
+  description: `Columns: ${CSV_IMPORT_COLUMNS.join(', ')} (description optional; other columns are ignored). A row with an \`id\` is that item of this plan, never a copy: its description is updated, everything else must be as it is. A leading apostrophe the export added against spreadsheet formulas is taken off. Every row is checked first; any bad row rejects the whole file with 422 and one detail per bad field, named \`line <n>.<column>\`. Up to ${MAX_IMPORT_ROWS} rows.`,
   tags,
   access: managers,
   params: PlanParams,
+  headers: ImportIdempotencyHeaders,
+  body: z.string().openapi({ description: 'The CSV file, header row first' }),
+  bodyType: 'text/csv',
+  rules: ['every row names a goal of the plan, two different active people as owner and sponsor, and a due date in the future; any bad row refuses the whole file, one detail per bad field'],
   responses: {
     202: {
       description: 'Imported; every new item has its workflow',
       schema: z.object({ imported: z.number(), items: z.array(ItemSchema), updated: z.number(), unchanged: z.number() }),
     },
+    200: {
+      description: 'Repeat of an earlier import with the same Idempotency-Key: its new items (replayed: true), every workflow started',
+      schema: z.object({ imported: z.number(), items: z.array(ItemSchema), updated: z.number(), unchanged: z.number(), replayed: z.boolean() }),
+    },
     404: UNKNOWN_PLAN,
-    409: PLAN_CLOSED,
+    409: { description: 'The plan is closed, or the Idempotency-Key was used for a different import' },
     415: { description: 'The body is not text/csv' },
     503: { description: 'Some workflows could not start; those items were not kept (listed)' },
   },
@@ -269,7 +299,21 @@ documentRoute({
   access: readers,
   params: ItemParams,
   body: RescheduleRequest,
-  responses: { 201: { description: 'Request recorded and sent to the sponsor', schema: z.record(z.unknown()) }, 404: itemActionResponses[404], 409: itemActionResponses[409] },
+  rules: ['toDueAt is in the future and is not the current due date'],
+  responses: {
+    201: {
+      description: 'Request recorded and sent to the sponsor',
+      schema: RescheduleResultSchema,
+      links: {
+        Decide: {
+          to: 'POST /api/plans/:id/items/:itemId/reschedules/:requestId/decision',
+          parameters: { id: '$request.path.id', itemId: '$request.path.itemId', requestId: '$response.body#/requestId' },
+        },
+      },
+    },
+    404: itemActionResponses[404],
+    409: itemActionResponses[409],
+  },
 });
 documentRoute({
   method: 'post',

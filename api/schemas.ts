@@ -2,11 +2,17 @@
 // with these; responses are documented with them (OpenAPI), and the handlers
 // build their bodies to match.
 import { z } from 'zod';
-import { ReviseAndApproveRequest as ReviseAndApproveBody, StatementDecisionRequest, StatementTranslationsRequest } from '../services/statementActions';
+import type { ReviseAndApprove, StatementDecision } from '../services/statementActions';
+import { DEFAULT_LANGUAGE, languages } from '../lib/i18n';
+import type { StatementTranslationsV1 } from '../domain/statementText';
 import { ROLES } from '../domain/roles';
 import { isInFuture } from '../domain/overdue';
+import { IDEMPOTENCY_KEY } from '../services/declareIncident';
+import { UNPROCESSABLE } from '../services/errors';
 import { currentPolicyView, isPolicySeverity } from '../services/policyView';
-import './openapi';
+import { idField, nonBlankText, offsetDateTime, plainText } from './fields';
+import { policyEnum } from './openapi';
+import { IncidentHoldsSchema } from './holdSchemas';
 
 const isoDate = z.string().openapi({ format: 'date-time', example: '2026-11-21T15:04:05.000Z' });
 const roleEnum = z.enum(ROLES);
@@ -14,73 +20,119 @@ const roleEnum = z.enum(ROLES);
 /** `CI-2026-0007` or the incident's internal id. */
 
 export const IncidentIdParams = z.object({
-  id: z.string().min(1).max(64).openapi({ description: 'Incident number (CI-2026-0007) or internal id', example: 'CI-2026-0007' }),
+  id: idField().openapi({ description: 'Incident number (CI-2026-0007) or internal id', example: 'CI-2026-0007' }),
 });
 
 // ------------------------------------------------------------------ requests
 
-const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const nonBlank = nonBlankText;
+
+/**
+ * The statement in the city's other languages ({ "es": { title, body } }),
+ * written beside the original and approved with it: one optional member per
+ * language under locales/ other than the default, so the document names them.
+ */
+const StatementTranslationsRequest = z
+  .object(
+    Object.fromEntries(
+      languages()
+        .filter((language) => language !== DEFAULT_LANGUAGE)
+        .map((language) => [language, z.object({ title: nonBlank(200), body: nonBlank(20000) }).strict().optional()]),
+    ),
+  )
+  .strict()
+  .transform((value) => Object.fromEntries(Object.entries(value).filter(([, text]) => text !== undefined)) as StatementTranslationsV1)
+  .optional()
+  .openapi({ description: 'The same statement in other languages, approved with it; a language left out is published in the original words' });
 
 /** The type is checked against the current policy by the declaration (field `type`). */
 export const DeclareIncidentRequest = z
   .object({
-    type: z.string().min(1).max(64).openapi({ description: "Incident type key from the policy's definition", example: 'OFFICER_INVOLVED_SHOOTING' }),
+    type: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ description: "Incident type key from the policy's definition", example: 'OFFICER_INVOLVED_SHOOTING', ...policyEnum('incidentTypes') }),
     severity: z
       .number()
       .int()
       .refine(isPolicySeverity, () => ({ message: `must be one of: ${currentPolicyView().severities.join(', ')}` }))
-      .openapi({ description: 'Severity level from the policy (GET /api/policy; 1 is the most severe)', example: 1 }),
+      .openapi({ description: 'Severity level from the policy (GET /api/policy; 1 is the most severe)', example: 1, ...policyEnum('severities') }),
     title: nonBlank(200),
     summary: nonBlank(5000),
-    location: z.string().trim().max(200).optional(),
+    location: plainText(200).optional(),
   })
+  .strict()
   .openapi('DeclareIncidentRequest');
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
+    .regex(IDEMPOTENCY_KEY, 'must be 1-200 visible ASCII characters')
     .optional()
-    .openapi({ description: 'Any unique string (1-200 visible characters). A repeat with the same key returns the first incident (200).' }),
+    .openapi({ description: 'Any unique string of 1-200 visible ASCII characters. A repeat with the same key returns the first incident (200).' }),
 });
 
 export const AcknowledgeRequest = z
   .object({
-    personId: z
-      .string()
-      .min(1)
-      .max(64)
+    personId: idField()
       .optional()
       .openapi({ description: "Defaults to the caller. Acknowledging for someone else needs the policy's acknowledgeForOthers permission." }),
   })
+  .strict()
   .openapi('AcknowledgeRequest');
 
 export const SubmitStatementRequest = z
   .object({
-    kind: z.string().min(1).max(64).openapi({ description: 'Statement kind key from the policy', example: 'HOLDING_STATEMENT' }),
+    kind: z.string().min(1).max(64).openapi({ description: 'Statement kind key from the policy', example: 'HOLDING_STATEMENT', ...policyEnum('statementKinds') }),
     title: nonBlank(200),
     body: nonBlank(20000),
     translations: StatementTranslationsRequest,
   })
+  .strict()
   .openapi('SubmitStatementRequest');
 
 export const ReviseStatementRequest = z
   .object({
-    statementId: z.string().min(1).max(64),
+    statementId: idField(),
     title: nonBlank(200),
     body: nonBlank(20000),
     translations: StatementTranslationsRequest,
   })
+  .strict()
   .openapi('ReviseStatementRequest');
 
 export const StatementDraftRequest = z.union([SubmitStatementRequest, ReviseStatementRequest]).openapi('StatementDraftRequest', {
   description: 'Without statementId: a new draft of `kind`. With statementId: a revision after changes were requested.',
 });
 
-export const DecisionRequest = StatementDecisionRequest.openapi('DecisionRequest');
+/**
+ * The service's decision (services/statementActions.ts StatementDecisionRequest), with its rule "a
+ * rejection needs a comment" stated as two shapes, so the document can say it.
+ */
+const decisionVersion = z.number().int().min(1).openapi({ description: 'The statement version the approver read' });
+export const DecisionRequest = z
+  .discriminatedUnion('decision', [
+    z.object({ version: decisionVersion, decision: z.literal('APPROVE'), comment: plainText(5000).optional() }).strict(),
+    z
+      .object({ version: decisionVersion, decision: z.literal('REJECT'), comment: nonBlank(5000, 1, 'a rejection needs a comment for the author').openapi({ description: 'Required when rejecting: what the PIO should change' }) })
+      .strict(),
+  ])
+  .openapi('DecisionRequest') satisfies z.ZodType<StatementDecision, z.ZodTypeDef, unknown>;
 
-export const ReviseAndApproveRequest = ReviseAndApproveBody.openapi('ReviseAndApproveRequest', {
-  description: 'Your revision of the version you read; it becomes a new version by you, approved by you',
-});
+/** The service's revise-and-approve (services/statementActions.ts ReviseAndApproveRequest), strict like every request. */
+export const ReviseAndApproveRequest = z
+  .object({
+    version: z.number().int().min(1).openapi({ description: 'The statement version the approver read and revised' }),
+    title: nonBlank(200),
+    body: nonBlank(20000),
+    translations: StatementTranslationsRequest,
+    comment: plainText(5000).optional().openapi({ description: 'What you changed; recorded with your approval' }),
+  })
+  .strict()
+  .openapi('ReviseAndApproveRequest', {
+    description: 'Your revision of the version you read; it becomes a new version by you, approved by you',
+  }) satisfies z.ZodType<ReviseAndApprove, z.ZodTypeDef, unknown>;
 
 export const ApprovalQueueQuery = z.object({
   awaiting: z
@@ -99,16 +151,13 @@ export const DeadlineParams = IncidentIdParams.extend({
 
 export const ExtendDeadlineRequest = z
   .object({
-    newDueAt: z
-      .string()
-      .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-21T18:00:00-06:00' })
-      .refine((s) => isInFuture(s, Date.now()), 'must be in the future')
-      .openapi({ format: 'date-time' }),
-    reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000),
+    newDueAt: offsetDateTime().refine((s) => isInFuture(s, Date.now()), { message: 'must be in the future', params: { [UNPROCESSABLE]: true } }),
+    reason: nonBlank(2000, 3).openapi({ description: 'Why: at least 3 characters besides surrounding white space' }),
   })
+  .strict()
   .openapi('ExtendDeadlineRequest');
 
-export const CloseIncidentRequest = z.object({ summary: nonBlank(20000) }).openapi('CloseIncidentRequest');
+export const CloseIncidentRequest = z.object({ summary: nonBlank(20000) }).strict().openapi('CloseIncidentRequest');
 
 export const ListIncidentsQuery = z.object({
   status: z.enum(['ACTIVE', 'CLOSED']).optional(),
@@ -116,7 +165,7 @@ export const ListIncidentsQuery = z.object({
 });
 
 export const NotificationsQuery = z.object({
-  incidentId: z.string().min(1).max(64).optional().openapi({ description: 'Incident number or id' }),
+  incidentId: idField().optional().openapi({ description: 'Incident number or id' }),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
@@ -143,7 +192,7 @@ export const IncidentSchema = z
 
 export const IncidentListItemSchema = IncidentSchema.extend({
   acknowledgements: z.object({ expected: z.number(), acknowledged: z.number() }),
-  deadlines: z.object({ open: z.number(), overdue: z.number(), met: z.number(), missed: z.number() }),
+  deadlines: z.object({ open: z.number(), overdue: z.number(), met: z.number(), missed: z.number(), held: z.number().openapi({ description: "Stopped by a counsel's hold" }) }),
 }).openapi('IncidentListItem');
 
 export const RecipientSchema = z
@@ -155,8 +204,14 @@ export const RecipientSchema = z
     standsInForId: z.string().nullable(),
     notifiedAt: isoDate,
     acknowledgedAt: isoDate.nullable(),
+    acknowledgedBy: z
+      .object({ personId: z.string(), name: z.string() })
+      .nullable()
+      .optional()
+      .openapi({ description: 'Who acknowledged on this person\'s behalf (null: the person, or nobody yet)' }),
     escalatedToBackupAt: isoDate.nullable(),
     reportedSilentAt: isoDate.nullable(),
+    callsPlaced: z.number().int().optional().openapi({ description: 'Acknowledgement calls placed to them (severities the policy calls at)' }),
   })
   .openapi('Recipient');
 
@@ -174,6 +229,7 @@ export const DeadlineSchema = DeadlineFactsSchema.extend({
   status: z.enum(['OPEN', 'MET', 'MISSED', 'WAIVED']),
   overdueAt: isoDate.nullable(),
   overdue: z.boolean(),
+  heldSince: isoDate.nullable().openapi({ description: "Set while a counsel's hold stops this deadline's clock" }),
   extensions: z.array(z.object({ fromDueAt: isoDate, toDueAt: isoDate, reason: z.string(), byId: z.string(), at: isoDate })),
 }).openapi('Deadline');
 
@@ -182,7 +238,9 @@ export const StatementStateSchema = z
     version: z.literal(1),
     statementId: z.string(),
     kind: z.string(),
-    status: z.enum(['PENDING_APPROVAL', 'CHANGES_REQUESTED', 'PUBLISHED', 'WITHDRAWN']),
+    status: z.enum(['PENDING_APPROVAL', 'CHANGES_REQUESTED', 'APPROVED', 'PUBLISHED', 'WITHDRAWN']).openapi({
+      description: "APPROVED: every approval given, publication held by a counsel's hold (heldBy)",
+    }),
     currentVersion: z.number().int(),
     awaiting: roleEnum.nullable(),
     chain: z.array(
@@ -202,6 +260,11 @@ export const StatementStateSchema = z
     awaitingRoles: z.array(roleEnum).optional().openapi({ description: 'The roles that may decide the awaited step' }),
     awaitingSince: isoDate.nullable().optional(),
     authorId: z.string().optional().openapi({ description: 'Who wrote the version in approval; they never decide on it' }),
+    heldBy: z
+      .object({ holdId: z.string(), category: z.string(), placedAt: isoDate })
+      .nullable()
+      .optional()
+      .openapi({ description: 'While APPROVED: the hold publication waits behind' }),
   })
   .openapi('StatementState');
 
@@ -217,6 +280,9 @@ export const StatementSchema = z
     currentVersion: z.number().int(),
     publishedVersion: z.number().int().nullable(),
     publishedAt: isoDate.nullable(),
+    withdrawnAt: isoDate.nullable(),
+    withdrawnById: z.string().nullable(),
+    withdrawalNote: z.string().nullable().openapi({ description: 'Public' }),
     createdById: z.string(),
     createdAt: isoDate,
     versions: z.array(
@@ -268,6 +334,7 @@ export const IncidentDetailSchema = z
     deadlines: z.array(DeadlineSchema),
     statements: z.array(StatementSchema),
     timeline: z.array(AuditEntrySchema),
+    holds: IncidentHoldsSchema,
   })
   .openapi('IncidentDetail');
 
@@ -287,7 +354,7 @@ export const NotificationSchema = z
     actionItemId: z.string().nullable(),
     personId: z.string().nullable(),
     personName: z.string().nullable(),
-    channel: z.enum(['EMAIL', 'SMS']),
+    channel: z.enum(['EMAIL', 'SMS', 'VOICE']),
     toAddress: z.string(),
     purpose: z.string(),
     subject: z.string().nullable(),
@@ -306,10 +373,14 @@ export const NotificationSchema = z
 
 export const PublicDeadlineSchema = DeadlineFactsSchema.extend({
   extended: z.boolean(),
-  status: z.enum(['open', 'met', 'missed', 'waived']).openapi({
-    description: 'met: its deliverable was published; missed: marked missed, or still open past its due time',
+  movedBy: z.enum(['extension', 'hold']).nullable().openapi({ description: "Why the due time moved: an extension, or the end of a counsel's hold" }),
+  status: z.enum(['open', 'met', 'missed', 'waived', 'held']).openapi({
+    description: "met: its deliverable was published; missed: marked missed, or still open past its due time; held: a counsel's hold stops its clock",
   }),
   metOnTime: z.boolean().nullable(),
+  heldByCounsel: z
+    .object({ since: isoDate, reason: z.string().openapi({ description: "The hold's category, e.g. Litigation" }) })
+    .nullable(),
 }).openapi('PublicDeadline');
 
 export const PublicStatementSchema = z
@@ -325,6 +396,32 @@ export const PublicStatementSchema = z
   })
   .openapi('PublicStatement');
 
+export const PublicWithdrawnStatementSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    kindLabel: z.string(),
+    publishedAt: isoDate,
+    withdrawnAt: isoDate,
+    note: z.string().openapi({ description: 'The public note given with the withdrawal' }),
+    deadlineKey: z.string().nullable(),
+  })
+  .openapi('PublicWithdrawnStatement');
+
+export const PublicHoldSchema = z
+  .object({
+    id: z.string(),
+    covers: z.string().openapi({ example: 'every final investigation report' }),
+    statementKind: z.string().nullable(),
+    reason: z.string().openapi({ description: 'The category label; the detail is never published', example: 'Litigation' }),
+    category: z.string(),
+    status: z.enum(['active', 'released', 'lapsed']),
+    since: isoDate,
+    lapsesAt: isoDate,
+    endedAt: isoDate.nullable(),
+  })
+  .openapi('PublicHold');
+
 export const PublicIncidentSummarySchema = z
   .object({
     number: z.string(),
@@ -335,13 +432,16 @@ export const PublicIncidentSummarySchema = z
     declaredAt: isoDate,
     closedAt: isoDate.nullable(),
     publishedStatements: z.number().int(),
-    deadlines: z.object({ open: z.number(), met: z.number(), missed: z.number() }),
+    deadlines: z.object({ open: z.number(), met: z.number(), missed: z.number(), held: z.number() }),
+    heldByCounsel: z.boolean().openapi({ description: "A counsel's hold is active" }),
   })
   .openapi('PublicIncidentSummary');
 
 export const PublicIncidentSchema = PublicIncidentSummarySchema.extend({
   statements: z.array(PublicStatementSchema),
+  withdrawnStatements: z.array(PublicWithdrawnStatementSchema),
   deadlineList: z.array(PublicDeadlineSchema),
+  holds: z.array(PublicHoldSchema),
 }).openapi('PublicIncident');
 
 const QueueStepSchema = z.object({
@@ -357,9 +457,12 @@ export const ApprovalQueueItemSchema = z
     kindLabel: z.string(),
     incident: z.object({ number: z.string(), title: z.string(), severity: z.number().int() }),
     version: z.number().int().openapi({ description: 'The version in approval; decide on this one' }),
-    title: z.string(),
-    body: z.string(),
-    translations: z.record(z.object({ title: z.string(), body: z.string() })).openapi({ description: 'The same version in other languages, approved with it' }),
+    title: z.string().nullable().openapi({ description: "The draft's title; null for readers who may not read drafts (need to know)" }),
+    body: z.string().nullable().openapi({ description: "The draft's text; null for readers who may not read drafts (need to know)" }),
+    translations: z
+      .record(z.object({ title: z.string(), body: z.string() }))
+      .nullable()
+      .openapi({ description: 'The same version in other languages, approved with it; null for readers who may not read drafts' }),
     author: z.object({ id: z.string(), name: z.string().nullable() }),
     writtenAt: isoDate,
     awaiting: QueueStepSchema.extend({

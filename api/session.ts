@@ -16,18 +16,31 @@ import { HttpError } from '../services/errors';
 import { DEFAULT_SIGN_IN_LIMITS, SignInRefused, createSignInThrottle, type SignInLimits } from '../services/signInThrottle';
 import { SIGN_IN_LINK_TTL_MINUTES, anyIncidentActive, redeemSignInLink, requestSignInLink } from '../services/signInLinks';
 import { BCRYPT_COST, SESSION_COOKIE, caller, personSelect, requireAuth, toAuthenticatedPerson } from './auth';
+import { boundedText, emailAddress } from './fields';
 import { documentRoute } from './openapi';
 import { parseBody } from './validate';
 
+const signInEmail = () => emailAddress().transform((email) => email.toLowerCase());
+
 export const LoginRequestSchema = z
   .object({
-    email: z.string().trim().toLowerCase().email().max(320),
-    password: z.string().min(1).max(1024),
+    email: signInEmail(),
+    password: boundedText(1, 1024),
   })
+  .strict()
   .openapi('LoginRequest');
 
-const SignInLinkRequestSchema = z.object({ email: z.string().trim().toLowerCase().email().max(320) }).openapi('SignInLinkRequest');
-const SignInLinkRedeemSchema = z.object({ token: z.string().min(1).max(200) }).openapi('SignInLinkRedeem');
+const SignInLinkRequestSchema = z.object({ email: signInEmail() }).strict().openapi('SignInLinkRequest');
+const SignInLinkRedeemSchema = z
+  .object({
+    token: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be the token from the link (letters, digits, _ and -)')
+      .openapi({ description: 'The token after #link= in the emailed link' }),
+  })
+  .strict()
+  .openapi('SignInLinkRedeem');
+const SignInLinkAcceptedSchema = z.object({ message: z.string() }).openapi('SignInLinkAccepted');
 
 export const PersonSchema = z
   .object({ id: z.string(), name: z.string(), title: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), language: z.string().openapi({ description: 'The language their messages and console pages are in' }) })
@@ -65,7 +78,11 @@ documentRoute({
   tags: ['auth'],
   access: 'public',
   body: SignInLinkRequestSchema,
-  responses: { 202: { description: 'If the address belongs to an official and an incident is active, a link is on its way' }, 429: { description: 'Too many attempts from this address' } },
+  responses: {
+    202: { description: 'If the address belongs to an official and an incident is active, a link is on its way', schema: SignInLinkAcceptedSchema },
+    403: { description: 'The browser says the request came from another site' },
+    429: { description: 'Too many attempts from this address' },
+  },
 });
 documentRoute({
   method: 'post',
@@ -78,6 +95,7 @@ documentRoute({
   responses: {
     201: { description: 'Signed in', schema: SessionResponseSchema },
     401: { description: 'Unknown, used or expired link' },
+    403: { description: 'The browser says the request came from another site' },
     429: { description: 'Too many attempts from this address' },
   },
 });

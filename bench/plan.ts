@@ -24,7 +24,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { activityLoggingAndRateLimitInterceptor } from '../activities/interceptors';
-import { WORKFLOW_PRELOAD_MODULES } from '../worker/preload';
+import { bundleWorkflows } from '../worker/workflowBundle';
 import type { OutboundMessageV1 } from '../domain/contracts/notificationActivities';
 import { createMailer, createSmsClient } from '../activities/notifications/providers';
 import type { Config } from '../lib/config';
@@ -80,8 +80,7 @@ async function runWorker(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: TASK_QUEUE,
     // As worker/main.ts configures the production worker.
-    workflowsPath: require.resolve('../workflows'),
-    bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
+    workflowBundle: await bundleWorkflows(config.ACTOR_CLAIM_SECRET),
     activities: { ...real, sendNotification },
     interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: config.LOG_LEVEL })] },
     shutdownGraceTime: '10s',

@@ -1,10 +1,18 @@
 // Local SMTP inbox for dev and tests: a real SMTP server on loopback (the app's
 // pooled nodemailer transport talks to it like to any relay) plus a readable
 // inbox page and a JSON listing.
+//
+// It also stands in for the city's inbound-parse provider: mail it receives
+// for the reply domain (a reply to an incident email, addressed to its signed
+// ack+ Reply-To) is kept like any other and posted to the app's inbound
+// webhook, signed as the provider would sign it. A message's page offers to
+// reply as its recipient, through this same SMTP port.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import nodemailer from 'nodemailer';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { INBOUND_SIGNATURE_HEADER, signInboundEmail } from '../lib/inboundEmailSignature';
 import { escapeHtml, linkify, page } from './html';
 import { parseMail } from './mime';
 import { listen } from './listen';
@@ -23,6 +31,15 @@ export interface SunkMail {
   attachments: { filename: string | null; contentType: string }[];
   size: number;
   receivedAt: string;
+  /** For mail to the reply domain: each attempt to hand it to the app's inbound webhook. */
+  inbound?: { webhookUrl: string; attempts: { at: string; httpStatus: number | null; body: string; error: string | null }[] };
+}
+
+/** Where replies to incident emails go: mail for `domain` is posted, signed with `secret`, to `webhookUrl`. */
+export interface InboundRelayOptions {
+  domain: string;
+  webhookUrl: string;
+  secret: string;
 }
 
 export interface MailSinkOptions {
@@ -38,6 +55,8 @@ export interface MailSinkOptions {
   isUndeliverable?: (address: string) => boolean;
   /** Oldest messages are dropped past this many, so a long dev session stays small. */
   maxMessages?: number;
+  /** Hand replies for this domain to the app (embedded mode's inbound parse). */
+  inbound?: InboundRelayOptions;
 }
 
 export interface MailSink {
@@ -46,10 +65,19 @@ export interface MailSink {
   host: string;
   messages(): SunkMail[];
   clear(): void;
-  /** The next `count` transactions get a transient 451 at MAIL FROM (the sender should retry). */
-  failNext(count: number, responseCode?: number): void;
+  /**
+   * The next `count` transactions get `responseCode` (default a transient 451)
+   * at MAIL FROM, or at the end of DATA (after the message was sent).
+   */
+  failNext(count: number, responseCode?: number, stage?: SmtpStage): void;
+  /** Until `untilMs` (epoch ms) every transaction is refused at MAIL FROM with `responseCode`; `null` ends it now. */
+  refuse(responseCode: number | null, untilMs?: number): void;
+  /** Resolves when every received reply has been handed to the app (or given up on). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type SmtpStage = 'MAIL FROM' | 'DATA';
 
 const defaultIsUndeliverable = (address: string): boolean => {
   const [local = '', domain = ''] = address.toLowerCase().split('@');
@@ -64,13 +92,61 @@ function smtpError(responseCode: number, message: string): Error {
 const addressesOf = (header: string | undefined): string[] =>
   header ? header.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((a) => a.trim()).filter(Boolean) : [];
 
+const bare = (address: string): string => (/<([^>]+)>/.exec(address)?.[1] ?? address).trim();
+const domainOf = (address: string): string => bare(address).split('@').pop()?.toLowerCase() ?? '';
+
+/** Headers worth passing on; bodies and addresses travel in their own fields. */
+const MAX_HEADER_VALUE = 2_000;
+
 export async function startMailSink(options: MailSinkOptions): Promise<MailSink> {
   const host = options.host ?? '127.0.0.1';
   const isUndeliverable = options.isUndeliverable ?? defaultIsUndeliverable;
   const maxMessages = options.maxMessages ?? 5000;
   let stored: SunkMail[] = [];
   let sequence = 0;
-  let pendingFaults: number[] = [];
+  let pendingFaults: { responseCode: number; stage: SmtpStage }[] = [];
+  let refusal: { responseCode: number; untilMs: number } | null = null;
+  /** A fault meant for DATA, taken at MAIL FROM of the same transaction. */
+  const dataFaults = new WeakMap<object, number>();
+  const faultText = (code: number) =>
+    code >= 500 ? 'Requested action not taken: transaction failed (injected fault)' : 'Temporary local problem, try again later (injected fault)';
+  const inFlight = new Set<Promise<unknown>>();
+  const inbound = options.inbound;
+
+  /** Posts a reply to the app as an inbound-parse provider would: signed, retried on 5xx and network errors. */
+  async function relay(message: SunkMail): Promise<void> {
+    if (!inbound || !message.inbound) return;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(message.headers)) headers[name] = value.slice(0, MAX_HEADER_VALUE);
+    const body = JSON.stringify({
+      from: message.from,
+      to: message.envelope.to,
+      subject: message.subject,
+      text: message.text ?? '',
+      messageId: message.messageId ?? undefined,
+      inReplyTo: message.headers['in-reply-to'],
+      headers,
+      receivedAt: message.receivedAt,
+    });
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const record = { at: new Date().toISOString(), httpStatus: null as number | null, body: '', error: null as string | null };
+      message.inbound.attempts.push(record);
+      try {
+        const response = await fetch(inbound.webhookUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', [INBOUND_SIGNATURE_HEADER]: signInboundEmail(body, inbound.secret) },
+          body,
+          signal: AbortSignal.timeout(20_000),
+        });
+        record.httpStatus = response.status;
+        record.body = (await response.text()).slice(0, 2_000);
+        if (response.status < 500) return;
+      } catch (err) {
+        record.error = (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error).message;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
 
   const smtp = new SMTPServer({
     authOptional: true,
@@ -80,9 +156,12 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
     logger: false,
     size: 10 * 1024 * 1024,
     closeTimeout: 500,
-    onMailFrom(_address: SMTPServerAddress, _session, callback) {
+    onMailFrom(_address: SMTPServerAddress, session, callback) {
+      if (refusal && Date.now() >= refusal.untilMs) refusal = null;
+      if (refusal) return callback(smtpError(refusal.responseCode, faultText(refusal.responseCode)));
       const fault = pendingFaults.shift();
-      if (fault !== undefined) return callback(smtpError(fault, 'Temporary local problem, try again later (injected fault)'));
+      if (fault?.stage === 'DATA') dataFaults.set(session.envelope, fault.responseCode);
+      else if (fault !== undefined) return callback(smtpError(fault.responseCode, faultText(fault.responseCode)));
       callback();
     },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
@@ -97,12 +176,19 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
       stream.on('error', (err) => callback(err));
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(smtpError(552, 'Message exceeds fixed maximum message size'));
+        const dataFault = dataFaults.get(session.envelope);
+        if (dataFault !== undefined) {
+          dataFaults.delete(session.envelope);
+          return callback(smtpError(dataFault, faultText(dataFault)));
+        }
         const raw = Buffer.concat(chunks);
         try {
           const parsed = parseMail(raw);
           sequence += 1;
           const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
-          stored.push({
+          const recipients = session.envelope.rcptTo.map((r) => r.address);
+          const isReply = !!inbound && recipients.some((address) => domainOf(address) === inbound.domain.toLowerCase());
+          const message: SunkMail = {
             id: String(sequence),
             messageId: parsed.headers['message-id'] ?? null,
             from: parsed.headers.from ?? envelopeFrom ?? '',
@@ -110,14 +196,21 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
             subject: parsed.headers.subject ?? '',
             text: parsed.text,
             html: parsed.html,
-            envelope: { from: envelopeFrom, to: session.envelope.rcptTo.map((r) => r.address) },
+            envelope: { from: envelopeFrom, to: recipients },
             headers: parsed.headers,
             attachments: parsed.attachments,
             size: raw.length,
             receivedAt: new Date().toISOString(),
-          });
+            ...(isReply && inbound ? { inbound: { webhookUrl: inbound.webhookUrl, attempts: [] } } : {}),
+          };
+          stored.push(message);
           if (stored.length > maxMessages) stored = stored.slice(stored.length - maxMessages);
           callback(null);
+          if (message.inbound) {
+            const delivery = relay(message).catch(() => undefined);
+            inFlight.add(delivery);
+            void delivery.finally(() => inFlight.delete(delivery));
+          }
         } catch (err) {
           callback(err as Error);
         }
@@ -196,9 +289,50 @@ ${rows || '<tr><td colspan="4">No messages yet.</td></tr>'}
 </table>
 <h2>Text</h2>
 <pre>${linkify(m.text ?? '')}</pre>
+${replyForm(m)}
+${m.inbound ? `<h2>Handed to the app</h2><p class="muted">${m.inbound.attempts.map((a) => `${escapeHtml(a.at)}: ${a.httpStatus ?? escapeHtml(a.error ?? 'pending')} ${escapeHtml(a.body)}`).join('<br>') || 'pending'}</p>` : ''}
 ${m.html ? `<h2>HTML</h2><iframe title="HTML body" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" src="/messages/${escapeHtml(m.id)}/html"></iframe>` : ''}`,
       ),
     );
+  });
+
+  /** Replying as the recipient, through this sink's own SMTP port: the reply arrives like any inbound mail. */
+  function replyForm(m: SunkMail): string {
+    const replyTo = m.headers['reply-to'];
+    if (!replyTo || !inbound || domainOf(replyTo) !== inbound.domain.toLowerCase()) return '';
+    return `<form method="post" action="/messages/${escapeHtml(m.id)}/reply">
+  <strong>Reply as ${escapeHtml(m.envelope.to[0] ?? 'the recipient')}</strong> (to ${escapeHtml(bare(replyTo))})<br>
+  <label>Message <input name="text" value="Acknowledged."></label>
+  <button type="submit">Send reply</button>
+</form>`;
+  }
+
+  async function sendReply(m: SunkMail, text: string, from?: string): Promise<void> {
+    const replyTo = m.headers['reply-to'];
+    if (!replyTo) throw new Error('the message has no Reply-To');
+    const transport = nodemailer.createTransport({ host, port: smtpPort, secure: false, ignoreTLS: true });
+    try {
+      await transport.sendMail({
+        from: from ?? m.envelope.to[0],
+        to: bare(replyTo),
+        subject: m.subject.startsWith('Re:') ? m.subject : `Re: ${m.subject}`,
+        text,
+        ...(m.messageId ? { inReplyTo: m.messageId, references: m.messageId } : {}),
+      });
+    } finally {
+      transport.close();
+    }
+  }
+
+  app.post('/messages/:id/reply', express.urlencoded({ extended: false }), async (req, res) => {
+    const m = stored.find((x) => x.id === req.params.id);
+    if (!m) return res.status(404).type('html').send(page('Not found', '<h1>Message not found</h1>'));
+    try {
+      await sendReply(m, typeof req.body?.text === 'string' && req.body.text ? req.body.text : 'Acknowledged.');
+      res.redirect(303, '/');
+    } catch (err) {
+      res.status(400).type('html').send(page('Reply failed', `<h1>Reply failed</h1><p>${escapeHtml((err as Error).message)}</p>`));
+    }
   });
 
   app.get('/messages/:id/html', (req, res) => {
@@ -235,10 +369,17 @@ ${m.html ? `<h2>HTML</h2><iframe title="HTML body" sandbox="allow-popups allow-p
     clear: () => {
       stored = [];
     },
-    failNext: (count, responseCode = 451) => {
-      pendingFaults = pendingFaults.concat(Array.from({ length: count }, () => responseCode));
+    failNext: (count, responseCode = 451, stage = 'MAIL FROM') => {
+      pendingFaults = pendingFaults.concat(Array.from({ length: count }, () => ({ responseCode, stage })));
+    },
+    refuse: (responseCode, untilMs = Number.MAX_SAFE_INTEGER) => {
+      refusal = responseCode === null ? null : { responseCode, untilMs };
+    },
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
     close: async () => {
+      await Promise.allSettled([...inFlight]);
       httpServer.closeAllConnections();
       await Promise.all([
         new Promise<void>((resolve) => httpServer.close(() => resolve())),

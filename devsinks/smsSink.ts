@@ -9,6 +9,7 @@ import express from 'express';
 import twilio from 'twilio';
 import { escapeHtml, linkify, page } from './html';
 import { listen } from './listen';
+import { createVoiceSink, type VoiceSink } from './voiceSink';
 
 export type SmsStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
 
@@ -30,6 +31,8 @@ export interface SunkSms {
   statusCallback: string | null;
   callbacks: StatusCallbackAttempt[];
   dateCreated: string;
+  /** When the message left the sink's queue ('sent'); null while queued, as Twilio's date_sent. */
+  dateSent: string | null;
   /** For inbound messages: what the app answered (TwiML body) and its HTTP status. */
   appResponse?: { httpStatus: number | null; body: string; error: string | null };
 }
@@ -51,18 +54,44 @@ export interface SmsSinkOptions {
   defaultInboundTo?: string;
 }
 
+/** One POST to the Messages resource, as the sink answered it (fault injection included). */
+export interface SmsCreateRequest {
+  at: number;
+  httpStatus: number;
+  to: string;
+  from: string;
+}
+
+export interface FailNextOptions {
+  /**
+   * Accept the message first, then answer with the error anyway: the caller
+   * cannot tell whether it was sent (a lost answer, a provider hiccup after
+   * commit). Only for 500.
+   */
+  afterAccepting?: boolean;
+}
+
 export interface SmsSink {
   port: number;
   host: string;
   messages(): SunkSms[];
   clear(): void;
   /** The next `count` create calls answer with this status (Twilio's 20429 or 20500 bodies). */
-  failNext(status: 429 | 500, count: number): void;
+  failNext(status: 429 | 500, count: number, options?: FailNextOptions): void;
+  /**
+   * Until `untilMs` (epoch ms) every REST call answers `status` (Twilio's error
+   * body for it): the provider is down. `null` ends the outage now.
+   */
+  outage(status: 500 | 503 | null, untilMs?: number): void;
+  /** Every create call since the last clear(), in arrival order, with the status it got. */
+  createRequests(): SmsCreateRequest[];
   /** Simulates a person texting the app; returns what the app answered. */
   reply(input: { from: string; body: string; to?: string }): Promise<{ httpStatus: number | null; body: string; error: string | null }>;
   /** Resolves when every scheduled status callback has been attempted. */
   settled(): Promise<void>;
   close(): Promise<void>;
+  /** The Calls API on the same port and account (devsinks/voiceSink.ts). */
+  voice: VoiceSink;
 }
 
 /** Numbers the sink treats as "not a valid phone number" (Twilio 21211). */
@@ -71,6 +100,11 @@ export const INVALID_NUMBER_PREFIX = '+1555000';
 export const UNREACHABLE_NUMBER_PREFIX = '+1555001';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+const ERROR_CODE_FOR_STATUS: Record<number, { code: number; message: string }> = {
+  500: { code: 20500, message: 'Internal Server Error' },
+  503: { code: 20503, message: 'Service Unavailable' },
+};
 
 const twilioError = (status: number, code: number, message: string) => ({
   code,
@@ -119,7 +153,7 @@ const messageResource = (m: SunkSms, accountSid: string) => ({
   body: m.body,
   date_created: rfc2822(new Date(m.dateCreated)),
   date_updated: rfc2822(new Date()),
-  date_sent: m.status === 'queued' ? null : rfc2822(new Date()),
+  date_sent: m.dateSent ? rfc2822(new Date(m.dateSent)) : null,
   direction: m.direction,
   error_code: m.errorCode,
   error_message: null,
@@ -143,7 +177,9 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
   const appWebhookUrl =
     options.appWebhookUrl ?? (options.publicBaseUrl ? `${options.publicBaseUrl.replace(/\/$/, '')}/webhooks/twilio/sms` : null);
   let stored: SunkSms[] = [];
-  let faults: (429 | 500)[] = [];
+  let faults: { status: 429 | 500; afterAccepting: boolean }[] = [];
+  let outage: { status: 500 | 503; untilMs: number } | null = null;
+  let createLog: SmsCreateRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
@@ -156,6 +192,7 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
 
   const sendCallback = async (message: SunkSms, status: SmsStatus) => {
     message.status = status;
+    message.dateSent ??= new Date().toISOString();
     if (status === 'undelivered' || status === 'failed') message.errorCode = 30003;
     if (!message.statusCallback) return;
     const params: Record<string, string> = {
@@ -208,17 +245,29 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
     next();
   });
 
-  app.post(`${accountPath}/Messages.json`, (req, res) => {
-    const fault = faults.shift();
-    if (fault === 429) {
-      res.setHeader('Retry-After', String(retryAfterSeconds));
-      return res.status(429).json(twilioError(429, 20429, 'Too Many Requests'));
-    }
-    if (fault === 500) return res.status(500).json(twilioError(500, 20500, 'Internal Server Error'));
+  app.use(accountPath, (_req, res, next) => {
+    if (outage && Date.now() >= outage.untilMs) outage = null;
+    if (!outage) return next();
+    const { code, message } = ERROR_CODE_FOR_STATUS[outage.status];
+    res.status(outage.status).json(twilioError(outage.status, code, message));
+  });
 
+  app.post(`${accountPath}/Messages.json`, (req, res) => {
     const form = req.body as Record<string, unknown>;
     const to = typeof form.To === 'string' ? form.To.trim() : '';
     const from = typeof form.From === 'string' ? form.From.trim() : '';
+    const logged: SmsCreateRequest = { at: Date.now(), httpStatus: 0, to, from };
+    createLog.push(logged);
+    res.on('finish', () => {
+      logged.httpStatus = res.statusCode;
+    });
+    const fault = faults.shift();
+    if (fault?.status === 429) {
+      res.setHeader('Retry-After', String(retryAfterSeconds));
+      return res.status(429).json(twilioError(429, 20429, 'Too Many Requests'));
+    }
+    if (fault?.status === 500 && !fault.afterAccepting) return res.status(500).json(twilioError(500, 20500, 'Internal Server Error'));
+
     const body = typeof form.Body === 'string' ? form.Body : '';
     const statusCallback = typeof form.StatusCallback === 'string' && form.StatusCallback ? form.StatusCallback : null;
     if (!to) return res.status(400).json(twilioError(400, 21604, "A 'To' phone number is required."));
@@ -244,13 +293,85 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
       statusCallback,
       callbacks: [],
       dateCreated: new Date().toISOString(),
+      dateSent: null,
     };
     stored.push(message);
     schedule(sentDelay, () => sendCallback(message, 'sent'));
     const finalStatus: SmsStatus = to.startsWith(UNREACHABLE_NUMBER_PREFIX) ? 'undelivered' : 'delivered';
     schedule(sentDelay + deliveredDelay, () => sendCallback(message, finalStatus));
+    if (fault?.afterAccepting) return res.status(500).json(twilioError(500, 20500, 'Internal Server Error'));
     res.status(201).json(messageResource(message, accountSid));
   });
+
+  // Twilio's Messages list: newest first, filtered by To, From and DateSent
+  // (exact day, or "DateSent<" / "DateSent>" for on-or-before / on-or-after,
+  // each a YYYY-MM-DD day or a YYYY-MM-DDTHH:MM:SSZ instant), paged by
+  // PageSize and Page with the page URIs Twilio's clients follow.
+  app.get(`${accountPath}/Messages.json`, (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const text = (name: string): string | undefined => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+    const pageSize = text('PageSize') === undefined ? 50 : Number(text('PageSize'));
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+      return res.status(400).json(twilioError(400, 20001, 'PageSize must be an integer from 1 to 1000'));
+    }
+    const page = text('Page') === undefined ? 0 : Number(text('Page'));
+    if (!Number.isInteger(page) || page < 0) return res.status(400).json(twilioError(400, 20001, 'Page must be a non-negative integer'));
+    const bounds: { on?: [number, number]; after?: number; before?: number } = {};
+    for (const [name, apply] of [
+      ['DateSent', (d: SentDate) => (bounds.on = d.isDay ? [d.startMs, d.startMs + DAY_MS] : [d.startMs, d.startMs + 1000])],
+      ['DateSent>', (d: SentDate) => (bounds.after = d.startMs)],
+      ['DateSent<', (d: SentDate) => (bounds.before = d.isDay ? d.startMs + DAY_MS : d.startMs + 1000)],
+    ] as const) {
+      const raw = text(name);
+      if (raw === undefined) continue;
+      const parsed = parseSentDate(raw);
+      if (!parsed) return res.status(400).json(twilioError(400, 20001, `Invalid ${name} value: ${raw}; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ`));
+      apply(parsed);
+    }
+    const to = text('To');
+    const from = text('From');
+    const filtered = stored
+      .filter((m) => (!to || m.to === to) && (!from || m.from === from))
+      .filter((m) => {
+        if (bounds.on === undefined && bounds.after === undefined && bounds.before === undefined) return true;
+        if (!m.dateSent) return false;
+        const sent = Date.parse(m.dateSent);
+        if (bounds.on && (sent < bounds.on[0] || sent >= bounds.on[1])) return false;
+        if (bounds.after !== undefined && sent < bounds.after) return false;
+        if (bounds.before !== undefined && sent >= bounds.before) return false;
+        return true;
+      })
+      .reverse();
+    const base = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
+    const filters = new URLSearchParams();
+    for (const name of ['To', 'From', 'DateSent', 'DateSent<', 'DateSent>']) {
+      const value = text(name);
+      if (value !== undefined) filters.set(name, value);
+    }
+    const pageUri = (n: number) => {
+      const params = new URLSearchParams(filters);
+      params.set('PageSize', String(pageSize));
+      params.set('Page', String(n));
+      return `${base}?${params.toString()}`;
+    };
+    const start = page * pageSize;
+    const items = filtered.slice(start, start + pageSize);
+    res.json({
+      first_page_uri: pageUri(0),
+      end: start + Math.max(0, items.length - 1),
+      previous_page_uri: page > 0 ? pageUri(page - 1) : null,
+      messages: items.map((m) => messageResource(m, accountSid)),
+      uri: pageUri(page),
+      page_size: pageSize,
+      start,
+      next_page_uri: start + pageSize < filtered.length ? pageUri(page + 1) : null,
+      page,
+    });
+  });
+
+  const voice = createVoiceSink({ accountSid, authToken });
+  app.use(accountPath, voice.apiRouter);
+  app.use(voice.controlRouter);
 
   app.get(`${accountPath}/Messages/:sid.json`, (req, res) => {
     const message = stored.find((m) => m.sid === req.params.sid);
@@ -274,6 +395,7 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
       statusCallback: null,
       callbacks: [],
       dateCreated: new Date().toISOString(),
+      dateSent: new Date().toISOString(),
     };
     stored.push(inbound);
     if (!appWebhookUrl) {
@@ -309,6 +431,7 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
           statusCallback: null,
           callbacks: [],
           dateCreated: new Date().toISOString(),
+          dateSent: new Date().toISOString(),
         });
       }
     } catch (err) {
@@ -323,6 +446,7 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
   });
   app.delete('/_sink/messages', (_req, res) => {
     stored = [];
+    createLog = [];
     res.status(204).end();
   });
   app.post('/_sink/faults', (req, res) => {
@@ -334,9 +458,21 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
     if (!Number.isInteger(count) || count < 1 || count > 1000) {
       return res.status(400).json({ error: { code: 'invalid_input', message: 'count must be an integer from 1 to 1000', field: 'count' } });
     }
-    faults = faults.concat(Array.from({ length: count }, () => status as 429 | 500));
+    faults = faults.concat(Array.from({ length: count }, () => ({ status: status as 429 | 500, afterAccepting: req.body?.afterAccepting === true && status === 500 })));
     if (req.is('application/x-www-form-urlencoded')) return res.redirect(303, '/');
     res.json({ pending: faults.length });
+  });
+  app.post('/_sink/outage', (req, res) => {
+    const status = req.body?.status === null ? null : Number(req.body?.status);
+    const seconds = Number(req.body?.seconds ?? 0);
+    if (status !== null && status !== 500 && status !== 503) {
+      return res.status(400).json({ error: { code: 'invalid_input', message: 'status must be 500, 503 or null', field: 'status' } });
+    }
+    if (status !== null && (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)) {
+      return res.status(400).json({ error: { code: 'invalid_input', message: 'seconds must be from 1 to 3600', field: 'seconds' } });
+    }
+    outage = status === null ? null : { status, untilMs: Date.now() + seconds * 1000 };
+    res.json({ outage: outage ? { status: outage.status, until: new Date(outage.untilMs).toISOString() } : null });
   });
   app.post('/_sink/reply', async (req, res) => {
     const from = typeof req.body?.from === 'string' ? req.body.from.trim() : '';
@@ -379,7 +515,7 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
         `<h1>Local SMS sink</h1>
 <p class="muted">Every SMS the app sends through the Twilio client in embedded mode lands here. Numbers starting
 ${INVALID_NUMBER_PREFIX} are rejected as invalid (21211); numbers starting ${UNREACHABLE_NUMBER_PREFIX} end undelivered.
-JSON: <a href="/_sink/messages">/_sink/messages</a>. This page refreshes every 10 seconds.</p>
+JSON: <a href="/_sink/messages">/_sink/messages</a>. Calls: <a href="/calls">the voice sink</a>. This page refreshes every 10 seconds.</p>
 <form method="post" action="/_sink/reply">
   <strong>Text the app as someone</strong><br>
   <label>From <input name="from" required placeholder="+13145550101" pattern="\\+[1-9][0-9]{6,14}"></label>
@@ -407,19 +543,28 @@ ${rows || '<tr><td colspan="7">No messages yet.</td></tr>'}
     messages: () => stored.slice(),
     clear: () => {
       stored = [];
+      createLog = [];
     },
-    failNext: (status, count) => {
-      faults = faults.concat(Array.from({ length: count }, () => status));
+    failNext: (status, count, failOptions = {}) => {
+      const afterAccepting = status === 500 && failOptions.afterAccepting === true;
+      faults = faults.concat(Array.from({ length: count }, () => ({ status, afterAccepting })));
     },
+    outage: (status, untilMs = Number.MAX_SAFE_INTEGER) => {
+      outage = status === null ? null : { status, untilMs };
+    },
+    createRequests: () => createLog.slice(),
     reply: (input) => track(deliverReply(input)),
     settled: async () => {
       while (timers.size > 0 || inFlight.size > 0) {
         await new Promise((resolve) => setTimeout(resolve, 10));
         await Promise.allSettled([...inFlight]);
       }
+      await voice.settled();
     },
+    voice,
     close: async () => {
       closed = true;
+      await voice.close();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...inFlight]);
@@ -427,6 +572,26 @@ ${rows || '<tr><td colspan="7">No messages yet.</td></tr>'}
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface SentDate {
+  startMs: number;
+  /** A bare YYYY-MM-DD names a whole UTC day. */
+  isDay: boolean;
+}
+
+function parseSentDate(raw: string): SentDate | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+    const ms = Date.parse(`${raw}T00:00:00Z`);
+    return Number.isNaN(ms) ? null : { startMs: ms, isDay: true };
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(raw)) {
+    const ms = Date.parse(raw);
+    return Number.isNaN(ms) ? null : { startMs: ms, isDay: false };
+  }
+  return null;
 }
 
 /** fetch() says only "fetch failed"; the cause says why (e.g. ECONNREFUSED: the app is not running). */

@@ -14,6 +14,9 @@
 // - Recurring deadlines (public updates) roll: the next cycle is due
 //   `repeatEvery` after the previous one was met, or after its due time if it
 //   was missed, so the public never waits longer than that between updates.
+// - A deadline held by counsel (heldSince set, see domain/holds.ts) has no
+//   events while held; a missed one's ladder resumes shifted by the time it
+//   was held (pausedMs).
 import type { DeadlineStateV1 } from './contracts/incident';
 import { dueAfterFor } from './policy/lookups';
 import { durationMs, type DeadlinePolicy, type Policy } from './policy/schema';
@@ -32,6 +35,11 @@ export interface TrackedDeadline extends DeadlineStateV1 {
   cycle: number | null;
   /** Set when the deadline was moved; the latest reason. */
   lastExtensionReason: string | null;
+  /** While a counsel's hold stops this deadline's clock: since when, and which hold (absent before holds existed). */
+  heldSince?: string | null;
+  heldBy?: string | null;
+  /** How long the overdue ladder was held in all: its steps fall this much later. */
+  pausedMs?: number;
 }
 
 export type DeadlineEvent =
@@ -61,7 +69,7 @@ export function reminderTimes(d: TrackedDeadline, rule: DeadlinePolicy): number[
 }
 
 export function escalationTimes(d: TrackedDeadline, rule: DeadlinePolicy): number[] {
-  const due = ms(d.dueAt);
+  const due = ms(d.dueAt) + (d.pausedMs ?? 0);
   return rule.escalation.map((step) => due + durationMs(step.after));
 }
 
@@ -73,6 +81,7 @@ function escalationPending(d: TrackedDeadline, rule: DeadlinePolicy): boolean {
 export function dueDeadlineEvents(deadlines: readonly TrackedDeadline[], ruleOf: RuleLookup, now: number): DeadlineEvent[] {
   const events: DeadlineEvent[] = [];
   for (const d of deadlines) {
+    if (d.heldSince) continue;
     const rule = ruleOf(d);
     if (d.status === 'OPEN') {
       const due = ms(d.dueAt);
@@ -110,6 +119,7 @@ export function nextDeadlineWakeAt(deadlines: readonly TrackedDeadline[], ruleOf
     if (t > now && (next === null || t < next)) next = t;
   };
   for (const d of deadlines) {
+    if (d.heldSince) continue;
     const rule = ruleOf(d);
     if (d.status === 'OPEN') {
       const handled = ms(d.remindersHandledUntil);
@@ -255,5 +265,6 @@ export function toDeadlineState(d: TrackedDeadline): DeadlineStateV1 {
     overdueAt: d.overdueAt,
     remindersSent: d.remindersSent,
     escalationsSent: d.escalationsSent,
+    ...(d.heldSince ? { heldSince: d.heldSince, heldBy: d.heldBy ?? null } : {}),
   };
 }

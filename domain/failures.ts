@@ -15,5 +15,7 @@ export const FailureType = {
   NotFound: 'NotFound',
   /** Provider refused a recipient permanently (Twilio 21211, SMTP 5xx on RCPT). Not retried. */
   UndeliverableRecipient: 'UndeliverableRecipient',
+  /** The database refuses a value for good (a data exception, a NOT NULL or CHECK violation). Not retried. */
+  PermanentDatabaseError: 'PermanentDatabaseError',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

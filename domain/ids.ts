@@ -11,7 +11,7 @@ export function notificationKey(parts: {
   workflowId: string;
   purpose: string;
   personId: string;
-  channel: 'EMAIL' | 'SMS';
+  channel: 'EMAIL' | 'SMS' | 'VOICE';
   attemptGroup: string | number;
 }): string {
   return [parts.workflowId, parts.purpose, parts.personId, parts.channel, String(parts.attemptGroup)].join('|');
@@ -19,6 +19,10 @@ export function notificationKey(parts: {
 
 /** An incident number as people write it: CI-2026-0007. */
 export const INCIDENT_NUMBER_PATTERN = /^CI-\d{4}-\d{4,}$/;
+
+/** CI-2026-0007 as a phone call says it: "C I 2026, 0 0 0 7". */
+export const spokenIncidentNumber = (number: string): string =>
+  number.replace(/^CI-(\d{4})-(\d+)$/, (_whole, year: string, sequence: string) => `C I ${year}, ${sequence.split('').join(' ')}`);
 
 /** CI-2026-0007 */
 export const formatIncidentNumber = (year: number, sequence: number): string =>

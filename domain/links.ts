@@ -1,6 +1,8 @@
 // What a signed link in a message carries, and where it points. Signing and
 // verifying (HMAC) happen Node-side in lib/links.ts; pages and templates both
-// use these shapes, so a link made by one is read by the other.
+// use these shapes, so a link made by one is read by the other. Links that
+// act (all three) act once (services/signedLinks.ts), and only for a person
+// who is still active and whose links were not revoked since.
 
 export interface AckLinkV1 {
   p: 'ack';
@@ -35,8 +37,12 @@ export interface SubscriptionLinkV1 {
 export type LinkPayloadV1 = AckLinkV1 | ReviewLinkV1 | ProgressLinkV1 | SubscriptionConfirmLinkV1 | SubscriptionLinkV1;
 export type LinkPurpose = LinkPayloadV1['p'];
 
-/** Progress links are used over days of work on an item, so they live longer than acknowledge links. */
-export const PROGRESS_LINK_TTL_SECONDS = 14 * 24 * 3600;
+/** The links to staff, whose lifetimes the policy sets (`links`). A subscriber's links live as long as below, whatever the policy. */
+export type StaffLinkPurpose = 'ack' | 'review' | 'progress';
+export const LINK_PURPOSES: readonly StaffLinkPurpose[] = ['ack', 'review', 'progress'];
+
+/** How long a link of each purpose works, in seconds (from the policy's `links` section). */
+export type LinkLifetimes = Record<StaffLinkPurpose, number>;
 
 /** How long a subscription request waits for its confirmation; the unconfirmed request is then deleted. */
 export const SUBSCRIPTION_CONFIRM_WINDOW_SECONDS = 7 * 24 * 3600;

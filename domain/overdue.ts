@@ -11,9 +11,12 @@ export const isPastDue = (dueAt: Instant, now: Instant): boolean => ms(dueAt) <=
 /** Strictly later than now: new due dates, extensions and start dates must be. */
 export const isInFuture = (at: Instant, now: Instant): boolean => ms(at) > ms(now);
 
-/** An incident deadline: missed, or still open past its due time. */
-export function isDeadlineOverdue(deadline: { status: string; dueAt: Instant }, now: Instant): boolean {
-  return deadline.status === 'MISSED' || (deadline.status === 'OPEN' && isPastDue(deadline.dueAt, now));
+/**
+ * An incident deadline: missed, or still open past its due time. One whose
+ * clock a counsel's hold has stopped (heldSince) is not overdue while held.
+ */
+export function isDeadlineOverdue(deadline: { status: string; dueAt: Instant; heldSince?: Instant | null }, now: Instant): boolean {
+  return deadline.status === 'MISSED' || (deadline.status === 'OPEN' && !deadline.heldSince && isPastDue(deadline.dueAt, now));
 }
 
 /** An action item: not done and past its due time. */

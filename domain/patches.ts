@@ -44,6 +44,36 @@ export const ITEM_ADDED_BY_API_PATCH = 'item-added-signal-sent-by-api';
 export const UPDATES_WAIT_FOR_SET_UP_PATCH = 'updates-wait-for-set-up-2026-11';
 
 /**
+ * Statement approval: once every approval is given, publication asks whether
+ * a counsel's hold covers the statement (publishStatementUnlessHeld) instead
+ * of publishing at once; a held statement waits, its approvals intact, for the
+ * incident workflow's publicationReleased signal.
+ */
+export const STATEMENT_PUBLICATION_HOLD_PATCH = 'statement-publication-hold-2026-12';
+
+/**
+ * Incident: counsel's holds (placeHold and releaseHold updates; reminders
+ * before a hold lapses, the lapse with its escalation, clocks stopped and
+ * restarted, held statements told when a hold ends). Consulted where a hold is
+ * placed and where the clock acts on one.
+ */
+export const INCIDENT_COUNSEL_HOLDS_PATCH = 'incident-counsel-holds-2026-12';
+
+/**
+ * Incident: officials still silent after the email and text are called (the
+ * policy's acknowledgement.calls), and retried, before their backup is. Only
+ * incidents whose pinned policy names calls ever reach it.
+ */
+export const INCIDENT_ACK_CALLS_PATCH = 'incident-ack-calls-2026-12';
+
+/**
+ * Incident: a statementWithdrawn signal (sent by the API once a withdrawal is
+ * recorded) tells the policy's withdrawal.notify roles. Consulted in that
+ * signal's handler only.
+ */
+export const INCIDENT_WITHDRAWAL_NOTICE_PATCH = 'incident-withdrawal-notice-2026-12';
+
+/**
  * Incident: a published statement and a missed deadline are told to the
  * public (subscribers in their language, newsrooms) and a publication to the
  * officials the pinned policy names, through a public fan-out workflow started

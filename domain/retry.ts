@@ -17,18 +17,31 @@ export const NOTIFICATION_RETRY = {
 } as const;
 
 /**
+ * How soon an attempt on a worker that died is given up and retried on
+ * another. Activities heart-beat while they run (activities/interceptors.ts),
+ * so a live attempt is never cut short by it. Changing timeouts does not
+ * change a workflow's commands: saved histories replay.
+ */
+export const ACTIVITY_HEARTBEAT_TIMEOUT = '10s';
+
+/**
  * Recommended options for `proxyActivities<NotificationActivities>(...)`.
- * No attempt limit: a provider outage delays messages, it must not drop them.
- * A workflow that must not wait on delivery should run notifyPerson in the
- * background (e.g. without awaiting it before starting its own timers).
+ * No attempt limit: a provider outage delays messages, it must not drop them
+ * (a message no provider takes within its delivery window is given up by the
+ * activity itself, which the workflow then falls back from). A workflow that
+ * must not wait on delivery should run notifyPerson in the background (e.g.
+ * without awaiting it before starting its own timers).
  */
 export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30s',
+  // Room for a wait for a send slot (at most 10 s) and the provider's own timeout (15 s); an
+  // attempt on a worker that died is retried after the heartbeat timeout, not this.
+  startToCloseTimeout: '60s',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: NOTIFICATION_RETRY.initialIntervalMs,
     backoffCoefficient: NOTIFICATION_RETRY.backoffCoefficient,
     maximumInterval: NOTIFICATION_RETRY.maximumIntervalMs,
-    nonRetryableErrorTypes: [FailureType.UndeliverableRecipient, FailureType.InvalidInput],
+    nonRetryableErrorTypes: [FailureType.UndeliverableRecipient, FailureType.InvalidInput, FailureType.PermanentDatabaseError],
   },
 };
 
@@ -38,18 +51,19 @@ export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
  */
 export const INCIDENT_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [FailureType.NotFound, FailureType.InvalidState, FailureType.InvalidInput],
+    nonRetryableErrorTypes: [FailureType.NotFound, FailureType.InvalidState, FailureType.InvalidInput, FailureType.PermanentDatabaseError],
   },
 };
 
 const PLAN_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
 /** Action items and recurring duties: progress, reschedules, escalations, schedules. */
-export const PLAN_ACTIVITY_OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute', retry: PLAN_RETRY };
+export const PLAN_ACTIVITY_OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute', heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT, retry: PLAN_RETRY };
 
 /** The plan itself: monthly snapshots and the final report read the whole plan. */
 export const PLAN_REPORT_ACTIVITY_OPTIONS: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: PLAN_RETRY };

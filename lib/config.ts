@@ -22,8 +22,18 @@ export const SHIPPED_DEFAULTS = {
   TWILIO_API_BASE_URL: 'http://127.0.0.1:8026',
 } as const;
 
+/**
+ * Acknowledgement by replying to the incident email: the domain of the signed
+ * reply-to addresses (ack+<token>@<domain>) and the secret the inbound-parse
+ * webhook is signed with. Embedded mode routes the domain to the local mail
+ * sink; production has it off until INBOUND_EMAIL_DOMAIN names the domain the
+ * city's inbound-parse provider receives for.
+ */
+export const EMBEDDED_REPLY_DOMAIN = 'reply.commonground.example.org';
+export const DEV_INBOUND_EMAIL_SECRET = 'embedded-mode-inbound-email-secret';
+
 /** Settings that may be read from a file named by <KEY>_FILE (container secrets) instead of the variable. */
-export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL'] as const;
+export const SECRET_KEYS = ['LINK_SIGNING_SECRET', 'ACTOR_CLAIM_SECRET', 'TWILIO_AUTH_TOKEN', 'SMTP_PASSWORD', 'DATABASE_URL', 'AUDIT_CHECKPOINT_KEY', 'INBOUND_EMAIL_SECRET'] as const;
 
 /**
  * Production checks an operator may waive by name for a rehearsal on one
@@ -68,6 +78,26 @@ const fields = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('common-ground'),
+  /**
+   * mTLS to the Temporal frontend (the production topology; scripts/make-certs.sh).
+   * Unset: plain gRPC, as the embedded dev server expects. The CA verifies the
+   * server; the certificate and key (always together) identify this process.
+   */
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** The name in the server's certificate, when it differs from the host in TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** host:port where a worker serves its Prometheus metrics (the SDK's); unset: none. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
+  /**
+   * Worker Versioning (README "Deploying"): workers join this Worker Deployment
+   * with a build id, and only the deployment's current version gets tasks.
+   * Unset: unversioned workers (the embedded mode).
+   */
+  TEMPORAL_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
+  /** Defaults to the hash of the workflow bundle the worker builds at start: same workflow code, same build. */
+  TEMPORAL_WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
@@ -84,21 +114,57 @@ const fields = z.object({
   /** Loopback Twilio-shaped sink; empty means the real Twilio API. */
   TWILIO_API_BASE_URL: z.string().url().or(z.literal('')).default(SHIPPED_DEFAULTS.TWILIO_API_BASE_URL),
   LINK_SIGNING_SECRET: z.string().min(16).default(DEV_SECRET),
-  ACK_LINK_TTL_HOURS: z.coerce.number().positive().default(72),
+  /** Signs the actor claim on every update the API sends; the worker compiles it into the workflow bundle (docs/security-temporal.md). */
+  ACTOR_CLAIM_SECRET: z.string().min(32).default(`${DEV_SECRET}-actor-claims`),
+  /** Unset: the embedded reply domain in embedded mode, off ('') in production. */
+  INBOUND_EMAIL_DOMAIN: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i, 'must be a domain name such as reply.clayton.example, or empty to turn acknowledgement by reply off')
+    .or(z.literal(''))
+    .optional(),
+  INBOUND_EMAIL_SECRET: z.string().min(16).default(DEV_INBOUND_EMAIL_SECRET),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Public reads (pages' data, feeds) each API process serves per second at most; more wait their turn, so staff actions never queue behind residents. */
+  PUBLIC_READS_PER_SECOND: z.coerce.number().int().min(1).default(200),
   /** Largest accepted JSON request body; bigger ones get 413. */
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   CITY_TIME_ZONE: z.string().min(1).default('America/Chicago'),
-  /**
-   * Texts per second the SMS sender number may send (a US long code: 1; toll-free: 3; a short code: 100).
-   * Messages to subscribers are paced to it, counted in PostgreSQL across every worker.
-   */
-  SMS_SENDS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(1),
   POLICY_FILE: z.string().optional(),
   DEVSINKS_SMTP_PORT: z.coerce.number().int().default(1025),
   DEVSINKS_MAIL_HTTP_PORT: z.coerce.number().int().default(8025),
   DEVSINKS_SMS_HTTP_PORT: z.coerce.number().int().default(8026),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Most SMS sends per second from one sender number (per worker process); a 429 lowers it for a while. */
+  SMS_SENDS_PER_SECOND: z.coerce.number().min(1).max(1000).default(30),
+  /** A message no provider accepted within this many minutes is marked FAILED and falls back to the other channel. */
+  NOTIFICATION_DELIVERY_WINDOW_MINUTES: z.coerce.number().positive().default(30),
+  /** Database connections per process (API, worker). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /** A transaction waits this long for a connection before the request gets 503 + Retry-After. */
+  DATABASE_TX_MAX_WAIT_MS: z.coerce.number().int().min(100).default(20_000),
+  /** A query waits this long for a connection before the request gets 503 + Retry-After. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Requests the API works on at once; the rest wait their turn in arrival order (api/backpressure.ts). */
+  API_MAX_CONCURRENT: z.coerce.number().int().min(1).default(48),
+  /** Requests that may wait for a turn; one more is answered 503 + Retry-After at once. */
+  API_MAX_QUEUED: z.coerce.number().int().min(0).default(5_000),
+  /** A request that waited this long for its turn is answered 503 + Retry-After. */
+  API_MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).default(30_000),
+  /**
+   * Ed25519 private key (PEM, or base64 PKCS#8 DER) the daily audit checkpoint is signed with; give it to
+   * the workers only, never to the database. Unset: a published development key that proves nothing.
+   */
+  AUDIT_CHECKPOINT_KEY: z.string().optional(),
+  /** The matching public key (PEM, or base64 SPKI DER) for `npm run audit:verify` where the private key is not at hand. */
+  AUDIT_CHECKPOINT_PUBLIC_KEY: z.string().optional(),
+  /** How often the reconciler looks for incidents and items whose workflow never started. */
+  RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  /**
+   * A workflow bundle built ahead of time (worker/workflowBundle.ts, same ACTOR_CLAIM_SECRET), so a restarted
+   * worker is back in seconds (the chaos run). Unset: the worker bundles at start-up. Refused in production:
+   * the bundle holds the actor-claim key, which must not be written to disk there.
+   */
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
 });
 
 type Fields = z.output<typeof fields>;
@@ -118,11 +184,26 @@ export function productionProblems(cfg: Fields): [string, string][] {
   } else if (cfg.LINK_SIGNING_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
     problems.push(['LINK_SIGNING_SECRET', `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production (e.g. openssl rand -base64 32)`]);
   }
+  if (cfg.ACTOR_CLAIM_SECRET.startsWith(DEV_SECRET)) {
+    problems.push(['ACTOR_CLAIM_SECRET', 'is the development key published in the repository: anyone reaching Temporal could forge updates (set ACTOR_CLAIM_SECRET or ACTOR_CLAIM_SECRET_FILE)']);
+  } else if (cfg.ACTOR_CLAIM_SECRET === cfg.LINK_SIGNING_SECRET) {
+    problems.push(['ACTOR_CLAIM_SECRET', 'must differ from LINK_SIGNING_SECRET (links go to people; the claim key only to the API and workers)']);
+  }
   if (cfg.TWILIO_AUTH_TOKEN === SHIPPED_DEFAULTS.TWILIO_AUTH_TOKEN) {
     problems.push(['TWILIO_AUTH_TOKEN', 'is the public development default: anyone could forge Twilio webhooks (set your account\'s auth token)']);
   }
   if (cfg.DATABASE_URL === SHIPPED_DEFAULTS.DATABASE_URL) {
     problems.push(['DATABASE_URL', 'is the embedded development database with its published password']);
+  }
+  if (cfg.INBOUND_EMAIL_DOMAIN) {
+    if (cfg.INBOUND_EMAIL_DOMAIN.toLowerCase() === EMBEDDED_REPLY_DOMAIN) {
+      problems.push(['INBOUND_EMAIL_DOMAIN', 'is the example domain of the embedded mode: replies would never arrive; name the domain your inbound-parse provider receives for, or leave it empty']);
+    }
+    if (cfg.INBOUND_EMAIL_SECRET === DEV_INBOUND_EMAIL_SECRET) {
+      problems.push(['INBOUND_EMAIL_SECRET', 'is the development secret published in the repository: anyone could post forged replies that acknowledge incidents (set INBOUND_EMAIL_SECRET or INBOUND_EMAIL_SECRET_FILE)']);
+    } else if (cfg.INBOUND_EMAIL_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
+      problems.push(['INBOUND_EMAIL_SECRET', `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`]);
+    }
   }
 
   if (!waived('local-providers')) {
@@ -145,14 +226,32 @@ export function productionProblems(cfg: Fields): [string, string][] {
   if (cfg.TWILIO_API_BASE_URL !== '' && !cfg.TWILIO_API_BASE_URL.startsWith('https:') && !isLoopbackHost(urlHost(cfg.TWILIO_API_BASE_URL) ?? '')) {
     problems.push(['TWILIO_API_BASE_URL', 'must be https (or empty for Twilio itself)']);
   }
+  if (!cfg.AUDIT_CHECKPOINT_KEY && !cfg.AUDIT_CHECKPOINT_PUBLIC_KEY) {
+    problems.push(['AUDIT_CHECKPOINT_KEY', 'is unset: audit checkpoints would be signed with the published development key and prove nothing (workers sign with AUDIT_CHECKPOINT_KEY or AUDIT_CHECKPOINT_KEY_FILE; elsewhere AUDIT_CHECKPOINT_PUBLIC_KEY is enough)']);
+  }
+  if (cfg.WORKFLOW_BUNDLE_PATH) {
+    problems.push(['WORKFLOW_BUNDLE_PATH', 'a prebuilt bundle holds the actor-claim key on disk; production workers bundle in memory at start-up']);
+  }
   if (!waived('http') && !cfg.PUBLIC_BASE_URL.startsWith('https:')) {
     problems.push(['PUBLIC_BASE_URL', 'must be https: session cookies are only marked Secure, and HSTS only sent, on https']);
   }
   return problems;
 }
 
+/** Settings that only work together, in every mode, as [key, message]. */
+function combinationProblems(cfg: Fields): [string, string][] {
+  const problems: [string, string][] = [];
+  if (Boolean(cfg.TEMPORAL_TLS_CERT_FILE) !== Boolean(cfg.TEMPORAL_TLS_KEY_FILE)) {
+    problems.push([cfg.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE', 'the client certificate and its key are set together']);
+  }
+  return problems;
+}
+
 export const configSchema = fields
-  .transform((cfg) => ({ ...cfg, MODE: effectiveMode(cfg) }))
+  .transform((cfg) => {
+    const mode = effectiveMode(cfg);
+    return { ...cfg, MODE: mode, INBOUND_EMAIL_DOMAIN: (cfg.INBOUND_EMAIL_DOMAIN ?? (mode === 'embedded' ? EMBEDDED_REPLY_DOMAIN : '')).toLowerCase() };
+  })
   .superRefine((cfg, ctx) => {
     if (cfg.MODE !== 'production') return;
     for (const [key, message] of productionProblems(cfg)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message });
@@ -212,14 +311,16 @@ export interface ConfigCheck {
 export function checkConfig(env: Env): ConfigCheck {
   // Empty strings from shell exports mean "unset", except where '' is meaningful.
   const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'TWILIO_API_BASE_URL')),
+    Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'TWILIO_API_BASE_URL' || k === 'INBOUND_EMAIL_DOMAIN')),
   );
   const files = readSecretFiles(cleaned);
   const warnings: string[] = [];
   if (cleaned.SESSION_SECRET !== undefined) warnings.push('SESSION_SECRET is set but not used (sessions are random tokens stored as digests); remove it');
 
   const parsedFields = fields.safeParse(files.env);
-  const fieldProblems = parsedFields.success ? [] : parsedFields.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message }));
+  const fieldProblems = parsedFields.success
+    ? combinationProblems(parsedFields.data).map(([key, message]) => ({ key, message }))
+    : parsedFields.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message }));
   const mode = effectiveMode({ MODE: files.env.MODE === 'production' ? 'production' : undefined, NODE_ENV: files.env.NODE_ENV, API_HOST: files.env.API_HOST ?? '127.0.0.1' });
   if (files.env.MODE === 'embedded' && mode === 'production') {
     warnings.push(`MODE=embedded is overridden: ${files.env.NODE_ENV === 'production' ? 'NODE_ENV=production' : `API_HOST=${files.env.API_HOST} is not loopback`} means production`);

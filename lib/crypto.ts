@@ -21,6 +21,8 @@ export class InvalidLinkTokenError extends Error {
 interface LinkEnvelope {
   p: string;
   exp: number; // unix seconds
+  /** Issued at, unix seconds: links issued before a person's links were revoked no longer work. Absent in tokens made before it was added. */
+  iat?: number;
   [key: string]: unknown;
 }
 
@@ -37,7 +39,8 @@ export function signLinkToken(
   secret: string,
   now: Date = new Date(),
 ): string {
-  const envelope: LinkEnvelope = { ...payload, exp: Math.floor(now.getTime() / 1000) + Math.floor(ttlSeconds) };
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const envelope: LinkEnvelope = { ...payload, iat: issuedAt, exp: issuedAt + Math.floor(ttlSeconds) };
   const body = Buffer.from(JSON.stringify(envelope), 'utf8').toString('base64url');
   return `${body}.${sign(body, secret)}`;
 }
@@ -47,7 +50,7 @@ export function verifyLinkToken<T extends object>(
   expectedPurpose: string,
   secret: string,
   now: Date = new Date(),
-): T & { p: string; exp: number } {
+): T & { p: string; exp: number; iat?: number } {
   const parts = typeof token === 'string' ? token.split('.') : [];
   if (parts.length !== 2 || !parts[0] || !parts[1]) throw new InvalidLinkTokenError('malformed');
   const [body, signature] = parts;

@@ -1,10 +1,35 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
+import type { Config } from './config';
 
 export type Db = PrismaClient;
 
-/** The one way to build a Prisma client: the JS engine over the pg driver adapter. */
-export function createDb(connectionString: string, options: { max?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString, max: options.max ?? 10 });
-  return new PrismaClient({ adapter });
+export interface DbOptions {
+  /** Connections in the pool. */
+  max?: number;
+  /** How long a transaction may wait for a connection before it gives up (Prisma's maxWait; P2028, a 503). */
+  transactionMaxWaitMs?: number;
+  /** How long a transaction may run. */
+  transactionTimeoutMs?: number;
+  /** How long a query may wait for a connection from the pool before it gives up (a 503). */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * The one way to build a Prisma client: the JS engine over the pg driver
+ * adapter. The waits are sized so that a burst queues (a few seconds) rather
+ * than failing; only a database that stays saturated makes a request give up,
+ * and the API answers that with 503 and Retry-After.
+ */
+export function createDb(connectionString: string, options: DbOptions = {}): Db {
+  const adapter = new PrismaPg({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 30_000 });
+  return new PrismaClient({
+    adapter,
+    transactionOptions: { maxWait: options.transactionMaxWaitMs ?? 20_000, timeout: options.transactionTimeoutMs ?? 15_000 },
+  });
+}
+
+/** The pool and waits a process is configured with (DATABASE_POOL_SIZE and friends). */
+export function dbOptionsFrom(config: Pick<Config, 'DATABASE_POOL_SIZE' | 'DATABASE_TX_MAX_WAIT_MS' | 'DATABASE_CONNECT_TIMEOUT_MS'>): DbOptions {
+  return { max: config.DATABASE_POOL_SIZE, transactionMaxWaitMs: config.DATABASE_TX_MAX_WAIT_MS, connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS };
 }

@@ -1,10 +1,12 @@
 // The City of Clayton's Critical Incident Communications Plan: data,
 // validated when this module loads. clayton-2026.1 is the plan as first
 // adopted and stays exactly as it was (running incidents pinned it);
-// clayton-2026.2 puts the approval chain in the city's terms; clayton-2026.3,
-// the default for new incidents, tells all four parties of the plan (the Mayor
-// and the Board of Aldermen at every severity, officials when a statement is
-// published) and carries the plan's words in Spanish. A city changes the plan
+// clayton-2026.2 puts the approval chain in the city's terms; clayton-2026.3
+// adds counsel's holds, withdrawal of published statements and phone calls at
+// severity 1; clayton-2026.4, the default for new incidents, tells all four
+// parties of the plan (the Mayor and the Board of Aldermen at every severity,
+// officials when a statement is published) and carries the plan's words in
+// Spanish. A city changes the plan
 // with POLICY_FILE (see policy/README.md), never by editing a version that
 // incidents have pinned.
 import { parsePolicy, type Policy, type PolicyInput } from '../domain/policy/schema';
@@ -268,7 +270,10 @@ const policyData = {
     readIncidents: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'],
     managePlans: ['CITY_MANAGER'],
     readPlans: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'],
+    // Besides the drafter and the approval chain, who reads drafts and approvers' comments.
+    readDrafts: ['CITY_MANAGER'],
   },
+  links: { ack: '72h', review: '72h', progress: '14d' },
   actionPlan: {
     timeZone: 'America/Chicago',
     reminderTime: '09:00',
@@ -324,7 +329,7 @@ const policy2026_2 = {
 /** The approval chain in the city's terms: version 'clayton-2026.2'. Frozen once registered (policy/registry.ts). */
 export const POLICY_2026_2: Policy = parsePolicy(policy2026_2, 'policy clayton-2026.2');
 
-/** The plan's words in Spanish (clayton-2026.3 on): what residents and Spanish-speaking staff read. */
+/** The plan's words in Spanish (clayton-2026.4 on): what residents and Spanish-speaking staff read. */
 const SPANISH = {
   name: 'Plan de Comunicaciones sobre Incidentes Críticos de la Ciudad de Clayton',
   definition: {
@@ -453,17 +458,64 @@ const SPANISH = {
 };
 
 /**
- * clayton-2026.3: the plan is one "between the Clayton Police Department,
+ * clayton-2026.3: what changed from clayton-2026.2.
+ * - Counsel's hold: the City Attorney may stop publication of a statement,
+ *   of every statement of a kind, or of everything for an incident, for one
+ *   of the categories below. It lapses after 14 days unless released; the
+ *   Attorney, the City Manager and the Mayor are reminded 3 days and 1 day
+ *   before, and the Mayor and the Board are told when it lapses. Clocks it
+ *   stopped resume with the time that was left, and at least 4 hours.
+ * - Withdrawal: the PIO, the City Manager or the City Attorney may withdraw a
+ *   published statement with a public note.
+ * - Calls: at severity 1, officials still silent 5 minutes after the email
+ *   and text are called (press 1 to acknowledge), twice more 3 minutes apart,
+ *   before their backup is called at 15 minutes.
+ */
+const policy2026_3 = {
+  ...policy2026_2,
+  version: 'clayton-2026.3',
+  acknowledgement: {
+    ...policyData.acknowledgement,
+    calls: { severities: [1], firstAfter: '5m', attempts: 3, retryAfter: '3m' },
+  },
+  holds: {
+    placeBy: ['CITY_ATTORNEY'],
+    releaseBy: ['CITY_ATTORNEY'],
+    categories: [
+      { key: 'PENDING_INVESTIGATION', label: 'Pending investigation' },
+      { key: 'PERSONNEL_MATTER', label: 'Personnel matter' },
+      { key: 'JUVENILE_INVOLVED', label: 'Juvenile involved' },
+      { key: 'LITIGATION', label: 'Litigation' },
+    ],
+    maxDuration: '14d',
+    remindBefore: ['3d', '1d'],
+    remind: ['CITY_ATTORNEY', 'CITY_MANAGER', 'MAYOR'],
+    notify: ['CITY_ATTORNEY', 'CITY_MANAGER', 'PIO'],
+    escalateAtLimit: ['CITY_ATTORNEY', 'CITY_MANAGER', 'MAYOR', 'ALDERMAN'],
+    onRelease: { clock: 'RESUME', atLeast: '4h' },
+  },
+  withdrawal: {
+    allowedRoles: ['PIO', 'CITY_MANAGER', 'CITY_ATTORNEY'],
+    notify: ['PIO', 'CITY_MANAGER', 'MAYOR'],
+  },
+} satisfies PolicyInput;
+
+/** Counsel's holds, withdrawal and calls: version 'clayton-2026.3'. Frozen once registered (policy/registry.ts). */
+export const POLICY_2026_3: Policy = parsePolicy(policy2026_3, 'policy clayton-2026.3');
+
+/**
+ * clayton-2026.4: the plan is one "between the Clayton Police Department,
  * Clayton Mayor and Board of Aldermen, and the City Manager", so all four
  * parties hear of every incident. The Board of Aldermen (and the Mayor) are
  * recipients at every severity: by email and text at severities 1 and 2, by
  * email at severity 3. When a statement is published, the Mayor, the
  * aldermen, the City Manager and the Police Chief are told by email. The
- * approval chain is clayton-2026.2's. The plan's words are also in Spanish.
+ * plan's words are also in Spanish. Everything else (the approval chain,
+ * counsel's holds, withdrawal, calls) is clayton-2026.3's.
  */
-const policy2026_3 = {
-  ...policy2026_2,
-  version: 'clayton-2026.3',
+const policy2026_4 = {
+  ...policy2026_3,
+  version: 'clayton-2026.4',
   severities: [
     policyData.severities[0],
     {
@@ -483,10 +535,10 @@ const policy2026_3 = {
     },
   ],
   publication: { notify: ['MAYOR', 'ALDERMAN', 'CITY_MANAGER', 'POLICE_CHIEF'], channels: ['EMAIL'] },
-  access: { ...policy2026_2.access, manageMediaList: ['PIO', 'DEPUTY_PIO', 'COMMUNICATIONS_OFFICER', 'CITY_MANAGER'] },
+  access: { ...policy2026_3.access, manageMediaList: ['PIO', 'DEPUTY_PIO', 'COMMUNICATIONS_OFFICER', 'CITY_MANAGER'] },
   translations: { es: SPANISH },
 } satisfies PolicyInput;
 
-/** The plan new incidents start under: version 'clayton-2026.3'. Frozen once registered (policy/registry.ts). */
-export const DEFAULT_POLICY: Policy = parsePolicy(policy2026_3, 'default policy');
+/** The plan new incidents start under: version 'clayton-2026.4'. Frozen once registered (policy/registry.ts). */
+export const DEFAULT_POLICY: Policy = parsePolicy(policy2026_4, 'default policy');
 

@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Stops everything scripts/up.sh started. Data (.data/pg, .data/temporal.db) is kept.
+# `--topology production` stops the production topology (scripts/topology/down.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --topology ]; then
+  case "${2:-}" in
+    production) shift 2; exec bash scripts/topology/down.sh "$@" ;;
+    embedded) shift 2 ;;
+    *) echo "down: --topology embedded|production" >&2; exit 2 ;;
+  esac
+fi
 ROOT=$(pwd)
 source scripts/lib/processes.sh
 

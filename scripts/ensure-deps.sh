@@ -2,18 +2,22 @@
 # Installs whatever this checkout needs and is missing, on a fresh Debian
 # machine or in CI (fresh clone; only ~/.cache survives between runs):
 #   npm packages, the generated Prisma client, the pinned Temporal CLI,
-#   the time-skipping test server's jars, PostgreSQL, and (--with-browser)
-#   Chromium for the browser tests.
+#   the time-skipping test server's jars, PostgreSQL, (--with-browser)
+#   Chromium for the browser tests, and (--with-topology) what the production
+#   topology adds: the Temporal server, its schema tool and UI (and the previous
+#   server release for the upgrade test), openssl and nginx.
 # Everything comes from package registries (npm, Debian, Go module proxy,
 # Maven Central); nothing is fetched at run time afterwards.
-# usage: ensure-deps.sh [--with-browser]
+# usage: ensure-deps.sh [--with-browser] [--with-topology]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_browser=false
+with_topology=false
 for arg in "$@"; do
   case "$arg" in
     --with-browser) with_browser=true ;;
+    --with-topology) with_topology=true ;;
     *) echo "ensure-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -90,6 +94,18 @@ ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || apt_install postgresql
 # --- Chromium for the browser tests ---------------------------------------------
 if [ "$with_browser" = true ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
+fi
+
+# --- production topology ------------------------------------------------------------
+if [ "$with_topology" = true ]; then
+  bash scripts/ensure-temporal-server.sh >/dev/null
+  bash scripts/ensure-temporal-server.sh --previous >/dev/null
+  missing=()
+  command -v openssl >/dev/null || missing+=(openssl)
+  # Only the binary is used (scripts/topology/proxy.sh runs its own instance);
+  # on a machine with systemd the package also enables a stock site on port 80.
+  [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 fi
 
 # flock (util-linux) and curl are used by the other scripts.

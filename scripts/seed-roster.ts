@@ -8,6 +8,7 @@ import type { Db } from '../lib/db';
 import { hashToken, randomToken } from '../lib/crypto';
 import { DEMO_PASSWORD, DEMO_TOKENS } from '../lib/demoCredentials';
 import type { Role } from '../domain/roles';
+import { savePersonByEmail } from '../services/people';
 
 export type RoleKey = Role;
 
@@ -94,12 +95,9 @@ export async function seedDemoRoster(
 
   const people: Record<string, Person> = {};
   for (const demo of DEMO_ROSTER) {
+    // Through the roster's one write path: the phone stored in E.164, unique among active people.
     const fields = { name: demo.name, title: demo.title, phone: demo.phone, roles: demo.roles, organisation: demo.organisation, active: true };
-    people[demo.key] = await db.person.upsert({
-      where: { email: demo.email },
-      create: { email: demo.email, ...fields, passwordHash },
-      update: { ...fields, ...(passwordHash ? { passwordHash } : {}) },
-    });
+    people[demo.key] = await savePersonByEmail(db, demo.email, fields, { passwordHash });
   }
   for (const demo of DEMO_ROSTER) {
     const backupId = demo.backup ? people[demo.backup].id : null;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { config as loadConfig, type Config } from '../lib/config';
 import { createDb, type Db } from '../lib/db';
+import { temporalConnectionOptions } from '../lib/temporalConnection';
 import { seedDemoRoster } from './seed-roster';
 import { applyRoster, readRosterFile } from './roster-file';
 
@@ -34,7 +35,7 @@ async function seedEmbedded(db: Db, config: Config): Promise<void> {
   if (['.ts', '.js'].some((ext) => fs.existsSync(planModule + ext))) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { seedClaytonPlan } = require(planModule) as { seedClaytonPlan: (db: unknown, opts: unknown) => Promise<unknown> };
-    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    const connection = await Connection.connect(temporalConnectionOptions(config));
     try {
       const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
       const plan = await seedClaytonPlan(db, { roster, config, temporal });

@@ -10,7 +10,18 @@
 #   CG_PG_PORT [54329]  CG_TEMPORAL_PORT [7233]  CG_TEMPORAL_UI_PORT [8233]
 #   API_PORT [3000]  DEVSINKS_SMTP_PORT [1025]  DEVSINKS_MAIL_HTTP_PORT [8025]
 #   DEVSINKS_SMS_HTTP_PORT [8026]
+#
+# `bash scripts/up.sh --topology production` starts the production topology
+# instead (scripts/topology/up.sh; README "Deploying"); the embedded mode
+# above is `--topology embedded`, the default.
 set -euo pipefail
+if [ "${1:-}" = --topology ]; then
+  case "${2:-}" in
+    production) shift 2; exec bash "$(dirname "$0")/topology/up.sh" "$@" ;;
+    embedded) shift 2 ;;
+    *) echo "up: --topology embedded|production" >&2; exit 2 ;;
+  esac
+fi
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/processes.sh
@@ -50,7 +61,7 @@ bash scripts/embedded-postgres.sh start "$DATA_DIR/pg" "$PG_PORT" commonground
 echo "$PG_PORT" > "$PID_DIR/pg.port"
 
 step "migrations"
-npx --no-install prisma migrate deploy > "$LOG_DIR/migrate.log" 2>&1 || { tail -30 "$LOG_DIR/migrate.log" >&2; fail "prisma migrate deploy failed (log: .data/logs/migrate.log)"; }
+node_modules/.bin/tsx scripts/migrate.ts > "$LOG_DIR/migrate.log" 2>&1 || { tail -30 "$LOG_DIR/migrate.log" >&2; fail "migrations failed (log: .data/logs/migrate.log)"; }
 
 TEMPORAL_BIN=$(bash scripts/ensure-temporal-cli.sh)
 if ! is_running temporal; then
@@ -112,6 +123,7 @@ Common Ground is running (embedded mode). Logs: .data/logs/   Stop: bash scripts
   Temporal UI          http://127.0.0.1:$TEMPORAL_UI_PORT
   Mail inbox           http://127.0.0.1:$DEVSINKS_MAIL_HTTP_PORT/   JSON: http://127.0.0.1:$DEVSINKS_MAIL_HTTP_PORT/api/messages
   SMS sink             http://127.0.0.1:$DEVSINKS_SMS_HTTP_PORT/   JSON: http://127.0.0.1:$DEVSINKS_SMS_HTTP_PORT/_sink/messages
+  Voice sink (calls)   http://127.0.0.1:$DEVSINKS_SMS_HTTP_PORT/calls   JSON: http://127.0.0.1:$DEVSINKS_SMS_HTTP_PORT/_sink/calls
   PostgreSQL           $DATABASE_URL
   Temporal (gRPC)      $TEMPORAL_ADDRESS
 

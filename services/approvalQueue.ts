@@ -2,7 +2,9 @@
 // the deadline it answers, the time left, the approvals given and still to
 // come, and what the reader may do with it. Whose turn it is comes from each
 // statement's running workflow; the rule for "may I decide" is the one the
-// workflow enforces (domain/statementTurn.ts).
+// workflow enforces (domain/statementTurn.ts). Need to know: everyone who
+// reads incidents sees where each statement stands, but only those who may
+// read drafts (services/incidentViews.ts mayReadDrafts) see its text.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import type { Role } from '../domain/roles';
@@ -12,7 +14,7 @@ import { awaitedStepOf, decidersOf, refusalToDecide, revisionIsDecidableByOthers
 import { approvalSteps, currentPolicy, durationMs, getPolicy, localiseDeadlineTitle, localisePolicy, statementKindPolicy, type Policy } from '../policy';
 import { DEFAULT_LANGUAGE } from '../lib/i18n';
 import { readTranslations } from '../domain/statementText';
-import { personNames } from './incidentViews';
+import { mayReadDrafts, personNames } from './incidentViews';
 import { tryQuery } from './temporal';
 
 /** `me`: what the reader may decide now. `anyone`: everything in approval, with whose turn it is. */
@@ -69,6 +71,7 @@ export async function approvalQueue(
     const since = state.awaitingSince ? Date.parse(state.awaitingSince) : null;
     const statement = { kind: row.kind, severity: row.incident.severity };
     const stepJson = (s: StatementStateV1['chain'][number]) => ({ role: s.role, roles: decidersOf(s), standIn: s.standIn ?? false });
+    const readsDraft = mayReadDrafts({ personId: reader.id, roles: reader.roles }, row);
     const canReviseAndApprove = mine && policy !== undefined && revisionIsDecidableByOthers(policy.approval, statement, step.role, reader.roles);
     return [
       {
@@ -77,9 +80,9 @@ export async function approvalQueue(
         kindLabel: (words && statementKindPolicy(words, row.kind)?.label) ?? row.kind,
         incident: { number: row.incident.number, title: row.incident.title, severity: row.incident.severity },
         version: version.version,
-        title: version.title,
-        body: version.body,
-        translations: readTranslations(version.translations),
+        title: readsDraft ? version.title : null,
+        body: readsDraft ? version.body : null,
+        translations: readsDraft ? readTranslations(version.translations) : null,
         author: { id: version.authorId, name: nameOf(version.authorId) },
         writtenAt: version.createdAt.toISOString(),
         awaiting: { ...stepJson(step), since: state.awaitingSince ?? null, revisedBy: step.revisedBy ? { id: step.revisedBy, name: nameOf(step.revisedBy) } : null },

@@ -31,8 +31,11 @@ const extensionJson = (e: ExtensionRow) => ({
   at: e.at.toISOString(),
 });
 
-/** A deadline for staff: its facts, whether it is overdue now, and every extension. */
-export function deadlineJson(row: DeadlineRow, extensions: readonly ExtensionRow[], now: Date) {
+/** A deadline's facts, and since when a counsel's hold has stopped its clock (if it has). */
+export type HeldDeadlineRow = DeadlineRow & { heldSince?: Date | null };
+
+/** A deadline for staff: its facts, whether it is overdue now, whether a hold stops it, and every extension. */
+export function deadlineJson(row: HeldDeadlineRow, extensions: readonly ExtensionRow[], now: Date) {
   return {
     key: row.key,
     kind: row.kind,
@@ -43,6 +46,7 @@ export function deadlineJson(row: DeadlineRow, extensions: readonly ExtensionRow
     metAt: iso(row.metAt),
     overdueAt: iso(row.overdueAt),
     overdue: isDeadlineOverdue(row, now),
+    heldSince: iso(row.heldSince ?? null),
     extensions: extensions.map(extensionJson),
   };
 }

@@ -1,19 +1,25 @@
 // Declaring a critical incident: the incident row and its audit entry are
 // written in one transaction, then its workflow is started. A workflow that
 // cannot be started is compensated for: the row is deleted again and the
-// audit trail says why, so no incident exists without its workflow.
+// audit trail says why, so no incident exists without its workflow. A process
+// that dies between the two leaves a row without a workflow: a retry with the
+// same Idempotency-Key starts it (and so does the reconciler).
 import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import type { Config } from '../lib/config';
 import { appendAudit } from '../lib/audit';
 import { formatIncidentNumber, incidentWorkflowId } from '../domain/ids';
+import { incidentWorkflowInput } from '../lib/workflowInputs';
 import type { ActorV1 } from '../domain/contracts/common';
 import type { DeclareIncidentInputV1 } from '../domain/contracts/incident';
 import type { SeverityLevel } from '../domain/policy/schema';
 import { HttpError, badRequest, conflict } from './errors';
 import type { IncidentRow } from './incidentViews';
 import { currentPolicyView, incidentTypeKeys } from './policyView';
-import { startWorkflowOnce, type StartOutcome } from './temporal';
+import { neverStarted, startedFor, startWorkflowOnce, type StartOutcome } from './temporal';
+
+/** The memo an incident workflow is started with, so a start that lost a race can tell its own workflow. */
+const INCIDENT_MEMO = 'incidentId';
 
 export interface Declaration {
   type: string;
@@ -36,7 +42,7 @@ export interface DeclareIncidentOutcome {
   replayed: boolean;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** The calendar year in the city, so an incident declared at 7 pm on 31 December gets that year's number. */
 const cityYear = (now: Date, timeZone: string): number =>
@@ -62,24 +68,74 @@ function scopedIdempotencyKey(key: string | undefined, declaredBy: ActorV1): str
 }
 
 /** The incident an earlier request with this key declared, if it asked for the same thing (409 if not). */
-async function earlierDeclaration(db: Db, scopedKey: string, declaration: Declaration): Promise<DeclareIncidentOutcome | undefined> {
+async function earlierDeclaration(db: Db, scopedKey: string, declaration: Declaration): Promise<IncidentRow | undefined> {
   const existing = await db.incident.findUnique({ where: { idempotencyKey: scopedKey } });
   if (!existing) return undefined;
   if (!sameDeclaration(existing, declaration)) {
     throw conflict('this Idempotency-Key was already used for a different incident', 'idempotency_key_reused');
   }
-  return { incident: existing, replayed: true };
+  return existing;
 }
 
-export async function declareIncident(
-  { db, temporal, config }: { db: Db; temporal: Client; config: Config },
-  { declaration, declaredBy, idempotencyKey }: DeclareIncidentRequest,
-): Promise<DeclareIncidentOutcome> {
+type Clients = { db: Db; temporal: Client; config: Config };
+
+function startIncidentWorkflow(temporal: Client, config: Config, incident: IncidentRow, declaredBy: ActorV1): Promise<StartOutcome> {
+  return startWorkflowOnce(temporal, config.TEMPORAL_TASK_QUEUE, 'incidentWorkflow', incident.workflowId, [incidentWorkflowInput(incident, declaredBy)], {
+    memo: { [INCIDENT_MEMO]: incident.id },
+  });
+}
+
+/**
+ * A retry of a declaration that was recorded but whose workflow never
+ * started (the process died in between): start it now, and say so in the
+ * audit trail. A workflow that is running, or ran, is left alone.
+ */
+async function completeEarlierDeclaration({ db, temporal, config }: Clients, incident: IncidentRow, declaredBy: ActorV1): Promise<DeclareIncidentOutcome> {
+  if (await neverStarted(temporal, incident.workflowId)) {
+    const outcome = await startIncidentWorkflow(temporal, config, incident, declaredBy).catch(() => {
+      throw new HttpError(503, 'unavailable', 'the incident is recorded but its workflow could not be started yet; try again shortly');
+    });
+    if (outcome === 'started') {
+      await appendAudit(db, {
+        actorId: declaredBy.personId,
+        actorLabel: declaredBy.name,
+        action: 'incident.workflow-started-on-retry',
+        entityType: 'Incident',
+        entityId: incident.id,
+        incidentId: incident.id,
+        data: { number: incident.number, workflowId: incident.workflowId, reason: 'a retry of the declaration found its workflow never started' },
+      });
+    }
+  }
+  return { incident, replayed: true };
+}
+
+/**
+ * Requests with one Idempotency-Key that arrive together (a client retrying a
+ * slow answer, a double submit) wait for the first here instead of queueing
+ * for the database's locks; across API processes the unique key decides.
+ */
+const declarationsInFlight = new Map<string, Promise<unknown>>();
+
+export async function declareIncident(clients: Clients, request: DeclareIncidentRequest): Promise<DeclareIncidentOutcome> {
+  const scopedKey = scopedIdempotencyKey(request.idempotencyKey, request.declaredBy);
+  if (!scopedKey) return declareOnce(clients, request, null);
+  const earlier = declarationsInFlight.get(scopedKey);
+  if (earlier) await earlier.catch(() => undefined);
+  const running = declareOnce(clients, request, scopedKey);
+  if (!earlier) {
+    declarationsInFlight.set(scopedKey, running);
+    running.finally(() => declarationsInFlight.delete(scopedKey)).catch(() => undefined);
+  }
+  return running;
+}
+
+async function declareOnce(clients: Clients, { declaration, declaredBy }: DeclareIncidentRequest, scopedKey: string | null): Promise<DeclareIncidentOutcome> {
+  const { db, temporal, config } = clients;
   const types = incidentTypeKeys();
   if (!types.includes(declaration.type)) throw badRequest('type', `must be one of: ${types.join(', ')}`);
-  const scopedKey = scopedIdempotencyKey(idempotencyKey, declaredBy);
   const earlier = scopedKey ? await earlierDeclaration(db, scopedKey, declaration) : undefined;
-  if (earlier) return earlier;
+  if (earlier) return completeEarlierDeclaration(clients, earlier, declaredBy);
 
   const now = new Date();
   let incident: IncidentRow;
@@ -88,31 +144,20 @@ export async function declareIncident(
   } catch (err) {
     // A concurrent request with the same key committed first: answer with its incident.
     const concurrent = scopedKey && isUniqueViolation(err) ? await earlierDeclaration(db, scopedKey, declaration) : undefined;
-    if (concurrent) return concurrent;
+    if (concurrent) return completeEarlierDeclaration(clients, concurrent, declaredBy);
     throw err;
   }
 
-  const workflowInput: DeclareIncidentInputV1 = {
-    version: 1,
-    incidentId: incident.id,
-    incidentNumber: incident.number,
-    type: incident.type,
-    severity: declaration.severity,
-    title: incident.title,
-    summary: incident.summary,
-    declaredBy,
-    declaredAt: now.toISOString(),
-    policyVersion: incident.policyVersion,
-  };
   let outcome: StartOutcome;
   try {
-    outcome = await startWorkflowOnce(temporal, config.TEMPORAL_TASK_QUEUE, 'incidentWorkflow', incident.workflowId, [workflowInput]);
+    outcome = await startIncidentWorkflow(temporal, config, incident, declaredBy);
   } catch (startError) {
     await compensateDeclaration(db, incident, declaredBy, startError);
     console.error(`[declare] incident workflow start failed; declaration ${incident.number} rolled back: ${(startError as Error).message}`);
     throw new HttpError(503, 'unavailable', 'could not start the incident workflow; nothing was recorded, try again');
   }
-  if (outcome === 'already-started') {
+  // A retry of this very declaration (in another API process) may have started it first: no conflict.
+  if (outcome === 'already-started' && !(await startedFor(temporal, incident.workflowId, INCIDENT_MEMO, incident.id))) {
     // The number's workflow id belongs to a workflow this incident did not start.
     await compensateDeclaration(db, incident, declaredBy, new Error(`workflow ${incident.workflowId} already exists`));
     throw conflict(`workflow ${incident.workflowId} already exists; nothing was recorded`, 'already_exists');

@@ -40,8 +40,11 @@ export class HttpError extends Error {
   }
 }
 
+/** The request does not match the API's document (a schema says so). */
 export const badRequest = (field: string, message: string, code = 'invalid_input') =>
   new HttpError(400, code, message, field, [{ field, message }]);
+/** The request matches the document but breaks a rule no schema can state: a time that has passed, a person who is not active. */
+export const unprocessable = (field: string, message: string) => new HttpError(422, 'invalid_input', message, field, [{ field, message }]);
 export const unauthorized = (message = 'authentication required', invalidToken = false) =>
   new HttpError(401, 'unauthenticated', message, undefined, undefined, {
     'WWW-Authenticate': invalidToken ? 'Bearer realm="common-ground", error="invalid_token"' : 'Bearer realm="common-ground"',
@@ -49,21 +52,30 @@ export const unauthorized = (message = 'authentication required', invalidToken =
 export const forbidden = (message = 'your role does not allow this') => new HttpError(403, 'forbidden', message);
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string, code = 'conflict') => new HttpError(409, code, message);
-export const unavailable = (message: string) => new HttpError(503, 'unavailable', message);
+/** How long a client is told to wait before trying again after a 503. */
+export const RETRY_AFTER_SECONDS = 2;
+export const unavailable = (message: string, retryAfterSeconds = RETRY_AFTER_SECONDS) =>
+  new HttpError(503, 'unavailable', message, undefined, undefined, { 'Retry-After': String(retryAfterSeconds) });
 
 /** Field path as clients name it: `deadlines.0.dueAt`; the root is `body`. */
 export const fieldPath = (path: readonly (string | number)[]): string => (path.length === 0 ? 'body' : path.join('.'));
 
+/** Key in a zod refinement's params marking a rule no schema can state (answered 422, not 400). */
+export const UNPROCESSABLE = 'unprocessable';
+
 export function fromZodError(err: ZodError, prefix: (string | number)[] = []): HttpError {
   const details = err.issues.map((issue) => ({ field: fieldPath([...prefix, ...issue.path]), message: issue.message }));
   const first = details[0] ?? { field: fieldPath(prefix), message: 'invalid input' };
-  return new HttpError(400, 'invalid_input', `${first.field}: ${first.message}`, first.field, details);
+  // Refinements marked UNPROCESSABLE state rules of the moment (a time that has passed), which no schema can.
+  const onlyRules = err.issues.length > 0 && err.issues.every((issue) => issue.code === 'custom' && issue.params?.[UNPROCESSABLE] === true);
+  return new HttpError(onlyRules ? 422 : 400, 'invalid_input', `${first.field}: ${first.message}`, first.field, details);
 }
 
 const FAILURE_STATUS: Record<string, { status: number; code: string }> = {
   [FailureType.InvalidState]: { status: 409, code: 'invalid_state' },
   [FailureType.NotPermitted]: { status: 403, code: 'forbidden' },
-  [FailureType.InvalidInput]: { status: 400, code: 'invalid_input' },
+  // The API checked the input's shape before the workflow saw it: what a workflow refuses is a rule of the moment.
+  [FailureType.InvalidInput]: { status: 422, code: 'invalid_input' },
   [FailureType.NotFound]: { status: 404, code: 'not_found' },
 };
 
@@ -77,7 +89,7 @@ function fieldFromFailureDetails(details: readonly unknown[] | undefined | null)
 function fromApplicationFailure(failure: ApplicationFailure): HttpError | undefined {
   const mapped = failure.type ? FAILURE_STATUS[failure.type] : undefined;
   if (!mapped) return undefined;
-  const field = mapped.status === 400 ? fieldFromFailureDetails(failure.details) ?? 'body' : undefined;
+  const field = mapped.code === 'invalid_input' ? fieldFromFailureDetails(failure.details) ?? 'body' : undefined;
   return new HttpError(
     mapped.status,
     mapped.code,
@@ -100,6 +112,27 @@ function findApplicationFailure(err: unknown): ApplicationFailure | undefined {
 const isPrismaError = (err: unknown, code: string): boolean =>
   typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code &&
   typeof (err as { clientVersion?: unknown }).clientVersion === 'string';
+
+/**
+ * Prisma's codes for "the database cannot take this request now": no
+ * connection in time (pool exhausted, server unreachable, too many
+ * connections), or a transaction that could not start within its wait.
+ */
+const DATABASE_SATURATED_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2037']);
+
+function isDatabaseSaturated(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && DATABASE_SATURATED_CODES.has(code)) return true;
+  // node-postgres' pool when no connection frees up within connectionTimeoutMillis.
+  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated due to connection timeout/.test(message);
+}
+
+/** The Temporal client gives up at a deadline we set (withDeadline) with gRPC DEADLINE_EXCEEDED. */
+function isTemporalDeadline(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code ?? (err as { cause?: { code?: unknown } })?.cause?.code;
+  return code === 4 && /deadline/i.test(String((err as Error)?.message ?? ''));
+}
 
 interface BodyParserError {
   type?: string;
@@ -136,6 +169,13 @@ export function toHttpError(err: unknown): HttpError {
     }
   }
 
+  // express could not percent-decode a path segment.
+  if (err instanceof URIError && (err as BodyParserError).status === 400) return badRequest('path', 'the path is not valid percent-encoded UTF-8');
+  const status = (err as BodyParserError | undefined)?.status;
+  if (status !== undefined && (err as BodyParserError).expose && status >= 400 && status < 500) {
+    return new HttpError(status, 'bad_request', (err as Error).message);
+  }
+
   if (err instanceof WorkflowNotFoundError) return notFound('workflow');
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return conflict(`workflow ${err.workflowId} already exists`, 'already_exists');
@@ -147,12 +187,17 @@ export function toHttpError(err: unknown): HttpError {
   }
   if (err instanceof ServiceError) {
     const grpcCode = (err.cause as { code?: number } | undefined)?.code;
-    // 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED: the Temporal server is down or slow; the client may retry.
-    if (grpcCode === 14 || grpcCode === 4) return unavailable('workflow service is unavailable; try again shortly');
+    // 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED, 8 RESOURCE_EXHAUSTED: the Temporal server is down, slow or saturated.
+    if (grpcCode === 14 || grpcCode === 4 || grpcCode === 8) return unavailable('workflow service is unavailable; try again shortly');
   }
+  if (isTemporalDeadline(err)) return unavailable('workflow service did not answer in time; try again shortly');
 
+  // P1001 can't reach, P1002 timed out, P1017 closed the connection, P2028 no connection for a transaction
+  // in time: the database is down or saturated, not the request wrong.
+  if (['P1001', 'P1002', 'P1017', 'P2028'].some((code) => isPrismaError(err, code))) return unavailable('the database is unavailable or busy; try again shortly');
   if (isPrismaError(err, 'P2002')) return conflict('a record with these values already exists', 'already_exists');
   if (isPrismaError(err, 'P2025')) return notFound('record');
+  if (isDatabaseSaturated(err)) return unavailable('the database is busy; try again shortly');
 
   return new HttpError(500, 'internal', 'internal server error');
 }

@@ -25,11 +25,12 @@ export const noLongerRunning = (incident: IncidentRow) => `incident ${incident.n
 
 export async function acknowledgeIncident(
   { db, temporal }: IncidentClients,
-  { incidentId, personId, via }: { incidentId: string; personId: string; via: AckChannel },
+  { incidentId, personId, via, by }: { incidentId: string; personId: string; via: AckChannel; by?: ActorV1 },
 ) {
   const incident = await findIncident(db, incidentId);
   assertActive(incident);
-  return executeUpdate(temporal, incident.workflowId, acknowledgeUpdate, { personId, via }, noLongerRunning(incident));
+  const onBehalf = by && by.personId !== personId ? { by } : {};
+  return executeUpdate(temporal, incident.workflowId, acknowledgeUpdate, { personId, via, ...onBehalf }, noLongerRunning(incident));
 }
 
 /** Moves a deadline later; answers with the deadline as staff see it, every extension included. */

@@ -1,5 +1,9 @@
 // Read models for incidents: the database projection, enriched with live
-// workflow state when the workflow answers. Shared by the staff and public routes.
+// workflow state when the workflow answers. Shared by the staff and public
+// routes. Staff see what they need to know: drafts and approvers' comments
+// only those who write, approve or oversee statements (the policy's
+// readDrafts) and a draft's own author; contact details and provider errors
+// only the delivery-log readers.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import type { Role } from '../domain/roles';
@@ -7,11 +11,13 @@ import { incidentStateQuery, type IncidentStateV1, type RecipientStateV1 } from 
 import { statementStateQuery, type StatementStateV1 } from '../domain/contracts/statement';
 import { notFound } from './errors';
 import { INCIDENT_NUMBER_PATTERN, statementWorkflowId } from '../domain/ids';
-import { isPastDue } from '../domain/overdue';
+import { isDeadlineOverdue } from '../domain/overdue';
 import { deadlineRowOf } from '../domain/deadlineRow';
 import { deadlineJson } from './deadlineViews';
+import { holdRulesFor, holdsForStaff } from './holdViews';
 import { tryQuery } from './temporal';
 import { readTranslations } from '../domain/statementText';
+import { isPermitted, isPermittedUnder } from './policyView';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
@@ -46,7 +52,7 @@ export function incidentJson(row: IncidentRow) {
 const statementInclude = {
   versions: { orderBy: { version: 'asc' as const } },
   approvals: { orderBy: { decidedAt: 'asc' as const } },
-  incident: { select: { number: true } },
+  incident: { select: { number: true, policyVersion: true } },
 };
 
 type StatementRow = NonNullable<Awaited<ReturnType<typeof loadStatementRow>>>;
@@ -81,15 +87,42 @@ export const peopleInStatement = (row: StatementRow): string[] => [
   ...row.approvals.map((a) => a.approverId),
 ];
 
-/** One statement with the names of the people it names. */
-export async function statementWithNames(db: Db, temporal: Client, row: StatementRow) {
-  return statementJson(temporal, row, await personNames(db, peopleInStatement(row)));
+/** One statement as `viewer` may see it, with the names of the people it names. */
+export async function statementWithNames(db: Db, temporal: Client, row: StatementRow, viewer: Viewer) {
+  return statementJson(temporal, row, viewer, await personNames(db, peopleInStatement(row)));
 }
 
-export async function statementJson(temporal: Client, row: StatementRow, names: ReadonlyMap<string, string> = new Map()) {
+/** Who is reading: need-to-know is decided on the person and their roles. */
+export interface Viewer {
+  personId: string;
+  roles: readonly Role[];
+}
+
+/** Drafts and approvers' comments: the policy's readDrafts roles, and whoever wrote the statement or one of its versions. */
+export const mayReadDrafts = (
+  viewer: Viewer,
+  row: { createdById: string; versions: readonly { authorId: string }[]; incident: { policyVersion: string } },
+): boolean =>
+  isPermittedUnder(row.incident.policyVersion, viewer.roles, 'readDrafts') ||
+  row.createdById === viewer.personId ||
+  row.versions.some((v) => v.authorId === viewer.personId);
+
+/** The statement as `viewer` may see it: without drafts and comments unless they need to know, only its published text. */
+export async function statementJson(temporal: Client, row: StatementRow, viewer: Viewer, names: ReadonlyMap<string, string> = new Map()) {
   const live: StatementStateV1 | undefined = isStatementFinished(row)
     ? undefined
     : await tryQuery(temporal, row.workflowId, statementStateQuery);
+  const full = statementView(row, live, names);
+  if (mayReadDrafts(viewer, row)) return full;
+  return {
+    ...full,
+    versions: full.versions.filter((v) => v.version === row.publishedVersion),
+    approvals: full.approvals.map((a) => ({ ...a, comment: null })),
+    live: full.live ? { ...full.live, chain: full.live.chain.map((step) => ({ ...step, comment: null })) } : null,
+  };
+}
+
+function statementView(row: StatementRow, live: StatementStateV1 | undefined, names: ReadonlyMap<string, string>) {
   return {
     id: row.id,
     incidentId: row.incidentId,
@@ -101,6 +134,9 @@ export async function statementJson(temporal: Client, row: StatementRow, names: 
     currentVersion: row.currentVersion,
     publishedVersion: row.publishedVersion,
     publishedAt: iso(row.publishedAt),
+    withdrawnAt: iso(row.withdrawnAt),
+    withdrawnById: row.withdrawnById,
+    withdrawalNote: row.withdrawalNote,
     createdById: row.createdById,
     createdAt: row.createdAt.toISOString(),
     versions: row.versions.map((v) => ({
@@ -126,9 +162,9 @@ export async function statementJson(temporal: Client, row: StatementRow, names: 
   };
 }
 
-async function statementsWithNames(db: Db, temporal: Client, rows: StatementRow[]) {
+async function statementsWithNames(db: Db, temporal: Client, rows: StatementRow[], viewer: Viewer) {
   const names = await personNames(db, rows.flatMap(peopleInStatement));
-  return Promise.all(rows.map((row) => statementJson(temporal, row, names)));
+  return Promise.all(rows.map((row) => statementJson(temporal, row, viewer, names)));
 }
 
 function recipientsFromDb(
@@ -162,7 +198,7 @@ function recipientsFromDb(
  * source of truth for acknowledgements and deadlines; the database projection
  * answers when the workflow is closed or unreachable.
  */
-export async function incidentDetail(db: Db, temporal: Client, incident: IncidentRow, now = new Date()) {
+export async function incidentDetail(db: Db, temporal: Client, incident: IncidentRow, viewer: Viewer, now = new Date()) {
   const [recipientRows, deadlineRows, statementRows, auditRows] = await Promise.all([
     db.incidentRecipient.findMany({ where: { incidentId: incident.id }, include: { person: { select: { name: true } } }, orderBy: { notifiedAt: 'asc' } }),
     db.deadline.findMany({ where: { incidentId: incident.id }, include: { extensions: { orderBy: { at: 'asc' } } }, orderBy: { dueAt: 'asc' } }),
@@ -173,10 +209,21 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
   // The workflow keeps running after closing (after-action review), so it is asked even then.
   const live: IncidentStateV1 | undefined = await tryQuery(temporal, incident.workflowId, incidentStateQuery);
 
-  const recipients = live ? live.recipients : recipientsFromDb(recipientRows);
+  // Who acknowledged for someone else is in the audit log; the view shows it next to the person.
+  const onBehalf = new Map(
+    auditRows
+      .filter((a) => a.action === 'incident.acknowledged')
+      .flatMap((a) => {
+        const data = (a.data ?? {}) as { personId?: string; acknowledgedBy?: { personId: string; name: string } };
+        return data.personId && data.acknowledgedBy ? [[data.personId, data.acknowledgedBy] as const] : [];
+      }),
+  );
+  const recipients = (live ? live.recipients : recipientsFromDb(recipientRows)).map((r) => ({ ...r, acknowledgedBy: onBehalf.get(r.personId) ?? null }));
   const extensionsByKey = new Map(deadlineRows.map((d) => [d.key, d.extensions]));
   const deadlines = live
-    ? live.deadlines.map((d) => deadlineJson(deadlineRowOf(d), extensionsByKey.get(d.key) ?? [], now))
+    ? live.deadlines.map((d) =>
+        deadlineJson({ ...deadlineRowOf(d), heldSince: d.heldSince ? new Date(d.heldSince) : null }, extensionsByKey.get(d.key) ?? [], now),
+      )
     : deadlineRows.map((d) => deadlineJson(d, d.extensions, now));
 
   const primaries = recipients.filter((r) => r.kind === 'PRIMARY');
@@ -191,7 +238,8 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
     },
     recipients,
     deadlines,
-    statements: await statementsWithNames(db, temporal, statementRows),
+    statements: await statementsWithNames(db, temporal, statementRows, viewer),
+    holds: { rules: holdRulesFor(incident), list: await holdsForStaff(db, incident) },
     timeline: auditRows.map((a) => ({
       seq: a.seq.toString(),
       at: a.at.toISOString(),
@@ -200,9 +248,34 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
       action: a.action,
       entityType: a.entityType,
       entityId: a.entityId,
-      data: (a.data ?? {}) as Record<string, unknown>,
+      data: timelineDataFor(viewer, a, (a.data ?? {}) as Record<string, unknown>, statementRows),
     })),
   };
+}
+
+/** Keys under which audit data could hold contact details or a provider's error text. */
+const CONTACT_KEYS = new Set(['email', 'phone', 'toAddress', 'address', 'lastError', 'error']);
+/** What a notification event says to someone who may not read the delivery log (not its reason: provider errors quote addresses). */
+const NOTIFICATION_FIELDS_FOR_ALL = ['personId', 'channel', 'purpose'];
+/** Draft text and approvers' comments in statement events. */
+const DRAFT_KEYS = new Set(['title', 'comment']);
+
+const withoutKeys = (data: Record<string, unknown>, keys: Set<string>) => Object.fromEntries(Object.entries(data).filter(([k]) => !keys.has(k)));
+
+/** A timeline event's data as `viewer` may see it. */
+function timelineDataFor(viewer: Viewer, event: { action: string; entityId: string }, data: Record<string, unknown>, statements: StatementRow[]): Record<string, unknown> {
+  let visible = data;
+  if (!isPermitted(viewer.roles, 'readDeliveryLog')) {
+    visible = event.action.startsWith('notification.')
+      ? Object.fromEntries(NOTIFICATION_FIELDS_FOR_ALL.filter((k) => k in data).map((k) => [k, data[k]]))
+      : withoutKeys(visible, CONTACT_KEYS);
+  }
+  if (event.action.startsWith('statement.') && event.action !== 'statement.published') {
+    const statement = statements.find((s) => s.id === event.entityId);
+    const draftReader = statement ? mayReadDrafts(viewer, statement) : isPermitted(viewer.roles, 'readDrafts');
+    if (!draftReader) visible = withoutKeys(visible, DRAFT_KEYS);
+  }
+  return visible;
 }
 
 /** Board rows: counts only, straight from the projection (one query per table, not per incident). */
@@ -211,7 +284,7 @@ export async function incidentList(db: Db, where: { status?: 'ACTIVE' | 'CLOSED'
   const ids = incidents.map((i) => i.id);
   const [recipients, deadlines] = await Promise.all([
     db.incidentRecipient.findMany({ where: { incidentId: { in: ids }, kind: 'PRIMARY' }, select: { incidentId: true, acknowledgedAt: true } }),
-    db.deadline.findMany({ where: { incidentId: { in: ids } }, select: { incidentId: true, status: true, dueAt: true } }),
+    db.deadline.findMany({ where: { incidentId: { in: ids } }, select: { incidentId: true, status: true, dueAt: true, heldSince: true } }),
   ]);
   return incidents.map((incident) => {
     const mine = recipients.filter((r) => r.incidentId === incident.id);
@@ -222,7 +295,8 @@ export async function incidentList(db: Db, where: { status?: 'ACTIVE' | 'CLOSED'
       deadlines: {
         open: myDeadlines.filter((d) => d.status === 'OPEN').length,
         // Open past its due time: not yet marked missed by the workflow (missed ones are counted below).
-        overdue: myDeadlines.filter((d) => d.status === 'OPEN' && isPastDue(d.dueAt, now)).length,
+        overdue: myDeadlines.filter((d) => d.status === 'OPEN' && isDeadlineOverdue(d, now)).length,
+        held: myDeadlines.filter((d) => d.heldSince !== null).length,
         met: myDeadlines.filter((d) => d.status === 'MET').length,
         missed: myDeadlines.filter((d) => d.status === 'MISSED').length,
       },

@@ -9,14 +9,15 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
-import { appendAudit } from '../lib/audit';
+import { appendAudit, appendAuditBatch } from '../lib/audit';
+import { settleWithConcurrency } from '../lib/concurrency';
 import { actionItemWorkflowId, actionPlanWorkflowId } from '../domain/ids';
 import { isInFuture } from '../domain/overdue';
 import { currentPolicy, type Policy } from '../policy/index';
 import { itemAddedSignal, type ActionItemInputV1, type ActionPlanInputV1, type ItemLadderV1, type RecurringDutyV1 } from '../domain/contracts/plan';
 import { isValidTimeZone, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../domain/time/cityTime';
 import { itemLadderFromPolicy } from '../domain/planLadder';
-import { badRequest, conflict, unavailable } from './errors';
+import { badRequest, conflict, unavailable, unprocessable } from './errors';
 import { startWorkflowOnce } from './temporal';
 import { planJson, planLocalStartDate } from './planViews';
 
@@ -47,9 +48,9 @@ export function parseFutureDue(value: string, field: string, timeZone: string, n
   try {
     due = parseDueInput(value, timeZone);
   } catch (err) {
-    throw badRequest(field, (err as Error).message);
+    throw unprocessable(field, (err as Error).message);
   }
-  if (!isInFuture(due, now)) throw badRequest(field, 'must be in the future');
+  if (!isInFuture(due, now)) throw unprocessable(field, 'must be in the future');
   return due;
 }
 
@@ -61,9 +62,9 @@ export async function activePersonIds(db: Db, ids: string[]): Promise<Set<string
 
 /** An item's (or duty's) owner and sponsor: two different active people. `field` prefixes the field names in the error. */
 export function assertOwnerAndSponsor(active: Set<string>, people: { ownerId: string; sponsorId: string }, field = ''): void {
-  if (!active.has(people.ownerId)) throw badRequest(`${field}ownerId`, 'no active person with this id');
-  if (!active.has(people.sponsorId)) throw badRequest(`${field}sponsorId`, 'no active person with this id');
-  if (people.ownerId === people.sponsorId) throw badRequest(`${field}sponsorId`, 'the sponsor must be someone other than the owner');
+  if (!active.has(people.ownerId)) throw unprocessable(`${field}ownerId`, 'no active person with this id');
+  if (!active.has(people.sponsorId)) throw unprocessable(`${field}sponsorId`, 'no active person with this id');
+  if (people.ownerId === people.sponsorId) throw unprocessable(`${field}sponsorId`, 'the sponsor must be someone other than the owner');
 }
 
 /** A closed plan takes no new goals or items. */
@@ -103,40 +104,9 @@ export function planWorkflowInput(
   };
 }
 
-export interface ItemRowForInput {
-  id: string;
-  planId: string;
-  goalId: string;
-  title: string;
-  ownerId: string;
-  sponsorId: string;
-  dueAt: Date;
-  status?: 'NOT_STARTED' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE';
-  percentComplete?: number;
-  owner?: { name: string } | null;
-  goal?: { title: string } | null;
-}
-
-export function itemWorkflowInput(item: ItemRowForInput, plan: Pick<PlanRow, 'id' | 'timeZone'>, policy: Policy, ladder?: ItemLadderV1): ActionItemInputV1 {
-  return {
-    version: 1,
-    itemId: item.id,
-    planId: plan.id,
-    planWorkflowId: actionPlanWorkflowId(plan.id),
-    goalId: item.goalId,
-    title: item.title,
-    ownerId: item.ownerId,
-    sponsorId: item.sponsorId,
-    ...(item.owner ? { ownerName: item.owner.name } : {}),
-    ...(item.goal ? { goalTitle: item.goal.title } : {}),
-    dueAt: item.dueAt.toISOString(),
-    timeZone: plan.timeZone,
-    policyVersion: policy.version,
-    ladder: ladder ?? itemLadderFromPolicy(policy),
-    ...(item.status && item.status !== 'DONE' && item.status !== 'NOT_STARTED' ? { initialStatus: item.status } : {}),
-    ...(item.percentComplete ? { initialPercent: item.percentComplete } : {}),
-  };
-}
+// Item inputs are built where the reconciler (an activity) can build them too.
+export { itemWorkflowInput, type ItemRowForInput } from '../lib/workflowInputs';
+import { itemWorkflowInput, type ItemRowForInput } from '../lib/workflowInputs';
 
 export const startPlanWorkflow = (deps: PlanServiceDeps, input: ActionPlanInputV1) =>
   startWorkflowOnce(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, 'actionPlanWorkflow', actionPlanWorkflowId(input.planId), [input]);
@@ -241,16 +211,16 @@ export async function addPlan(deps: PlanServiceDeps, request: PlanRequest, actor
   if (!isValidTimeZone(timeZone)) throw badRequest('timeZone', 'is not a known IANA time zone');
   const goalNumbers = new Set<number>();
   request.goals.forEach((g, i) => {
-    if (goalNumbers.has(g.number)) throw badRequest(`goals.${i}.number`, `goal number ${g.number} appears twice`);
+    if (goalNumbers.has(g.number)) throw unprocessable(`goals.${i}.number`, `goal number ${g.number} appears twice`);
     goalNumbers.add(g.number);
   });
   const duties = request.recurringDuties;
   const people = await activePersonIds(deps.db, duties.flatMap((d) => [d.ownerId, d.sponsorId]));
   const dutyKeys = new Set<string>();
   duties.forEach((d, i) => {
-    if (dutyKeys.has(d.key)) throw badRequest(`recurringDuties.${i}.key`, `duty key ${d.key} appears twice`);
+    if (dutyKeys.has(d.key)) throw unprocessable(`recurringDuties.${i}.key`, `duty key ${d.key} appears twice`);
     dutyKeys.add(d.key);
-    if (!goalNumbers.has(d.goalNumber)) throw badRequest(`recurringDuties.${i}.goalNumber`, `no goal number ${d.goalNumber} in this plan`);
+    if (!goalNumbers.has(d.goalNumber)) throw unprocessable(`recurringDuties.${i}.goalNumber`, `no goal number ${d.goalNumber} in this plan`);
     assertOwnerAndSponsor(people, d, `recurringDuties.${i}.`);
   });
   try {
@@ -291,6 +261,7 @@ export async function createItems(
   const rows = await deps.db.$transaction(
     async (tx) => {
       const created = [];
+      const audit = [];
       for (const item of items) {
         const id = item.id ?? randomUUID();
         const row = await tx.actionItem.create({
@@ -308,7 +279,7 @@ export async function createItems(
           },
           include: itemInclude,
         });
-        await appendAudit(tx, {
+        audit.push({
           actorId: actor.id,
           actorLabel: actor.name,
           action: 'item.created',
@@ -319,13 +290,15 @@ export async function createItems(
         });
         created.push(row);
       }
+      // One write for every item's event; the chain is linked when this transaction commits.
+      await appendAuditBatch(tx, audit);
       return created;
     },
     { timeout: 60_000 },
   );
 
   const failed: { itemId: string; error: string }[] = [];
-  const results = await Promise.allSettled(rows.map((row) => startItemWorkflow(deps, itemWorkflowInput(row, plan, policy))));
+  const results = await startItemWorkflows(deps, rows, plan, policy);
   results.forEach((r, i) => {
     if (r.status === 'rejected') failed.push({ itemId: rows[i].id, error: (r.reason as Error)?.message ?? String(r.reason) });
   });
@@ -348,6 +321,14 @@ export async function createItems(
   await announceItems(deps, plan, created);
   return { created, failed };
 }
+
+/** Starts each item's workflow (an item whose workflow already runs counts as started), a bounded number at a time. */
+export function startItemWorkflows(deps: PlanServiceDeps, rows: ItemRowForInput[], plan: Pick<PlanRow, 'id' | 'timeZone'>, policy: Policy) {
+  return settleWithConcurrency(rows, ITEM_STARTS_IN_FLIGHT, (row) => startItemWorkflow(deps, itemWorkflowInput(row, plan, policy)));
+}
+
+/** Workflow starts in flight at once for a batch of items. */
+const ITEM_STARTS_IN_FLIGHT = 32;
 
 /**
  * Tells the plan workflow about new items (its running count). Best effort:

@@ -1,35 +1,47 @@
-// Progress by SMS reply from an item's owner:
-//   DONE                 marks the sender's item done
-//   50 met with ECDC     50 % complete, with the note "met with ECDC"
-// "The sender's item" is the open item they were last texted about (the
-// reminder they are answering), else their open item due soonest. Every
-// answer is the text to send back.
+// Progress by SMS reply from an item's owner. A reply must say what it does
+// and which item it is about, by the item's short code (domain/itemCode.ts),
+// which every reminder text shows:
+//   DONE K7Q2M                        marks item K7Q2M done
+//   PROGRESS K7Q2M 50 met with ECDC   50 % complete, with the note "met with ECDC"
+// Nothing is guessed: a bare "DONE" or "50" changes nothing and is answered
+// with the sender's open items and their codes. Every answer is the text to
+// send back.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import { completeItemUpdate, postProgressUpdate } from '../domain/contracts/plan';
 import type { ActorV1 } from '../domain/contracts/common';
+import { itemShortCode, readItemCode } from '../domain/itemCode';
+import { withTimeout } from './timeLimit';
 
-const DONE_PATTERN = /^\s*(done|complete|completed)\s*[.!]*\s*$/i;
-const PROGRESS_PATTERN = /^\s*(\d{1,3})\s*%?\s*(?:[-:,.]\s*)?(.*)$/s;
+const DONE_PATTERN = /^\s*(?:done|complete|completed)\b[\s.!]*(\S*?)[\s.!]*$/i;
+const PROGRESS_PATTERN = /^\s*progress\b\s*(\S*)\s*(?:(\d{1,3})\s*%?)?\s*(?:[-:,.]\s*)?(.*)$/is;
+/** A reply that looks like the old, code-less forms ("50 met with ECDC"). */
+const BARE_PERCENT = /^\s*\d{1,3}\s*%?(\s|$)/;
 const MAX_NOTE = 2000;
 /** Twilio waits 15 s for the webhook's answer. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-export interface ParsedProgressSms {
-  kind: 'DONE' | 'PROGRESS';
-  percentComplete?: number;
-  note?: string;
-}
+export type ParsedProgressSms =
+  | { kind: 'DONE'; code: string | null }
+  | { kind: 'PROGRESS'; code: string | null; percentComplete?: number; note?: string }
+  | { kind: 'UNCLEAR' };
 
-/** Null when the text is not a progress reply (other handlers may want it). */
+/** Null when the text is not about progress at all (other handlers may want it). */
 export function parseProgressSms(body: string): ParsedProgressSms | null {
-  if (DONE_PATTERN.test(body)) return { kind: 'DONE' };
-  const match = PROGRESS_PATTERN.exec(body);
-  if (!match) return null;
-  const percent = Number(match[1]);
-  if (percent > 100) return null;
-  const note = match[2].trim().slice(0, MAX_NOTE);
-  return { kind: 'PROGRESS', percentComplete: percent, note: note || undefined };
+  const done = DONE_PATTERN.exec(body);
+  if (done) return { kind: 'DONE', code: done[1] ? readItemCode(done[1]) : null };
+  const progress = PROGRESS_PATTERN.exec(body);
+  if (progress) {
+    const percent = progress[2] === undefined ? undefined : Number(progress[2]);
+    const note = progress[3].trim().slice(0, MAX_NOTE);
+    return {
+      kind: 'PROGRESS',
+      code: progress[1] ? readItemCode(progress[1]) : null,
+      percentComplete: percent !== undefined && percent <= 100 ? percent : undefined,
+      note: note || undefined,
+    };
+  }
+  return BARE_PERCENT.test(body) ? { kind: 'UNCLEAR' } : null;
 }
 
 export interface PlanSmsDeps {
@@ -38,40 +50,41 @@ export interface PlanSmsDeps {
   timeoutMs?: number;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+type OpenItem = { id: string; title: string; workflowId: string; code: string };
 
-/** The open item a reply is about; undefined when the sender has none. */
-async function itemRepliedTo(db: Db, personId: string) {
-  const open = await db.actionItem.findMany({
+async function openItemsOf(db: Db, personId: string): Promise<OpenItem[]> {
+  const items = await db.actionItem.findMany({
     where: { ownerId: personId, status: { not: 'DONE' }, plan: { status: 'ACTIVE' } },
-    select: { id: true, title: true, workflowId: true, dueAt: true },
+    select: { id: true, title: true, workflowId: true },
     orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
   });
-  if (open.length <= 1) return { target: open[0], openCount: open.length };
-  const lastText = await db.notification.findFirst({
-    where: { personId, channel: 'SMS', actionItemId: { in: open.map((i) => i.id) } },
-    orderBy: { createdAt: 'desc' },
-    select: { actionItemId: true },
-  });
-  return { target: open.find((i) => i.id === lastText?.actionItemId) ?? open[0], openCount: open.length };
+  return items.map((item) => ({ ...item, code: itemShortCode(item.id) }));
+}
+
+const MAX_LISTED = 5;
+function howToReply(items: OpenItem[], lead: string): { reply: string } {
+  if (items.length === 0) return { reply: `Common Ground: ${lead} You have no open action items.` };
+  const listed = items.slice(0, MAX_LISTED).map((i) => `${i.code} "${i.title.slice(0, 40)}"`).join('; ');
+  const more = items.length > MAX_LISTED ? ` and ${items.length - MAX_LISTED} more` : '';
+  return {
+    reply: `Common Ground: ${lead} Reply DONE <code> or PROGRESS <code> <percent> <note>. Your open items: ${listed}${more}.`,
+  };
 }
 
 /** The reply to send, or null when the text is not a progress reply. */
-export async function recordProgressBySms(deps: PlanSmsDeps, body: string, sender: { id: string } | null): Promise<{ reply: string } | null> {
+export async function recordProgressBySms(deps: PlanSmsDeps, body: string, sender: { id: string }): Promise<{ reply: string } | null> {
   const parsed = parseProgressSms(body);
   if (!parsed) return null;
-  if (!sender) return { reply: 'Common Ground: this number is not registered, so we could not record progress.' };
-
-  const { target, openCount } = await itemRepliedTo(deps.db, sender.id);
-  if (!target) return { reply: 'Common Ground: you have no open action items to update.' };
+  const items = await openItemsOf(deps.db, sender.id);
+  if (parsed.kind === 'UNCLEAR' || !parsed.code) return howToReply(items, 'nothing was changed: say which item, by its code.');
+  const matching = items.filter((i) => i.code === parsed.code);
+  if (matching.length !== 1) {
+    return howToReply(items, matching.length === 0 ? `none of your open items has the code ${parsed.code}; nothing was changed.` : `two of your items share the code ${parsed.code}; please use the link in the email.`);
+  }
+  const [target] = matching;
+  if (parsed.kind === 'PROGRESS' && parsed.percentComplete === undefined) {
+    return { reply: `Common Ground: nothing was changed. Say how far along "${target.title}" is: PROGRESS ${target.code} 50 and a note.` };
+  }
 
   const who = await deps.db.person.findUniqueOrThrow({ where: { id: sender.id }, select: { id: true, name: true, roles: true } });
   const by: ActorV1 = { personId: who.id, name: who.name, roles: [...who.roles] };
@@ -80,16 +93,14 @@ export async function recordProgressBySms(deps: PlanSmsDeps, body: string, sende
   try {
     if (parsed.kind === 'DONE') {
       await withTimeout(handle.executeUpdate(completeItemUpdate, { args: [{ by, via: 'SMS', note: 'Marked done by SMS' }] }), timeoutMs);
-      return { reply: `Common Ground: "${target.title}" is marked done. Thank you.` };
+      return { reply: `Common Ground: "${target.title}" (${target.code}) is marked done. Thank you.` };
     }
+    const percent = parsed.percentComplete!;
     await withTimeout(
-      handle.executeUpdate(postProgressUpdate, {
-        args: [{ by, via: 'SMS', percentComplete: parsed.percentComplete, note: parsed.note ?? `${parsed.percentComplete}% (by SMS)` }],
-      }),
+      handle.executeUpdate(postProgressUpdate, { args: [{ by, via: 'SMS', percentComplete: percent, note: parsed.note ?? `${percent}% (by SMS)` }] }),
       timeoutMs,
     );
-    const others = openCount > 1 ? ` (you have ${openCount - 1} other open item${openCount === 2 ? '' : 's'}; use the link in the email for those)` : '';
-    return { reply: `Common Ground: "${target.title}" is now ${parsed.percentComplete}% complete.${others}` };
+    return { reply: `Common Ground: "${target.title}" (${target.code}) is now ${percent}% complete.` };
   } catch (err) {
     console.error(JSON.stringify({ component: 'plan-sms', msg: 'progress by sms failed', itemId: target.id, error: (err as Error).message }));
     return { reply: `Common Ground: we could not record that for "${target.title}". Please use the link in your reminder email.` };

@@ -18,6 +18,10 @@ export const PERMISSIONS = [
   'decideStatements',
   'extendDeadlines',
   'manageMediaList',
+  'placeHolds',
+  'releaseHolds',
+  'withdrawStatements',
+  'readDrafts',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -30,10 +34,12 @@ export interface PolicyView {
   approverRoles: Role[];
   /** The roles granted each permission. */
   permissions: Record<Permission, Role[]>;
+  /** Counsel's holds under this policy, or null when it has none. */
+  holds: { categories: { key: string; label: string }[]; maxDuration: string } | null;
 }
 
 export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
-  return {
+  const granted = {
     declare: [...policy.access.declare],
     close: [...policy.access.close],
     acknowledgeForOthers: [...policy.access.acknowledgeForOthers],
@@ -45,7 +51,13 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     decideStatements: deciderRoles(policy.approval),
     extendDeadlines: [...policy.extension.allowedRoles],
     manageMediaList: [...policy.access.manageMediaList],
+    placeHolds: [...(policy.holds?.placeBy ?? [])],
+    releaseHolds: [...(policy.holds?.releaseBy ?? [])],
+    withdrawStatements: [...(policy.withdrawal?.allowedRoles ?? [])],
   };
+  // Need to know: whoever drafts or approves statements, and whom the policy adds (the city manager by default).
+  const readDrafts = [...new Set([...policy.access.readDrafts, ...granted.draftStatements, ...granted.decideStatements])];
+  return { ...granted, readDrafts };
 }
 
 function view(policy: Policy): PolicyView {
@@ -56,10 +68,25 @@ function view(policy: Policy): PolicyView {
     statementKinds: policy.statementKinds.map((k) => ({ key: k.key, label: k.label })),
     approverRoles: deciderRoles(policy.approval),
     permissions: permissionsOf(policy),
+    holds: policy.holds
+      ? { categories: policy.holds.categories.map((c) => ({ key: c.key, label: c.label })), maxDuration: policy.holds.maxDuration }
+      : null,
   };
 }
 
+/** The label of a hold category under a pinned policy ("Litigation"), or the key when the policy no longer knows it. */
+export const holdCategoryLabel = (view: PolicyView, key: string): string => view.holds?.categories.find((c) => c.key === key)?.label ?? key;
+
 export const currentPolicyView = (): PolicyView => view(currentPolicy());
+
+/** The policy document an incident pinned, or undefined when this process no longer knows that version. */
+export function pinnedPolicyOf(version: string): Policy | undefined {
+  try {
+    return getPolicy(version);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The policy an incident pinned; falls back to the current one if that version is no longer shipped. */
 export function policyViewFor(version: string): PolicyView {
@@ -76,6 +103,15 @@ export const rolesPermitted = (permission: Permission): Role[] => permissionsOf(
 /** True when one of these roles is granted the permission by the current policy. */
 export const isPermitted = (roles: readonly Role[], permission: Permission): boolean =>
   roles.some((role) => rolesPermitted(permission).includes(role));
+
+/**
+ * True when one of these roles is granted the permission by the policy an
+ * incident pinned. Who decides and who reads a statement's drafts follow the
+ * incident's own policy: an incident declared under an earlier version keeps
+ * its approvers when the current policy names others.
+ */
+export const isPermittedUnder = (policyVersion: string, roles: readonly Role[], permission: Permission): boolean =>
+  roles.some((role) => policyViewFor(policyVersion).permissions[permission].includes(role));
 
 /** A severity level the current policy defines. */
 export const isPolicySeverity = (level: number): level is SeverityLevel => currentPolicyView().severities.includes(level);

@@ -30,7 +30,11 @@ export function publicPolicyDocument(original: Policy = currentPolicy(), languag
       channels: Object.fromEntries(s.recipients.map((role) => [role, declarationChannels(s, role)])),
     })),
     publication: policy.publication ? { notify: [...policy.publication.notify], channels: [...policy.publication.channels] } : null,
-    acknowledgement: { backupAfter: policy.acknowledgement.backupAfter, reportSilentAfter: policy.acknowledgement.reportSilentAfter },
+    acknowledgement: {
+      backupAfter: policy.acknowledgement.backupAfter,
+      reportSilentAfter: policy.acknowledgement.reportSilentAfter,
+      ...(policy.acknowledgement.calls ? { calls: { ...policy.acknowledgement.calls, severities: [...policy.acknowledgement.calls.severities] } } : {}),
+    },
     deadlines: policy.deadlines.map((d) => ({
       key: d.key,
       kind: d.kind,
@@ -52,6 +56,18 @@ export function publicPolicyDocument(original: Policy = currentPolicy(), languag
       standIns: policy.approval.standIns.map((standIn) => ({ for: standIn.for, roles: [...standIn.roles] })),
     },
     extension: { allowedRoles: [...policy.extension.allowedRoles] },
+    /** Counsel's holds: who places and releases them, the public categories, how long at most, how clocks restart. */
+    holds: policy.holds
+      ? {
+          placeBy: [...policy.holds.placeBy],
+          releaseBy: [...policy.holds.releaseBy],
+          categories: policy.holds.categories.map((c) => ({ key: c.key, label: c.label })),
+          maxDuration: policy.holds.maxDuration,
+          remindBefore: [...policy.holds.remindBefore],
+          onRelease: { ...policy.holds.onRelease },
+        }
+      : null,
+    withdrawal: policy.withdrawal ? { allowedRoles: [...policy.withdrawal.allowedRoles] } : null,
     /** Who may do what: the policy's access section with the statement and extension roles. */
     access: permissionsOf(policy),
     /** How pages name each role, so the browser never keeps its own copy. */

@@ -7,14 +7,15 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../lib/db';
 import type { ActorV1 } from '../domain/contracts/common';
+import type { Role } from '../domain/roles';
 import { submitStatementUpdate } from '../domain/contracts/incident';
 import { decideUpdate, reviseAndApproveUpdate, reviseUpdate, type StatementStateV1 } from '../domain/contracts/statement';
 import { statementWorkflowId } from '../domain/ids';
-import { badRequest, conflict, notFound } from './errors';
+import { badRequest, conflict, forbidden, notFound } from './errors';
 import { findIncident, findStatement, isStatementFinished, statementWorkflowOf } from './incidentViews';
 import type { IncidentClients } from './incidentActions';
 import { noLongerRunning } from './incidentActions';
-import { statementKindKeys } from './policyView';
+import { isPermittedUnder, statementKindKeys } from './policyView';
 import { executeUpdate } from './temporal';
 import { DEFAULT_LANGUAGE, isLanguage, languages } from '../lib/i18n';
 import type { StatementTranslationsV1 } from '../domain/statementText';
@@ -94,13 +95,42 @@ export const StatementDecisionRequest = z
 
 export type StatementDecision = z.infer<typeof StatementDecisionRequest>;
 
-/** Sends the decision to the statement's workflow, which decides whether it is this approver's turn. */
-export function decideOnStatement(
-  temporal: Client,
+/**
+ * Whether these roles decide statements under the policy the statement's
+ * incident pinned (not the current one): an incident declared under an earlier
+ * version keeps its approvers. Whose turn it is, the workflow decides.
+ */
+export async function decidesStatementsOf(db: Db, statementId: string, roles: readonly Role[]): Promise<boolean> {
+  const row = await db.statement.findUnique({ where: { id: statementId }, select: { incident: { select: { policyVersion: true } } } });
+  return row !== null && isPermittedUnder(row.incident.policyVersion, roles, 'decideStatements');
+}
+
+async function assertDecidesStatementsOf(db: Db, statementId: string, approver: ActorV1): Promise<void> {
+  if (!(await decidesStatementsOf(db, statementId, approver.roles))) {
+    throw forbidden("your role does not decide statements under this incident's policy");
+  }
+}
+
+/**
+ * Sends the decision to the statement's workflow, which decides whether it is
+ * this approver's turn. Separation of duties is checked on the person, not
+ * the role: whoever wrote the version cannot approve or reject it, whatever
+ * other role they also hold.
+ */
+export async function decideOnStatement(
+  { db, temporal }: IncidentClients,
   statement: { id: string; workflowId: string | null },
   decision: StatementDecision,
   approver: ActorV1,
 ): Promise<StatementStateV1> {
+  await assertDecidesStatementsOf(db, statement.id, approver);
+  const version = await db.statementVersion.findUnique({
+    where: { statementId_version: { statementId: statement.id, version: decision.version } },
+    select: { authorId: true },
+  });
+  if (version?.authorId === approver.personId) {
+    throw forbidden(`you wrote version ${decision.version} of this statement; another approver must decide on it`);
+  }
   return executeUpdate(
     temporal,
     statement.workflowId || statementWorkflowId(statement.id),
@@ -117,7 +147,7 @@ export async function decideStatement(
 ): Promise<StatementStateV1> {
   const statement = await findStatement(db, statementId);
   if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
-  return decideOnStatement(temporal, statement, decision, approver);
+  return decideOnStatement({ db, temporal }, statement, decision, approver);
 }
 
 export const ReviseAndApproveRequest = z.object({
@@ -142,6 +172,7 @@ export async function reviseAndApproveStatement(
 ): Promise<StatementStateV1> {
   const statement = await findStatement(db, statementId);
   if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
+  await assertDecidesStatementsOf(db, statement.id, approver);
   return executeUpdate(
     temporal,
     statementWorkflowOf(statement),

@@ -8,9 +8,9 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { languages, translatedList, translator } from '../lib/i18n';
-import { signedLinkUrls, type LinkConfig } from '../lib/links';
+import { subscriptionLinkUrls, type LinkConfig } from '../lib/links';
 import { topicsInWords } from '../lib/subscriptionData';
-import type { InboundSmsHandler } from './inboundSms';
+import type { AnyNumberSmsHandler } from './inboundSms';
 import { confirmSubscription, deleteSubscription, findSubscription, resubscribe, unsubscribe, type SubscriptionWithTopics } from './subscriptions';
 
 export type SubscriberKeyword = 'yes' | 'stop' | 'start' | 'help';
@@ -43,7 +43,7 @@ export interface SubscriberSmsDeps {
   config: LinkConfig & Pick<Config, 'PUBLIC_BASE_URL'>;
 }
 
-export function subscriberSmsHandler(deps: SubscriberSmsDeps): InboundSmsHandler {
+export function subscriberSmsHandler(deps: SubscriberSmsDeps): AnyNumberSmsHandler {
   const { db, config } = deps;
   const subscribeUrl = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/subscribe`;
 
@@ -52,7 +52,7 @@ export function subscriberSmsHandler(deps: SubscriberSmsDeps): InboundSmsHandler
     return {
       reply: t(`replies.${key}`, {
         topics: topicsInWords(subscription.language, subscription.topics),
-        url: key === 'help' ? signedLinkUrls(config).subscription(subscription.id).manage : subscribeUrl,
+        url: key === 'help' ? subscriptionLinkUrls(config).subscription(subscription.id).manage : subscribeUrl,
       }),
     };
   };

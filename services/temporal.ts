@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition, QueryDefinition } from '@temporalio/common';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { ActorV1 } from '../domain/contracts/common';
-import type { WorkflowSignatures, WorkflowType } from '../domain/workflows';
 import { HttpError, conflict } from './errors';
 
 /** How long a person waits for a workflow to answer an update before we say "try again". */
@@ -57,53 +56,5 @@ export async function tryQuery<Ret>(temporal: Client, workflowId: string, query:
   }
 }
 
-/** Starting a workflow takes milliseconds; past this (a loaded server) the caller treats the start as failed. */
-export const START_DEADLINE_MS = 10_000;
-
-/**
- * `started`: this call started the workflow (also when the server's answer was
- * lost on the way back to us but the workflow is running under the id).
- * `already-started`: the server refused the id, because a workflow already
- * has it (REJECT_DUPLICATE, FAIL on conflict).
- */
-export type StartOutcome = 'started' | 'already-started';
-
-/**
- * Starts a workflow once under its business id, typed by the workflow it
- * starts. When unsure whether the start reached the server (no answer in
- * time), it asks whether the workflow is running; throws when it is not.
- */
-export async function startWorkflowOnce<T extends WorkflowType>(
-  temporal: Client,
-  taskQueue: string,
-  workflowType: T,
-  workflowId: string,
-  args: Parameters<WorkflowSignatures[T]>,
-): Promise<StartOutcome> {
-  try {
-    await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      temporal.workflow.start<WorkflowSignatures[T]>(workflowType, {
-        taskQueue,
-        workflowId,
-        args,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      }),
-    );
-    return 'started';
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
-    if (await isRunning(temporal, workflowId)) return 'started';
-    throw err;
-  }
-}
-
-/** True when a workflow with this id is running now (false when unknown or the server cannot say). */
-export async function isRunning(temporal: Client, workflowId: string): Promise<boolean> {
-  try {
-    const description = await temporal.withDeadline(Date.now() + 2_000, () => temporal.workflow.getHandle(workflowId).describe());
-    return description.status.name === 'RUNNING';
-  } catch {
-    return false;
-  }
-}
+// Starting a workflow once is shared with the activities that repair unstarted workflows (lib/).
+export { START_DEADLINE_MS, isRunning, neverStarted, startWorkflowOnce, startedFor, type StartOutcome } from '../lib/temporalStart';

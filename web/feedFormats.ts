@@ -2,7 +2,7 @@
 // (RFC 4287, by feed). No data access here, so the formats can be tested on
 // their own; web/feeds.ts decides what goes in them.
 import { Feed } from 'feed';
-import ical, { ICalCalendarMethod, ICalEventTransparency } from 'ical-generator';
+import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import { escapeHtml, html } from '../lib/html';
 
 const PUBLISHER = 'City of Clayton';
@@ -17,6 +17,8 @@ export interface CalendarEvent {
   description?: string;
   url?: string;
   categories?: string[];
+  /** TENTATIVE: the time may still move (a counsel's hold stops the deadline's clock). Default CONFIRMED. */
+  status?: 'CONFIRMED' | 'TENTATIVE';
 }
 
 export function buildCalendar(opts: { name: string; description: string; events: CalendarEvent[]; now: Date }): string {
@@ -38,6 +40,7 @@ export function buildCalendar(opts: { name: string; description: string; events:
       categories: event.categories?.map((name) => ({ name })),
       // It takes no time in anyone's calendar.
       transparency: ICalEventTransparency.TRANSPARENT,
+      ...(event.status === 'TENTATIVE' ? { status: ICalEventStatus.TENTATIVE } : {}),
     });
   }
   return calendar.toString();

@@ -14,6 +14,7 @@ import { createSubscriptionPagesRouter } from './subscriptionPages';
 import * as pages from './pages';
 import type { WebDeps } from './deps';
 import { createFeedsRouter } from './feeds';
+import { createAuditPageRouter } from './auditPage';
 import { createAcknowledgeRouter } from './linkPages/acknowledge';
 import { createProgressRouter } from './linkPages/progress';
 import { createReviewRouter } from './linkPages/review';
@@ -89,6 +90,7 @@ export function createWebRouter(deps: WebDeps): Router {
 
   router.use(createFeedsRouter(deps));
   router.use(createSubscriptionPagesRouter(deps));
+  router.use(createAuditPageRouter(deps));
 
   // ---------------------------------------------------------------- staff console
   router.get('/console/sign-in', page('console', (t) => ({ title: t('titles.signIn'), body: pages.signInBody(t), script: 'sign-in.js' })));

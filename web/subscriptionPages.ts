@@ -14,7 +14,7 @@ import { SUBSCRIPTION_TOPICS, type SubscriptionTopicV1 } from '../domain/contrac
 import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
 import { html, type SafeHtml } from '../lib/html';
 import { isLanguage, languageName, languages, translator, type Translate } from '../lib/i18n';
-import { signedLinkUrls } from '../lib/links';
+import { subscriptionLinkUrls } from '../lib/links';
 import { topicsInWords } from '../lib/subscriptionData';
 import { fromZodError, toHttpError, type ErrorDetail } from '../services/errors';
 import {
@@ -33,7 +33,7 @@ import {
 import { asyncRoute } from './asyncRoute';
 import type { WebDeps } from './deps';
 import { inLanguage, sendPage } from './layout';
-import { cityDateTime, readLinkOrExplain } from './linkPages/linkPage';
+import { LINK_PROBLEM_STATUS, cityDateTime, readLinkOrExplain, type LinkProblem } from './linkPages/linkPage';
 
 const TOPIC_ORDER: readonly SubscriptionTopicV1[] = ['ALL_INCIDENTS', 'INCIDENT', 'PLAN_REPORT', 'ENGAGEMENT_SESSIONS'];
 
@@ -182,9 +182,11 @@ ${errors.length
 
   // ---------------------------------------------------------------- confirmation link
 
-  const linkProblem = (res: Response) => (problem: 'expired' | 'damaged') => {
+  const linkProblem = (res: Response) => (problem: LinkProblem) => {
     const t = words(res);
-    send(res, problem === 'expired' ? 410 : 400, t(`subscription.${problem}Title`), html`<h1>${t(`subscription.${problem}Title`)}</h1><p>${t(`subscription.${problem}Text`)}</p><p><a href="/subscribe">${t('subscription.subscribeAgain')}</a></p>`, { token: true });
+    // A forged link reads as a damaged one: the page says nothing more to whoever made it.
+    const kind = problem === 'expired' ? 'expired' : 'damaged';
+    send(res, LINK_PROBLEM_STATUS[problem], t(`subscription.${kind}Title`), html`<h1>${t(`subscription.${kind}Title`)}</h1><p>${t(`subscription.${kind}Text`)}</p><p><a href="/subscribe">${t('subscription.subscribeAgain')}</a></p>`, { token: true });
   };
 
   /** Pages about a subscription are in its language unless the reader asked for another. */
@@ -227,7 +229,7 @@ ${errors.length
       if (!subscription) return gone(res);
       speak(req, res, subscription);
       const t = words(res);
-      const links = signedLinkUrls(config).subscription(subscription.id);
+      const links = subscriptionLinkUrls(config).subscription(subscription.id);
       send(
         res,
         200,

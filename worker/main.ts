@@ -1,40 +1,49 @@
 // `npm run worker`: one Temporal worker process serving every workflow and
 // activity on the configured task queue. Scale out by running more of these.
+import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { activityLoggingAndRateLimitInterceptor } from '../activities/interceptors';
 import { createMailer, createSmsClient } from '../activities/notifications/providers';
 import { config } from '../lib/config';
-import { createDb } from '../lib/db';
+import { createDb, dbOptionsFrom } from '../lib/db';
+import { createJsonLogger } from '../lib/jsonLog';
+import { ensureSystemSchedules } from '../lib/systemSchedules';
+import { temporalConnectionOptions } from '../lib/temporalConnection';
 import { initPolicy } from '../policy/load';
-import { WORKFLOW_PRELOAD_MODULES } from './preload';
+import { installWorkerRuntime } from './runtime';
 import { ensureSessionSweepSchedule } from './sessionSweepSchedule';
+import { workerDeploymentOptions } from './versioning';
+import { bundleWorkflows } from './workflowBundle';
 
-const log = (msg: string, fields: Record<string, unknown> = {}) =>
-  console.log(JSON.stringify({ at: new Date().toISOString(), component: 'worker', msg, ...fields }));
+const log = createJsonLogger('worker');
 
 async function main(): Promise<void> {
   const cfg = config();
-  Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL.toUpperCase() as LogLevel) });
+  installWorkerRuntime(cfg);
   // An invalid POLICY_FILE stops start-up here, naming the bad field.
   const policy = initPolicy(cfg);
 
-  const db = createDb(cfg.DATABASE_URL);
+  const db = createDb(cfg.DATABASE_URL, dbOptionsFrom(cfg));
   const mailer = createMailer(cfg);
   const sms = createSmsClient(cfg);
-  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
   // Activities that start or signal workflows (the action plan) use an ordinary client.
-  const clientConnection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect(temporalConnectionOptions(cfg));
   const temporal = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
 
   try {
+    // Bundled here, in memory, with the actor-claim check and its key (worker/workflowBundle.ts);
+    // the bundle, its key masked, is also what names this worker's build.
+    // A bundle built ahead of time (the chaos run; never production) starts a replacement worker in seconds.
+    const workflowBundle = cfg.WORKFLOW_BUNDLE_PATH ? { code: await readFile(cfg.WORKFLOW_BUNDLE_PATH, 'utf8') } : await bundleWorkflows(cfg.ACTOR_CLAIM_SECRET);
     const worker = await Worker.create({
       connection,
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-      workflowsPath: require.resolve('../workflows'),
-      bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
+      workflowBundle,
+      ...workerDeploymentOptions(cfg, workflowBundle.code),
       activities: createActivities({ db, mailer, sms, config: cfg, temporal }),
       // JSON log line per activity attempt; provider 429/5xx retried with jittered delays (Retry-After honoured).
       interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: cfg.LOG_LEVEL })] },
@@ -42,11 +51,21 @@ async function main(): Promise<void> {
       // tasks are handed back to the server for another worker to retry.
       shutdownGraceTime: '10s',
     });
-    log('session sweep schedule', { state: await ensureSessionSweepSchedule(temporal, cfg.TEMPORAL_TASK_QUEUE) });
-    log('worker started', { policy: policy.version, taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS });
+    // The reconciler and the daily audit checkpoint run on Schedules this worker keeps in place.
+    log('info', 'system schedules', { schedules: await ensureSystemSchedules(temporal, cfg) });
+    log('info', 'session sweep schedule', { state: await ensureSessionSweepSchedule(temporal, cfg.TEMPORAL_TASK_QUEUE) });
+    log('info', 'worker started', {
+      policy: policy.version,
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      namespace: cfg.TEMPORAL_NAMESPACE,
+      address: cfg.TEMPORAL_ADDRESS,
+      identity: worker.options.identity,
+      version: worker.options.workerDeploymentOptions?.version ?? null,
+      metrics: cfg.WORKER_METRICS_ADDRESS ?? null,
+    });
     // run() resolves once a shutdown signal (SIGINT/SIGTERM) has drained the worker.
     await worker.run();
-    log('worker stopped');
+    log('info', 'worker stopped');
   } finally {
     await connection.close();
     await clientConnection.close();
@@ -56,6 +75,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(JSON.stringify({ component: 'worker', msg: 'worker failed', error: (err as Error).stack ?? String(err) }));
+  log('error', 'worker failed', { error: err });
   process.exit(1);
 });

@@ -5,6 +5,7 @@ export { actionItemWorkflow } from './actionItem';
 export { recurringDutyWorkflow } from './planDuty';
 export { incidentWorkflow } from './incident';
 export { statementApprovalWorkflow } from './statement';
+export { reconcileWorkflow, auditCheckpointWorkflow } from './maintenance';
 export { sessionSweepWorkflow } from './sessionSweep';
 export { publicFanOutWorkflow } from './publicFanOut';
 export { subscriptionWorkflow } from './subscription';

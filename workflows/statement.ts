@@ -18,18 +18,19 @@
 // revised. Where nobody else could decide that step, the revision is refused
 // (send it back instead). The remaining steps then see the revised text.
 import type { WorkflowSignatures } from '../domain/workflows';
-import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { approvalEscalationRoles, statementKindPolicy } from '../domain/policy/lookups';
 import { approvalSteps, draftersOf, rolesInWords } from '../domain/policy/approvalChain';
 import { decidedAsFor, decidersOf, refusalToDecide, revisionIsDecidableByOthers } from '../domain/statementTurn';
 import { durationMs, type Policy } from '../domain/policy/schema';
 import { ROLE_TITLES, type Role } from '../domain/roles';
-import { STATEMENT_NOTIFY_IN_BACKGROUND_PATCH } from '../domain/patches';
+import { STATEMENT_NOTIFY_IN_BACKGROUND_PATCH, STATEMENT_PUBLICATION_HOLD_PATCH } from '../domain/patches';
 import { statementPublishedSignal, type StatementPublishedV1 } from '../domain/contracts/incident';
 import type { ActorV1 } from '../domain/contracts/common';
 import type { PersonRefV1 } from '../domain/contracts/incidentActivities';
 import {
   decideUpdate,
+  publicationReleasedSignal,
   reviseAndApproveUpdate,
   reviseUpdate,
   statementStateQuery,
@@ -70,6 +71,14 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   /** Notifications still being sent for decisions already answered. */
   const deliveries = new Deliveries(STATEMENT_NOTIFY_IN_BACKGROUND_PATCH);
   const deliver = (send: () => Promise<void>) => deliveries.send(send);
+
+  /** Holds that ended (signalled by the incident), and how many a publication attempt has already seen. */
+  let holdsEnded = 0;
+  let holdsEndedSeen = 0;
+  setHandler(publicationReleasedSignal, () => {
+    holdsEnded += 1;
+    dirty = true;
+  });
 
   /** When the awaited approver received the current version; their reminder clock. */
   let awaitingSince = 0;
@@ -117,7 +126,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
   /** Nobody is asked to decide on their own words. */
   const exceptAuthor = (persons: PersonRefV1[]) => persons.filter((person) => person.personId !== draft.author.personId);
 
-  type AuthorTemplate = 'statement.changes-requested' | 'statement.published' | 'statement.revised-by-approver';
+  type AuthorTemplate = 'statement.changes-requested' | 'statement.published' | 'statement.revised-by-approver' | 'statement.publication-held';
   /** Tells a (past) author, in the background; `data` is taken now, before state moves on. */
   const tell = (author: ActorV1, template: AuthorTemplate, attemptGroup: string, data: Record<string, unknown>) =>
     deliver(() =>
@@ -148,6 +157,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     }));
     state.awaiting = state.chain[0].role;
     state.status = 'PENDING_APPROVAL';
+    if (state.heldBy !== undefined) state.heldBy = null;
     awaitingSince = now;
     reminded = false;
     escalated = false;
@@ -262,7 +272,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
             escalated = false;
             await deliver(requestApproval);
           } else {
-            await publish(now);
+            await publishUnlessHeld(now);
           }
         }
         dirty = true;
@@ -271,13 +281,31 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     { validator: validateDecision },
   );
 
-  async function publish(now: number): Promise<void> {
-    const { publishedAt } = await acts.publishStatement({
-      statementId: input.statementId,
-      version: state.currentVersion,
-      at: new Date(now).toISOString(),
-    });
+  /** Publishes, unless a counsel's hold covers the statement: then it waits, approved, for the hold to end. */
+  async function publishUnlessHeld(now: number): Promise<void> {
+    if (!patched(STATEMENT_PUBLICATION_HOLD_PATCH)) {
+      const { publishedAt } = await acts.publishStatement({ statementId: input.statementId, version: state.currentVersion, at: new Date(now).toISOString() });
+      await published(publishedAt);
+      return;
+    }
+    holdsEndedSeen = holdsEnded;
+    const outcome = await acts.publishStatementUnlessHeld({ statementId: input.statementId, version: state.currentVersion, at: new Date(now).toISOString() });
+    if (outcome.published) {
+      await published(outcome.publishedAt);
+      return;
+    }
+    const firstTimeHeld = state.heldBy?.holdId !== outcome.heldBy.holdId;
+    state.status = 'APPROVED';
+    state.awaiting = null;
+    state.heldBy = outcome.heldBy;
+    if (firstTimeHeld) {
+      await tellAuthor('statement.publication-held', `v${state.currentVersion}:${outcome.heldBy.holdId}`, statementData({ heldSince: outcome.heldBy.placedAt }));
+    }
+  }
+
+  async function published(publishedAt: string): Promise<void> {
     state.status = 'PUBLISHED';
+    if (state.heldBy !== undefined) state.heldBy = null;
     state.awaiting = null;
     state.publishedAt = publishedAt;
     const publication: StatementPublishedV1 = { statementId: input.statementId, kind: input.kind, deadlineKey: input.deadlineKey, publishedAt };
@@ -442,6 +470,12 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
 
   while (state.status !== 'PUBLISHED' && state.status !== 'WITHDRAWN') {
     await lock.runExclusive(handleApproverClock);
+    if (state.status === 'APPROVED' && holdsEnded > holdsEndedSeen) {
+      await lock.runExclusive(async () => {
+        if (state.status === 'APPROVED') await publishUnlessHeld(Date.now());
+      });
+      continue;
+    }
     dirty = false;
     const timers = state.status === 'PENDING_APPROVAL' ? [!reminded ? reminderAt() : null, !escalated ? escalationAt() : null] : [];
     const next = timers.filter((t): t is number => t !== null);

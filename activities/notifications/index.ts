@@ -5,12 +5,30 @@
 //  - a retried or repeated call with the same key finds the row: if the
 //    provider already accepted the message it returns ALREADY_SENT without
 //    calling the provider again; while one attempt is talking to the provider
-//    it holds a lease on the row, so an overlapping attempt waits (retries)
-//    instead of sending a second copy;
-//  - the only window left is "provider accepted, process died before the row
-//    was marked SENT": the retry sends again. Emails then carry the same
-//    Message-ID (derived from the key) so mail systems can drop the duplicate;
-//    Twilio offers no such key, so an SMS can repeat in that window.
+//    it holds a lease on the row naming that attempt (lease.ts), so an
+//    overlapping attempt waits instead of sending a second copy, while the
+//    next attempt of an attempt that died takes the lease over at once;
+//  - the window "provider accepted, process died before the row was marked
+//    SENT": before sending again after an interrupted attempt, an SMS is
+//    looked up in Twilio's message list (smsLookup.ts), and the status
+//    callback, whose URL carries the row id, marks the row too. SMTP has no
+//    such question to ask: an email sent again carries the same Message-ID
+//    (derived from the key), so mail systems can drop the duplicate;
+//  - a refusal that retrying cannot change (classify.ts) is never retried: a
+//    refused recipient ends UNDELIVERABLE, a refused message FAILED, and the
+//    workflow falls back to the other channel; so does a message no provider
+//    accepted within its delivery window;
+//  - SMS sends go through a per-sender rate limit that halves on a 429.
+//
+// Three channels: EMAIL (SMTP), SMS and VOICE (both through the twilio client;
+// a call reads the message and asks to press 1, see lib/voiceCalls.ts). An
+// email whose reply acknowledges the incident carries a signed Reply-To made
+// from its row id (lib/replyAddress.ts).
+//
+// Everyone is sent to through the one core, createMessageSender: the city's
+// people by person (sendNotification below) and residents and newsrooms by
+// subscription (activities/publicFanOut), so all share the idempotency row,
+// the lease, the lookup after an interruption and the sender's SMS rate.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../../domain/contracts/notificationActivities';
@@ -20,44 +38,51 @@ import type { Notification, Prisma } from '../../generated/prisma/client';
 import { notificationKey } from '../../domain/ids';
 import { appendAudit } from '../../lib/audit';
 import { ProviderRateLimitError, ProviderUnavailableError } from './errors';
+import { classifySmtpError, classifyTwilioError } from './classify';
+import { currentAttempt, leaseDecision, leaseFor, UNCONFIRMED, type AttemptIdentity } from './lease';
+import { findAcceptedSms } from './smsLookup';
+import { SendRates, SendRateWait } from './sendRate';
 import type { Mailer, SmsClient } from './providers';
 import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
 import { FailureType } from '../../domain/failures';
+import { replyAddressFor } from '../../lib/replyAddress';
+import { CALL_RING_SECONDS, acknowledgementCallTwiml, voiceGatherUrl, voiceStatusCallbackUrl } from '../../lib/voiceCalls';
 
 export { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 export { createMailer, createSmsClient } from './providers';
+export { IN_FLIGHT, LEASE_MS, UNCONFIRMED } from './lease';
 export { renderMessage } from './templates';
 
 export type NotificationConfig = TemplateConfig &
-  Pick<Config, 'MAIL_FROM' | 'TWILIO_FROM_NUMBER'>;
+  Pick<Config, 'MAIL_FROM' | 'TWILIO_FROM_NUMBER'> &
+  Partial<Pick<Config, 'SMS_SENDS_PER_SECOND' | 'NOTIFICATION_DELIVERY_WINDOW_MINUTES' | 'INBOUND_EMAIL_DOMAIN'>>;
 
 export interface NotificationDeps {
   db: Db;
   mailer: Pick<Mailer, 'sendMail'>;
-  sms: { messages: Pick<SmsClient['messages'], 'create'> };
+  /** The twilio client: Messages for SMS, Calls for VOICE (a client without calls cannot place calls). */
+  sms: { messages: Pick<SmsClient['messages'], 'create' | 'list'>; calls?: Pick<SmsClient['calls'], 'create'> };
   config: NotificationConfig;
+  /**
+   * The per-sender SMS rates. Pass the same instance to every sender in a
+   * worker (activities/index.ts does) so officials' texts and subscribers'
+   * texts count against one rate; each sender made without it has its own.
+   */
+  smsRates?: SendRates;
 }
 
-/** Twilio errors that say "this recipient cannot get SMS from us", so retrying cannot help. */
-const PERMANENT_TWILIO_RECIPIENT_CODES = new Set([
-  21211, // invalid 'To' number
-  21214, // 'To' number cannot be reached
-  21408, // no permission to send to this region
-  21610, // recipient replied STOP
-  21612, // 'To' number not reachable via this 'From'
-  21614, // 'To' number is not a mobile number
-]);
+/** The SMS rates a worker's senders share (one per worker process: see NotificationDeps.smsRates). */
+export function createSmsRates(config: Pick<NotificationConfig, 'SMS_SENDS_PER_SECOND'>): SendRates {
+  return new SendRates(config.SMS_SENDS_PER_SECOND ?? DEFAULT_SMS_SENDS_PER_SECOND);
+}
 
-const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio' };
+const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio', VOICE: 'twilio-voice' };
 
-/** providerStatus while an attempt is talking to the provider. */
-export const IN_FLIGHT = 'in-flight';
-/**
- * How long an in-flight claim blocks other attempts. Longer than the
- * activity's start-to-close timeout (30 s) plus the provider clients' own
- * timeouts, so a timed-out attempt that is still running cannot overlap a retry.
- */
-export const LEASE_MS = 2 * 60_000;
+/** Defaults when the config leaves them out (lib/config.ts has the same). */
+const DEFAULT_SMS_SENDS_PER_SECOND = 100;
+/** The longest an attempt waits for a send slot: well inside its start-to-close timeout (domain/retry.ts). */
+const MAX_SEND_RATE_WAIT_MS = 10_000;
+const DEFAULT_DELIVERY_WINDOW_MINUTES = 30;
 
 /** Another attempt with the same key is sending right now; retry later (Temporal will). */
 export class SendInProgressError extends Error {
@@ -98,6 +123,20 @@ export interface MessageSender {
   sendPrepared(message: PreparedMessage): Promise<SendResultV1>;
 }
 
+/** Who a notification row is about, for the audit record of its outcome. */
+type NotificationOutcomeRow = {
+  id: string;
+  incidentId: string | null;
+  planId: string | null;
+  personId: string | null;
+  subscriptionId: string | null;
+  channel: ChannelName;
+  purpose: string;
+};
+
+/** A subscriber's address never goes into the audit log: their subscription id stands for them. */
+const recipientOf = (n: NotificationOutcomeRow) => (n.subscriptionId ? { subscriptionId: n.subscriptionId } : { personId: n.personId });
+
 function invalidInput(field: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({
     type: FailureType.InvalidInput,
@@ -116,12 +155,26 @@ function undeliverable(notificationId: string, channel: ChannelName, reason: str
   });
 }
 
+/**
+ * This message will not go out on this channel (refused for good, or no
+ * provider took it within its delivery window). The same failure type as a
+ * refused recipient, so the workflow falls back to the other channel.
+ */
+function deliveryFailed(notificationId: string, channel: ChannelName, reason: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.UndeliverableRecipient,
+    message: `${channel} message failed: ${reason}`,
+    nonRetryable: true,
+    details: [{ notificationId, channel, reason, failed: true }],
+  });
+}
+
 function validate(message: OutboundMessageV1): void {
   if (!message || typeof message !== 'object') throw invalidInput('message', 'must be an object');
   for (const field of ['workflowId', 'purpose', 'personId', 'attemptGroup', 'template'] as const) {
     if (typeof message[field] !== 'string' || message[field].trim() === '') throw invalidInput(field, 'is required');
   }
-  if (message.channel !== 'EMAIL' && message.channel !== 'SMS') throw invalidInput('channel', 'must be EMAIL or SMS');
+  if (message.channel !== 'EMAIL' && message.channel !== 'SMS' && message.channel !== 'VOICE') throw invalidInput('channel', 'must be EMAIL, SMS or VOICE');
 }
 
 /** Same key, same Message-ID: receivers can drop a duplicate sent in the crash window. */
@@ -135,42 +188,12 @@ export function emailMessageId(idempotencyKey: string, mailFrom: string): string
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown })?.code === 'P2002';
 const isForeignKeyViolation = (err: unknown) => (err as { code?: unknown })?.code === 'P2003';
 
-interface ClassifiedFailure {
-  kind: 'undeliverable' | 'rate-limited' | 'transient';
-  description: string;
-  error: Error;
-}
-
-function classifyTwilioError(err: unknown): ClassifiedFailure {
-  if (err instanceof ProviderRateLimitError) {
-    return { kind: 'rate-limited', description: `twilio ${err.code ?? 429}: ${err.message}`, error: err };
-  }
-  const e = err as { status?: unknown; code?: unknown; message?: string };
-  if (typeof e?.status === 'number' && typeof e.code === 'number') {
-    const description = `twilio ${e.code} (HTTP ${e.status}): ${e.message ?? ''}`.trim();
-    if (PERMANENT_TWILIO_RECIPIENT_CODES.has(e.code)) return { kind: 'undeliverable', description, error: err as Error };
-    return { kind: 'transient', description, error: new ProviderUnavailableError('twilio', description, e.code, e.status) };
-  }
-  const description = `twilio request failed: ${(err as Error)?.message ?? String(err)}`;
-  return { kind: 'transient', description, error: new ProviderUnavailableError('twilio', description, (e?.code as string) ?? null) };
-}
-
-function classifySmtpError(err: unknown): ClassifiedFailure {
-  const e = err as { responseCode?: unknown; command?: unknown; code?: unknown; message?: string };
-  const responseCode = typeof e?.responseCode === 'number' ? e.responseCode : null;
-  const description = `smtp ${responseCode ?? e?.code ?? 'error'}${e?.command ? ` at ${e.command}` : ''}: ${e?.message ?? String(err)}`;
-  // 5xx on RCPT TO is the receiving system refusing this address for good. An
-  // envelope error without a response code means the address did not even parse.
-  const refusedRecipient = responseCode !== null && responseCode >= 500 && e.command === 'RCPT TO';
-  const unparseableAddress = responseCode === null && e?.code === 'EENVELOPE';
-  if (refusedRecipient || unparseableAddress) return { kind: 'undeliverable', description, error: err as Error };
-  return { kind: 'transient', description, error: new ProviderUnavailableError('smtp', description, responseCode ?? ((e?.code as string) ?? null)) };
-}
-
 /** The delivery core every sender shares: the idempotency row, the lease, the provider call and its outcome. */
 export function createMessageSender(deps: NotificationDeps): MessageSender {
   const { db, mailer, sms, config } = deps;
   const statusCallbackBase = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`;
+  const smsRates = deps.smsRates ?? createSmsRates(config);
+  const deliveryWindowMs = (config.NOTIFICATION_DELIVERY_WINDOW_MINUTES ?? DEFAULT_DELIVERY_WINDOW_MINUTES) * 60_000;
 
   /**
    * A conditional single-row update (one statement; updateMany would wrap it
@@ -187,7 +210,7 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
   }
 
   async function markUndeliverable(
-    notification: { id: string; incidentId: string | null; planId: string | null; personId: string | null; subscriptionId: string | null; channel: ChannelName; purpose: string },
+    notification: NotificationOutcomeRow,
     reason: string,
   ): Promise<ApplicationFailure> {
     await db.$transaction(async (tx) => {
@@ -199,27 +222,59 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
         entityId: notification.id,
         incidentId: notification.incidentId,
         planId: notification.planId,
-        data: {
-          ...(notification.subscriptionId ? { subscriptionId: notification.subscriptionId } : { personId: notification.personId }),
-          channel: notification.channel,
-          purpose: notification.purpose,
-          reason,
-        },
+        data: { ...recipientOf(notification), channel: notification.channel, purpose: notification.purpose, reason },
       });
     });
     return undeliverable(notification.id, notification.channel, reason);
+  }
+
+  /** Gives this message up on this channel: FAILED in the delivery log, audited, and the workflow falls back. */
+  async function markFailed(
+    notification: NotificationOutcomeRow,
+    reason: string,
+  ): Promise<ApplicationFailure> {
+    await db.$transaction(async (tx) => {
+      await tx.notification.update({ where: { id: notification.id }, data: { status: 'FAILED', lastError: reason.slice(0, 1000), providerStatus: null } });
+      await appendAudit(tx, {
+        actorLabel: 'system:notifications',
+        action: 'notification.failed',
+        entityType: 'Notification',
+        entityId: notification.id,
+        incidentId: notification.incidentId,
+        planId: notification.planId,
+        data: { ...recipientOf(notification), channel: notification.channel, purpose: notification.purpose, reason: reason.slice(0, 500) },
+      });
+    });
+    return deliveryFailed(notification.id, notification.channel, reason);
+  }
+
+  /**
+   * Before the provider is called: is the lease still this attempt's? An
+   * attempt that was held up past its timeout (a slow database, a stalled
+   * process) has been replaced by the next one, which took the lease over;
+   * the replaced one must not send as well.
+   */
+  async function assertLeaseHeld(notificationId: string, me: AttemptIdentity): Promise<void> {
+    const held = await updateIfMatches({ where: { id: notificationId, status: 'PENDING', providerStatus: leaseFor(me) }, data: { updatedAt: new Date() } });
+    if (!held) throw new SendInProgressError(notificationId);
   }
 
   async function callProvider(
     message: PreparedMessage,
     notificationId: string,
     address: string,
+    me: AttemptIdentity,
   ): Promise<{ providerMessageId: string; providerStatus: string | null }> {
     const { channel, rendered, idempotencyKey } = message;
     if (channel === 'EMAIL') {
+      await assertLeaseHeld(notificationId, me);
+      const replyTo = rendered.acknowledgeByReply && config.INBOUND_EMAIL_DOMAIN
+        ? replyAddressFor(notificationId, { LINK_SIGNING_SECRET: config.LINK_SIGNING_SECRET, INBOUND_EMAIL_DOMAIN: config.INBOUND_EMAIL_DOMAIN })
+        : null;
       const info = await mailer.sendMail({
         from: config.MAIL_FROM,
         to: message.displayName ? { name: message.displayName, address } : address,
+        ...(replyTo ? { replyTo } : {}),
         subject: rendered.subject ?? 'Common Ground',
         text: rendered.text,
         html: rendered.html ?? undefined,
@@ -228,60 +283,111 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
       });
       return { providerMessageId: info.messageId, providerStatus: typeof info.response === 'string' ? info.response.slice(0, 200) : null };
     }
-    const accepted = await sms.messages.create({
-      to: address,
-      from: config.TWILIO_FROM_NUMBER,
-      body: rendered.text,
-      // The row id in the callback URL lets a callback that outruns our own
-      // "SENT" write still find its row.
-      statusCallback: `${statusCallbackBase}?n=${encodeURIComponent(notificationId)}`,
-    });
-    return { providerMessageId: accepted.sid, providerStatus: accepted.status ?? null };
+    if (channel === 'VOICE') {
+      await assertLeaseHeld(notificationId, me);
+      if (!sms.calls) throw new ProviderUnavailableError('twilio', 'this worker has no Twilio Calls client');
+      const call = await sms.calls.create({
+        to: address,
+        from: config.TWILIO_FROM_NUMBER,
+        twiml: acknowledgementCallTwiml(rendered.text, voiceGatherUrl(config.PUBLIC_BASE_URL, notificationId)),
+        statusCallback: voiceStatusCallbackUrl(config.PUBLIC_BASE_URL, notificationId),
+        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        statusCallbackMethod: 'POST',
+        timeout: CALL_RING_SECONDS,
+      });
+      return { providerMessageId: call.sid, providerStatus: call.status ?? null };
+    }
+    // Checked before the wait, not after it: nothing may come between a send slot and the send, or
+    // sends released a slot apart would reach Twilio together. The wait is bounded well inside the
+    // attempt's start-to-close timeout, so no next attempt can exist yet when it ends.
+    await assertLeaseHeld(notificationId, me);
+    const rate = smsRates.for(config.TWILIO_FROM_NUMBER);
+    try {
+      await rate.acquire(MAX_SEND_RATE_WAIT_MS);
+    } catch (err) {
+      if (!(err instanceof SendRateWait)) throw err;
+      // Our own limit, not Twilio's: retried after the wait, without lowering the rate further.
+      throw new ProviderRateLimitError('twilio', err.retryAfterMs, `waiting for a send slot (${rate.currentPerSecond}/s for ${config.TWILIO_FROM_NUMBER})`, null);
+    }
+    let created;
+    try {
+      created = await sms.messages.create({
+        to: address,
+        from: config.TWILIO_FROM_NUMBER,
+        body: rendered.text,
+        // The row id in the callback URL lets a callback that outruns our own
+        // "SENT" write (or a worker that died before writing it) still find its row.
+        statusCallback: `${statusCallbackBase}?n=${encodeURIComponent(notificationId)}`,
+      });
+    } catch (err) {
+      if (err instanceof ProviderRateLimitError) rate.throttled(err.retryAfterMs ?? 0);
+      throw err;
+    }
+    rate.succeeded();
+    return { providerMessageId: created.sid, providerStatus: created.status ?? null };
   }
 
   /**
    * What a repeated key means: report the earlier outcome, or claim a retry of
-   * a still-pending send. A claim is a lease (providerStatus IN_FLIGHT): while
-   * another attempt holds it, this attempt fails retryably instead of sending
-   * a second copy; a lease left by a crashed attempt expires after LEASE_MS.
+   * a still-pending send (lease.ts decides whether this attempt may).
+   * `interrupted`: an earlier attempt may have reached the provider.
    */
   async function resumeExisting(
     idempotencyKey: string,
     channel: ChannelName,
-  ): Promise<{ done: SendResultV1 } | { resend: Notification }> {
+    me: AttemptIdentity,
+  ): Promise<{ done: SendResultV1 } | { resend: Notification; interrupted: boolean }> {
     const existing = await db.notification.findUniqueOrThrow({ where: { idempotencyKey } });
     if (existing.status === 'UNDELIVERABLE') {
       throw undeliverable(existing.id, channel, existing.lastError ?? 'recipient was refused earlier');
+    }
+    // FAILED without a provider id is our own verdict (refused or out of its window), not a carrier's report.
+    if (existing.status === 'FAILED' && existing.providerMessageId === null) {
+      throw deliveryFailed(existing.id, channel, existing.lastError ?? 'failed earlier');
     }
     if (existing.status !== 'PENDING') {
       return {
         done: { notificationId: existing.id, idempotencyKey, status: 'ALREADY_SENT', providerMessageId: existing.providerMessageId },
       };
     }
-    const claimed = await updateIfMatches({
-      where: {
-        id: existing.id,
-        status: 'PENDING',
-        OR: [
-          { providerStatus: null },
-          { providerStatus: { not: IN_FLIGHT } },
-          { updatedAt: { lt: new Date(Date.now() - LEASE_MS) } },
-        ],
-      },
-      data: { attempts: { increment: 1 }, providerStatus: IN_FLIGHT },
-    });
-    if (claimed) return { resend: existing };
-    const now = await db.notification.findUniqueOrThrow({ where: { idempotencyKey }, select: { status: true } });
-    if (now.status !== 'PENDING') return resumeExisting(idempotencyKey, channel);
+    const decision = leaseDecision(existing, me, Date.now());
+    if (decision.claim) {
+      const claimed = await updateIfMatches({
+        // Unchanged since we read it: nobody else claimed it in between.
+        where: { id: existing.id, status: 'PENDING', providerStatus: existing.providerStatus, updatedAt: existing.updatedAt },
+        data: { attempts: { increment: 1 }, providerStatus: leaseFor(me) },
+      });
+      if (claimed) return { resend: existing, interrupted: decision.interrupted };
+    }
+    const now = await db.notification.findUniqueOrThrow({ where: { idempotencyKey }, select: { status: true, providerStatus: true } });
+    if (now.status !== 'PENDING') return resumeExisting(idempotencyKey, channel, me);
+    if (decision.claim && now.providerStatus !== leaseFor(me)) return resumeExisting(idempotencyKey, channel, me);
     throw new SendInProgressError(existing.id);
   }
 
+  /** An SMS Twilio already accepted for this row, found after an interrupted attempt: recorded, not sent again. */
+  async function recordFoundSms(notification: Notification, idempotencyKey: string, found: { sid: string; status: string | null }): Promise<SendResultV1> {
+    await updateIfMatches({
+      where: { id: notification.id, status: 'PENDING' },
+      data: { status: 'SENT', providerMessageId: found.sid, providerStatus: found.status, sentAt: new Date(), lastError: null },
+    });
+    const row = await db.notification.findUniqueOrThrow({ where: { id: notification.id }, select: { status: true, providerMessageId: true } });
+    return {
+      notificationId: notification.id,
+      idempotencyKey,
+      status: row.status === 'DELIVERED' ? 'DELIVERED' : 'SENT',
+      providerMessageId: row.providerMessageId ?? found.sid,
+    };
+  }
+
   async function sendPrepared(message: PreparedMessage): Promise<SendResultV1> {
-    const { channel, idempotencyKey, rendered, address } = message;
+    const { channel, idempotencyKey, address } = message;
+    const me = currentAttempt();
     const reachable = !!address && message.unreachable === null;
 
     // Insert first: the common case is a new key, and the unique index decides races.
     let notification: Notification;
+    let interrupted = false;
     try {
       const row = {
         idempotencyKey,
@@ -293,12 +399,12 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
         channel,
         toAddress: address ?? '',
         purpose: message.purpose,
-        subject: rendered.subject,
-        body: rendered.text,
+        subject: message.rendered.subject,
+        body: message.rendered.text,
         status: 'PENDING' as const,
         provider: PROVIDER[channel],
         attempts: reachable ? 1 : 0,
-        providerStatus: reachable ? IN_FLIGHT : null,
+        providerStatus: reachable ? leaseFor(me) : null,
         fallbackForId: message.fallbackForNotificationId ?? null,
       };
       const fallbackFor = message.fallbackForNotificationId;
@@ -321,20 +427,45 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     } catch (err) {
       if (isForeignKeyViolation(err)) throw invalidInput('incidentId', 'refers to no incident');
       if (!isUniqueViolation(err)) throw err;
-      const outcome = await resumeExisting(idempotencyKey, channel);
+      const outcome = await resumeExisting(idempotencyKey, channel, me);
       if ('done' in outcome) return outcome.done;
       notification = outcome.resend;
+      interrupted = outcome.interrupted;
     }
 
     if (!address || message.unreachable !== null) throw await markUndeliverable(notification, message.unreachable ?? 'no address');
 
+    if (interrupted && channel === 'SMS') {
+      // Throws like a provider call would when Twilio cannot be asked: better late than twice.
+      const recordedElsewhere = async (sids: string[]) =>
+        new Set(
+          (await db.notification.findMany({ where: { providerMessageId: { in: sids }, id: { not: notification.id } }, select: { providerMessageId: true } })).map(
+            (r) => r.providerMessageId!,
+          ),
+        );
+      const found = await findAcceptedSms(sms, notification, config.TWILIO_FROM_NUMBER, recordedElsewhere).catch((err: unknown) => {
+        throw classifyTwilioError(err).error;
+      });
+      if (found) return recordFoundSms(notification, idempotencyKey, found);
+    }
+
     let accepted: { providerMessageId: string; providerStatus: string | null };
     try {
-      accepted = await callProvider(message, notification.id, address);
+      accepted = await callProvider(message, notification.id, address, me);
     } catch (err) {
-      const failure = channel === 'SMS' ? classifyTwilioError(err) : classifySmtpError(err);
+      // Another attempt holds the row now: it is not ours to write.
+      if (err instanceof SendInProgressError) throw err;
+      const failure = channel === 'EMAIL' ? classifySmtpError(err) : classifyTwilioError(err);
       if (failure.kind === 'undeliverable') throw await markUndeliverable(notification, failure.description);
-      await db.notification.update({ where: { id: notification.id }, data: { lastError: failure.description.slice(0, 1000), providerStatus: null } });
+      if (failure.kind === 'rejected') throw await markFailed(notification, failure.description);
+      if (Date.now() - notification.createdAt.getTime() > deliveryWindowMs) {
+        const minutes = Math.round(deliveryWindowMs / 60_000);
+        throw await markFailed(notification, `not accepted within its ${minutes}-minute delivery window; last error: ${failure.description}`);
+      }
+      await db.notification.update({
+        where: { id: notification.id },
+        data: { lastError: failure.description.slice(0, 1000), providerStatus: failure.unconfirmed ? UNCONFIRMED : null },
+      });
       throw failure.error;
     }
 
@@ -357,6 +488,13 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
   }
 
   return { sendPrepared };
+}
+
+/** Where a person cannot be reached on a channel, the reason; null when they can. */
+function unreachablePerson(person: { email: string; phone: string | null; active: boolean }, channel: ChannelName): string | null {
+  const address = channel === 'EMAIL' ? person.email : person.phone;
+  if (!address) return { EMAIL: 'no email address on file', SMS: 'no mobile number on file', VOICE: 'no phone number on file' }[channel];
+  return person.active ? null : 'person is inactive';
 }
 
 /** sendNotification: one message to one of the city's people, in their language. */
@@ -386,7 +524,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       channel,
       purpose: message.purpose,
       address: address || null,
-      unreachable: !address ? (channel === 'EMAIL' ? 'no email address on file' : 'no mobile number on file') : !person.active ? 'person is inactive' : null,
+      unreachable: unreachablePerson(person, channel),
       displayName: person.name,
       rendered,
       personId: person.id,

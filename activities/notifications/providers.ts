@@ -22,10 +22,11 @@ export function createMailer(config: MailerConfig): Mailer {
     port: config.SMTP_PORT,
     secure: config.SMTP_SECURE,
     auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
-    // Fail well inside the activity's start-to-close timeout so Temporal retries instead of timing out.
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
+    // Fail well inside the activity's start-to-close timeout (30 s), all three together, so an attempt
+    // is over before Temporal starts the next one.
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+    socketTimeout: 15_000,
   });
 }
 

@@ -3,17 +3,28 @@
 // in locales/<language>/messages.json (lib/i18n.ts), this file only decides
 // which sentences a message has. Every field is optional as far as the
 // templates are concerned: a missing field drops a sentence, never the message.
+// A link that decides on a statement is a credential for a public act: it goes
+// by email only, never in a text message.
 import { ApplicationFailure } from '@temporalio/common';
 import type { ChannelName } from '../../domain/contracts/notificationActivities';
 import type { Config } from '../../lib/config';
 import { signedLinkUrls } from '../../lib/links';
 import { FailureType } from '../../domain/failures';
+import { itemShortCode } from '../../domain/itemCode';
+import { LINK_PURPOSES, type LinkLifetimes } from '../../domain/links';
 import { escapeHtml } from '../../lib/html';
 import { DEFAULT_LANGUAGE, dateLocale, languageOr, translator, type Translate } from '../../lib/i18n';
-import { currentPolicy, localiseDeadlineTitle, localisePolicy } from '../../policy';
+import { spokenIncidentNumber } from '../../domain/ids';
+import { currentPolicy, durationMs, localiseDeadlineTitle, localisePolicy } from '../../policy';
 import { ROLE_TITLES, ROLES, type Role } from '../../domain/roles';
 
-export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'ACK_LINK_TTL_HOURS' | 'CITY_TIME_ZONE'>;
+export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'CITY_TIME_ZONE'> & Partial<Pick<Config, 'INBOUND_EMAIL_DOMAIN'>>;
+
+/** How long each link works, from the current policy's `links` section. */
+function linkLifetimes(): LinkLifetimes {
+  const { links } = currentPolicy();
+  return Object.fromEntries(LINK_PURPOSES.map((purpose) => [purpose, durationMs(links[purpose]) / 1000])) as LinkLifetimes;
+}
 
 export interface RenderedMessage {
   /** Email only. */
@@ -21,6 +32,8 @@ export interface RenderedMessage {
   text: string;
   /** Email only. */
   html: string | null;
+  /** Email only: a reply to it acknowledges the incident (the sender gives it a signed Reply-To). */
+  acknowledgeByReply?: boolean;
 }
 
 export interface RenderOptions {
@@ -43,6 +56,10 @@ interface Draft {
   paragraphs: string[];
   action?: Action;
   sms: string;
+  /** What a phone call says (VOICE); the SMS text when absent. */
+  voice?: string;
+  /** A reply to the email acknowledges the incident. */
+  acknowledgeByReply?: boolean;
 }
 
 type Data = Record<string, unknown>;
@@ -119,6 +136,11 @@ class View {
     return this.config.CITY_TIME_ZONE;
   }
 
+  /** True when replies to incident emails reach us (a reply domain is configured). */
+  get repliesAcknowledge(): boolean {
+    return !!this.config.INBOUND_EMAIL_DOMAIN;
+  }
+
   get recipientId(): string | undefined {
     const recipient = this.data.recipient as { id?: unknown } | undefined;
     return typeof recipient?.id === 'string' ? recipient.id : undefined;
@@ -192,21 +214,27 @@ class View {
     const incidentNumber = this.str('incidentNumber');
     const personId = this.recipientId;
     if (!incidentNumber || !personId) return undefined;
-    return { label: this.t('links.ack'), url: signedLinkUrls(this.config, this.now).ack({ incidentNumber, personId }) };
+    return { label: this.t('links.ack'), url: signedLinkUrls(this.config, linkLifetimes(), this.now).ack({ incidentNumber, personId }) };
   }
 
   progressLink(): Action | undefined {
     const itemId = this.str('itemId');
     const personId = this.recipientId;
     if (!itemId || !personId) return undefined;
-    return { label: this.t('links.progress'), url: signedLinkUrls(this.config, this.now).progress({ itemId, personId }) };
+    return { label: this.t('links.progress'), url: signedLinkUrls(this.config, linkLifetimes(), this.now).progress({ itemId, personId }) };
   }
 
   reviewLink(): Action | undefined {
     const statementId = this.str('statementId');
     const personId = this.recipientId;
     if (!statementId || !personId) return undefined;
-    return { label: this.t('links.review'), url: signedLinkUrls(this.config, this.now).review({ statementId, personId }) };
+    return { label: this.t('links.review'), url: signedLinkUrls(this.config, linkLifetimes(), this.now).review({ statementId, personId }) };
+  }
+
+  /** The item's short code, which an SMS reply names ("DONE K7Q2M"). */
+  itemCode(): string | undefined {
+    const itemId = this.str('itemId');
+    return itemId ? itemShortCode(itemId) : undefined;
   }
 
   /** A link the workflow passed in (e.g. the public dashboard), if it is one of ours or plainly http(s). */
@@ -232,10 +260,30 @@ const incidentLabel = (v: View): string => {
   return number ?? title ?? v.t('label.someIncident');
 };
 
+/** The incident as a phone call reads it: CI-2026-0007 said as "C I 2026, 0 0 0 7". */
+const spokenIncident = (v: View): string => {
+  const number = v.str('incidentNumber');
+  const spokenNumber = number ? spokenIncidentNumber(number) : undefined;
+  const title = v.str('title') ?? v.str('incidentTitle');
+  return [spokenNumber, title].filter(Boolean).join(', ') || v.t('label.someIncident');
+};
+
 const severityTag = (v: View): string => (v.num('severity') !== undefined ? v.t('label.severityTag', { severity: v.num('severity') }) : '');
 
 /** "Name (Title)", or the name alone. */
 const withTitle = (name: string, title: string | undefined): string => (title ? `${name} (${title})` : name);
+
+/** How many people an SMS names before it says "and N more". */
+const SMS_NAMES = 5;
+/** Twilio refuses a longer body (21617), for good. */
+export const SMS_MAX_CHARACTERS = 1600;
+
+/** A list of people short enough for a text message. */
+function shortPeopleList(v: View, value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length <= SMS_NAMES) return peopleList(v, value);
+  const named = peopleList(v, value.slice(0, SMS_NAMES));
+  return named ? v.t('label.peopleAndMore', { total: value.length, people: named, count: value.length - SMS_NAMES }) : undefined;
+}
 
 function peopleList(v: View, value: unknown): string | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
@@ -255,6 +303,16 @@ function peopleList(v: View, value: unknown): string | undefined {
 
 /** "(and the link)" at the end of a text message. */
 const smsWith = (parts: (string | undefined)[], link: Action | undefined): string => compact([...parts, link?.url]).join(' ');
+
+/** The words every counsel's-hold message shares: the incident, what is held, and the public category. */
+function holdWords(v: View): { incident: string; covers: string; category: string } {
+  const category = v.str('categoryLabel');
+  return {
+    incident: incidentLabel(v),
+    covers: v.str('covers') ?? v.t('hold.publication'),
+    category: category ? v.t('hold.category', { category }) : '',
+  };
+}
 
 const TEMPLATES: Record<string, (v: View) => Draft> = {
   'incident.declared': (v) => {
@@ -277,8 +335,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         minutes !== undefined ? t('incident.declared.acknowledgeWithin', { count: minutes }) : t('incident.declared.acknowledgeSoon'),
         // Only where a text went too.
         v.sentOn('SMS') && t('incident.declared.replyAck'),
+        v.repliesAcknowledge && t('incident.declared.replyEmail'),
       ]),
       action: ack,
+      acknowledgeByReply: v.repliesAcknowledge,
       // Replying ACK is the SMS way to acknowledge; a signed link would triple the message length.
       sms: compact([
         t('incident.declared.sms', { tag: severityTag(v), incident }),
@@ -304,8 +364,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
           : t('incident.ack-escalation.noName', { incident }),
         v.str('summary'),
         t('incident.ack-escalation.acknowledgeNow'),
+        v.repliesAcknowledge && t('incident.ack-escalation.replyEmail'),
       ]),
       action: ack,
+      acknowledgeByReply: v.repliesAcknowledge,
       sms: compact([
         t('incident.ack-escalation.sms', { tag: severityTag(v), incident }),
         silent && t('incident.ack-escalation.smsSilent', { person: silent }),
@@ -328,7 +390,86 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         t('incident.silent-report.backupsNotified'),
       ]),
       action: link,
-      sms: smsWith([t('incident.silent-report.sms', { incident, people: silent ?? t('incident.silent-report.someRecipientsShort') })], link),
+      sms: smsWith([t('incident.silent-report.sms', { incident, people: shortPeopleList(v, v.data.silent) ?? t('incident.silent-report.someRecipientsShort') })], link),
+    };
+  },
+
+  'incident.ack-call': (v) => {
+    const { t } = v;
+    const incident = incidentLabel(v);
+    const severity = v.num('severity');
+    const backupFor = v.roleTitle(v.str('asBackupFor'));
+    const spoken = compact([
+      t('incident.ack-call.intro'),
+      severity !== undefined ? t('incident.ack-call.declaredSeverity', { severity, incident: spokenIncident(v) }) : t('incident.ack-call.declared', { incident: spokenIncident(v) }),
+      backupFor && t('incident.ack-call.asBackup', { role: backupFor }),
+      t('incident.ack-call.notYet'),
+      t('incident.ack-call.press1'),
+    ]).join(' ');
+    return {
+      subject: t('incident.ack-call.subject', { incident }),
+      paragraphs: [spoken],
+      sms: t('incident.ack-call.sms', { incident }),
+      voice: spoken,
+    };
+  },
+
+  'hold.placed': (v) => {
+    const { t } = v;
+    const link = v.passedLink('incidentUrl', 'links.incident');
+    const held = holdWords(v);
+    const lapsesAt = v.when('lapsesAt');
+    return {
+      subject: t('hold.placed.subject', { incident: held.incident }),
+      paragraphs: compact([
+        t('hold.placed.placed', { by: v.str('placedByName') ?? t('hold.theCityAttorney'), ...held }),
+        t('hold.placed.meaning'),
+        lapsesAt && t('hold.placed.lapses', { when: lapsesAt }),
+        t('hold.placed.reasonPrivate'),
+      ]),
+      action: link,
+      sms: compact([t('hold.placed.sms', held), lapsesAt && t('hold.placed.smsLapses', { when: lapsesAt })]).join(' '),
+    };
+  },
+
+  'hold.reminder': (v) => {
+    const { t } = v;
+    const link = v.passedLink('incidentUrl', 'links.incident');
+    const held = holdWords(v);
+    const when = v.when('lapsesAt') ?? t('hold.soon');
+    return {
+      subject: t('hold.reminder.subject', { incident: held.incident, when }),
+      paragraphs: [t('hold.reminder.lapses', { ...held, when }), t('hold.reminder.meaning')],
+      action: link,
+      sms: t('hold.reminder.sms', { incident: held.incident, when }),
+    };
+  },
+
+  'hold.released': (v) => {
+    const { t } = v;
+    const link = v.passedLink('incidentUrl', 'links.incident');
+    const held = holdWords(v);
+    return {
+      subject: t('hold.released.subject', { incident: held.incident }),
+      paragraphs: [t('hold.released.released', { by: v.str('releasedByName') ?? t('hold.theCityAttorney'), ...held }), t('hold.resumed')],
+      action: link,
+      sms: t('hold.released.sms', { incident: held.incident }),
+    };
+  },
+
+  'hold.lapsed': (v) => {
+    const { t } = v;
+    const link = v.passedLink('incidentUrl', 'links.incident');
+    const held = holdWords(v);
+    return {
+      subject: t('hold.lapsed.subject', { incident: held.incident }),
+      paragraphs: [
+        t('hold.lapsed.lapsed', { ...held, placed: v.when('placedAt') ?? t('hold.earlier') }),
+        t('hold.resumed'),
+        t('hold.lapsed.why'),
+      ],
+      action: link,
+      sms: t('hold.lapsed.sms', { incident: held.incident }),
     };
   },
 
@@ -380,7 +521,7 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         decideBy && t('statement.approval-request.decideBy', { when: decideBy }),
       ]),
       action: review,
-      sms: smsWith([t('statement.approval-request.sms', { what, incident })], review),
+      sms: t('statement.approval-request.sms', { what, incident }),
     };
   },
 
@@ -398,14 +539,16 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         t('statement.approval-reminder.deadlineDepends'),
       ]),
       action: review,
-      sms: smsWith([t('statement.approval-reminder.sms', { what, incident })], review),
+      sms: t('statement.approval-reminder.sms', { what, incident }),
     };
   },
 
   'statement.approval-escalation': (v) => {
     const { t } = v;
     const incident = incidentLabel(v);
-    const what = v.str('statementTitle') ?? t('statement.someStatement');
+    // Escalation reaches people outside the approval chain (the mayor): they learn which statement waits, not its draft title.
+    const kind = v.kindLabel();
+    const what = kind ? t('statement.approval-escalation.theKind', { kind: kind.toLowerCase() }) : t('statement.someStatement');
     const approver = v.str('approverName');
     const waitingOn = approver ? withTitle(approver, v.roleTitle(v.str('approverTitle'))) : t('statement.anApprover');
     const hours = v.num('hoursWaiting');
@@ -464,6 +607,40 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
     };
   },
 
+  'statement.publication-held': (v) => {
+    const { t } = v;
+    const incident = incidentLabel(v);
+    const what = v.str('statementTitle') ?? t('statement.yourStatement');
+    const since = v.when('heldSince');
+    return {
+      subject: t('statement.publication-held.subject', { what }),
+      paragraphs: [
+        since ? t('statement.publication-held.heldSince', { what, incident, when: since }) : t('statement.publication-held.held', { what, incident }),
+        t('statement.publication-held.nothingToDo'),
+      ],
+      sms: t('statement.publication-held.sms', { what, incident }),
+    };
+  },
+
+  'statement.withdrawn': (v) => {
+    const { t } = v;
+    const incident = incidentLabel(v);
+    const what = v.str('statementTitle') ?? t('statement.someStatement');
+    const by = v.str('withdrawnByName') ?? t('statement.withdrawn.someone');
+    const at = v.when('withdrawnAt');
+    const note = v.str('note');
+    const link = v.passedLink('publicUrl', 'links.publicRecord');
+    return {
+      subject: t('statement.withdrawn.subject', { what }),
+      paragraphs: compact([
+        at ? t('statement.withdrawn.withdrewOn', { by, what, incident, when: at }) : t('statement.withdrawn.withdrew', { by, what, incident }),
+        note && t('statement.withdrawn.note', { note }),
+      ]),
+      action: link,
+      sms: t('statement.withdrawn.sms', { what, incident }),
+    };
+  },
+
   'statement.published': (v) => {
     const { t } = v;
     const incident = incidentLabel(v);
@@ -485,9 +662,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
     const progress = v.progressLink();
     const days = v.num('daysLeft');
     const goal = v.str('goalTitle');
+    const code = v.itemCode();
     return {
       subject: due ? t('item.reminder.subjectDue', { item, due }) : t('item.reminder.subject', { item }),
-      paragraphs: [
+      paragraphs: compact([
         t('item.reminder.line', {
           item,
           goal: goal ? t('item.reminder.goal', { goal }) : '',
@@ -495,10 +673,12 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
           days: days !== undefined ? t('item.reminder.daysLeft', { count: days }) : '',
         }),
         t('item.reminder.postNote'),
-      ],
+        code && t('item.reminder.replyCode', { code }),
+      ]),
       action: progress,
       sms: compact([
-        due ? t('item.reminder.smsDueAt', { item, due }) : t('item.reminder.smsDueSoon', { item }),
+        (due ? t('item.reminder.smsDueAt', { item, due }) : t('item.reminder.smsDueSoon', { item })) + (code ? ` ${t('item.smsItemCode', { code })}` : ''),
+        code && t('item.smsReplyCode', { code }),
         progress && t('item.reminder.smsProgress', { url: progress.url }),
       ]).join(' '),
     };
@@ -513,6 +693,7 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
     // Only the owner gets a progress link; sponsors and the board are told, not asked to post.
     const progress = !ownerId || ownerId === v.recipientId ? v.progressLink() : undefined;
     const level = escalationStep(v);
+    const code = progress ? v.itemCode() : undefined;
     return {
       subject: t('item.overdue.subject', { item }),
       paragraphs: compact([
@@ -525,7 +706,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         progress ? t('item.overdue.postOrAsk') : t('item.overdue.ladderReachedYou'),
       ]),
       action: progress,
-      sms: smsWith([owner ? t('item.overdue.smsOwner', { item, owner }) : t('item.overdue.sms', { item })], progress),
+      sms: smsWith(
+        [(owner ? t('item.overdue.smsOwner', { item, owner }) : t('item.overdue.sms', { item })) + (code ? ` ${t('item.smsItemCode', { code })}` : ''), code && t('item.smsReplyCode', { code })],
+        progress,
+      ),
     };
   },
 
@@ -774,8 +958,11 @@ export function renderMessage(
 
   if (channel === 'SMS') {
     const notes = compact([fallbackFrom && t('frame.fallback.SMS'), subscription && t('frame.smsStop')]);
-    return { subject: null, text: [t('frame.smsPrefix') + draft.sms, ...notes].join(' '), html: null };
+    const text = [t('frame.smsPrefix') + draft.sms, ...notes].join(' ');
+    // A body Twilio would refuse for good is cut short instead: the email carries the whole message.
+    return { subject: null, text: text.length <= SMS_MAX_CHARACTERS ? text : `${text.slice(0, SMS_MAX_CHARACTERS - 1)}…`, html: null };
   }
+  if (channel === 'VOICE') return { subject: null, text: draft.voice ?? draft.sms, html: null };
 
   const greeting = view.recipientName ? t('frame.greeting', { name: view.recipientName }) : t('frame.greetingNoName');
   const paragraphs = fallbackFrom ? [...draft.paragraphs, t('frame.fallback.EMAIL')] : draft.paragraphs;
@@ -789,5 +976,6 @@ export function renderMessage(
     subject: draft.subject,
     text: textParts.join('\n\n'),
     html: emailHtml(language, greeting, paragraphs, draft.action, footer, t('frame.copyAddress')),
+    ...(draft.acknowledgeByReply ? { acknowledgeByReply: true } : {}),
   };
 }

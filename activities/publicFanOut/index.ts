@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../../lib/config';
-import { signedLinkUrls } from '../../lib/links';
+import { subscriptionLinkUrls } from '../../lib/links';
 import { eraseSubscription, topicsInWords } from '../../lib/subscriptionData';
 import { publicFanOutWorkflowId } from '../../domain/ids';
 import {
@@ -20,7 +20,7 @@ import { officialsNoticeData, publicMessageData } from './content';
 import { createSubscriberSender, type SubscriberSenderDeps } from './subscriberMessages';
 
 export type PublicFanOutDeps = SubscriberSenderDeps & {
-  config: SubscriberSenderDeps['config'] & Pick<Config, 'TEMPORAL_TASK_QUEUE'>;
+  config: SubscriberSenderDeps['config'] & Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'SMS_SENDS_PER_SECOND'>;
   /** Defaults to the worker's own client. */
   temporal?: Client;
 };
@@ -119,7 +119,7 @@ export function createPublicFanOutActivities(deps: PublicFanOutDeps): PublicFanO
       const subscription = await db.subscription.findUnique({ where: { id: subscriptionId }, include: { topics: true } });
       if (!subscription) return { sent: false };
       const data: Record<string, unknown> = { topics: topicsInWords(subscription.language, subscription.topics) };
-      if (notice === 'confirm') data.confirmUrl = signedLinkUrls(config).subscriptionConfirm(subscription.id);
+      if (notice === 'confirm') data.confirmUrl = subscriptionLinkUrls(config).subscriptionConfirm(subscription.id);
       const outcome = await subscribers.send(subscription, {
         workflowId,
         purpose: `subscription.${notice}`,

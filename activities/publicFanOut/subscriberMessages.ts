@@ -1,21 +1,21 @@
 // One message to one subscription (a resident or a newsroom): in their
 // language, with their own unsubscribe and manage links in every message (and
 // the List-Unsubscribe headers mail clients show as a one-click button),
-// recorded under a notification key like every other message, texts paced to
-// the sender's rate. A subscription that is gone, or no longer active, is
+// recorded under a notification key like every other message and sent through
+// the same core (activities/notifications), so texts keep to the sender's SMS
+// rate shared with the officials' texts. A subscription that is gone, or no longer active, is
 // skipped rather than sent to.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Subscription } from '../../generated/prisma/client';
 import type { Config } from '../../lib/config';
-import { signedLinkUrls } from '../../lib/links';
+import { subscriptionLinkUrls } from '../../lib/links';
 import { notificationKey } from '../../domain/ids';
 import { FailureType } from '../../domain/failures';
 import type { SendResultV1 } from '../../domain/contracts/notificationActivities';
 import { createMessageSender, type NotificationDeps } from '../notifications';
 import { renderMessage } from '../notifications/templates';
-import { createSmsSenderRate } from '../notifications/smsRate';
 
-export type SubscriberSenderDeps = NotificationDeps & { config: NotificationDeps['config'] & Pick<Config, 'SMS_SENDS_PER_SECOND' | 'TWILIO_FROM_NUMBER'> };
+export type SubscriberSenderDeps = NotificationDeps & { config: NotificationDeps['config'] & Pick<Config, 'TWILIO_FROM_NUMBER'> };
 
 export interface SubscriberMessage {
   workflowId: string;
@@ -34,9 +34,8 @@ export type SubscriberOutcome = SendResultV1['status'] | 'SKIPPED' | 'UNDELIVERA
 export const subscriberKeyPart = (subscriptionId: string) => `subscription:${subscriptionId}`;
 
 export function createSubscriberSender(deps: SubscriberSenderDeps) {
-  const { db, config } = deps;
+  const { config } = deps;
   const { sendPrepared } = createMessageSender(deps);
-  const smsRate = createSmsSenderRate(db, config);
 
   async function send(subscription: Subscription, message: SubscriberMessage): Promise<SubscriberOutcome> {
     if (subscription.status !== message.status) return 'SKIPPED';
@@ -47,12 +46,7 @@ export function createSubscriberSender(deps: SubscriberSenderDeps) {
       channel: subscription.channel,
       attemptGroup: message.attemptGroup,
     });
-    if (subscription.channel === 'SMS') {
-      // A retry of a text already sent takes no slot of the sender's rate.
-      const earlier = await db.notification.findUnique({ where: { idempotencyKey }, select: { status: true } });
-      if (!earlier || earlier.status === 'PENDING') await smsRate.take();
-    }
-    const links = signedLinkUrls(config).subscription(subscription.id);
+    const links = subscriptionLinkUrls(config).subscription(subscription.id);
     const rendered = renderMessage(message.template, message.data, subscription.channel, config, new Date(), {
       language: subscription.language,
       subscription: { unsubscribeUrl: links.unsubscribe, manageUrl: links.manage },

@@ -12,7 +12,7 @@ import { findIncident, incidentDetail, incidentJson, incidentList } from '../../
 import { rolesPermitted } from '../../services/policyView';
 import { reviseStatement, submitStatement } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
-import { documentRoute } from '../openapi';
+import { documentRoute, linksTo } from '../openapi';
 import {
   AcknowledgeRequest,
   AcknowledgeResultSchema,
@@ -47,7 +47,22 @@ documentRoute({
   headers: IdempotencyHeaders,
   body: DeclareIncidentRequest,
   responses: {
-    202: { description: 'Declared; notifications are on their way. Location: /api/incidents/<number>', schema: IncidentSchema },
+    202: {
+      description: 'Declared; notifications are on their way. Location: /api/incidents/<number>',
+      schema: IncidentSchema,
+      links: linksTo(
+        [
+          'GET /api/incidents/:id',
+          'POST /api/incidents/:id/acknowledgements',
+          'POST /api/incidents/:id/statements',
+          'POST /api/incidents/:id/deadlines/:kind/extensions',
+          'POST /api/incidents/:id/close',
+          'GET /api/incidents/:id/report',
+          'GET /api/public/incidents/:id',
+        ],
+        { id: '$response.body#/number' },
+      ),
+    },
     200: { description: 'Repeat of an earlier request with the same Idempotency-Key: the first incident', schema: IncidentSchema },
     409: { description: 'Idempotency-Key reused with a different request' },
     503: { description: 'The workflow service could not start the incident; nothing was recorded' },
@@ -94,7 +109,14 @@ documentRoute({
   params: IncidentIdParams,
   body: StatementDraftRequest,
   responses: {
-    201: { description: 'New draft submitted; its approval workflow has started', schema: SubmitStatementResultSchema },
+    201: {
+      description: 'New draft submitted; its approval workflow has started',
+      schema: SubmitStatementResultSchema,
+      links: linksTo(
+        ['GET /api/statements/:id', 'POST /api/statements/:id/decisions', 'POST /api/statements/:id/revise-and-approve'],
+        { id: '$response.body#/statementId' },
+      ),
+    },
     200: { description: 'Revision accepted; back in the approval chain', schema: StatementStateSchema },
     404: { description: 'Unknown incident or statement' },
     409: { description: 'Not allowed now (closed incident, statement not awaiting changes)' },
@@ -108,6 +130,7 @@ documentRoute({
   access: { permission: 'extendDeadlines' },
   params: DeadlineParams,
   body: ExtendDeadlineRequest,
+  rules: ['newDueAt is in the future and later than the deadline is due now'],
   responses: {
     200: { description: 'The deadline after the extension', schema: DeadlineSchema },
     404: { description: 'Unknown incident or deadline' },
@@ -179,7 +202,8 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
   router.get('/api/incidents/:id', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const { id } = parseParams(IncidentIdParams, req);
-      res.json(await incidentDetail(db, temporal, await findIncident(db, id)));
+      const { person } = caller(req);
+      res.json(await incidentDetail(db, temporal, await findIncident(db, id), { personId: person.id, roles: person.roles }));
     } catch (err) {
       next(err);
     }
@@ -194,7 +218,7 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
       if (personId !== auth.person.id && !hasPermission(req, 'acknowledgeForOthers')) {
         throw forbidden(`only ${whoMayAcknowledgeForOthers()} may acknowledge for someone else`);
       }
-      res.json(await acknowledgeIncident(clients, { incidentId: id, personId, via: auth.via === 'session' ? 'WEB' : 'API' }));
+      res.json(await acknowledgeIncident(clients, { incidentId: id, personId, via: auth.via === 'session' ? 'WEB' : 'API', by: actorOf(auth) }));
     } catch (err) {
       next(err);
     }

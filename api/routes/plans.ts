@@ -118,8 +118,8 @@ export function createPlansRouter({ db, temporal, config }: PlansRouterDeps): Ro
       if (!req.is(CSV_TYPES) || typeof req.body !== 'string') {
         throw new HttpError(415, 'unsupported_media_type', 'send the CSV file as the request body with Content-Type: text/csv', 'body');
       }
-      const imported = await importItems(deps, planId, req.body, actor);
-      res.status(202).location(`/api/plans/${planId}/items`).json(imported);
+      const imported = await importItems(deps, planId, req.body, actor, req.header('Idempotency-Key'));
+      res.status(imported.replayed ? 200 : 202).location(`/api/plans/${planId}/items`).json(imported);
     }),
   );
 

@@ -45,7 +45,14 @@ export const PublicPolicySchema = z
       .object({ notify: z.array(roleEnum), channels: z.array(z.enum(['EMAIL', 'SMS'])) })
       .nullable()
       .openapi({ description: 'Who is told when a statement is published, and how (null: nobody beyond its author)' }),
-    acknowledgement: z.object({ backupAfter: z.string(), reportSilentAfter: z.string() }),
+    acknowledgement: z.object({
+      backupAfter: z.string(),
+      reportSilentAfter: z.string(),
+      calls: z
+        .object({ severities: z.array(z.number().int()), firstAfter: z.string(), attempts: z.number().int(), retryAfter: z.string() })
+        .optional()
+        .openapi({ description: 'Officials still silent are phoned (press 1 to acknowledge) at these severities, before their backup' }),
+    }),
     deadlines: z.array(
       z.object({
         key: z.string(),
@@ -70,6 +77,21 @@ export const PublicPolicySchema = z
           .openapi({ description: "Who approves in a role's place when its holder wrote the version (nobody approves their own words)" }),
       }),
     extension: z.object({ allowedRoles: z.array(roleEnum) }),
+    holds: z
+      .object({
+        placeBy: z.array(roleEnum),
+        releaseBy: z.array(roleEnum),
+        categories: z.array(z.object({ key: z.string(), label: z.string() })),
+        maxDuration: z.string(),
+        remindBefore: z.array(z.string()),
+        onRelease: z.object({ clock: z.enum(['RESUME', 'RESTART']), atLeast: z.string() }),
+      })
+      .nullable()
+      .openapi({ description: "Counsel's holds on publication; null when the plan has none" }),
+    withdrawal: z
+      .object({ allowedRoles: z.array(roleEnum) })
+      .nullable()
+      .openapi({ description: 'Who may withdraw a published statement (with a public note); null when nobody may' }),
     access: z
       .object(Object.fromEntries(PERMISSIONS.map((permission) => [permission, z.array(roleEnum)])) as Record<Permission, z.ZodArray<typeof roleEnum>>)
       .openapi({ description: 'The roles granted each permission (statement and extension roles included)' }),

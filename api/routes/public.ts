@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { loadPublicIncident, loadPublicIncidentList } from '../../services/publicViews';
+import { loadPublicIncident, publicIncidentListJson } from '../../services/publicViews';
 import { documentRoute } from '../openapi';
 import { IncidentIdParams, PublicIncidentSchema, PublicIncidentSummarySchema } from '../schemas';
 import { parseParams, parseQuery } from '../validate';
@@ -13,7 +13,7 @@ import { languageOr } from '../../lib/i18n';
 const LanguageQuery = z.object({ lang: z.string().max(10).optional().openapi({ description: 'A language code (e.g. es); unknown ones read as the default' }) });
 
 // Public accountability pages' data; the allow-list that keeps private fields
-// out lives in services/publicViews.ts.
+// out, and the cache these are read from, live in services/publicViews.ts.
 
 documentRoute({
   method: 'get',
@@ -22,7 +22,10 @@ documentRoute({
   tags: ['public'],
   access: 'public',
   query: LanguageQuery,
-  responses: { 200: { description: 'Incidents', schema: z.object({ incidents: z.array(PublicIncidentSummarySchema) }) } },
+  responses: {
+    200: { description: 'Incidents', schema: z.object({ incidents: z.array(PublicIncidentSummarySchema) }) },
+    503: { description: 'Too many public requests at this moment; Retry-After says when to try again' },
+  },
 });
 documentRoute({
   method: 'get',
@@ -32,16 +35,20 @@ documentRoute({
   access: 'public',
   params: IncidentIdParams,
   query: LanguageQuery,
-  responses: { 200: { description: 'The incident', schema: PublicIncidentSchema }, 404: { description: 'Unknown incident' } },
+  responses: {
+    200: { description: 'The incident', schema: PublicIncidentSchema },
+    404: { description: 'Unknown incident' },
+    503: { description: 'Too many public requests at this moment; Retry-After says when to try again' },
+  },
 });
 
-export function createPublicRouter({ db }: { db: Db; temporal: Client; config: Config }): Router {
+export function createPublicRouter({ db, config }: { db: Db; temporal: Client; config: Config }): Router {
   const router = Router();
 
   router.get('/api/public/incidents', async (req, res, next) => {
     try {
       const { lang } = parseQuery(LanguageQuery, req);
-      res.json({ incidents: await loadPublicIncidentList(db, new Date(), languageOr(lang)) });
+      res.type('application/json').send(await publicIncidentListJson({ db, config }, new Date(), languageOr(lang)));
     } catch (err) {
       next(err);
     }
@@ -51,7 +58,7 @@ export function createPublicRouter({ db }: { db: Db; temporal: Client; config: C
     try {
       const { id } = parseParams(IncidentIdParams, req);
       const { lang } = parseQuery(LanguageQuery, req);
-      res.json(await loadPublicIncident(db, id, new Date(), languageOr(lang)));
+      res.json(await loadPublicIncident({ db, config }, id, new Date(), languageOr(lang)));
     } catch (err) {
       next(err);
     }

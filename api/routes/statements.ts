@@ -9,6 +9,7 @@ import { findStatement, statementWithNames } from '../../services/incidentViews'
 import { decideStatement, reviseAndApproveStatement } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
 import { languageOr } from '../../lib/i18n';
+import { idField } from '../fields';
 import { documentRoute } from '../openapi';
 import {
   ApprovalQueueQuery,
@@ -20,7 +21,7 @@ import {
 } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validate';
 
-const StatementIdParams = z.object({ id: z.string().min(1).max(64) });
+const StatementIdParams = z.object({ id: idField() });
 
 documentRoute({
   method: 'get',
@@ -88,14 +89,16 @@ export function createStatementsRouter({ db, temporal }: { db: Db; temporal: Cli
   router.get('/api/statements/:id', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const { id } = parseParams(StatementIdParams, req);
-      res.json(await statementWithNames(db, temporal, await findStatement(db, id)));
+      const { person } = caller(req);
+      res.json(await statementWithNames(db, temporal, await findStatement(db, id), { personId: person.id, roles: person.roles }));
     } catch (err) {
       next(err);
     }
   });
 
   // Anyone in the approval chain may try; whose turn it is, the statement workflow decides (403 otherwise).
-  router.post('/api/statements/:id/decisions', requirePermission('decideStatements'), async (req, res, next) => {
+  // Who decides follows the incident's pinned policy: the service checks it against that version (403 otherwise).
+  router.post('/api/statements/:id/decisions', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const approver = actorOf(caller(req));
       const { id } = parseParams(StatementIdParams, req);
@@ -106,7 +109,7 @@ export function createStatementsRouter({ db, temporal }: { db: Db; temporal: Cli
     }
   });
 
-  router.post('/api/statements/:id/revise-and-approve', requirePermission('decideStatements'), async (req, res, next) => {
+  router.post('/api/statements/:id/revise-and-approve', requirePermission('readIncidents'), async (req, res, next) => {
     try {
       const approver = actorOf(caller(req));
       const { id } = parseParams(StatementIdParams, req);

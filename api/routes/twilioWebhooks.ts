@@ -1,16 +1,17 @@
 // Twilio webhooks, mounted at /webhooks/twilio:
 //   POST /status  delivery status callbacks for messages we sent
-//   POST /sms     inbound text messages (e.g. "ACK")
+//   POST /sms     inbound text messages ("ACK", "DONE <item code>"), each acted on once by its MessageSid
 // Both are authenticated by Twilio's request signature, checked with the
 // twilio library's validateRequest against the public URL Twilio called.
-import express, { type Request, type Response, type Router } from 'express';
-import twilio from 'twilio';
+import express, { type Response, type Router } from 'express';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
-import { badRequest, forbidden } from '../../services/errors';
+import { badRequest } from '../../services/errors';
 import { applyStatusCallback } from '../../services/deliveryStatus';
-import { answerInboundSms, createAckSmsHandler, type InboundSmsHandler, type IncidentUpdater } from '../../services/inboundSms';
+import { answerInboundSms, createAckSmsHandler, type AnyNumberSmsHandler, type InboundSmsHandler, type IncidentUpdater } from '../../services/inboundSms';
 import { sendError } from '../errors';
+import twilio from 'twilio';
+import { acceptTwilioRequest, formFields as params } from '../twilioSignature';
 
 export type { InboundSms, InboundSmsHandler, IncidentUpdater } from '../../services/inboundSms';
 
@@ -20,6 +21,8 @@ export interface TwilioWebhooksDeps {
   config: Pick<Config, 'PUBLIC_BASE_URL' | 'TWILIO_AUTH_TOKEN'>;
   /** Tried in order after the built-in ACK handler; the first non-null reply wins. */
   inboundHandlers?: InboundSmsHandler[];
+  /** Tried first, for texts from any number (residents' subscription keywords). */
+  anyNumberHandlers?: AnyNumberSmsHandler[];
   /** How long an SMS acknowledgement waits for the incident workflow (Twilio gives up at 15 s). */
   ackTimeoutMs?: number;
 }
@@ -42,21 +45,9 @@ export function createTwilioWebhooksRouter(deps: TwilioWebhooksDeps): Router {
     createAckSmsHandler({ db, temporal: deps.temporal, timeoutMs: deps.ackTimeoutMs }),
     ...(deps.inboundHandlers ?? []),
   ];
-  const publicBase = config.PUBLIC_BASE_URL.replace(/\/$/, '');
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
-
-  const params = (req: Request): Record<string, unknown> =>
-    req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-
-  /** Twilio signs the URL it was configured with; behind a proxy that is the public one. */
-  const assertSigned = (req: Request): void => {
-    const signature = req.header('X-Twilio-Signature');
-    const url = `${publicBase}${req.originalUrl}`;
-    if (!signature || !twilio.validateRequest(config.TWILIO_AUTH_TOKEN, signature, url, params(req))) {
-      throw forbidden('invalid or missing X-Twilio-Signature');
-    }
-  };
+  const assertSigned = (req: Parameters<typeof acceptTwilioRequest>[0]) => acceptTwilioRequest(req, config);
 
   router.post('/status', async (req, res) => {
     try {
@@ -77,9 +68,11 @@ export function createTwilioWebhooksRouter(deps: TwilioWebhooksDeps): Router {
     try {
       assertSigned(req);
       const body = params(req);
+      // Twilio signatures carry no timestamp, so a captured request verifies forever: the MessageSid makes it act once.
+      const messageSid = requiredParam(body, 'MessageSid');
       const from = requiredParam(body, 'From').trim();
       const text = requiredParam(body, 'Body', true);
-      twimlReply(res, await answerInboundSms(db, handlers, { from, body: text }));
+      twimlReply(res, await answerInboundSms(db, handlers, { messageSid, from, body: text }, deps.anyNumberHandlers));
     } catch (err) {
       sendError(res, err);
     }

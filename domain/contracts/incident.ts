@@ -5,6 +5,7 @@ import type { ActorV1 } from './common';
 import type { Role } from '../roles';
 import type { SeverityLevel } from '../policy/schema';
 import type { StatementTranslationsV1 } from '../statementText';
+import type { HoldStateV1 } from './holds';
 
 export interface DeclareIncidentInputV1 {
   version: 1;
@@ -19,11 +20,15 @@ export interface DeclareIncidentInputV1 {
   policyVersion: string; // pinned for the life of the incident
 }
 
-export type AckChannel = 'API' | 'WEB' | 'EMAIL_LINK' | 'SMS';
+/** PHONE: pressed 1 on a call; EMAIL_REPLY: replied to the incident email (matched by its signed reply-to address). */
+export type AckChannel = 'API' | 'WEB' | 'EMAIL_LINK' | 'SMS' | 'PHONE' | 'EMAIL_REPLY';
+export const ACK_CHANNELS: readonly AckChannel[] = ['API', 'WEB', 'EMAIL_LINK', 'SMS', 'PHONE', 'EMAIL_REPLY'];
 
 export interface AcknowledgeRequestV1 {
   personId: string;
   via: AckChannel;
+  /** Who acknowledged, when it was someone else on the person's behalf (the city manager for a silent official). */
+  by?: ActorV1;
 }
 export interface AcknowledgeResultV1 {
   personId: string;
@@ -65,6 +70,16 @@ export interface StatementPublishedV1 {
   publishedAt: string;
 }
 
+/** Sent by the API after it recorded the withdrawal of a published statement, so the workflow tells who must know. */
+export interface StatementWithdrawnV1 {
+  statementId: string;
+  title: string;
+  /** The public note. */
+  note: string;
+  withdrawnAt: string;
+  by: ActorV1;
+}
+
 export interface RecipientStateV1 {
   personId: string;
   name: string;
@@ -75,6 +90,8 @@ export interface RecipientStateV1 {
   acknowledgedAt: string | null;
   escalatedToBackupAt: string | null;
   reportedSilentAt: string | null;
+  /** Phone calls placed to ask for an acknowledgement (absent before calls existed). */
+  callsPlaced?: number;
 }
 
 export interface DeadlineStateV1 {
@@ -88,6 +105,9 @@ export interface DeadlineStateV1 {
   overdueAt: string | null;
   remindersSent: number;
   escalationsSent: number;
+  /** Set while a counsel's hold stops this deadline's clock. */
+  heldSince?: string | null;
+  heldBy?: string | null;
 }
 
 export interface StatementRefV1 {
@@ -109,6 +129,8 @@ export interface IncidentStateV1 {
   deadlines: DeadlineStateV1[];
   statements: StatementRefV1[];
   closedAt: string | null;
+  /** Counsel's holds, active and ended (absent before holds existed). */
+  holds?: HoldStateV1[];
 }
 
 export const acknowledgeUpdate = defineUpdate<AcknowledgeResultV1, [AcknowledgeRequestV1]>('acknowledge');
@@ -116,4 +138,5 @@ export const submitStatementUpdate = defineUpdate<SubmitStatementResultV1, [Subm
 export const extendDeadlineUpdate = defineUpdate<DeadlineStateV1, [ExtendDeadlineRequestV1]>('extendDeadline');
 export const closeIncidentUpdate = defineUpdate<IncidentStateV1, [CloseIncidentRequestV1]>('closeIncident');
 export const statementPublishedSignal = defineSignal<[StatementPublishedV1]>('statementPublished');
+export const statementWithdrawnSignal = defineSignal<[StatementWithdrawnV1]>('statementWithdrawn');
 export const incidentStateQuery = defineQuery<IncidentStateV1>('incidentState');

@@ -7,6 +7,8 @@
 // (and time-skipping tests see skipped time, not wall time).
 import type { ActorV1 } from './common';
 import type { AckChannel, DeadlineStateV1 } from './incident';
+import type { HoldScopeV1 } from './holds';
+import type { PublicationHeldByV1 } from './statement';
 import type { Policy } from '../policy/schema';
 import type { Role } from '../roles';
 import type { StatementTranslationsV1 } from '../statementText';
@@ -30,8 +32,21 @@ export interface BackupAssignmentV1 {
   role: Role;
 }
 
-/** What the Deadline row holds: the contract's deadline state without the workflow's notice counters. */
-export type DeadlineRowV1 = Omit<DeadlineStateV1, 'remindersSent' | 'escalationsSent'>;
+/**
+ * What the Deadline row holds: the contract's deadline state without the
+ * workflow's notice counters (a hold on its clock is written apart, by holdDeadlineClocks).
+ */
+export type DeadlineRowV1 = Omit<DeadlineStateV1, 'remindersSent' | 'escalationsSent' | 'heldSince' | 'heldBy'>;
+
+export type PublicationOutcomeV1 = { published: true; publishedAt: string } | { published: false; heldBy: PublicationHeldByV1 };
+
+export interface DeadlineClockChangeV1 {
+  key: string;
+  /** Set: the clock stopped then (by holdId); null: it runs again, due at dueAt. */
+  heldSince: string | null;
+  holdId: string | null;
+  dueAt: string;
+}
 
 export interface PersonWithRolesV1 extends PersonRefV1 {
   roles: Role[];
@@ -69,6 +84,8 @@ export interface IncidentActivities {
     personId: string;
     via: AckChannel;
     at: string;
+    /** Present when someone acknowledged on the person's behalf: the acting person. */
+    by?: { personId: string; name: string };
   }): Promise<{ acknowledgedAt: string; alreadyAcknowledged: boolean }>;
 
   /** Creates deadlines that do not exist yet (by incident + key). */
@@ -151,6 +168,47 @@ export interface IncidentActivities {
 
   /** Makes the approved version public. Returns the publication time (the first one on a retry). */
   publishStatement(input: { statementId: string; version: number; at: string }): Promise<{ publishedAt: string }>;
+
+  /**
+   * Publishes the approved version unless an active counsel's hold covers the
+   * statement; a held one is marked APPROVED and the answer names the hold.
+   * The hold check and the publication are one transaction under the
+   * incident's row lock, as is placing a hold, so one of them comes first.
+   */
+  publishStatementUnlessHeld(input: { statementId: string; version: number; at: string }): Promise<PublicationOutcomeV1>;
+
+  /** The hold row, with its private detail, and its audit event. Refused (InvalidState) for a statement already published. */
+  recordHoldPlaced(input: {
+    holdId: string;
+    incidentId: string;
+    scope: HoldScopeV1;
+    category: string;
+    detail: string;
+    by: ActorV1;
+    lapsesAt: string;
+    notifiedPersonIds: string[];
+    at: string;
+  }): Promise<void>;
+
+  /** A hold released (by a person) or lapsed at its limit (by: null), with who was told. */
+  recordHoldEnded(input: {
+    holdId: string;
+    incidentId: string;
+    status: 'RELEASED' | 'LAPSED';
+    by: ActorV1 | null;
+    note: string | null;
+    notifiedPersonIds: string[];
+    at: string;
+  }): Promise<void>;
+
+  /** Audit-only record of a reminder sent before a hold lapses. */
+  recordHoldReminder(input: { holdId: string; incidentId: string; sequence: number; notifiedPersonIds: string[]; at: string }): Promise<void>;
+
+  /** Deadlines whose clock a hold stopped (heldSince set) or restarted (heldSince null, with the new due time). */
+  holdDeadlineClocks(input: { incidentId: string; changes: DeadlineClockChangeV1[]; at: string }): Promise<void>;
+
+  /** Audit-only record of a round of acknowledgement calls. */
+  recordAckCalls(input: { incidentId: string; calls: { personId: string; attempt: number }[]; at: string }): Promise<void>;
 
   closeIncident(input: { incidentId: string; summary: string; by: ActorV1; at: string }): Promise<void>;
 

@@ -4,12 +4,15 @@ import type { TrackedDeadline } from '../deadlines';
 import type { Policy } from '../policy/schema';
 import type { PersonRefV1 } from './incidentActivities';
 import type { RecipientStateV1, StatementPublishedV1, StatementRefV1 } from './incident';
+import type { HoldStateV1 } from './holds';
 
 export interface RecipientRuntimeV1 extends RecipientStateV1 {
   /** The backup on file for a primary (called when they stay silent). */
   backup: PersonRefV1 | null;
   /** Primaries this person was asked to stand in for. */
   standsInFor: string[];
+  /** The provider refused their phone for calls for good (no number, invalid): no more calls. */
+  callUnreachable?: boolean;
 }
 
 /** Everything the workflow knows; carried whole across continue-as-new. */
@@ -30,6 +33,8 @@ export interface IncidentCarriedStateV1 {
   finalReportRendered: boolean;
   /** How many runs came before this one (continue-as-new count). */
   generation: number;
+  /** Counsel's holds, active and ended (absent in runs from before holds). */
+  holds?: HoldStateV1[];
 }
 
 export interface IncidentRunOptionsV1 {

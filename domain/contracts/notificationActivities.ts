@@ -1,7 +1,8 @@
 // What workflows may ask of the notification activities. Workflows import only
 // types from here (never the implementations, which use Node and Prisma).
 
-export type ChannelName = 'EMAIL' | 'SMS';
+/** VOICE: a phone call reading the message, asking to press 1 (incident acknowledgements only). */
+export type ChannelName = 'EMAIL' | 'SMS' | 'VOICE';
 
 export interface OutboundMessageV1 {
   /** The calling workflow's id: first part of the idempotency key. */

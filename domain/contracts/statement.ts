@@ -1,5 +1,5 @@
 // Statement approval workflow contract (a child of the incident workflow).
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActorV1 } from './common';
 import type { Role } from '../roles';
 import type { StatementTranslationsV1 } from '../statementText';
@@ -69,11 +69,19 @@ export interface ApprovalStepStateV1 {
   revisedBy?: string | null;
 }
 
+/** The counsel's hold a fully approved statement waits behind. */
+export interface PublicationHeldByV1 {
+  holdId: string;
+  category: string;
+  placedAt: string;
+}
+
 export interface StatementStateV1 {
   version: 1;
   statementId: string;
   kind: string;
-  status: 'PENDING_APPROVAL' | 'CHANGES_REQUESTED' | 'PUBLISHED' | 'WITHDRAWN';
+  /** APPROVED: every approval given, publication held by counsel (see heldBy); it publishes when the hold ends. */
+  status: 'PENDING_APPROVAL' | 'CHANGES_REQUESTED' | 'APPROVED' | 'PUBLISHED' | 'WITHDRAWN';
   currentVersion: number;
   /** The role whose decision is awaited, or null. */
   awaiting: Role | null;
@@ -85,9 +93,17 @@ export interface StatementStateV1 {
   awaitingSince?: string | null;
   /** Who wrote the version in approval: they never decide on it. */
   authorId?: string;
+  /** While APPROVED: the hold publication waits behind. */
+  heldBy?: PublicationHeldByV1 | null;
+}
+
+/** Sent by the incident workflow when a counsel's hold ends: a held statement tries to publish again. */
+export interface PublicationReleasedV1 {
+  holdId: string;
 }
 
 export const decideUpdate = defineUpdate<StatementStateV1, [DecisionRequestV1]>('decide');
 export const reviseUpdate = defineUpdate<StatementStateV1, [ReviseRequestV1]>('revise');
 export const reviseAndApproveUpdate = defineUpdate<StatementStateV1, [ReviseAndApproveRequestV1]>('reviseAndApprove');
 export const statementStateQuery = defineQuery<StatementStateV1>('statementState');
+export const publicationReleasedSignal = defineSignal<[PublicationReleasedV1]>('publicationReleased');

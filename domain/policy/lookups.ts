@@ -67,9 +67,12 @@ export function draftFromTemplate(
 // ------------------------------------------------------------------ channels
 
 /** The channels a message goes on when the policy says nothing else: both. */
-export const EVERY_CHANNEL: readonly ChannelName[] = ['EMAIL', 'SMS'];
+export const EVERY_CHANNEL: readonly PolicyChannel[] = ['EMAIL', 'SMS'];
+
+/** The channels a policy names for telling people (calls are the acknowledgement ladder's, not a choice of channel). */
+export type PolicyChannel = Extract<ChannelName, 'EMAIL' | 'SMS'>;
 
 /** How a recipient holding `role` is told of a declaration at this severity (policy severities[].channels). */
-export function declarationChannels(severity: SeverityPolicy, role: Role): ChannelName[] {
+export function declarationChannels(severity: SeverityPolicy, role: Role): PolicyChannel[] {
   return [...(severity.channels?.[role] ?? EVERY_CHANNEL)];
 }

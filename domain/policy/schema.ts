@@ -62,12 +62,30 @@ const severitySchema = z.object({
   channels: z.record(roleSchema, z.array(channelSchema).min(1)).optional(),
 });
 
+/**
+ * Phone calls to officials still silent after the email and text: the first
+ * call `firstAfter` their notification, then `attempts - 1` more, each
+ * `retryAfter` the one before, while nobody has acknowledged for them. A call
+ * asks them to press 1; doing so acknowledges. Absent in policies written
+ * before calls (nobody is called).
+ */
+const callsSchema = z
+  .object({
+    /** The severity levels whose recipients are called. */
+    severities: z.array(z.number().int().min(1).max(3)).min(1),
+    firstAfter: durationSchema,
+    attempts: z.number().int().min(1).max(5),
+    retryAfter: durationSchema,
+  })
+  .strict();
+
 const acknowledgementSchema = z.object({
   /** How long a primary recipient has to acknowledge before their backup is notified. */
   backupAfter: durationSchema,
   /** When the people below are told who is still silent. */
   reportSilentAfter: durationSchema,
   reportSilentTo: z.array(roleSchema).min(1),
+  calls: callsSchema.optional(),
 });
 
 /**
@@ -215,7 +233,62 @@ const accessSchema = z.object({
   readPlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.readPlans),
   /** Keep the media list: the newsrooms that receive published statements by email. */
   manageMediaList: roles(ACCESS_BEFORE_POLICIES_STATED_IT.manageMediaList),
+  /**
+   * Read statement drafts and approvers' comments before publication, besides
+   * the drafters, the approval chain and the draft's own author (need to know).
+   */
+  readDrafts: z.array(roleSchema).default(['CITY_MANAGER']),
 });
+
+/** How long each signed link in a message works (acknowledge, review a statement, post progress). */
+const linksSchema = z.object({
+  ack: durationSchema.default('72h'),
+  review: durationSchema.default('72h'),
+  /** Progress links are used over days of work on an item. */
+  progress: durationSchema.default('14d'),
+});
+
+/**
+ * Counsel's hold: the people the policy names stop publication (one
+ * statement, every statement of a kind, or everything for an incident) while
+ * a legal matter is pending. The public sees that it is held, since when and
+ * the category; never the private detail. A hold lapses at `maxDuration`
+ * unless released sooner. Absent in policies written before holds (nobody
+ * may place one).
+ */
+const holdsSchema = z
+  .object({
+    /** Who may place a hold. */
+    placeBy: z.array(roleSchema).min(1),
+    /** Who may release one before it lapses. */
+    releaseBy: z.array(roleSchema).min(1),
+    /** The public reasons a hold may give. */
+    categories: z.array(z.object({ key: keySchema, label: z.string().min(1) }).strict()).min(1),
+    /** A hold lapses this long after it was placed; publication then resumes. */
+    maxDuration: durationSchema,
+    /** Reminders before the lapse, each this long before it, to `remind`. */
+    remindBefore: z.array(durationSchema),
+    remind: z.array(roleSchema).min(1),
+    /** Told when a hold is placed or released. */
+    notify: z.array(roleSchema).min(1),
+    /** Told when a hold reaches its limit and lapses. */
+    escalateAtLimit: z.array(roleSchema).min(1),
+    /**
+     * How the clocks a hold stopped start again when it ends. RESUME: the
+     * time that was left when the hold was placed; RESTART: the deadline's
+     * whole window again. Never less than `atLeast` after the release.
+     */
+    onRelease: z.object({ clock: z.enum(['RESUME', 'RESTART']), atLeast: durationSchema }).strict(),
+  })
+  .strict();
+
+/** Who may withdraw a published statement (always with a public note), and who is told. Absent: nobody may. */
+const withdrawalSchema = z
+  .object({
+    allowedRoles: z.array(roleSchema).min(1),
+    notify: z.array(roleSchema).min(1),
+  })
+  .strict();
 
 /**
  * Who is told when a statement is published, beyond its author: the parties
@@ -284,6 +357,9 @@ const basePolicySchema = z.object({
   approval: approvalSchema,
   extension: extensionSchema,
   access: accessSchema.default({}),
+  holds: holdsSchema.optional(),
+  withdrawal: withdrawalSchema.optional(),
+  links: linksSchema.default({}),
   actionPlan: actionPlanSchema,
   /** Told when a statement is published (clayton-2026.3 on). */
   publication: publicationSchema.optional(),
@@ -362,6 +438,30 @@ function checkTranslations(p: z.output<typeof basePolicySchema>, issue: Issue): 
   }
 }
 
+/**
+ * Calls come before the backup is called (the ladder moves to the backup once
+ * the calls are done); hold reminders fall inside the hold; categories are
+ * named once.
+ */
+function checkCallsAndHolds(p: z.output<typeof basePolicySchema>, issue: Issue): void {
+  const calls = p.acknowledgement.calls;
+  if (calls) {
+    const lastCall = durationMs(calls.firstAfter) + (calls.attempts - 1) * durationMs(calls.retryAfter);
+    if (lastCall >= durationMs(p.acknowledgement.backupAfter)) {
+      issue(['acknowledgement', 'calls'], 'the last call must come before backupAfter: the ladder moves to the backup once the calls are done');
+    }
+  }
+  const holds = p.holds;
+  if (!holds) return;
+  const max = durationMs(holds.maxDuration);
+  holds.remindBefore.forEach((before, i) => {
+    if (durationMs(before) >= max) issue(['holds', 'remindBefore', i], 'must be shorter than maxDuration');
+  });
+  holds.categories.forEach((category, i) => {
+    if (holds.categories.findIndex((c) => c.key === category.key) !== i) issue(['holds', 'categories', i, 'key'], `duplicate key ${JSON.stringify(category.key)}`);
+  });
+}
+
 export const policySchema = basePolicySchema.superRefine((p, ctx) => {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
 
@@ -401,6 +501,7 @@ export const policySchema = basePolicySchema.superRefine((p, ctx) => {
   checkTranslations(p, issue);
 
   checkApproval(p, issue);
+  checkCallsAndHolds(p, issue);
   if (durationMs(p.approval.escalationAfter) <= durationMs(p.approval.reminderAfter)) {
     issue(['approval', 'escalationAfter'], 'must be later than reminderAfter');
   }
@@ -420,6 +521,9 @@ export type ActionPlanPolicy = Policy['actionPlan'];
 export type AccessPolicy = Policy['access'];
 export type PublicationPolicy = NonNullable<Policy['publication']>;
 export type PolicyTranslation = NonNullable<Policy['translations']>[string];
+export type CallsPolicy = NonNullable<Policy['acknowledgement']['calls']>;
+export type HoldsPolicy = NonNullable<Policy['holds']>;
+export type WithdrawalPolicy = NonNullable<Policy['withdrawal']>;
 export type SeverityLevel = 1 | 2 | 3;
 
 // ------------------------------------------------------------------ errors

@@ -1,6 +1,6 @@
 // One critical incident, end to end through the browser, one role at a time,
 // against the whole system (real Temporal dev server, PostgreSQL, SMTP and SMS
-// sinks, worker, API and pages), under the default policy (clayton-2026.2):
+// sinks, worker, API and pages), under the default policy (clayton-2026.3, whose approval chain is clayton-2026.2's):
 //   city manager declares -> the mayor acknowledges on a phone -> the police
 //   chief drafts the holding statement -> the PIO sends it back from the
 //   approval queue (the API's field error shows next to the comment box) -> the

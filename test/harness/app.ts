@@ -38,6 +38,8 @@ export interface TestSystemOptions {
   worker?: TestWorkerOptions;
   /** SMS sink callback delays (sent, delivered). */
   smsCallbackDelaysMs?: [number, number];
+  /** Connections the API and the worker share (default 5); a load test wants more. */
+  databasePoolSize?: number;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     const apiPort = await freePort();
     const baseUrl = `http://127.0.0.1:${apiPort}`;
 
-    const database = await createTestDatabase();
+    const database = await createTestDatabase({ poolSize: options.databasePoolSize });
     cleanups.push(() => database.drop());
 
     const env = await createLocalTemporalEnv();

@@ -1,14 +1,10 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { createDb, type Db } from '../../lib/db';
-import { REPO_ROOT } from './paths';
+import { applyMigrations } from '../../lib/migrations';
 import { ADMIN_URL_ENV, startTestCluster } from './pgCluster';
 
-export { ADMIN_URL_ENV };
-
-const MIGRATIONS_DIR = path.join(REPO_ROOT, 'prisma', 'migrations');
+export { ADMIN_URL_ENV, applyMigrations };
 
 export interface TestDatabase {
   url: string;
@@ -33,74 +29,6 @@ function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
-}
-
-interface Migration {
-  name: string;
-  sql: string;
-  checksum: string;
-}
-
-let migrations: Migration[] | undefined;
-
-function loadMigrations(): Migration[] {
-  migrations ??= fs
-    .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(MIGRATIONS_DIR, entry.name, 'migration.sql')))
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => {
-      const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');
-      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
-    });
-  return migrations;
-}
-
-/**
- * What `prisma migrate deploy` does, without spawning the Prisma CLI (seconds
- * per database): run each migration in order, each in its own transaction, and
- * record it in _prisma_migrations with Prisma's checksum so `migrate status`
- * and later `migrate deploy` see the same history.
- */
-export async function applyMigrations(url: string): Promise<void> {
-  const client = new PgClient({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-      "id" VARCHAR(36) PRIMARY KEY NOT NULL,
-      "checksum" VARCHAR(64) NOT NULL,
-      "finished_at" TIMESTAMPTZ,
-      "migration_name" VARCHAR(255) NOT NULL,
-      "logs" TEXT,
-      "rolled_back_at" TIMESTAMPTZ,
-      "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
-      "applied_steps_count" INTEGER NOT NULL DEFAULT 0
-    )`);
-    const applied = new Set(
-      (await client.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL')).rows.map(
-        (row) => row.migration_name,
-      ),
-    );
-    for (const migration of loadMigrations()) {
-      if (applied.has(migration.name)) continue;
-      await client.query('BEGIN');
-      try {
-        const startedAt = new Date();
-        await client.query(migration.sql);
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
-           VALUES ($1, $2, now(), $3, $4, 1)`,
-          [randomUUID(), migration.checksum, migration.name, startedAt],
-        );
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw new Error(`migration ${migration.name} failed: ${(err as Error).message}`);
-      }
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 async function admin<T>(fn: (client: PgClient) => Promise<T>): Promise<T> {

@@ -4,6 +4,8 @@
 // incident activities, and a recording sendNotification (our own activity
 // boundary; the system tests use the real one with the sinks).
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../../domain/failures';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { OutboundMessageV1, SendResultV1 } from '../../domain/contracts/notificationActivities';
@@ -19,7 +21,7 @@ import type { IncidentRunOptionsV1 } from '../../domain/contracts/incidentRun';
 import { seedDemoRoster } from '../../scripts/seed-roster';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createLocalTemporalEnv } from './localTemporal';
-import { createTimeSkippingEnv } from './timeSkipping';
+import { createTimeSkippingEnv, terminateIdleWorkflow } from './timeSkipping';
 import { createTestWorker } from './worker';
 
 export const MINUTE = 60_000;
@@ -46,6 +48,8 @@ export interface IncidentTestContext {
   providersDown: boolean;
   /** Every startPublicFanOut call (what the incident told the public), in order; the fan-out itself is not run here. */
   publicEvents: PublicFanOutRequestV1[];
+  /** Messages the provider refuses for good (UndeliverableRecipient), e.g. a call to a number that cannot be called. */
+  refuses: (message: OutboundMessageV1) => boolean;
   stop(): Promise<void>;
 }
 
@@ -63,6 +67,9 @@ export async function startIncidentTestContext(taskQueue: string, options: Incid
   const sendNotification = async (message: OutboundMessageV1): Promise<SendResultV1> => {
     if (ctx.providersDown) throw new Error('provider unavailable (simulated outage)');
     const key = notificationKey(message);
+    if (ctx.refuses(message)) {
+      throw ApplicationFailure.create({ type: FailureType.UndeliverableRecipient, message: 'refused (simulated)', nonRetryable: true, details: [{ notificationId: key }] });
+    }
     if (seen.has(key)) return { notificationId: key, idempotencyKey: key, status: 'ALREADY_SENT', providerMessageId: null };
     seen.add(key);
     sent.push({ ...message, key });
@@ -87,6 +94,7 @@ export async function startIncidentTestContext(taskQueue: string, options: Incid
   const running = worker.run();
   const ctx: IncidentTestContext = {
     providersDown: false,
+    refuses: () => false,
     env,
     database,
     db: database.db,
@@ -214,22 +222,9 @@ export function recipientsOf(ctx: IncidentTestContext, workflowId: string, purpo
 
 export const ids = (...people: Person[]) => people.map((p) => p.id).sort();
 
-/**
- * Terminates a workflow once it has nothing in flight. The Java test server
- * (1.38.0) stops skipping time for the rest of the environment if a workflow
- * is terminated while one of its activity or workflow tasks is outstanding.
- */
+/** Terminates a workflow once it has nothing in flight (see terminateIdleWorkflow: the test server's lock quirk). */
 export async function terminateWhenIdle(ctx: IncidentTestContext, workflowId: string): Promise<void> {
-  const handle = ctx.env.client.workflow.getHandle(workflowId);
-  await eventually(async () => {
-    const { raw, status } = await handle.describe();
-    if (status.name !== 'RUNNING') return;
-    expect(raw.pendingActivities ?? []).toHaveLength(0);
-    expect(raw.pendingWorkflowTask ?? null).toBeNull();
-  });
-  await handle.terminate('test finished').catch((err: unknown) => {
-    if (!/not found|already completed/i.test(String(err))) throw err;
-  });
+  await terminateIdleWorkflow(ctx.env, workflowId);
 }
 
 /** Moves the test server's clock to `at` (ms since epoch); never backwards. */

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { actorClaimSigner } from '../../lib/actorClaims';
+import { createTestConfig } from './config';
 import { TEMPORAL_CLI_PATH } from './paths';
 import { installQuietRuntime } from './runtime';
 
@@ -13,6 +15,8 @@ export async function createLocalTemporalEnv(): Promise<TestWorkflowEnvironment>
   }
   installQuietRuntime();
   return TestWorkflowEnvironment.createLocal({
+    // The environment's client is the API's: it signs every update with the test config's ACTOR_CLAIM_SECRET.
+    client: { interceptors: { workflow: [actorClaimSigner(createTestConfig().ACTOR_CLAIM_SECRET)] } },
     server: {
       executable: { type: 'existing-path', path: TEMPORAL_CLI_PATH },
       ip: '127.0.0.1',

@@ -23,21 +23,33 @@ export interface TestSinks {
 }
 
 /**
- * The local SMTP inbox and the Twilio-shaped SMS sink on free loopback ports.
- * `publicBaseUrl` is where the app under test listens: the SMS sink delivers
- * simulated inbound texts to its /webhooks/twilio/sms.
+ * The local SMTP inbox and the Twilio-shaped SMS and voice sink on free
+ * loopback ports. `publicBaseUrl` is where the app under test listens: the SMS
+ * sink delivers simulated inbound texts to its /webhooks/twilio/sms, calls'
+ * callbacks to /webhooks/twilio/voice, and the mail sink replies to incident
+ * emails to /webhooks/email/inbound.
  */
-export async function startSinks(options: { publicBaseUrl?: string; callbackDelaysMs?: [number, number] } = {}): Promise<TestSinks> {
+export async function startSinks(
+  options: { publicBaseUrl?: string; callbackDelaysMs?: [number, number]; /** Production refuses the shipped one. */ twilioAuthToken?: string } = {},
+): Promise<TestSinks> {
   const defaults = createTestConfig();
+  const authToken = options.twilioAuthToken ?? defaults.TWILIO_AUTH_TOKEN;
   const host = '127.0.0.1';
-  const mail = await startMailSink({ smtpPort: 0, httpPort: 0, host });
+  const publicBaseUrl = (options.publicBaseUrl ?? defaults.PUBLIC_BASE_URL).replace(/\/$/, '');
+  const mail = await startMailSink({
+    smtpPort: 0,
+    httpPort: 0,
+    host,
+    // Replies to incident emails reach the app under test, as in embedded mode.
+    inbound: { domain: defaults.INBOUND_EMAIL_DOMAIN, webhookUrl: `${publicBaseUrl}/webhooks/email/inbound`, secret: defaults.INBOUND_EMAIL_SECRET },
+  });
   let sms: SmsSink;
   try {
     sms = await startSmsSink({
       port: 0,
       host,
       accountSid: defaults.TWILIO_ACCOUNT_SID,
-      authToken: defaults.TWILIO_AUTH_TOKEN,
+      authToken,
       publicBaseUrl: options.publicBaseUrl ?? defaults.PUBLIC_BASE_URL,
       defaultInboundTo: defaults.TWILIO_FROM_NUMBER,
       callbackDelaysMs: options.callbackDelaysMs,
@@ -55,7 +67,7 @@ export async function startSinks(options: { publicBaseUrl?: string; callbackDela
       SMTP_SECURE: false,
       TWILIO_API_BASE_URL: `http://${host}:${sms.port}`,
       TWILIO_ACCOUNT_SID: defaults.TWILIO_ACCOUNT_SID,
-      TWILIO_AUTH_TOKEN: defaults.TWILIO_AUTH_TOKEN,
+      TWILIO_AUTH_TOKEN: authToken,
       DEVSINKS_SMTP_PORT: mail.smtpPort,
       DEVSINKS_MAIL_HTTP_PORT: mail.httpPort,
       DEVSINKS_SMS_HTTP_PORT: sms.port,

@@ -1,9 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { activityLoggingAndRateLimitInterceptor } from '../../activities/interceptors';
 import { installQuietRuntime } from './runtime';
-import { WORKFLOW_PRELOAD_MODULES } from '../../worker/preload';
+import { bundleWorkflows } from '../../worker/workflowBundle';
+import { createTestConfig } from './config';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -12,11 +13,8 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  * (webpack + swc take seconds; every test file in the process reuses it).
  */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    preloadModules: WORKFLOW_PRELOAD_MODULES,
-    logger: new DefaultLogger('WARN'),
-  });
+  // The production recipe, keyed with the test config's ACTOR_CLAIM_SECRET (which the test clients sign with).
+  bundle ??= bundleWorkflows(createTestConfig().ACTOR_CLAIM_SECRET, { logger: new DefaultLogger('WARN') });
   return bundle;
 }
 

@@ -13,11 +13,11 @@ import { startTestSystem, type TestSystem } from '../harness/app';
 import { apiCaller, type Answer } from '../harness/http';
 import { eventually } from '../harness/eventually';
 
-/** Notified of a severity-1 incident (clayton-2026.2, like 2026.1). */
+/** Notified of a severity-1 incident (clayton-2026.3, like 2026.1 and 2026.2). */
 const RECIPIENTS: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY'];
 /** The city's staff: the recipients and the roles that draft or stand in without being notified. */
 const STAFF: Role[] = [...RECIPIENTS, 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO'];
-/** clayton-2026.2: the police department and the communications staff draft. The chief first: the matrix follows their statement. */
+/** Since clayton-2026.2 the police department and the communications staff draft. The chief first: the matrix follows their statement. */
 const DRAFTERS: Role[] = ['POLICE_CHIEF', 'DEPUTY_CHIEF', 'COMMUNICATIONS_OFFICER', 'DEPUTY_PIO', 'PIO'];
 /** At severity 1 the PIO approves, then the city manager signs off; the deputy PIO approves in the PIO's place when the PIO drafted. */
 const DECIDERS_IN_ORDER: Role[] = ['PIO', 'CITY_MANAGER', 'DEPUTY_PIO'];
@@ -79,6 +79,8 @@ const scenario = {
   statementBy: {} as Partial<Record<Role, string>>,
   /** Statements each approver revises and approves. */
   revisable: {} as Partial<Record<Role, string>>,
+  /** The counsel's hold the city attorney placed. */
+  holdId: '',
 };
 
 interface MatrixRow {
@@ -109,6 +111,8 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 
 const matrix: MatrixRow[] = [
   { method: 'GET', route: '/healthz', path: () => '/healthz', allowed: 'public', expect: 200 },
+  // Ready or degraded (200) while the database and Temporal answer; its 503 is covered by test/unit/operations.test.ts.
+  { method: 'GET', route: '/readyz', path: () => '/readyz', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/openapi.json', path: () => '/api/openapi.json', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/policy', path: () => '/api/policy', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/me', path: () => '/api/me', allowed: 'any', expect: 200 },
@@ -189,6 +193,35 @@ const matrix: MatrixRow[] = [
     expect: 200,
   },
   { method: 'GET', route: '/api/incidents/:id/report', path: () => `/api/incidents/${scenario.incident}/report`, allowed: STAFF, expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/holds',
+    path: () => `/api/incidents/${scenario.incident}/holds`,
+    allowed: ['CITY_ATTORNEY'],
+    body: () => ({ scope: { kind: 'STATEMENT_KIND', statementKind: 'FINAL_REPORT' }, category: 'LITIGATION', detail: 'Matrix test hold.' }),
+    expect: 201,
+    after: (answers) => {
+      scenario.holdId = answers[0].json.holdId;
+    },
+  },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/holds/:holdId/release',
+    path: () => `/api/incidents/${scenario.incident}/holds/${scenario.holdId || 'not-yet-placed'}/release`,
+    allowed: ['CITY_ATTORNEY'],
+    body: () => ({ note: 'Matrix test release.' }),
+    expect: 200,
+  },
+  {
+    method: 'POST',
+    route: '/api/statements/:id/withdraw',
+    // The PIO withdraws the published statement; the others the policy names try one still in approval.
+    path: (role) => `/api/statements/${role === 'PIO' || !role ? scenario.statementId : scenario.statementBy.DEPUTY_CHIEF}/withdraw`,
+    allowed: ['PIO'],
+    answeredByRules: { roles: ['CITY_MANAGER', 'CITY_ATTORNEY'], status: 409 },
+    body: () => ({ note: 'Withdrawn by the matrix test.' }),
+    expect: 200,
+  },
   { method: 'DELETE', route: '/api/session', path: () => '/api/session', allowed: 'any', expect: 204 },
 ];
 
@@ -283,9 +316,12 @@ describe('role x route matrix', () => {
       'Extended by POLICE_CHIEF for the matrix test',
     ]);
     const publicView = await send('GET', `/api/public/incidents/${scenario.incident}`);
-    expect(publicView.json.statements.map((s: any) => s.title)).toEqual(['Statement on the matrix incident']);
+    // Published, then withdrawn by the PIO: the fact and the note stay public, the text does not.
+    expect(publicView.json.statements).toEqual([]);
+    expect(publicView.json.withdrawnStatements.map((s: any) => [s.id, s.note])).toEqual([[scenario.statementId, 'Withdrawn by the matrix test.']]);
     const holding = publicView.json.deadlineList.find((d: any) => d.key === 'holding_statement');
     expect(holding.status).toBe('met');
+    expect(publicView.json.holds).toEqual([expect.objectContaining({ status: 'released', reason: 'Litigation' })]);
   });
 });
 
@@ -383,7 +419,8 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
     expect(v3.json).toMatchObject({ currentVersion: 3, authorId: personIdOf('PIO'), awaiting: 'PIO', awaitingRoles: ['DEPUTY_PIO', 'CITY_MANAGER'] });
     // The PIO wrote version 3, so a stand-in approves it in the PIO's place.
     expect((await decide('PIO', { version: 3, decision: 'APPROVE' })).status).toBe(403);
-    const statement = await send('GET', `/api/statements/${statementId}`, { as: 'MAYOR' });
+    // The history, as the stand-in whose turn it now is reads it (they wrote and decided nothing yet: their role is their need to know).
+    const statement = await send('GET', `/api/statements/${statementId}`, { as: 'DEPUTY_PIO' });
     expect(statement.json.versions.map((v: any) => [v.version, v.authorId])).toEqual([
       [1, personIdOf('POLICE_CHIEF')],
       [2, personIdOf('POLICE_CHIEF')],
@@ -392,9 +429,23 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
     expect(statement.json.approvals.filter((a: any) => a.version === 3)).toEqual([
       expect.objectContaining({ role: 'PIO', decision: 'APPROVED', approverId: personIdOf('PIO'), comment: 'Shortened.' }),
     ]);
+    // The mayor reads where it stands and who decided, but no draft and no comment.
+    const asMayor = await send('GET', `/api/statements/${statementId}`, { as: 'MAYOR' });
+    expect(asMayor.json).toMatchObject({ status: 'PENDING_APPROVAL', currentVersion: 3, versions: [] });
+    expect(asMayor.json.approvals.map((a: any) => [a.version, a.role, a.decision, a.comment])).toEqual([
+      [1, 'PIO', 'REJECTED', null],
+      [3, 'PIO', 'APPROVED', null],
+    ]);
+    for (const secret of ['First draft', 'Second draft', 'Third draft', 'Do not name the officer', 'Shortened.']) expect({ secret, leaks: asMayor.text.includes(secret) }).toEqual({ secret, leaks: false });
 
     expect((await decide('CITY_MANAGER', { version: 3, decision: 'APPROVE' })).status).toBe(200);
     await eventually(async () => (await sys.db.statement.findUnique({ where: { id: statementId } }))?.status === 'PUBLISHED', 'publication');
+
+    // Once published, the mayor reads the published version, and still no earlier draft or comment.
+    const publishedForMayor = await send('GET', `/api/statements/${statementId}`, { as: 'MAYOR' });
+    expect(publishedForMayor.json.versions.map((v: any) => [v.version, v.title])).toEqual([[3, 'Holding statement v3']]);
+    expect(publishedForMayor.json.approvals.every((a: any) => a.comment === null)).toBe(true);
+    expect(publishedForMayor.text).not.toContain('First draft');
 
     const again = await decide('CITY_MANAGER', { version: 3, decision: 'APPROVE' });
     expect(again.status).toBe(409);
@@ -413,8 +464,9 @@ describe('bad input names the field; unknown ids 404; state conflicts 409', () =
     const notADate = await extend('final_report', { newDueAt: 'next week', reason: 'Waiting on the lab' });
     expect([notADate.status, notADate.json.error.field]).toEqual([400, 'newDueAt']);
     // In the future but earlier than the current due date (90 days): the workflow refuses, naming the field.
+    // The request matches the document; the rule it breaks is one only the deadline knows: 422.
     const earlier = await extend('final_report', { newDueAt: inDays(10), reason: 'Waiting on the lab' });
-    expect([earlier.status, earlier.json.error.field]).toEqual([400, 'newDueAt']);
+    expect([earlier.status, earlier.json.error.field]).toEqual([422, 'newDueAt']);
     const noReason = await extend('final_report', { newDueAt: inDays(120) });
     expect([noReason.status, noReason.json.error.field]).toEqual([400, 'reason']);
     const unknown = await extend('moon_landing', { newDueAt: inDays(120), reason: 'Waiting on the lab' });

@@ -53,10 +53,11 @@ test('a sev-1 declaration reaches everyone; the invalid number falls back to ema
     const sms = rows.find((n) => n.personId === r.personId && n.channel === 'SMS' && n.purpose === 'incident.declared');
     expect(sms).toMatchObject({ status: 'UNDELIVERABLE' });
     expect(sms!.lastError).toContain('21211');
-    const fallback = await eventually(
-      async () => sys.db.notification.findFirst({ where: { incidentId: incident.id, personId: r.personId, purpose: 'incident.declared.fallback' } }),
-      'the fallback email',
-    );
+    // Written PENDING before the provider is called: wait for the outcome, not just the row.
+    const fallback = await eventually(async () => {
+      const row = await sys.db.notification.findFirst({ where: { incidentId: incident.id, personId: r.personId, purpose: 'incident.declared.fallback' } });
+      return row?.status !== 'PENDING' && row;
+    }, 'the fallback email');
     expect(fallback).toMatchObject({ channel: 'EMAIL', fallbackForId: sms!.id, status: 'SENT' });
   }
   expect(sys.sinks.sms.messages().filter((m) => m.direction === 'outbound-api')).toHaveLength(reachable.length);

@@ -507,7 +507,7 @@ describe('inbound SMS webhook: dispatch to handlers', () => {
     });
   }
 
-  test("'ACK' from a recipient's phone acknowledges each open incident through the workflow update", async () => {
+  test("'ACK' from a recipient's phone acknowledges the newest open incident through the workflow update, and names the others", async () => {
     const person = await makePerson();
     const other = await makePerson();
     await openIncident('CI-2026-0101', [person.id, other.id]);
@@ -518,13 +518,13 @@ describe('inbound SMS webhook: dispatch to handlers', () => {
 
     const answer = await ackSink.reply({ from: person.phone!, body: ' ack ' });
     expect(answer.httpStatus).toBe(200);
-    expect(answer.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Common Ground: Acknowledged CI-2026-0101, CI-2026-0102. Thank you.</Message></Response>');
-    expect(updates).toEqual([
-      { workflowId: 'incident-CI-2026-0101', args: [{ personId: person.id, via: 'SMS' }] },
-      { workflowId: 'incident-CI-2026-0102', args: [{ personId: person.id, via: 'SMS' }] },
-    ]);
+    expect(answer.body).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Common Ground: Acknowledged CI-2026-0102. Thank you. ' +
+        'Still waiting for you: CI-2026-0101; reply ACK and the number for each.</Message></Response>',
+    );
+    expect(updates).toEqual([{ workflowId: 'incident-CI-2026-0102', args: [{ personId: person.id, via: 'SMS' }] }]);
     // The sink records the TwiML answer as the reply text the person would get.
-    expect(ackSink.messages().find((m) => m.direction === 'outbound-reply')?.body).toContain('Acknowledged CI-2026-0101');
+    expect(ackSink.messages().find((m) => m.direction === 'outbound-reply')?.body).toContain('Acknowledged CI-2026-0102');
   });
 
   test("'ACK <number>' targets one incident; other texts go to the next handler; strangers are told they are not registered", async () => {
@@ -542,6 +542,12 @@ describe('inbound SMS webhook: dispatch to handlers', () => {
 
     const stranger = await ackSink.reply({ from: '+13145559999', body: 'ACK' });
     expect(stranger.body).toContain('not registered');
+    expect(stranger.body).toContain('nothing was changed');
+    expect(updates).toHaveLength(1);
+    expect(customHandled).toHaveLength(1);
+
+    const unclear = await ackSink.reply({ from: person.phone!, body: 'ACK 7' });
+    expect(unclear.body).toContain('is not an incident number');
     expect(updates).toHaveLength(1);
   });
 

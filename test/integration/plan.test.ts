@@ -4,6 +4,7 @@
 import { hashToken, signLinkToken } from '../../lib/crypto';
 import type { RoleKey } from '../../scripts/seed-roster';
 import { recurringDutyScheduleId } from '../../domain/ids';
+import { itemShortCode } from '../../domain/itemCode';
 import { currentPolicy } from '../../policy/index';
 import { CLAYTON_PLAN_ID, seedClaytonPlan } from '../../scripts/seed-plan';
 import { itemWorkflowInput, startItemWorkflow } from '../../services/planService';
@@ -138,16 +139,17 @@ describe('managing a plan through the API', () => {
 
   it('adds an item (workflow started under its business id); rejects unknown people, self-sponsoring and past due dates', async () => {
     const base = { goalNumber: 1, title: 'Community listening session', ownerId: people().engagementLead.id, sponsorId: people().cityManager.id, dueAt: inDays(40) };
-    for (const [patch, field] of [
-      [{ ownerId: 'nobody' }, 'ownerId'],
-      [{ sponsorId: people().engagementLead.id }, 'sponsorId'],
-      [{ dueAt: '2020-01-01' }, 'dueAt'],
-      [{ dueAt: 'next tuesday' }, 'dueAt'],
-      [{ goalNumber: 2 }, 'goalNumber'],
-      [{ title: '   ' }, 'title'],
+    // 400: the request does not match the document; 422: it does, but breaks a rule only the data knows.
+    for (const [patch, field, status] of [
+      [{ ownerId: 'nobody' }, 'ownerId', 422],
+      [{ sponsorId: people().engagementLead.id }, 'sponsorId', 422],
+      [{ dueAt: '2020-01-01' }, 'dueAt', 422],
+      [{ dueAt: 'next tuesday' }, 'dueAt', 400],
+      [{ goalNumber: 2 }, 'goalNumber', 422],
+      [{ title: '   ' }, 'title', 400],
     ] as const) {
       const res = await call('POST', `/api/plans/${planId}/items`, { as: 'CITY_MANAGER', json: { ...base, ...patch } });
-      expect({ patch, status: res.status, field: res.json.error.field }).toEqual({ patch, status: 400, field });
+      expect({ patch, status: res.status, field: res.json.error.field }).toEqual({ patch, status, field });
     }
     expect(await sys.db.actionItem.count({ where: { planId } })).toBe(0);
 
@@ -246,7 +248,8 @@ describe('managing a plan through the API', () => {
       `description",court.lead@example.org,court.lead@example.org,not-a-date`,
     ].join('\n');
     const bad = await call('POST', `/api/plans/${planId}/items/import`, { as: 'CITY_MANAGER', body: badCsv, headers: { 'content-type': 'text/csv' } });
-    expect(bad.status).toBe(400);
+    // Any text is a CSV file to the document; what its rows break is refused with 422.
+    expect(bad.status).toBe(422);
     expect(bad.json.error.details.map((d: any) => d.field)).toEqual([
       'line 3.owner_email',
       'line 3.due_date',
@@ -321,6 +324,7 @@ describe('owners act without signing in', () => {
     const path = new URL(link!).pathname;
     const sms = await eventually(async () => sys.sinks.sms.messages().find((m) => m.to === owner.phone && /Reminder/.test(m.body)), 'the reminder SMS');
     expect(sms.body).toContain('/progress/');
+    expect(sms.body).toContain(`Reply DONE ${itemShortCode(item.id)}`);
 
     const page = await call('GET', path);
     expect(page.status).toBe(200);
@@ -341,6 +345,13 @@ describe('owners act without signing in', () => {
     expect(await sys.db.progressUpdate.findMany({ where: { itemId: item.id } })).toEqual([
       expect.objectContaining({ via: 'EMAIL_LINK', percentComplete: 30, note: 'Route agreed with CPD', authorId: owner.id }),
     ]);
+
+    // The link has acted: using it again answers a page and changes nothing.
+    const again = await call('POST', path, { body: 'percentComplete=40&status=IN_PROGRESS&note=Again', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(again.status).toBe(410);
+    expect(again.text).toContain('already used');
+    expect((await call('GET', path)).status).toBe(410);
+    expect(await sys.db.progressUpdate.count({ where: { itemId: item.id } })).toBe(1);
   });
 
   it('expired and forged links get a page saying so, never a 5xx', async () => {
@@ -354,20 +365,29 @@ describe('owners act without signing in', () => {
     expect((await call('GET', `/progress/${unknownItem}`)).status).toBe(404);
   });
 
-  it('an SMS reply "50 met with ECDC" posts progress on the item the owner was texted about; "DONE" completes it', async () => {
+  it('an SMS reply "PROGRESS <code> 50 met with ECDC" posts progress on that item; "DONE <code>" completes it; without a code nothing changes', async () => {
     const owner = sys.roster.people.businessLead;
-    const item = await sys.db.actionItem.findFirstOrThrow({ where: { planId, ownerId: owner.id } });
-    const answer = await sys.sinks.sms.reply({ from: owner.phone!, body: '50 met with ECDC' });
+    const item = await sys.db.actionItem.findFirstOrThrow({ where: { planId, ownerId: owner.id, status: { not: 'DONE' } } });
+    const code = itemShortCode(item.id);
+    const unclear = await sys.sinks.sms.reply({ from: owner.phone!, body: '50 met with ECDC' });
+    expect(unclear.body).toContain('nothing was changed');
+    expect(unclear.body).toContain(code);
+    expect(await sys.db.progressUpdate.count({ where: { itemId: item.id, via: 'SMS' } })).toBe(0);
+    expect((await sys.sinks.sms.reply({ from: owner.phone!, body: 'DONE' })).body).toContain('nothing was changed');
+
+    const answer = await sys.sinks.sms.reply({ from: owner.phone!, body: `PROGRESS ${code} 50 met with ECDC` });
     expect(answer.httpStatus).toBe(200);
     expect(answer.body).toContain('50% complete');
     expect(await sys.db.actionItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ percentComplete: 50, status: 'IN_PROGRESS' });
     expect(await sys.db.progressUpdate.findFirst({ where: { itemId: item.id, via: 'SMS' } })).toMatchObject({ note: 'met with ECDC', percentComplete: 50 });
 
-    const done = await sys.sinks.sms.reply({ from: owner.phone!, body: 'DONE' });
+    const done = await sys.sinks.sms.reply({ from: owner.phone!, body: `done ${code.toLowerCase()}` });
     expect(done.body).toContain('marked done');
     expect(await sys.db.actionItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: 'DONE', percentComplete: 100 });
 
-    const stranger = await sys.sinks.sms.reply({ from: '+13145559876', body: '20 started' });
+    const byText = await sys.db.progressUpdate.count({ where: { itemId: item.id, via: 'SMS' } });
+    const stranger = await sys.sinks.sms.reply({ from: '+13145559876', body: `PROGRESS ${code} 20 started` });
     expect(stranger.body).toContain('not registered');
+    expect(await sys.db.progressUpdate.count({ where: { itemId: item.id, via: 'SMS' } })).toBe(byText);
   });
 });

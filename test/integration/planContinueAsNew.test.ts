@@ -17,6 +17,8 @@ import {
 } from '../../domain/contracts/plan';
 import type { actionItemWorkflow } from '../../workflows/actionItem';
 import type { actionPlanWorkflow } from '../../workflows/plan';
+import { actorClaimSigner } from '../../lib/actorClaims';
+import { createTestConfig } from '../harness/config';
 import { freePort } from '../harness/freePort';
 import { TEMPORAL_CLI_PATH } from '../harness/paths';
 import { installQuietRuntime } from '../harness/runtime';
@@ -54,7 +56,7 @@ beforeAll(async () => {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  client = new Client({ connection: clientConnection });
+  client = new Client({ connection: clientConnection, interceptors: { workflow: [actorClaimSigner(createTestConfig().ACTOR_CLAIM_SECRET)] } });
   nativeConnection = await NativeConnection.connect({ address });
   worker = await Worker.create({ connection: nativeConnection, taskQueue: 'plan-can', workflowBundle: await workflowBundle(), activities: fakes.activities });
   running = worker.run();

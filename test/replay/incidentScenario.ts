@@ -2,11 +2,15 @@
 // incident declared, partly acknowledged, escalated to backups, its holding
 // statement rejected once and published late, a deadline extended, the
 // incident closed and its after-action review published, to completion.
-// Since v5 it runs under clayton-2026.2: the chief drafts, the PIO sends the
-// draft back, then revises and approves the chief's revision, the deputy PIO
-// approves in the PIO's place and the city manager signs off. Generations v1-v4
-// ran the clayton-2026.1 chain (the PIO drafts; the city manager, then the
-// chief approve) and are replayed as they were recorded.
+// Since v6 it runs under clayton-2026.3: the city attorney holds every holding
+// statement from the start, the silent are phoned (the city attorney presses
+// 1), the chief drafts, the PIO sends the draft back, then revises and
+// approves the chief's revision, the deputy PIO approves in the PIO's place
+// and the city manager signs off; the approved statement waits behind the
+// hold until the attorney releases it. v5 ran the same chain under
+// clayton-2026.2 without holds or calls; generations v1-v4 ran the
+// clayton-2026.1 chain (the PIO drafts; the city manager, then the chief
+// approve). All are replayed as they were recorded.
 // Histories are kept forever, one pair per workflow-code generation. After a
 // change guarded by patched(), record a new pair next to the old ones:
 //   SAVE_INCIDENT_HISTORY=v3 npx jest --selectProjects unit --testPathPattern incidentReplay
@@ -14,6 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { acknowledgeUpdate, closeIncidentUpdate, extendDeadlineUpdate, submitStatementUpdate } from '../../domain/contracts/incident';
+import { placeHoldUpdate, releaseHoldUpdate } from '../../domain/contracts/holds';
 import { decideUpdate, reviseAndApproveUpdate, reviseUpdate, statementStateQuery } from '../../domain/contracts/statement';
 import {
   DAY,
@@ -50,12 +55,15 @@ export async function recordIncidentHistories(generation: string): Promise<void>
     const { handle, declaredAt } = await declareIncident(ctx, {
       severity: 1,
       title: 'Replay scenario: officer-involved shooting',
-      policyVersion: 'clayton-2026.2',
+      policyVersion: 'clayton-2026.3',
     });
     const wid = handle.workflowId;
     await eventually(() => expect(recipientsOf(ctx, wid, 'incident.declared')).toHaveLength(10));
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ personId: p.mayor.id, via: 'EMAIL_LINK' }] });
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ personId: p.pio.id, via: 'SMS' }] });
+    const held = await handle.executeUpdate(placeHoldUpdate, {
+      args: [{ scope: { kind: 'STATEMENT_KIND', statementKind: 'HOLDING_STATEMENT' }, category: 'PENDING_INVESTIGATION', detail: 'County prosecutor asked for 24 hours.', by: actor(p.cityAttorney) }],
+    });
 
     const holding = await handle.executeUpdate(submitStatementUpdate, {
       args: [{ kind: 'HOLDING_STATEMENT', title: 'Statement on the Forsyth Boulevard shooting', body: 'First draft.', author: actor(p.policeChief) }],
@@ -63,6 +71,11 @@ export async function recordIncidentHistories(generation: string): Promise<void>
     const statement = ctx.env.client.workflow.getHandle(holding.workflowId);
     await eventually(async () => expect((await statement.query(statementStateQuery)).awaiting).toBe('PIO'));
     await statement.executeUpdate(decideUpdate, { args: [{ version: 1, decision: 'REJECT', comment: 'Name the investigating agency.', approver: actor(p.pio) }] });
+
+    // Phoned at 5 minutes: the city attorney presses 1.
+    await skipTo(ctx, declaredAt + 5 * MINUTE + 1000);
+    await eventually(() => expect(ctx.sent.some((m) => m.workflowId === wid && m.purpose === 'incident.ack-call')).toBe(true));
+    await handle.executeUpdate(acknowledgeUpdate, { args: [{ personId: p.cityAttorney.id, via: 'PHONE' }] });
 
     await skipTo(ctx, declaredAt + 16 * MINUTE);
     await eventually(() => expect(recipientsOf(ctx, wid, 'incident.ack-escalation').length).toBeGreaterThan(0));
@@ -76,7 +89,11 @@ export async function recordIncidentHistories(generation: string): Promise<void>
       args: [{ version: 2, title: 'Statement on the Forsyth Boulevard shooting', body: 'St. Louis County is investigating.', comment: 'Named the agency.', approver: actor(p.pio) }],
     });
     await statement.executeUpdate(decideUpdate, { args: [{ version: 3, decision: 'APPROVE', approver: actor(p.deputyPio) }] });
+    // Every approval given: the statement waits behind the hold until the attorney releases it.
     await statement.executeUpdate(decideUpdate, { args: [{ version: 3, decision: 'APPROVE', approver: actor(p.cityManager) }] });
+    await eventually(async () => expect((await statement.query(statementStateQuery)).status).toBe('APPROVED'));
+    await skipTo(ctx, declaredAt + 75 * MINUTE);
+    await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: held.holdId, note: 'Prosecutor agreed.', by: actor(p.cityAttorney) }] });
     await statement.result();
 
     await handle.executeUpdate(extendDeadlineUpdate, {

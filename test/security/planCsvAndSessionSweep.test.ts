@@ -98,7 +98,7 @@ describe('CSV export and import', () => {
     // A record starts after the header and every earlier record, line breaks inside cells included.
     const line = 2 + rows.slice(0, rows.indexOf(target)).reduce((lines, r) => lines + 1 + (r.description.match(/\n/g)?.length ?? 0), 0);
     const renamed = await importCsv(csvFrom(rows.map((r) => (r.id === target.id ? { ...r, title: 'Renamed', due_date: inDays(90) } : r))));
-    expect(renamed.status).toBe(400);
+    expect(renamed.status).toBe(422);
     expect(renamed.json.error.details.map((d: { field: string }) => d.field)).toEqual([`line ${line}.title`, `line ${line}.due_date`]);
 
     const twice = await importCsv(csvFrom([target, target]));

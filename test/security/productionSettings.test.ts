@@ -25,6 +25,7 @@ const GOOD_PRODUCTION = {
   DATABASE_URL: 'postgresql://app:s3cret-from-vault@db.internal:5432/commonground',
   PUBLIC_BASE_URL: 'https://commonground.clayton.example',
   LINK_SIGNING_SECRET: 'x'.repeat(24) + 'a-real-random-secret',
+  ACTOR_CLAIM_SECRET: 'y'.repeat(24) + 'another-real-random-key',
   TWILIO_ACCOUNT_SID: 'AC' + 'ab12'.repeat(8),
   TWILIO_AUTH_TOKEN: 'f00dfeedf00dfeedf00dfeedf00dfeed',
   TWILIO_FROM_NUMBER: '+13145559876',
@@ -32,11 +33,13 @@ const GOOD_PRODUCTION = {
   SMTP_HOST: 'smtp.clayton.example',
   SMTP_PORT: '587',
   MAIL_FROM: 'City of Clayton <alerts@clayton.example>',
+  AUDIT_CHECKPOINT_KEY: 'MC4CAQAwBQYDK2VwBCIEIIb8LkwQhvRe7KmQzbQmb9VooSztL6GjfmEAUvCDN/cN',
 };
 
 /** Every setting whose shipped default production refuses. */
 const UNSAFE_SHIPPED_DEFAULTS = [
   'LINK_SIGNING_SECRET',
+  'ACTOR_CLAIM_SECRET',
   'TWILIO_AUTH_TOKEN',
   'DATABASE_URL',
   'SMTP_HOST',
@@ -45,6 +48,7 @@ const UNSAFE_SHIPPED_DEFAULTS = [
   'TWILIO_FROM_NUMBER',
   'MAIL_FROM',
   'PUBLIC_BASE_URL',
+  'AUDIT_CHECKPOINT_KEY',
 ];
 
 const problemKeys = (env: Record<string, string>) => checkConfig(env).problems.map((p) => p.key);
@@ -95,12 +99,14 @@ describe('production is the default outside embedded mode', () => {
     ['TWILIO_FROM_NUMBER', SHIPPED_DEFAULTS.TWILIO_FROM_NUMBER],
     ['MAIL_FROM', SHIPPED_DEFAULTS.MAIL_FROM],
     ['PUBLIC_BASE_URL', 'http://commonground.clayton.example'],
+    ['AUDIT_CHECKPOINT_KEY', ''],
+    ['WORKFLOW_BUNDLE_PATH', '/tmp/workflow-bundle.js'],
   ])('production refuses %s=%s', (key, value) => {
     expect(problemKeys({ ...GOOD_PRODUCTION, [key]: value })).toEqual([key]);
   });
 
   it('a link signed with the development secret does not verify in production, and production cannot be given that secret', () => {
-    const forged = signedLinkUrls({ PUBLIC_BASE_URL: 'https://x', LINK_SIGNING_SECRET: DEV_SECRET, ACK_LINK_TTL_HOURS: 72 })
+    const forged = signedLinkUrls({ PUBLIC_BASE_URL: 'https://x', LINK_SIGNING_SECRET: DEV_SECRET }, { ack: 3600, review: 3600, progress: 3600 })
       .review({ statementId: 'st-1', personId: 'city-manager' })
       .split('token=')[1];
     const production = parseConfig(GOOD_PRODUCTION);
@@ -113,7 +119,7 @@ describe('production is the default outside embedded mode', () => {
 
   it('a rehearsal may waive the local providers and http by name, never the secrets', () => {
     const rehearsal = { NODE_ENV: 'production', ALLOW_INSECURE: 'local-providers,http' };
-    expect(new Set(problemKeys(rehearsal))).toEqual(new Set(['LINK_SIGNING_SECRET', 'TWILIO_AUTH_TOKEN', 'DATABASE_URL']));
+    expect(new Set(problemKeys(rehearsal))).toEqual(new Set(['LINK_SIGNING_SECRET', 'ACTOR_CLAIM_SECRET', 'TWILIO_AUTH_TOKEN', 'DATABASE_URL', 'AUDIT_CHECKPOINT_KEY']));
     expect(checkConfig(rehearsal).warnings.join('\n')).toContain('ALLOW_INSECURE=local-providers,http waives production checks');
     expect(problemKeys({ ...rehearsal, ALLOW_INSECURE: 'everything' })).toContain('ALLOW_INSECURE.0');
   });

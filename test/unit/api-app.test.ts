@@ -2,7 +2,7 @@
 // body parsing errors, missing credentials, unknown routes, security headers,
 // and that the OpenAPI document covers every API route the app actually serves.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import http, { type IncomingHttpHeaders, type Server } from 'node:http';
 import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
@@ -33,6 +33,20 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   await db.$disconnect();
 });
+
+/** node:http, since fetch refuses some methods (TRACE). */
+function rawRequest(method: string, path: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(base + path, { method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
   fetch(base + path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
@@ -69,13 +83,68 @@ describe('request plumbing', () => {
     expect((await res.json()).error.code).toBe('not_found');
   });
 
-  it('an ack link with a forged token gets a 400 page, an unsigned garbage one too', async () => {
+  it('an ack link with a forged token gets a 403 page, a token that is not one at all a 400 page', async () => {
     const forged = await fetch(`${base}/ack/eyJwIjoiYWNrIn0.not-the-signature`);
-    expect(forged.status).toBe(400);
+    expect(forged.status).toBe(403);
     expect(forged.headers.get('content-type')).toContain('text/html');
     expect(await forged.text()).toContain('<html lang="en">');
     const garbage = await fetch(`${base}/ack/garbage`, { method: 'POST' });
     expect(garbage.status).toBe(400);
+  });
+
+  it('a body field the document does not list is refused, naming it', async () => {
+    const res = await post('/api/session', JSON.stringify({ email: 'a@example.org', password: 'x', remember: true }));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toContain('remember');
+  });
+
+  it('an unsigned webhook is refused for its signature before anything it carries is read', async () => {
+    const res = await fetch(`${base}/webhooks/twilio/sms`, {
+      method: 'POST',
+      body: 'From=%2B13145550110&Body=ACK%00',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('a path that is not percent-encoded UTF-8 is a 400 in the error shape', async () => {
+    const res = await fetch(`${base}/api/statements/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('invalid_input');
+  });
+});
+
+describe('methods and media types the document does not list', () => {
+  it.each([
+    ['TRACE', '/healthz', 'GET'],
+    ['PUT', '/api/me', 'GET'],
+    ['DELETE', '/api/incidents/CI-2026-0001', 'GET'],
+    ['PATCH', '/webhooks/twilio/sms', 'POST'],
+    ['PUT', '/ack/abc.def', 'GET, POST'],
+    // express alone would hand this to GET /api/plans/:id/items/:itemId with itemId "import".
+    ['GET', '/api/plans/p1/items/import', 'POST'],
+  ])('%s %s: 405 with Allow: %s, in the error shape', async (method, path, allow) => {
+    const res = await rawRequest(method, path);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(JSON.parse(res.body).error.code).toBe('method_not_allowed');
+  });
+
+  it('OPTIONS answers with the documented methods', async () => {
+    const res = await fetch(`${base}/api/session`, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('allow')).toBe('POST, DELETE');
+  });
+
+  it('HEAD follows GET, and paths nobody documented are left to the pages', async () => {
+    expect((await fetch(`${base}/api/policy`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${base}/console/sign-in`, { method: 'PUT' })).status).toBe(404);
+  });
+
+  it('a body in a media type the operation does not take is a 415', async () => {
+    const res = await fetch(`${base}/api/session`, { method: 'POST', body: 'email=a@example.org', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.status).toBe(415);
+    expect((await res.json()).error).toMatchObject({ code: 'unsupported_media_type', field: 'body' });
   });
 });
 
@@ -127,6 +196,13 @@ describe('security headers', () => {
   });
 });
 
+interface Operation {
+  operationId: string;
+  security?: unknown[];
+  requestBody?: unknown;
+  responses: Record<string, { content?: Record<string, { schema?: unknown }>; links?: Record<string, { operationId: string }> }>;
+}
+
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
   name: string;
@@ -165,11 +241,45 @@ describe('GET /api/openapi.json', () => {
       for (const method of Object.keys(operations)) documented.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
     }
     const served = servedRoutes((app as unknown as { _router: { stack: Layer[] } })._router.stack).filter((r) =>
-      /^[A-Z]+ \/(api|webhooks|ack|progress|healthz)(\/|$)/.test(r),
+      /^[A-Z]+ \/(api|webhooks|ack|progress|healthz|readyz)(\/|$)/.test(r),
     );
     expect(served.length).toBeGreaterThan(15);
     expect(served.filter((r) => !documented.has(r))).toEqual([]);
     expect([...documented].filter((r) => !served.includes(r))).toEqual([]);
+  });
+
+  it('states every answer each operation can give, in the one error shape', async () => {
+    const doc = await (await fetch(`${base}/api/openapi.json`)).json();
+    const operationIds = new Set<string>();
+    for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, op] of Object.entries(operations)) {
+        const label = `${method.toUpperCase()} ${path}`;
+        const statuses = Object.keys(op.responses);
+        expect([label, statuses]).toEqual([label, expect.arrayContaining(['400', '431', '503'])]);
+        if (op.security?.length) expect([label, statuses]).toEqual([label, expect.arrayContaining(['401'])]);
+        if (path.includes('{')) expect([label, statuses]).toEqual([label, expect.arrayContaining(['404'])]);
+        if (op.requestBody) expect([label, statuses]).toEqual([label, expect.arrayContaining(['413', '415'])]);
+        if (!path.startsWith('/ack') && !path.startsWith('/progress')) {
+          expect([label, op.responses['400'].content?.['application/json']?.schema]).toEqual([label, { $ref: '#/components/schemas/Error' }]);
+        }
+        expect(operationIds.has(op.operationId)).toBe(false);
+        operationIds.add(op.operationId);
+      }
+    }
+    const links = Object.values(doc.paths as Record<string, Record<string, Operation>>).flatMap((operations) =>
+      Object.values(operations).flatMap((op) => Object.values(op.responses).flatMap((r) => Object.values(r.links ?? {}))),
+    );
+    expect(links.length).toBeGreaterThan(15);
+    for (const link of links) expect(operationIds).toContain(link.operationId);
+  });
+
+  it('refuses unknown body fields where it says so, and says it everywhere a JSON body is an object', async () => {
+    const doc = await (await fetch(`${base}/api/openapi.json`)).json();
+    const schemas = doc.components.schemas as Record<string, { type?: string; additionalProperties?: unknown; oneOf?: { additionalProperties?: unknown }[] }>;
+    for (const name of ['DeclareIncidentRequest', 'AcknowledgeRequest', 'CloseIncidentRequest', 'ExtendDeadlineRequest', 'CreatePlanRequest', 'CreateItemRequest', 'ProgressRequest', 'LoginRequest']) {
+      expect([name, schemas[name].additionalProperties]).toEqual([name, false]);
+    }
+    for (const branch of schemas.DecisionRequest.oneOf!) expect(branch.additionalProperties).toBe(false);
   });
 
   it('carries the request schemas, so field names and rules are visible to clients', async () => {

@@ -22,7 +22,8 @@ describe('toHttpError: workflow failures by FailureType', () => {
   it.each([
     [FailureType.InvalidState, 409],
     [FailureType.NotPermitted, 403],
-    [FailureType.InvalidInput, 400],
+    // The API checked the shape first: what a workflow refuses is a rule of the moment.
+    [FailureType.InvalidInput, 422],
     [FailureType.NotFound, 404],
   ])('%s -> %d', (type, status) => {
     const mapped = toHttpError(updateFailed(type));
@@ -54,6 +55,13 @@ describe('toHttpError: other errors', () => {
   it('WorkflowExecutionAlreadyStartedError -> 409', () => {
     const err = new WorkflowExecutionAlreadyStartedError('exists', 'incident-CI-2026-0001', 'incidentWorkflow');
     expect(toHttpError(err)).toMatchObject({ status: 409, code: 'already_exists' });
+  });
+
+  it('an unreachable database -> 503, which the client may retry', () => {
+    const down = new Prisma.PrismaClientKnownRequestError("Can't reach database server", { code: 'P1001', clientVersion: '6.19.3' });
+    expect(toHttpError(down)).toMatchObject({ status: 503, code: 'unavailable' });
+    const saturated = new Prisma.PrismaClientKnownRequestError('Unable to start a transaction in the given time', { code: 'P2028', clientVersion: '6.19.3' });
+    expect(toHttpError(saturated).status).toBe(503);
   });
 
   it('Prisma unique violation -> 409, missing record -> 404', () => {

@@ -120,6 +120,21 @@ describe('mail sink', () => {
     expect(sink.messages().map((m) => m.envelope.to)).toEqual([['ok@example.org']]);
   });
 
+  test('a permanent fault at DATA comes after the message was sent; a refusal window refuses everything until it ends', async () => {
+    sink.failNext(1, 552, 'DATA');
+    const tooBig = await transport.sendMail({ from: 'a@example.org', to: 'ok@example.org', subject: 's', text: 't' }).catch((e: unknown) => e);
+    expect(tooBig).toMatchObject({ responseCode: 552, command: 'DATA' });
+    const until = Date.now() + 1_000;
+    sink.refuse(451, until);
+    for (let i = 0; i < 2; i += 1) {
+      const refused = await transport.sendMail({ from: 'a@example.org', to: 'ok@example.org', subject: 's', text: 't' }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ responseCode: 451 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, until - Date.now() + 50));
+    await transport.sendMail({ from: 'a@example.org', to: 'ok@example.org', subject: 's', text: 't' });
+    expect(sink.messages()).toHaveLength(1);
+  });
+
   test('inbox page escapes content and makes links clickable; JSON listing filters and clears', async () => {
     await transport.sendMail({
       from: 'a@example.org',
@@ -256,6 +271,60 @@ describe('SMS sink (Twilio-shaped) through the real twilio client', () => {
     });
     expect(invalid.status).toBe(400);
     expect((await invalid.json()).error.field).toBe('status');
+  });
+
+  test("the Messages list as Twilio's clients read it: newest first, filtered by To, From and DateSent, paged", async () => {
+    // Slow callbacks: the messages stay queued (no date_sent) until settled.
+    const slow = await startSmsSink({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, callbackDelaysMs: [300, 10] });
+    try {
+      await listScenario(slow, createSmsClient({ TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: `http://127.0.0.1:${slow.port}` }));
+    } finally {
+      await slow.close();
+    }
+  });
+
+  async function listScenario(sink: SmsSink, client: twilio.Twilio): Promise<void> {
+    const send = (to: string, body: string) => client.messages.create({ to, from: '+15005550006', body });
+    const first = await send('+13145550123', 'one');
+    await send('+13145550999', 'other number');
+    const second = await send('+13145550123', 'two');
+    // Queued messages have no date_sent yet, so a DateSent filter does not see them.
+    const today = new Date(new Date().toISOString().slice(0, 10));
+    expect(await client.messages.list({ to: '+13145550123', dateSentAfter: today })).toHaveLength(0);
+    const listed = await client.messages.list({ to: '+13145550123', pageSize: 1 });
+    expect(listed.map((m) => m.sid)).toEqual([second.sid, first.sid]);
+    expect(listed[0]).toMatchObject({ body: 'two', direction: 'outbound-api', from: '+15005550006' });
+    expect(await client.messages.list({ from: '+15005550007' })).toHaveLength(0);
+
+    await sink.settled();
+    const sentToday = await client.messages.list({ to: '+13145550123', dateSentAfter: today });
+    expect(sentToday.map((m) => m.body)).toEqual(['two', 'one']);
+    expect(sentToday[0].dateSent).toBeInstanceOf(Date);
+    expect(await client.messages.list({ dateSentBefore: new Date('2001-01-01T00:00:00Z') })).toHaveLength(0);
+
+    const auth = { Authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}` };
+    const base = `http://127.0.0.1:${sink.port}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
+    const page = await (await fetch(`${base}?To=%2B13145550123&PageSize=1`, { headers: auth })).json();
+    expect(page).toMatchObject({ page: 0, page_size: 1, start: 0, end: 0, previous_page_uri: null });
+    expect(page.next_page_uri).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json?To=%2B13145550123&PageSize=1&Page=1`);
+    const badSize = await fetch(`${base}?PageSize=5000`, { headers: auth });
+    expect(badSize.status).toBe(400);
+    const badDate = await fetch(`${base}?DateSent=yesterday`, { headers: auth });
+    expect(await badDate.json()).toMatchObject({ status: 400, code: 20001 });
+    expect((await fetch(base)).status).toBe(401);
+  }
+
+  test('an outage answers every call with the status until it ends; a fault after accepting keeps the message', async () => {
+    sink.outage(503, Date.now() + 200);
+    const down = await client.messages.create({ to: '+13145550123', from: '+15005550006', body: 'x' }).catch((e: unknown) => e);
+    expect(down).toMatchObject({ status: 503, code: 20503 });
+    expect(await client.messages.list({}).catch((e: unknown) => e)).toMatchObject({ status: 503 });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    sink.failNext(500, 1, { afterAccepting: true });
+    const lost = await client.messages.create({ to: '+13145550123', from: '+15005550006', body: 'kept' }).catch((e: unknown) => e);
+    expect(lost).toMatchObject({ status: 500, code: 20500 });
+    expect(sink.messages().map((m) => m.body)).toEqual(['kept']);
+    expect(sink.createRequests().map((r) => r.httpStatus)).toEqual([500]);
   });
 
   test('numbers starting +1555001 are accepted but end undelivered with ErrorCode 30003', async () => {

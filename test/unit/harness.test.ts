@@ -1,6 +1,7 @@
 import { Client as PgClient } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { createTimeSkippingEnv } from '../harness/timeSkipping';
+import { temporal } from '@temporalio/proto';
+import { createTimeSkippingEnv, lockHolders, outstandingWork, terminateIdleWorkflow } from '../harness/timeSkipping';
 
 describe('test harness: database', () => {
   let first: TestDatabase;
@@ -53,6 +54,60 @@ describe('test harness: time-skipping server', () => {
       expect(after - before).toBeGreaterThanOrEqual(24 * 3600 * 1000);
       expect(after - before).toBeLessThan(24 * 3600 * 1000 + 60_000);
       expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await env.teardown();
+    }
+  });
+});
+
+describe('test harness: terminating only idle workflows', () => {
+  const T = temporal.api.enums.v1.EventType;
+  const at = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
+  // Plain numbers where the decoded history has Longs: outstandingWork reads both.
+  const event = (eventId: number, eventType: temporal.api.enums.v1.EventType, attributes: Record<string, unknown> = {}, timeMs = 0) =>
+    ({ eventId, eventType, eventTime: at(timeMs), ...attributes }) as unknown as temporal.api.history.v1.IHistoryEvent;
+
+  it('reads the workflow task, activities, child starts, external signals and open timers from the history', () => {
+    const history = [
+      event(1, T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED),
+      event(2, T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+      event(3, T.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+      event(4, T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+      event(5, T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+      event(6, T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+      event(7, T.EVENT_TYPE_TIMER_STARTED, { timerStartedEventAttributes: { startToFireTimeout: { seconds: 60 } } }, 1_000),
+      event(8, T.EVENT_TYPE_TIMER_STARTED, { timerStartedEventAttributes: { startToFireTimeout: { seconds: 5 } } }, 1_000),
+      event(9, T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED),
+      event(10, T.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED),
+      event(11, T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, { activityTaskCompletedEventAttributes: { scheduledEventId: 5 } }),
+      event(12, T.EVENT_TYPE_TIMER_CANCELED, { timerCanceledEventAttributes: { startedEventId: 8 } }),
+      event(13, T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+    ];
+    expect(outstandingWork(history)).toEqual({ workflowTask: true, activities: 1, childStarts: 1, externalSignals: 1, timersDueAt: [61_000] });
+    expect(lockHolders(outstandingWork(history))).toEqual(['a workflow task', '1 activity', '1 child workflow start(s)', '1 signal(s) to other workflows']);
+
+    const settled = [
+      ...history,
+      event(14, T.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+      event(15, T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+      event(16, T.EVENT_TYPE_ACTIVITY_TASK_FAILED, { activityTaskFailedEventAttributes: { scheduledEventId: 6 } }),
+      event(17, T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, { childWorkflowExecutionStartedEventAttributes: { initiatedEventId: 9 } }),
+      event(18, T.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, { externalWorkflowExecutionSignaledEventAttributes: { initiatedEventId: 10 } }),
+      event(19, T.EVENT_TYPE_TIMER_FIRED, { timerFiredEventAttributes: { startedEventId: 7 } }),
+    ];
+    // The failed activity and the fired timer each wake the workflow: a task is scheduled again.
+    expect(outstandingWork(settled).workflowTask).toBe(false);
+    expect(lockHolders(outstandingWork(settled))).toEqual([]);
+    expect(outstandingWork(settled).timersDueAt).toEqual([]);
+  });
+
+  it('waits, and does not terminate, while a workflow task is outstanding (here: one nobody picks up)', async () => {
+    const env = await createTimeSkippingEnv();
+    try {
+      // No worker polls this queue: the workflow task stays scheduled, holding the clock.
+      await env.client.workflow.start('noSuchWorkflow', { taskQueue: 'nobody-polls', workflowId: 'harness-unanswered' });
+      await expect(terminateIdleWorkflow(env, 'harness-unanswered', 1_000)).rejects.toThrow(/still: a workflow task/);
+      expect((await env.client.workflow.getHandle('harness-unanswered').describe()).status.name).toBe('RUNNING');
     } finally {
       await env.teardown();
     }

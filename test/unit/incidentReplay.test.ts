@@ -8,7 +8,13 @@ import { historyFiles, recordIncidentHistories, savedGenerations } from '../repl
 import { workflowBundle } from '../harness/worker';
 import { installQuietRuntime } from '../harness/runtime';
 import { historyFromJson } from './planHistoryJson';
-import { LOCK_RECHECK_PATCH, UPDATES_WAIT_FOR_SET_UP_PATCH } from '../../domain/patches';
+import {
+  INCIDENT_ACK_CALLS_PATCH,
+  INCIDENT_COUNSEL_HOLDS_PATCH,
+  LOCK_RECHECK_PATCH,
+  STATEMENT_PUBLICATION_HOLD_PATCH,
+  UPDATES_WAIT_FOR_SET_UP_PATCH,
+} from '../../domain/patches';
 import { UPDATE_WITH_START_HISTORIES, loadHistory as load, patchesIn, type SavedHistory } from '../replay/savedHistory';
 
 const toRecord = process.env.SAVE_INCIDENT_HISTORY;
@@ -50,6 +56,22 @@ it('keeps histories of both chains: clayton-2026.1 (PIO drafts; city manager, th
   const newer = runs.filter((r) => r.policyVersion === 'clayton-2026.2');
   expect(newer.length).toBeGreaterThan(0);
   expect(newer[0].updates).toEqual(['decide', 'revise', 'reviseAndApprove', 'decide', 'decide']);
+});
+
+it('keeps a history with a counsel\'s hold and acknowledgement calls (clayton-2026.3): placed, a statement held, released, published', () => {
+  const withHolds = generations.filter((g) => statementRun(load(historyFiles(g).statement)).policyVersion === 'clayton-2026.3');
+  expect(withHolds.length).toBeGreaterThan(0);
+  const incident = load(historyFiles(withHolds[0]).incident);
+  expect(patchesIn(incident)).toEqual(expect.arrayContaining([INCIDENT_COUNSEL_HOLDS_PATCH, INCIDENT_ACK_CALLS_PATCH]));
+  const events = incident.events as unknown as { workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string } } } }[];
+  const updates = events.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
+  expect(updates).toEqual(expect.arrayContaining(['placeHold', 'releaseHold']));
+  const statement = load(historyFiles(withHolds[0]).statement);
+  expect(patchesIn(statement)).toContain(STATEMENT_PUBLICATION_HOLD_PATCH);
+  const signals = (statement.events as unknown as { workflowExecutionSignaledEventAttributes?: { signalName?: string } }[])
+    .map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)
+    .filter(Boolean);
+  expect(signals).toContain('publicationReleased');
 });
 
 describe.each(generations)('saved histories %s', (generation) => {

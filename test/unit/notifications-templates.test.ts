@@ -1,12 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { renderMessage, TEMPLATE_NAMES } from '../../activities/notifications/templates';
-import { PROGRESS_LINK_TTL_SECONDS } from '../../domain/links';
+import { itemShortCode } from '../../domain/itemCode';
 import { verifyLinkToken, InvalidLinkTokenError } from '../../lib/crypto';
 import { createTestConfig } from '../harness/config';
 import { languages } from '../../lib/i18n';
 import { FailureType } from '../../domain/failures';
 
-const config = createTestConfig({ PUBLIC_BASE_URL: 'https://commonground.example.org', ACK_LINK_TTL_HOURS: 72, CITY_TIME_ZONE: 'America/Chicago' });
+const config = createTestConfig({ PUBLIC_BASE_URL: 'https://commonground.example.org', CITY_TIME_ZONE: 'America/Chicago' });
+/** The default policy's link lifetimes (policy `links`): ack and review 72 h, progress 14 days. */
+const PROGRESS_LINK_TTL_SECONDS = 14 * 24 * 3600;
 const now = new Date('2026-11-21T15:00:00Z');
 const recipient = { id: 'person-1', name: 'Dana Example', title: 'Mayor (fictional)' };
 
@@ -34,6 +36,13 @@ const INTERFACE_TEMPLATES = [
   'public.deadline-missed',
   'public.plan-report',
   'public.session-upcoming',
+  'incident.ack-call',
+  'hold.placed',
+  'hold.reminder',
+  'hold.released',
+  'hold.lapsed',
+  'statement.publication-held',
+  'statement.withdrawn',
 ];
 
 const FULL_DATA: Record<string, unknown> = {
@@ -83,6 +92,18 @@ const FULL_DATA: Record<string, unknown> = {
   counts: { done: 3, inProgress: 5, notStarted: 2, blocked: 1, overdue: 1 },
   dashboardUrl: 'https://commonground.example.org/public/plans/p1',
   reportUrl: 'https://commonground.example.org/public/plans/p1/final',
+  categoryLabel: 'Litigation',
+  covers: 'every final investigation report',
+  placedAt: '2026-11-21T15:00:00Z',
+  lapsesAt: '2026-12-05T15:00:00Z',
+  placedByName: 'Drew Counsel',
+  releasedByName: 'Drew Counsel',
+  reminderNumber: 1,
+  heldSince: '2026-11-21T15:00:00Z',
+  withdrawnByName: 'Pat PIO',
+  withdrawnAt: '2026-11-22T15:00:00Z',
+  attempt: 2,
+  attempts: 3,
 };
 
 const linkToken = (text: string, path: RegExp) => {
@@ -112,6 +133,16 @@ describe('renderMessage', () => {
     }
   });
 
+  test('a report of fifty silent people fits in one text message: five names and a count (Twilio refuses bodies over 1,600 characters for good)', () => {
+    const silent = Array.from({ length: 50 }, (_, i) => ({ personId: `p${i}`, name: `Alderman Number ${i + 1}`, title: 'Alderman (fictional)', backupNotified: false }));
+    const sms = renderMessage('incident.silent-report', { ...FULL_DATA, silent }, 'SMS', config, now);
+    expect(sms.text.length).toBeLessThanOrEqual(480);
+    expect(sms.text).toContain('50 people: Alderman Number 1 (Alderman (fictional))');
+    expect(sms.text).toContain('and 45 more');
+    const email = renderMessage('incident.silent-report', { ...FULL_DATA, silent }, 'EMAIL', config, now);
+    expect(email.text).toContain('Alderman Number 50');
+  });
+
   test('incident.declared: subject, severity, due-time wording, signed ack link in email, ACK instruction in SMS', () => {
     const email = renderMessage('incident.declared', FULL_DATA, 'EMAIL', config, now);
     expect(email.subject).toBe('[Sev 1] Critical incident CI-2026-0007: Officer-involved shooting');
@@ -124,7 +155,7 @@ describe('renderMessage', () => {
       incidentNumber: 'CI-2026-0007',
       personId: 'person-1',
     });
-    // Expires after ACK_LINK_TTL_HOURS.
+    // Expires after the policy's links.ack (72h).
     expect(() => verifyLinkToken(token, 'ack', config.LINK_SIGNING_SECRET, new Date(now.getTime() + 72 * 3600_000 + 1000))).toThrow(
       InvalidLinkTokenError,
     );
@@ -157,11 +188,34 @@ describe('renderMessage', () => {
     expect(toSponsor.text).toContain('escalation ladder reached you');
   });
 
-  test('statement.approval-request links to the review page with a review token', () => {
+  test('statement.approval-request links to the review page with a review token, by email only', () => {
     const email = renderMessage('statement.approval-request', FULL_DATA, 'EMAIL', config, now);
     const token = linkToken(email.text, /https:\/\/commonground\.example\.org\/statements\/stmt-1\/review\?token=(\S+)/);
     expect(verifyLinkToken(token, 'review', config.LINK_SIGNING_SECRET, now)).toMatchObject({ statementId: 'stmt-1', personId: 'person-1' });
     expect(() => verifyLinkToken(token, 'ack', config.LINK_SIGNING_SECRET, now)).toThrow(InvalidLinkTokenError);
+    // An approval link decides a public act: never sent by text message.
+    for (const template of ['statement.approval-request', 'statement.approval-reminder']) {
+      const sms = renderMessage(template, FULL_DATA, 'SMS', config, now);
+      expect(sms.text).not.toContain('/review');
+      expect(sms.text).not.toContain('token=');
+    }
+  });
+
+  test('an approval escalation (to people outside the chain) names the kind of statement, not its draft title', () => {
+    for (const channel of ['EMAIL', 'SMS'] as const) {
+      const message = renderMessage('statement.approval-escalation', { ...FULL_DATA, kindLabel: 'Holding statement' }, channel, config, now);
+      expect(`${message.subject ?? ''} ${message.text}`).not.toContain(FULL_DATA.statementTitle);
+      expect(message.text).toContain('The holding statement');
+    }
+  });
+
+  test("item texts show the item's code and how to reply with it", () => {
+    const code = itemShortCode('item-9');
+    const sms = renderMessage('item.reminder', FULL_DATA, 'SMS', config, now);
+    expect(sms.text).toContain(`(item ${code})`);
+    expect(sms.text).toContain(`Reply DONE ${code}, or PROGRESS ${code} 50 and a note.`);
+    expect(renderMessage('item.reminder', FULL_DATA, 'EMAIL', config, now).text).toContain(`This item's code is ${code}`);
+    expect(renderMessage('item.overdue', { ...FULL_DATA, ownerId: 'person-1' }, 'SMS', config, now).text).toContain(`Reply DONE ${code}`);
   });
 
   test('statement.approval-request says when the approver stands in for the author; revised-by-approver tells the author what changed', () => {
@@ -212,6 +266,38 @@ describe('renderMessage', () => {
     expect(withTotals.text).toContain('Items (12 in all): 3 done.');
     expect(withTotals.text).toContain('Average completion: 41%.');
     expect(email.text).toContain('Open the public dashboard: https://commonground.example.org/public/plans/p1');
+  });
+
+  test('incident emails say a reply acknowledges and ask for a signed Reply-To, only while replies reach us', () => {
+    const declared = renderMessage('incident.declared', FULL_DATA, 'EMAIL', config, now);
+    expect(declared.acknowledgeByReply).toBe(true);
+    expect(declared.text).toContain('Or reply to this email: any reply from your address acknowledges.');
+    expect(renderMessage('incident.ack-escalation', FULL_DATA, 'EMAIL', config, now).acknowledgeByReply).toBe(true);
+    const off = renderMessage('incident.declared', FULL_DATA, 'EMAIL', { ...config, INBOUND_EMAIL_DOMAIN: '' }, now);
+    expect(off.acknowledgeByReply).toBeUndefined();
+    expect(off.text).not.toContain('reply to this email');
+    expect(renderMessage('deadline.reminder', FULL_DATA, 'EMAIL', config, now).acknowledgeByReply).toBeUndefined();
+  });
+
+  test('a call reads the incident and asks for 1; other templates read their text message', () => {
+    const call = renderMessage('incident.ack-call', FULL_DATA, 'VOICE', config, now);
+    expect(call).toEqual({
+      subject: null,
+      html: null,
+      text: 'This is Common Ground, for the City of Clayton. A severity 1 critical incident has been declared: C I 2026, 0 0 0 7, Officer-involved shooting. You have not acknowledged it yet. To acknowledge, press 1 now.',
+    });
+    expect(renderMessage('incident.ack-call', { ...FULL_DATA, asBackupFor: 'Mayor' }, 'VOICE', config, now).text).toContain('You are called as the backup for the Mayor.');
+    expect(renderMessage('deadline.overdue', FULL_DATA, 'VOICE', config, now).text).toMatch(/^OVERDUE: Holding statement/);
+  });
+
+  test("hold messages name the category and the lapse, never a hold's private detail", () => {
+    const placed = renderMessage('hold.placed', { ...FULL_DATA, detail: 'Sealed juvenile record, case 24-117' }, 'EMAIL', config, now);
+    expect(placed.subject).toBe("Counsel's hold on publication: CI-2026-0007: Officer-involved shooting");
+    expect(placed.text).toContain('Drew Counsel placed a counsel\'s hold on every final investigation report for incident CI-2026-0007: Officer-involved shooting (Litigation).');
+    expect(placed.text).toContain('Unless released sooner it lapses Dec 5, 2026, 9:00 AM CST.');
+    expect(placed.text + placed.html).not.toContain('Sealed juvenile record');
+    expect(renderMessage('hold.lapsed', FULL_DATA, 'SMS', config, now).text).toContain('reached its limit and lapsed');
+    expect(renderMessage('statement.withdrawn', { ...FULL_DATA, note: 'Issued in error.' }, 'EMAIL', config, now).text).toContain('The public note: Issued in error.');
   });
 
   test('an unknown template is a non-retryable InvalidInput failure naming the field', () => {

@@ -1,13 +1,16 @@
 // The acknowledge link from an incident email: /ack/<token> (purpose 'ack').
 // GET only asks for confirmation, so a mail scanner that opens links does not
-// acknowledge for the person; POST acknowledges as them, via EMAIL_LINK.
+// acknowledge for the person; POST acknowledges as them, via EMAIL_LINK. The
+// link acknowledges once, and only for a person still active.
 import { Router, type Request, type Response } from 'express';
-import { acknowledgeUpdate } from '../../domain/contracts/incident';
+import { acknowledgeUpdate, type AcknowledgeResultV1 } from '../../domain/contracts/incident';
+import type { HttpError } from '../../services/errors';
 import { html, type SafeHtml } from '../../lib/html';
 import { isLanguage, translator } from '../../lib/i18n';
+import { useLinkOnce } from '../../services/signedLinks';
 import { executeUpdate } from '../../services/temporal';
 import type { WebDeps } from '../deps';
-import { cityDateTime, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
+import { LINK_PROBLEM_STATUS, cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
 
 const REFUSAL_STATUSES = [403, 404, 409, 503];
 
@@ -23,9 +26,18 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
     const link = readLinkOrExplain(req.params.token, 'ack', config, (problem) =>
       problem === 'expired'
         ? send(res, 410, t('ack.expiredTitle'), html`<p>${t('ack.expiredText')}</p>`)
-        : send(res, 400, t('ack.damagedTitle'), html`<p>${t('ack.damagedText')}</p>`),
+        : send(res, LINK_PROBLEM_STATUS[problem], t('ack.damagedTitle'), html`<p>${t('ack.damagedText')}</p>`),
     );
     if (!link) return undefined;
+    const usable = await linkIsUsableOrExplain(
+      db,
+      req.params.token,
+      link,
+      { didWhat: 'acknowledge the incident', next: 'Your acknowledgement is recorded; the staff console shows the incident.' },
+      (status, title, body) => send(res, status, title, body),
+      cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string),
+    );
+    if (!usable) return undefined;
     const [incident, person] = await Promise.all([
       db.incident.findUnique({ where: { number: link.incidentNumber } }),
       db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true, language: true } }),
@@ -63,22 +75,32 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
 
   router.post(
     '/ack/:token',
-    linkRoute(resolve, async (_req, res, { incident, person }) => {
-      let result;
-      try {
-        result = await executeUpdate(
-          temporal,
-          incident.workflowId,
-          acknowledgeUpdate,
-          { personId: person.id, via: 'EMAIL_LINK' },
-          `incident ${incident.number} is no longer running`,
-        );
-      } catch (err) {
-        const refusal = refusalOrRethrow(err);
-        const title = REFUSAL_STATUSES.includes(refusal.status) ? words(res)(`ack.refused.${refusal.status}`) : words(res)('ack.refused.other');
+    linkRoute(resolve, async (req, res, { incident, person }) => {
+      const t = words(res);
+      const outcome = await useLinkOnce<{ result: AcknowledgeResultV1 } | { refusal: HttpError }>(db, req.params.token, { purpose: 'ack', personId: person.id }, async () => {
+        try {
+          const result = await executeUpdate(
+            temporal,
+            incident.workflowId,
+            acknowledgeUpdate,
+            { personId: person.id, via: 'EMAIL_LINK' },
+            `incident ${incident.number} is no longer running`,
+          );
+          return { acted: true, result: { result } };
+        } catch (err) {
+          return { acted: false, result: { refusal: refusalOrRethrow(err) } };
+        }
+      });
+      if (!outcome) {
+        // Another request used the link between the check and now.
+        return send(res, 410, t('ack.usedTitle'), html`<p>${t('ack.usedText')}</p>`);
+      }
+      if ('refusal' in outcome) {
+        const { refusal } = outcome;
+        const title = REFUSAL_STATUSES.includes(refusal.status) ? t(`ack.refused.${refusal.status}`) : t('ack.refused.other');
         return send(res, refusal.status, title, html`<p>${refusal.message}</p>`);
       }
-      const t = words(res);
+      const { result } = outcome;
       const formatWhen = cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string);
       send(
         res,

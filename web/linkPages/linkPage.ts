@@ -1,13 +1,17 @@
 // What the signed-link pages (acknowledge, review, progress) share. The token
 // in the URL stands in for a session, so the pages never pass it on in a
-// Referer, and a link that cannot be read gets a page saying what to do instead.
+// Referer, and a link that cannot be read, was already used, or no longer
+// works for its person gets a page saying what to do instead.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../../lib/config';
 import { InvalidLinkTokenError } from '../../lib/crypto';
 import type { SafeHtml } from '../../lib/html';
-import { readLinkToken, type LinkPayload } from '../../lib/links';
+import { readLinkToken, type ReadLink } from '../../lib/links';
 import type { LinkPurpose } from '../../domain/links';
+import type { Db } from '../../lib/db';
+import { html } from '../../lib/html';
 import { toHttpError, type HttpError } from '../../services/errors';
+import { linkStanding } from '../../services/signedLinks';
 import { asyncRoute } from '../asyncRoute';
 import { sendPage, type Area } from '../layout';
 import { DEFAULT_LANGUAGE, dateLocale } from '../../lib/i18n';
@@ -21,7 +25,11 @@ export function linkPageSender(area: Area, timeZone: string): SendLinkPage {
   };
 }
 
-export type LinkProblem = 'expired' | 'damaged';
+/** damaged: not a link token at all; forged: shaped like one, but our signature is not on it. */
+export type LinkProblem = 'expired' | 'damaged' | 'forged';
+
+/** The status a link page answers each problem with (api/linkPageDocs.ts documents them). */
+export const LINK_PROBLEM_STATUS: Record<LinkProblem, number> = { damaged: 400, forged: 403, expired: 410 };
 
 /** The link's payload, or undefined once `explain` has answered why the link cannot be used. */
 export function readLinkOrExplain<P extends LinkPurpose>(
@@ -29,14 +37,46 @@ export function readLinkOrExplain<P extends LinkPurpose>(
   purpose: P,
   config: Pick<Config, 'LINK_SIGNING_SECRET'>,
   explain: (problem: LinkProblem) => void,
-): LinkPayload<P> | undefined {
+): ReadLink<P> | undefined {
   try {
     return readLinkToken(token, purpose, config);
   } catch (err) {
     if (!(err instanceof InvalidLinkTokenError)) throw err;
-    explain(err.reason === 'expired' ? 'expired' : 'damaged');
+    explain(err.reason === 'expired' ? 'expired' : err.reason === 'bad-signature' ? 'forged' : 'damaged');
     return undefined;
   }
+}
+
+/** What the page for a used link says. */
+export interface UsedLinkWording {
+  /** What this link did, e.g. "acknowledge the incident". */
+  didWhat: string;
+  /** What to do now, e.g. "The staff console shows the incident." */
+  next: string;
+}
+
+/**
+ * True when the link may still act; otherwise answers with a page: 410 for a
+ * link already used (saying when), 403 for a person no longer active or whose
+ * links were revoked. `send` puts the page's title in its own heading.
+ */
+export async function linkIsUsableOrExplain(
+  db: Db,
+  token: string,
+  link: { personId: string; issuedAt: Date | null },
+  wording: UsedLinkWording,
+  send: (status: number, title: string, body: SafeHtml) => void,
+  formatWhen: (when: Date) => string,
+): Promise<boolean> {
+  const standing = await linkStanding(db, token, link);
+  if (standing.usable) return true;
+  if (standing.why === 'used') {
+    send(410, 'This link was already used', html`<p>It was used to ${wording.didWhat} on ${formatWhen(standing.usedAt)}, and a link works only once.</p>
+<p>${wording.next}</p>`);
+  } else {
+    send(403, 'This link no longer works', html`<p>The links sent to this person have been withdrawn. If you think this is a mistake, ask the city manager’s office.</p>`);
+  }
+  return false;
 }
 
 /** Looks up what a link is for; answers the request itself (and gives undefined) when the link cannot be used. */

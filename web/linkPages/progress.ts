@@ -1,16 +1,20 @@
 // Progress without signing in: every reminder email carries
 // `${PUBLIC_BASE_URL}/progress/<token>` (purpose 'progress', signed and
 // expiring). GET shows an accessible form; POST sends postProgress to the
-// item's workflow as the person the link was issued to.
+// item's workflow as the person the link was issued to. A link posts once;
+// the next reminder brings a new one.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ITEM_STATUSES, postProgressUpdate } from '../../domain/contracts/plan';
 import { html } from '../../lib/html';
 import { isLanguage, translator, type Translate } from '../../lib/i18n';
-import { toHttpError } from '../../services/errors';
+import type { ActionItemStateV1 } from '../../domain/contracts/plan';
+import { itemShortCode } from '../../domain/itemCode';
+import { toHttpError, type HttpError } from '../../services/errors';
+import { useLinkOnce } from '../../services/signedLinks';
 import { actorOf, executeUpdate } from '../../services/temporal';
 import type { WebDeps } from '../deps';
-import { cityDateTime, linkPageSender, linkRoute, readLinkOrExplain } from './linkPage';
+import { LINK_PROBLEM_STATUS, cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain } from './linkPage';
 
 /** The form's rules, worded in the reader's language. */
 const progressForm = (t: Translate) =>
@@ -44,6 +48,7 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
   const router = Router();
   const send = linkPageSender('public', config.CITY_TIME_ZONE);
   const words = (res: Response): Translate => translator(res.locals.language as string, 'pages');
+  const formatWhen = (res: Response) => cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string);
 
   /** The item and the person the link was issued to. The page speaks their language unless ?lang= asks for another. */
   const resolve = async (req: Request, res: Response) => {
@@ -51,11 +56,20 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
     const link = readLinkOrExplain(req.params.token, 'progress', config, (problem) =>
       problem === 'expired'
         ? send(res, 410, t('progress.expiredTitle'), html`<h1>${t('progress.expiredTitle')}</h1>
-<p>${t('progress.expiredBefore')} <kbd>${t('progress.expiredExample')}</kbd>${t('progress.expiredOr')} <kbd>DONE</kbd>${t('progress.expiredAfter')}</p>`)
-        : send(res, 400, t('progress.damagedTitle'), html`<h1>${t('progress.damagedTitle')}</h1>
+<p>${t('progress.expiredBefore')} <kbd>${t('progress.expiredExample')}</kbd>${t('progress.expiredOr')} <kbd>DONE K7Q2M</kbd>${t('progress.expiredAfter')}</p>`)
+        : send(res, LINK_PROBLEM_STATUS[problem], t('progress.damagedTitle'), html`<h1>${t('progress.damagedTitle')}</h1>
 <p>${t('progress.damagedText')}</p>`),
     );
     if (!link) return undefined;
+    const usable = await linkIsUsableOrExplain(
+      db,
+      req.params.token,
+      link,
+      { didWhat: 'post progress', next: 'The next reminder email brings a new link; you can also sign in to the staff console, or reply to the reminder text.' },
+      (status, title, body) => send(res, status, title, html`<h1>${title}</h1>${body}`),
+      formatWhen(res),
+    );
+    if (!usable) return undefined;
     const [item, person] = await Promise.all([
       db.actionItem.findUnique({ where: { id: link.itemId }, include: { goal: { select: { number: true, title: true } } } }),
       db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true, roles: true, active: true, language: true } }),
@@ -90,7 +104,7 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
       status,
       t('progress.title', { item: item.title }),
       html`<h1>${t('progress.heading')}</h1>
-<p><strong>${item.title}</strong><br>${t('progress.goal', { number: item.goal.number, title: item.goal.title })}<br>${t('progress.due', { when: formatDue(item.dueAt) })}</p>
+<p><strong>${item.title}</strong><br>${t('progress.goal', { number: item.goal.number, title: item.goal.title })}<br>${t('progress.due', { when: formatDue(item.dueAt) })}<br>${t('progress.itemCode', { code: itemShortCode(item.id) })}</p>
 <p>${t('progress.signedInAs', { name: person.name })}</p>
 ${errorList.length > 0
   ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
@@ -149,11 +163,19 @@ ${fieldError('note')}
         return send(res, 409, t('progress.alreadyDoneTitle'), html`<h1>${t('progress.alreadyDoneHeading')}</h1><p>${t('progress.nothingChanged')}</p>`);
       }
       const { item } = found;
-      let state;
-      try {
-        state = await executeUpdate(temporal, item.workflowId, postProgressUpdate, { ...parsed.data, by: actorOf(found), via: 'EMAIL_LINK' }, 'the item is done');
-      } catch (err) {
-        const refusal = toHttpError(err);
+      const outcome = await useLinkOnce<{ state: ActionItemStateV1 } | { refusal: HttpError }>(db, req.params.token, { purpose: 'progress', personId: found.person.id }, async () => {
+        try {
+          const state = await executeUpdate(temporal, item.workflowId, postProgressUpdate, { ...parsed.data, by: actorOf(found), via: 'EMAIL_LINK' }, 'the item is done');
+          return { acted: true, result: { state } };
+        } catch (err) {
+          return { acted: false, result: { refusal: toHttpError(err) } };
+        }
+      });
+      if (!outcome) {
+        return send(res, 410, t('progress.usedTitle'), html`<h1>${t('progress.usedTitle')}</h1><p>${t('progress.usedText')}</p>`);
+      }
+      if ('refusal' in outcome) {
+        const { refusal } = outcome;
         // Whatever went wrong behind the form, the person can only try again later.
         const unavailable = refusal.status >= 500;
         return send(
@@ -163,6 +185,7 @@ ${fieldError('note')}
           html`<h1>${t('progress.notPostedHeading')}</h1><p>${unavailable ? t('progress.unavailable') : refusal.message}</p>`,
         );
       }
+      const { state } = outcome;
       send(
         res,
         200,
@@ -170,7 +193,7 @@ ${fieldError('note')}
         html`<h1>${t('progress.postedHeading')}</h1>
 <p><strong>${item.title}</strong> ${state.status === 'DONE' ? t('progress.nowDone') : t('progress.nowAt', { percent: state.percentComplete, status: t(`progress.statuses.${state.status}`) })}</p>
 ${state.status === 'BLOCKED' ? html`<p>${t('progress.sponsorTold')}</p>` : ''}
-<p><a href="/progress/${encodeURIComponent(req.params.token)}">${t('progress.another')}</a></p>`,
+<p>${t('progress.linkUsedNow', { code: itemShortCode(item.id) })}</p>`,
       );
     }),
   );

@@ -4,20 +4,21 @@
 // The token (purpose 'review', payload { statementId, personId }) stands in
 // for a session, so the approver can decide from a phone without signing in.
 // The decision is the one POST /api/statements/:id/decisions takes: the same
-// rules (services/statementDecision.ts), statement lookup and `decide` update.
+// rules (services/statementActions.ts), statement lookup and `decide` update.
+// A link records one decision; afterwards it answers that it was used.
 import { Router, type Request, type Response } from 'express';
 import { ROLE_TITLES, type Role } from '../../domain/roles';
 import type { StatementStateV1 } from '../../domain/contracts/statement';
 import { html, type SafeHtml } from '../../lib/html';
 import { isLanguage, translator, type Translate } from '../../lib/i18n';
-import { fromZodError, toHttpError, type ErrorDetail } from '../../services/errors';
+import { fromZodError, toHttpError, type ErrorDetail, type HttpError } from '../../services/errors';
 import { awaitedStepOf, decidedAsFor, decidersOf, refusalToDecide } from '../../domain/statementTurn';
 import { findStatement, statementWithNames } from '../../services/incidentViews';
-import { currentPolicyView } from '../../services/policyView';
-import { StatementDecisionRequest, decideOnStatement } from '../../services/statementActions';
+import { useLinkOnce } from '../../services/signedLinks';
+import { StatementDecisionRequest, decideOnStatement, decidesStatementsOf } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
 import type { WebDeps } from '../deps';
-import { cityDateTime, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
+import { cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
 
 type StatementView = Awaited<ReturnType<typeof statementWithNames>>;
 
@@ -35,8 +36,11 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     send(res, status, t(`review.problems.${key}.title`), html`<h1>${t(`review.problems.${key}.title`)}</h1><p>${t(`review.problems.${key}.text`)}</p><p>${t('review.alsoConsole')} <a href="/console">${t('review.staffConsole')}</a>.</p>`);
   };
 
-  /** Who is deciding on what. The page speaks their language unless ?lang= asks for another. */
-  async function resolve(req: Request, res: Response) {
+  /**
+   * Who is deciding on what. The page speaks their language unless ?lang= asks for another.
+   * `justUsed`: the page after this request's own decision, which has just used the link.
+   */
+  async function resolve(req: Request, res: Response, { justUsed = false } = {}) {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const link = readLinkOrExplain(token, 'review', config, (linkProblem) => problem(res, linkProblem === 'expired' ? 410 : 400, linkProblem));
     if (!link) return undefined;
@@ -50,9 +54,20 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
       problem(res, 403, 'inactive');
       return undefined;
     }
+    if (!justUsed) {
+      const usable = await linkIsUsableOrExplain(
+        db,
+        token,
+        link,
+        { didWhat: 'record your decision on this statement', next: 'The staff console shows where the statement stands; a new version comes with a new link.' },
+        (status, title, body) => send(res, status, title, html`<h1>${title}</h1>${body}<p>You can also follow the statement in the <a href="/console">staff console</a>.</p>`),
+        cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string),
+      );
+      if (!usable) return undefined;
+    }
     let statement: StatementView;
     try {
-      statement = await statementWithNames(db, temporal, await findStatement(db, link.statementId));
+      statement = await statementWithNames(db, temporal, await findStatement(db, link.statementId), { personId: person.id, roles: person.roles });
     } catch (err) {
       const mapped = toHttpError(err);
       if (mapped.status === 404) {
@@ -188,8 +203,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
         decision: typeof form.decision === 'string' ? form.decision : undefined,
         comment: typeof form.comment === 'string' ? form.comment : undefined,
       };
-      const approverRoles = currentPolicyView().approverRoles;
-      if (!ctx.person.roles.some((r) => approverRoles.includes(r))) {
+      if (!(await decidesStatementsOf(db, ctx.statement.id, ctx.person.roles))) {
         return problem(res, 403, 'notApprover');
       }
       const parsed = StatementDecisionRequest.safeParse({
@@ -203,15 +217,26 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
       if (ctx.statement.status === 'PUBLISHED' || ctx.statement.status === 'WITHDRAWN') {
         return reviewPage(res, ctx, { status: 409, errors: [{ field: 'body', message: words(res)(`review.already.${ctx.statement.status}`) }] });
       }
-      try {
-        await decideOnStatement(temporal, ctx.statement, parsed.data, actorOf(ctx));
-      } catch (err) {
-        const refusal = refusalOrRethrow(err);
+      const outcome = await useLinkOnce<{ refusal: HttpError | null }>(db, ctx.token, { purpose: 'review', personId: ctx.person.id }, async () => {
+        try {
+          await decideOnStatement({ db, temporal }, ctx.statement, parsed.data, actorOf(ctx));
+          return { acted: true, result: { refusal: null } };
+        } catch (err) {
+          return { acted: false, result: { refusal: refusalOrRethrow(err) } };
+        }
+      });
+      if (!outcome) {
+        // Another request used this link between the page's check and now: the page says so.
+        await resolve(req, res);
+        return;
+      }
+      if (outcome.refusal) {
+        const { refusal } = outcome;
         const fresh = await resolve(req, res);
         if (!fresh) return;
         return reviewPage(res, fresh, { status: refusal.status, errors: refusal.details?.length ? refusal.details : [{ field: 'body', message: refusal.message }], values });
       }
-      const fresh = await resolve(req, res);
+      const fresh = await resolve(req, res, { justUsed: true });
       if (!fresh) return;
       const t = words(res);
       reviewPage(res, fresh, {

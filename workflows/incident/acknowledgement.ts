@@ -2,7 +2,7 @@
 // silent are called at policy acknowledgement.backupAfter (15 min), and the
 // city manager is told who is silent at reportSilentAfter (30 min).
 import { setHandler } from '@temporalio/workflow';
-import { acknowledgeUpdate, type AcknowledgeRequestV1 } from '../../domain/contracts/incident';
+import { ACK_CHANNELS, acknowledgeUpdate, type AcknowledgeRequestV1 } from '../../domain/contracts/incident';
 import type { RecipientRuntimeV1 } from '../../domain/contracts/incidentRun';
 import { durationMs } from '../../domain/policy/schema';
 import { ROLE_TITLES } from '../../domain/roles';
@@ -10,8 +10,6 @@ import { announce, peopleWithRoles } from '../lib/announce';
 import { invalidField, notFound } from '../lib/failures';
 import { afterSetUp } from '../lib/setUp';
 import { hasStarted, incidentData, started, type IncidentContext, type RunningIncident } from './context';
-
-const VIA = ['API', 'WEB', 'EMAIL_LINK', 'SMS'];
 
 /**
  * Recorded without the lock: an acknowledgement changes only its recipient, and
@@ -38,7 +36,9 @@ export function handleAcknowledgements(ctx: IncidentContext): void {
           ctx.replan = true;
           let result: { acknowledgedAt: string; alreadyAcknowledged: boolean };
           try {
-            result = await activities.recordAcknowledgement({ incidentId: input.incidentId, personId: req.personId, via: req.via, at });
+            // Only an acknowledgement on someone's behalf says who acted (an own one reads as it always did).
+            const onBehalf = req.by && req.by.personId !== req.personId ? { by: { personId: req.by.personId, name: req.by.name } } : {};
+            result = await activities.recordAcknowledgement({ incidentId: input.incidentId, personId: req.personId, via: req.via, at, ...onBehalf });
           } catch (err) {
             recipient.acknowledgedAt = null;
             throw err;
@@ -50,7 +50,7 @@ export function handleAcknowledgements(ctx: IncidentContext): void {
     {
       validator: (req: AcknowledgeRequestV1) => {
         if (!req || typeof req.personId !== 'string' || req.personId === '') throw invalidField('personId', 'is required');
-        if (!VIA.includes(req.via)) throw invalidField('via', 'must be API, WEB, EMAIL_LINK or SMS');
+        if (!ACK_CHANNELS.includes(req.via)) throw invalidField('via', `must be ${ACK_CHANNELS.join(', ')}`);
         if (hasStarted(ctx) && !ctx.incident.recipients.some((r) => r.personId === req.personId)) throw notNotified(req.personId);
       },
     },

@@ -7,6 +7,7 @@ import { invalidField, invalidState } from '../lib/failures';
 import { MAX_BODY, validateActor } from '../lib/requests';
 import { incidentView, type IncidentContext, type RunningIncident } from './context';
 import { persistNewDeadlines, replaceDeadline } from './deadlineRecords';
+import { noActiveHold } from './holds';
 import { setLockedUpdateHandler } from './updates';
 
 function validateClose(run: RunningIncident, req: CloseIncidentRequestV1): void {
@@ -53,16 +54,18 @@ export function handleClosing(ctx: IncidentContext): void {
 
 /**
  * Done once the incident is closed, every deadline has settled (met, waived,
- * or missed with its escalation ladder finished) and no statement is still in
- * approval.
+ * or missed with its escalation ladder finished), no statement is still in
+ * approval or waiting behind a hold, and no counsel's hold is still active.
  */
-export function isFinished({ incident }: RunningIncident): boolean {
+export function isFinished(run: RunningIncident): boolean {
+  const { incident } = run;
   const ruleOf = ruleLookupFor(incident.policy);
   return (
     incident.status === 'CLOSED' &&
     incident.pendingPublications.length === 0 &&
     incident.statements.every((x) => x.published) &&
-    incident.deadlines.every((d) => isSettled(d, ruleOf))
+    incident.deadlines.every((d) => isSettled(d, ruleOf)) &&
+    noActiveHold(run)
   );
 }
 

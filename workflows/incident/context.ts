@@ -52,9 +52,10 @@ export function incidentView({ input, incident }: IncidentContext): IncidentStat
     status: incident?.status ?? 'ACTIVE',
     severity: input.severity,
     policyVersion: input.policyVersion,
-    recipients: (incident?.recipients ?? []).map(({ backup: _backup, standsInFor: _standsInFor, ...r }) => ({ ...r })),
+    recipients: (incident?.recipients ?? []).map(({ backup: _backup, standsInFor: _standsInFor, callUnreachable: _unreachable, ...r }) => ({ ...r })),
     deadlines: (incident?.deadlines ?? []).map(toDeadlineState),
     statements: (incident?.statements ?? []).map((statement) => ({ ...statement })),
     closedAt: incident?.closedAt ?? null,
+    ...(incident?.holds?.length ? { holds: incident.holds.map((hold) => ({ ...hold, scope: { ...hold.scope } })) } : {}),
   };
 }

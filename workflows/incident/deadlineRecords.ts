@@ -17,7 +17,7 @@ export async function persistNewDeadlines({ input, activities }: IncidentContext
 }
 
 function deadlineRow(deadline: TrackedDeadline): DeadlineRowV1 {
-  const { remindersSent: _reminders, escalationsSent: _escalations, ...row } = toDeadlineState(deadline);
+  const { remindersSent: _reminders, escalationsSent: _escalations, heldSince: _heldSince, heldBy: _heldBy, ...row } = toDeadlineState(deadline);
   return row;
 }
 

@@ -1,10 +1,11 @@
 // One critical incident, from declaration to the after-action report.
 //
 // declare -> notify every primary recipient (email + SMS) -> acknowledgements
-// (backups called at 15 min, the city manager told who is silent at 30 min)
-// -> SOP deadlines on the clock (reminders before, escalation after) ->
-// statements through their own approval workflows -> close -> after-action
-// review deadline -> final after-action report.
+// (at severity 1 the silent are phoned, then backups called at 15 min, the
+// city manager told who is silent at 30 min) -> SOP deadlines on the clock (reminders before, escalation after) ->
+// statements through their own approval workflows (publication gated by
+// counsel's holds) -> close -> after-action review deadline -> final
+// after-action report.
 //
 // Time is handled in exactly one place: the main loop below asks the pure
 // deadline engine (domain/deadlines.ts) and the acknowledgement rules what is
@@ -29,9 +30,11 @@ import {
   reportTheSilent,
   silentReportDue,
 } from './acknowledgement';
+import { callTheSilent, callWakeTimes, callsDue } from './calls';
 import { handleClosing, isFinished, renderFinalReport } from './closing';
 import { incidentView, started, type IncidentContext, type RunningIncident } from './context';
 import { applyPublications, handleDeadlineEvent, handleExtensions } from './deadlines';
+import { handleDueHolds, handleHolds, holdWakeTimes, syncHeldDeadlines } from './holds';
 import { startIncident } from './start';
 import { handleStatements } from './statements';
 
@@ -51,6 +54,7 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
   handleStatements(ctx);
   handleExtensions(ctx);
   handleClosing(ctx);
+  handleHolds(ctx);
 
   // Held while starting, so a statement submitted in the first instant finds its deadline already recorded.
   if (options.carried) options.carried.generation += 1;
@@ -88,17 +92,26 @@ export async function incidentWorkflow(input: DeclareIncidentInputV1, options: I
 async function handleDueEvents(run: RunningIncident): Promise<void> {
   const now = Date.now();
   await applyPublications(run, now);
+  if (callsDue(run, now)) await callTheSilent(run, now);
   if (backupsDue(run, now)) await callBackupsOfTheSilent(run, now);
   if (silentReportDue(run, now)) await reportTheSilent(run, now);
+  await handleDueHolds(run, now);
   // Handling an event can create another (an overdue public update starts the next cycle), so loop until quiet.
   const dueNow = () => dueDeadlineEvents(run.incident.deadlines, ruleLookupFor(run.incident.policy), now);
   for (let events = dueNow(); events.length > 0; events = dueNow()) {
     for (const event of events) await handleDeadlineEvent(run, event, now);
   }
+  // Deadlines created in this pass (the next public update, the after-action review) under an active hold.
+  await syncHeldDeadlines(run, now);
 }
 
 function nextWakeAt(run: RunningIncident, now: number): number | null {
-  const candidates = [nextDeadlineWakeAt(run.incident.deadlines, ruleLookupFor(run.incident.policy), now), ...acknowledgementWakeTimes(run)];
+  const candidates = [
+    nextDeadlineWakeAt(run.incident.deadlines, ruleLookupFor(run.incident.policy), now),
+    ...acknowledgementWakeTimes(run),
+    ...callWakeTimes(run),
+    ...holdWakeTimes(run, now),
+  ];
   const future = candidates.filter((t): t is number => t !== null);
   return future.length === 0 ? null : Math.min(...future);
 }

@@ -1,22 +1,26 @@
 // Statements: a drafter submits a draft, which starts its own approval workflow
 // (a child that outlives this run); the child signals back when it is
 // published, and the next pass applies that to the deadline it answers.
-import { ParentClosePolicy, setHandler, startChild, uuid4 } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, setHandler, startChild, uuid4 } from '@temporalio/workflow';
 import {
   statementPublishedSignal,
+  statementWithdrawnSignal,
   submitStatementUpdate,
   type StatementPublishedV1,
+  type StatementWithdrawnV1,
   type SubmitStatementRequestV1,
 } from '../../domain/contracts/incident';
+import { INCIDENT_WITHDRAWAL_NOTICE_PATCH } from '../../domain/patches';
 import type { StatementWorkflowInputV1 } from '../../domain/contracts/statement';
 import { deadlineForStatement } from '../../domain/deadlines';
 import { statementWorkflowId } from '../../domain/ids';
 import { draftersOf, rolesInWords } from '../../domain/policy/approvalChain';
 import { statementKindPolicy } from '../../domain/policy/lookups';
+import { announce, peopleWithRoles } from '../lib/announce';
 import { invalidField, invalidState, notPermitted } from '../lib/failures';
 import { validateDraft } from '../lib/requests';
 import { statementApprovalWorkflow } from '../statement';
-import type { IncidentContext, RunningIncident } from './context';
+import { hasStarted, incidentData, type IncidentContext, type RunningIncident } from './context';
 import { setLockedUpdateHandler } from './updates';
 
 /** Deadlines a statement still in approval already answers. */
@@ -86,5 +90,29 @@ export function handleStatements(ctx: IncidentContext): void {
     if (!ctx.incident) return; // cannot happen: statements are submitted only after start
     ctx.incident.pendingPublications.push(published);
     ctx.replan = true;
+  });
+
+  // The withdrawal is already recorded (by the API); this only tells the people the policy names.
+  setHandler(statementWithdrawnSignal, (withdrawn: StatementWithdrawnV1) => {
+    if (!hasStarted(ctx) || !withdrawn || typeof withdrawn.statementId !== 'string') return;
+    const roles = ctx.incident.policy.withdrawal?.notify;
+    if (!roles || !patched(INCIDENT_WITHDRAWAL_NOTICE_PATCH)) return;
+    const run = ctx;
+    void run.deliveries.send(async () =>
+      announce(await peopleWithRoles(run.activities, roles), {
+        workflowId: run.workflowId,
+        purpose: 'statement.withdrawn',
+        attemptGroup: withdrawn.statementId,
+        template: 'statement.withdrawn',
+        incidentId: run.input.incidentId,
+        data: incidentData(run.input, {
+          statementId: withdrawn.statementId,
+          statementTitle: withdrawn.title,
+          note: withdrawn.note,
+          withdrawnAt: withdrawn.withdrawnAt,
+          withdrawnByName: withdrawn.by?.name,
+        }),
+      }),
+    );
   });
 }

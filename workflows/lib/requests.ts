@@ -3,12 +3,16 @@
 import type { ActorV1 } from '../../domain/contracts/common';
 import { LANGUAGE_CODE_PATTERN } from '../../domain/languages';
 import { MAX_STATEMENT_TRANSLATIONS, type StatementTranslationsV1 } from '../../domain/statementText';
+import { actorClaimsChecked } from './actorClaims';
 import { invalidField } from './failures';
 
 export const MAX_TITLE = 300;
 export const MAX_BODY = 20_000;
 
 export function validateActor(actor: ActorV1 | undefined, field: string): asserts actor is ActorV1 {
+  // The actor is trusted only because its claim was verified (./actorClaims.ts); a worker bundled
+  // without that check must not act on what an update says. Not a failure type: the task fails loudly.
+  if (!actorClaimsChecked()) throw new Error('this worker was bundled without the actor-claim check (worker/workflowBundle.ts)');
   if (!actor || typeof actor.personId !== 'string' || actor.personId === '' || !Array.isArray(actor.roles)) {
     throw invalidField(field, 'the acting person is required');
   }

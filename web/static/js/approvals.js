@@ -145,7 +145,7 @@ async function afterAction(message) {
 function renderOthers(statements, unavailable) {
   const rows = statements.map((s) =>
     h('tr', {},
-      h('td', { 'data-label': t('approvals.colStatement') }, h('a', { href: `/console/incidents/${encodeURIComponent(s.incident.number)}#statement-${s.statementId}` }, s.title),
+      h('td', { 'data-label': t('approvals.colStatement') }, h('a', { href: `/console/incidents/${encodeURIComponent(s.incident.number)}#statement-${s.statementId}` }, s.title ?? s.kindLabel),
         h('span', { class: 'small muted' }, t('approvals.kindVersion', { kind: s.kindLabel, version: s.version }))),
       h('td', { 'data-label': t('approvals.colIncident') }, s.incident.number),
       h('td', { 'data-label': t('approvals.colWaitingFor') }, stepLabel(policy, s.awaiting)),

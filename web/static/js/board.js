@@ -1,14 +1,16 @@
 // The incident board: who has acknowledged, every deadline with a countdown,
-// each statement's place in its approval chain, and the timeline. The actions
-// each role can take (acknowledge, draft, approve, revise, extend, close) sit
-// next to what they act on; revising and approving in one step is on the
-// approval queue page. The page refreshes itself every few seconds.
+// each statement's place in its approval chain, counsel's holds, and the
+// timeline. The actions each role can take (acknowledge, draft, approve,
+// revise, extend, place or release a hold, withdraw, close) sit next to what
+// they act on; revising and approving in one step is on the approval queue
+// page. Who may hold and withdraw comes from the incident's own policy
+// (detail.holds.rules). The page refreshes itself every few seconds.
 import {
-  h, api, ApiError, requireSignIn, may, replaceChildren, onSubmit, showFormSuccess,
+  h, api, ApiError, requireSignIn, may, hasRole, replaceChildren, onSubmit, showFormSuccess,
   field, fetchPolicy, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
   showPageError, humanise, plainMessage, t, siteLanguages, languageNameInPage,
 } from './lib.js';
-import { typeLabel, statementKindLabel, fillTemplate, templateValues, deadlineTitle, policyIn } from './policy.js';
+import { typeLabel, statementKindLabel, fillTemplate, templateValues, deadlineTitle, policyIn, describeDuration } from './policy.js';
 import { cityLocalToIso } from './time.js';
 import { decisionForm, decidingAs, mayDecide, stepLabel, translationFields, translationLanguages } from './statementForms.js';
 
@@ -33,6 +35,8 @@ const slots = {
   extend: h('div', { id: 'extend-slot' }),
   statements: h('div', { id: 'statements-list' }),
   draft: h('div', { id: 'draft-slot' }),
+  holds: h('div', { id: 'holds-body' }),
+  placeHold: h('div', { id: 'place-hold-slot' }),
   close: h('div', { id: 'close-slot' }),
   timeline: h('div', { id: 'timeline-body' }),
 };
@@ -75,6 +79,7 @@ function layout() {
     section('acks', t('board.acks'), slots.acks),
     section('deadlines', t('board.deadlines'), slots.deadlines, slots.extend),
     section('statements', t('board.statements'), slots.statements, slots.draft),
+    section('holds', t('board.holds'), slots.holds, slots.placeHold),
     slots.close,
     section('timeline', t('board.timeline'), h('p', { class: 'small muted' }, t('board.timelineNote')), slots.timeline),
   );
@@ -94,6 +99,8 @@ function render() {
   renderDeadlines();
   renderStatements();
   renderDraftForm();
+  renderHolds();
+  renderPlaceHoldForm();
   renderCloseForm();
   renderTimeline();
 }
@@ -154,10 +161,14 @@ function renderAcks() {
   const nameOf = new Map(recipients.map((r) => [r.personId, r.name]));
   const rows = recipients.map((r) => {
     let status;
-    if (r.acknowledgedAt) status = [badge('ACK', t('status.ACK')), ' ', timeEl(r.acknowledgedAt)];
+    if (r.acknowledgedAt) {
+      status = [badge('ACK', t('status.ACK')), ' ', timeEl(r.acknowledgedAt)];
+      if (r.acknowledgedBy) status.push(h('span', { class: 'small' }, ` ${t('board.onBehalf', { name: r.acknowledgedBy.name })}`));
+    }
     else {
       status = [badge('SILENT', t('status.SILENT'))];
       const bits = [];
+      if (r.callsPlaced) bits.push(t('board.called', { count: r.callsPlaced }));
       if (r.escalatedToBackupAt) bits.push(t('board.backupContacted', { date: formatDateTime(r.escalatedToBackupAt) }));
       if (r.reportedSilentAt) bits.push(t('board.reportedSilent', { date: formatDateTime(r.reportedSilentAt) }));
       if (bits.length) status.push(h('span', { class: 'small' }, ` ${bits.join('; ')}`));
@@ -183,6 +194,9 @@ function renderAcks() {
 // ------------------------------------------------------------------ deadlines
 
 function deadlineStatus(d) {
+  if (d.heldSince) {
+    return [d.status === 'MISSED' ? [badge('MISSED'), ' '] : null, badge('HELD'), h('span', { class: 'small' }, ` ${t('board.heldSince', { date: formatDateTime(d.heldSince) })}`)];
+  }
   if (d.status === 'OPEN' && d.overdue) return badge('MISSED', t('board.overdue'));
   if (d.status === 'MET' && d.metAt) return [badge('MET'), h('span', { class: 'small' }, ` ${formatDateTime(d.metAt)}`)];
   return badge(d.status);
@@ -191,11 +205,11 @@ function deadlineStatus(d) {
 function renderDeadlines() {
   resetCountdowns();
   const rows = detail.deadlines.map((d) =>
-    h('tr', { class: d.overdue ? 'overdue' : '', 'data-deadline': d.key },
+    h('tr', { class: d.overdue ? 'overdue' : d.heldSince ? 'held' : '', 'data-deadline': d.key },
       h('td', { 'data-label': t('board.colDeadline') }, h('strong', {}, deadlineTitle(policy, d)),
         d.extensions.length ? h('span', { class: 'small' }, t('board.extendedFrom', { date: formatDateTime(d.originalDueAt), reason: d.extensions[d.extensions.length - 1].reason })) : ''),
       h('td', { 'data-label': t('board.colDue') }, timeEl(d.dueAt)),
-      h('td', { 'data-label': t('board.colTimeLeft') }, d.status === 'OPEN' ? countdown(d.dueAt) : '—'),
+      h('td', { 'data-label': t('board.colTimeLeft') }, d.status === 'OPEN' && !d.heldSince ? countdown(d.dueAt) : d.heldSince ? t('board.pausedByHold') : '—'),
       h('td', { 'data-label': t('board.colStatus') }, deadlineStatus(d))));
   const overdue = detail.deadlines.filter((d) => d.overdue).length;
   replaceChildren(slots.deadlines,
@@ -274,8 +288,10 @@ function chainList(s) {
         : step.role === awaiting ? t('chain.waiting', { label, revised }) : t('chain.notYet', { label });
     items.push(h('li', { class: cls, 'aria-current': step.role === awaiting ? 'step' : null }, text));
   }
-  const published = statusOf(s) === 'PUBLISHED';
-  items.push(h('li', { class: published ? 'done' : '' }, published ? t('chain.published') : t('chain.publish')));
+  const published = statusOf(s) === 'PUBLISHED' || statusOf(s) === 'WITHDRAWN';
+  const held = statusOf(s) === 'APPROVED' && s.live?.heldBy;
+  items.push(h('li', { class: published ? 'done' : held ? 'current' : '', 'aria-current': held ? 'step' : null },
+    published ? t('chain.published') : held ? t('chain.publishHeld') : t('chain.publish')));
   return h('ol', { class: 'chain', 'aria-label': t('chain.label') }, items);
 }
 
@@ -316,13 +332,19 @@ function renderStatementInfo(el, s) {
   const rejections = s.approvals.filter((a) => a.comment);
   const deadline = s.deadlineKey && detail.deadlines.find((d) => d.key === s.deadlineKey);
   const status = statusOf(s);
-  const signature = JSON.stringify([status, s.currentVersion, s.versions.length, s.live?.awaiting, s.live?.awaitingRoles, s.live?.currentVersion, s.approvals.length, s.publishedAt]);
+  const signature = JSON.stringify([status, s.currentVersion, s.versions.length, s.live?.awaiting, s.live?.awaitingRoles, s.live?.currentVersion, s.approvals.length, s.publishedAt, s.live?.heldBy, s.withdrawnAt]);
   if (el.dataset.sig === signature) return;
   el.dataset.sig = signature;
   replaceChildren(el,
     h('h3', { id: `statement-${s.id}-title` }, `${statementKindLabel(policy, s.kind)}: ${v ? v.title : ''}`),
     h('p', {}, badge(status), s.publishedAt ? [' ', timeEl(s.publishedAt)] : null,
       deadline ? h('span', { class: 'small' }, t('board.meets', { deadline: deadlineTitle(policy, deadline) })) : null),
+    status === 'APPROVED' && s.live?.heldBy
+      ? h('p', { class: 'card callout held-statement' }, badge('HELD'), ` Every approval is given; a counsel's hold (${holdLabel(s.live.heldBy.category)}) has held its publication since ${formatDateTime(s.live.heldBy.placedAt)}. It is published when the hold ends.`)
+      : null,
+    s.withdrawnAt
+      ? h('p', { class: 'card callout' }, `Withdrawn ${formatDateTime(s.withdrawnAt)}. Public note: `, s.withdrawalNote || '')
+      : null,
     chainList(s),
     v ? h('div', { class: 'statement-body' }, v.body) : null,
     v ? Object.entries(v.translations || {}).map(([code, text]) => h('div', { class: 'statement-translation', lang: code },
@@ -348,9 +370,11 @@ function renderStatementAction(el, s) {
   const step = s.live?.chain.find((x) => x.role === s.live.awaiting);
   const canDecide = readable && step && mayDecide(me, s.live);
   const canRevise = status === 'CHANGES_REQUESTED' && may(me, policy, 'draftStatements');
-  const key = canDecide ? `decide:${version}:${step.role}` : canRevise ? `revise:${version}` : 'none';
+  const canWithdraw = status === 'PUBLISHED' && hasRole(me, ...detail.holds.rules.withdrawBy);
+  const key = canDecide ? `decide:${version}:${step.role}` : canRevise ? `revise:${version}` : canWithdraw ? 'withdraw' : 'none';
   keyed(el, key, () => {
     if (canRevise) return reviseForm(s);
+    if (canWithdraw) return withdrawForm(s);
     if (!canDecide) return null;
     const as = step.standIn
       ? t('chain.asInPlaceOf', { as: roleTitle(policy, decidingAs(me, step)), role: roleTitle(policy, step.role) })
@@ -381,6 +405,106 @@ function reviseForm(s) {
     await reload();
   });
   return form;
+}
+
+function withdrawForm(s) {
+  const form = h('form', { class: 'withdraw-form', novalidate: true },
+    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+    field({ label: 'Public note', hint: 'Shown on the public page and in the feed where the statement was. Its text is taken down; the record that it was published stays.',
+      control: h('textarea', { name: 'note', id: `withdraw-note-${s.id}`, rows: '3', maxlength: '2000' }) }),
+    h('button', { type: 'submit', class: 'secondary' }, 'Withdraw this statement'));
+  onSubmit(form, async () => {
+    await api('POST', `/api/statements/${encodeURIComponent(s.id)}/withdraw`, { note: form.note.value });
+    await reload();
+  });
+  return h('details', { class: 'card' }, h('summary', {}, 'Withdraw this published statement'), form);
+}
+
+// ------------------------------------------------------------------ counsel's holds
+
+const holdLabel = (category) => detail.holds.rules.categories.find((c) => c.key === category)?.label || humanise(category);
+
+function holdScopeText(hold) {
+  if (hold.scope === 'ALL') return 'All publication for this incident';
+  if (hold.scope === 'STATEMENT_KIND') return `Every ${statementKindLabel(policy, hold.statementKind).toLowerCase()}`;
+  const s = detail.statements.find((x) => x.id === hold.statementId);
+  return s ? `The statement "${currentVersionOf(s)?.title || statementKindLabel(policy, s.kind)}"` : 'One statement';
+}
+
+function renderHolds() {
+  const { rules, list } = detail.holds;
+  const signature = JSON.stringify([list.map((x) => [x.holdId, x.status]), rules.available]);
+  if (slots.holds.dataset.sig === signature) return;
+  slots.holds.dataset.sig = signature;
+  if (!rules.available && !list.length) {
+    replaceChildren(slots.holds, h('p', { class: 'small muted' }, 'The plan this incident follows has no counsel\'s holds.'));
+    return;
+  }
+  const mayRelease = hasRole(me, ...rules.releaseBy);
+  replaceChildren(slots.holds,
+    h('p', { class: 'small' }, `A hold stops publication of what it covers, whatever its approvals, and pauses those deadlines. `,
+      `The public sees that it is held, since when and its category, never the detail. It lapses after ${rules.maxDuration ? describeDuration(rules.maxDuration) : 'the time the plan sets'} unless released.`),
+    list.length
+      ? h('ul', { class: 'holds', id: 'holds-list' }, list.map((hold) =>
+        h('li', { class: hold.status === 'ACTIVE' ? 'held' : '', id: `hold-${hold.holdId}` },
+          badge(hold.status === 'ACTIVE' ? 'HELD' : hold.status), ' ',
+          h('strong', {}, `${holdScopeText(hold)}: ${hold.categoryLabel}`),
+          h('div', { class: 'small' }, `Placed by ${hold.placedByName || 'someone'} `, timeEl(hold.placedAt),
+            hold.status === 'ACTIVE' ? ['; lapses ', timeEl(hold.lapsesAt)] : hold.endedAt
+              ? [hold.status === 'LAPSED' ? '; lapsed ' : `; released by ${hold.endedByName || 'someone'} `, timeEl(hold.endedAt)] : null),
+          h('div', { class: 'small' }, h('strong', {}, 'Private detail (staff only): '), hold.detail),
+          hold.endNote ? h('div', { class: 'small' }, h('strong', {}, 'Release note: '), hold.endNote) : null,
+          hold.status === 'ACTIVE' && mayRelease ? releaseForm(hold) : null)))
+      : h('p', {}, 'Nothing is held.'));
+}
+
+function releaseForm(hold) {
+  const form = h('form', { class: 'release-form', novalidate: true },
+    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+    field({ label: 'Note for staff (optional)', control: h('textarea', { name: 'note', id: `release-note-${hold.holdId}`, rows: '2', maxlength: '2000' }) }),
+    h('button', { type: 'submit', class: 'secondary' }, 'Release this hold'));
+  onSubmit(form, async () => {
+    await api('POST', `/api/incidents/${encodeURIComponent(number)}/holds/${encodeURIComponent(hold.holdId)}/release`, { note: form.note.value });
+    await reload();
+  });
+  return h('details', {}, h('summary', {}, 'Release this hold'), form);
+}
+
+function renderPlaceHoldForm() {
+  const { rules } = detail.holds;
+  const unpublished = detail.statements.filter((s) => !['PUBLISHED', 'WITHDRAWN'].includes(statusOf(s)));
+  const allowed = rules.available && hasRole(me, ...rules.placeBy);
+  keyed(slots.placeHold, allowed ? `place:${unpublished.map((s) => s.id).join(',')}` : 'none', () => {
+    if (!allowed) return null;
+    const scope = h('select', { name: 'scope', id: 'hold-scope' },
+      h('option', { value: 'ALL' }, 'All publication for this incident'),
+      h('optgroup', { label: 'Every statement of a kind' },
+        policy.statementKinds.map((k) => h('option', { value: `STATEMENT_KIND:${k.key}` }, `Every ${k.label.toLowerCase()}`))),
+      unpublished.length
+        ? h('optgroup', { label: 'One statement not yet published' },
+          unpublished.map((s) => h('option', { value: `STATEMENT:${s.id}` }, `${statementKindLabel(policy, s.kind)}: ${currentVersionOf(s)?.title || ''}`)))
+        : null);
+    const category = h('select', { name: 'category', id: 'hold-category' }, rules.categories.map((c) => h('option', { value: c.key }, c.label)));
+    const form = h('form', { id: 'place-hold-form', novalidate: true },
+      h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+      field({ label: 'What to hold', control: scope }),
+      field({ label: 'Reason (public)', hint: 'The public sees this category and since when, nothing more.', control: category }),
+      field({ label: 'Detail (private)', hint: 'For staff only: the matter and whom to ask. Never published.',
+        control: h('textarea', { name: 'detail', id: 'hold-detail', rows: '3', maxlength: '2000' }) }),
+      h('button', { type: 'submit' }, 'Place the hold'));
+    onSubmit(form, async () => {
+      const [kind, value] = form.scope.value.split(':');
+      const body = {
+        scope: kind === 'ALL' ? { kind } : kind === 'STATEMENT_KIND' ? { kind, statementKind: value } : { kind, statementId: value },
+        category: form.category.value,
+        detail: form.detail.value,
+      };
+      await api('POST', `/api/incidents/${encodeURIComponent(number)}/holds`, body);
+      showFormSuccess(form, 'Held. The PIO and the City Manager have been told; the public page shows the hold.');
+      await reload();
+    });
+    return h('details', { class: 'card', id: 'place-hold-card' }, h('summary', {}, 'Place a counsel\'s hold'), form);
+  });
 }
 
 function renderDraftForm() {
@@ -477,7 +601,7 @@ function renderCloseForm() {
 // ------------------------------------------------------------------ timeline
 
 /** An audit action's label in the page's words (timeline.actions.<action>), or the action humanised. */
-const actionLabel = (action) => (ACTIONS.has(action) ? t(`timeline.actions.${action}`) : humanise(action));
+const actionLabel = (action) => (ACTIONS.has(action) ? t(`timeline.actions.${action}`) : (ACTION_LABELS_EN[action] ?? humanise(action)));
 const ACTIONS = new Set([
   'incident.declared', 'incident.recipients-resolved', 'incident.acknowledged', 'incident.ack-escalated-to-backup',
   'incident.silent-reported', 'incident.closed', 'incident.after-action-report-rendered', 'incident.after-action-report-finalised',
@@ -485,6 +609,19 @@ const ACTIONS = new Set([
   'statement.drafted', 'statement.submitted-for-approval', 'statement.changes-requested', 'statement.approved',
   'statement.rejected', 'statement.revised', 'statement.published', 'notification.undeliverable', 'notification.fallback',
 ]);
+/** Actions the catalogue has no words for yet (counsel's holds, withdrawal, calls): English in every language. */
+const ACTION_LABELS_EN = {
+  'statement.publication-held': 'Approved; publication held by counsel',
+  'statement.withdrawn': 'Statement withdrawn',
+  'hold.placed': 'Counsel\'s hold placed',
+  'hold.released': 'Counsel\'s hold released',
+  'hold.lapsed': 'Counsel\'s hold reached its limit and lapsed',
+  'hold.reminder-sent': 'Reminder: the hold lapses soon',
+  'deadline.held': 'Deadline paused by a counsel\'s hold',
+  'deadline.resumed': 'Deadline running again after the hold',
+  'incident.ack-calls': 'Phoned the officials still silent',
+  'incident.email-reply-refused': 'A reply to the incident email did not acknowledge',
+};
 
 function describeEntry(e) {
   const label = actionLabel(e.action);
@@ -501,10 +638,13 @@ function describeEntry(e) {
   if (typeof d.toDueAt === 'string') extra.push(t('timeline.nowDue', { date: formatDateTime(d.toDueAt) }));
   if (typeof d.reason === 'string') extra.push(t('timeline.reason', { reason: d.reason }));
   if (typeof d.comment === 'string' && d.comment) extra.push(t('timeline.comment', { comment: d.comment }));
+  if (typeof d.category === 'string' && e.entityType === 'PublicationHold') extra.push(t('timeline.reason', { reason: holdLabel(d.category) }));
+  if (typeof d.note === 'string' && d.note) extra.push(t('timeline.note', { note: d.note }));
+  if (Array.isArray(d.calls)) extra.push(t('board.called', { count: d.calls.length }));
   return { label, extra: extra.join(' · ') };
 }
 
-const VIAS = ['WEB', 'API', 'EMAIL_LINK', 'SMS'];
+const VIAS = ['WEB', 'API', 'EMAIL_LINK', 'SMS', 'PHONE', 'EMAIL_REPLY'];
 
 function renderTimeline() {
   const entries = [...detail.timeline].reverse();

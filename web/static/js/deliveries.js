@@ -6,6 +6,7 @@ import {
 } from './lib.js';
 
 const root = document.getElementById('deliveries');
+const CHANNEL_LABEL_KEYS = { SMS: 'deliveries.sms', EMAIL: 'deliveries.email', VOICE: 'deliveries.voice' };
 
 async function start() {
   const me = await requireSignIn();
@@ -52,7 +53,7 @@ function render(notifications, summary, table) {
     return h('tr', { class: n.status === 'FAILED' || n.status === 'UNDELIVERABLE' ? 'overdue' : '' },
       h('td', { 'data-label': t('deliveries.colCreated') }, timeEl(n.createdAt)),
       h('td', { 'data-label': t('deliveries.colTo') }, n.personName || '—', h('div', { class: 'small muted' }, n.toAddress)),
-      h('td', { 'data-label': t('deliveries.colChannel') }, n.channel === 'SMS' ? t('deliveries.sms') : t('deliveries.email'),
+      h('td', { 'data-label': t('deliveries.colChannel') }, t(CHANNEL_LABEL_KEYS[n.channel] || 'deliveries.email'),
         fallbackFor ? h('div', { class: 'small' }, t(fallbackFor.channel === 'SMS' ? 'deliveries.fallbackAfterSms' : 'deliveries.fallbackAfterEmail')) : null),
       h('td', { 'data-label': t('deliveries.colPurpose') }, humanise(n.purpose), n.subject ? h('div', { class: 'small muted' }, n.subject) : null),
       h('td', { 'data-label': t('deliveries.colStatus') }, badge(n.status), n.providerStatus ? h('div', { class: 'small muted' }, t('deliveries.provider', { status: n.providerStatus })) : null,

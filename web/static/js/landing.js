@@ -25,8 +25,9 @@ async function loadIncidents() {
       ? h('ul', { class: 'plain-list', id: 'public-incidents' }, incidents.map((i) => h('li', { class: i.deadlines.missed ? 'overdue' : '' },
         h('a', { href: `/incidents/${encodeURIComponent(i.number)}` }, `${i.number}: ${i.typeLabel}`),
         t('landing.declared', { date: formatDate(i.declaredAt) }), badge(i.status === 'ACTIVE' ? 'OPEN' : 'CLOSED', i.status === 'ACTIVE' ? t('landing.open') : t('landing.closed')),
+        i.heldByCounsel ? [' ', badge('HELD')] : null,
         h('div', { class: 'small' },
-          t('landing.record', { count: i.publishedStatements, met: i.deadlines.met, missed: i.deadlines.missed, open: i.deadlines.open })))))
+          t('landing.record', { count: i.publishedStatements, met: i.deadlines.met, missed: i.deadlines.missed, open: i.deadlines.open }) + (i.deadlines.held ? ` ${t('landing.heldByCounsel', { count: i.deadlines.held })}` : '')))))
       : h('p', {}, t('landing.noIncidents')));
   } catch (err) {
     showPageError(list, err);

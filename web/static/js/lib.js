@@ -492,6 +492,9 @@ const STATUS_TONE = {
   ACK: 'ok',
   SILENT: 'bad',
   UNSUBSCRIBED: 'neutral',
+  HELD: 'warn',
+  RELEASED: 'neutral',
+  LAPSED: 'neutral',
 };
 
 /** A status in the page's words ("Waiting for approval"). */

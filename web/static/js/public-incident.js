@@ -1,6 +1,8 @@
 // Public accountability timeline for one incident: what the plan promised and
-// when, what was published, which deadlines were met or missed. Only the
-// public API is used, so nothing private can appear here.
+// when, what was published (and what was withdrawn, with the City's note),
+// which deadlines were met, missed or held by counsel. Only the public API is
+// used, so nothing private can appear here: a counsel's hold shows when it
+// began and its category, never its detail.
 import {
   h, api, ApiError, replaceChildren, mainData, formatDateTime, timeEl, countdown, badge, showPageError, t, language,
 } from './lib.js';
@@ -8,25 +10,50 @@ import {
 const number = mainData('incident');
 const root = document.getElementById('incident');
 
+const heldText = (held, prefix = 'Held') => `${prefix} by counsel since ${formatDateTime(held.since)}, reason: ${held.reason}`;
+
 function result(d) {
   if (d.status === 'met') {
     return [badge('MET', d.metOnTime === false ? t('incident.metLate') : t('incident.met')), ' ', d.metAt ? h('span', { class: 'small' }, formatDateTime(d.metAt)) : null];
   }
-  if (d.status === 'missed') return badge('MISSED', t('incident.missed'));
+  if (d.status === 'held') {
+    return [badge('HELD'), ' ', h('span', { class: 'small held-by-counsel' }, `${heldText(d.heldByCounsel)}.`)];
+  }
+  if (d.status === 'missed') {
+    return [badge('MISSED', t('incident.missed')), d.heldByCounsel ? h('div', { class: 'small held-by-counsel' }, `${heldText(d.heldByCounsel, 'Now held')}.`) : null];
+  }
   if (d.status === 'waived') return badge('WAIVED', t('incident.waived'));
   return [badge('OPEN', t('incident.notYetDue')), ' ', countdown(d.dueAt)];
+}
+
+function moved(d) {
+  if (!d.extended) return null;
+  const why = d.movedBy === 'hold' ? "Moved after a counsel's hold" : 'Extended';
+  return h('div', { class: 'small' }, `${why}; first due ${formatDateTime(d.originalDueAt)}`);
+}
+
+function holdItem(hold) {
+  const ended = hold.status === 'active'
+    ? `It lapses no later than ${formatDateTime(hold.lapsesAt)}.`
+    : `${hold.status === 'lapsed' ? 'It reached the longest hold the plan allows and lapsed' : 'Released'} ${formatDateTime(hold.endedAt)}.`;
+  return h('li', { id: `hold-${hold.id}`, class: hold.status === 'active' ? 'held' : '' },
+    badge(hold.status === 'active' ? 'HELD' : hold.status.toUpperCase()), ' ',
+    h('strong', {}, `${hold.status === 'active' ? 'Held by counsel since' : 'Held by counsel from'} `), timeEl(hold.since),
+    `, reason: ${hold.reason}. Covers ${hold.covers}. ${ended}`);
 }
 
 function render(incident) {
   document.getElementById('incident-title').textContent = t('incident.title', { number: incident.number, type: incident.typeLabel });
   document.title = `${t('incident.title', { number: incident.number, type: incident.typeLabel })} · Common Ground`;
   const byKey = new Map(incident.deadlineList.map((d) => [d.key, d]));
+  const holds = incident.holds || [];
+  const withdrawn = incident.withdrawnStatements || [];
 
   const promises = incident.deadlineList.map((d) =>
-    h('tr', { class: d.status === 'missed' ? 'overdue' : '', 'data-deadline': d.key },
+    h('tr', { class: d.status === 'missed' ? 'overdue' : d.status === 'held' ? 'held' : '', 'data-deadline': d.key },
       h('td', { 'data-label': t('incident.promise') }, h('strong', {}, d.title)),
       h('td', { 'data-label': t('incident.dueBy') }, timeEl(d.dueAt),
-        d.extended ? h('div', { class: 'small' }, t('incident.extended', { date: formatDateTime(d.originalDueAt) })) : null),
+        d.movedBy === 'extension' ? h('div', { class: 'small' }, t('incident.extended', { date: formatDateTime(d.originalDueAt) })) : moved(d)),
       h('td', { 'data-label': t('incident.result') }, result(d))));
 
   const statements = incident.statements.map((s) => {
@@ -40,12 +67,25 @@ function render(incident) {
       other ? h('p', { class: 'small muted', lang: language }, t('incident.notTranslated')) : null,
       h('div', { class: 'statement-body' }, s.body));
   });
+  const withdrawnCards = withdrawn.map((s) =>
+    h('article', { class: 'card withdrawn', id: `statement-${s.id}`, 'aria-labelledby': `statement-${s.id}-title` },
+      h('h3', { id: `statement-${s.id}-title` }, `Withdrawn: ${s.kindLabel}`),
+      h('p', { class: 'small' }, badge('WITHDRAWN'), ' Published ', timeEl(s.publishedAt), ', withdrawn ', timeEl(s.withdrawnAt), '.'),
+      h('p', {}, h('strong', {}, 'The City\'s note: '), s.note)));
 
   const events = [
     { at: incident.declaredAt, text: t('incident.eventDeclared') },
     ...incident.statements.map((s) => ({ at: s.publishedAt, text: t('incident.eventPublished', { title: s.title }) })),
+    ...withdrawn.flatMap((s) => [
+      { at: s.publishedAt, text: `Published: a ${s.kindLabel.toLowerCase()}` },
+      { at: s.withdrawnAt, text: `Withdrawn: the ${s.kindLabel.toLowerCase()}. ${s.note}` },
+    ]),
+    ...holds.flatMap((hold) => [
+      { at: hold.since, text: `Held by counsel (${hold.covers}), reason: ${hold.reason}.`, held: true },
+      ...(hold.endedAt ? [{ at: hold.endedAt, text: `Counsel's hold ${hold.status === 'lapsed' ? 'lapsed at its limit' : 'released'}; paused deadlines run again.` }] : []),
+    ]),
     ...incident.deadlineList
-      .filter((d) => d.status !== 'open')
+      .filter((d) => d.status !== 'open' && d.status !== 'held')
       .map((d) => ({
         at: d.status === 'met' && d.metAt ? d.metAt : d.dueAt,
         text: d.status === 'met'
@@ -56,14 +96,22 @@ function render(incident) {
     ...(incident.closedAt ? [{ at: incident.closedAt, text: t('incident.eventClosed') }] : []),
   ].sort((a, b) => a.at.localeCompare(b.at));
 
+  const activeHolds = holds.filter((hold) => hold.status === 'active');
   replaceChildren(root,
     h('p', { class: 'lede' }, t('incident.declaredOn', { date: formatDateTime(incident.declaredAt) }),
       incident.status === 'CLOSED' ? t('incident.closedOn', { date: formatDateTime(incident.closedAt) }) : t('incident.open')),
     h('p', { class: 'card callout subscribe-callout' }, h('a', { href: `/subscribe?incident=${encodeURIComponent(incident.number)}` }, t('incident.subscribe')),
       t('incident.subscribeAfter')),
+    activeHolds.length
+      ? h('p', { class: 'card callout', id: 'held-notice' },
+        h('strong', {}, 'Held by counsel. '),
+        `The City Attorney has paused publication (${activeHolds.map((hold) => `${hold.covers}, reason: ${hold.reason}, since ${formatDateTime(hold.since)}`).join('; ')}). `,
+        'The deadlines it covers are paused, not missed, and the hold cannot last beyond the limit the plan sets.')
+      : null,
     h('ul', { class: 'stats', 'aria-label': t('incident.record') },
       h('li', {}, h('strong', {}, String(incident.deadlines.met)), t('incident.statsMet', { count: incident.deadlines.met })),
       h('li', {}, h('strong', {}, String(incident.deadlines.missed)), t('incident.statsMissed', { count: incident.deadlines.missed })),
+      incident.deadlines.held ? h('li', {}, h('strong', {}, String(incident.deadlines.held)), t('incident.statsHeld', { count: incident.deadlines.held })) : null,
       h('li', {}, h('strong', {}, String(incident.deadlines.open)), t('incident.statsOpen', { count: incident.deadlines.open })),
       h('li', {}, h('strong', {}, String(incident.publishedStatements)), t('incident.statsPublished', { count: incident.publishedStatements }))),
     h('section', { 'aria-labelledby': 'promised-heading' },
@@ -75,9 +123,15 @@ function render(incident) {
           h('thead', {}, h('tr', {}, [t('incident.promise'), t('incident.dueBy'), t('incident.result')].map((text) => h('th', { scope: 'col' }, text)))),
           h('tbody', {}, promises)))
         : h('p', {}, t('incident.noDeadlines'))),
+    holds.length
+      ? h('section', { 'aria-labelledby': 'holds-heading', id: 'holds' },
+        h('h2', { id: 'holds-heading' }, 'Counsel\'s holds'),
+        h('p', {}, 'The City Attorney may pause publication while a legal matter is pending. The plan limits how long a hold lasts; the reason given is its category.'),
+        h('ul', { class: 'holds' }, holds.map(holdItem)))
+      : null,
     h('section', { 'aria-labelledby': 'published-heading' },
       h('h2', { id: 'published-heading' }, t('incident.publishedHeading')),
-      statements.length ? statements : h('p', {}, t('incident.nothingPublished'))),
+      statements.length || withdrawnCards.length ? [...statements, ...withdrawnCards] : h('p', {}, t('incident.nothingPublished'))),
     h('section', { 'aria-labelledby': 'timeline-heading' },
       h('h2', { id: 'timeline-heading' }, t('incident.timeline')),
       h('ol', { class: 'timeline' }, events.map((e) => h('li', { class: e.missed ? 'overdue' : '' }, timeEl(e.at), e.text)))),

@@ -1,0 +1,133 @@
+// A worker-side limit on how fast one sender (a Twilio From number) sends.
+// Waiting sends queue in order and are released one at a time: evenly paced
+// (one every 1.1 s / allowance) and never more than the allowance within any
+// 1.1 s of actual release times, so a late timer (a busy event loop) cannot
+// let a bunch through at once. A 429 halves the allowance and holds the queue
+// for its Retry-After; successes win the allowance back. A send that would
+// wait longer than its caller can is refused with the expected wait, so the
+// activity retries later instead of sitting on a worker slot.
+
+/** One second, plus room for the time a request takes to reach the provider, so the provider never counts more in its own second. */
+const WINDOW_MS = 1_100;
+
+export interface SendRateClock {
+  now(): number;
+  schedule(fn: () => void, ms: number): void;
+}
+
+const realClock: SendRateClock = {
+  now: () => Date.now(),
+  schedule: (fn, ms) => {
+    setTimeout(fn, ms);
+  },
+};
+
+/** No send slot within the wait the caller allows; try again after `retryAfterMs`. */
+export class SendRateWait extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`this sender's send rate is taken for the next ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.name = 'SendRateWait';
+  }
+}
+
+interface Waiter {
+  deadline: number;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+export class AdaptiveSendRate {
+  private allowance: number;
+  private nextAt = 0;
+  private readonly released: number[] = [];
+  private readonly queue: Waiter[] = [];
+  private timerArmed = false;
+
+  constructor(
+    readonly maxPerSecond: number,
+    private readonly clock: SendRateClock = realClock,
+  ) {
+    if (!(maxPerSecond >= 1)) throw new Error('maxPerSecond must be at least 1');
+    this.allowance = maxPerSecond;
+  }
+
+  /** Sends allowed per second now (at most maxPerSecond). */
+  get currentPerSecond(): number {
+    return Math.floor(this.allowance);
+  }
+
+  private get intervalMs(): number {
+    return WINDOW_MS / this.currentPerSecond;
+  }
+
+  /** Resolves when this send may go; rejects with SendRateWait when that would be more than `maxWaitMs` from now. */
+  acquire(maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
+    const now = this.clock.now();
+    const expected = Math.max(0, this.nextAt - now) + this.queue.length * this.intervalMs;
+    if (expected > maxWaitMs) return Promise.reject(new SendRateWait(expected));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ deadline: now + maxWaitMs, resolve, reject });
+      this.release();
+    });
+  }
+
+  /** The provider said "too many requests" (and when to come back). */
+  throttled(retryAfterMs = 0): void {
+    this.allowance = Math.max(1, this.allowance / 2);
+    this.nextAt = Math.max(this.nextAt, this.clock.now() + retryAfterMs);
+  }
+
+  /** The provider accepted a send. */
+  succeeded(): void {
+    this.allowance = Math.min(this.maxPerSecond, this.allowance + 0.5);
+  }
+
+  private release(): void {
+    if (this.timerArmed) return;
+    for (;;) {
+      const now = this.clock.now();
+      while (this.released.length > 0 && this.released[0] <= now - WINDOW_MS) this.released.shift();
+      const head = this.queue[0];
+      if (!head) return;
+      if (head.deadline < now) {
+        this.queue.shift();
+        head.reject(new SendRateWait(Math.max(0, this.nextAt - now) + this.queue.length * this.intervalMs));
+        continue;
+      }
+      const allowed = this.currentPerSecond;
+      const windowWait = this.released.length < allowed ? 0 : this.released[this.released.length - allowed] + WINDOW_MS - now;
+      const wait = Math.max(windowWait, this.nextAt - now);
+      if (wait > 0) {
+        this.timerArmed = true;
+        this.clock.schedule(() => {
+          this.timerArmed = false;
+          this.release();
+        }, wait);
+        return;
+      }
+      this.queue.shift();
+      this.released.push(now);
+      this.nextAt = now + this.intervalMs;
+      head.resolve();
+    }
+  }
+}
+
+/** One AdaptiveSendRate per sender, created on first use. */
+export class SendRates {
+  private readonly bySender = new Map<string, AdaptiveSendRate>();
+
+  constructor(
+    private readonly maxPerSecond: number,
+    private readonly clock?: SendRateClock,
+  ) {}
+
+  for(sender: string): AdaptiveSendRate {
+    let rate = this.bySender.get(sender);
+    if (!rate) {
+      rate = new AdaptiveSendRate(this.maxPerSecond, this.clock);
+      this.bySender.set(sender, rate);
+    }
+    return rate;
+  }
+}

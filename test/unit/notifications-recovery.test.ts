@@ -1,0 +1,183 @@
+// The pieces that keep retries honest: the per-sender send rate, which
+// provider refusals are final, which database errors are, heartbeats while an
+// attempt runs, and whose lease a retry may take over.
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { activityLoggingAndRateLimitInterceptor } from '../../activities/interceptors';
+import { classifySmtpError, classifyTwilioError } from '../../activities/notifications/classify';
+import { ProviderRateLimitError } from '../../activities/notifications/errors';
+import { LEASE_MS, leaseDecision, leaseFor, UNCONFIRMED } from '../../activities/notifications/lease';
+import { AdaptiveSendRate } from '../../activities/notifications/sendRate';
+import { FailureType } from '../../domain/failures';
+import { ACTIVITY_HEARTBEAT_TIMEOUT, INCIDENT_ACTIVITY_OPTIONS, NOTIFICATION_ACTIVITY_OPTIONS, PLAN_ACTIVITY_OPTIONS } from '../../domain/retry';
+import { permanentDatabaseFault } from '../../lib/dbErrors';
+
+/** A clock that moves only when told to, running the timers that fall due. */
+function fakeClock() {
+  let now = 0;
+  const timers: { at: number; fn: () => void }[] = [];
+  return {
+    now: () => now,
+    schedule: (fn: () => void, ms: number) => {
+      timers.push({ at: now + ms, fn });
+    },
+    /** Runs timers until none are left (or `until` is reached), letting promise callbacks run in between. */
+    async run(until = Number.POSITIVE_INFINITY) {
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers[0];
+        if (!next || next.at > until) return;
+        timers.shift();
+        now = Math.max(now, next.at);
+        next.fn();
+      }
+    },
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+describe('AdaptiveSendRate', () => {
+  test('paces queued sends evenly: never more than the allowance in any 1.1-second window, and no burst within one', async () => {
+    const clock = fakeClock();
+    const rate = new AdaptiveSendRate(5, clock);
+    const starts: number[] = [];
+    const all = Promise.all(Array.from({ length: 40 }, () => rate.acquire().then(() => starts.push(clock.now()))));
+    await clock.run();
+    await all;
+    const busiest = Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100).length));
+    expect(busiest).toBe(5);
+    expect(Math.min(...starts.slice(1).map((t, i) => t - starts[i]))).toBeGreaterThanOrEqual(219);
+  });
+
+  test('a late timer does not release a bunch: the window counts actual release times', async () => {
+    const clock = fakeClock();
+    const rate = new AdaptiveSendRate(5, clock);
+    const starts: number[] = [];
+    const all = Promise.all(Array.from({ length: 12 }, () => rate.acquire().then(() => starts.push(clock.now()))));
+    await clock.run(1);
+    clock.advance(3_000); // the event loop was busy for three seconds
+    await clock.run();
+    await all;
+    const busiest = Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100).length));
+    expect(busiest).toBeLessThanOrEqual(5);
+  });
+
+  test('a 429 halves the allowance (never below 1) and holds the queue for its Retry-After; successes win it back', async () => {
+    const clock = fakeClock();
+    const rate = new AdaptiveSendRate(8, clock);
+    rate.throttled(3_000);
+    expect(rate.currentPerSecond).toBe(4);
+    const sent = rate.acquire();
+    await clock.run();
+    await sent;
+    expect(clock.now()).toBe(3_000);
+    for (let i = 0; i < 5; i += 1) rate.throttled();
+    expect(rate.currentPerSecond).toBe(1);
+    for (let i = 0; i < 100; i += 1) rate.succeeded();
+    expect(rate.currentPerSecond).toBe(8);
+  });
+
+  test('a send that would wait longer than its caller can is refused with the expected wait', async () => {
+    const clock = fakeClock();
+    const rate = new AdaptiveSendRate(1, clock);
+    rate.throttled(20_000);
+    await expect(rate.acquire(10_000)).rejects.toMatchObject({ name: 'SendRateWait', retryAfterMs: 20_000 });
+    const later = rate.acquire(30_000);
+    await clock.run();
+    await later;
+    expect(clock.now()).toBe(20_000);
+  });
+});
+
+describe('provider refusals', () => {
+  test('SMTP: 5xx at RCPT TO refuses the recipient; any other 5xx refuses the message; 4xx and network errors are retried', () => {
+    expect(classifySmtpError({ responseCode: 550, command: 'RCPT TO', message: 'no such user' }).kind).toBe('undeliverable');
+    expect(classifySmtpError({ responseCode: 552, command: 'DATA', message: 'too big' }).kind).toBe('rejected');
+    expect(classifySmtpError({ responseCode: 554, command: 'MAIL FROM', message: 'transaction failed' }).kind).toBe('rejected');
+    expect(classifySmtpError({ responseCode: 451, command: 'MAIL FROM', message: 'try later' })).toMatchObject({ kind: 'transient', unconfirmed: false });
+    expect(classifySmtpError({ code: 'ETIMEDOUT', message: 'timeout' })).toMatchObject({ kind: 'transient', unconfirmed: true });
+  });
+
+  test('Twilio: 429 slows down; refused numbers and other 4xx are final; 5xx and lost answers are retried but unconfirmed', () => {
+    expect(classifyTwilioError(new ProviderRateLimitError('twilio', 1000)).kind).toBe('rate-limited');
+    expect(classifyTwilioError({ status: 400, code: 21211, message: 'invalid To' }).kind).toBe('undeliverable');
+    expect(classifyTwilioError({ status: 400, code: 21617, message: 'body too long' }).kind).toBe('rejected');
+    expect(classifyTwilioError({ status: 500, code: 20500, message: 'oops' })).toMatchObject({ kind: 'transient', unconfirmed: true });
+    expect(classifyTwilioError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toMatchObject({ kind: 'transient', unconfirmed: false });
+    expect(classifyTwilioError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toMatchObject({ kind: 'transient', unconfirmed: true });
+  });
+});
+
+describe('database errors no retry can fix', () => {
+  test('value errors are permanent; connection, timeout and conflict errors are not', () => {
+    expect(permanentDatabaseFault({ code: 'P2000', clientVersion: '6', message: 'value too long' })).toMatch(/^P2000/);
+    expect(permanentDatabaseFault({ name: 'DriverAdapterError', cause: { kind: 'postgres', originalCode: '22021', originalMessage: 'invalid byte sequence' } })).toMatch(/22021/);
+    expect(permanentDatabaseFault({ code: 'P2010', meta: { driverAdapterError: { cause: { originalCode: '22P05' } } }, message: 'raw' })).toMatch(/22P05/);
+    for (const transient of [
+      { code: 'P1001', message: "can't reach database server" },
+      { code: 'P2028', message: 'transaction API error' },
+      { code: 'P2034', message: 'write conflict' },
+      { name: 'DriverAdapterError', cause: { kind: 'postgres', originalCode: '40001' } },
+      new Error('boom'),
+    ]) {
+      expect(permanentDatabaseFault(transient)).toBeNull();
+    }
+  });
+
+  test('the activity interceptor ends the retries of an activity the database refuses for good', async () => {
+    const env = new MockActivityEnvironment({ activityType: 'recordStatementDraft' }, {
+      interceptors: [activityLoggingAndRateLimitInterceptor({ write: () => undefined })],
+      logger: new DefaultLogger('ERROR'),
+    });
+    const failure = await env
+      .run(async () => {
+        throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { name: 'DriverAdapterError', cause: { kind: 'postgres', originalCode: '22021' } });
+      })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: FailureType.PermanentDatabaseError, nonRetryable: true });
+  });
+});
+
+describe('heartbeats', () => {
+  test('incident, notification and plan item activities are scheduled with a short heartbeat timeout', () => {
+    expect(ACTIVITY_HEARTBEAT_TIMEOUT).toBe('10s');
+    for (const options of [NOTIFICATION_ACTIVITY_OPTIONS, INCIDENT_ACTIVITY_OPTIONS, PLAN_ACTIVITY_OPTIONS]) {
+      expect(options.heartbeatTimeout).toBe(ACTIVITY_HEARTBEAT_TIMEOUT);
+    }
+  });
+
+  test('an attempt heart-beats while it runs, and not at all when it is quick', async () => {
+    const beats: unknown[] = [];
+    const env = new MockActivityEnvironment({ activityType: 'sendNotification', heartbeatTimeoutMs: 600 }, {
+      interceptors: [activityLoggingAndRateLimitInterceptor({ write: () => undefined })],
+      logger: new DefaultLogger('ERROR'),
+    });
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    await env.run(async () => undefined);
+    expect(beats).toHaveLength(0);
+    await env.run(() => new Promise((resolve) => setTimeout(resolve, 1_100)));
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('lease take-over', () => {
+  const me = { activity: 'run-1/7', attempt: 3 };
+  const fresh = new Date();
+  test('a later attempt of the same activity takes over at once; another activity waits for the lease to expire', () => {
+    expect(leaseDecision({ providerStatus: leaseFor({ activity: 'run-1/7', attempt: 2 }), updatedAt: fresh }, me, Date.now())).toEqual({ claim: true, interrupted: true });
+    expect(leaseDecision({ providerStatus: leaseFor({ activity: 'run-1/8', attempt: 1 }), updatedAt: fresh }, me, Date.now())).toEqual({ claim: false });
+    expect(leaseDecision({ providerStatus: 'in-flight', updatedAt: fresh }, me, Date.now())).toEqual({ claim: false });
+    const old = new Date(Date.now() - LEASE_MS - 1);
+    expect(leaseDecision({ providerStatus: leaseFor({ activity: 'run-1/8', attempt: 1 }), updatedAt: old }, me, Date.now())).toEqual({ claim: true, interrupted: true });
+  });
+
+  test('no lease: claim; after an unconfirmed call the claim says the provider must be asked first', () => {
+    expect(leaseDecision({ providerStatus: null, updatedAt: fresh }, me, Date.now())).toEqual({ claim: true, interrupted: false });
+    expect(leaseDecision({ providerStatus: UNCONFIRMED, updatedAt: fresh }, me, Date.now())).toEqual({ claim: true, interrupted: true });
+  });
+});

@@ -1,0 +1,34 @@
+// lib/turns.ts: public reads wait their turn, in order, at a bounded rate,
+// and are refused only when the backlog is full.
+import { TurnQueueFull, turnQueue } from '../../lib/turns';
+
+describe('turn queue', () => {
+  it('serves waiters in order, one per event-loop turn, letting other work run between them', async () => {
+    const queue = turnQueue({ perSecond: 10_000, maxWaiting: 100 });
+    const order: string[] = [];
+    const waiters = [1, 2, 3].map((n) => queue.wait().then(() => order.push(`read ${n}`)));
+    // Work that arrives meanwhile (a staff request's next step) is not held behind all three.
+    setImmediate(() => order.push('staff'));
+    await Promise.all(waiters);
+    expect(order.indexOf('staff')).toBeLessThan(order.indexOf('read 3'));
+    expect(order.filter((x) => x.startsWith('read'))).toEqual(['read 1', 'read 2', 'read 3']);
+  });
+
+  it('lets through at most about perSecond a second', async () => {
+    const queue = turnQueue({ perSecond: 100, maxWaiting: 1000 });
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 30 }, () => queue.wait()));
+    // A burst of 5 at once, then one every 10 ms.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('refuses a caller only when maxWaiting already wait', async () => {
+    const queue = turnQueue({ perSecond: 1, maxWaiting: 2 });
+    const first = queue.wait();
+    const second = queue.wait();
+    await expect(queue.wait()).rejects.toBeInstanceOf(TurnQueueFull);
+    await first;
+    expect(queue.waiting).toBe(1);
+    await second;
+  });
+});
