@@ -50,10 +50,10 @@ describe('a resident subscribes in Spanish and hears of the next statement in Sp
     // Nothing filled in: the error names the field.
     await resident.getByRole('button', { name: 'Suscribirme' }).click();
     await resident.locator('.error-summary').waitFor();
-    expect(await resident.getByLabel('Correo electrónico').getAttribute('aria-invalid')).toBe('true');
+    expect(await resident.getByRole('textbox', { name: 'Correo electrónico' }).getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(resident, 'subscribe form with an error (Spanish)');
 
-    await resident.getByLabel('Correo electrónico').fill(RESIDENT);
+    await resident.getByRole('textbox', { name: 'Correo electrónico' }).fill(RESIDENT);
     await resident.getByLabel('Las actualizaciones públicas de todos los incidentes críticos').check();
     await resident.getByRole('button', { name: 'Suscribirme' }).click();
     await resident.getByRole('heading', { name: 'Revise su correo electrónico' }).waitFor();
