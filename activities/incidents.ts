@@ -21,6 +21,13 @@ import { renderAfterActionReport } from './reports';
 import { createHoldActivities } from './holds';
 import { FailureType } from '../domain/failures';
 import { deadlineRowOf } from '../domain/deadlineRow';
+import { readTranslations, type StatementTranslationsV1 } from '../domain/statementText';
+
+/** Other languages of a statement version, as the column keeps them (nothing when there are none). */
+const translationsColumn = (translations: StatementTranslationsV1 | undefined) => {
+  const clean = readTranslations(translations);
+  return Object.keys(clean).length ? { translations: clean as unknown as Prisma.InputJsonObject } : {};
+};
 
 export interface IncidentActivityDeps {
   db: Db;
@@ -315,7 +322,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
       });
     },
 
-    async createStatementDraft({ statementId, incidentId, workflowId, kind, deadlineKey, title, body, author, at }) {
+    async createStatementDraft({ statementId, incidentId, workflowId, kind, deadlineKey, title, body, translations, author, at }) {
       const when = new Date(at);
       await inTx(async (tx) => {
         await incidentOrThrow(tx, incidentId);
@@ -331,7 +338,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
             currentVersion: 1,
             createdById: author.personId,
             createdAt: when,
-            versions: { create: { version: 1, title, body, authorId: author.personId, createdAt: when } },
+            versions: { create: { version: 1, title, body, ...translationsColumn(translations), authorId: author.personId, createdAt: when } },
           },
         });
         await appendAudit(tx, {
@@ -390,7 +397,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
       });
     },
 
-    async addStatementVersion({ statementId, version, title, body, author, at }) {
+    async addStatementVersion({ statementId, version, title, body, translations, author, at }) {
       const when = new Date(at);
       await inTx(async (tx) => {
         const s = await statementOrThrow(tx, statementId);
@@ -399,7 +406,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
         if (s.status === 'PUBLISHED' || s.status === 'WITHDRAWN') {
           throw ApplicationFailure.create({ type: FailureType.InvalidState, message: `statement is ${s.status}`, nonRetryable: true });
         }
-        await tx.statementVersion.create({ data: { statementId, version, title, body, authorId: author.personId, createdAt: when } });
+        await tx.statementVersion.create({ data: { statementId, version, title, body, ...translationsColumn(translations), authorId: author.personId, createdAt: when } });
         await tx.statement.update({ where: { id: statementId }, data: { currentVersion: version, status: 'PENDING_APPROVAL' } });
         await appendAudit(tx, {
           actorId: author.personId,

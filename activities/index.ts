@@ -7,9 +7,10 @@ import type { Db } from '../lib/db';
 import type { Mailer, SmsClient } from './notifications/providers';
 import { createIncidentActivities } from './incidents';
 import { createMaintenanceActivities } from './maintenance';
-import { createNotificationActivities } from './notifications';
+import { createNotificationActivities, createSmsRates } from './notifications';
 import { createPlanActivities } from './plan';
 import { createSessionActivities } from './sessions';
+import { createPublicFanOutActivities } from './publicFanOut';
 
 export interface ActivityDeps {
   db: Db;
@@ -20,13 +21,16 @@ export interface ActivityDeps {
   temporal?: Client;
 }
 
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(activityDeps: ActivityDeps) {
+  // One SMS rate per sender number in this worker, whoever the text is for.
+  const deps = { ...activityDeps, smsRates: createSmsRates(activityDeps.config) };
   return {
     ...createNotificationActivities(deps),
     ...createIncidentActivities(deps),
     ...createPlanActivities(deps),
     ...createMaintenanceActivities(deps),
     ...createSessionActivities(deps),
+    ...createPublicFanOutActivities(deps),
   };
 }
 

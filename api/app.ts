@@ -20,6 +20,11 @@ import { createInboundEmailRouter } from './routes/inboundEmail';
 import { createHoldsRouter } from './routes/holds';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
+import { createSubscriptionsRouter } from './routes/subscriptions';
+import { createMediaListRouter } from './routes/mediaList';
+import { createI18nRouter } from './routes/i18n';
+import { createMeRouter } from './routes/me';
+import { subscriberSmsHandler } from '../services/subscriberSms';
 import { createAuditCheckpointsRouter } from './routes/auditCheckpoints';
 import { z } from 'zod';
 import { documentRoute, type DocumentedResponse } from './openapi';
@@ -84,7 +89,7 @@ twilioWebhook(
 );
 twilioWebhook(
   '/webhooks/twilio/sms',
-  'Inbound SMS, acted on once per MessageSid and only from an active person\'s number ("ACK" acknowledges the sender\'s newest open incident); answers TwiML',
+  'Inbound SMS, acted on once per MessageSid: from an active person\'s number ("ACK" acknowledges the sender\'s newest open incident), or YES, STOP, START and HELP from a subscriber; answers TwiML',
   twilioForm({ MessageSid: z.string().min(1), From: z.string().min(1), Body: z.string() }),
   { description: 'TwiML reply', contentType: 'text/xml', schema: z.string() },
 );
@@ -128,7 +133,11 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   // Twilio's webhooks prove their sender by signature, checked first: an unsigned request is 403 whatever
   // it carries, and the routers apply the text rule to what a signed one carries.
   app.use('/webhooks/twilio/voice', createTwilioVoiceWebhooksRouter(deps));
-  app.use('/webhooks/twilio', createTwilioWebhooksRouter({ ...deps, inboundHandlers: [planProgressSmsHandler(deps)] }));
+  // Subscribers' keywords (YES, STOP, START, HELP) from any number; the rest only from an active person's.
+  app.use(
+    '/webhooks/twilio',
+    createTwilioWebhooksRouter({ ...deps, anyNumberHandlers: [subscriberSmsHandler(deps)], inboundHandlers: [planProgressSmsHandler(deps)] }),
+  );
 
   // Text the database cannot store is refused here, naming the field, before any route or page sees it.
   app.use(rejectUnsafeTextMiddleware);
@@ -148,6 +157,10 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createPolicyRouter(deps));
   app.use(createAuditCheckpointsRouter(deps));
   app.use(createHoldsRouter(deps));
+  app.use(createI18nRouter(deps));
+  app.use(createMeRouter(deps));
+  app.use(createSubscriptionsRouter(deps));
+  app.use(createMediaListRouter(deps));
 
   app.use('/api', createPlansRouter(deps));
 

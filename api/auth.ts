@@ -18,6 +18,8 @@ export interface AuthenticatedPerson {
   title: string;
   email: string;
   roles: Role[];
+  /** The language they read messages and the console in. */
+  language: string;
 }
 
 export interface AuthContext {
@@ -38,14 +40,15 @@ declare global {
   }
 }
 
-export const personSelect = { id: true, name: true, title: true, email: true, roles: true, active: true } as const;
+export const personSelect = { id: true, name: true, title: true, email: true, roles: true, active: true, language: true } as const;
 
-export const toAuthenticatedPerson = (p: { id: string; name: string; title: string; email: string; roles: Role[] }): AuthenticatedPerson => ({
+export const toAuthenticatedPerson = (p: { id: string; name: string; title: string; email: string; roles: Role[]; language: string }): AuthenticatedPerson => ({
   id: p.id,
   name: p.name,
   title: p.title,
   email: p.email,
   roles: [...p.roles],
+  language: p.language,
 });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -3,6 +3,8 @@
 // build their bodies to match.
 import { z } from 'zod';
 import type { ReviseAndApprove, StatementDecision } from '../services/statementActions';
+import { DEFAULT_LANGUAGE, languages } from '../lib/i18n';
+import type { StatementTranslationsV1 } from '../domain/statementText';
 import { ROLES } from '../domain/roles';
 import { isInFuture } from '../domain/overdue';
 import { IDEMPOTENCY_KEY } from '../services/declareIncident';
@@ -24,6 +26,24 @@ export const IncidentIdParams = z.object({
 // ------------------------------------------------------------------ requests
 
 const nonBlank = nonBlankText;
+
+/**
+ * The statement in the city's other languages ({ "es": { title, body } }),
+ * written beside the original and approved with it: one optional member per
+ * language under locales/ other than the default, so the document names them.
+ */
+const StatementTranslationsRequest = z
+  .object(
+    Object.fromEntries(
+      languages()
+        .filter((language) => language !== DEFAULT_LANGUAGE)
+        .map((language) => [language, z.object({ title: nonBlank(200), body: nonBlank(20000) }).strict().optional()]),
+    ),
+  )
+  .strict()
+  .transform((value) => Object.fromEntries(Object.entries(value).filter(([, text]) => text !== undefined)) as StatementTranslationsV1)
+  .optional()
+  .openapi({ description: 'The same statement in other languages, approved with it; a language left out is published in the original words' });
 
 /** The type is checked against the current policy by the declaration (field `type`). */
 export const DeclareIncidentRequest = z
@@ -67,6 +87,7 @@ export const SubmitStatementRequest = z
     kind: z.string().min(1).max(64).openapi({ description: 'Statement kind key from the policy', example: 'HOLDING_STATEMENT', ...policyEnum('statementKinds') }),
     title: nonBlank(200),
     body: nonBlank(20000),
+    translations: StatementTranslationsRequest,
   })
   .strict()
   .openapi('SubmitStatementRequest');
@@ -76,6 +97,7 @@ export const ReviseStatementRequest = z
     statementId: idField(),
     title: nonBlank(200),
     body: nonBlank(20000),
+    translations: StatementTranslationsRequest,
   })
   .strict()
   .openapi('ReviseStatementRequest');
@@ -104,6 +126,7 @@ export const ReviseAndApproveRequest = z
     version: z.number().int().min(1).openapi({ description: 'The statement version the approver read and revised' }),
     title: nonBlank(200),
     body: nonBlank(20000),
+    translations: StatementTranslationsRequest,
     comment: plainText(5000).optional().openapi({ description: 'What you changed; recorded with your approval' }),
   })
   .strict()
@@ -116,6 +139,7 @@ export const ApprovalQueueQuery = z.object({
     .enum(['me', 'anyone'])
     .default('me')
     .openapi({ description: 'me: statements you may decide now (default); anyone: every statement in approval, with whose turn it is' }),
+  lang: z.string().max(10).optional().openapi({ description: "Policy words (kinds, deadline titles) in this language (e.g. es); unknown ones read as the default" }),
 });
 
 export const DeadlineParams = IncidentIdParams.extend({
@@ -262,7 +286,15 @@ export const StatementSchema = z
     createdById: z.string(),
     createdAt: isoDate,
     versions: z.array(
-      z.object({ version: z.number().int(), title: z.string(), body: z.string(), authorId: z.string(), authorName: z.string().nullable(), createdAt: isoDate }),
+      z.object({
+        version: z.number().int(),
+        title: z.string(),
+        body: z.string(),
+        translations: z.record(z.object({ title: z.string(), body: z.string() })).openapi({ description: 'The same text in other languages, by language code' }),
+        authorId: z.string(),
+        authorName: z.string().nullable(),
+        createdAt: isoDate,
+      }),
     ),
     approvals: z.array(
       z.object({
@@ -352,7 +384,16 @@ export const PublicDeadlineSchema = DeadlineFactsSchema.extend({
 }).openapi('PublicDeadline');
 
 export const PublicStatementSchema = z
-  .object({ id: z.string(), kind: z.string(), title: z.string(), body: z.string(), publishedAt: isoDate, deadlineKey: z.string().nullable() })
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    kindLabel: z.string(),
+    title: z.string(),
+    body: z.string(),
+    language: z.string().openapi({ description: 'The language of title and body: the one asked for when the statement was approved in it, else the original' }),
+    publishedAt: isoDate,
+    deadlineKey: z.string().nullable(),
+  })
   .openapi('PublicStatement');
 
 export const PublicWithdrawnStatementSchema = z
@@ -418,6 +459,10 @@ export const ApprovalQueueItemSchema = z
     version: z.number().int().openapi({ description: 'The version in approval; decide on this one' }),
     title: z.string().nullable().openapi({ description: "The draft's title; null for readers who may not read drafts (need to know)" }),
     body: z.string().nullable().openapi({ description: "The draft's text; null for readers who may not read drafts (need to know)" }),
+    translations: z
+      .record(z.object({ title: z.string(), body: z.string() }))
+      .nullable()
+      .openapi({ description: 'The same version in other languages, approved with it; null for readers who may not read drafts' }),
     author: z.object({ id: z.string(), name: z.string().nullable() }),
     writtenAt: isoDate,
     awaiting: QueueStepSchema.extend({

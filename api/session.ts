@@ -43,7 +43,7 @@ const SignInLinkRedeemSchema = z
 const SignInLinkAcceptedSchema = z.object({ message: z.string() }).openapi('SignInLinkAccepted');
 
 export const PersonSchema = z
-  .object({ id: z.string(), name: z.string(), title: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)) })
+  .object({ id: z.string(), name: z.string(), title: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), language: z.string().openapi({ description: 'The language their messages and console pages are in' }) })
   .openapi('Person');
 
 const SessionResponseSchema = z.object({ csrfToken: z.string(), person: PersonSchema, expiresAt: z.string() }).openapi('Session');

@@ -27,3 +27,8 @@ export const spokenIncidentNumber = (number: string): string =>
 /** CI-2026-0007 */
 export const formatIncidentNumber = (year: number, sequence: number): string =>
   `CI-${year}-${String(sequence).padStart(4, '0')}`;
+
+/** A resident's subscription, from request to confirmation (or expiry). */
+export const subscriptionWorkflowId = (subscriptionId: string): string => `subscription-${subscriptionId}`;
+/** One public event's fan-out to officials, newsrooms and subscribers (eventKey from publicFanOutPlan). */
+export const publicFanOutWorkflowId = (eventKey: string): string => `public-fan-out-${eventKey}`;

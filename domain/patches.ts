@@ -72,3 +72,18 @@ export const INCIDENT_ACK_CALLS_PATCH = 'incident-ack-calls-2026-12';
  * signal's handler only.
  */
 export const INCIDENT_WITHDRAWAL_NOTICE_PATCH = 'incident-withdrawal-notice-2026-12';
+
+/**
+ * Incident: a published statement and a missed deadline are told to the
+ * public (subscribers in their language, newsrooms) and a publication to the
+ * officials the pinned policy names, through a public fan-out workflow started
+ * by an activity in the background. Histories from before sent nothing of
+ * the kind.
+ */
+export const INCIDENT_TELLS_THE_PUBLIC_PATCH = 'incident-tells-the-public-2026-12';
+
+/**
+ * Action plan: the monthly report is also sent to the residents subscribed to
+ * it (a public fan-out started after the stakeholders' digest).
+ */
+export const PLAN_REPORT_TO_SUBSCRIBERS_PATCH = 'plan-report-to-subscribers-2026-12';

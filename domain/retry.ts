@@ -67,3 +67,19 @@ export const PLAN_ACTIVITY_OPTIONS: ActivityOptions = { startToCloseTimeout: '1 
 
 /** The plan itself: monthly snapshots and the final report read the whole plan. */
 export const PLAN_REPORT_ACTIVITY_OPTIONS: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: PLAN_RETRY };
+
+/**
+ * Telling the public: starting a fan-out, reading a page of subscribers,
+ * sending a batch. Like notifications, no attempt limit (an outage delays the
+ * news, it does not drop it); a batch that hit the sender's SMS rate is
+ * retried when a slot is free (ProviderRateLimitError through the interceptor).
+ */
+export const PUBLIC_FAN_OUT_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: NOTIFICATION_RETRY.initialIntervalMs,
+    backoffCoefficient: NOTIFICATION_RETRY.backoffCoefficient,
+    maximumInterval: NOTIFICATION_RETRY.maximumIntervalMs,
+    nonRetryableErrorTypes: [FailureType.InvalidInput],
+  },
+};

@@ -6,6 +6,8 @@ import type { ActionItemInputV1, ActionItemStateV1, ActionPlanInputV1, ActionPla
 import type { DeclareIncidentInputV1, IncidentStateV1 } from './contracts/incident';
 import type { IncidentRunOptionsV1 } from './contracts/incidentRun';
 import type { StatementStateV1, StatementWorkflowInputV1 } from './contracts/statement';
+import type { FanOutProgressV1, PublicFanOutInputV1 } from './contracts/publicFanOut';
+import type { SubscriptionWorkflowInputV1, SubscriptionWorkflowResultV1 } from './contracts/subscription';
 import type { AuditCheckpointV1, ReconcileReportV1 } from './contracts/maintenance';
 
 export interface WorkflowSignatures {
@@ -14,6 +16,8 @@ export interface WorkflowSignatures {
   actionPlanWorkflow(input: ActionPlanInputV1): Promise<ActionPlanStateV1>;
   actionItemWorkflow(input: ActionItemInputV1): Promise<ActionItemStateV1>;
   recurringDutyWorkflow(input: RecurringDutyRunInputV1): Promise<RecurringDutyRunResultV1>;
+  publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<FanOutProgressV1>;
+  subscriptionWorkflow(input: SubscriptionWorkflowInputV1): Promise<SubscriptionWorkflowResultV1>;
   reconcileWorkflow(): Promise<ReconcileReportV1>;
   auditCheckpointWorkflow(): Promise<AuditCheckpointV1 | null>;
 }

@@ -5,6 +5,8 @@
 import type { Config } from './config';
 import { InvalidLinkTokenError, signLinkToken, verifyLinkToken } from './crypto';
 import {
+  SUBSCRIPTION_CONFIRM_WINDOW_SECONDS,
+  SUBSCRIPTION_LINK_TTL_SECONDS,
   linkPaths,
   type AckLinkV1,
   type LinkLifetimes,
@@ -12,6 +14,8 @@ import {
   type LinkPurpose,
   type ProgressLinkV1,
   type ReviewLinkV1,
+  type SubscriptionConfirmLinkV1,
+  type SubscriptionLinkV1,
 } from '../domain/links';
 
 export type LinkConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET'>;
@@ -29,17 +33,38 @@ const PAYLOAD_FIELDS: { [P in LinkPurpose]: readonly Exclude<keyof LinkPayload<P
   ack: ['incidentNumber', 'personId'],
   review: ['statementId', 'personId'],
   progress: ['itemId', 'personId'],
+  'subscription-confirm': ['subscriptionId'],
+  subscription: ['subscriptionId'],
 };
 
 const absolute = (config: LinkConfig, path: string) => `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}${path}`;
 
 /** Absolute URLs of the signed-link pages, as they go into an email; each lives as long as `lifetimes` says for its purpose. */
 export function signedLinkUrls(config: LinkConfig, lifetimes: LinkLifetimes, now: Date = new Date()) {
-  const sign = (payload: LinkPayloadV1) => signLinkToken(payload as unknown as { p: string }, lifetimes[payload.p], config.LINK_SIGNING_SECRET, now);
+  const sign = (payload: AckLinkV1 | ReviewLinkV1 | ProgressLinkV1) => signLinkToken(payload as unknown as { p: string }, lifetimes[payload.p], config.LINK_SIGNING_SECRET, now);
   return {
     ack: (link: Omit<AckLinkV1, 'p'>) => absolute(config, linkPaths.ack(sign({ p: 'ack', ...link }))),
     review: (link: Omit<ReviewLinkV1, 'p'>) => absolute(config, linkPaths.review(link.statementId, sign({ p: 'review', ...link }))),
     progress: (link: Omit<ProgressLinkV1, 'p'>) => absolute(config, linkPaths.progress(sign({ p: 'progress', ...link }))),
+  };
+}
+
+/** A resident's links (confirm; manage and unsubscribe). Their lifetimes are fixed (domain/links.ts), not the policy's. */
+export function subscriptionLinkUrls(config: LinkConfig, now: Date = new Date()) {
+  const sign = (payload: SubscriptionConfirmLinkV1 | SubscriptionLinkV1) =>
+    signLinkToken(
+      payload as unknown as { p: string },
+      payload.p === 'subscription-confirm' ? SUBSCRIPTION_CONFIRM_WINDOW_SECONDS : SUBSCRIPTION_LINK_TTL_SECONDS,
+      config.LINK_SIGNING_SECRET,
+      now,
+    );
+  return {
+    subscriptionConfirm: (subscriptionId: string) => absolute(config, linkPaths.subscriptionConfirm(sign({ p: 'subscription-confirm', subscriptionId }))),
+    /** The subscriber's own pages: one token for managing and for unsubscribing. */
+    subscription: (subscriptionId: string) => {
+      const token = sign({ p: 'subscription', subscriptionId });
+      return { manage: absolute(config, linkPaths.subscription(token)), unsubscribe: absolute(config, linkPaths.unsubscribe(token)) };
+    },
   };
 }
 

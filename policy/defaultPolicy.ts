@@ -1,9 +1,12 @@
 // The City of Clayton's Critical Incident Communications Plan: data,
 // validated when this module loads. clayton-2026.1 is the plan as first
 // adopted and stays exactly as it was (running incidents pinned it);
-// clayton-2026.2 puts the approval chain in the city's terms; clayton-2026.3,
-// the default for new incidents, adds counsel's holds, withdrawal of
-// published statements and phone calls at severity 1. A city changes the plan
+// clayton-2026.2 puts the approval chain in the city's terms; clayton-2026.3
+// adds counsel's holds, withdrawal of published statements and phone calls at
+// severity 1; clayton-2026.4, the default for new incidents, tells all four
+// parties of the plan (the Mayor and the Board of Aldermen at every severity,
+// officials when a statement is published) and carries the plan's words in
+// Spanish. A city changes the plan
 // with POLICY_FILE (see policy/README.md), never by editing a version that
 // incidents have pinned.
 import { parsePolicy, type Policy, type PolicyInput } from '../domain/policy/schema';
@@ -326,6 +329,134 @@ const policy2026_2 = {
 /** The approval chain in the city's terms: version 'clayton-2026.2'. Frozen once registered (policy/registry.ts). */
 export const POLICY_2026_2: Policy = parsePolicy(policy2026_2, 'policy clayton-2026.2');
 
+/** The plan's words in Spanish (clayton-2026.4 on): what residents and Spanish-speaking staff read. */
+const SPANISH = {
+  name: 'Plan de Comunicaciones sobre Incidentes Críticos de la Ciudad de Clayton',
+  definition: {
+    summary:
+      'Un incidente crítico es un hecho en el que interviene el Departamento de Policía de Clayton y que afecta, o puede ' +
+      'afectar, seriamente la confianza del público, por lo que requiere una respuesta pública coordinada de la Ciudad, ' +
+      'el Departamento de Policía, el Alcalde y la Junta de Concejales.',
+    types: {
+      OFFICER_INVOLVED_SHOOTING: {
+        label: 'Disparo de un agente de policía',
+        criteria: 'Un agente de la Policía de Clayton disparó un arma de fuego contra una persona, haya herido o no a alguien.',
+      },
+      USE_OF_FORCE_SERIOUS_INJURY: {
+        label: 'Uso de la fuerza con lesiones graves',
+        criteria:
+          'La fuerza empleada por un agente de la Policía de Clayton causó una lesión que requirió atención hospitalaria o ' +
+          'que conlleva un riesgo considerable de muerte, desfiguración o daño permanente.',
+      },
+      DEATH_IN_CUSTODY: {
+        label: 'Muerte bajo custodia',
+        criteria:
+          'Una persona murió mientras estaba detenida, arrestada o bajo custodia del Departamento de Policía de Clayton, o ' +
+          'poco después de tener contacto con sus agentes.',
+      },
+      PUBLIC_MEDIA_ATTENTION: {
+        label: 'Atención pública o mediática considerable',
+        criteria:
+          'Un asunto policial está atrayendo una atención pública o mediática considerable (por ejemplo, un video muy ' +
+          'difundido, protestas o cobertura de la prensa regional o nacional), aunque nadie haya resultado gravemente herido.',
+      },
+      OTHER: {
+        label: 'Otro, a juicio del Administrador de la Ciudad',
+        criteria: 'Cualquier otro hecho que, a juicio del Administrador de la Ciudad, requiera el procedimiento para incidentes críticos.',
+      },
+    },
+  },
+  severities: {
+    '1': {
+      label: 'Gravedad 1: la más grave',
+      description: 'Pérdida de vidas, lesiones que ponen en riesgo la vida o un disparo; se informa de inmediato a toda la Junta.',
+    },
+    '2': {
+      label: 'Gravedad 2: grave',
+      description:
+        'Daño grave o mucha atención pública; se informa al Alcalde, a la Junta de Concejales, al Administrador de la Ciudad ' +
+        'y a los jefes de departamento por correo electrónico y mensaje de texto.',
+    },
+    '3': {
+      label: 'Gravedad 3: significativo',
+      description:
+        'Un asunto que requiere una respuesta coordinada pero con daño limitado; se informa al equipo operativo por correo ' +
+        'electrónico y mensaje de texto, y al Alcalde y a la Junta de Concejales por correo electrónico.',
+    },
+  },
+  deadlines: {
+    holding_statement: { title: 'Comunicado inicial' },
+    press_conference: { title: 'Conferencia de prensa' },
+    public_update: { title: 'Actualización pública' },
+    preliminary_report: { title: 'Conclusiones preliminares' },
+    final_report: { title: 'Informe final de la investigación' },
+    after_action_review: { title: 'Revisión posterior al incidente' },
+  },
+  statementKinds: {
+    HOLDING_STATEMENT: {
+      label: 'Comunicado inicial',
+      template: {
+        title: 'Comunicado sobre {{incidentTitle}}',
+        body:
+          'El {{declaredDate}}, la Ciudad de Clayton tuvo conocimiento de {{incidentSummary}}.\n\n' +
+          'Sabemos que muchas personas de nuestra comunidad tienen preguntas. Esto es lo que podemos confirmar por ahora: [hechos confirmados].\n\n' +
+          'El incidente está siendo investigado por [organismo investigador]. Compartiremos más información en cuanto podamos ' +
+          'hacerlo sin perjudicar la investigación, y a más tardar el {{nextUpdateDate}}.\n\n' +
+          'Referencia: {{incidentNumber}}. Contacto para los medios: Oficial de Información Pública de la Ciudad de Clayton.',
+      },
+    },
+    PRESS_CONFERENCE: {
+      label: 'Aviso de conferencia de prensa',
+      template: {
+        title: 'Conferencia de prensa: {{incidentTitle}}',
+        body:
+          'La Ciudad de Clayton ofrecerá una conferencia de prensa sobre {{incidentTitle}} el [fecha] a las [hora] en ' +
+          '[lugar]. Intervendrán: [nombres y cargos]. La conferencia de prensa también se transmitirá en [enlace].\n\n' +
+          'Referencia: {{incidentNumber}}.',
+      },
+    },
+    PUBLIC_UPDATE: {
+      label: 'Actualización pública',
+      template: {
+        title: 'Actualización sobre {{incidentTitle}}',
+        body:
+          'Esta es una actualización sobre {{incidentTitle}} ({{incidentNumber}}).\n\n' +
+          'Desde nuestra última actualización: [lo que ha ocurrido].\n\nPróximos pasos: [próximos pasos].\n\n' +
+          'Volveremos a informar al público a más tardar el {{nextUpdateDate}}.',
+      },
+    },
+    PRELIMINARY_REPORT: {
+      label: 'Conclusiones preliminares',
+      template: {
+        title: 'Conclusiones preliminares: {{incidentTitle}}',
+        body:
+          'Estas son las conclusiones preliminares de la investigación sobre {{incidentTitle}} ({{incidentNumber}}).\n\n' +
+          'Conclusiones hasta ahora: [conclusiones].\n\nLo que todavía se investiga: [preguntas pendientes].\n\n' +
+          'El informe final debe publicarse a más tardar el {{finalReportDate}}.',
+      },
+    },
+    FINAL_REPORT: {
+      label: 'Informe final de la investigación',
+      template: {
+        title: 'Informe final: {{incidentTitle}}',
+        body:
+          'La investigación sobre {{incidentTitle}} ({{incidentNumber}}) ha concluido.\n\n' +
+          'Conclusiones: [conclusiones].\n\nMedidas que tomará la Ciudad: [medidas, responsables y fechas].',
+      },
+    },
+    AFTER_ACTION_REVIEW: {
+      label: 'Revisión posterior al incidente',
+      template: {
+        title: 'Revisión posterior al incidente: {{incidentTitle}}',
+        body:
+          'La Ciudad ha revisado cómo se comunicó con el público sobre {{incidentTitle}} ({{incidentNumber}}).\n\n' +
+          'Lo que funcionó bien: [puntos].\n\nLo que vamos a cambiar: [puntos].\n\n' +
+          'La cronología completa se publica junto con esta revisión.',
+      },
+    },
+  },
+};
+
 /**
  * clayton-2026.3: what changed from clayton-2026.2.
  * - Counsel's hold: the City Attorney may stop publication of a statement,
@@ -369,6 +500,45 @@ const policy2026_3 = {
   },
 } satisfies PolicyInput;
 
-/** The plan new incidents start under: version 'clayton-2026.3'. Frozen once registered (policy/registry.ts). */
-export const DEFAULT_POLICY: Policy = parsePolicy(policy2026_3, 'default policy');
+/** Counsel's holds, withdrawal and calls: version 'clayton-2026.3'. Frozen once registered (policy/registry.ts). */
+export const POLICY_2026_3: Policy = parsePolicy(policy2026_3, 'policy clayton-2026.3');
+
+/**
+ * clayton-2026.4: the plan is one "between the Clayton Police Department,
+ * Clayton Mayor and Board of Aldermen, and the City Manager", so all four
+ * parties hear of every incident. The Board of Aldermen (and the Mayor) are
+ * recipients at every severity: by email and text at severities 1 and 2, by
+ * email at severity 3. When a statement is published, the Mayor, the
+ * aldermen, the City Manager and the Police Chief are told by email. The
+ * plan's words are also in Spanish. Everything else (the approval chain,
+ * counsel's holds, withdrawal, calls) is clayton-2026.3's.
+ */
+const policy2026_4 = {
+  ...policy2026_3,
+  version: 'clayton-2026.4',
+  severities: [
+    policyData.severities[0],
+    {
+      level: 2,
+      label: 'Severity 2: serious',
+      description:
+        'Serious harm or strong public attention; the Mayor, the Board of Aldermen, the City Manager and the department heads are informed by email and text.',
+      recipients: ['MAYOR', 'ALDERMAN', 'CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'CITY_ATTORNEY'],
+    },
+    {
+      level: 3,
+      label: 'Severity 3: significant',
+      description:
+        'A matter needing a coordinated response but with limited harm; the operational team is informed by email and text, the Mayor and the Board of Aldermen by email.',
+      recipients: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN'],
+      channels: { MAYOR: ['EMAIL'], ALDERMAN: ['EMAIL'] },
+    },
+  ],
+  publication: { notify: ['MAYOR', 'ALDERMAN', 'CITY_MANAGER', 'POLICE_CHIEF'], channels: ['EMAIL'] },
+  access: { ...policy2026_3.access, manageMediaList: ['PIO', 'DEPUTY_PIO', 'COMMUNICATIONS_OFFICER', 'CITY_MANAGER'] },
+  translations: { es: SPANISH },
+} satisfies PolicyInput;
+
+/** The plan new incidents start under: version 'clayton-2026.4'. Frozen once registered (policy/registry.ts). */
+export const DEFAULT_POLICY: Policy = parsePolicy(policy2026_4, 'default policy');
 

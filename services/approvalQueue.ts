@@ -11,7 +11,9 @@ import type { Role } from '../domain/roles';
 import { statementStateQuery, type StatementStateV1 } from '../domain/contracts/statement';
 import { isDeadlineOverdue } from '../domain/overdue';
 import { awaitedStepOf, decidersOf, refusalToDecide, revisionIsDecidableByOthers, type Decider } from '../domain/statementTurn';
-import { approvalSteps, durationMs, getPolicy, statementKindPolicy, type Policy } from '../policy';
+import { approvalSteps, currentPolicy, durationMs, getPolicy, localiseDeadlineTitle, localisePolicy, statementKindPolicy, type Policy } from '../policy';
+import { DEFAULT_LANGUAGE } from '../lib/i18n';
+import { readTranslations } from '../domain/statementText';
 import { mayReadDrafts, personNames } from './incidentViews';
 import { tryQuery } from './temporal';
 
@@ -30,7 +32,7 @@ function pinnedPolicy(version: string): Policy | undefined {
 
 export async function approvalQueue(
   { db, temporal }: { db: Db; temporal: Client },
-  { reader, scope }: { reader: Decider; scope: QueueScope },
+  { reader, scope, language = DEFAULT_LANGUAGE }: { reader: Decider; scope: QueueScope; language?: string },
   now = new Date(),
 ) {
   const rows = await db.statement.findMany({
@@ -64,6 +66,7 @@ export async function approvalQueue(
     const mine = refusalToDecide({ ...state, authorId: state.authorId ?? version.authorId }, reader) === null;
     if (scope === 'me' && !mine) return [];
     const policy = pinnedPolicy(row.incident.policyVersion);
+    const words = policy && language !== DEFAULT_LANGUAGE ? localisePolicy(policy, language, currentPolicy()) : policy;
     const deadline = row.deadlineKey ? deadlines.find((d) => d.incidentId === row.incidentId && d.key === row.deadlineKey) : undefined;
     const since = state.awaitingSince ? Date.parse(state.awaitingSince) : null;
     const statement = { kind: row.kind, severity: row.incident.severity };
@@ -74,11 +77,12 @@ export async function approvalQueue(
       {
         statementId: row.id,
         kind: row.kind,
-        kindLabel: (policy && statementKindPolicy(policy, row.kind)?.label) ?? row.kind,
+        kindLabel: (words && statementKindPolicy(words, row.kind)?.label) ?? row.kind,
         incident: { number: row.incident.number, title: row.incident.title, severity: row.incident.severity },
         version: version.version,
         title: readsDraft ? version.title : null,
         body: readsDraft ? version.body : null,
+        translations: readsDraft ? readTranslations(version.translations) : null,
         author: { id: version.authorId, name: nameOf(version.authorId) },
         writtenAt: version.createdAt.toISOString(),
         awaiting: { ...stepJson(step), since: state.awaitingSince ?? null, revisedBy: step.revisedBy ? { id: step.revisedBy, name: nameOf(step.revisedBy) } : null },
@@ -90,7 +94,7 @@ export async function approvalQueue(
         deadline: deadline
           ? {
               key: deadline.key,
-              title: deadline.title,
+              title: policy && words ? localiseDeadlineTitle(policy, words, deadline) : deadline.title,
               dueAt: deadline.dueAt.toISOString(),
               status: deadline.status,
               overdue: isDeadlineOverdue(deadline, now),

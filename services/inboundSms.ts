@@ -1,7 +1,8 @@
 // Text messages people send us. A message is handled once (by its Twilio
-// MessageSid) and only when it comes from an active person's number; each
-// handler (the built-in ACK below, the plan's progress replies) may answer it,
-// and the first answer wins.
+// MessageSid). Residents' keywords to their subscriptions (YES, STOP, START,
+// HELP) are answered whoever sent them; everything else only when it comes
+// from an active person's number: each handler (the built-in ACK below, the
+// plan's progress replies) may answer it, and the first answer wins.
 import type { Db } from '../lib/db';
 import { incidentWorkflowId } from '../domain/ids';
 import { toE164 } from '../domain/phone';
@@ -15,6 +16,8 @@ export interface InboundSms {
   person: { id: string };
 }
 export type InboundSmsHandler = (msg: InboundSms) => Promise<{ reply: string } | null>;
+/** A handler for texts from any number (a resident's subscription keywords); null leaves the text to the others. */
+export type AnyNumberSmsHandler = (msg: Omit<InboundSms, 'person'>) => Promise<{ reply: string } | null>;
 
 /** The slice of the Temporal client the ACK handler needs (a real `Client` fits). */
 export interface IncidentUpdater {
@@ -97,7 +100,12 @@ const isUniqueViolation = (err: unknown) => (err as { code?: unknown })?.code ==
  * handler's answer, the help text when none answers, or an apology when a
  * handler fails.
  */
-export async function answerInboundSms(db: Db, handlers: readonly InboundSmsHandler[], { messageSid, from, body }: InboundText): Promise<string> {
+export async function answerInboundSms(
+  db: Db,
+  handlers: readonly InboundSmsHandler[],
+  { messageSid, from, body }: InboundText,
+  anyNumberHandlers: readonly AnyNumberSmsHandler[] = [],
+): Promise<string> {
   const number = toE164(from) ?? from.trim();
   const person = await db.person.findFirst({ where: { phone: number, active: true }, select: { id: true } });
   try {
@@ -106,6 +114,13 @@ export async function answerInboundSms(db: Db, handlers: readonly InboundSmsHand
   } catch (err) {
     if (isUniqueViolation(err)) return '';
     throw err;
+  }
+  for (const handler of anyNumberHandlers) {
+    const answer = await handler({ from: number, body }).catch((err: unknown) => {
+      console.error(JSON.stringify({ component: 'twilio-webhooks', msg: 'inbound sms handler failed', error: (err as Error).message }));
+      return { reply: 'Common Ground: something went wrong handling your message. Please try again.' };
+    });
+    if (answer) return answer.reply;
   }
   if (!person) return UNKNOWN_NUMBER_REPLY;
   for (const handler of handlers) {

@@ -16,6 +16,7 @@ import { deadlineRowOf } from '../domain/deadlineRow';
 import { deadlineJson } from './deadlineViews';
 import { holdRulesFor, holdsForStaff } from './holdViews';
 import { tryQuery } from './temporal';
+import { readTranslations } from '../domain/statementText';
 import { isPermitted, isPermittedUnder } from './policyView';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
@@ -142,6 +143,8 @@ function statementView(row: StatementRow, live: StatementStateV1 | undefined, na
       version: v.version,
       title: v.title,
       body: v.body,
+      /** The same text in other languages, approved with it. */
+      translations: readTranslations(v.translations),
       authorId: v.authorId,
       authorName: names.get(v.authorId) ?? null,
       createdAt: v.createdAt.toISOString(),

@@ -1,12 +1,19 @@
 // The communications policy as the public and the pages see it (GET /api/policy):
 // incident types, severities, deadlines, statement templates, the approval
 // chain and who may do what. Roles only, never people.
-import { currentPolicy, type Policy } from '../policy';
-import { ROLE_TITLES } from '../domain/roles';
+import { currentPolicy, declarationChannels, localisePolicy, type Policy } from '../policy';
+import { ROLES } from '../domain/roles';
+import { DEFAULT_LANGUAGE, dateLocale, translator } from '../lib/i18n';
 import { permissionsOf } from './policyView';
 
-export function publicPolicyDocument(policy: Policy = currentPolicy()) {
+/** The public parts of the policy, in `language`'s words where the policy has them (role titles from the catalogue). */
+export function publicPolicyDocument(original: Policy = currentPolicy(), language: string = DEFAULT_LANGUAGE) {
+  const policy = localisePolicy(original, language);
+  const roleWords = translator(language, 'common');
   return {
+    /** The language of the words below, and its locale for dates. */
+    language,
+    locale: dateLocale(language),
     version: policy.version,
     name: policy.name,
     timeZone: policy.timeZone,
@@ -14,7 +21,15 @@ export function publicPolicyDocument(policy: Policy = currentPolicy()) {
       summary: policy.definition.summary,
       types: policy.definition.types.map((t) => ({ key: t.key, label: t.label, criteria: t.criteria, defaultSeverity: t.defaultSeverity })),
     },
-    severities: policy.severities.map((s) => ({ level: s.level, label: s.label, description: s.description, recipients: [...s.recipients] })),
+    severities: policy.severities.map((s) => ({
+      level: s.level,
+      label: s.label,
+      description: s.description,
+      recipients: [...s.recipients],
+      /** How each recipient role is told; every role not named here by email and SMS. */
+      channels: Object.fromEntries(s.recipients.map((role) => [role, declarationChannels(s, role)])),
+    })),
+    publication: policy.publication ? { notify: [...policy.publication.notify], channels: [...policy.publication.channels] } : null,
     acknowledgement: {
       backupAfter: policy.acknowledgement.backupAfter,
       reportSilentAfter: policy.acknowledgement.reportSilentAfter,
@@ -56,6 +71,6 @@ export function publicPolicyDocument(policy: Policy = currentPolicy()) {
     /** Who may do what: the policy's access section with the statement and extension roles. */
     access: permissionsOf(policy),
     /** How pages name each role, so the browser never keeps its own copy. */
-    roleTitles: { ...ROLE_TITLES },
+    roleTitles: Object.fromEntries(ROLES.map((role) => [role, roleWords(`roles.${role}`)])),
   };
 }

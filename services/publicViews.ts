@@ -16,6 +16,11 @@
 // the clock (open or missed) is worked out per request from the cached rows.
 // And public reads take turns (lib/turns.ts): however many residents are
 // reading, a staff action's next step never waits behind all of them.
+//
+// Every view is in a reader's language: the policy's words (types, deadline
+// titles, statement kinds) as the pinned version translates them, and each
+// statement's text where one was approved in that language (`language` on a
+// statement says which language its text is in).
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { TurnQueueFull, turnQueue, type TurnQueue } from '../lib/turns';
@@ -26,6 +31,9 @@ import { deadlineRowSelect } from './deadlineViews';
 import { HttpError, notFound } from './errors';
 import type { IncidentRow } from './incidentViews';
 import { holdCategoryLabel, policyViewFor, type PolicyView } from './policyView';
+import { DEFAULT_LANGUAGE } from '../lib/i18n';
+import { readTranslations, type StatementTranslationsV1 } from '../domain/statementText';
+import { currentPolicy, getPolicy, localiseDeadlineTitle, localisePolicy, type Policy } from '../policy';
 
 /** How many incidents the public list shows, and the cache holds. */
 export const PUBLIC_INCIDENT_LIMIT = 200;
@@ -71,13 +79,26 @@ function publicStatus(d: PublicDeadlineRow, now: Date): PublicDeadlineStatus {
   return isDeadlineOverdue(d, now) ? 'missed' : 'open';
 }
 
-function publicDeadline(d: PublicDeadlineRow, now: Date, holds: HoldRow[], policy: PolicyView) {
+/** The policy words an incident is read in: its pinned version's, translated (the current version fills gaps for the same keys). */
+function wordsFor(incident: Pick<IncidentRow, 'policyVersion'>, language: string): { pinned: Policy; localised: Policy } {
+  let pinned: Policy;
+  try {
+    pinned = getPolicy(incident.policyVersion);
+  } catch {
+    pinned = currentPolicy();
+  }
+  return { pinned, localised: language === DEFAULT_LANGUAGE ? pinned : localisePolicy(pinned, language, currentPolicy()) };
+}
+
+type Words = ReturnType<typeof wordsFor>;
+
+function publicDeadline(d: PublicDeadlineRow, now: Date, holds: HoldRow[], policy: PolicyView, words: Words) {
   const hold = d.heldByHoldId ? holds.find((h) => h.id === d.heldByHoldId) : undefined;
   const moved = d.dueAt.getTime() !== d.originalDueAt.getTime();
   return {
     key: d.key,
     kind: d.kind,
-    title: d.title,
+    title: localiseDeadlineTitle(words.pinned, words.localised, d),
     dueAt: d.dueAt.toISOString(),
     originalDueAt: d.originalDueAt.toISOString(),
     extended: moved,
@@ -105,15 +126,14 @@ function publicHold(h: HoldRow, policy: PolicyView) {
   };
 }
 
-const typeLabel = (incident: IncidentRow, policy: PolicyView): string => policy.incidentTypes.find((t) => t.key === incident.type)?.label ?? incident.type;
+const typeLabel = (incident: IncidentRow, words: Words): string => words.localised.definition.types.find((t) => t.key === incident.type)?.label ?? incident.type;
 
-function summarise(incident: IncidentRow, deadlines: PublicDeadlineRow[], holds: HoldRow[], publishedStatements: number, now: Date) {
-  const policy = policyViewFor(incident.policyVersion);
+function summarise(incident: IncidentRow, deadlines: PublicDeadlineRow[], holds: HoldRow[], publishedStatements: number, now: Date, language: string) {
   const statuses = deadlines.map((d) => publicStatus(d, now));
   return {
     number: incident.number,
     type: incident.type,
-    typeLabel: typeLabel(incident, policy),
+    typeLabel: typeLabel(incident, wordsFor(incident, language)),
     severity: incident.severity,
     status: incident.status,
     declaredAt: incident.declaredAt.toISOString(),
@@ -134,6 +154,8 @@ interface PublicStatement {
   kind: string;
   title: string;
   body: string;
+  /** The same version in other languages, approved with it. */
+  translations: StatementTranslationsV1;
   publishedAt: string;
   deadlineKey: string | null;
 }
@@ -159,13 +181,24 @@ interface PublicIncidentRecord {
   holds: HoldRow[];
 }
 
-const publicIncidentView = ({ incident, deadlines, statements, withdrawnStatements, holds }: PublicIncidentRecord, now: Date) => {
+const publicIncidentView = ({ incident, deadlines, statements, withdrawnStatements, holds }: PublicIncidentRecord, now: Date, language: string) => {
   const policy = policyViewFor(incident.policyVersion);
+  const words = wordsFor(incident, language);
+  const kindLabel = (kind: string) => words.localised.statementKinds.find((k) => k.key === kind)?.label ?? kind;
   return {
-    ...summarise(incident, deadlines, holds, statements.length, now),
-    statements,
-    withdrawnStatements,
-    deadlineList: deadlines.map((d) => publicDeadline(d, now, holds, policy)),
+    ...summarise(incident, deadlines, holds, statements.length, now, language),
+    statements: statements.map(({ translations, ...statement }) => {
+      const translated = language === DEFAULT_LANGUAGE ? undefined : translations[language];
+      return {
+        ...statement,
+        kindLabel: kindLabel(statement.kind),
+        title: (translated ?? statement).title,
+        body: (translated ?? statement).body,
+        language: translated ? language : DEFAULT_LANGUAGE,
+      };
+    }),
+    withdrawnStatements: withdrawnStatements.map((w) => ({ ...w, kindLabel: kindLabel(w.kind) })),
+    deadlineList: deadlines.map((d) => publicDeadline(d, now, holds, policy, words)),
     holds: holds.map((h) => publicHold(h, policy)),
   };
 };
@@ -189,7 +222,7 @@ async function loadRecords(db: Db, incidents: IncidentRow[]): Promise<PublicInci
         publishedVersion: true,
         withdrawnAt: true,
         withdrawalNote: true,
-        versions: { select: { version: true, title: true, body: true } },
+        versions: { select: { version: true, title: true, body: true, translations: true } },
       },
       orderBy: { publishedAt: 'asc' },
     }),
@@ -204,7 +237,17 @@ async function loadRecords(db: Db, incidents: IncidentRow[]): Promise<PublicInci
       statements: own.flatMap((s) => {
         const text = s.versions.find((v) => v.version === s.publishedVersion);
         if (s.status !== 'PUBLISHED' || !text || !s.publishedAt) return [];
-        return [{ id: s.id, kind: s.kind, title: text.title, body: text.body, publishedAt: s.publishedAt.toISOString(), deadlineKey: s.deadlineKey }];
+        return [
+          {
+            id: s.id,
+            kind: s.kind,
+            title: text.title,
+            body: text.body,
+            translations: readTranslations(text.translations),
+            publishedAt: s.publishedAt.toISOString(),
+            deadlineKey: s.deadlineKey,
+          },
+        ];
       }),
       withdrawnStatements: own.flatMap((s) => {
         if (s.status !== 'WITHDRAWN' || !s.publishedAt || !s.withdrawnAt) return [];
@@ -367,19 +410,19 @@ async function readTurn({ db, config }: PublicReadDeps): Promise<PublicReadCache
   return cache;
 }
 
-const incidentList = (snapshot: Snapshot, now: Date) =>
-  snapshot.records.map(({ incident, deadlines, statements, holds }) => summarise(incident, deadlines, holds, statements.length, now));
+const incidentList = (snapshot: Snapshot, now: Date, language: string) =>
+  snapshot.records.map(({ incident, deadlines, statements, holds }) => summarise(incident, deadlines, holds, statements.length, now, language));
 
-/** GET /api/public/incidents's body (the incident list, newest first), written once per data version and second for every reader. */
-export async function publicIncidentListJson(deps: PublicReadDeps, now: Date): Promise<string> {
+/** GET /api/public/incidents's body (the incident list, newest first, in `language`), written once per data version, language and second for every reader. */
+export async function publicIncidentListJson(deps: PublicReadDeps, now: Date, language: string = DEFAULT_LANGUAGE): Promise<string> {
   const cache = await readTurn(deps);
-  return cache.memo('list.json', now, (snapshot) => JSON.stringify({ incidents: incidentList(snapshot, now) }));
+  return cache.memo(`list.json|${language}`, now, (snapshot) => JSON.stringify({ incidents: incidentList(snapshot, now, language) }));
 }
 
 /** Every incident the public list shows, with its published and withdrawn statements, deadlines and holds (the feeds are views of these). */
-export async function loadPublicIncidentRecords(deps: PublicReadDeps, now: Date): Promise<PublicIncidentView[]> {
+export async function loadPublicIncidentRecords(deps: PublicReadDeps, now: Date, language: string = DEFAULT_LANGUAGE): Promise<PublicIncidentView[]> {
   const cache = await readTurn(deps);
-  return cache.memo('records', now, (snapshot) => snapshot.records.map((record) => publicIncidentView(record, now)));
+  return cache.memo(`records|${language}`, now, (snapshot) => snapshot.records.map((record) => publicIncidentView(record, now, language)));
 }
 
 /**
@@ -387,16 +430,16 @@ export async function loadPublicIncidentRecords(deps: PublicReadDeps, now: Date)
  * statements, statements withdrawn after publication (with their public note,
  * never their text), every deadline, and counsel's holds by category.
  */
-export async function loadPublicIncident(deps: PublicReadDeps, idOrNumber: string, now: Date): Promise<PublicIncidentView> {
+export async function loadPublicIncident(deps: PublicReadDeps, idOrNumber: string, now: Date, language: string = DEFAULT_LANGUAGE): Promise<PublicIncidentView> {
   const { db } = deps;
   const snapshot = await (await readTurn(deps)).current();
   const cached = snapshot.byKey.get(idOrNumber);
-  if (cached) return publicIncidentView(cached, now);
+  if (cached) return publicIncidentView(cached, now, language);
   if (snapshot.complete) throw notFound(`incident ${idOrNumber}`);
   // Older than the newest PUBLIC_INCIDENT_LIMIT: read directly, still in four queries.
   const where = INCIDENT_NUMBER_PATTERN.test(idOrNumber) ? { number: idOrNumber } : { id: idOrNumber };
   const incident = await db.incident.findUnique({ where });
   if (!incident) throw notFound(`incident ${idOrNumber}`);
   const [record] = await loadRecords(db, [incident]);
-  return publicIncidentView(record, now);
+  return publicIncidentView(record, now, language);
 }

@@ -106,7 +106,7 @@ export async function requestSignInLink(deps: SignInLinkDeps, email: string, now
 export async function redeemSignInLink(db: Db, token: string, now = new Date()) {
   const link = await db.signInLink.findUnique({
     where: { tokenHash: hashToken(token) },
-    include: { person: { select: { id: true, name: true, title: true, email: true, roles: true, active: true } } },
+    include: { person: { select: { id: true, name: true, title: true, email: true, roles: true, active: true, language: true } } },
   });
   if (!link || link.usedAt || link.expiresAt <= now || !link.person.active) return undefined;
   // Two tabs redeeming the same link race here; exactly one wins.

@@ -17,11 +17,38 @@ import type { IncidentClients } from './incidentActions';
 import { noLongerRunning } from './incidentActions';
 import { isPermittedUnder, statementKindKeys } from './policyView';
 import { executeUpdate } from './temporal';
+import { DEFAULT_LANGUAGE, isLanguage, languages } from '../lib/i18n';
+import type { StatementTranslationsV1 } from '../domain/statementText';
 
 export interface StatementText {
   title: string;
   body: string;
+  /** The same statement in other languages, approved with it. */
+  translations?: StatementTranslationsV1;
 }
+
+/**
+ * The statement in the city's other languages (es: { title, body }), written
+ * beside the original and approved with it; a language left out is published
+ * in the original's words with a note saying so.
+ */
+export const StatementTranslationsRequest = z
+  .record(
+    z.string(),
+    z.object({
+      title: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+      body: z.string().trim().min(1, 'must not be empty').max(20000, 'must be at most 20000 characters'),
+    }),
+  )
+  .superRefine((value, ctx) => {
+    for (const language of Object.keys(value)) {
+      if (!isLanguage(language) || language === DEFAULT_LANGUAGE) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [language], message: `must be one of: ${languages().filter((l) => l !== DEFAULT_LANGUAGE).join(', ')}` });
+      }
+    }
+  })
+  .optional()
+  .describe('The statement in other languages: { "es": { "title": ..., "body": ... } }');
 
 export async function submitStatement(
   { db, temporal }: IncidentClients,
@@ -127,6 +154,7 @@ export const ReviseAndApproveRequest = z.object({
   version: z.number().int().min(1).describe('The statement version the approver read and revised'),
   title: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   body: z.string().trim().min(1, 'must not be empty').max(20000, 'must be at most 20000 characters'),
+  translations: StatementTranslationsRequest,
   comment: z.string().trim().max(5000).optional().describe('What you changed; recorded with your approval'),
 });
 
@@ -140,7 +168,7 @@ export type ReviseAndApprove = z.infer<typeof ReviseAndApproveRequest>;
  */
 export async function reviseAndApproveStatement(
   { db, temporal }: IncidentClients,
-  { statementId, approver, version, title, body, comment }: ReviseAndApprove & { statementId: string; approver: ActorV1 },
+  { statementId, approver, version, title, body, translations, comment }: ReviseAndApprove & { statementId: string; approver: ActorV1 },
 ): Promise<StatementStateV1> {
   const statement = await findStatement(db, statementId);
   if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
@@ -149,7 +177,7 @@ export async function reviseAndApproveStatement(
     temporal,
     statementWorkflowOf(statement),
     reviseAndApproveUpdate,
-    { version, title, body, comment: comment || undefined, approver },
+    { version, title, body, ...(translations ? { translations } : {}), comment: comment || undefined, approver },
     `statement ${statement.id} is no longer awaiting decisions`,
   );
 }

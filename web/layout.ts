@@ -1,11 +1,16 @@
 import type { Response } from 'express';
 import { html, type SafeHtml } from '../lib/html';
+import { DEFAULT_LANGUAGE, languageName, languages, translator, type Translate } from '../lib/i18n';
 
 export type Area = 'public' | 'console';
 
 export interface PageOptions {
   title: string;
   area: Area;
+  /** The language the page is written in (lang attribute, words of the frame). */
+  language: string;
+  /** The address of this page, for the language switcher's links (req.originalUrl). */
+  path?: string;
   /** Path of the nav entry to mark as the current page. */
   current?: string;
   /** Main content; client-rendered pages put a placeholder here. */
@@ -20,63 +25,90 @@ export interface PageOptions {
 
 interface NavEntry {
   href: string;
+  /** Key under layout.nav in the pages catalogue. */
   label: string;
   /** Shown only to people the policy grants this permission (GET /api/policy `access`); the page script reveals it. */
   permission?: string;
 }
 
 const PUBLIC_NAV: NavEntry[] = [
-  { href: '/', label: 'Home' },
-  { href: '/#plans', label: 'Action plan' },
-  { href: '/#incidents', label: 'Incidents' },
-  { href: '/#feeds', label: 'Feeds' },
+  { href: '/', label: 'home' },
+  { href: '/#plans', label: 'plans' },
+  { href: '/#incidents', label: 'incidents' },
+  { href: '/subscribe', label: 'subscribe' },
+  { href: '/#feeds', label: 'feeds' },
 ];
 
 const CONSOLE_NAV: NavEntry[] = [
-  { href: '/console', label: 'Console home' },
-  { href: '/console/declare', label: 'Declare an incident', permission: 'declare' },
-  { href: '/console/approvals', label: 'Approvals', permission: 'decideStatements' },
-  { href: '/console/items', label: 'My items' },
-  { href: '/console/deliveries', label: 'Delivery log', permission: 'readDeliveryLog' },
-  { href: '/', label: 'Public site' },
+  { href: '/console', label: 'consoleHome' },
+  { href: '/console/declare', label: 'declare', permission: 'declare' },
+  { href: '/console/approvals', label: 'approvals', permission: 'decideStatements' },
+  { href: '/console/items', label: 'items' },
+  { href: '/console/deliveries', label: 'deliveries', permission: 'readDeliveryLog' },
+  { href: '/console/media-list', label: 'mediaList', permission: 'manageMediaList' },
+  { href: '/', label: 'publicSite' },
 ];
 
-function nav(area: Area, current: string | undefined): SafeHtml {
+function nav(t: Translate, area: Area, current: string | undefined): SafeHtml {
   const entries = area === 'public' ? PUBLIC_NAV : CONSOLE_NAV;
-  return html`<nav class="site-nav" aria-label="${area === 'public' ? 'Site' : 'Console'}">
+  return html`<nav class="site-nav" aria-label="${t(area === 'public' ? 'layout.navPublic' : 'layout.navConsole')}">
       <ul>
         ${entries.map(
           (e) =>
             html`<li${e.permission ? html` data-permission="${e.permission}" hidden` : ''}><a href="${e.href}"${
               e.href === current ? html` aria-current="page"` : ''
-            }>${e.label}</a></li>`,
+            }>${t(`layout.nav.${e.label}`)}</a></li>`,
+        )}
+      </ul>
+    </nav>`;
+}
+
+/** This page's address in another language: the same path and query, with ?lang= set. */
+export function inLanguage(path: string, language: string): string {
+  const url = new URL(path, 'http://page.invalid');
+  url.searchParams.set('lang', language);
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** Every language as a link to this page in it, each named in its own language. */
+function languageSwitcher(t: Translate, current: string, path: string): SafeHtml {
+  const all = languages();
+  if (all.length < 2) return html``;
+  return html`<nav class="language-switcher" aria-label="${t('layout.language')}">
+      <ul>
+        ${all.map((code) =>
+          code === current
+            ? html`<li><a href="${inLanguage(path, code)}" lang="${code}" hreflang="${code}" aria-current="true">${languageName(code)}</a></li>`
+            : html`<li><a href="${inLanguage(path, code)}" lang="${code}" hreflang="${code}">${languageName(code)}</a></li>`,
         )}
       </ul>
     </nav>`;
 }
 
 export function renderPage(opts: PageOptions): string {
+  const t = translator(opts.language, 'pages');
   const dataAttrs = Object.entries(opts.data ?? {}).map(([k, v]) => html` data-${k}="${v}"`);
   const page = html`<!doctype html>
-<html lang="en">
+<html lang="${opts.language}">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${opts.title} · Common Ground${opts.area === 'console' ? ' console' : ''}</title>
+  <title>${opts.title} · ${t(opts.area === 'console' ? 'layout.consoleSuffix' : 'layout.siteSuffix')}</title>
   ${opts.description ? html`<meta name="description" content="${opts.description}">` : ''}
   <meta name="cg-time-zone" content="${opts.timeZone}">
   <link rel="stylesheet" href="/static/site.css">
-  <link rel="alternate" type="application/atom+xml" title="Published statements" href="/feeds/statements.atom">
+  <link rel="alternate" type="application/atom+xml" title="${t('layout.feedTitle')}" href="/feeds/statements.atom">
   ${opts.script ? html`<script type="module" src="/static/js/${opts.script}"></script>` : ''}
 </head>
 <body class="area-${opts.area}">
-  <a class="skip-link" href="#main">Skip to main content</a>
+  <a class="skip-link" href="#main">${t('layout.skip')}</a>
   <header class="site-header">
     <div class="bar">
-      <a class="brand" href="${opts.area === 'console' ? '/console' : '/'}">Common Ground<small>${
-        opts.area === 'console' ? 'Staff console, City of Clayton' : 'City of Clayton public accountability'
-      }</small></a>
-      ${nav(opts.area, opts.current)}
+      <a class="brand" href="${opts.area === 'console' ? '/console' : '/'}">Common Ground<small>${t(
+        opts.area === 'console' ? 'layout.brandConsole' : 'layout.brandPublic',
+      )}</small></a>
+      ${nav(t, opts.area, opts.current)}
+      ${languageSwitcher(t, opts.language, opts.path ?? '/')}
       ${opts.area === 'console' ? html`<p class="who" id="who" aria-live="polite"></p>` : ''}
     </div>
   </header>
@@ -85,8 +117,7 @@ ${opts.body}
   </main>
   <footer class="site-footer">
     <div class="bar">
-      <p>Common Ground keeps the City's promises on the record: what was promised, when it was due, and whether it was met.
-      Times are shown in ${opts.timeZone.replace('_', ' ')} time.</p>
+      <p>${t('layout.footer', { zone: opts.timeZone.replace('_', ' ') })}</p>
     </div>
   </footer>
 </body>
@@ -113,13 +144,24 @@ export const PAGE_CONTENT_SECURITY_POLICY = {
   objectSrc: ["'none'"],
 };
 
-export type PageResponse = Omit<PageOptions, 'timeZone'> & { status?: number };
+export type PageResponse = Omit<PageOptions, 'timeZone' | 'language' | 'path'> & { status?: number };
 
-/** Answers with a whole page. A page can show a person's own data, so no cache keeps it. */
+/**
+ * Answers with a whole page in the language the request chose (web/language.ts
+ * put it in res.locals). A page can show a person's own data, so no cache
+ * keeps it; its words depend on the language, so caches must not share it.
+ */
 export function sendPage(res: Response, timeZone: string, page: PageResponse): void {
   res.setHeader('Cache-Control', 'no-store');
+  res.vary('Accept-Language').vary('Cookie');
+  const language = typeof res.locals.language === 'string' ? res.locals.language : DEFAULT_LANGUAGE;
+  const path = typeof res.locals.pagePath === 'string' ? res.locals.pagePath : '/';
   res
     .status(page.status ?? 200)
     .type('html')
-    .send(renderPage({ ...page, timeZone }));
+    .send(renderPage({ ...page, timeZone, language, path }));
 }
+
+/** The pages catalogue's translator for the language the request chose. */
+export const pageWords = (res: Response): Translate =>
+  translator(typeof res.locals.language === 'string' ? res.locals.language : DEFAULT_LANGUAGE, 'pages');

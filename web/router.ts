@@ -7,7 +7,10 @@ import path from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
 import type { SafeHtml } from '../lib/html';
-import { sendPage, type Area, type PageResponse } from './layout';
+import type { Translate } from '../lib/i18n';
+import { pageWords, sendPage, type Area, type PageResponse } from './layout';
+import { languageMiddleware } from './language';
+import { createSubscriptionPagesRouter } from './subscriptionPages';
 import * as pages from './pages';
 import type { WebDeps } from './deps';
 import { createFeedsRouter } from './feeds';
@@ -17,6 +20,8 @@ import { createProgressRouter } from './linkPages/progress';
 import { createReviewRouter } from './linkPages/review';
 
 export const STATIC_DIR = path.join(__dirname, 'static');
+/** i18next's own ES module build, for the pages' scripts (web/static/js/lib.js imports it). */
+const I18NEXT_BROWSER_BUILD = path.join(path.dirname(require.resolve('i18next/package.json')), 'dist', 'esm', 'i18next.js');
 
 const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -32,70 +37,90 @@ export function createWebRouter(deps: WebDeps): Router {
       setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
     }),
   );
+  router.get('/static/vendor/i18next.js', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('text/javascript').sendFile(I18NEXT_BROWSER_BUILD);
+  });
+
+  // Every page below is in the language the request chose.
+  router.use(languageMiddleware(config));
 
   const send = (res: Response, page: PageResponse) => sendPage(res, config.CITY_TIME_ZONE, page);
 
   const notFound = (res: Response, area: Area, what: string) =>
-    send(res, { title: 'Page not found', area, body: pages.notFoundBody(what), status: 404 });
+    send(res, { title: pageWords(res)('notFound.title'), area, body: pages.notFoundBody(pageWords(res), what), status: 404 });
+
+  /** A page whose words come from the request's language. */
+  const page =
+    (area: Area, build: (t: Translate) => Omit<PageResponse, 'area'>) =>
+    (_req: Request, res: Response) =>
+      send(res, { area, ...build(pageWords(res)) });
 
   /** The page about one plan or incident; an id that cannot name one gets page-not-found. */
   const pageAbout =
-    (area: Area, idPattern: RegExp, what: string, page: (id: string) => Omit<PageResponse, 'area'>) => (req: Request, res: Response) =>
-      idPattern.test(req.params.id) ? send(res, { area, ...page(req.params.id) }) : notFound(res, area, what);
+    (area: Area, idPattern: RegExp, what: string, build: (t: Translate, id: string) => Omit<PageResponse, 'area'>) => (req: Request, res: Response) =>
+      idPattern.test(req.params.id) ? send(res, { area, ...build(pageWords(res), req.params.id) }) : notFound(res, area, what);
 
   /** An incident's page, public or staff; its script reads the number from <main data-incident>. */
-  const incidentPage = (area: Area, body: (number: string) => SafeHtml, script: string) =>
-    pageAbout(area, INCIDENT_NUMBER_PATTERN, 'that incident', (number) => ({ title: `Incident ${number}`, body: body(number), script, data: { incident: number } }));
+  const incidentPage = (area: Area, body: (t: Translate, number: string) => SafeHtml, script: string) =>
+    pageAbout(area, INCIDENT_NUMBER_PATTERN, 'incident', (t, number) => ({
+      title: t('titles.incident', { number }),
+      body: body(t, number),
+      script,
+      data: { incident: number },
+    }));
 
   // ---------------------------------------------------------------- public site
-  router.get('/', (_req, res) =>
-    send(res, {
-      title: 'Public accountability',
-      area: 'public',
+  router.get(
+    '/',
+    page('public', (t) => ({
+      title: t('titles.landing'),
       current: '/',
-      body: pages.landingBody(),
+      body: pages.landingBody(t),
       script: 'landing.js',
-      description: "What the City of Clayton promised after the 2018 police incident, when it is due, and whether it was kept.",
-    }),
+      description: t('landing.description'),
+    })),
   );
 
   router.get(
     '/plans/:id',
-    pageAbout('public', PLAN_ID, 'that action plan', (id) => ({ title: 'Action plan dashboard', body: pages.planBody(), script: 'plan.js', data: { plan: id } })),
+    pageAbout('public', PLAN_ID, 'plan', (t, id) => ({ title: t('titles.plan'), body: pages.planBody(t), script: 'plan.js', data: { plan: id } })),
   );
   router.get('/incidents/:id', incidentPage('public', pages.publicIncidentBody, 'public-incident.js'));
 
   router.use(createFeedsRouter(deps));
+  router.use(createSubscriptionPagesRouter(deps));
   router.use(createAuditPageRouter(deps));
 
   // ---------------------------------------------------------------- staff console
-  router.get('/console/sign-in', (_req, res) =>
-    send(res, { title: 'Sign in', area: 'console', body: pages.signInBody(), script: 'sign-in.js' }),
-  );
-  router.get('/console', (_req, res) =>
-    send(res, { title: 'Home', area: 'console', current: '/console', body: pages.consoleHomeBody(), script: 'console-home.js' }),
-  );
-  router.get('/console/declare', (_req, res) =>
-    send(res, { title: 'Declare an incident', area: 'console', current: '/console/declare', body: pages.declareBody(), script: 'declare.js' }),
+  router.get('/console/sign-in', page('console', (t) => ({ title: t('titles.signIn'), body: pages.signInBody(t), script: 'sign-in.js' })));
+  router.get('/console', page('console', (t) => ({ title: t('titles.consoleHome'), current: '/console', body: pages.consoleHomeBody(t), script: 'console-home.js' })));
+  router.get(
+    '/console/declare',
+    page('console', (t) => ({ title: t('titles.declare'), current: '/console/declare', body: pages.declareBody(t), script: 'declare.js' })),
   );
   router.get('/console/incidents/:id', incidentPage('console', pages.boardBody, 'board.js'));
-  router.get('/console/approvals', (_req, res) =>
-    send(res, { title: 'Approvals', area: 'console', current: '/console/approvals', body: pages.approvalsBody(), script: 'approvals.js' }),
+  router.get(
+    '/console/approvals',
+    page('console', (t) => ({ title: t('titles.approvals'), current: '/console/approvals', body: pages.approvalsBody(t), script: 'approvals.js' })),
   );
-  router.get('/console/items', (_req, res) =>
-    send(res, { title: 'My items', area: 'console', current: '/console/items', body: pages.itemsBody(), script: 'items.js' }),
-  );
+  router.get('/console/items', page('console', (t) => ({ title: t('titles.items'), current: '/console/items', body: pages.itemsBody(t), script: 'items.js' })));
   router.get(
     '/console/plans/:id',
-    pageAbout('console', PLAN_ID, 'that action plan', (id) => ({
-      title: 'Action plan (live)',
-      body: pages.planBody(),
+    pageAbout('console', PLAN_ID, 'plan', (t, id) => ({
+      title: t('titles.planLive'),
+      body: pages.planBody(t),
       script: 'plan.js',
       data: { plan: id, source: 'staff' },
     })),
   );
-  router.get('/console/deliveries', (_req, res) =>
-    send(res, { title: 'Delivery log', area: 'console', current: '/console/deliveries', body: pages.deliveriesBody(), script: 'deliveries.js' }),
+  router.get(
+    '/console/deliveries',
+    page('console', (t) => ({ title: t('titles.deliveries'), current: '/console/deliveries', body: pages.deliveriesBody(t), script: 'deliveries.js' })),
+  );
+  router.get(
+    '/console/media-list',
+    page('console', (t) => ({ title: t('titles.mediaList'), current: '/console/media-list', body: pages.mediaListBody(t), script: 'media-list.js' })),
   );
 
   // ---------------------------------------------------------------- signed links (no sign-in)
@@ -106,7 +131,7 @@ export function createWebRouter(deps: WebDeps): Router {
   // A person who mistypes an address gets a page, not the API's JSON 404.
   router.get('*', (req, res, next) => {
     if (req.accepts(['json', 'html']) !== 'html') return next();
-    notFound(res, req.path.startsWith('/console') ? 'console' : 'public', 'that page');
+    notFound(res, req.path.startsWith('/console') ? 'console' : 'public', 'page');
   });
 
   return router;

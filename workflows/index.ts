@@ -7,3 +7,5 @@ export { incidentWorkflow } from './incident';
 export { statementApprovalWorkflow } from './statement';
 export { reconcileWorkflow, auditCheckpointWorkflow } from './maintenance';
 export { sessionSweepWorkflow } from './sessionSweep';
+export { publicFanOutWorkflow } from './publicFanOut';
+export { subscriptionWorkflow } from './subscription';

@@ -9,6 +9,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -26,6 +27,8 @@ import { notifyPerson, type NotifyPersonInput } from './lib/notify';
 import { planMonthSchedule } from '../domain/time/planCalendar';
 import { PLAN_REPORT_ACTIVITY_OPTIONS } from '../domain/retry';
 import { notificationActivities as notifications } from './lib/notificationActivities';
+import { publicActivities } from './lib/publicActivities';
+import { PLAN_REPORT_TO_SUBSCRIBERS_PATCH } from '../domain/patches';
 
 const planActivities = proxyActivities<PlanActivities>(PLAN_REPORT_ACTIVITY_OPTIONS);
 
@@ -118,6 +121,10 @@ export async function actionPlanWorkflow(input: ActionPlanInputV1): Promise<Acti
       template: 'plan.digest',
       data: { ...summary, counts: summary.totals, boardFlags, timeZone: input.timeZone },
     });
+    if (patched(PLAN_REPORT_TO_SUBSCRIBERS_PATCH)) {
+      // Residents subscribed to the monthly report hear of it in their language (its own fan-out workflow).
+      await publicActivities.startPublicFanOut({ event: { kind: 'plan.report', planId: input.planId, month, period, takenAt: summary.takenAt } });
+    }
     const reported = new Set(boardFlags.map((f) => `${f.itemId}|${f.flaggedAt}`));
     carry.boardFlags = carry.boardFlags.filter((f) => !reported.has(`${f.itemId}|${f.flaggedAt}`));
     carry.snapshots.push({ month, period, takenAt: summary.takenAt, digestRecipients: recipients.length, boardFlagsReported: boardFlags.length });

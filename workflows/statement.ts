@@ -345,10 +345,11 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
           version,
           title: req.title,
           body: req.body,
+          ...(req.translations ? { translations: req.translations } : {}),
           author: req.author,
           at: new Date(now).toISOString(),
         });
-        draft = { title: req.title, body: req.body, author: req.author };
+        draft = { title: req.title, body: req.body, author: req.author, ...(req.translations ? { translations: req.translations } : {}) };
         state.currentVersion = version;
         startChain(now);
         await deliver(requestApproval);
@@ -367,7 +368,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
       throw invalidState(`statement is ${state.status}; only a statement waiting for approval can be revised and approved`);
     }
     validateActor(req?.approver, 'approver');
-    validateDraft({ title: req.title, body: req.body, author: req.approver });
+    validateDraft({ title: req.title, body: req.body, author: req.approver, ...(req.translations !== undefined ? { translations: req.translations } : {}) });
     validateComment(req.comment);
     if (!setUp) return;
     const step = checkTurn(req.approver, req.version);
@@ -391,8 +392,9 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
         const previousAuthor = draft.author;
         const version = state.currentVersion + 1;
         const comment = req.comment?.trim() || null;
-        await acts.addStatementVersion({ statementId: input.statementId, version, title: req.title, body: req.body, author: req.approver, at });
-        draft = { title: req.title, body: req.body, author: req.approver };
+        const translations = req.translations ? { translations: req.translations } : {};
+        await acts.addStatementVersion({ statementId: input.statementId, version, title: req.title, body: req.body, ...translations, author: req.approver, at });
+        draft = { title: req.title, body: req.body, author: req.approver, ...translations };
         state.currentVersion = version;
         startChain(now);
         (stepFor(step.role) as ApprovalStepStateV1).revisedBy = req.approver.personId;

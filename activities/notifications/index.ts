@@ -24,6 +24,11 @@
 // a call reads the message and asks to press 1, see lib/voiceCalls.ts). An
 // email whose reply acknowledges the incident carries a signed Reply-To made
 // from its row id (lib/replyAddress.ts).
+//
+// Everyone is sent to through the one core, createMessageSender: the city's
+// people by person (sendNotification below) and residents and newsrooms by
+// subscription (activities/publicFanOut), so all share the idempotency row,
+// the lease, the lookup after an interruption and the sender's SMS rate.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../../domain/contracts/notificationActivities';
@@ -58,6 +63,17 @@ export interface NotificationDeps {
   /** The twilio client: Messages for SMS, Calls for VOICE (a client without calls cannot place calls). */
   sms: { messages: Pick<SmsClient['messages'], 'create' | 'list'>; calls?: Pick<SmsClient['calls'], 'create'> };
   config: NotificationConfig;
+  /**
+   * The per-sender SMS rates. Pass the same instance to every sender in a
+   * worker (activities/index.ts does) so officials' texts and subscribers'
+   * texts count against one rate; each sender made without it has its own.
+   */
+  smsRates?: SendRates;
+}
+
+/** The SMS rates a worker's senders share (one per worker process: see NotificationDeps.smsRates). */
+export function createSmsRates(config: Pick<NotificationConfig, 'SMS_SENDS_PER_SECOND'>): SendRates {
+  return new SendRates(config.SMS_SENDS_PER_SECOND ?? DEFAULT_SMS_SENDS_PER_SECOND);
 }
 
 const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio', VOICE: 'twilio-voice' };
@@ -76,14 +92,50 @@ export class SendInProgressError extends Error {
   }
 }
 
-interface Recipient {
-  id: string;
-  name: string;
-  title: string;
-  email: string;
-  phone: string | null;
-  active: boolean;
+/**
+ * One message, rendered, to one address: what every sender (officials by
+ * person, subscribers and newsrooms by subscription) hands to the delivery
+ * core below.
+ */
+export interface PreparedMessage {
+  idempotencyKey: string;
+  channel: ChannelName;
+  purpose: string;
+  /** Null when there is none to send to: the row is recorded UNDELIVERABLE with `unreachable`. */
+  address: string | null;
+  /** Why the recipient cannot be reached (no address, inactive, unsubscribed), if they cannot. */
+  unreachable: string | null;
+  /** Shown in the To: header of an email. */
+  displayName: string | null;
+  rendered: RenderedMessage;
+  /** Extra email headers (List-Unsubscribe for subscribers). */
+  headers?: Record<string, string>;
+  personId?: string | null;
+  subscriptionId?: string | null;
+  incidentId?: string | null;
+  planId?: string | null;
+  actionItemId?: string | null;
+  fallbackForNotificationId?: string | null;
 }
+
+export interface MessageSender {
+  /** Records the message under its idempotency key, then sends it once (see the file header). */
+  sendPrepared(message: PreparedMessage): Promise<SendResultV1>;
+}
+
+/** Who a notification row is about, for the audit record of its outcome. */
+type NotificationOutcomeRow = {
+  id: string;
+  incidentId: string | null;
+  planId: string | null;
+  personId: string | null;
+  subscriptionId: string | null;
+  channel: ChannelName;
+  purpose: string;
+};
+
+/** A subscriber's address never goes into the audit log: their subscription id stands for them. */
+const recipientOf = (n: NotificationOutcomeRow) => (n.subscriptionId ? { subscriptionId: n.subscriptionId } : { personId: n.personId });
 
 function invalidInput(field: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({
@@ -136,10 +188,11 @@ export function emailMessageId(idempotencyKey: string, mailFrom: string): string
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown })?.code === 'P2002';
 const isForeignKeyViolation = (err: unknown) => (err as { code?: unknown })?.code === 'P2003';
 
-export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
+/** The delivery core every sender shares: the idempotency row, the lease, the provider call and its outcome. */
+export function createMessageSender(deps: NotificationDeps): MessageSender {
   const { db, mailer, sms, config } = deps;
   const statusCallbackBase = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`;
-  const smsRates = new SendRates(config.SMS_SENDS_PER_SECOND ?? DEFAULT_SMS_SENDS_PER_SECOND);
+  const smsRates = deps.smsRates ?? createSmsRates(config);
   const deliveryWindowMs = (config.NOTIFICATION_DELIVERY_WINDOW_MINUTES ?? DEFAULT_DELIVERY_WINDOW_MINUTES) * 60_000;
 
   /**
@@ -157,7 +210,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   }
 
   async function markUndeliverable(
-    notification: { id: string; incidentId: string | null; planId: string | null; personId: string | null; channel: ChannelName; purpose: string },
+    notification: NotificationOutcomeRow,
     reason: string,
   ): Promise<ApplicationFailure> {
     await db.$transaction(async (tx) => {
@@ -169,7 +222,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         entityId: notification.id,
         incidentId: notification.incidentId,
         planId: notification.planId,
-        data: { personId: notification.personId, channel: notification.channel, purpose: notification.purpose, reason },
+        data: { ...recipientOf(notification), channel: notification.channel, purpose: notification.purpose, reason },
       });
     });
     return undeliverable(notification.id, notification.channel, reason);
@@ -177,7 +230,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
 
   /** Gives this message up on this channel: FAILED in the delivery log, audited, and the workflow falls back. */
   async function markFailed(
-    notification: { id: string; incidentId: string | null; planId: string | null; personId: string | null; channel: ChannelName; purpose: string },
+    notification: NotificationOutcomeRow,
     reason: string,
   ): Promise<ApplicationFailure> {
     await db.$transaction(async (tx) => {
@@ -189,7 +242,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         entityId: notification.id,
         incidentId: notification.incidentId,
         planId: notification.planId,
-        data: { personId: notification.personId, channel: notification.channel, purpose: notification.purpose, reason: reason.slice(0, 500) },
+        data: { ...recipientOf(notification), channel: notification.channel, purpose: notification.purpose, reason: reason.slice(0, 500) },
       });
     });
     return deliveryFailed(notification.id, notification.channel, reason);
@@ -207,14 +260,12 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   }
 
   async function callProvider(
-    channel: ChannelName,
+    message: PreparedMessage,
     notificationId: string,
-    idempotencyKey: string,
-    recipient: Recipient,
     address: string,
-    rendered: RenderedMessage,
     me: AttemptIdentity,
   ): Promise<{ providerMessageId: string; providerStatus: string | null }> {
+    const { channel, rendered, idempotencyKey } = message;
     if (channel === 'EMAIL') {
       await assertLeaseHeld(notificationId, me);
       const replyTo = rendered.acknowledgeByReply && config.INBOUND_EMAIL_DOMAIN
@@ -222,13 +273,13 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         : null;
       const info = await mailer.sendMail({
         from: config.MAIL_FROM,
-        to: { name: recipient.name, address },
+        to: message.displayName ? { name: message.displayName, address } : address,
         ...(replyTo ? { replyTo } : {}),
         subject: rendered.subject ?? 'Common Ground',
         text: rendered.text,
         html: rendered.html ?? undefined,
         messageId: emailMessageId(idempotencyKey, config.MAIL_FROM),
-        headers: { 'X-Common-Ground-Notification': notificationId },
+        headers: { ...message.headers, 'X-Common-Ground-Notification': notificationId },
       });
       return { providerMessageId: info.messageId, providerStatus: typeof info.response === 'string' ? info.response.slice(0, 200) : null };
     }
@@ -258,9 +309,9 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       // Our own limit, not Twilio's: retried after the wait, without lowering the rate further.
       throw new ProviderRateLimitError('twilio', err.retryAfterMs, `waiting for a send slot (${rate.currentPerSecond}/s for ${config.TWILIO_FROM_NUMBER})`, null);
     }
-    let message;
+    let created;
     try {
-      message = await sms.messages.create({
+      created = await sms.messages.create({
         to: address,
         from: config.TWILIO_FROM_NUMBER,
         body: rendered.text,
@@ -273,7 +324,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       throw err;
     }
     rate.succeeded();
-    return { providerMessageId: message.sid, providerStatus: message.status ?? null };
+    return { providerMessageId: created.sid, providerStatus: created.status ?? null };
   }
 
   /**
@@ -329,26 +380,10 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     };
   }
 
-  async function sendNotification(message: OutboundMessageV1): Promise<SendResultV1> {
-    validate(message);
-    const { channel } = message;
-    const idempotencyKey = notificationKey(message);
+  async function sendPrepared(message: PreparedMessage): Promise<SendResultV1> {
+    const { channel, idempotencyKey, address } = message;
     const me = currentAttempt();
-
-    const person = await db.person.findUnique({
-      where: { id: message.personId },
-      select: { id: true, name: true, title: true, email: true, phone: true, active: true },
-    });
-    if (!person) throw invalidInput('personId', `no person with id ${message.personId}`);
-    const address = channel === 'EMAIL' ? person.email : person.phone;
-    const reachable = !!address && person.active;
-
-    const data: Record<string, unknown> = {
-      ...(message.data ?? {}),
-      recipient: { id: person.id, name: person.name, title: person.title },
-    };
-    if (message.fallbackForNotificationId) data.fallbackFrom = channel === 'EMAIL' ? 'SMS' : 'EMAIL';
-    const rendered = renderMessage(message.template, data, channel, config);
+    const reachable = !!address && message.unreachable === null;
 
     // Insert first: the common case is a new key, and the unique index decides races.
     let notification: Notification;
@@ -359,12 +394,13 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         incidentId: message.incidentId ?? null,
         planId: message.planId ?? null,
         actionItemId: message.actionItemId ?? null,
-        personId: person.id,
+        personId: message.personId ?? null,
+        subscriptionId: message.subscriptionId ?? null,
         channel,
         toAddress: address ?? '',
         purpose: message.purpose,
-        subject: rendered.subject,
-        body: rendered.text,
+        subject: message.rendered.subject,
+        body: message.rendered.text,
         status: 'PENDING' as const,
         provider: PROVIDER[channel],
         attempts: reachable ? 1 : 0,
@@ -384,7 +420,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
               entityId: created.id,
               incidentId: created.incidentId,
               planId: created.planId,
-              data: { personId: person.id, channel, purpose: message.purpose, fallbackFor },
+              data: { personId: created.personId, channel, purpose: message.purpose, fallbackFor },
             });
             return created;
           });
@@ -397,11 +433,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       interrupted = outcome.interrupted;
     }
 
-    if (!address) {
-      const missing = { EMAIL: 'no email address on file', SMS: 'no mobile number on file', VOICE: 'no phone number on file' }[channel];
-      throw await markUndeliverable(notification, missing);
-    }
-    if (!person.active) throw await markUndeliverable(notification, 'person is inactive');
+    if (!address || message.unreachable !== null) throw await markUndeliverable(notification, message.unreachable ?? 'no address');
 
     if (interrupted && channel === 'SMS') {
       // Throws like a provider call would when Twilio cannot be asked: better late than twice.
@@ -419,7 +451,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
 
     let accepted: { providerMessageId: string; providerStatus: string | null };
     try {
-      accepted = await callProvider(channel, notification.id, idempotencyKey, person, address, rendered, me);
+      accepted = await callProvider(message, notification.id, address, me);
     } catch (err) {
       // Another attempt holds the row now: it is not ours to write.
       if (err instanceof SendInProgressError) throw err;
@@ -453,6 +485,54 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       if (updated.status === 'DELIVERED') status = 'DELIVERED';
     }
     return { notificationId: notification.id, idempotencyKey, status, providerMessageId: accepted.providerMessageId };
+  }
+
+  return { sendPrepared };
+}
+
+/** Where a person cannot be reached on a channel, the reason; null when they can. */
+function unreachablePerson(person: { email: string; phone: string | null; active: boolean }, channel: ChannelName): string | null {
+  const address = channel === 'EMAIL' ? person.email : person.phone;
+  if (!address) return { EMAIL: 'no email address on file', SMS: 'no mobile number on file', VOICE: 'no phone number on file' }[channel];
+  return person.active ? null : 'person is inactive';
+}
+
+/** sendNotification: one message to one of the city's people, in their language. */
+export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
+  const { db, config } = deps;
+  const { sendPrepared } = createMessageSender(deps);
+
+  async function sendNotification(message: OutboundMessageV1): Promise<SendResultV1> {
+    validate(message);
+    const { channel } = message;
+    const person = await db.person.findUnique({
+      where: { id: message.personId },
+      select: { id: true, name: true, title: true, email: true, phone: true, active: true, language: true },
+    });
+    if (!person) throw invalidInput('personId', `no person with id ${message.personId}`);
+    const address = channel === 'EMAIL' ? person.email : person.phone;
+
+    const data: Record<string, unknown> = {
+      ...(message.data ?? {}),
+      recipient: { id: person.id, name: person.name, title: person.title },
+    };
+    if (message.fallbackForNotificationId) data.fallbackFrom = channel === 'EMAIL' ? 'SMS' : 'EMAIL';
+    const rendered = renderMessage(message.template, data, channel, config, new Date(), { language: person.language });
+
+    return sendPrepared({
+      idempotencyKey: notificationKey(message),
+      channel,
+      purpose: message.purpose,
+      address: address || null,
+      unreachable: unreachablePerson(person, channel),
+      displayName: person.name,
+      rendered,
+      personId: person.id,
+      incidentId: message.incidentId ?? null,
+      planId: message.planId ?? null,
+      actionItemId: message.actionItemId ?? null,
+      fallbackForNotificationId: message.fallbackForNotificationId ?? null,
+    });
   }
 
   return { sendNotification: (message) => sendNotification(message) };

@@ -229,12 +229,12 @@ export function createIncidentsRouter({ db, temporal, config }: { db: Db; tempor
       const author = actorOf(caller(req));
       const { id } = parseParams(IncidentIdParams, req);
       if (isRevision(req)) {
-        const { statementId, title, body } = parseBody(ReviseStatementRequest, req);
-        res.status(200).json(await reviseStatement(clients, { incidentId: id, statementId, text: { title, body }, author }));
+        const { statementId, title, body, translations } = parseBody(ReviseStatementRequest, req);
+        res.status(200).json(await reviseStatement(clients, { incidentId: id, statementId, text: { title, body, ...(translations ? { translations } : {}) }, author }));
         return;
       }
-      const { kind, title, body } = parseBody(SubmitStatementRequest, req);
-      const result = await submitStatement(clients, { incidentId: id, kind, text: { title, body }, author });
+      const { kind, title, body, translations } = parseBody(SubmitStatementRequest, req);
+      const result = await submitStatement(clients, { incidentId: id, kind, text: { title, body, ...(translations ? { translations } : {}) }, author });
       res.status(201).location(`/api/statements/${result.statementId}`).json(result);
     } catch (err) {
       next(err);

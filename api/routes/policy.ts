@@ -10,12 +10,21 @@ import type { Config } from '../../lib/config';
 import { ROLES } from '../../domain/roles';
 import { PERMISSIONS, type Permission } from '../../services/policyView';
 import { publicPolicyDocument } from '../../services/publicPolicy';
+import { languageOr } from '../../lib/i18n';
+import { currentPolicy } from '../../policy';
 import { documentRoute } from '../openapi';
+import { parseQuery } from '../validate';
+
+const LanguageQuery = z.object({
+  lang: z.string().max(10).optional().openapi({ description: "The policy's words in this language where it has them (e.g. es); unknown ones read as the default" }),
+});
 
 const roleEnum = z.enum(ROLES);
 
 export const PublicPolicySchema = z
   .object({
+    language: z.string().openapi({ description: 'The language of the words in this document' }),
+    locale: z.string().openapi({ description: 'How dates are written in that language, e.g. es-US' }),
     version: z.string(),
     name: z.string(),
     timeZone: z.string(),
@@ -23,7 +32,19 @@ export const PublicPolicySchema = z
       summary: z.string(),
       types: z.array(z.object({ key: z.string(), label: z.string(), criteria: z.string(), defaultSeverity: z.number().int() })),
     }),
-    severities: z.array(z.object({ level: z.number().int(), label: z.string(), description: z.string(), recipients: z.array(roleEnum) })),
+    severities: z.array(
+      z.object({
+        level: z.number().int(),
+        label: z.string(),
+        description: z.string(),
+        recipients: z.array(roleEnum),
+        channels: z.record(z.array(z.enum(['EMAIL', 'SMS']))).openapi({ description: 'How each recipient role is told of a declaration at this severity' }),
+      }),
+    ),
+    publication: z
+      .object({ notify: z.array(roleEnum), channels: z.array(z.enum(['EMAIL', 'SMS'])) })
+      .nullable()
+      .openapi({ description: 'Who is told when a statement is published, and how (null: nobody beyond its author)' }),
     acknowledgement: z.object({
       backupAfter: z.string(),
       reportSilentAfter: z.string(),
@@ -84,15 +105,21 @@ documentRoute({
   summary: 'The current communications policy: incident types, severities, deadlines, statement templates, approval chain',
   tags: ['policy'],
   access: 'public',
+  query: LanguageQuery,
   responses: { 200: { description: 'The policy new incidents start under', schema: PublicPolicySchema } },
 });
 
 export function createPolicyRouter(_deps: { db: Db; temporal: Client; config: Config }): Router {
   const router = Router();
-  router.get('/api/policy', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-cache');
-    const body: z.input<typeof PublicPolicySchema> = publicPolicyDocument();
-    res.json(body);
+  router.get('/api/policy', (req, res, next) => {
+    try {
+      const { lang } = parseQuery(LanguageQuery, req);
+      res.setHeader('Cache-Control', 'no-cache');
+      const body: z.input<typeof PublicPolicySchema> = publicPolicyDocument(currentPolicy(), languageOr(lang));
+      res.json(body);
+    } catch (err) {
+      next(err);
+    }
   });
   return router;
 }

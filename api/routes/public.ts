@@ -6,7 +6,11 @@ import type { Config } from '../../lib/config';
 import { loadPublicIncident, publicIncidentListJson } from '../../services/publicViews';
 import { documentRoute } from '../openapi';
 import { IncidentIdParams, PublicIncidentSchema, PublicIncidentSummarySchema } from '../schemas';
-import { parseParams } from '../validate';
+import { parseParams, parseQuery } from '../validate';
+import { languageOr } from '../../lib/i18n';
+
+/** ?lang=es: the words of the policy and the statements in that language, where there are any. */
+const LanguageQuery = z.object({ lang: z.string().max(10).optional().openapi({ description: 'A language code (e.g. es); unknown ones read as the default' }) });
 
 // Public accountability pages' data; the allow-list that keeps private fields
 // out, and the cache these are read from, live in services/publicViews.ts.
@@ -17,6 +21,7 @@ documentRoute({
   summary: 'Public list of incidents with their deadline record',
   tags: ['public'],
   access: 'public',
+  query: LanguageQuery,
   responses: {
     200: { description: 'Incidents', schema: z.object({ incidents: z.array(PublicIncidentSummarySchema) }) },
     503: { description: 'Too many public requests at this moment; Retry-After says when to try again' },
@@ -29,6 +34,7 @@ documentRoute({
   tags: ['public'],
   access: 'public',
   params: IncidentIdParams,
+  query: LanguageQuery,
   responses: {
     200: { description: 'The incident', schema: PublicIncidentSchema },
     404: { description: 'Unknown incident' },
@@ -39,9 +45,10 @@ documentRoute({
 export function createPublicRouter({ db, config }: { db: Db; temporal: Client; config: Config }): Router {
   const router = Router();
 
-  router.get('/api/public/incidents', async (_req, res, next) => {
+  router.get('/api/public/incidents', async (req, res, next) => {
     try {
-      res.type('application/json').send(await publicIncidentListJson({ db, config }, new Date()));
+      const { lang } = parseQuery(LanguageQuery, req);
+      res.type('application/json').send(await publicIncidentListJson({ db, config }, new Date(), languageOr(lang)));
     } catch (err) {
       next(err);
     }
@@ -50,7 +57,8 @@ export function createPublicRouter({ db, config }: { db: Db; temporal: Client; c
   router.get('/api/public/incidents/:id', async (req, res, next) => {
     try {
       const { id } = parseParams(IncidentIdParams, req);
-      res.json(await loadPublicIncident({ db, config }, id, new Date()));
+      const { lang } = parseQuery(LanguageQuery, req);
+      res.json(await loadPublicIncident({ db, config }, id, new Date(), languageOr(lang)));
     } catch (err) {
       next(err);
     }

@@ -8,6 +8,7 @@ import { approvalQueue } from '../../services/approvalQueue';
 import { findStatement, statementWithNames } from '../../services/incidentViews';
 import { decideStatement, reviseAndApproveStatement } from '../../services/statementActions';
 import { actorOf } from '../../services/temporal';
+import { languageOr } from '../../lib/i18n';
 import { idField } from '../fields';
 import { documentRoute } from '../openapi';
 import {
@@ -77,9 +78,9 @@ export function createStatementsRouter({ db, temporal }: { db: Db; temporal: Cli
 
   router.get('/api/approvals', requirePermission('readIncidents'), async (req, res, next) => {
     try {
-      const { awaiting } = parseQuery(ApprovalQueueQuery, req);
+      const { awaiting, lang } = parseQuery(ApprovalQueueQuery, req);
       const { person } = caller(req);
-      res.json(await approvalQueue({ db, temporal }, { reader: { id: person.id, roles: person.roles }, scope: awaiting }));
+      res.json(await approvalQueue({ db, temporal }, { reader: { id: person.id, roles: person.roles }, scope: awaiting, language: languageOr(lang) }));
     } catch (err) {
       next(err);
     }

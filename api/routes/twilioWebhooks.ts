@@ -8,7 +8,7 @@ import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import { badRequest } from '../../services/errors';
 import { applyStatusCallback } from '../../services/deliveryStatus';
-import { answerInboundSms, createAckSmsHandler, type InboundSmsHandler, type IncidentUpdater } from '../../services/inboundSms';
+import { answerInboundSms, createAckSmsHandler, type AnyNumberSmsHandler, type InboundSmsHandler, type IncidentUpdater } from '../../services/inboundSms';
 import { sendError } from '../errors';
 import twilio from 'twilio';
 import { acceptTwilioRequest, formFields as params } from '../twilioSignature';
@@ -21,6 +21,8 @@ export interface TwilioWebhooksDeps {
   config: Pick<Config, 'PUBLIC_BASE_URL' | 'TWILIO_AUTH_TOKEN'>;
   /** Tried in order after the built-in ACK handler; the first non-null reply wins. */
   inboundHandlers?: InboundSmsHandler[];
+  /** Tried first, for texts from any number (residents' subscription keywords). */
+  anyNumberHandlers?: AnyNumberSmsHandler[];
   /** How long an SMS acknowledgement waits for the incident workflow (Twilio gives up at 15 s). */
   ackTimeoutMs?: number;
 }
@@ -70,7 +72,7 @@ export function createTwilioWebhooksRouter(deps: TwilioWebhooksDeps): Router {
       const messageSid = requiredParam(body, 'MessageSid');
       const from = requiredParam(body, 'From').trim();
       const text = requiredParam(body, 'Body', true);
-      twimlReply(res, await answerInboundSms(db, handlers, { messageSid, from, body: text }));
+      twimlReply(res, await answerInboundSms(db, handlers, { messageSid, from, body: text }, deps.anyNumberHandlers));
     } catch (err) {
       sendError(res, err);
     }

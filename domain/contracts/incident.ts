@@ -4,6 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActorV1 } from './common';
 import type { Role } from '../roles';
 import type { SeverityLevel } from '../policy/schema';
+import type { StatementTranslationsV1 } from '../statementText';
 import type { HoldStateV1 } from './holds';
 
 export interface DeclareIncidentInputV1 {
@@ -39,6 +40,8 @@ export interface SubmitStatementRequestV1 {
   kind: string; // policy statement kind, e.g. HOLDING_STATEMENT
   title: string;
   body: string;
+  /** The same statement in other languages, written and approved with it. */
+  translations?: StatementTranslationsV1;
   author: ActorV1;
 }
 export interface SubmitStatementResultV1 {

@@ -11,6 +11,7 @@ import type { HoldScopeV1 } from './holds';
 import type { PublicationHeldByV1 } from './statement';
 import type { Policy } from '../policy/schema';
 import type { Role } from '../roles';
+import type { StatementTranslationsV1 } from '../statementText';
 
 export interface PersonRefV1 {
   personId: string;
@@ -131,6 +132,7 @@ export interface IncidentActivities {
     deadlineKey: string | null;
     title: string;
     body: string;
+    translations?: StatementTranslationsV1;
     author: ActorV1;
     at: string;
   }): Promise<void>;
@@ -154,7 +156,15 @@ export interface IncidentActivities {
   }): Promise<void>;
 
   /** New version N (status back to PENDING_APPROVAL). Idempotent by (statementId, version). */
-  addStatementVersion(input: { statementId: string; version: number; title: string; body: string; author: ActorV1; at: string }): Promise<void>;
+  addStatementVersion(input: {
+    statementId: string;
+    version: number;
+    title: string;
+    body: string;
+    translations?: StatementTranslationsV1;
+    author: ActorV1;
+    at: string;
+  }): Promise<void>;
 
   /** Makes the approved version public. Returns the publication time (the first one on a retry). */
   publishStatement(input: { statementId: string; version: number; at: string }): Promise<{ publishedAt: string }>;

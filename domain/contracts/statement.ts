@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActorV1 } from './common';
 import type { Role } from '../roles';
+import type { StatementTranslationsV1 } from '../statementText';
 
 export interface StatementWorkflowInputV1 {
   version: 1;
@@ -12,7 +13,7 @@ export interface StatementWorkflowInputV1 {
   kind: string;
   deadlineKey: string | null;
   policyVersion: string;
-  firstDraft: { title: string; body: string; author: ActorV1 };
+  firstDraft: { title: string; body: string; author: ActorV1; translations?: StatementTranslationsV1 };
   /**
    * The incident's severity, which picks the chain (policy approval.chainRules).
    * Absent in statements started before chains depended on it: those use the
@@ -32,6 +33,7 @@ export interface DecisionRequestV1 {
 export interface ReviseRequestV1 {
   title: string;
   body: string;
+  translations?: StatementTranslationsV1;
   author: ActorV1;
 }
 
@@ -45,6 +47,7 @@ export interface ReviseAndApproveRequestV1 {
   version: number;
   title: string;
   body: string;
+  translations?: StatementTranslationsV1;
   /** What they changed, recorded with their approval. */
   comment?: string;
   approver: ActorV1;

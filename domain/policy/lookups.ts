@@ -1,6 +1,7 @@
 // Lookups over a validated policy, and the statement templates' placeholders.
 // Pure: used inside workflows and by the API alike.
 import type { Role } from '../roles';
+import type { ChannelName } from '../contracts/notificationActivities';
 import { PolicyError, type ApprovalPolicy, type DeadlinePolicy, type IncidentTypePolicy, type Policy, type PolicyDuration, type SeverityPolicy, type StatementKindPolicy } from './schema';
 
 
@@ -62,3 +63,16 @@ export function draftFromTemplate(
   return { title: fillTemplate(k.template.title, values), body: fillTemplate(k.template.body, values) };
 }
 
+
+// ------------------------------------------------------------------ channels
+
+/** The channels a message goes on when the policy says nothing else: both. */
+export const EVERY_CHANNEL: readonly PolicyChannel[] = ['EMAIL', 'SMS'];
+
+/** The channels a policy names for telling people (calls are the acknowledgement ladder's, not a choice of channel). */
+export type PolicyChannel = Extract<ChannelName, 'EMAIL' | 'SMS'>;
+
+/** How a recipient holding `role` is told of a declaration at this severity (policy severities[].channels). */
+export function declarationChannels(severity: SeverityPolicy, role: Role): PolicyChannel[] {
+  return [...(severity.channels?.[role] ?? EVERY_CHANNEL)];
+}

@@ -4,6 +4,7 @@
 // Node-side in policy/.
 import { z } from 'zod';
 import { ROLES, type Role } from '../roles';
+import { LANGUAGE_CODE_PATTERN } from '../languages';
 
 // ------------------------------------------------------------------ durations
 
@@ -30,6 +31,10 @@ const durationSchema = z
   .regex(DURATION_PATTERN, 'must be a duration such as 30s, 15m, 4h, 7d or 2w');
 
 const roleSchema = z.enum(ROLES);
+/** A channel a message goes on. */
+const channelSchema = z.enum(['EMAIL', 'SMS']);
+/** A language the policy's words are translated into: the name of a folder under locales/ (es, pt-BR). */
+const languageSchema = z.string().regex(LANGUAGE_CODE_PATTERN, 'must be a language code such as es or pt-BR');
 const keySchema = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE_CASE key');
 const wallTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM');
 
@@ -49,6 +54,12 @@ const severitySchema = z.object({
   description: z.string().min(1),
   /** Every active person holding one of these roles is a primary recipient. */
   recipients: z.array(roleSchema).min(1),
+  /**
+   * How each recipient role is told of the declaration at this severity. A
+   * role not named here is told by email and SMS (as every role was before
+   * policies said otherwise).
+   */
+  channels: z.record(roleSchema, z.array(channelSchema).min(1)).optional(),
 });
 
 /**
@@ -199,6 +210,8 @@ export const ACCESS_BEFORE_POLICIES_STATED_IT = {
   managePlans: ['CITY_MANAGER'],
   // Every role there was then; roles added later are not granted by an old file.
   readPlans: ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'],
+  // There was no media list then; the PIO and the City Manager keep it unless a policy says otherwise.
+  manageMediaList: ['PIO', 'CITY_MANAGER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 const roles = (before: readonly Role[]) => z.array(roleSchema).min(1).default([...before]);
@@ -218,6 +231,8 @@ const accessSchema = z.object({
   managePlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.managePlans),
   /** See plans and items, and act on the items that are one's own. */
   readPlans: roles(ACCESS_BEFORE_POLICIES_STATED_IT.readPlans),
+  /** Keep the media list: the newsrooms that receive published statements by email. */
+  manageMediaList: roles(ACCESS_BEFORE_POLICIES_STATED_IT.manageMediaList),
   /**
    * Read statement drafts and approvers' comments before publication, besides
    * the drafters, the approval chain and the draft's own author (need to know).
@@ -275,6 +290,43 @@ const withdrawalSchema = z
   })
   .strict();
 
+/**
+ * Who is told when a statement is published, beyond its author: the parties
+ * of the plan (the Mayor and the Board, the City Manager, the Police Chief),
+ * on these channels. Absent in policies written before it: nobody else is told.
+ */
+const publicationSchema = z
+  .object({
+    notify: z.array(roleSchema).min(1),
+    channels: z.array(channelSchema).min(1),
+  })
+  .strict();
+
+/**
+ * The policy's own words in another language: every field optional, a word
+ * not translated shows in the policy's language. Keys name what they
+ * translate (incident type keys, severity levels, deadline keys, statement
+ * kind keys); checked against the policy when it loads.
+ */
+const words = z.string().min(1);
+const policyTranslationSchema = z
+  .object({
+    name: words.optional(),
+    definition: z
+      .object({
+        summary: words.optional(),
+        types: z.record(keySchema, z.object({ label: words.optional(), criteria: words.optional() }).strict()).optional(),
+      })
+      .strict()
+      .optional(),
+    severities: z.record(z.enum(['1', '2', '3']), z.object({ label: words.optional(), description: words.optional() }).strict()).optional(),
+    deadlines: z.record(z.string(), z.object({ title: words }).strict()).optional(),
+    statementKinds: z
+      .record(keySchema, z.object({ label: words.optional(), template: z.object({ title: words, body: words }).strict().optional() }).strict())
+      .optional(),
+  })
+  .strict();
+
 /** Targets of the action-plan ladder; OWNER/SPONSOR are per item, BOARD_DIGEST is the monthly board digest. */
 export const PLAN_ESCALATION_TARGETS = ['OWNER', 'SPONSOR', 'CITY_MANAGER', 'BOARD_DIGEST'] as const;
 export type PlanEscalationTarget = (typeof PLAN_ESCALATION_TARGETS)[number];
@@ -309,6 +361,10 @@ const basePolicySchema = z.object({
   withdrawal: withdrawalSchema.optional(),
   links: linksSchema.default({}),
   actionPlan: actionPlanSchema,
+  /** Told when a statement is published (clayton-2026.3 on). */
+  publication: publicationSchema.optional(),
+  /** The policy's words in other languages, by language code (clayton-2026.3 on). */
+  translations: z.record(languageSchema, policyTranslationSchema).optional(),
 });
 
 function requireUnique<T>(ctx: z.RefinementCtx, items: T[], pick: (t: T) => string, path: string, field: string) {
@@ -361,6 +417,25 @@ function checkApproval(p: z.output<typeof basePolicySchema>, issue: Issue): void
     if (!approvers.has(standIn.for)) issue(['approval', 'standIns', i, 'for'], `${standIn.for} approves in no chain`);
     if (standIn.roles.includes(standIn.for)) issue(['approval', 'standIns', i, 'roles'], `${standIn.for} cannot stand in for itself`);
   });
+}
+
+/** Every translated word names something the policy has. */
+function checkTranslations(p: z.output<typeof basePolicySchema>, issue: Issue): void {
+  const types = new Set(p.definition.types.map((t) => t.key));
+  const deadlines = new Set(p.deadlines.map((d) => d.key));
+  const kinds = new Set(p.statementKinds.map((k) => k.key));
+  for (const [language, t] of Object.entries(p.translations ?? {})) {
+    const path = ['translations', language];
+    for (const key of Object.keys(t.definition?.types ?? {})) {
+      if (!types.has(key)) issue([...path, 'definition', 'types', key], `unknown incident type ${JSON.stringify(key)}`);
+    }
+    for (const key of Object.keys(t.deadlines ?? {})) {
+      if (!deadlines.has(key)) issue([...path, 'deadlines', key], `unknown deadline ${JSON.stringify(key)}`);
+    }
+    for (const key of Object.keys(t.statementKinds ?? {})) {
+      if (!kinds.has(key)) issue([...path, 'statementKinds', key], `unknown statement kind ${JSON.stringify(key)}`);
+    }
+  }
 }
 
 /**
@@ -418,6 +493,13 @@ export const policySchema = basePolicySchema.superRefine((p, ctx) => {
     });
   });
 
+  p.severities.forEach((s, i) => {
+    for (const role of Object.keys(s.channels ?? {})) {
+      if (!s.recipients.includes(role as Role)) issue(['severities', i, 'channels', role], `${role} is not a recipient at this severity`);
+    }
+  });
+  checkTranslations(p, issue);
+
   checkApproval(p, issue);
   checkCallsAndHolds(p, issue);
   if (durationMs(p.approval.escalationAfter) <= durationMs(p.approval.reminderAfter)) {
@@ -437,6 +519,8 @@ export type StatementKindPolicy = Policy['statementKinds'][number];
 export type ApprovalPolicy = Policy['approval'];
 export type ActionPlanPolicy = Policy['actionPlan'];
 export type AccessPolicy = Policy['access'];
+export type PublicationPolicy = NonNullable<Policy['publication']>;
+export type PolicyTranslation = NonNullable<Policy['translations']>[string];
 export type CallsPolicy = NonNullable<Policy['acknowledgement']['calls']>;
 export type HoldsPolicy = NonNullable<Policy['holds']>;
 export type WithdrawalPolicy = NonNullable<Policy['withdrawal']>;

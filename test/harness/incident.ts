@@ -9,6 +9,7 @@ import { FailureType } from '../../domain/failures';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { OutboundMessageV1, SendResultV1 } from '../../domain/contracts/notificationActivities';
+import type { PublicFanOutRequestV1 } from '../../domain/contracts/publicFanOut';
 import { createIncidentActivities } from '../../activities/incidents';
 import type { Db } from '../../lib/db';
 import { incidentWorkflowId, notificationKey } from '../../domain/ids';
@@ -45,6 +46,8 @@ export interface IncidentTestContext {
   sent: RecordedMessage[];
   /** While true, sendNotification fails as a provider outage would (retryable). */
   providersDown: boolean;
+  /** Every startPublicFanOut call (what the incident told the public), in order; the fan-out itself is not run here. */
+  publicEvents: PublicFanOutRequestV1[];
   /** Messages the provider refuses for good (UndeliverableRecipient), e.g. a call to a number that cannot be called. */
   refuses: (message: OutboundMessageV1) => boolean;
   stop(): Promise<void>;
@@ -72,6 +75,11 @@ export async function startIncidentTestContext(taskQueue: string, options: Incid
     sent.push({ ...message, key });
     return { notificationId: key, idempotencyKey: key, status: 'SENT', providerMessageId: null };
   };
+  const publicEvents: PublicFanOutRequestV1[] = [];
+  const startPublicFanOut = async (request: PublicFanOutRequestV1) => {
+    publicEvents.push(request);
+    return { workflowId: 'public-fan-out-recorded' };
+  };
   const worker = await createTestWorker(env, null, {
     taskQueue,
     activities: {
@@ -80,6 +88,7 @@ export async function startIncidentTestContext(taskQueue: string, options: Incid
         (...args: any[]) => Promise<unknown>
       >),
       sendNotification,
+      startPublicFanOut,
     },
   });
   const running = worker.run();
@@ -93,6 +102,7 @@ export async function startIncidentTestContext(taskQueue: string, options: Incid
     people,
     taskQueue,
     sent,
+    publicEvents,
     async stop() {
       worker.shutdown();
       await running.catch(() => undefined);

@@ -3,6 +3,7 @@ import { renderMessage, TEMPLATE_NAMES } from '../../activities/notifications/te
 import { itemShortCode } from '../../domain/itemCode';
 import { verifyLinkToken, InvalidLinkTokenError } from '../../lib/crypto';
 import { createTestConfig } from '../harness/config';
+import { languages } from '../../lib/i18n';
 import { FailureType } from '../../domain/failures';
 
 const config = createTestConfig({ PUBLIC_BASE_URL: 'https://commonground.example.org', CITY_TIME_ZONE: 'America/Chicago' });
@@ -29,6 +30,12 @@ const INTERFACE_TEMPLATES = [
   'item.reschedule-request',
   'plan.digest',
   'plan.final-report',
+  'subscription.confirm',
+  'subscription.welcome',
+  'public.statement-published',
+  'public.deadline-missed',
+  'public.plan-report',
+  'public.session-upcoming',
   'incident.ack-call',
   'hold.placed',
   'hold.reminder',
@@ -110,16 +117,16 @@ describe('renderMessage', () => {
     expect([...TEMPLATE_NAMES].sort()).toEqual([...INTERFACE_TEMPLATES].sort());
   });
 
-  test.each(INTERFACE_TEMPLATES)('%s renders on both channels with full data and degrades gracefully with none', (template) => {
+  test.each(INTERFACE_TEMPLATES.flatMap((template) => languages().map((language) => [template, language])))('%s renders in %s on both channels with full data and degrades gracefully with none', (template, language) => {
     for (const data of [FULL_DATA, {}, { recipient }]) {
-      const email = renderMessage(template, data, 'EMAIL', config, now);
-      const sms = renderMessage(template, data, 'SMS', config, now);
+      const email = renderMessage(template, data, 'EMAIL', config, now, { language });
+      const sms = renderMessage(template, data, 'SMS', config, now, { language });
       expect(email.subject).toBeTruthy();
       expect(email.html).toContain('<!doctype html>');
       expect(sms.subject).toBeNull();
       expect(sms.html).toBeNull();
       for (const text of [email.subject!, email.text, email.html!, sms.text]) {
-        expect(text).not.toMatch(/undefined|null|NaN|\[object Object\]/);
+        expect(text).not.toMatch(/undefined|null|NaN|\[object Object\]|\{\{/);
       }
       // A text message stays within a few segments.
       expect(sms.text.length).toBeLessThanOrEqual(480);
@@ -305,5 +312,62 @@ describe('renderMessage', () => {
     expect((failure as ApplicationFailure).details?.[0]).toMatchObject({ field: 'template' });
     // Names inherited from Object.prototype are not templates either.
     expect(() => renderMessage('toString', {}, 'EMAIL', config, now)).toThrow(ApplicationFailure);
+  });
+
+  test('in Spanish: the incident declaration in the reader\'s language, with the policy\'s words and dates', () => {
+    const email = renderMessage('incident.declared', FULL_DATA, 'EMAIL', config, now, { language: 'es' });
+    expect(email.subject).toBe('[Grav. 1] Incidente crítico CI-2026-0007: Officer-involved shooting');
+    expect(email.text).toContain('Hola, Dana Example:');
+    expect(email.text).toContain('Confirme que recibió este aviso en un plazo de 15 minutos.');
+    expect(email.text).toContain('Lo declaró Casey Manager el 21 nov 2026');
+    expect(email.html).toContain('<html lang="es">');
+    expect(email.text).toContain('/ack/');
+    const sms = renderMessage('incident.declared', FULL_DATA, 'SMS', config, now, { language: 'es' });
+    expect(sms.text).toMatch(/^Common Ground: \[Grav\. 1\] INCIDENTE CRÍTICO CI-2026-0007: Officer-involved shooting\. Responda ACK en 15 min/);
+    const withType = renderMessage('incident.declared', { ...FULL_DATA, type: 'DEATH_IN_CUSTODY', typeLabel: 'Death in custody' }, 'EMAIL', config, now, { language: 'es' });
+    expect(withType.text).toContain('Tipo: Muerte bajo custodia.');
+  });
+
+  test('in Spanish: role titles, deadline titles and plural forms follow the reader', () => {
+    const reminder = renderMessage('deadline.reminder', { ...FULL_DATA, deadlineKey: 'public_update_2', deadlineTitle: 'Public update 2' }, 'EMAIL', config, now, { language: 'es' });
+    expect(reminder.subject).toContain('«Actualización pública 2»');
+    const request = renderMessage('statement.approval-request', FULL_DATA, 'EMAIL', config, now, { language: 'es' });
+    expect(request.text).toContain('en lugar de quien ocupa el cargo de Oficial de Información Pública');
+    const item = renderMessage('item.reminder', { ...FULL_DATA, daysLeft: 1 }, 'EMAIL', config, now, { language: 'es' });
+    expect(item.text).toContain(', dentro de 1 día.');
+    const digest = renderMessage('plan.digest', { ...FULL_DATA, counts: { done: 1, blocked: 2 } }, 'EMAIL', config, now, { language: 'es' });
+    expect(digest.text).toContain('Acciones: 1 terminada, 2 bloqueadas.');
+  });
+
+  test('the declaration leaves out "reply ACK" when the policy sends it by email only', () => {
+    const emailOnly = renderMessage('incident.declared', { ...FULL_DATA, channels: ['EMAIL'] }, 'EMAIL', config, now);
+    expect(emailOnly.text).not.toContain('reply ACK');
+    expect(renderMessage('incident.declared', { ...FULL_DATA, channels: ['EMAIL', 'SMS'] }, 'EMAIL', config, now).text).toContain('reply ACK');
+  });
+
+  test('a message to a subscriber says how to leave and where to see or delete their data, in their language', () => {
+    const subscription = { unsubscribeUrl: 'https://commonground.example.org/subscriptions/t/unsubscribe', manageUrl: 'https://commonground.example.org/subscriptions/t' };
+    const data = {
+      incidentNumber: 'CI-2026-0007',
+      statementTitle: 'Comunicado sobre el incidente de Forsyth',
+      statementBody: 'La policía del condado investiga.',
+      publishedAt: '2026-11-21T15:30:00Z',
+      deadlineTitle: 'Comunicado inicial',
+      deadlineDueAt: '2026-11-21T16:00:00Z',
+      deadlineMetOnTime: true,
+    };
+    const email = renderMessage('public.statement-published', data, 'EMAIL', config, now, { language: 'es', subscription });
+    expect(email.subject).toBe('Nuevo comunicado: Comunicado sobre el incidente de Forsyth (CI-2026-0007)');
+    expect(email.text).toContain('Hola:');
+    expect(email.text).toContain('La policía del condado investiga.');
+    expect(email.text).toContain('se publicó a tiempo');
+    expect(email.text).toContain(`Cancelar la suscripción con un clic: ${subscription.unsubscribeUrl}`);
+    expect(email.text).toContain(subscription.manageUrl);
+    expect(email.text).toContain('https://commonground.example.org/incidents/CI-2026-0007?lang=es');
+    const sms = renderMessage('public.statement-published', data, 'SMS', config, now, { language: 'es', subscription });
+    expect(sms.text).toContain('Responda STOP para cancelar');
+    expect(renderMessage('public.statement-published', data, 'SMS', config, now, { subscription }).text).toContain('Reply STOP to stop');
+    // Officials' messages carry no subscriber footer.
+    expect(renderMessage('statement.published', FULL_DATA, 'EMAIL', config, now).text).not.toContain('Unsubscribe');
   });
 });

@@ -2,6 +2,7 @@
 // time-skipping tests of workflow timing. They record what they were asked to
 // do and when (the server's clock, which the test server skips), and do not
 // deduplicate anything, so a duplicate send by the workflow shows up as two.
+import type { PublicFanOutRequestV1 } from '../../domain/contracts/publicFanOut';
 import { Context } from '@temporalio/activity';
 import type { OutboundMessageV1, SendResultV1 } from '../../domain/contracts/notificationActivities';
 import type { FinalReportV1, PlanActivities } from '../../domain/contracts/planActivities';
@@ -90,10 +91,16 @@ export function createPlanFakes(options: { cityManagerIds?: string[]; digestReci
     return { notificationId: `n${sent.length}`, idempotencyKey: key, status: 'SENT', providerMessageId: null };
   }
 
+  /** The monthly report's fan-out to subscribers: recorded, not started. */
+  async function startPublicFanOut(input: PublicFanOutRequestV1): Promise<{ workflowId: string }> {
+    record('startPublicFanOut', input);
+    return { workflowId: 'public-fan-out-test' };
+  }
+
   return {
     sent,
     calls,
-    activities: { ...(plan as unknown as Record<string, (...args: any[]) => Promise<unknown>>), sendNotification },
+    activities: { ...(plan as unknown as Record<string, (...args: any[]) => Promise<unknown>>), sendNotification, startPublicFanOut },
     callsOf: (name) => calls.filter((c) => c.name === name),
   };
 }

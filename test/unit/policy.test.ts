@@ -6,7 +6,11 @@ import {
   DEFAULT_POLICY,
   POLICY_2026_1,
   POLICY_2026_2,
+  POLICY_2026_3,
   PolicyError,
+  declarationChannels,
+  localiseDeadlineTitle,
+  localisePolicy,
   approvalEscalationRoles,
   approvalSteps,
   chainFor,
@@ -36,12 +40,13 @@ function policyErrorOf(fn: () => unknown): PolicyError {
   throw new Error('expected a PolicyError');
 }
 
-describe('default policy clayton-2026.3', () => {
+describe('default policy clayton-2026.4', () => {
   it('validates against its own schema and is registered, with clayton-2026.1 and clayton-2026.2 still known', () => {
     expect(policySchema.safeParse(DEFAULT_POLICY).success).toBe(true);
-    expect(DEFAULT_POLICY.version).toBe('clayton-2026.3');
-    expect(getPolicy('clayton-2026.3')).toBe(DEFAULT_POLICY);
-    expect(currentPolicy().version).toBe('clayton-2026.3');
+    expect(DEFAULT_POLICY.version).toBe('clayton-2026.4');
+    expect(getPolicy('clayton-2026.4')).toBe(DEFAULT_POLICY);
+    expect(currentPolicy().version).toBe('clayton-2026.4');
+    expect(getPolicy('clayton-2026.3')).toBe(POLICY_2026_3);
     expect(getPolicy('clayton-2026.2')).toBe(POLICY_2026_2);
     expect(getPolicy('clayton-2026.1')).toBe(POLICY_2026_1);
   });
@@ -58,13 +63,75 @@ describe('default policy clayton-2026.3', () => {
     for (const t of DEFAULT_POLICY.definition.types) expect(t.criteria.length).toBeGreaterThan(20);
   });
 
-  it('notifies the whole sev-1 list and fewer people at lower severities', () => {
-    expect([...severityPolicy(DEFAULT_POLICY, 1).recipients].sort()).toEqual(
-      ['ALDERMAN', 'CITY_ATTORNEY', 'CITY_MANAGER', 'MAYOR', 'PIO', 'POLICE_CHIEF'],
+  it('tells all four parties of the plan of every incident: the Board of Aldermen (and the Mayor) at every severity', () => {
+    const all = ['ALDERMAN', 'CITY_ATTORNEY', 'CITY_MANAGER', 'MAYOR', 'PIO', 'POLICE_CHIEF'];
+    expect([...severityPolicy(DEFAULT_POLICY, 1).recipients].sort()).toEqual(all);
+    expect([...severityPolicy(DEFAULT_POLICY, 2).recipients].sort()).toEqual(all);
+    expect([...severityPolicy(DEFAULT_POLICY, 3).recipients].sort()).toEqual(['ALDERMAN', 'CITY_MANAGER', 'MAYOR', 'PIO', 'POLICE_CHIEF']);
+    for (const level of [1, 2, 3]) {
+      const severity = severityPolicy(DEFAULT_POLICY, level);
+      for (const party of ['MAYOR', 'ALDERMAN', 'CITY_MANAGER', 'POLICE_CHIEF'] as const) expect(severity.recipients).toContain(party);
+      // At least by email, whatever the severity.
+      expect(declarationChannels(severity, 'ALDERMAN')).toContain('EMAIL');
+    }
+    // The policy says which channels per severity: email and text at 1 and 2; the Mayor and Board by email at 3.
+    expect(declarationChannels(severityPolicy(DEFAULT_POLICY, 2), 'ALDERMAN')).toEqual(['EMAIL', 'SMS']);
+    expect(declarationChannels(severityPolicy(DEFAULT_POLICY, 3), 'ALDERMAN')).toEqual(['EMAIL']);
+    expect(declarationChannels(severityPolicy(DEFAULT_POLICY, 3), 'MAYOR')).toEqual(['EMAIL']);
+    expect(declarationChannels(severityPolicy(DEFAULT_POLICY, 3), 'PIO')).toEqual(['EMAIL', 'SMS']);
+    // Older versions keep their lists: aldermen only at severity 1, every role on both channels.
+    expect(severityPolicy(POLICY_2026_2, 2).recipients).not.toContain('ALDERMAN');
+    expect(severityPolicy(POLICY_2026_2, 3).recipients).not.toContain('ALDERMAN');
+    expect(declarationChannels(severityPolicy(POLICY_2026_2, 1), 'ALDERMAN')).toEqual(['EMAIL', 'SMS']);
+  });
+
+  it('tells the officials of the four parties by email when a statement is published; older versions tell nobody else', () => {
+    expect(DEFAULT_POLICY.publication).toEqual({ notify: ['MAYOR', 'ALDERMAN', 'CITY_MANAGER', 'POLICE_CHIEF'], channels: ['EMAIL'] });
+    expect(POLICY_2026_2.publication).toBeUndefined();
+    expect(POLICY_2026_1.publication).toBeUndefined();
+  });
+
+  it('carries its words and statement templates in Spanish, and only words change', () => {
+    const es = localisePolicy(DEFAULT_POLICY, 'es');
+    expect(es.definition.types.find((t) => t.key === 'DEATH_IN_CUSTODY')?.label).toBe('Muerte bajo custodia');
+    expect(es.deadlines.map((d) => d.title)).toEqual([
+      'Comunicado inicial',
+      'Conferencia de prensa',
+      'Actualización pública',
+      'Conclusiones preliminares',
+      'Informe final de la investigación',
+      'Revisión posterior al incidente',
+    ]);
+    for (const kind of es.statementKinds) {
+      const english = DEFAULT_POLICY.statementKinds.find((k) => k.key === kind.key)!;
+      expect(kind.template).not.toEqual(english.template);
+      // The same placeholders, so the Spanish draft is filled in as the English one.
+      const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+      expect(placeholders(kind.template.title + kind.template.body)).toEqual(placeholders(english.template.title + english.template.body));
+    }
+    const draft = draftFromTemplate(es, 'HOLDING_STATEMENT', { incidentTitle: 'Disparo en Forsyth Blvd', incidentNumber: 'CI-2026-0001' });
+    expect(draft?.title).toBe('Comunicado sobre Disparo en Forsyth Blvd');
+    const { definition: _d, severities: _s, deadlines: _l, statementKinds: _k, name: _n, ...rules } = es;
+    const { definition: _d0, severities: _s0, deadlines: _l0, statementKinds: _k0, name: _n0, ...englishRules } = DEFAULT_POLICY;
+    expect(rules).toEqual(englishRules);
+    expect(es.deadlines.map((d) => d.dueAfter)).toEqual(DEFAULT_POLICY.deadlines.map((d) => d.dueAfter));
+    // A recurring deadline keeps its cycle number; an unknown language or title stays as it was.
+    expect(localiseDeadlineTitle(DEFAULT_POLICY, es, { kind: 'PUBLIC_UPDATE', title: 'Public update 3' })).toBe('Actualización pública 3');
+    expect(localiseDeadlineTitle(DEFAULT_POLICY, es, { kind: 'PUBLIC_UPDATE', title: 'Something else' })).toBe('Something else');
+    expect(localisePolicy(DEFAULT_POLICY, 'fr')).toBe(DEFAULT_POLICY);
+    // An incident pinned to clayton-2026.2 reads the same keys' words from the current version.
+    expect(localisePolicy(POLICY_2026_2, 'es', DEFAULT_POLICY).deadlines[0].title).toBe('Comunicado inicial');
+  });
+
+  it('refuses translations of things the policy does not have, and channels for roles it does not notify', () => {
+    const bad = clone() as any;
+    bad.translations.es.deadlines.no_such_deadline = { title: 'x' };
+    bad.severities[2].channels.CITY_ATTORNEY = ['EMAIL'];
+    bad.translations['not a language'] = {};
+    const err = policyErrorOf(() => parsePolicy(bad));
+    expect(err.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['translations.es.deadlines.no_such_deadline', 'severities.2.channels.CITY_ATTORNEY', 'translations.not a language']),
     );
-    const sizes = [1, 2, 3].map((l) => severityPolicy(DEFAULT_POLICY, l).recipients.length);
-    expect(sizes[1]).toBeLessThan(sizes[0]);
-    expect(sizes[2]).toBeLessThan(sizes[1]);
   });
 
   it('encodes the acknowledgement windows and SOP timelines', () => {
@@ -124,8 +191,11 @@ describe('default policy clayton-2026.3', () => {
       readIncidents: staff,
       managePlans: ['CITY_MANAGER'],
       readPlans: [...staff, 'STAKEHOLDER_LEAD'],
+      manageMediaList: ['PIO', 'DEPUTY_PIO', 'COMMUNICATIONS_OFFICER', 'CITY_MANAGER'],
       readDrafts: ['CITY_MANAGER'],
     });
+    // Versions written before the media list keep it with the PIO and the City Manager.
+    expect(POLICY_2026_2.access.manageMediaList).toEqual(['PIO', 'CITY_MANAGER']);
   });
 
   it('clayton-2026.2 differs from clayton-2026.1 only in who drafts, approves and reads', () => {
@@ -134,8 +204,16 @@ describe('default policy clayton-2026.3', () => {
     expect(rest).toEqual(rest1);
   });
 
-  it('differs from clayton-2026.2 only in counsel\'s holds, withdrawal and acknowledgement calls', () => {
-    const { holds, withdrawal, version: _v, acknowledgement: { calls, ...ack }, ...rest } = DEFAULT_POLICY;
+  it('clayton-2026.4 differs from clayton-2026.3 only in who is told (severities, publication), who keeps the media list, and its translations', () => {
+    const { severities: _s, publication: _p, translations: _t, version: _v, access, ...rest } = DEFAULT_POLICY;
+    const { severities: _s2, publication: _p2, translations: _t2, version: _v2, access: access2, ...rest2 } = POLICY_2026_3;
+    expect(rest).toEqual(rest2);
+    expect({ ...access, manageMediaList: null }).toEqual({ ...access2, manageMediaList: null });
+    expect(DEFAULT_POLICY.severities[0]).toEqual(POLICY_2026_3.severities[0]);
+  });
+
+  it('clayton-2026.3 differs from clayton-2026.2 only in counsel\'s holds, withdrawal and acknowledgement calls', () => {
+    const { holds, withdrawal, version: _v, acknowledgement: { calls, ...ack }, ...rest } = POLICY_2026_3;
     const { version: _v2, acknowledgement: ack2, ...rest2 } = POLICY_2026_2;
     expect({ ...rest, acknowledgement: ack }).toEqual({ ...rest2, acknowledgement: ack2 });
     expect(POLICY_2026_2.holds).toBeUndefined();

@@ -6,30 +6,27 @@ import { Router, type Request, type Response } from 'express';
 import { acknowledgeUpdate, type AcknowledgeResultV1 } from '../../domain/contracts/incident';
 import type { HttpError } from '../../services/errors';
 import { html, type SafeHtml } from '../../lib/html';
+import { isLanguage, translator } from '../../lib/i18n';
 import { useLinkOnce } from '../../services/signedLinks';
 import { executeUpdate } from '../../services/temporal';
 import type { WebDeps } from '../deps';
 import { LINK_PROBLEM_STATUS, cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain, refusalOrRethrow } from './linkPage';
 
-const REFUSAL_TITLES: Record<number, string> = {
-  403: 'You are not asked to acknowledge this incident',
-  404: 'You are not on this incident’s notification list',
-  409: 'This incident no longer takes acknowledgements',
-  503: 'Please try again in a moment',
-};
+const REFUSAL_STATUSES = [403, 404, 409, 503];
 
 export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Router {
   const router = Router();
   const sendLinkPage = linkPageSender('console', config.CITY_TIME_ZONE);
   const send = (res: Response, status: number, title: string, body: SafeHtml) => sendLinkPage(res, status, title, html`<h1>${title}</h1>\n${body}`);
-  const formatWhen = cityDateTime(config.CITY_TIME_ZONE, 'medium');
+  const words = (res: Response) => translator(res.locals.language as string, 'pages');
 
-  /** Who acknowledges which open incident. */
+  /** Who acknowledges which open incident. The page speaks their language unless ?lang= asks for another. */
   const resolve = async (req: Request, res: Response) => {
+    const t = words(res);
     const link = readLinkOrExplain(req.params.token, 'ack', config, (problem) =>
       problem === 'expired'
-        ? send(res, 410, 'This link has expired', html`<p>Acknowledge from the staff console, reply ACK to the text message, or ask the city manager’s office for a new link.</p>`)
-        : send(res, LINK_PROBLEM_STATUS[problem], 'This link does not work', html`<p>The link is incomplete or damaged. Open it again from the email, or acknowledge from the staff console.</p>`),
+        ? send(res, 410, t('ack.expiredTitle'), html`<p>${t('ack.expiredText')}</p>`)
+        : send(res, LINK_PROBLEM_STATUS[problem], t('ack.damagedTitle'), html`<p>${t('ack.damagedText')}</p>`),
     );
     if (!link) return undefined;
     const usable = await linkIsUsableOrExplain(
@@ -38,19 +35,21 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
       link,
       { didWhat: 'acknowledge the incident', next: 'Your acknowledgement is recorded; the staff console shows the incident.' },
       (status, title, body) => send(res, status, title, body),
-      formatWhen,
+      cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string),
     );
     if (!usable) return undefined;
     const [incident, person] = await Promise.all([
       db.incident.findUnique({ where: { number: link.incidentNumber } }),
-      db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true } }),
+      db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true, language: true } }),
     ]);
+    if (person && !(typeof req.query.lang === 'string' && isLanguage(req.query.lang))) res.locals.language = person.language;
+    const ts = words(res);
     if (!incident || !person) {
-      send(res, 404, 'Incident not found', html`<p>This link points to an incident or person that no longer exists.</p>`);
+      send(res, 404, ts('ack.notFoundTitle'), html`<p>${ts('ack.notFoundText')}</p>`);
       return undefined;
     }
     if (incident.status === 'CLOSED') {
-      send(res, 409, `Incident ${incident.number} is closed`, html`<p>No acknowledgement is needed any more.</p>`);
+      send(res, 409, ts('ack.closedTitle', { number: incident.number }), html`<p>${ts('ack.closedText')}</p>`);
       return undefined;
     }
     return { incident, person };
@@ -58,24 +57,26 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
 
   router.get(
     '/ack/:token',
-    linkRoute(resolve, (req, res, { incident, person }) =>
+    linkRoute(resolve, (req, res, { incident, person }) => {
+      const t = words(res);
       send(
         res,
         200,
-        `Acknowledge incident ${incident.number}`,
-        html`<p>${person.name}, please confirm that you have received the notification about
-<strong>${incident.title}</strong> (severity ${incident.severity}).</p>
+        t('ack.title', { number: incident.number }),
+        html`<p>${t('ack.confirmBefore', { name: person.name })}
+<strong>${incident.title}</strong> ${t('ack.confirmAfter', { severity: incident.severity })}</p>
 <form method="post" action="/ack/${encodeURIComponent(req.params.token)}">
-<button type="submit">I acknowledge incident ${incident.number}</button>
+<button type="submit">${t('ack.button', { number: incident.number })}</button>
 </form>
-<p class="note">Confirming tells the city manager you are aware. It does not share anything publicly.</p>`,
-      ),
-    ),
+<p class="note">${t('ack.note')}</p>`,
+      );
+    }),
   );
 
   router.post(
     '/ack/:token',
     linkRoute(resolve, async (req, res, { incident, person }) => {
+      const t = words(res);
       const outcome = await useLinkOnce<{ result: AcknowledgeResultV1 } | { refusal: HttpError }>(db, req.params.token, { purpose: 'ack', personId: person.id }, async () => {
         try {
           const result = await executeUpdate(
@@ -92,18 +93,20 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
       });
       if (!outcome) {
         // Another request used the link between the check and now.
-        return send(res, 410, 'This link was already used', html`<p>A link works only once. Your acknowledgement is recorded.</p>`);
+        return send(res, 410, t('ack.usedTitle'), html`<p>${t('ack.usedText')}</p>`);
       }
       if ('refusal' in outcome) {
         const { refusal } = outcome;
-        return send(res, refusal.status, REFUSAL_TITLES[refusal.status] ?? 'This could not be done', html`<p>${refusal.message}</p>`);
+        const title = REFUSAL_STATUSES.includes(refusal.status) ? t(`ack.refused.${refusal.status}`) : t('ack.refused.other');
+        return send(res, refusal.status, title, html`<p>${refusal.message}</p>`);
       }
       const { result } = outcome;
+      const formatWhen = cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string);
       send(
         res,
         200,
-        result.alreadyAcknowledged ? 'Already acknowledged' : 'Thank you, acknowledged',
-        html`<p role="status">${person.name}, your acknowledgement of incident ${incident.number} is recorded (${formatWhen(result.acknowledgedAt)}).</p>`,
+        t(result.alreadyAcknowledged ? 'ack.alreadyTitle' : 'ack.doneTitle'),
+        html`<p role="status">${t('ack.done', { name: person.name, number: incident.number, when: formatWhen(result.acknowledgedAt) })}</p>`,
       );
     }),
   );

@@ -14,6 +14,7 @@ import { toHttpError, type HttpError } from '../../services/errors';
 import { linkStanding } from '../../services/signedLinks';
 import { asyncRoute } from '../asyncRoute';
 import { sendPage, type Area } from '../layout';
+import { DEFAULT_LANGUAGE, dateLocale } from '../../lib/i18n';
 
 export type SendLinkPage = (res: Response, status: number, title: string, body: SafeHtml) => void;
 
@@ -99,8 +100,8 @@ export function refusalOrRethrow(err: unknown): HttpError {
   return refusal;
 }
 
-/** "Nov 21, 2026, 9:05 AM" (medium) or "Saturday, November 21, 2026 at 9:05 AM" (full), in the city's time. */
-export const cityDateTime = (timeZone: string, dateStyle: 'medium' | 'full') => {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle, timeStyle: 'short' });
+/** "Nov 21, 2026, 9:05 AM" (medium) or "Saturday, November 21, 2026 at 9:05 AM" (full), in the city's time and the reader's language. */
+export const cityDateTime = (timeZone: string, dateStyle: 'medium' | 'full', language: string = DEFAULT_LANGUAGE) => {
+  const format = new Intl.DateTimeFormat(dateLocale(language), { timeZone, dateStyle, timeStyle: 'short' });
   return (when: Date | string) => format.format(new Date(when));
 };

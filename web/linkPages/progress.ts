@@ -7,6 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ITEM_STATUSES, postProgressUpdate } from '../../domain/contracts/plan';
 import { html } from '../../lib/html';
+import { isLanguage, translator, type Translate } from '../../lib/i18n';
 import type { ActionItemStateV1 } from '../../domain/contracts/plan';
 import { itemShortCode } from '../../domain/itemCode';
 import { toHttpError, type HttpError } from '../../services/errors';
@@ -15,22 +16,17 @@ import { actorOf, executeUpdate } from '../../services/temporal';
 import type { WebDeps } from '../deps';
 import { LINK_PROBLEM_STATUS, cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLinkOrExplain } from './linkPage';
 
-const STATUS_LABELS: Record<(typeof ITEM_STATUSES)[number], string> = {
-  NOT_STARTED: 'Not started',
-  IN_PROGRESS: 'In progress',
-  BLOCKED: 'Blocked (tells the sponsor at once)',
-  DONE: 'Done',
-};
-
-const ProgressForm = z.object({
-  percentComplete: z
-    .string()
-    .trim()
-    .regex(/^(\d{1,2}|100)$/, 'Enter a whole number from 0 to 100')
-    .transform(Number),
-  status: z.enum(ITEM_STATUSES, { errorMap: () => ({ message: 'Choose a status' }) }),
-  note: z.string().trim().min(1, 'Write a short note about what happened').max(2000, 'Keep the note under 2000 characters'),
-});
+/** The form's rules, worded in the reader's language. */
+const progressForm = (t: Translate) =>
+  z.object({
+    percentComplete: z
+      .string()
+      .trim()
+      .regex(/^(\d{1,2}|100)$/, t('progress.errors.percent'))
+      .transform(Number),
+    status: z.enum(ITEM_STATUSES, { errorMap: () => ({ message: t('progress.errors.status') }) }),
+    note: z.string().trim().min(1, t('progress.errors.noteMissing')).max(2000, t('progress.errors.noteLong')),
+  });
 
 type FormValues = { percentComplete: string; status: string; note: string };
 type FieldErrors = Partial<Record<keyof FormValues, string>>;
@@ -51,17 +47,18 @@ function fieldErrors(error: z.ZodError): FieldErrors {
 export function createProgressRouter({ db, temporal, config }: WebDeps): Router {
   const router = Router();
   const send = linkPageSender('public', config.CITY_TIME_ZONE);
-  const formatDue = cityDateTime(config.CITY_TIME_ZONE, 'full');
-  const formatWhen = cityDateTime(config.CITY_TIME_ZONE, 'medium');
+  const words = (res: Response): Translate => translator(res.locals.language as string, 'pages');
+  const formatWhen = (res: Response) => cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string);
 
-  /** The item and the person the link was issued to. */
+  /** The item and the person the link was issued to. The page speaks their language unless ?lang= asks for another. */
   const resolve = async (req: Request, res: Response) => {
+    const t = words(res);
     const link = readLinkOrExplain(req.params.token, 'progress', config, (problem) =>
       problem === 'expired'
-        ? send(res, 410, 'This link has expired', html`<h1>This link has expired</h1>
-<p>Reply to the reminder text with the item's code (for example <kbd>PROGRESS K7Q2M 50 met with ECDC</kbd> or <kbd>DONE K7Q2M</kbd>), or sign in to the staff console. The next reminder email carries a fresh link.</p>`)
-        : send(res, LINK_PROBLEM_STATUS[problem], 'This link does not work', html`<h1>This link does not work</h1>
-<p>The link is incomplete or damaged. Open it again from the email, or sign in to the staff console.</p>`),
+        ? send(res, 410, t('progress.expiredTitle'), html`<h1>${t('progress.expiredTitle')}</h1>
+<p>${t('progress.expiredBefore')} <kbd>${t('progress.expiredExample')}</kbd>${t('progress.expiredOr')} <kbd>DONE K7Q2M</kbd>${t('progress.expiredAfter')}</p>`)
+        : send(res, LINK_PROBLEM_STATUS[problem], t('progress.damagedTitle'), html`<h1>${t('progress.damagedTitle')}</h1>
+<p>${t('progress.damagedText')}</p>`),
     );
     if (!link) return undefined;
     const usable = await linkIsUsableOrExplain(
@@ -70,15 +67,17 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
       link,
       { didWhat: 'post progress', next: 'The next reminder email brings a new link; you can also sign in to the staff console, or reply to the reminder text.' },
       (status, title, body) => send(res, status, title, html`<h1>${title}</h1>${body}`),
-      formatWhen,
+      formatWhen(res),
     );
     if (!usable) return undefined;
     const [item, person] = await Promise.all([
       db.actionItem.findUnique({ where: { id: link.itemId }, include: { goal: { select: { number: true, title: true } } } }),
-      db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true, roles: true, active: true } }),
+      db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true, roles: true, active: true, language: true } }),
     ]);
+    if (person && !(typeof req.query.lang === 'string' && isLanguage(req.query.lang))) res.locals.language = person.language;
     if (!item || !person || !person.active) {
-      send(res, 404, 'Item not found', html`<h1>Item not found</h1><p>This link points to an action item or person that no longer exists.</p>`);
+      const ts = words(res);
+      send(res, 404, ts('progress.notFoundTitle'), html`<h1>${ts('progress.notFoundTitle')}</h1><p>${ts('progress.notFoundText')}</p>`);
       return undefined;
     }
     return { item, person };
@@ -93,6 +92,8 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
     errors: FieldErrors = {},
   ) => {
     const { item, person } = found;
+    const t = words(res);
+    const formatDue = cityDateTime(config.CITY_TIME_ZONE, 'full', res.locals.language as string);
     const errorList = Object.entries(errors) as [keyof FormValues, string][];
     const describedBy = (field: keyof FormValues, hint?: string) =>
       [hint, errors[field] ? `${field}-error` : undefined].filter(Boolean).join(' ') || undefined;
@@ -101,38 +102,38 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
     send(
       res,
       status,
-      `Progress: ${item.title}`,
-      html`<h1>Post progress</h1>
-<p><strong>${item.title}</strong><br>Goal ${item.goal.number}: ${item.goal.title}<br>Due ${formatDue(item.dueAt)}<br>Item code ${itemShortCode(item.id)}</p>
-<p>Signed in by this link as ${person.name}.</p>
+      t('progress.title', { item: item.title }),
+      html`<h1>${t('progress.heading')}</h1>
+<p><strong>${item.title}</strong><br>${t('progress.goal', { number: item.goal.number, title: item.goal.title })}<br>${t('progress.due', { when: formatDue(item.dueAt) })}<br>${t('progress.itemCode', { code: itemShortCode(item.id) })}</p>
+<p>${t('progress.signedInAs', { name: person.name })}</p>
 ${errorList.length > 0
   ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">Please fix ${errorList.length === 1 ? 'this' : 'these'}</h2>
+<h2 id="error-summary-title">${t('progress.fix', { count: errorList.length })}</h2>
 <ul>${errorList.map(([field, message]) => html`<li><a href="#${field}">${message}</a></li>`)}</ul>
 </div>`
   : ''}
 <form method="post" action="/progress/${encodeURIComponent(token)}" novalidate>
 <div class="field">
-<label for="percentComplete">Percent complete</label>
-<p class="hint" id="percentComplete-hint">A whole number from 0 to 100.</p>
+<label for="percentComplete">${t('progress.percent')}</label>
+<p class="hint" id="percentComplete-hint">${t('progress.percentHint')}</p>
 ${fieldError('percentComplete')}
 <input id="percentComplete" name="percentComplete" type="number" inputmode="numeric" min="0" max="100" step="1" required value="${values.percentComplete}" aria-describedby="${describedBy('percentComplete', 'percentComplete-hint')}"${errors.percentComplete ? html` aria-invalid="true"` : ''}>
 </div>
 <div class="field">
-<label for="status">Status</label>
+<label for="status">${t('progress.status')}</label>
 ${fieldError('status')}
 <select id="status" name="status" required${errors.status ? html` aria-invalid="true" aria-describedby="status-error"` : ''}>
-${ITEM_STATUSES.map((s) => html`<option value="${s}"${values.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`)}
+${ITEM_STATUSES.map((s) => html`<option value="${s}"${values.status === s ? html` selected` : ''}>${t(`progress.statuses.${s}`)}</option>`)}
 </select>
 </div>
 <div class="field">
-<label for="note">What happened since the last update?</label>
+<label for="note">${t('progress.note')}</label>
 ${fieldError('note')}
 <textarea id="note" name="note" rows="5" maxlength="2000" required${errors.note ? html` aria-invalid="true" aria-describedby="note-error"` : ''}>${values.note}</textarea>
 </div>
-<button type="submit">Post progress</button>
+<button type="submit">${t('progress.submit')}</button>
 </form>
-<p class="note">What you post here appears on the City's progress dashboard as this item's status and percentage. Notes are seen by city staff.</p>`,
+<p class="note">${t('progress.footnote')}</p>`,
     );
   };
 
@@ -140,7 +141,8 @@ ${fieldError('note')}
     '/progress/:token',
     linkRoute(resolve, (req, res, found) => {
       if (found.item.status === 'DONE') {
-        return send(res, 409, 'Already done', html`<h1>This item is already done</h1><p><strong>${found.item.title}</strong> was marked done. Thank you.</p>`);
+        const t = words(res);
+        return send(res, 409, t('progress.alreadyDoneTitle'), html`<h1>${t('progress.alreadyDoneHeading')}</h1><p><strong>${found.item.title}</strong> ${t('progress.alreadyDoneText')}</p>`);
       }
       formPage(res, 200, req.params.token, found, {
         percentComplete: String(found.item.percentComplete),
@@ -153,11 +155,12 @@ ${fieldError('note')}
   router.post(
     '/progress/:token',
     linkRoute(resolve, async (req, res, found) => {
+      const t = words(res);
       const values = formValues(req.body);
-      const parsed = ProgressForm.safeParse(values);
+      const parsed = progressForm(t).safeParse(values);
       if (!parsed.success) return formPage(res, 400, req.params.token, found, values, fieldErrors(parsed.error));
       if (found.item.status === 'DONE') {
-        return send(res, 409, 'Already done', html`<h1>This item is already done</h1><p>Nothing was changed.</p>`);
+        return send(res, 409, t('progress.alreadyDoneTitle'), html`<h1>${t('progress.alreadyDoneHeading')}</h1><p>${t('progress.nothingChanged')}</p>`);
       }
       const { item } = found;
       const outcome = await useLinkOnce<{ state: ActionItemStateV1 } | { refusal: HttpError }>(db, req.params.token, { purpose: 'progress', personId: found.person.id }, async () => {
@@ -169,7 +172,7 @@ ${fieldError('note')}
         }
       });
       if (!outcome) {
-        return send(res, 410, 'This link was already used', html`<h1>This link was already used</h1><p>A link posts progress once. The next reminder email brings a new one.</p>`);
+        return send(res, 410, t('progress.usedTitle'), html`<h1>${t('progress.usedTitle')}</h1><p>${t('progress.usedText')}</p>`);
       }
       if ('refusal' in outcome) {
         const { refusal } = outcome;
@@ -178,19 +181,19 @@ ${fieldError('note')}
         return send(
           res,
           unavailable ? 503 : refusal.status,
-          'Progress not posted',
-          html`<h1>Progress was not posted</h1><p>${unavailable ? 'The system could not reach the item just now. Please try again in a minute.' : refusal.message}</p>`,
+          t('progress.notPostedTitle'),
+          html`<h1>${t('progress.notPostedHeading')}</h1><p>${unavailable ? t('progress.unavailable') : refusal.message}</p>`,
         );
       }
       const { state } = outcome;
       send(
         res,
         200,
-        'Progress posted',
-        html`<h1>Thank you, progress posted</h1>
-<p><strong>${item.title}</strong> is now ${state.status === 'DONE' ? 'done' : html`${state.percentComplete}% complete (${STATUS_LABELS[state.status]})`}.</p>
-${state.status === 'BLOCKED' ? html`<p>The item's sponsor has been told that it is blocked.</p>` : ''}
-<p>This link has now been used. The next reminder email brings a new one; you can also reply to the reminder text with the item's code, ${itemShortCode(item.id)}.</p>`,
+        t('progress.postedTitle'),
+        html`<h1>${t('progress.postedHeading')}</h1>
+<p><strong>${item.title}</strong> ${state.status === 'DONE' ? t('progress.nowDone') : t('progress.nowAt', { percent: state.percentComplete, status: t(`progress.statuses.${state.status}`) })}</p>
+${state.status === 'BLOCKED' ? html`<p>${t('progress.sponsorTold')}</p>` : ''}
+<p>${t('progress.linkUsedNow', { code: itemShortCode(item.id) })}</p>`,
       );
     }),
   );

@@ -10,6 +10,7 @@ import { Router, type Request, type Response } from 'express';
 import { ROLE_TITLES, type Role } from '../../domain/roles';
 import type { StatementStateV1 } from '../../domain/contracts/statement';
 import { html, type SafeHtml } from '../../lib/html';
+import { isLanguage, translator, type Translate } from '../../lib/i18n';
 import { fromZodError, toHttpError, type ErrorDetail, type HttpError } from '../../services/errors';
 import { awaitedStepOf, decidedAsFor, decidersOf, refusalToDecide } from '../../domain/statementTurn';
 import { findStatement, statementWithNames } from '../../services/incidentViews';
@@ -21,34 +22,36 @@ import { cityDateTime, linkIsUsableOrExplain, linkPageSender, linkRoute, readLin
 
 type StatementView = Awaited<ReturnType<typeof statementWithNames>>;
 
-const roleTitle = (role: string) => ROLE_TITLES[role as Role] ?? role;
-/** "the Deputy Public Information Officer or the City Manager" */
-const rolesInWords = (roles: readonly string[]) => roles.map((role) => `the ${roleTitle(role)}`).join(' or ');
+/** A role's title in the reader's language. */
+const roleTitleIn = (language: string) => (role: string) =>
+  (ROLE_TITLES as Record<string, string>)[role] !== undefined ? translator(language, 'common')(`roles.${role as Role}`) : role;
 
 export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
   const router = Router();
   const send = linkPageSender('console', config.CITY_TIME_ZONE);
-  const fmt = cityDateTime(config.CITY_TIME_ZONE, 'medium');
+  const words = (res: Response): Translate => translator(res.locals.language as string, 'pages');
 
-  const problem = (res: Response, status: number, title: string, message: string) =>
-    send(res, status, title, html`<h1>${title}</h1><p>${message}</p><p>You can also decide from the <a href="/console">staff console</a>.</p>`);
+  const problem = (res: Response, status: number, key: string) => {
+    const t = words(res);
+    send(res, status, t(`review.problems.${key}.title`), html`<h1>${t(`review.problems.${key}.title`)}</h1><p>${t(`review.problems.${key}.text`)}</p><p>${t('review.alsoConsole')} <a href="/console">${t('review.staffConsole')}</a>.</p>`);
+  };
 
-  /** Who is deciding on what. `justUsed`: the page after this request's own decision, which has just used the link. */
+  /**
+   * Who is deciding on what. The page speaks their language unless ?lang= asks for another.
+   * `justUsed`: the page after this request's own decision, which has just used the link.
+   */
   async function resolve(req: Request, res: Response, { justUsed = false } = {}) {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    const link = readLinkOrExplain(token, 'review', config, (linkProblem) =>
-      linkProblem === 'expired'
-        ? problem(res, 410, 'This review link has expired', 'Review links work for a limited time.')
-        : problem(res, 400, 'This review link does not work', 'The link is incomplete or damaged. Open it again from the email.'),
-    );
+    const link = readLinkOrExplain(token, 'review', config, (linkProblem) => problem(res, linkProblem === 'expired' ? 410 : 400, linkProblem));
     if (!link) return undefined;
     if (link.statementId !== req.params.id) {
-      problem(res, 400, 'This review link does not work', 'The link does not match this statement.');
+      problem(res, 400, 'mismatch');
       return undefined;
     }
-    const person = await db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true, roles: true, active: true } });
+    const person = await db.person.findUnique({ where: { id: link.personId }, select: { id: true, name: true, roles: true, active: true, language: true } });
+    if (person && !(typeof req.query.lang === 'string' && isLanguage(req.query.lang))) res.locals.language = person.language;
     if (!person || !person.active) {
-      problem(res, 403, 'This link is not valid for you any more', 'Your account is not active.');
+      problem(res, 403, 'inactive');
       return undefined;
     }
     if (!justUsed) {
@@ -58,7 +61,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
         link,
         { didWhat: 'record your decision on this statement', next: 'The staff console shows where the statement stands; a new version comes with a new link.' },
         (status, title, body) => send(res, status, title, html`<h1>${title}</h1>${body}<p>You can also follow the statement in the <a href="/console">staff console</a>.</p>`),
-        fmt,
+        cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string),
       );
       if (!usable) return undefined;
     }
@@ -68,7 +71,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     } catch (err) {
       const mapped = toHttpError(err);
       if (mapped.status === 404) {
-        problem(res, 404, 'Statement not found', 'This statement no longer exists.');
+        problem(res, 404, 'gone');
         return undefined;
       }
       throw err;
@@ -83,6 +86,11 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     opts: { status?: number; errors?: ErrorDetail[]; message?: SafeHtml; values?: { decision?: string; comment?: string } } = {},
   ) {
     const { token, person, statement, incident } = ctx;
+    const language = res.locals.language as string;
+    const t = words(res);
+    const fmt = cityDateTime(config.CITY_TIME_ZONE, 'medium', language);
+    const roleTitle = roleTitleIn(language);
+    const rolesInWords = (roles: readonly string[]) => roles.map((role) => t('review.theRole', { role: roleTitle(role) })).join(t('review.or'));
     const live: StatementStateV1 | null = statement.live;
     // The live workflow is ahead of the saved row for a moment after a revision.
     const versionNumber = live?.currentVersion ?? statement.currentVersion;
@@ -90,7 +98,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     const awaiting = live?.awaiting ?? null;
     const step = live ? awaitedStepOf(live) : undefined;
     const status = live && statement.status !== 'PUBLISHED' ? live.status : statement.status;
-    const author = version?.authorName ?? 'the author';
+    const author = version?.authorName ?? t('review.theAuthor');
     const myTurn =
       status === 'PENDING_APPROVAL' &&
       live !== null &&
@@ -104,69 +112,80 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
     const otherErrors = (opts.errors ?? []).filter((e) => e.field !== 'decision' && e.field !== 'comment');
     const chain = live?.chain ?? [];
     const action = `/statements/${encodeURIComponent(statement.id)}/review?token=${encodeURIComponent(token)}`;
+    const translations = Object.entries(version?.translations ?? {});
 
     const form = myTurn
       ? html`<form method="post" action="${action}" novalidate>
       <input type="hidden" name="version" value="${String(versionNumber)}">
       ${opts.errors?.length
-        ? html`<div class="error-summary" role="alert"><h2>There is a problem</h2><ul>${opts.errors.map(
+        ? html`<div class="error-summary" role="alert"><h2>${t('common.problem')}</h2><ul>${opts.errors.map(
             (e) => html`<li><a href="#${e.field === 'comment' ? 'comment' : 'decision-approve'}">${e.message}</a></li>`,
           )}</ul></div>`
         : ''}
       <fieldset id="decision" role="radiogroup" aria-labelledby="decision-legend"${decisionError ? html` aria-invalid="true" aria-describedby="decision-error"` : ''}>
-        <legend id="decision-legend">Your decision as ${roleTitle(decidingAs!)}${step?.standIn ? ` in place of the ${roleTitle(step.role)}` : ''}</legend>
+        <legend id="decision-legend">${step?.standIn
+          ? t('review.decisionAsInPlace', { as: roleTitle(decidingAs!), role: roleTitle(step.role) })
+          : t('review.decisionAs', { as: roleTitle(decidingAs!) })}</legend>
         ${decisionError ? html`<span class="field-error" id="decision-error">${decisionError}</span>` : ''}
-        <div class="choice"><input type="radio" name="decision" value="APPROVE" id="decision-approve"${opts.values?.decision === 'APPROVE' ? html` checked` : ''}><label for="decision-approve">Approve version ${String(versionNumber)}</label></div>
-        <div class="choice"><input type="radio" name="decision" value="REJECT" id="decision-reject"${opts.values?.decision === 'REJECT' ? html` checked` : ''}><label for="decision-reject">Send back to ${author} with changes</label></div>
+        <div class="choice"><input type="radio" name="decision" value="APPROVE" id="decision-approve"${opts.values?.decision === 'APPROVE' ? html` checked` : ''}><label for="decision-approve">${t('review.approveVersion', { version: versionNumber })}</label></div>
+        <div class="choice"><input type="radio" name="decision" value="REJECT" id="decision-reject"${opts.values?.decision === 'REJECT' ? html` checked` : ''}><label for="decision-reject">${t('review.sendBack', { author })}</label></div>
       </fieldset>
       <div class="field">
-        <label for="comment">Comment</label>
-        <span class="hint" id="comment-hint">Needed when you send it back: say what should change.</span>
+        <label for="comment">${t('review.comment')}</label>
+        <span class="hint" id="comment-hint">${t('review.commentHint')}</span>
         ${commentError ? html`<span class="field-error" id="comment-error">${commentError}</span>` : ''}
         <textarea id="comment" name="comment" rows="4" maxlength="5000" aria-describedby="comment-hint${commentError ? ' comment-error' : ''}"${commentError ? html` aria-invalid="true"` : ''}>${opts.values?.comment ?? ''}</textarea>
       </div>
-      <button type="submit">Submit decision</button>
-      <p class="small muted">To change the wording yourself and approve it in one step, use the <a href="/console/approvals">approval queue</a> in the console.</p>
+      <button type="submit">${t('review.submit')}</button>
+      <p class="small muted">${t('review.reviseHint')} <a href="/console/approvals">${t('review.approvalQueue')}</a> ${t('review.reviseHintAfter')}</p>
     </form>`
       : '';
 
     const statusLine =
       status === 'PUBLISHED'
-        ? html`<p class="success-summary">This statement was approved by everyone and published${statement.publishedAt ? html` on ${fmt(statement.publishedAt)}` : ''}.</p>`
+        ? html`<p class="success-summary">${statement.publishedAt ? t('review.publishedOn', { when: fmt(statement.publishedAt) }) : t('review.published')}</p>`
         : status === 'CHANGES_REQUESTED'
-          ? html`<p class="card callout">Changes were requested. It is being revised; you will get a new link when it comes back to you.</p>`
+          ? html`<p class="card callout">${t('review.changesRequested')}</p>`
           : step && !myTurn
             ? person.id === (live?.authorId ?? version?.authorId)
-              ? html`<p class="card callout">You wrote this version, so someone else approves it: it is waiting for ${rolesInWords(decidersOf(step))}.</p>`
-              : html`<p class="card callout">It is waiting for ${rolesInWords(decidersOf(step))}, not for you. You will be asked when it is your turn.</p>`
+              ? html`<p class="card callout">${t('review.youWroteIt', { deciders: rolesInWords(decidersOf(step)) })}</p>`
+              : html`<p class="card callout">${t('review.notYourTurn', { deciders: rolesInWords(decidersOf(step)) })}</p>`
             : status === 'PENDING_APPROVAL' && (!awaiting || !version)
-              ? html`<p class="card callout">Its place in the approval chain could not be read just now. Reload the page in a moment.</p>`
+              ? html`<p class="card callout">${t('review.unreadable')}</p>`
               : '';
 
     send(
       res,
       opts.status ?? 200,
-      `Review statement`,
-      html`<h1>Review: ${version?.title ?? 'statement'}</h1>
+      t('review.title'),
+      html`<h1>${t('review.heading', { title: version?.title ?? t('review.statement') })}</h1>
     ${opts.message ?? ''}
-    ${otherErrors.length ? html`<div class="error-summary" role="alert"><h2>This could not be done</h2>${otherErrors.map((e) => html`<p>${e.message}</p>`)}</div>` : ''}
-    <p>${person.name}, ${incident ? html`this is a draft statement for incident <strong>${incident.number}: ${incident.title}</strong>` : 'this is a draft statement'}.
-    Version ${String(versionNumber)}${version ? html`, written ${fmt(version.createdAt)}` : ''}.</p>
+    ${otherErrors.length ? html`<div class="error-summary" role="alert"><h2>${t('review.couldNot')}</h2>${otherErrors.map((e) => html`<p>${e.message}</p>`)}</div>` : ''}
+    <p>${incident
+      ? html`${t('review.draftFor', { name: person.name })} <strong>${incident.number}: ${incident.title}</strong>.`
+      : t('review.draft', { name: person.name })}
+    ${version ? t('review.versionWritten', { version: versionNumber, when: fmt(version.createdAt) }) : t('review.version', { version: versionNumber })}</p>
     ${chain.length
-      ? html`<ol class="chain" aria-label="Approval chain"><li class="done">Version ${String(versionNumber)} written by ${author}</li>${chain.map(
+      ? html`<ol class="chain" aria-label="${t('review.chain')}"><li class="done">${t('review.writtenBy', { version: versionNumber, author })}</li>${chain.map(
           (s) =>
             html`<li class="${s.decision === 'APPROVED' ? 'done' : s.decision === 'REJECTED' ? 'rejected' : s.role === awaiting ? 'current' : ''}"${
               s.role === awaiting ? html` aria-current="step"` : ''
-            }>${s.standIn ? `${decidersOf(s).map(roleTitle).join(' or ')} in place of the ${roleTitle(s.role)}` : roleTitle(s.role)}: ${
-              s.decision === 'APPROVED' ? 'approved' : s.decision === 'REJECTED' ? 'changes requested' : s.role === awaiting ? 'waiting now' : 'not yet'
+            }>${s.standIn ? t('review.inPlaceOf', { deciders: decidersOf(s).map(roleTitle).join(t('review.or')), role: roleTitle(s.role) }) : roleTitle(s.role)}: ${
+              s.decision === 'APPROVED' ? t('review.stepApproved') : s.decision === 'REJECTED' ? t('review.stepRejected') : s.role === awaiting ? t('review.stepWaiting') : t('review.stepNotYet')
             }</li>`,
-        )}<li>Publish</li></ol>`
+        )}<li>${t('review.publish')}</li></ol>`
       : ''}
     ${statusLine}
     <article class="card" aria-labelledby="draft-title">
       <h2 id="draft-title">${version?.title ?? ''}</h2>
       <div class="statement-body">${version?.body ?? ''}</div>
     </article>
+    ${translations.map(
+      ([code, text]) => html`<article class="card" aria-labelledby="draft-title-${code}" lang="${code}">
+      <h2 id="draft-title-${code}">${text.title}</h2>
+      <div class="statement-body">${text.body}</div>
+    </article>`,
+    )}
     ${form}`,
     );
   }
@@ -185,7 +204,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
         comment: typeof form.comment === 'string' ? form.comment : undefined,
       };
       if (!(await decidesStatementsOf(db, ctx.statement.id, ctx.person.roles))) {
-        return problem(res, 403, 'You are not an approver', 'Only the people in the approval chain can decide on statements.');
+        return problem(res, 403, 'notApprover');
       }
       const parsed = StatementDecisionRequest.safeParse({
         version: Number(form.version),
@@ -196,7 +215,7 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
         return reviewPage(res, ctx, { status: 400, errors: fromZodError(parsed.error).details ?? [], values });
       }
       if (ctx.statement.status === 'PUBLISHED' || ctx.statement.status === 'WITHDRAWN') {
-        return reviewPage(res, ctx, { status: 409, errors: [{ field: 'body', message: `This statement is already ${ctx.statement.status.toLowerCase()}.` }] });
+        return reviewPage(res, ctx, { status: 409, errors: [{ field: 'body', message: words(res)(`review.already.${ctx.statement.status}`) }] });
       }
       const outcome = await useLinkOnce<{ refusal: HttpError | null }>(db, ctx.token, { purpose: 'review', personId: ctx.person.id }, async () => {
         try {
@@ -219,9 +238,9 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
       }
       const fresh = await resolve(req, res, { justUsed: true });
       if (!fresh) return;
-      const decided = parsed.data.decision === 'APPROVE' ? 'approved' : 'sent back to its author';
+      const t = words(res);
       reviewPage(res, fresh, {
-        message: html`<div class="success-summary" role="status"><strong>Thank you.</strong> You ${decided} version ${String(parsed.data.version)}. Your decision is recorded in the audit log.</div>`,
+        message: html`<div class="success-summary" role="status"><strong>${t('review.thanks')}</strong> ${t(parsed.data.decision === 'APPROVE' ? 'review.youApproved' : 'review.youSentBack', { version: parsed.data.version })}</div>`,
       });
     }),
   );

@@ -11,7 +11,12 @@ import {
   type DeadlineEvent,
   type TrackedDeadline,
 } from '../../domain/deadlines';
-import { ROLE_TITLES } from '../../domain/roles';
+import { ROLE_TITLES, type Role } from '../../domain/roles';
+import type { ChannelName } from '../../domain/contracts/notificationActivities';
+import { patched } from '@temporalio/workflow';
+import { INCIDENT_TELLS_THE_PUBLIC_PATCH } from '../../domain/patches';
+import type { PublicEventV1 } from '../../domain/contracts/publicFanOut';
+import { publicActivities } from '../lib/publicActivities';
 import { announce, peopleWithRoles } from '../lib/announce';
 import { invalidField, invalidState, notFound, notPermitted } from '../lib/failures';
 import { validateActor } from '../lib/requests';
@@ -30,6 +35,7 @@ export async function applyPublications(run: RunningIncident, now: number): Prom
     if (ref) ref.published = true;
     const key = ref?.deadlineKey ?? published.deadlineKey;
     const deadline = key ? incident.deadlines.find((d) => d.key === key) : undefined;
+    let answered: TrackedDeadline | undefined = deadline;
     if (deadline) {
       const publishedAtMs = Number.isFinite(Date.parse(published.publishedAt)) ? Date.parse(published.publishedAt) : now;
       const delivered = markDelivered(deadline, publishedAtMs);
@@ -45,9 +51,33 @@ export async function applyPublications(run: RunningIncident, now: number): Prom
         replaceDeadline(run, delivered);
         if (delivered.status === 'MET') await rollRecurring(run, delivered, new Date(now).toISOString());
       }
+      answered = delivered;
+    }
+    if (patched(INCIDENT_TELLS_THE_PUBLIC_PATCH)) {
+      const event: PublicEventV1 = {
+        kind: 'statement.published',
+        statementId: published.statementId,
+        incidentId: input.incidentId,
+        incidentNumber: input.incidentNumber,
+        publishedAt: published.publishedAt,
+        deadline: answered
+          ? { key: answered.key, kind: answered.kind, title: answered.title, dueAt: answered.dueAt, metOnTime: answered.status === 'MET' }
+          : null,
+      };
+      const publication = incident.policy.publication;
+      await tellThePublic(run, event, publication ? { roles: [...publication.notify], channels: [...publication.channels] } : null);
     }
     incident.pendingPublications.shift();
   }
+}
+
+/**
+ * Subscribers, newsrooms and (for a publication) the officials the policy
+ * names hear of it through the event's own fan-out workflow, started in the
+ * background: the incident's clock never waits for the public's messages.
+ */
+async function tellThePublic(run: RunningIncident, event: PublicEventV1, officials: { roles: Role[]; channels: ChannelName[] } | null = null): Promise<void> {
+  await run.deliveries.send(() => publicActivities.startPublicFanOut({ event, officials }));
 }
 
 /** One reminder, overdue or escalation event of a deadline. */
@@ -68,6 +98,17 @@ export async function handleDeadlineEvent(run: RunningIncident, event: DeadlineE
     });
     replaceDeadline(run, next);
     await rollRecurring(run, next, at);
+    if (patched(INCIDENT_TELLS_THE_PUBLIC_PATCH)) {
+      await tellThePublic(run, {
+        kind: 'deadline.missed',
+        incidentId: input.incidentId,
+        incidentNumber: input.incidentNumber,
+        deadlineKey: current.key,
+        deadlineKind: current.kind,
+        deadlineTitle: current.title,
+        dueAt: current.dueAt,
+      });
+    }
     return;
   }
   const people = await peopleWithRoles(activities, event.notify);

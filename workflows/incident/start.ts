@@ -1,6 +1,6 @@
 // Starting an incident: who is told, the SOP clock, and the first messages.
 import { deadlinesForAnchor } from '../../domain/deadlines';
-import { incidentTypePolicy, severityPolicy } from '../../domain/policy/lookups';
+import { declarationChannels, incidentTypePolicy, severityPolicy } from '../../domain/policy/lookups';
 import { durationMs } from '../../domain/policy/schema';
 import { announce } from '../lib/announce';
 import { incidentData, type IncidentContext } from './context';
@@ -47,8 +47,10 @@ export async function startIncident(ctx: IncidentContext): Promise<void> {
     generation: 0,
   };
   const typeLabel = incidentTypePolicy(policy, input.type)?.label ?? input.type;
+  // Channels only where the policy names them, so a declaration under an older policy sends what it always sent.
+  const addressees = resolved.map((r) => (severity.channels?.[r.role] ? { ...r, channels: declarationChannels(severity, r.role) } : r));
   await ctx.deliveries.send(() =>
-    announce(resolved, {
+    announce(addressees, {
       workflowId,
       purpose: 'incident.declared',
       attemptGroup: '1',

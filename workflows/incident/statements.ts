@@ -58,6 +58,7 @@ export function handleStatements(ctx: IncidentContext): void {
       deadlineKey,
       title: req.title,
       body: req.body,
+      ...(req.translations ? { translations: req.translations } : {}),
       author: req.author,
       at: new Date().toISOString(),
     });
@@ -71,7 +72,7 @@ export function handleStatements(ctx: IncidentContext): void {
       kind: req.kind,
       deadlineKey,
       policyVersion: input.policyVersion,
-      firstDraft: { title: req.title, body: req.body, author: req.author },
+      firstDraft: { title: req.title, body: req.body, author: req.author, ...(req.translations ? { translations: req.translations } : {}) },
       severity: input.severity,
     };
     // ABANDON: the approval outlives this run when the incident continues as new.

@@ -2,6 +2,7 @@
 // on email and SMS at once.
 import { log } from '@temporalio/workflow';
 import type { IncidentActivities, PersonRefV1 } from '../../domain/contracts/incidentActivities';
+import type { ChannelName } from '../../domain/contracts/notificationActivities';
 import type { Role } from '../../domain/roles';
 import { notificationActivities } from './notificationActivities';
 import { notifyPerson } from './notify';
@@ -16,14 +17,21 @@ export interface Announcement {
   incidentId: string;
 }
 
+/** Someone to tell; `channels` when the policy names them for this person (else email and SMS). */
+export interface Addressee extends PersonRefV1 {
+  channels?: ChannelName[];
+}
+
 /**
  * Emails and texts everyone at once. A critical incident is urgent by
- * definition, so every incident message goes on both channels; a channel the
- * provider refuses for good falls back to the other (notifyPerson). A message
- * that cannot be built (a template bug) is logged and does not stop the
- * incident's clock.
+ * definition, so an incident message goes on both channels unless the policy
+ * names the channels for someone (`channels`; the message's data then says
+ * which, so a text-only sentence is left out of an email-only message); a
+ * channel the provider refuses for good falls back to the other
+ * (notifyPerson). A message that cannot be built (a template bug) is logged
+ * and does not stop the incident's clock.
  */
-export async function announce(people: readonly PersonRefV1[], message: Announcement): Promise<void> {
+export async function announce(people: readonly Addressee[], message: Announcement): Promise<void> {
   const unique = [...new Map(people.map((p) => [p.personId, p])).values()];
   await Promise.all(
     unique.map(async (person) => {
@@ -32,10 +40,10 @@ export async function announce(people: readonly PersonRefV1[], message: Announce
           workflowId: message.workflowId,
           purpose: message.purpose,
           personId: person.personId,
-          channels: ['EMAIL', 'SMS'],
+          channels: person.channels ?? ['EMAIL', 'SMS'],
           attemptGroup: message.attemptGroup,
           template: message.template,
-          data: message.data,
+          data: person.channels ? { ...message.data, channels: person.channels } : message.data,
           incidentId: message.incidentId,
         });
       } catch (err) {

@@ -1,6 +1,8 @@
 // Checks on the requests people send to the incident and statement workflows
 // that do not depend on the workflow's state.
 import type { ActorV1 } from '../../domain/contracts/common';
+import { LANGUAGE_CODE_PATTERN } from '../../domain/languages';
+import { MAX_STATEMENT_TRANSLATIONS, type StatementTranslationsV1 } from '../../domain/statementText';
 import { actorClaimsChecked } from './actorClaims';
 import { invalidField } from './failures';
 
@@ -20,15 +22,31 @@ export interface Draft {
   title: string;
   body: string;
   author: ActorV1;
+  /** The same text in other languages, approved with it. */
+  translations?: StatementTranslationsV1;
 }
 
-/** A statement draft: its title, its body and who wrote it. */
+function validateText(text: { title?: unknown; body?: unknown } | null | undefined, prefix: string): void {
+  if (!text || typeof text.title !== 'string' || text.title.trim() === '' || text.title.length > MAX_TITLE) {
+    throw invalidField(`${prefix}title`, `is required (at most ${MAX_TITLE} characters)`);
+  }
+  if (typeof text.body !== 'string' || text.body.trim() === '' || text.body.length > MAX_BODY) {
+    throw invalidField(`${prefix}body`, `is required (at most ${MAX_BODY} characters)`);
+  }
+}
+
+/** A statement draft: its title, its body, its other languages (if any) and who wrote it. */
 export function validateDraft(draft: Partial<Draft> | null | undefined): asserts draft is Draft {
-  if (!draft || typeof draft.title !== 'string' || draft.title.trim() === '' || draft.title.length > MAX_TITLE) {
-    throw invalidField('title', `is required (at most ${MAX_TITLE} characters)`);
+  validateText(draft, '');
+  const translations = (draft as Partial<Draft>).translations;
+  if (translations !== undefined) {
+    if (!translations || typeof translations !== 'object' || Array.isArray(translations) || Object.keys(translations).length > MAX_STATEMENT_TRANSLATIONS) {
+      throw invalidField('translations', `must map at most ${MAX_STATEMENT_TRANSLATIONS} language codes to a title and a body`);
+    }
+    for (const [language, text] of Object.entries(translations)) {
+      if (!LANGUAGE_CODE_PATTERN.test(language)) throw invalidField(`translations.${language}`, 'is not a language code');
+      validateText(text, `translations.${language}.`);
+    }
   }
-  if (typeof draft.body !== 'string' || draft.body.trim() === '' || draft.body.length > MAX_BODY) {
-    throw invalidField('body', `is required (at most ${MAX_BODY} characters)`);
-  }
-  validateActor(draft.author, 'author');
+  validateActor((draft as Draft).author, 'author');
 }

@@ -5,7 +5,7 @@
 // page refreshes itself; a form someone is filling in is never rebuilt.
 import {
   h, api, ApiError, requireSignIn, replaceChildren, fetchPolicy, roleTitle, badge, countdown, resetCountdowns,
-  timeEl, formatDateTime, refreshEvery, showPageError, plainMessage,
+  timeEl, formatDateTime, refreshEvery, showPageError, plainMessage, t, language,
 } from './lib.js';
 import { decisionForm, reviseAndApproveForm, stepLabel } from './statementForms.js';
 
@@ -28,27 +28,28 @@ async function start() {
   policy = await fetchPolicy();
   replaceChildren(root,
     slots.status,
-    h('section', { 'aria-labelledby': 'mine-heading' }, h('h2', { id: 'mine-heading' }, 'Waiting for your decision'), slots.mine),
-    h('section', { 'aria-labelledby': 'others-heading' }, h('h2', { id: 'others-heading' }, 'Also in approval'), slots.others));
+    h('section', { 'aria-labelledby': 'mine-heading' }, h('h2', { id: 'mine-heading' }, t('approvals.mine')), slots.mine),
+    h('section', { 'aria-labelledby': 'others-heading' }, h('h2', { id: 'others-heading' }, t('approvals.others')), slots.others));
   await render();
   refreshEvery(REFRESH_MS, render);
 }
 
 async function render() {
-  const [mine, everyone] = await Promise.all([api('GET', '/api/approvals?awaiting=me'), api('GET', '/api/approvals?awaiting=anyone')]);
+  const lang = `&lang=${encodeURIComponent(language)}`;
+  const [mine, everyone] = await Promise.all([api('GET', `/api/approvals?awaiting=me${lang}`), api('GET', `/api/approvals?awaiting=anyone${lang}`)]);
   resetCountdowns();
   renderMine(mine);
   renderOthers(everyone.statements.filter((s) => !s.mine), everyone.unavailable);
 }
 
 /** "the City Manager", "nobody else: your approval publishes it". */
-const rolesInWords = (roles) => roles.map((role) => `the ${roleTitle(policy, role)}`).join(' or ');
+const rolesInWords = (roles) => roles.map((role) => t('roles.the', { role: roleTitle(policy, role) })).join(t('chain.or'));
 
 function deadlineFacts(s) {
-  if (!s.deadline) return [h('dt', {}, 'Deadline'), h('dd', {}, 'None: this statement answers no open deadline.')];
+  if (!s.deadline) return [h('dt', {}, t('approvals.deadline')), h('dd', {}, t('approvals.noDeadline'))];
   const d = s.deadline;
   return [
-    h('dt', {}, 'Deadline'),
+    h('dt', {}, t('approvals.deadline')),
     h('dd', { class: 'deadline' }, `${d.title}: `, d.status === 'OPEN' ? countdown(d.dueAt) : badge(d.status), ' (', timeEl(d.dueAt), ')'),
   ];
 }
@@ -77,7 +78,7 @@ function renderMine({ statements }) {
     }
   }
   if (!statements.length) {
-    replaceChildren(slots.mine, h('p', { id: 'nothing-waiting' }, 'Nothing is waiting for your decision.'));
+    replaceChildren(slots.mine, h('p', { id: 'nothing-waiting' }, t('approvals.nothing')));
     return;
   }
   const wanted = statements.map((s) => cards.get(s.statementId).root);
@@ -92,28 +93,30 @@ function renderInfo(el, s) {
   replaceChildren(el,
     h('h3', { id: `statement-${s.statementId}-title` }, `${s.kindLabel}: ${s.title}`),
     h('dl', { class: 'facts' },
-      h('dt', {}, 'Incident'),
+      h('dt', {}, t('approvals.incident')),
       h('dd', {}, h('a', { href: `/console/incidents/${encodeURIComponent(s.incident.number)}` }, `${s.incident.number}: ${s.incident.title}`),
-        ` (severity ${s.incident.severity})`),
+        t('approvals.severity', { severity: s.incident.severity })),
       ...deadlineFacts(s),
-      h('dt', {}, 'Version'),
-      h('dd', {}, `${s.version}, written by ${s.author.name || 'someone'} `, timeEl(s.writtenAt)),
-      h('dt', {}, 'Waiting for you since'),
-      h('dd', {}, step.since ? timeEl(step.since) : '—', s.escalatesAt ? h('span', { class: 'small' }, ` — escalated ${formatDateTime(s.escalatesAt)} if nobody decides`) : null),
-      h('dt', {}, 'Approved so far'),
+      h('dt', {}, t('approvals.version')),
+      h('dd', {}, t('approvals.writtenBy', { version: s.version, author: s.author.name || t('approvals.someone') }), timeEl(s.writtenAt)),
+      h('dt', {}, t('approvals.waitingSince')),
+      h('dd', {}, step.since ? timeEl(step.since) : '—', s.escalatesAt ? h('span', { class: 'small' }, t('approvals.escalates', { date: formatDateTime(s.escalatesAt) })) : null),
+      h('dt', {}, t('approvals.approvedSoFar')),
       h('dd', {}, s.approved.length
         ? s.approved.map((a) => `${roleTitle(policy, a.decidedAs)}${a.approverName ? ` (${a.approverName})` : ''}`).join('; ')
-        : 'Nobody yet'),
-      h('dt', {}, 'Still to come'),
+        : t('approvals.nobodyYet')),
+      h('dt', {}, t('approvals.stillToCome')),
       h('dd', { class: 'still-to-come' }, s.stillToCome.length
-        ? s.stillToCome.map((x) => stepLabel(policy, x)).join(', then ')
-        : 'Nothing: your approval publishes it')),
+        ? s.stillToCome.map((x) => stepLabel(policy, x)).join(t('approvals.then'))
+        : t('approvals.publishes'))),
     step.standIn
       ? h('p', { class: 'card callout' }, step.revisedBy
-        ? `${step.revisedBy.name || 'The approver'} revised this version and approved it. Because they wrote it, you approve it in place of the ${roleTitle(policy, step.role)}.`
-        : `You approve in place of the ${roleTitle(policy, step.role)}, who wrote this version: nobody approves their own words.`)
+        ? t('approvals.revisedBy', { name: step.revisedBy.name || t('approvals.theApprover'), role: roleTitle(policy, step.role) })
+        : t('approvals.inPlaceOf', { role: roleTitle(policy, step.role) }))
       : null,
-    h('div', { class: 'statement-body' }, s.body));
+    h('div', { class: 'statement-body' }, s.body),
+    Object.entries(s.translations || {}).map(([code, text]) => h('div', { class: 'statement-translation', lang: code },
+      h('h4', {}, text.title), h('div', { class: 'statement-body' }, text.body))));
 }
 
 function renderActions(el, s) {
@@ -121,20 +124,20 @@ function renderActions(el, s) {
   if (el.dataset.key === key) return;
   el.dataset.key = key;
   const as = s.awaiting.standIn
-    ? `${roleTitle(policy, s.awaiting.roles.find((role) => me.roles.includes(role)) || s.awaiting.role)} in place of the ${roleTitle(policy, s.awaiting.role)}`
+    ? t('chain.asInPlaceOf', { as: roleTitle(policy, s.awaiting.roles.find((role) => me.roles.includes(role)) || s.awaiting.role), role: roleTitle(policy, s.awaiting.role) })
     : roleTitle(policy, s.awaiting.role);
-  const done = (what) => afterAction(`You ${what} "${s.title}" (${s.incident.number}).`);
+  const done = (what) => afterAction(t(`approvals.done.${what}`, { title: s.title, number: s.incident.number }));
   replaceChildren(el,
     decisionForm({ id: s.statementId, version: s.version, as, author: s.author.name, onDone: done }),
     s.canReviseAndApprove
       ? reviseAndApproveForm({
-        id: s.statementId, version: s.version, title: s.title, body: s.body, nextDecider: rolesInWords(s.revisionApprovedBy), onDone: done,
+        id: s.statementId, version: s.version, title: s.title, body: s.body, translations: s.translations, nextDecider: rolesInWords(s.revisionApprovedBy), onDone: done,
       })
       : null);
 }
 
 async function afterAction(message) {
-  replaceChildren(slots.status, h('div', { class: 'success-summary', tabindex: '-1' }, message, ' It is recorded in the audit log.'));
+  replaceChildren(slots.status, h('div', { class: 'success-summary', tabindex: '-1' }, message, t('approvals.audited')));
   await render();
   slots.status.firstChild.focus();
 }
@@ -142,23 +145,24 @@ async function afterAction(message) {
 function renderOthers(statements, unavailable) {
   const rows = statements.map((s) =>
     h('tr', {},
-      h('td', { 'data-label': 'Statement' }, h('a', { href: `/console/incidents/${encodeURIComponent(s.incident.number)}#statement-${s.statementId}` }, s.title ?? s.kindLabel),
-        h('span', { class: 'small muted' }, ` ${s.kindLabel}, version ${s.version}`)),
-      h('td', { 'data-label': 'Incident' }, s.incident.number),
-      h('td', { 'data-label': 'Waiting for' }, stepLabel(policy, s.awaiting)),
-      h('td', { 'data-label': 'Time left' }, s.deadline && s.deadline.status === 'OPEN' ? countdown(s.deadline.dueAt) : s.deadline ? badge(s.deadline.status) : '—')));
+      h('td', { 'data-label': t('approvals.colStatement') }, h('a', { href: `/console/incidents/${encodeURIComponent(s.incident.number)}#statement-${s.statementId}` }, s.title ?? s.kindLabel),
+        h('span', { class: 'small muted' }, t('approvals.kindVersion', { kind: s.kindLabel, version: s.version }))),
+      h('td', { 'data-label': t('approvals.colIncident') }, s.incident.number),
+      h('td', { 'data-label': t('approvals.colWaitingFor') }, stepLabel(policy, s.awaiting)),
+      h('td', { 'data-label': t('approvals.colTimeLeft') }, s.deadline && s.deadline.status === 'OPEN' ? countdown(s.deadline.dueAt) : s.deadline ? badge(s.deadline.status) : '—')));
+  const columns = [t('approvals.colStatement'), t('approvals.colIncident'), t('approvals.colWaitingFor'), t('approvals.colTimeLeft')];
   replaceChildren(slots.others,
     rows.length
       ? h('div', { class: 'table-wrap' }, h('table', { class: 'stack', id: 'other-approvals-table' },
-        h('caption', { class: 'visually-hidden' }, 'Statements in approval waiting for someone else'),
-        h('thead', {}, h('tr', {}, ['Statement', 'Incident', 'Waiting for', 'Time left'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('caption', { class: 'visually-hidden' }, t('approvals.othersCaption')),
+        h('thead', {}, h('tr', {}, columns.map((text) => h('th', { scope: 'col' }, text)))),
         h('tbody', {}, rows)))
-      : h('p', {}, 'Nothing else is in approval.'),
-    unavailable ? h('p', { class: 'small muted' }, `${unavailable} statement${unavailable === 1 ? '' : 's'} in approval could not be read just now; they will show when their workflow answers.`) : null);
+      : h('p', {}, t('approvals.nothingElse')),
+    unavailable ? h('p', { class: 'small muted' }, t('approvals.unavailable', { count: unavailable })) : null);
 }
 
 start().catch((err) => {
   if (err instanceof ApiError && err.status === 403) {
-    replaceChildren(root, h('div', { class: 'card callout' }, h('p', {}, plainMessage(err)), h('p', {}, h('a', { href: '/console' }, 'Back to the console home'))));
+    replaceChildren(root, h('div', { class: 'card callout' }, h('p', {}, plainMessage(err)), h('p', {}, h('a', { href: '/console' }, t('common.backHome')))));
   } else showPageError(root, err);
 });

@@ -8,11 +8,11 @@
 import {
   h, api, ApiError, requireSignIn, may, hasRole, replaceChildren, onSubmit, showFormSuccess,
   field, fetchPolicy, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
-  showPageError, humanise, plainMessage,
+  showPageError, humanise, plainMessage, t, siteLanguages, languageNameInPage,
 } from './lib.js';
-import { typeLabel, statementKindLabel, fillTemplate, templateValues, describeDuration } from './policy.js';
+import { typeLabel, statementKindLabel, fillTemplate, templateValues, deadlineTitle, policyIn, describeDuration } from './policy.js';
 import { cityLocalToIso } from './time.js';
-import { decisionForm, decidingAs, mayDecide, stepLabel } from './statementForms.js';
+import { decisionForm, decidingAs, mayDecide, stepLabel, translationFields, translationLanguages } from './statementForms.js';
 
 const number = mainData('incident');
 const root = document.getElementById('board');
@@ -21,6 +21,8 @@ const REFRESH_MS = 4000;
 let me = null;
 let policy = null;
 let detail = null;
+/** The policy in each of the site's languages: the templates a draft starts from, the original's and each translation's. */
+let templatePolicies = {};
 
 // Persistent containers; forms live in keyed slots that are rebuilt only when
 // what they act on changes, so a refresh never wipes what someone is typing.
@@ -49,6 +51,8 @@ function keyed(slot, key, build) {
 async function start() {
   me = await requireSignIn();
   [policy, detail] = await Promise.all([fetchPolicy(), loadDetail()]);
+  const codes = siteLanguages();
+  templatePolicies = Object.fromEntries(await Promise.all(codes.map(async (code) => [code, await policyIn(code)])));
   layout();
   render();
   refreshEvery(REFRESH_MS, async () => {
@@ -72,16 +76,16 @@ function layout() {
     slots.banner,
     slots.ack,
     slots.facts,
-    section('acks', 'Acknowledgements', slots.acks),
-    section('deadlines', 'Deadlines', slots.deadlines, slots.extend),
-    section('statements', 'Statements', slots.statements, slots.draft),
-    section('holds', 'Counsel\'s holds', slots.holds, slots.placeHold),
+    section('acks', t('board.acks'), slots.acks),
+    section('deadlines', t('board.deadlines'), slots.deadlines, slots.extend),
+    section('statements', t('board.statements'), slots.statements, slots.draft),
+    section('holds', t('board.holds'), slots.holds, slots.placeHold),
     slots.close,
-    section('timeline', 'Timeline', h('p', { class: 'small muted' }, 'Newest first. Every action is also in the tamper-evident audit log.'), slots.timeline),
+    section('timeline', t('board.timeline'), h('p', { class: 'small muted' }, t('board.timelineNote')), slots.timeline),
   );
   if (new URLSearchParams(location.search).get('declared')) {
     replaceChildren(slots.banner, h('div', { class: 'success-summary', role: 'status' },
-      h('strong', {}, 'Incident declared. '), 'Officials are being notified by email and text now. This board updates by itself.'));
+      h('strong', {}, t('board.declared')), t('board.declaredText')));
   }
 }
 
@@ -108,18 +112,18 @@ function renderFacts() {
   replaceChildren(slots.facts,
     h('div', { class: 'card' },
       h('dl', { class: 'facts' },
-        h('dt', {}, 'Status'), h('dd', {}, badge(state), stateSource === 'database' && state === 'ACTIVE'
-          ? h('span', { class: 'small muted' }, ' (live workflow not answering; showing the last saved state)') : null),
-        h('dt', {}, 'Type'), h('dd', {}, typeLabel(policy, incident.type)),
-        h('dt', {}, 'Severity'), h('dd', {}, policy.severities.find((s) => s.level === incident.severity)?.label || String(incident.severity)),
-        h('dt', {}, 'Declared'), h('dd', {}, timeEl(incident.declaredAt)),
-        incident.location ? [h('dt', {}, 'Location'), h('dd', {}, incident.location)] : null,
-        h('dt', {}, 'Summary'), h('dd', { class: 'statement-body' }, incident.summary),
-        incident.closedAt ? [h('dt', {}, 'Closed'), h('dd', {}, timeEl(incident.closedAt), incident.closureSummary ? ` — ${incident.closureSummary}` : '')] : null),
+        h('dt', {}, t('board.status')), h('dd', {}, badge(state), stateSource === 'database' && state === 'ACTIVE'
+          ? h('span', { class: 'small muted' }, t('board.notAnswering')) : null),
+        h('dt', {}, t('board.type')), h('dd', {}, typeLabel(policy, incident.type)),
+        h('dt', {}, t('board.severity')), h('dd', {}, policy.severities.find((s) => s.level === incident.severity)?.label || String(incident.severity)),
+        h('dt', {}, t('board.declaredAt')), h('dd', {}, timeEl(incident.declaredAt)),
+        incident.location ? [h('dt', {}, t('board.location')), h('dd', {}, incident.location)] : null,
+        h('dt', {}, t('board.summary')), h('dd', { class: 'statement-body' }, incident.summary),
+        incident.closedAt ? [h('dt', {}, t('board.closed')), h('dd', {}, timeEl(incident.closedAt), incident.closureSummary ? ` — ${incident.closureSummary}` : '')] : null),
       h('p', { class: 'actions small' },
-        h('a', { href: `/incidents/${encodeURIComponent(incident.number)}` }, 'Public page for this incident'),
+        h('a', { href: `/incidents/${encodeURIComponent(incident.number)}` }, t('board.publicPage')),
         may(me, policy, 'readDeliveryLog')
-          ? h('a', { href: `/console/deliveries?incident=${encodeURIComponent(incident.number)}` }, 'Delivery log for this incident') : null)));
+          ? h('a', { href: `/console/deliveries?incident=${encodeURIComponent(incident.number)}` }, t('board.deliveryLog')) : null)));
 }
 
 // ------------------------------------------------------------------ acknowledgements
@@ -134,16 +138,14 @@ function renderAckPanel() {
   keyed(slots.ack, needed ? 'needed' : mine?.acknowledgedAt ? 'done' : 'none', () => {
     if (!needed) {
       return mine?.acknowledgedAt
-        ? h('p', { class: 'success-summary', role: 'status' }, `You acknowledged this incident at ${formatDateTime(mine.acknowledgedAt)}.`)
+        ? h('p', { class: 'success-summary', role: 'status' }, t('board.youAcknowledged', { date: formatDateTime(mine.acknowledgedAt) }))
         : null;
     }
     const form = h('form', { id: 'ack-form', class: 'ack-panel', 'aria-labelledby': 'ack-heading' },
-      h('h2', { id: 'ack-heading' }, 'Please acknowledge'),
-      h('p', {}, `You were notified at ${formatDateTime(mine.notifiedAt)} as ${roleTitle(policy, mine.role)}`,
-        mine.kind === 'BACKUP' ? ' (as a backup for someone who has not answered)' : '',
-        '. Acknowledging tells the City Manager you have seen this. It does not commit you to anything else.'),
+      h('h2', { id: 'ack-heading' }, t('board.pleaseAck')),
+      h('p', {}, t(mine.kind === 'BACKUP' ? 'board.notifiedAsBackup' : 'board.notifiedAs', { date: formatDateTime(mine.notifiedAt), role: roleTitle(policy, mine.role) })),
       h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-      h('button', { type: 'submit', class: 'big' }, 'I acknowledge'));
+      h('button', { type: 'submit', class: 'big' }, t('board.iAcknowledge')));
     onSubmit(form, async () => {
       await api('POST', `/api/incidents/${encodeURIComponent(number)}/acknowledgements`, {});
       await reload();
@@ -160,32 +162,32 @@ function renderAcks() {
   const rows = recipients.map((r) => {
     let status;
     if (r.acknowledgedAt) {
-      status = [badge('ACK', 'Acknowledged'), ' ', timeEl(r.acknowledgedAt)];
-      if (r.acknowledgedBy) status.push(h('span', { class: 'small' }, ` by ${r.acknowledgedBy.name} on their behalf`));
+      status = [badge('ACK', t('status.ACK')), ' ', timeEl(r.acknowledgedAt)];
+      if (r.acknowledgedBy) status.push(h('span', { class: 'small' }, ` ${t('board.onBehalf', { name: r.acknowledgedBy.name })}`));
     }
     else {
-      status = [badge('SILENT', 'Silent')];
+      status = [badge('SILENT', t('status.SILENT'))];
       const bits = [];
-      if (r.callsPlaced) bits.push(`called ${r.callsPlaced} time${r.callsPlaced === 1 ? '' : 's'}`);
-      if (r.escalatedToBackupAt) bits.push(`backup contacted ${formatDateTime(r.escalatedToBackupAt)}`);
-      if (r.reportedSilentAt) bits.push(`reported silent ${formatDateTime(r.reportedSilentAt)}`);
+      if (r.callsPlaced) bits.push(t('board.called', { count: r.callsPlaced }));
+      if (r.escalatedToBackupAt) bits.push(t('board.backupContacted', { date: formatDateTime(r.escalatedToBackupAt) }));
+      if (r.reportedSilentAt) bits.push(t('board.reportedSilent', { date: formatDateTime(r.reportedSilentAt) }));
       if (bits.length) status.push(h('span', { class: 'small' }, ` ${bits.join('; ')}`));
     }
     return h('tr', { class: r.acknowledgedAt ? '' : 'silent' },
-      h('td', { 'data-label': 'Person' }, r.name, r.personId === me.person.id ? ' (you)' : ''),
-      h('td', { 'data-label': 'Role' }, roleTitle(policy, r.role),
-        r.kind === 'BACKUP' ? h('span', { class: 'small muted' }, ` — backup for ${nameOf.get(r.standsInForId) || 'someone silent'}`) : ''),
-      h('td', { 'data-label': 'Status' }, status),
-      h('td', { 'data-label': 'Notified' }, timeEl(r.notifiedAt)));
+      h('td', { 'data-label': t('board.colPerson') }, r.name, r.personId === me.person.id ? t('board.you') : ''),
+      h('td', { 'data-label': t('board.colRole') }, roleTitle(policy, r.role),
+        r.kind === 'BACKUP' ? h('span', { class: 'small muted' }, t('board.backupFor', { name: nameOf.get(r.standsInForId) || t('board.someoneSilent') })) : ''),
+      h('td', { 'data-label': t('board.colStatus') }, status),
+      h('td', { 'data-label': t('board.colNotified') }, timeEl(r.notifiedAt)));
   });
   replaceChildren(slots.acks,
-    h('p', {}, h('strong', {}, `${acknowledgements.acknowledged} of ${acknowledgements.expected}`),
-      ' people who had to acknowledge have done so.',
-      acknowledgements.silent.length ? ` Still silent: ${acknowledgements.silent.map((id) => nameOf.get(id) || id).join(', ')}.` : ''),
+    h('p', {}, h('strong', {}, t('board.ackCount', { done: acknowledgements.acknowledged, expected: acknowledgements.expected })),
+      t('board.ackCountAfter'),
+      acknowledgements.silent.length ? t('board.stillSilent', { names: acknowledgements.silent.map((id) => nameOf.get(id) || id).join(', ') }) : ''),
     h('div', { class: 'table-wrap' },
       h('table', { class: 'stack', id: 'acks-table' },
-        h('caption', { class: 'visually-hidden' }, 'Who was notified and who has acknowledged'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Person'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Notified'))),
+        h('caption', { class: 'visually-hidden' }, t('board.acksCaption')),
+        h('thead', {}, h('tr', {}, [t('board.colPerson'), t('board.colRole'), t('board.colStatus'), t('board.colNotified')].map((text) => h('th', { scope: 'col' }, text)))),
         h('tbody', {}, rows))));
 }
 
@@ -193,9 +195,9 @@ function renderAcks() {
 
 function deadlineStatus(d) {
   if (d.heldSince) {
-    return [d.status === 'MISSED' ? [badge('MISSED'), ' '] : null, badge('HELD'), h('span', { class: 'small' }, ` since ${formatDateTime(d.heldSince)}`)];
+    return [d.status === 'MISSED' ? [badge('MISSED'), ' '] : null, badge('HELD'), h('span', { class: 'small' }, ` ${t('board.heldSince', { date: formatDateTime(d.heldSince) })}`)];
   }
-  if (d.status === 'OPEN' && d.overdue) return badge('MISSED', 'Overdue');
+  if (d.status === 'OPEN' && d.overdue) return badge('MISSED', t('board.overdue'));
   if (d.status === 'MET' && d.metAt) return [badge('MET'), h('span', { class: 'small' }, ` ${formatDateTime(d.metAt)}`)];
   return badge(d.status);
 }
@@ -204,21 +206,21 @@ function renderDeadlines() {
   resetCountdowns();
   const rows = detail.deadlines.map((d) =>
     h('tr', { class: d.overdue ? 'overdue' : d.heldSince ? 'held' : '', 'data-deadline': d.key },
-      h('td', { 'data-label': 'Deadline' }, h('strong', {}, d.title),
-        d.extensions.length ? h('span', { class: 'small' }, ` — extended from ${formatDateTime(d.originalDueAt)}: ${d.extensions[d.extensions.length - 1].reason}`) : ''),
-      h('td', { 'data-label': 'Due' }, timeEl(d.dueAt)),
-      h('td', { 'data-label': 'Time left' }, d.status === 'OPEN' && !d.heldSince ? countdown(d.dueAt) : d.heldSince ? 'Paused by the hold' : '—'),
-      h('td', { 'data-label': 'Status' }, deadlineStatus(d))));
+      h('td', { 'data-label': t('board.colDeadline') }, h('strong', {}, deadlineTitle(policy, d)),
+        d.extensions.length ? h('span', { class: 'small' }, t('board.extendedFrom', { date: formatDateTime(d.originalDueAt), reason: d.extensions[d.extensions.length - 1].reason })) : ''),
+      h('td', { 'data-label': t('board.colDue') }, timeEl(d.dueAt)),
+      h('td', { 'data-label': t('board.colTimeLeft') }, d.status === 'OPEN' && !d.heldSince ? countdown(d.dueAt) : d.heldSince ? t('board.pausedByHold') : '—'),
+      h('td', { 'data-label': t('board.colStatus') }, deadlineStatus(d))));
   const overdue = detail.deadlines.filter((d) => d.overdue).length;
   replaceChildren(slots.deadlines,
-    overdue ? h('p', { class: 'card alert' }, h('strong', {}, `${overdue} deadline${overdue === 1 ? ' is' : 's are'} overdue.`)) : null,
+    overdue ? h('p', { class: 'card alert' }, h('strong', {}, t('board.overdueCount', { count: overdue }))) : null,
     rows.length
       ? h('div', { class: 'table-wrap' },
         h('table', { class: 'stack', id: 'deadlines-table' },
-          h('caption', { class: 'visually-hidden' }, 'Public communication deadlines'),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Deadline'), h('th', { scope: 'col' }, 'Due'), h('th', { scope: 'col' }, 'Time left'), h('th', { scope: 'col' }, 'Status'))),
+          h('caption', { class: 'visually-hidden' }, t('board.deadlinesCaption')),
+          h('thead', {}, h('tr', {}, [t('board.colDeadline'), t('board.colDue'), t('board.colTimeLeft'), t('board.colStatus')].map((text) => h('th', { scope: 'col' }, text)))),
           h('tbody', {}, rows)))
-      : h('p', {}, 'No deadlines yet.'));
+      : h('p', {}, t('board.noDeadlines')));
   renderExtendForm();
 }
 
@@ -228,24 +230,24 @@ function renderExtendForm() {
   keyed(slots.extend, allowed ? `extend:${open.map((d) => d.key).join(',')}` : 'none', () => {
     if (!allowed) return null;
     const select = h('select', { name: 'deadlineKey', id: 'extend-deadline' },
-      open.map((d) => h('option', { value: d.key }, `${d.title} (due ${formatDateTime(d.dueAt)})`)));
+      open.map((d) => h('option', { value: d.key }, t('board.deadlineOption', { title: deadlineTitle(policy, d), date: formatDateTime(d.dueAt) }))));
     const form = h('form', { id: 'extend-form', novalidate: true },
       h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-      field({ label: 'Deadline', control: select }),
-      field({ label: 'New due date and time', hint: `In ${document.querySelector('meta[name="cg-time-zone"]').content} time.`,
+      field({ label: t('board.colDeadline'), control: select }),
+      field({ label: t('board.newDue'), hint: t('board.newDueHint', { zone: document.querySelector('meta[name="cg-time-zone"]').content }),
         control: h('input', { type: 'datetime-local', name: 'newDueAt', id: 'extend-due' }) }),
-      field({ label: 'Reason', hint: 'Published with the deadline, so write it for the public.',
+      field({ label: t('board.reason'), hint: t('board.reasonHint'),
         control: h('textarea', { name: 'reason', id: 'extend-reason', rows: '3', maxlength: '2000' }) }),
-      h('button', { type: 'submit', class: 'secondary' }, 'Extend deadline'));
+      h('button', { type: 'submit', class: 'secondary' }, t('board.extend')));
     onSubmit(form, async () => {
       const key = form.deadlineKey.value;
       const newDueAt = form.newDueAt.value ? cityLocalToIso(form.newDueAt.value) : '';
       await api('POST', `/api/incidents/${encodeURIComponent(number)}/deadlines/${encodeURIComponent(key)}/extensions`,
         { newDueAt, reason: form.reason.value });
-      showFormSuccess(form, 'Deadline extended.');
+      showFormSuccess(form, t('board.extended'));
       await reload();
     });
-    return h('details', { class: 'card' }, h('summary', {}, 'Extend a deadline'), form);
+    return h('details', { class: 'card' }, h('summary', {}, t('board.extendSummary')), form);
   });
 }
 
@@ -271,26 +273,26 @@ function chainOf(s) {
 }
 
 const nameOf = (s, personId) =>
-  s.versions.find((v) => v.authorId === personId)?.authorName || s.approvals.find((a) => a.approverId === personId)?.approverName || 'someone';
+  s.versions.find((v) => v.authorId === personId)?.authorName || s.approvals.find((a) => a.approverId === personId)?.approverName || t('board.someone');
 
 function chainList(s) {
   const { steps, awaiting } = chainOf(s);
   const v = currentVersionOf(s);
-  const items = [h('li', { class: 'done' }, `Version ${versionNumberOf(s)} written by ${v?.authorName || 'its author'}`)];
+  const items = [h('li', { class: 'done' }, t('chain.written', { version: versionNumberOf(s), author: v?.authorName || t('chain.itsAuthor') }))];
   for (const step of steps) {
     const label = stepLabel(policy, step);
-    const revised = step.revisedBy ? ` (revised and approved by ${nameOf(s, step.revisedBy)})` : '';
+    const revised = step.revisedBy ? t('chain.revisedBy', { name: nameOf(s, step.revisedBy) }) : '';
     const cls = step.decision === 'APPROVED' ? 'done' : step.decision === 'REJECTED' ? 'rejected' : step.role === awaiting ? 'current' : '';
-    const text = step.decision === 'APPROVED' ? `${label}: approved`
-      : step.decision === 'REJECTED' ? `${label}: changes requested`
-        : step.role === awaiting ? `${label}: waiting now${revised}` : `${label}: not yet`;
+    const text = step.decision === 'APPROVED' ? t('chain.approved', { label })
+      : step.decision === 'REJECTED' ? t('chain.changesRequested', { label })
+        : step.role === awaiting ? t('chain.waiting', { label, revised }) : t('chain.notYet', { label });
     items.push(h('li', { class: cls, 'aria-current': step.role === awaiting ? 'step' : null }, text));
   }
   const published = statusOf(s) === 'PUBLISHED' || statusOf(s) === 'WITHDRAWN';
   const held = statusOf(s) === 'APPROVED' && s.live?.heldBy;
   items.push(h('li', { class: published ? 'done' : held ? 'current' : '', 'aria-current': held ? 'step' : null },
-    published ? 'Published' : held ? 'Publish: held by counsel' : 'Publish'));
-  return h('ol', { class: 'chain', 'aria-label': 'Approval chain' }, items);
+    published ? t('chain.published') : held ? t('chain.publishHeld') : t('chain.publish')));
+  return h('ol', { class: 'chain', 'aria-label': t('chain.label') }, items);
 }
 
 function renderStatements() {
@@ -314,7 +316,7 @@ function renderStatements() {
   }
   const cards = detail.statements.map((s) => statementCards.get(s.id).root);
   if (!cards.length) {
-    replaceChildren(slots.statements, h('p', {}, 'No statements have been drafted yet.'));
+    replaceChildren(slots.statements, h('p', {}, t('board.noStatements')));
   } else if (cards.some((c, i) => slots.statements.children[i] !== c) || slots.statements.children.length !== cards.length) {
     // Re-order only when the set changed; appending an existing node moves it without rebuilding it.
     for (const child of [...slots.statements.children]) if (!cards.includes(child)) child.remove();
@@ -336,7 +338,7 @@ function renderStatementInfo(el, s) {
   replaceChildren(el,
     h('h3', { id: `statement-${s.id}-title` }, `${statementKindLabel(policy, s.kind)}: ${v ? v.title : ''}`),
     h('p', {}, badge(status), s.publishedAt ? [' ', timeEl(s.publishedAt)] : null,
-      deadline ? h('span', { class: 'small' }, ` — meets the "${deadline.title}" deadline`) : null),
+      deadline ? h('span', { class: 'small' }, t('board.meets', { deadline: deadlineTitle(policy, deadline) })) : null),
     status === 'APPROVED' && s.live?.heldBy
       ? h('p', { class: 'card callout held-statement' }, badge('HELD'), ` Every approval is given; a counsel's hold (${holdLabel(s.live.heldBy.category)}) has held its publication since ${formatDateTime(s.live.heldBy.placedAt)}. It is published when the hold ends.`)
       : null,
@@ -345,15 +347,17 @@ function renderStatementInfo(el, s) {
       : null,
     chainList(s),
     v ? h('div', { class: 'statement-body' }, v.body) : null,
+    v ? Object.entries(v.translations || {}).map(([code, text]) => h('div', { class: 'statement-translation', lang: code },
+      h('h4', {}, `${languageNameInPage(code)}: ${text.title}`), h('div', { class: 'statement-body' }, text.body))) : null,
     rejections.length
-      ? h('details', {}, h('summary', {}, `Comments from approvers (${rejections.length})`),
-        h('ul', {}, rejections.map((a) => h('li', {}, h('strong', {}, `${a.approverName || roleTitle(policy, a.role)} (${roleTitle(policy, a.role)}), version ${a.version}: `), a.comment, ' ', h('span', { class: 'small muted' }, formatDateTime(a.decidedAt))))))
+      ? h('details', {}, h('summary', {}, t('board.comments', { count: rejections.length })),
+        h('ul', {}, rejections.map((a) => h('li', {}, h('strong', {}, t('board.commentBy', { name: a.approverName || roleTitle(policy, a.role), role: roleTitle(policy, a.role), version: a.version })), a.comment, ' ', h('span', { class: 'small muted' }, formatDateTime(a.decidedAt))))))
       : null,
     s.versions.length > 1
-      ? h('details', { class: 'version-history' }, h('summary', {}, `Earlier versions (${s.versions.length - 1})`),
+      ? h('details', { class: 'version-history' }, h('summary', {}, t('board.earlier', { count: s.versions.length - 1 })),
         s.versions.filter((x) => x !== v).map((x) =>
-          h('div', {}, h('h4', {}, `Version ${x.version}: ${x.title}`),
-            h('p', { class: 'small muted' }, `Written by ${x.authorName || 'someone'} `, timeEl(x.createdAt)),
+          h('div', {}, h('h4', {}, t('board.versionTitle', { version: x.version, title: x.title })),
+            h('p', { class: 'small muted' }, t('board.writtenBy', { name: x.authorName || t('board.someone') }), timeEl(x.createdAt)),
             h('div', { class: 'statement-body' }, x.body))))
       : null);
 }
@@ -373,27 +377,30 @@ function renderStatementAction(el, s) {
     if (canWithdraw) return withdrawForm(s);
     if (!canDecide) return null;
     const as = step.standIn
-      ? `${roleTitle(policy, decidingAs(me, step))} in place of the ${roleTitle(policy, step.role)}`
+      ? t('chain.asInPlaceOf', { as: roleTitle(policy, decidingAs(me, step)), role: roleTitle(policy, step.role) })
       : roleTitle(policy, step.role);
     return [
       decisionForm({ id: s.id, version, as, author: currentVersionOf(s)?.authorName, onDone: reload }),
-      h('p', { class: 'small' }, 'To change the wording yourself and approve it in one step, use the ',
-        h('a', { href: `/console/approvals#statement-${s.id}` }, 'approval queue'), '.'),
+      h('p', { class: 'small' }, t('board.useQueue'),
+        h('a', { href: `/console/approvals#statement-${s.id}` }, t('board.approvalQueue')), '.'),
     ];
   });
 }
 
 function reviseForm(s) {
   const v = currentVersionOf(s);
+  const others = translationFields(`revise-${s.id}`, v?.translations);
   const form = h('form', { class: 'revise-form', novalidate: true },
-    h('h4', {}, 'Revise and send back for approval'),
+    h('h4', {}, t('board.reviseHeading')),
     h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-    field({ label: 'Title', control: h('input', { type: 'text', name: 'title', id: `revise-title-${s.id}`, maxlength: '200', value: v?.title || '' }) }),
-    field({ label: 'Statement text', control: h('textarea', { name: 'body', id: `revise-body-${s.id}`, rows: '10', maxlength: '20000' }, v?.body || '') }),
-    h('button', { type: 'submit' }, 'Send revision for approval'));
+    field({ label: t('statement.title'), control: h('input', { type: 'text', name: 'title', id: `revise-title-${s.id}`, maxlength: '200', value: v?.title || '' }) }),
+    field({ label: t('statement.body'), control: h('textarea', { name: 'body', id: `revise-body-${s.id}`, rows: '10', maxlength: '20000' }, v?.body || '') }),
+    others.elements,
+    h('button', { type: 'submit' }, t('board.sendRevision')));
   onSubmit(form, async () => {
+    const translations = others.read();
     await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
-      statementId: s.id, title: form.title.value, body: form.body.value,
+      statementId: s.id, title: form.title.value, body: form.body.value, ...(translations ? { translations } : {}),
     });
     await reload();
   });
@@ -515,44 +522,61 @@ function suggestedKind() {
   return kindForDeadline || policy.statementKinds[0].key;
 }
 
+/** A statement kind's template in one of the site's languages, filled in for this incident. */
+function templateIn(code, kindKey) {
+  const words = templatePolicies[code];
+  const k = words?.statementKinds?.find((x) => x.key === kindKey);
+  if (!k) return null;
+  const values = templateValues(detail, words.locale);
+  return { title: fillTemplate(k.template.title, values), body: fillTemplate(k.template.body, values) };
+}
+
 function draftForm() {
   let edited = false;
   const kind = h('select', { name: 'kind', id: 'draft-kind' },
     policy.statementKinds.map((k) => h('option', { value: k.key }, k.label)));
   const title = h('input', { type: 'text', name: 'title', id: 'draft-title', maxlength: '200' });
   const body = h('textarea', { name: 'body', id: 'draft-body', rows: '12', maxlength: '20000' });
+  const others = translationFields('draft');
   const fillFromTemplate = () => {
-    const k = policy.statementKinds.find((x) => x.key === kind.value);
-    const values = templateValues(detail);
-    title.value = fillTemplate(k.template.title, values);
-    body.value = fillTemplate(k.template.body, values);
+    // The original starts from the plan's own words; each other language from its translation of them.
+    const original = templateIn(siteLanguages()[0], kind.value);
+    if (original) {
+      title.value = original.title;
+      body.value = original.body;
+    }
+    others.fill(Object.fromEntries(translationLanguages().map((code) => [code, templateIn(code, kind.value)]).filter(([, text]) => text)));
     edited = false;
   };
-  title.addEventListener('input', () => (edited = true));
-  body.addEventListener('input', () => (edited = true));
   kind.addEventListener('change', () => {
-    if (!edited || confirm('Replace your text with the template for this kind of statement?')) fillFromTemplate();
+    if (!edited || confirm(t('board.replaceTemplate'))) fillFromTemplate();
   });
   kind.value = suggestedKind();
   fillFromTemplate();
   const form = h('form', { id: 'draft-form', novalidate: true },
     h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-    field({ label: 'Kind of statement', hint: 'The text below starts from the plan\'s template. Replace everything in [square brackets].', control: kind }),
-    field({ label: 'Title', control: title }),
-    field({ label: 'Statement text', control: body }),
-    h('button', { type: 'submit' }, 'Send for approval'));
+    field({ label: t('board.kind'), hint: t('board.kindHint'), control: kind }),
+    field({ label: t('statement.title'), control: title }),
+    field({ label: t('statement.body'), control: body }),
+    others.elements,
+    h('button', { type: 'submit' }, t('board.sendForApproval')));
+  // Typing in any of the texts keeps them from being replaced by a template without asking.
+  form.addEventListener('input', (event) => {
+    if (event.target !== kind) edited = true;
+  });
   onSubmit(form, async () => {
+    const translations = others.read();
     await api('POST', `/api/incidents/${encodeURIComponent(number)}/statements`, {
-      kind: kind.value, title: title.value, body: body.value,
+      kind: kind.value, title: title.value, body: body.value, ...(translations ? { translations } : {}),
     });
-    showFormSuccess(form, 'Sent for approval. The first approver has been notified.');
+    showFormSuccess(form, t('board.sent'));
     await reload();
     fillFromTemplate();
     kind.value = suggestedKind();
     fillFromTemplate();
   });
   return h('details', { class: 'card', id: 'draft-card', open: detail.statements.length === 0 ? true : null },
-    h('summary', {}, 'Draft a new statement'), form);
+    h('summary', {}, t('board.draftNew')), form);
 }
 
 // ------------------------------------------------------------------ close
@@ -563,39 +587,30 @@ function renderCloseForm() {
     if (!allowed) return null;
     const form = h('form', { id: 'close-form', novalidate: true },
       h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-      field({ label: 'Closing summary', hint: 'What was concluded. The after-action review falls due once the incident is closed.',
+      field({ label: t('board.closingSummary'), hint: t('board.closingHint'),
         control: h('textarea', { name: 'summary', id: 'close-summary', rows: '4', maxlength: '20000' }) }),
-      h('button', { type: 'submit', class: 'secondary' }, 'Close this incident'));
+      h('button', { type: 'submit', class: 'secondary' }, t('board.closeButton')));
     onSubmit(form, async () => {
       await api('POST', `/api/incidents/${encodeURIComponent(number)}/close`, { summary: form.summary.value });
       await reload();
     });
-    return h('details', { class: 'card' }, h('summary', {}, 'Close the incident'), form);
+    return h('details', { class: 'card' }, h('summary', {}, t('board.closeSummary')), form);
   });
 }
 
 // ------------------------------------------------------------------ timeline
 
-const ACTION_LABELS = {
-  'incident.declared': 'Incident declared',
-  'incident.recipients-resolved': 'Officials notified',
-  'incident.acknowledged': 'Acknowledged',
-  'incident.ack-escalated-to-backup': 'No acknowledgement in time: backup contacted',
-  'incident.silent-reported': 'Silent officials reported to the City Manager',
-  'incident.closed': 'Incident closed',
-  'incident.after-action-report-rendered': 'After-action report drafted',
-  'incident.after-action-report-finalised': 'After-action report finalised',
-  'deadline.created': 'Deadline set',
-  'deadline.extended': 'Deadline extended',
-  'deadline.met': 'Deadline met',
-  'deadline.missed': 'Deadline missed',
-  'statement.drafted': 'Statement drafted',
-  'statement.submitted-for-approval': 'Sent for approval',
-  'statement.changes-requested': 'Changes requested',
-  'statement.approved': 'Statement approved',
-  'statement.rejected': 'Statement sent back',
-  'statement.revised': 'Statement revised',
-  'statement.published': 'Statement published',
+/** An audit action's label in the page's words (timeline.actions.<action>), or the action humanised. */
+const actionLabel = (action) => (ACTIONS.has(action) ? t(`timeline.actions.${action}`) : (ACTION_LABELS_EN[action] ?? humanise(action)));
+const ACTIONS = new Set([
+  'incident.declared', 'incident.recipients-resolved', 'incident.acknowledged', 'incident.ack-escalated-to-backup',
+  'incident.silent-reported', 'incident.closed', 'incident.after-action-report-rendered', 'incident.after-action-report-finalised',
+  'deadline.created', 'deadline.extended', 'deadline.met', 'deadline.missed',
+  'statement.drafted', 'statement.submitted-for-approval', 'statement.changes-requested', 'statement.approved',
+  'statement.rejected', 'statement.revised', 'statement.published', 'notification.undeliverable', 'notification.fallback',
+]);
+/** Actions the catalogue has no words for yet (counsel's holds, withdrawal, calls): English in every language. */
+const ACTION_LABELS_EN = {
   'statement.publication-held': 'Approved; publication held by counsel',
   'statement.withdrawn': 'Statement withdrawn',
   'hold.placed': 'Counsel\'s hold placed',
@@ -606,31 +621,30 @@ const ACTION_LABELS = {
   'deadline.resumed': 'Deadline running again after the hold',
   'incident.ack-calls': 'Phoned the officials still silent',
   'incident.email-reply-refused': 'A reply to the incident email did not acknowledge',
-  'notification.undeliverable': 'Message could not be delivered',
-  'notification.fallback': 'Sent by the other channel instead',
 };
 
 function describeEntry(e) {
-  const label = ACTION_LABELS[e.action] || humanise(e.action);
+  const label = actionLabel(e.action);
   const d = e.data || {};
   const extra = [];
+  const deadline = typeof d.key === 'string' ? detail.deadlines.find((x) => x.key === d.key) : undefined;
   if (typeof d.title === 'string') extra.push(d.title);
-  else if (typeof d.key === 'string') extra.push(detail.deadlines.find((x) => x.key === d.key)?.title || humanise(d.key));
+  else if (typeof d.key === 'string') extra.push(deadline ? deadlineTitle(policy, deadline) : humanise(d.key));
   else if (e.entityType === 'Statement' && typeof d.kind === 'string') extra.push(statementKindLabel(policy, d.kind));
-  if (typeof d.version === 'number') extra.push(`version ${d.version}`);
-  if (typeof d.role === 'string') extra.push(`as ${roleTitle(policy, d.role)}`);
-  if (d.kind === 'BACKUP') extra.push('as a backup');
-  if (typeof d.via === 'string') extra.push(`via ${VIA_LABELS[d.via] || humanise(d.via).toLowerCase()}`);
-  if (typeof d.toDueAt === 'string') extra.push(`now due ${formatDateTime(d.toDueAt)}`);
-  if (typeof d.reason === 'string') extra.push(`reason: ${d.reason}`);
-  if (typeof d.comment === 'string' && d.comment) extra.push(`comment: ${d.comment}`);
-  if (typeof d.category === 'string' && e.entityType === 'PublicationHold') extra.push(`reason: ${holdLabel(d.category)}`);
-  if (typeof d.note === 'string' && d.note) extra.push(`note: ${d.note}`);
-  if (Array.isArray(d.calls)) extra.push(`${d.calls.length} call${d.calls.length === 1 ? '' : 's'}`);
+  if (typeof d.version === 'number') extra.push(t('timeline.version', { version: d.version }));
+  if (typeof d.role === 'string') extra.push(t('timeline.as', { role: roleTitle(policy, d.role) }));
+  if (d.kind === 'BACKUP') extra.push(t('timeline.asBackup'));
+  if (typeof d.via === 'string') extra.push(t('timeline.via', { via: VIAS.includes(d.via) ? t(`timeline.vias.${d.via}`) : humanise(d.via).toLowerCase() }));
+  if (typeof d.toDueAt === 'string') extra.push(t('timeline.nowDue', { date: formatDateTime(d.toDueAt) }));
+  if (typeof d.reason === 'string') extra.push(t('timeline.reason', { reason: d.reason }));
+  if (typeof d.comment === 'string' && d.comment) extra.push(t('timeline.comment', { comment: d.comment }));
+  if (typeof d.category === 'string' && e.entityType === 'PublicationHold') extra.push(t('timeline.reason', { reason: holdLabel(d.category) }));
+  if (typeof d.note === 'string' && d.note) extra.push(t('timeline.note', { note: d.note }));
+  if (Array.isArray(d.calls)) extra.push(t('board.called', { count: d.calls.length }));
   return { label, extra: extra.join(' · ') };
 }
 
-const VIA_LABELS = { WEB: 'the console', API: 'the API', EMAIL_LINK: 'the email link', SMS: 'text message', PHONE: 'a phone call (pressed 1)', EMAIL_REPLY: 'a reply to the email' };
+const VIAS = ['WEB', 'API', 'EMAIL_LINK', 'SMS', 'PHONE', 'EMAIL_REPLY'];
 
 function renderTimeline() {
   const entries = [...detail.timeline].reverse();
@@ -639,13 +653,13 @@ function renderTimeline() {
   replaceChildren(slots.timeline, entries.length
     ? h('ol', { class: 'timeline', reversed: true }, entries.map((e) => {
       const { label, extra } = describeEntry(e);
-      return h('li', {}, timeEl(e.at), h('strong', {}, label), ` by ${e.actorLabel}`, extra ? h('div', { class: 'small' }, extra) : null);
+      return h('li', {}, timeEl(e.at), h('strong', {}, label), t('timeline.by', { actor: e.actorLabel }), extra ? h('div', { class: 'small' }, extra) : null);
     }))
-    : h('p', {}, 'Nothing recorded yet.'));
+    : h('p', {}, t('timeline.nothing')));
 }
 
 start().catch((err) => {
   if (err instanceof ApiError && err.status === 403) {
-    replaceChildren(root, h('div', { class: 'card callout' }, h('p', {}, plainMessage(err)), h('p', {}, h('a', { href: '/console' }, 'Back to the console home'))));
+    replaceChildren(root, h('div', { class: 'card callout' }, h('p', {}, plainMessage(err)), h('p', {}, h('a', { href: '/console' }, t('common.backHome')))));
   } else showPageError(root, err);
 });

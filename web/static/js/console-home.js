@@ -3,7 +3,8 @@
 // approval (from the approval queue); open
 // incidents with overdue counts; my action items.
 import {
-  h, api, ApiError, requireSignIn, may, replaceChildren, fetchPolicy, roleTitle, badge, timeEl, formatDate, refreshEvery, showPageError,
+  h, api, ApiError, requireSignIn, may, replaceChildren, fetchPolicy, roleTitle, badge, timeEl, formatDate, refreshEvery, showPageError, t,
+  language, onSubmit, field, showFormSuccess,
 } from './lib.js';
 
 const root = document.getElementById('home');
@@ -67,68 +68,92 @@ async function render() {
   const todo = [];
   if (work) {
     for (const d of work.needAck) {
-      todo.push(h('li', {}, boardLink(d, `Acknowledge incident ${d.incident.number}: ${d.incident.title}`)));
+      todo.push(h('li', {}, boardLink(d, t('home.acknowledge', { number: d.incident.number, title: d.incident.title }))));
     }
     for (const s of work.needDecision) {
       todo.push(h('li', {}, h('a', { href: `/console/approvals#statement-${encodeURIComponent(s.statementId)}` },
-        `Approve or return "${s.title}" (${s.incident.number})`)));
+        t('home.decide', { title: s.title, number: s.incident.number }))));
     }
     for (const { d, s } of work.needRevision) {
       const v = s.versions.find((x) => x.version === s.currentVersion);
-      todo.push(h('li', {}, boardLink(d, `Revise "${v ? v.title : s.kind}" after comments (${d.incident.number})`)));
+      todo.push(h('li', {}, boardLink(d, t('home.revise', { title: v ? v.title : s.kind, number: d.incident.number }))));
     }
   }
   const overdueItems = (items || []).filter((i) => i.status !== 'DONE' && Date.parse(i.dueAt) < Date.now());
-  if (overdueItems.length) todo.push(h('li', {}, h('a', { href: '/console/items' }, `${overdueItems.length} of your action items ${overdueItems.length === 1 ? 'is' : 'are'} overdue`)));
+  if (overdueItems.length) todo.push(h('li', {}, h('a', { href: '/console/items' }, t('home.itemsOverdue', { count: overdueItems.length }))));
 
   sections.push(h('section', { 'aria-labelledby': 'todo-heading', class: todo.length ? 'card alert' : 'card' },
-    h('h2', { id: 'todo-heading' }, 'Needs you now'),
-    todo.length ? h('ul', { id: 'todo' }, todo) : h('p', {}, 'Nothing is waiting for you.')));
+    h('h2', { id: 'todo-heading' }, t('home.needsYou')),
+    todo.length ? h('ul', { id: 'todo' }, todo) : h('p', {}, t('home.nothing'))));
 
   if (may(me, policy, 'declare')) {
     sections.push(h('section', { 'aria-labelledby': 'declare-heading', class: 'card callout' },
-      h('h2', { id: 'declare-heading' }, 'Declare a critical incident'),
-      h('p', {}, 'Starts the communications plan: officials are notified at once and every public deadline starts.'),
-      h('a', { class: 'button', href: '/console/declare' }, 'Declare an incident')));
+      h('h2', { id: 'declare-heading' }, t('home.declareHeading')),
+      h('p', {}, t('home.declareText')),
+      h('a', { class: 'button', href: '/console/declare' }, t('home.declareButton'))));
   }
 
   if (work) {
     const rows = work.incidents.map((i) =>
       h('tr', { class: i.deadlines.overdue ? 'overdue' : '' },
-        h('td', { 'data-label': 'Incident' }, h('a', { href: `/console/incidents/${encodeURIComponent(i.number)}` }, `${i.number}: ${i.title}`)),
-        h('td', { 'data-label': 'Declared' }, timeEl(i.declaredAt)),
-        h('td', { 'data-label': 'Acknowledged' }, `${i.acknowledgements.acknowledged} of ${i.acknowledgements.expected}`),
-        h('td', { 'data-label': 'Deadlines' }, i.deadlines.overdue ? badge('MISSED', `${i.deadlines.overdue} overdue`) : badge('OPEN', `${i.deadlines.open} open`),
-          i.deadlines.missed ? [' ', badge('MISSED', `${i.deadlines.missed} missed`)] : null,
-          i.deadlines.met ? [' ', badge('MET', `${i.deadlines.met} met`)] : null)));
+        h('td', { 'data-label': t('home.colIncident') }, h('a', { href: `/console/incidents/${encodeURIComponent(i.number)}` }, `${i.number}: ${i.title}`)),
+        h('td', { 'data-label': t('home.colDeclared') }, timeEl(i.declaredAt)),
+        h('td', { 'data-label': t('home.colAcknowledged') }, t('home.ackOf', { done: i.acknowledgements.acknowledged, expected: i.acknowledgements.expected })),
+        h('td', { 'data-label': t('home.colDeadlines') }, i.deadlines.overdue ? badge('MISSED', t('home.overdue', { count: i.deadlines.overdue })) : badge('OPEN', t('home.open', { count: i.deadlines.open })),
+          i.deadlines.missed ? [' ', badge('MISSED', t('home.missed', { count: i.deadlines.missed }))] : null,
+          i.deadlines.met ? [' ', badge('MET', t('home.met', { count: i.deadlines.met }))] : null)));
     sections.push(h('section', { 'aria-labelledby': 'open-heading' },
-      h('h2', { id: 'open-heading' }, 'Open incidents'),
+      h('h2', { id: 'open-heading' }, t('home.openHeading')),
       rows.length
         ? h('div', { class: 'table-wrap' }, h('table', { class: 'stack', id: 'open-incidents' },
-          h('thead', {}, h('tr', {}, ['Incident', 'Declared', 'Acknowledged', 'Deadlines'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('thead', {}, h('tr', {}, [t('home.colIncident'), t('home.colDeclared'), t('home.colAcknowledged'), t('home.colDeadlines')].map((text) => h('th', { scope: 'col' }, text)))),
           h('tbody', {}, rows)))
-        : h('p', {}, 'No incident is open.')));
+        : h('p', {}, t('home.noneOpen'))));
   }
 
   if (items && items.length) {
     const open = items.filter((i) => i.status !== 'DONE');
     sections.push(h('section', { 'aria-labelledby': 'items-heading' },
-      h('h2', { id: 'items-heading' }, 'My action items'),
-      h('p', {}, `${open.length} open, ${items.length - open.length} done. `, h('a', { href: '/console/items' }, 'Post progress on your items')),
+      h('h2', { id: 'items-heading' }, t('home.itemsHeading')),
+      h('p', {}, t('home.itemsCounts', { open: open.length, done: items.length - open.length }), h('a', { href: '/console/items' }, t('home.itemsLink'))),
       h('ul', { class: 'plain-list' }, open.slice(0, 5).map((i) =>
-        h('li', { class: Date.parse(i.dueAt) < Date.now() ? 'overdue' : '' }, i.title, ' — due ', formatDate(i.dueAt), ' ', badge(i.status))))));
+        h('li', { class: Date.parse(i.dueAt) < Date.now() ? 'overdue' : '' }, i.title, t('home.due'), formatDate(i.dueAt), ' ', badge(i.status))))));
   }
 
   if (plans.length) {
     sections.push(h('section', { 'aria-labelledby': 'plans-heading' },
-      h('h2', { id: 'plans-heading' }, 'Action plan'),
+      h('h2', { id: 'plans-heading' }, t('home.plansHeading')),
       h('ul', {}, plans.map((p) => h('li', {},
-        h('a', { href: `/console/plans/${encodeURIComponent(p.id)}` }, `${p.title}: live progress`), ' · ',
-        h('a', { href: `/plans/${encodeURIComponent(p.id)}` }, 'public dashboard'))))));
+        h('a', { href: `/console/plans/${encodeURIComponent(p.id)}` }, t('home.live', { title: p.title })), ' · ',
+        h('a', { href: `/plans/${encodeURIComponent(p.id)}` }, t('home.publicDashboard')))))));
   }
 
-  sections.push(h('p', { class: 'small muted' }, `Your roles: ${me.roles.map((role) => roleTitle(policy, role)).join(', ') || 'none'}.`));
+  sections.push(h('p', { class: 'small muted' }, t('home.roles', { roles: me.roles.map((role) => roleTitle(policy, role)).join(', ') || t('home.noRoles') })));
+  sections.push(languageSection());
   replaceChildren(root, ...sections);
+}
+
+/** Where the person says which language their messages (and these pages) are in; kept across refreshes. */
+let languageCard = null;
+function languageSection() {
+  if (languageCard) return languageCard;
+  const select = h('select', { name: 'language', id: 'my-language' },
+    (catalogueLanguages()).map(({ code, name }) => h('option', { value: code, lang: code, selected: code === (me.person.language || language) ? true : null }, name)));
+  const form = h('form', { id: 'language-form', class: 'inline-form', novalidate: true },
+    h('div', { class: 'form-status', 'aria-live': 'polite' }),
+    field({ label: t('home.languageLabel'), hint: t('home.languageHint'), control: select }),
+    h('button', { type: 'submit', class: 'secondary' }, t('home.languageSave')));
+  onSubmit(form, async () => {
+    await api('PUT', '/api/me/language', { language: select.value });
+    showFormSuccess(form, t('home.languageSaved'));
+    if (select.value !== language) location.assign(`${location.pathname}?lang=${encodeURIComponent(select.value)}`);
+  });
+  languageCard = h('section', { 'aria-labelledby': 'language-heading', class: 'card' }, h('h2', { id: 'language-heading' }, t('home.languageHeading')), form);
+  return languageCard;
+}
+
+function catalogueLanguages() {
+  return [...document.querySelectorAll('.language-switcher a[hreflang]')].map((a) => ({ code: a.getAttribute('hreflang'), name: a.textContent }));
 }
 
 start().catch((err) => showPageError(root, err));

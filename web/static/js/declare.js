@@ -2,7 +2,7 @@
 // that says exactly who will be told and which clocks will start.
 import {
   h, api, ApiError, requireSignIn, may, rolesGranted, replaceChildren, showFormErrors, clearFormErrors, whileBusy,
-  field, fetchPolicy, roleTitle, showPageError,
+  field, fetchPolicy, roleTitle, showPageError, t,
 } from './lib.js';
 import { describeDuration } from './policy.js';
 
@@ -15,8 +15,7 @@ async function start() {
     const who = rolesGranted(policy, 'declare');
     replaceChildren(
       root,
-      h('div', { class: 'card callout' }, h('p', {}, `Only ${who} can declare a critical incident. `,
-        'If you think one is happening, call them now.'), h('p', {}, h('a', { href: '/console' }, 'Back to the console home'))),
+      h('div', { class: 'card callout' }, h('p', {}, t('declare.onlyWho', { who }), t('declare.callThem')), h('p', {}, h('a', { href: '/console' }, t('common.backHome')))),
     );
     return;
   }
@@ -46,23 +45,23 @@ function render(policy) {
 
   const form = h('form', { id: 'declare-form', novalidate: true },
     h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-    h('details', {}, h('summary', {}, 'What counts as a critical incident?'), h('p', {}, policy.definition.summary)),
+    h('details', {}, h('summary', {}, t('declare.whatCounts')), h('p', {}, policy.definition.summary)),
     h('fieldset', { 'data-field': 'type', id: 'type', role: 'radiogroup', 'aria-labelledby': 'type-legend' },
-      h('legend', { id: 'type-legend' }, 'What happened?'),
+      h('legend', { id: 'type-legend' }, t('declare.whatHappened')),
       h('span', { class: 'field-error', id: 'type-error' }),
       typeChoices),
     h('fieldset', { 'data-field': 'severity', id: 'severity', role: 'radiogroup', 'aria-labelledby': 'severity-legend' },
-      h('legend', { id: 'severity-legend' }, 'How severe is it?'),
-      h('span', { class: 'hint' }, 'Severity decides who is notified and how soon the first public statement is due. Choosing a type suggests one; you can change it.'),
+      h('legend', { id: 'severity-legend' }, t('declare.howSevere')),
+      h('span', { class: 'hint' }, t('declare.severityHint')),
       h('span', { class: 'field-error', id: 'severity-error' }),
       severityChoices),
-    field({ label: 'Short title', hint: 'A few words the officials will see first, e.g. "Officer-involved shooting on Forsyth Blvd".',
+    field({ label: t('declare.title'), hint: t('declare.titleHint'),
       control: h('input', { type: 'text', name: 'title', id: 'title', maxlength: '200', required: true, autocomplete: 'off' }) }),
-    field({ label: 'What we know so far', hint: 'Plain facts only. This goes to the officials, not to the public.',
+    field({ label: t('declare.summary'), hint: t('declare.summaryHint'),
       control: h('textarea', { name: 'summary', id: 'summary', maxlength: '5000', required: true, rows: '6' }) }),
-    field({ label: 'Location (optional)',
+    field({ label: t('declare.location'),
       control: h('input', { type: 'text', name: 'location', id: 'location', maxlength: '200', autocomplete: 'off' }) }),
-    h('button', { type: 'submit' }, 'Continue'),
+    h('button', { type: 'submit' }, t('declare.continue')),
   );
 
   const confirmation = h('section', { id: 'confirm', 'aria-labelledby': 'confirm-heading', hidden: true });
@@ -72,10 +71,10 @@ function render(policy) {
     clearFormErrors(form);
     const input = readForm(form);
     const problems = [];
-    if (!input.type) problems.push({ field: 'type', message: 'Choose what happened' });
-    if (!input.severity) problems.push({ field: 'severity', message: 'Choose a severity' });
-    if (!input.title) problems.push({ field: 'title', message: 'Enter a short title' });
-    if (!input.summary) problems.push({ field: 'summary', message: 'Say what is known so far' });
+    if (!input.type) problems.push({ field: 'type', message: t('declare.errors.type') });
+    if (!input.severity) problems.push({ field: 'severity', message: t('declare.errors.severity') });
+    if (!input.title) problems.push({ field: 'title', message: t('declare.errors.title') });
+    if (!input.summary) problems.push({ field: 'summary', message: t('declare.errors.summary') });
     if (problems.length) {
       showFormErrors(form, new ApiError(400, { error: { code: 'invalid_input', message: problems[0].message, details: problems } }));
       return;
@@ -88,27 +87,26 @@ function render(policy) {
     const severity = policy.severities.find((s) => s.level === input.severity);
     const deadlines = policy.deadlines
       .filter((d) => d.anchor === 'DECLARED' && d.dueAfter[String(input.severity)])
-      .map((d) => h('li', {}, `${d.title}: due within ${describeDuration(d.dueAfter[String(input.severity)])}`,
-        d.repeatEvery ? `, then every ${describeDuration(d.repeatEvery)} while the investigation is open` : ''));
+      .map((d) => h('li', {}, t('declare.dueWithin', { title: d.title, within: describeDuration(d.dueAfter[String(input.severity)]) }),
+        d.repeatEvery ? t('declare.thenEvery', { every: describeDuration(d.repeatEvery) }) : ''));
     const status = h('div', { class: 'form-status', 'aria-live': 'assertive' });
     const declareForm = h('form', { id: 'confirm-form' },
       status,
       h('div', { class: 'actions' },
-        h('button', { type: 'submit', class: 'danger' }, 'Declare incident now'),
-        h('button', { type: 'button', class: 'secondary', onclick: back }, 'Go back and change')));
+        h('button', { type: 'submit', class: 'danger' }, t('declare.declareNow')),
+        h('button', { type: 'button', class: 'secondary', onclick: back }, t('declare.goBack'))));
     replaceChildren(confirmation,
-      h('h2', { id: 'confirm-heading', tabindex: '-1' }, 'Check before you declare'),
+      h('h2', { id: 'confirm-heading', tabindex: '-1' }, t('declare.check')),
       h('div', { class: 'card' },
         h('dl', { class: 'facts' },
-          h('dt', {}, 'What happened'), h('dd', {}, type ? type.label : input.type),
-          h('dt', {}, 'Severity'), h('dd', {}, severity ? severity.label : String(input.severity)),
-          h('dt', {}, 'Title'), h('dd', {}, input.title),
-          h('dt', {}, 'What we know'), h('dd', { class: 'statement-body' }, input.summary),
-          input.location ? [h('dt', {}, 'Location'), h('dd', {}, input.location)] : null)),
-      h('h3', {}, 'Who will be notified at once, by email and text'),
-      h('p', {}, severity.recipients.map((role) => roleTitle(policy, role)).join(', '), '. Each must acknowledge within ',
-        describeDuration(policy.acknowledgement.backupAfter), ' or their backup is contacted.'),
-      h('h3', {}, 'Public deadlines that start now'),
+          h('dt', {}, t('declare.factHappened')), h('dd', {}, type ? type.label : input.type),
+          h('dt', {}, t('declare.factSeverity')), h('dd', {}, severity ? severity.label : String(input.severity)),
+          h('dt', {}, t('declare.factTitle')), h('dd', {}, input.title),
+          h('dt', {}, t('declare.factKnown')), h('dd', { class: 'statement-body' }, input.summary),
+          input.location ? [h('dt', {}, t('declare.factLocation')), h('dd', {}, input.location)] : null)),
+      whoIsTold(policy, severity),
+      h('p', {}, t('declare.acknowledgeWithin', { within: describeDuration(policy.acknowledgement.backupAfter) })),
+      h('h3', {}, t('declare.deadlinesStart')),
       h('ul', {}, deadlines),
       declareForm);
     declareForm.addEventListener('submit', (event) => {
@@ -146,6 +144,17 @@ function render(policy) {
   }
 
   replaceChildren(root, form, confirmation);
+}
+
+/** Who the severity tells at once, grouped by how the policy tells them (email and text, or email only). */
+function whoIsTold(policy, severity) {
+  const groups = new Map();
+  for (const role of severity.recipients) {
+    const channels = [...(severity.channels?.[role] || ['EMAIL', 'SMS'])].sort().join('+');
+    groups.set(channels, [...(groups.get(channels) || []), roleTitle(policy, role)]);
+  }
+  const heading = (channels) => t(channels === 'EMAIL+SMS' ? 'declare.toldBoth' : channels === 'EMAIL' ? 'declare.toldEmail' : 'declare.toldSms');
+  return [...groups].flatMap(([channels, roles]) => [h('h3', {}, heading(channels)), h('p', { class: 'recipients' }, `${roles.join(', ')}.`)]);
 }
 
 function readForm(form) {

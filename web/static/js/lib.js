@@ -1,5 +1,44 @@
-// Shared browser helpers: DOM building without innerHTML, the JSON API client
-// (cookie session + CSRF header), field-error display, and time formatting.
+// Shared browser helpers: the page's words (i18next with the catalogue the
+// API serves for the page's language), DOM building without innerHTML, the
+// JSON API client (cookie session + CSRF header), field-error display, and
+// time formatting in the page's language.
+import i18next from '/static/vendor/i18next.js';
+
+// ------------------------------------------------------------------ words
+
+/** The page's language, as the server chose it (?lang=, the switcher's cookie, the person, Accept-Language). */
+export const language = document.documentElement.lang || 'en';
+
+const catalogue = await fetch(`/api/i18n/${encodeURIComponent(language)}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+  .then((res) => (res.ok ? res.json() : null))
+  .catch(() => null);
+
+/** The locale dates and numbers are written in (e.g. es-US). */
+export const locale = catalogue?.locale || 'en-US';
+
+const words = i18next.createInstance();
+await words.init({
+  lng: language,
+  fallbackLng: false,
+  resources: catalogue ? { [language]: catalogue.resources } : {},
+  ns: ['web', 'common'],
+  defaultNS: 'web',
+  initAsync: false,
+  returnNull: false,
+  // Text goes into text nodes (h() below), never into markup.
+  interpolation: { escapeValue: false },
+});
+
+/** t('board.youAcknowledged', { date }) -> the page language's words; plurals by its rules ({ count }). */
+export const t = (key, values) => words.t(key, values);
+
+/** Every language the site has, the default first (the server lists them in the language switcher). */
+export const siteLanguages = () =>
+  [...document.querySelectorAll('.language-switcher a[hreflang]')].map((a) => a.getAttribute('hreflang'));
+
+const languageNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames([locale], { type: 'language' }) : null;
+/** "Spanish" (or "español" on a Spanish page): a language named in the page's language. */
+export const languageNameInPage = (code) => languageNames?.of(code) || code;
 
 // ------------------------------------------------------------------ DOM
 
@@ -49,7 +88,7 @@ export const mainData = (key) => document.getElementById('main').dataset[key];
 export class ApiError extends Error {
   constructor(status, body) {
     const err = (body && body.error) || {};
-    super(err.message || `Request failed (${status})`);
+    super(err.message || t('errors.requestFailed', { status }));
     this.status = status;
     this.code = err.code || 'error';
     this.field = err.field;
@@ -97,9 +136,9 @@ export async function api(method, path, body, extraHeaders = {}) {
 
 let policyPromise = null;
 
-/** The communications policy (GET /api/policy): the words pages use for roles, types and kinds. */
+/** The communications policy (GET /api/policy), in the page's language: the words pages use for roles, types and kinds. */
 export function fetchPolicy() {
-  policyPromise ??= api('GET', '/api/policy');
+  policyPromise ??= api('GET', `/api/policy?lang=${encodeURIComponent(language)}`);
   return policyPromise;
 }
 
@@ -140,8 +179,8 @@ export const may = (me, policy, permission) => hasRole(me, ...(policy?.access?.[
 
 /** "the City Manager or the Police Chief": the roles the policy grants a permission, in words. */
 export function rolesGranted(policy, permission, conjunction = 'or') {
-  const names = (policy?.access?.[permission] || []).map((role) => `the ${roleTitle(policy, role)}`);
-  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
+  const names = (policy?.access?.[permission] || []).map((role) => t('roles.the', { role: roleTitle(policy, role) }));
+  return names.length < 2 ? names.join('') : t(`roles.list.${conjunction}`, { first: names.slice(0, -1).join(', '), last: names[names.length - 1] });
 }
 
 /** Console pages call this first: redirects to sign-in when nobody is signed in. */
@@ -163,10 +202,10 @@ function showWho(me, policy) {
   if (who) {
     replaceChildren(
       who,
-      `Signed in as ${me.person.name}`,
+      t('who.signedInAs', { name: me.person.name }),
       me.roles.length ? ` (${me.roles.map((role) => roleTitle(policy, role)).join(', ')})` : '',
       ' · ',
-      h('button', { type: 'button', class: 'link-button', onclick: signOut }, 'Sign out'),
+      h('button', { type: 'button', class: 'link-button', onclick: signOut }, t('who.signOut')),
     );
   }
   for (const li of document.querySelectorAll('.site-nav [data-permission]')) {
@@ -223,7 +262,7 @@ export function showFormErrors(form, error) {
       h(
         'div',
         { class: 'error-summary', role: 'alert', tabindex: '-1' },
-        h('h2', {}, 'There is a problem'),
+        h('h2', {}, t('errors.problem')),
         placed.length ? h('ul', {}, list) : h('p', {}, plainMessage(error)),
       ),
     );
@@ -279,10 +318,10 @@ function labelText(form, control) {
 }
 
 export function plainMessage(error) {
-  if (!(error instanceof ApiError)) return 'Something went wrong. Check your connection and try again.';
-  if (error.status === 401) return 'Your session has ended. Please sign in again.';
-  if (error.status === 403) return `You are not allowed to do that. ${error.message}`;
-  if (error.status === 404) return `Not found. ${error.message}`;
+  if (!(error instanceof ApiError)) return t('errors.network');
+  if (error.status === 401) return t('errors.signedOut');
+  if (error.status === 403) return t('errors.forbidden', { message: error.message });
+  if (error.status === 404) return t('errors.notFound', { message: error.message });
   return error.message;
 }
 
@@ -332,7 +371,7 @@ export function field({ label, control, hint }) {
 
 const timeZone = document.querySelector('meta[name="cg-time-zone"]')?.content || 'America/Chicago';
 
-const dateTimeFmt = new Intl.DateTimeFormat('en-US', {
+const dateTimeFmt = new Intl.DateTimeFormat(locale, {
   timeZone,
   weekday: 'short',
   month: 'short',
@@ -342,10 +381,10 @@ const dateTimeFmt = new Intl.DateTimeFormat('en-US', {
   minute: '2-digit',
   timeZoneName: 'short',
 });
-const dateFmt = new Intl.DateTimeFormat('en-US', { timeZone, month: 'long', day: 'numeric', year: 'numeric' });
+const dateFmt = new Intl.DateTimeFormat(locale, { timeZone, month: 'long', day: 'numeric', year: 'numeric' });
 
 export const formatDateTime = (iso) => (iso ? dateTimeFmt.format(new Date(iso)) : '');
-const civilDateFmt = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', day: 'numeric', year: 'numeric' });
+const civilDateFmt = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', day: 'numeric', year: 'numeric' });
 
 /** An instant as a city date; a bare calendar date ("2026-10-01") as itself, with no time-zone shift. */
 export const formatDate = (value) => {
@@ -362,7 +401,7 @@ export function timeEl(iso, text) {
 export function describeRemaining(dueIso, now = Date.now()) {
   const ms = new Date(dueIso).getTime() - now;
   const span = humanSpan(Math.abs(ms));
-  return ms >= 0 ? { text: `due in ${span}`, overdue: false } : { text: `overdue by ${span}`, overdue: true };
+  return ms >= 0 ? { text: t('time.dueIn', { span }), overdue: false } : { text: t('time.overdueBy', { span }), overdue: true };
 }
 
 function humanSpan(ms) {
@@ -370,10 +409,10 @@ function humanSpan(ms) {
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const mins = minutes % 60;
-  if (days > 0) return `${days} day${days === 1 ? '' : 's'}${hours ? ` ${hours} h` : ''}`;
-  if (hours > 0) return `${hours} h ${mins} min`;
-  if (minutes > 0) return `${mins} min`;
-  return 'less than a minute';
+  if (days > 0) return hours ? t('time.daysHours', { count: days, hours }) : t('time.days', { count: days });
+  if (hours > 0) return t('time.hoursMinutes', { hours, minutes: mins });
+  if (minutes > 0) return t('time.minutes', { minutes: mins });
+  return t('time.underAMinute');
 }
 
 /** A countdown element that updates every 30 s; its text is the accessible value. */
@@ -427,38 +466,42 @@ export function refreshEvery(ms, load) {
 
 // ------------------------------------------------------------------ labels
 
-export const STATUS_BADGE = {
-  OPEN: ['Open', 'info'],
-  MET: ['Met', 'ok'],
-  MISSED: ['Missed', 'bad'],
-  WAIVED: ['Waived', 'neutral'],
-  ACTIVE: ['Active', 'warn'],
-  CLOSED: ['Closed', 'neutral'],
-  DRAFT: ['Draft', 'neutral'],
-  PENDING_APPROVAL: ['Waiting for approval', 'warn'],
-  CHANGES_REQUESTED: ['Changes requested', 'bad'],
-  APPROVED: ['Approved', 'ok'],
-  PUBLISHED: ['Published', 'ok'],
-  WITHDRAWN: ['Withdrawn', 'neutral'],
-  NOT_STARTED: ['Not started', 'neutral'],
-  IN_PROGRESS: ['In progress', 'info'],
-  BLOCKED: ['Blocked', 'bad'],
-  DONE: ['Done', 'ok'],
-  PENDING: ['Pending', 'warn'],
-  SENT: ['Sent', 'info'],
-  DELIVERED: ['Delivered', 'ok'],
-  FAILED: ['Failed', 'bad'],
-  UNDELIVERABLE: ['Undeliverable', 'bad'],
-  ACK: ['Acknowledged', 'ok'],
-  SILENT: ['Silent', 'bad'],
-  HELD: ['Held by counsel', 'warn'],
-  RELEASED: ['Released', 'neutral'],
-  LAPSED: ['Lapsed', 'neutral'],
+/** Each status's tone; its label is the catalogue's status.<STATUS>. */
+const STATUS_TONE = {
+  OPEN: 'info',
+  MET: 'ok',
+  MISSED: 'bad',
+  WAIVED: 'neutral',
+  ACTIVE: 'warn',
+  CLOSED: 'neutral',
+  DRAFT: 'neutral',
+  PENDING_APPROVAL: 'warn',
+  CHANGES_REQUESTED: 'bad',
+  APPROVED: 'ok',
+  PUBLISHED: 'ok',
+  WITHDRAWN: 'neutral',
+  NOT_STARTED: 'neutral',
+  IN_PROGRESS: 'info',
+  BLOCKED: 'bad',
+  DONE: 'ok',
+  PENDING: 'warn',
+  SENT: 'info',
+  DELIVERED: 'ok',
+  FAILED: 'bad',
+  UNDELIVERABLE: 'bad',
+  ACK: 'ok',
+  SILENT: 'bad',
+  UNSUBSCRIBED: 'neutral',
+  HELD: 'warn',
+  RELEASED: 'neutral',
+  LAPSED: 'neutral',
 };
 
+/** A status in the page's words ("Waiting for approval"). */
+export const statusLabel = (status) => (STATUS_TONE[status] ? t(`status.${status}`) : humanise(status || 'unknown'));
+
 export function badge(status, override) {
-  const [label, tone] = STATUS_BADGE[status] || [humanise(status || 'unknown'), 'neutral'];
-  return h('span', { class: `badge ${tone}` }, override || label);
+  return h('span', { class: `badge ${STATUS_TONE[status] || 'neutral'}` }, override || statusLabel(status));
 }
 
 export function humanise(key) {
@@ -469,6 +512,6 @@ export function humanise(key) {
 export function showPageError(container, error) {
   replaceChildren(
     container,
-    h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, 'This page could not be loaded'), h('p', {}, plainMessage(error))),
+    h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, t('errors.pageNotLoaded')), h('p', {}, plainMessage(error))),
   );
 }

@@ -1,7 +1,7 @@
 // Public action-plan dashboard: progress per goal, a month-by-month trend
 // chart (inline SVG, with the numbers in a table too), and overdue items named
 // with the group that owns them. Reads only GET /api/public/plans/:id.
-import { h, api, ApiError, replaceChildren, mainData, formatDate, badge, showPageError, requireSignIn, refreshEvery } from './lib.js';
+import { h, api, ApiError, replaceChildren, mainData, formatDate, badge, showPageError, requireSignIn, refreshEvery, t, locale } from './lib.js';
 
 const planId = mainData('plan');
 const root = document.getElementById('plan');
@@ -45,17 +45,17 @@ function readPlan(body) {
   };
 }
 
-const groupOf = (item) => item.organisation || item.owner?.organisation || 'an unnamed group';
+const groupOf = (item) => item.organisation || item.owner?.organisation || t('plan.unnamedGroup');
 
 function goalCard(goal) {
   const pct = Math.max(0, Math.min(100, Math.round(goal.averagePercent ?? 0)));
   return h('article', { class: 'card goal', 'aria-labelledby': `goal-${goal.number}-title` },
-    h('h3', { id: `goal-${goal.number}-title` }, `Goal ${goal.number}: ${goal.title}`),
-    h('p', {}, h('strong', {}, `${pct}% complete`), ` on average across ${goal.items} item${goal.items === 1 ? '' : 's'}`),
-    h('span', { class: 'progress', role: 'img', 'aria-label': `${pct} percent complete` }, progressFill(pct)),
+    h('h3', { id: `goal-${goal.number}-title` }, t('plan.goalTitle', { number: goal.number, title: goal.title })),
+    h('p', {}, h('strong', {}, t('plan.percent', { percent: pct })), t('plan.acrossItems', { count: goal.items })),
+    h('span', { class: 'progress', role: 'img', 'aria-label': t('plan.percentLabel', { percent: pct }) }, progressFill(pct)),
     h('p', { class: 'small' },
-      `${goal.done} done, ${goal.inProgress} in progress, ${goal.blocked} blocked, ${goal.notStarted} not started`,
-      goal.overdue ? [', ', h('strong', { class: 'overdue-text' }, `${goal.overdue} overdue`)] : '', '.'));
+      t('plan.goalCounts', { done: goal.done, inProgress: goal.inProgress, blocked: goal.blocked, notStarted: goal.notStarted }),
+      goal.overdue ? [', ', h('strong', { class: 'overdue-text' }, t('plan.overdueCount', { count: goal.overdue }))] : '', '.'));
 }
 
 /** The bar's width is set through the SVG-free CSSOM, which a strict CSP allows. */
@@ -67,7 +67,7 @@ function progressFill(pct) {
 
 function trendChart(history, goals) {
   if (history.length === 0) {
-    return h('p', {}, 'The first monthly snapshot has not been published yet. It is published on the first business day of each month.');
+    return h('p', {}, t('plan.noSnapshot'));
   }
   const W = 720;
   const H = 300;
@@ -96,8 +96,8 @@ function trendChart(history, goals) {
       points.map(([cx, cy]) => h('circle', { cx, cy, r: 4, fill: style.stroke })));
   });
   const svg = h('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'trend-title trend-desc' },
-    h('title', { id: 'trend-title' }, 'Average percent complete per goal, month by month'),
-    h('desc', { id: 'trend-desc' }, 'The same figures are in the table below the chart.'),
+    h('title', { id: 'trend-title' }, t('plan.chartTitle')),
+    h('desc', { id: 'trend-desc' }, t('plan.chartDesc')),
     grid,
     h('line', { class: 'axis', x1: pad.left, x2: W - pad.right, y1: y(0), y2: y(0) }),
     labels,
@@ -105,12 +105,12 @@ function trendChart(history, goals) {
   const legend = h('ul', { class: 'legend', 'aria-hidden': 'true' }, goalNumbers.map((n, k) => {
     const swatch = h('span', { class: 'swatch' });
     swatch.style.background = SERIES_STYLE[k % SERIES_STYLE.length].stroke;
-    return h('li', {}, swatch, `Goal ${n}`);
+    return h('li', {}, swatch, t('plan.goal', { number: n }));
   }));
-  const table = h('details', {}, h('summary', {}, 'Show the numbers'),
+  const table = h('details', {}, h('summary', {}, t('plan.showNumbers')),
     h('div', { class: 'table-wrap' }, h('table', { id: 'trend-table' },
-      h('caption', {}, 'Average percent complete per goal at each monthly snapshot'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Month'), goalNumbers.map((n) => h('th', { scope: 'col' }, `Goal ${n}`)))),
+      h('caption', {}, t('plan.tableCaption')),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('plan.month')), goalNumbers.map((n) => h('th', { scope: 'col' }, t('plan.goal', { number: n }))))),
       h('tbody', {}, history.map((s) => h('tr', {}, h('th', { scope: 'row' }, longPeriod(s.period)),
         goalNumbers.map((n) => {
           const g = s.goals.find((x) => x.number === n);
@@ -119,25 +119,24 @@ function trendChart(history, goals) {
   return [svg, legend, table];
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const LONG_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-function shortPeriod(period) {
+// Month names in the page's language: a calendar month, so no time-zone shift.
+const shortMonth = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+const longMonth = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+function monthOf(period, format) {
   const m = /^(\d{4})-(\d{2})$/.exec(period || '');
-  return m ? `${MONTHS[Number(m[2]) - 1]} ${m[1]}` : String(period ?? '');
+  return m ? format.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1))) : String(period ?? '');
 }
-function longPeriod(period) {
-  const m = /^(\d{4})-(\d{2})$/.exec(period || '');
-  return m ? `${LONG_MONTHS[Number(m[2]) - 1]} ${m[1]}` : String(period ?? '');
-}
+const shortPeriod = (period) => monthOf(period, shortMonth);
+const longPeriod = (period) => monthOf(period, longMonth);
 
 function overdueList(items) {
   const overdue = items.filter((i) => i.overdue).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-  if (!overdue.length) return h('p', { id: 'overdue-none' }, 'No item is overdue.');
+  if (!overdue.length) return h('p', { id: 'overdue-none' }, t('plan.noneOverdue'));
   return h('ul', { class: 'plain-list', id: 'overdue-items' }, overdue.map((i) => {
     const days = Math.max(1, Math.floor((Date.now() - Date.parse(i.dueAt)) / 86_400_000));
     return h('li', { class: 'overdue' },
       h('strong', {}, i.title), h('br'),
-      `Owned by ${groupOf(i)}. Due ${formatDate(i.dueAt)}, ${days} day${days === 1 ? '' : 's'} overdue. `,
+      t('plan.overdueLine', { group: groupOf(i), date: formatDate(i.dueAt), count: days }),
       badge(i.status));
   }));
 }
@@ -145,42 +144,44 @@ function overdueList(items) {
 function itemsTable(items, goals) {
   if (!items.length) return null;
   const goalTitle = new Map(goals.map((g) => [g.number, g.title]));
-  return h('details', {}, h('summary', {}, `All ${items.length} items`),
+  const columns = [t('plan.colItem'), t('plan.colGoal'), t('plan.colOwner'), t('plan.colDue'), t('plan.colProgress')];
+  return h('details', {}, h('summary', {}, t('plan.allItems', { count: items.length })),
     h('div', { class: 'table-wrap' }, h('table', { class: 'stack', id: 'plan-items' },
-      h('caption', { class: 'visually-hidden' }, 'Every action item with its owner, due date and progress'),
-      h('thead', {}, h('tr', {}, ['Item', 'Goal', 'Owned by', 'Due', 'Progress'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('caption', { class: 'visually-hidden' }, t('plan.itemsCaption')),
+      h('thead', {}, h('tr', {}, columns.map((text) => h('th', { scope: 'col' }, text)))),
       h('tbody', {}, items.map((i) => h('tr', { class: i.overdue ? 'overdue' : '' },
-        h('td', { 'data-label': 'Item' }, i.title),
-        h('td', { 'data-label': 'Goal' }, h('abbr', { title: goalTitle.get(i.goalNumber) || '' }, `Goal ${i.goalNumber}`)),
-        h('td', { 'data-label': 'Owned by' }, groupOf(i)),
-        h('td', { 'data-label': 'Due' }, formatDate(i.dueAt)),
-        h('td', { 'data-label': 'Progress' }, badge(i.status), ` ${i.percentComplete}%`)))))));
+        h('td', { 'data-label': columns[0] }, i.title),
+        h('td', { 'data-label': columns[1] }, h('abbr', { title: goalTitle.get(i.goalNumber) || '' }, t('plan.goal', { number: i.goalNumber }))),
+        h('td', { 'data-label': columns[2] }, groupOf(i)),
+        h('td', { 'data-label': columns[3] }, formatDate(i.dueAt)),
+        h('td', { 'data-label': columns[4] }, badge(i.status), ` ${i.percentComplete}%`)))))));
 }
 
 function render(body) {
   const { plan, history, goalTitles, goals, items, totals, asOf, live, finalReport } = readPlan(body);
-  document.getElementById('plan-title').textContent = plan.title || 'Action plan progress';
-  document.title = `${plan.title || 'Action plan'} · Common Ground${live ? ' console' : ''}`;
+  document.getElementById('plan-title').textContent = plan.title || t('plan.defaultHeading');
+  document.title = `${plan.title || t('plan.defaultTitle')} · ${t(live ? 'plan.consoleSuffix' : 'plan.siteSuffix')}`;
   const noFigures = h('div', {},
-    h('p', {}, 'The first monthly progress report has not been published yet. It is published on the first business day of each month.'),
+    h('p', {}, t('plan.noReport')),
     goalTitles.length ? h('ol', {}, goalTitles.map((g) => h('li', {}, g.title))) : null);
   replaceChildren(root,
     h('p', { class: 'lede' },
-      plan.startDate ? `A ${plan.months || 12}-month plan that started ${formatDate(plan.startDate)}. ` : '',
-      asOf ? (live ? `Live figures as of ${formatDate(asOf)}; the public dashboard shows the latest monthly report.` : `Figures from the monthly report of ${formatDate(asOf)}.`) : ''),
+      plan.startDate ? t('plan.started', { months: plan.months || 12, date: formatDate(plan.startDate) }) : '',
+      asOf ? (live ? t('plan.liveAsOf', { date: formatDate(asOf) }) : t('plan.reportOf', { date: formatDate(asOf) })) : ''),
+    live ? null : h('p', { class: 'card callout subscribe-callout' }, h('a', { href: '/subscribe' }, t('plan.subscribe')), t('plan.subscribeAfter')),
     totals
-      ? h('ul', { class: 'stats', 'aria-label': 'Plan totals', id: 'plan-totals' },
-        h('li', {}, h('strong', {}, String(totals.items)), 'action items'),
-        h('li', {}, h('strong', {}, String(totals.done)), 'done'),
-        h('li', {}, h('strong', {}, String(totals.inProgress)), 'in progress'),
-        h('li', {}, h('strong', {}, String(totals.overdue)), 'overdue'))
+      ? h('ul', { class: 'stats', 'aria-label': t('plan.totals'), id: 'plan-totals' },
+        h('li', {}, h('strong', {}, String(totals.items)), t('plan.totalItems', { count: totals.items })),
+        h('li', {}, h('strong', {}, String(totals.done)), t('plan.totalDone', { count: totals.done })),
+        h('li', {}, h('strong', {}, String(totals.inProgress)), t('plan.totalInProgress', { count: totals.inProgress })),
+        h('li', {}, h('strong', {}, String(totals.overdue)), t('plan.totalOverdue', { count: totals.overdue })))
       : null,
-    finalReport ? h('div', { class: 'card callout' }, h('h2', {}, 'Final report'), h('p', {}, finalReport.summary || 'The plan has closed.')) : null,
-    h('section', { 'aria-labelledby': 'goals-heading' }, h('h2', { id: 'goals-heading' }, 'Progress per goal'),
+    finalReport ? h('div', { class: 'card callout' }, h('h2', {}, t('plan.finalReport')), h('p', {}, finalReport.summary || t('plan.closed'))) : null,
+    h('section', { 'aria-labelledby': 'goals-heading' }, h('h2', { id: 'goals-heading' }, t('plan.perGoal')),
       goals.length ? h('div', { class: 'grid', id: 'goal-cards' }, goals.map(goalCard)) : noFigures),
-    h('section', { 'aria-labelledby': 'trend-heading' }, h('h2', { id: 'trend-heading' }, 'Month by month'), trendChart(history, goals)),
-    h('section', { 'aria-labelledby': 'overdue-heading' }, h('h2', { id: 'overdue-heading' }, 'Overdue items'),
-      goals.length ? overdueList(items) : h('p', {}, 'Shown once the first monthly report is published.')),
+    h('section', { 'aria-labelledby': 'trend-heading' }, h('h2', { id: 'trend-heading' }, t('plan.monthByMonth')), trendChart(history, goals)),
+    h('section', { 'aria-labelledby': 'overdue-heading' }, h('h2', { id: 'overdue-heading' }, t('plan.overdueHeading')),
+      goals.length ? overdueList(items) : h('p', {}, t('plan.overdueLater'))),
     itemsTable(items, goals));
 }
 
@@ -201,7 +202,7 @@ async function start() {
     if (staff) refreshEvery(10_000, load);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) {
-      replaceChildren(root, h('p', {}, 'There is no published action plan at this address. ', h('a', { href: '/' }, 'Go to the home page')));
+      replaceChildren(root, h('p', {}, t('plan.noSuch'), h('a', { href: '/' }, t('plan.home'))));
     } else showPageError(root, err);
   }
 }

@@ -4,7 +4,7 @@
 // used, so nothing private can appear here: a counsel's hold shows when it
 // began and its category, never its detail.
 import {
-  h, api, ApiError, replaceChildren, mainData, formatDateTime, timeEl, countdown, badge, humanise, showPageError,
+  h, api, ApiError, replaceChildren, mainData, formatDateTime, timeEl, countdown, badge, showPageError, t, language,
 } from './lib.js';
 
 const number = mainData('incident');
@@ -14,16 +14,16 @@ const heldText = (held, prefix = 'Held') => `${prefix} by counsel since ${format
 
 function result(d) {
   if (d.status === 'met') {
-    return [badge('MET', d.metOnTime === false ? 'Met late' : 'Met'), ' ', d.metAt ? h('span', { class: 'small' }, formatDateTime(d.metAt)) : null];
+    return [badge('MET', d.metOnTime === false ? t('incident.metLate') : t('incident.met')), ' ', d.metAt ? h('span', { class: 'small' }, formatDateTime(d.metAt)) : null];
   }
   if (d.status === 'held') {
     return [badge('HELD'), ' ', h('span', { class: 'small held-by-counsel' }, `${heldText(d.heldByCounsel)}.`)];
   }
   if (d.status === 'missed') {
-    return [badge('MISSED', 'Missed'), d.heldByCounsel ? h('div', { class: 'small held-by-counsel' }, `${heldText(d.heldByCounsel, 'Now held')}.`) : null];
+    return [badge('MISSED', t('incident.missed')), d.heldByCounsel ? h('div', { class: 'small held-by-counsel' }, `${heldText(d.heldByCounsel, 'Now held')}.`) : null];
   }
-  if (d.status === 'waived') return badge('WAIVED', 'Waived');
-  return [badge('OPEN', 'Not yet due'), ' ', countdown(d.dueAt)];
+  if (d.status === 'waived') return badge('WAIVED', t('incident.waived'));
+  return [badge('OPEN', t('incident.notYetDue')), ' ', countdown(d.dueAt)];
 }
 
 function moved(d) {
@@ -43,24 +43,28 @@ function holdItem(hold) {
 }
 
 function render(incident) {
-  document.getElementById('incident-title').textContent = `Incident ${incident.number}: ${incident.typeLabel}`;
-  document.title = `Incident ${incident.number}: ${incident.typeLabel} · Common Ground`;
+  document.getElementById('incident-title').textContent = t('incident.title', { number: incident.number, type: incident.typeLabel });
+  document.title = `${t('incident.title', { number: incident.number, type: incident.typeLabel })} · Common Ground`;
   const byKey = new Map(incident.deadlineList.map((d) => [d.key, d]));
   const holds = incident.holds || [];
   const withdrawn = incident.withdrawnStatements || [];
 
   const promises = incident.deadlineList.map((d) =>
     h('tr', { class: d.status === 'missed' ? 'overdue' : d.status === 'held' ? 'held' : '', 'data-deadline': d.key },
-      h('td', { 'data-label': 'Promise' }, h('strong', {}, d.title)),
-      h('td', { 'data-label': 'Due by' }, timeEl(d.dueAt), moved(d)),
-      h('td', { 'data-label': 'Result' }, result(d))));
+      h('td', { 'data-label': t('incident.promise') }, h('strong', {}, d.title)),
+      h('td', { 'data-label': t('incident.dueBy') }, timeEl(d.dueAt),
+        d.movedBy === 'extension' ? h('div', { class: 'small' }, t('incident.extended', { date: formatDateTime(d.originalDueAt) })) : moved(d)),
+      h('td', { 'data-label': t('incident.result') }, result(d))));
 
   const statements = incident.statements.map((s) => {
     const met = s.deadlineKey && byKey.get(s.deadlineKey);
-    return h('article', { class: 'card', id: `statement-${s.id}`, 'aria-labelledby': `statement-${s.id}-title` },
+    // A statement not written in the page's language shows in its own, and says so.
+    const other = s.language && s.language !== language;
+    return h('article', { class: 'card', id: `statement-${s.id}`, 'aria-labelledby': `statement-${s.id}-title`, lang: other ? s.language : null },
       h('h3', { id: `statement-${s.id}-title` }, s.title),
-      h('p', { class: 'small' }, `${humanise(s.kind)}, published `, timeEl(s.publishedAt),
-        met ? `. This was the ${met.title.toLowerCase()} the plan requires.` : '.'),
+      h('p', { class: 'small', lang: other ? language : null }, t('incident.publishedKind', { kind: s.kindLabel || s.kind }), timeEl(s.publishedAt),
+        met ? t('incident.requiredBy', { deadline: met.title.toLowerCase() }) : '.'),
+      other ? h('p', { class: 'small muted', lang: language }, t('incident.notTranslated')) : null,
       h('div', { class: 'statement-body' }, s.body));
   });
   const withdrawnCards = withdrawn.map((s) =>
@@ -70,8 +74,8 @@ function render(incident) {
       h('p', {}, h('strong', {}, 'The City\'s note: '), s.note)));
 
   const events = [
-    { at: incident.declaredAt, text: 'The incident was declared and officials were notified.' },
-    ...incident.statements.map((s) => ({ at: s.publishedAt, text: `Published: ${s.title}` })),
+    { at: incident.declaredAt, text: t('incident.eventDeclared') },
+    ...incident.statements.map((s) => ({ at: s.publishedAt, text: t('incident.eventPublished', { title: s.title }) })),
     ...withdrawn.flatMap((s) => [
       { at: s.publishedAt, text: `Published: a ${s.kindLabel.toLowerCase()}` },
       { at: s.withdrawnAt, text: `Withdrawn: the ${s.kindLabel.toLowerCase()}. ${s.note}` },
@@ -84,37 +88,41 @@ function render(incident) {
       .filter((d) => d.status !== 'open' && d.status !== 'held')
       .map((d) => ({
         at: d.status === 'met' && d.metAt ? d.metAt : d.dueAt,
-        text: d.status === 'met' ? `Deadline met: ${d.title}${d.metOnTime === false ? ' (late)' : ''}` : d.status === 'missed' ? `Deadline missed: ${d.title}` : `Deadline waived: ${d.title}`,
+        text: d.status === 'met'
+          ? t(d.metOnTime === false ? 'incident.eventMetLate' : 'incident.eventMet', { title: d.title })
+          : d.status === 'missed' ? t('incident.eventMissed', { title: d.title }) : t('incident.eventWaived', { title: d.title }),
         missed: d.status === 'missed',
       })),
-    ...(incident.closedAt ? [{ at: incident.closedAt, text: 'The incident was closed.' }] : []),
+    ...(incident.closedAt ? [{ at: incident.closedAt, text: t('incident.eventClosed') }] : []),
   ].sort((a, b) => a.at.localeCompare(b.at));
 
   const activeHolds = holds.filter((hold) => hold.status === 'active');
   replaceChildren(root,
-    h('p', { class: 'lede' }, `Declared ${formatDateTime(incident.declaredAt)}. `,
-      incident.status === 'CLOSED' ? `Closed ${formatDateTime(incident.closedAt)}.` : 'The investigation is open.'),
+    h('p', { class: 'lede' }, t('incident.declaredOn', { date: formatDateTime(incident.declaredAt) }),
+      incident.status === 'CLOSED' ? t('incident.closedOn', { date: formatDateTime(incident.closedAt) }) : t('incident.open')),
+    h('p', { class: 'card callout subscribe-callout' }, h('a', { href: `/subscribe?incident=${encodeURIComponent(incident.number)}` }, t('incident.subscribe')),
+      t('incident.subscribeAfter')),
     activeHolds.length
       ? h('p', { class: 'card callout', id: 'held-notice' },
         h('strong', {}, 'Held by counsel. '),
         `The City Attorney has paused publication (${activeHolds.map((hold) => `${hold.covers}, reason: ${hold.reason}, since ${formatDateTime(hold.since)}`).join('; ')}). `,
         'The deadlines it covers are paused, not missed, and the hold cannot last beyond the limit the plan sets.')
       : null,
-    h('ul', { class: 'stats', 'aria-label': 'Deadline record' },
-      h('li', {}, h('strong', {}, String(incident.deadlines.met)), 'deadlines met'),
-      h('li', {}, h('strong', {}, String(incident.deadlines.missed)), 'deadlines missed'),
-      incident.deadlines.held ? h('li', {}, h('strong', {}, String(incident.deadlines.held)), 'held by counsel') : null,
-      h('li', {}, h('strong', {}, String(incident.deadlines.open)), 'still to come'),
-      h('li', {}, h('strong', {}, String(incident.publishedStatements)), 'statements published')),
+    h('ul', { class: 'stats', 'aria-label': t('incident.record') },
+      h('li', {}, h('strong', {}, String(incident.deadlines.met)), t('incident.statsMet', { count: incident.deadlines.met })),
+      h('li', {}, h('strong', {}, String(incident.deadlines.missed)), t('incident.statsMissed', { count: incident.deadlines.missed })),
+      incident.deadlines.held ? h('li', {}, h('strong', {}, String(incident.deadlines.held)), t('incident.statsHeld', { count: incident.deadlines.held })) : null,
+      h('li', {}, h('strong', {}, String(incident.deadlines.open)), t('incident.statsOpen', { count: incident.deadlines.open })),
+      h('li', {}, h('strong', {}, String(incident.publishedStatements)), t('incident.statsPublished', { count: incident.publishedStatements }))),
     h('section', { 'aria-labelledby': 'promised-heading' },
-      h('h2', { id: 'promised-heading' }, 'What the plan promised, and when'),
-      h('p', {}, 'The City\'s Critical Incident Communications Plan sets these deadlines for every incident of this severity.'),
+      h('h2', { id: 'promised-heading' }, t('incident.promisedHeading')),
+      h('p', {}, t('incident.promisedIntro')),
       promises.length
         ? h('div', { class: 'table-wrap' }, h('table', { class: 'stack', id: 'promises' },
-          h('caption', { class: 'visually-hidden' }, 'Deadlines and whether they were met'),
-          h('thead', {}, h('tr', {}, ['Promise', 'Due by', 'Result'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('caption', { class: 'visually-hidden' }, t('incident.promisesCaption')),
+          h('thead', {}, h('tr', {}, [t('incident.promise'), t('incident.dueBy'), t('incident.result')].map((text) => h('th', { scope: 'col' }, text)))),
           h('tbody', {}, promises)))
-        : h('p', {}, 'No deadlines yet.')),
+        : h('p', {}, t('incident.noDeadlines'))),
     holds.length
       ? h('section', { 'aria-labelledby': 'holds-heading', id: 'holds' },
         h('h2', { id: 'holds-heading' }, 'Counsel\'s holds'),
@@ -122,21 +130,21 @@ function render(incident) {
         h('ul', { class: 'holds' }, holds.map(holdItem)))
       : null,
     h('section', { 'aria-labelledby': 'published-heading' },
-      h('h2', { id: 'published-heading' }, 'What the City published'),
-      statements.length || withdrawnCards.length ? [...statements, ...withdrawnCards] : h('p', {}, 'Nothing has been published yet.')),
+      h('h2', { id: 'published-heading' }, t('incident.publishedHeading')),
+      statements.length || withdrawnCards.length ? [...statements, ...withdrawnCards] : h('p', {}, t('incident.nothingPublished'))),
     h('section', { 'aria-labelledby': 'timeline-heading' },
-      h('h2', { id: 'timeline-heading' }, 'Timeline'),
+      h('h2', { id: 'timeline-heading' }, t('incident.timeline')),
       h('ol', { class: 'timeline' }, events.map((e) => h('li', { class: e.missed ? 'overdue' : '' }, timeEl(e.at), e.text)))),
-    h('p', { class: 'small' }, 'Follow new statements with the ', h('a', { href: '/feeds/statements.atom' }, 'Atom feed'),
-      ' or add upcoming deadlines to your calendar with the ', h('a', { href: '/feeds/deadlines.ics' }, 'calendar feed'), '.'));
+    h('p', { class: 'small' }, t('incident.followBefore'), h('a', { href: '/feeds/statements.atom' }, t('incident.atom')),
+      t('incident.followMiddle'), h('a', { href: '/feeds/deadlines.ics' }, t('incident.ics')), '.'));
 }
 
 async function start() {
   try {
-    render(await api('GET', `/api/public/incidents/${encodeURIComponent(number)}`));
+    render(await api('GET', `/api/public/incidents/${encodeURIComponent(number)}?lang=${encodeURIComponent(language)}`));
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) {
-      replaceChildren(root, h('p', {}, 'There is no incident with this number. ', h('a', { href: '/' }, 'See all incidents')));
+      replaceChildren(root, h('p', {}, t('incident.noSuch'), h('a', { href: '/' }, t('incident.seeAll'))));
     } else showPageError(root, err);
   }
 }

@@ -1,4 +1,4 @@
-import { api, ApiError, rememberCsrf, showFormErrors, clearFormErrors, whileBusy, fetchMe } from './lib.js';
+import { api, ApiError, rememberCsrf, showFormErrors, clearFormErrors, whileBusy, fetchMe, t } from './lib.js';
 
 const form = document.getElementById('sign-in');
 
@@ -19,8 +19,8 @@ form.addEventListener('submit', async (event) => {
   const email = form.email.value.trim();
   const password = form.password.value;
   const missing = [];
-  if (!email) missing.push({ field: 'email', message: 'Enter your email address' });
-  if (!password) missing.push({ field: 'password', message: 'Enter your password' });
+  if (!email) missing.push({ field: 'email', message: t('signIn.enterEmail') });
+  if (!password) missing.push({ field: 'password', message: t('signIn.enterPassword') });
   if (missing.length) {
     showFormErrors(form, new ApiError(400, { error: { code: 'invalid_input', message: missing[0].message, details: missing } }));
     return;
@@ -32,7 +32,7 @@ form.addEventListener('submit', async (event) => {
       location.assign(nextPath());
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
-        err.message = 'The email address or password is not right. Check them and try again.';
+        err.message = t('signIn.wrong');
         err.details = [{ field: 'password', message: err.message }];
       }
       showFormErrors(form, err);
@@ -56,12 +56,12 @@ document.getElementById('email-link-send').addEventListener('click', async () =>
   const status = document.getElementById('email-link-status');
   const email = form.email.value.trim();
   if (!email) {
-    status.textContent = 'Enter your email address above first.';
+    status.textContent = t('signIn.emailFirst');
     return;
   }
   try {
     const answer = await api('POST', '/api/session/link', { email });
-    status.textContent = `${answer.message} Check your email.`;
+    status.textContent = t('signIn.linkSent');
   } catch (err) {
     status.textContent = err.message;
   }
@@ -80,7 +80,7 @@ if (linkToken) {
       rememberCsrf(session.csrfToken);
       location.assign(nextPath());
     } catch (err) {
-      status.textContent = err instanceof ApiError && err.status === 401 ? 'This link was already used or has expired. Sign in with your password, or ask for a new link.' : err.message;
+      status.textContent = err instanceof ApiError && err.status === 401 ? t('signIn.linkUsed') : err.message;
       form.hidden = false;
     }
   });

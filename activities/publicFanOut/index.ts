@@ -1,0 +1,138 @@
+// The activities behind telling the public (domain/contracts/publicFanOut.ts)
+// and behind a resident's subscription (domain/contracts/subscription.ts):
+// starting an event's fan-out once, reading who it goes to page by page,
+// sending a batch in each subscriber's language, and the confirmation and
+// welcome of a subscription. Every send is idempotent per subscriber.
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Config } from '../../lib/config';
+import { subscriptionLinkUrls } from '../../lib/links';
+import { eraseSubscription, topicsInWords } from '../../lib/subscriptionData';
+import { publicFanOutWorkflowId } from '../../domain/ids';
+import {
+  publicFanOutPlan,
+  type OfficialsNoticeV1,
+  type PublicFanOutActivities,
+  type PublicFanOutInputV1,
+} from '../../domain/contracts/publicFanOut';
+import type { SubscriptionActivities } from '../../domain/contracts/subscription';
+import { officialsNoticeData, publicMessageData } from './content';
+import { createSubscriberSender, type SubscriberSenderDeps } from './subscriberMessages';
+
+export type PublicFanOutDeps = SubscriberSenderDeps & {
+  config: SubscriberSenderDeps['config'] & Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'SMS_SENDS_PER_SECOND'>;
+  /** Defaults to the worker's own client. */
+  temporal?: Client;
+};
+
+/** Emails go a batch at a time, a few batches at once; texts at the sender's rate. */
+const EMAIL_BATCH = 25;
+const EMAIL_BATCHES_AT_ONCE = 4;
+const PAGE_SIZE = 500;
+
+export function createPublicFanOutActivities(deps: PublicFanOutDeps): PublicFanOutActivities & SubscriptionActivities {
+  const { db, config } = deps;
+  const temporal = (): Client => deps.temporal ?? Context.current().client;
+  const subscribers = createSubscriberSender(deps);
+
+  return {
+    async startPublicFanOut({ event, officials }) {
+      const plan = publicFanOutPlan(event);
+      const workflowId = publicFanOutWorkflowId(plan.eventKey);
+      let notice: OfficialsNoticeV1 | null = null;
+      if (officials && event.kind === 'statement.published') {
+        const { data, incidentId, authorId } = await officialsNoticeData(db, event, config.PUBLIC_BASE_URL);
+        notice = {
+          roles: officials.roles,
+          channels: officials.channels,
+          template: 'statement.published',
+          purpose: 'statement.published.officials',
+          data,
+          incidentId,
+          // The author was told by the statement's own workflow.
+          exceptPersonIds: [authorId],
+        };
+      }
+      const input: PublicFanOutInputV1 = {
+        version: 1,
+        event,
+        plan,
+        officials: notice,
+        pacing: { smsPerSecond: config.SMS_SENDS_PER_SECOND, emailBatch: EMAIL_BATCH, emailBatchesAtOnce: EMAIL_BATCHES_AT_ONCE, pageSize: PAGE_SIZE },
+      };
+      try {
+        await temporal().workflow.start('publicFanOutWorkflow', {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          workflowId,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (err) {
+        // Started by an earlier attempt: the event is being (or was) told already.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      return { workflowId };
+    },
+
+    async listFanOutRecipients({ plan, audience, cursor, limit }) {
+      const rows = await db.subscription.findMany({
+        where: {
+          audience,
+          status: 'ACTIVE',
+          ...(cursor ? { id: { gt: cursor } } : {}),
+          ...(audience === 'MEDIA'
+            ? { channel: 'EMAIL' }
+            : {
+                confirmedAt: { lte: new Date(plan.at) },
+                topics: { some: { OR: plan.topics.map((t) => ({ topic: t.topic, scope: t.scope ?? '' })) } },
+              }),
+        },
+        select: { id: true, channel: true },
+        orderBy: { id: 'asc' },
+        take: Math.max(1, Math.min(limit, 1000)),
+      });
+      return rows;
+    },
+
+    async sendPublicMessages({ workflowId, event, subscriptionIds }) {
+      const plan = publicFanOutPlan(event);
+      const rows = await db.subscription.findMany({ where: { id: { in: subscriptionIds } } });
+      const result = { sent: 0, skipped: subscriptionIds.length - rows.length, undeliverable: 0 };
+      for (const subscription of rows) {
+        const data = await publicMessageData(db, event, subscription.language);
+        const outcome = await subscribers.send(subscription, {
+          workflowId,
+          purpose: plan.template,
+          attemptGroup: plan.eventKey,
+          template: plan.template,
+          data,
+          status: 'ACTIVE',
+        });
+        if (outcome === 'SKIPPED') result.skipped += 1;
+        else if (outcome === 'UNDELIVERABLE') result.undeliverable += 1;
+        else result.sent += 1;
+      }
+      return result;
+    },
+
+    async sendSubscriptionNotice({ workflowId, subscriptionId, notice }) {
+      const subscription = await db.subscription.findUnique({ where: { id: subscriptionId }, include: { topics: true } });
+      if (!subscription) return { sent: false };
+      const data: Record<string, unknown> = { topics: topicsInWords(subscription.language, subscription.topics) };
+      if (notice === 'confirm') data.confirmUrl = subscriptionLinkUrls(config).subscriptionConfirm(subscription.id);
+      const outcome = await subscribers.send(subscription, {
+        workflowId,
+        purpose: `subscription.${notice}`,
+        attemptGroup: '1',
+        template: `subscription.${notice}`,
+        data,
+        status: notice === 'confirm' ? 'PENDING' : 'ACTIVE',
+      });
+      return { sent: outcome !== 'SKIPPED' && outcome !== 'UNDELIVERABLE' };
+    },
+
+    async expireSubscription({ subscriptionId }) {
+      return { deleted: await eraseSubscription(db, { id: subscriptionId, status: 'PENDING' }) };
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// One public event told to everyone who should hear of it: the officials the
+// policy names (a published statement), the newsrooms on the media list, and
+// every resident subscribed to a matching topic, each in their language
+// (domain/contracts/publicFanOut.ts). Residents are read a page at a time in
+// id order; emails go in batches, a few at once; texts go at the sender's
+// rate, a second at a time. Every message is sent once per subscriber (its
+// notification key), so a retried batch or a repeated event sends nothing
+// twice. Long lists continue as new, carrying where they got to.
+import type { WorkflowSignatures } from '../domain/workflows';
+import { continueAsNew, log, sleep, workflowInfo } from '@temporalio/workflow';
+import type { ChannelName } from '../domain/contracts/notificationActivities';
+import type { FanOutProgressV1, PublicFanOutInputV1 } from '../domain/contracts/publicFanOut';
+import { incidentActivities } from './lib/incidentActivities';
+import { notificationActivities } from './lib/notificationActivities';
+import { notifyPerson } from './lib/notify';
+import { publicActivities } from './lib/publicActivities';
+
+/** Pages per run before continuing as new: keeps each run's history far below Temporal's limits. */
+const PAGES_PER_RUN = 4;
+
+const chunks = <T>(items: T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += Math.max(1, size)) out.push(items.slice(i, i + Math.max(1, size)));
+  return out;
+};
+
+export async function publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<FanOutProgressV1> {
+  const workflowId = workflowInfo().workflowId;
+  const { event, plan, pacing, officials } = input;
+  const progress: FanOutProgressV1 = input.progress ?? { officialsDone: false, mediaDone: false, cursor: null, sent: 0, skipped: 0, undeliverable: 0 };
+
+  const sendBatch = async (subscriptionIds: string[]) => {
+    const result = await publicActivities.sendPublicMessages({ workflowId, event, subscriptionIds });
+    progress.sent += result.sent;
+    progress.skipped += result.skipped;
+    progress.undeliverable += result.undeliverable;
+  };
+
+  /** Emails a few batches at a time; texts `smsPerSecond` at a time, one second apart. */
+  const sendPage = async (page: { id: string; channel: ChannelName }[]) => {
+    const emails = chunks(page.filter((s) => s.channel === 'EMAIL').map((s) => s.id), pacing.emailBatch);
+    const texts = chunks(page.filter((s) => s.channel === 'SMS').map((s) => s.id), pacing.smsPerSecond);
+    const sendEmails = async () => {
+      for (const group of chunks(emails, pacing.emailBatchesAtOnce)) await Promise.all(group.map(sendBatch));
+    };
+    const sendTexts = async () => {
+      for (const [i, batch] of texts.entries()) {
+        const started = Date.now();
+        await sendBatch(batch);
+        if (i < texts.length - 1) await sleep(Math.max(1, 1000 - (Date.now() - started)));
+      }
+    };
+    await Promise.all([sendEmails(), sendTexts()]);
+  };
+
+  if (officials && !progress.officialsDone) {
+    const people = (await incidentActivities.listPeopleByRoles({ roles: officials.roles })).filter((p) => !officials.exceptPersonIds.includes(p.personId));
+    await Promise.all(
+      people.map(async (person) => {
+        try {
+          await notifyPerson(notificationActivities, {
+            workflowId,
+            purpose: officials.purpose,
+            personId: person.personId,
+            channels: officials.channels,
+            attemptGroup: plan.eventKey,
+            template: officials.template,
+            data: officials.data,
+            ...(officials.incidentId ? { incidentId: officials.incidentId } : {}),
+          });
+        } catch (err) {
+          log.error('an official could not be told', { personId: person.personId, error: String(err) });
+        }
+      }),
+    );
+    progress.officialsDone = true;
+  }
+
+  if (plan.media && !progress.mediaDone) {
+    // The media list is short: read it whole.
+    for (let cursor: string | null = null; ; ) {
+      const page: { id: string; channel: ChannelName }[] = await publicActivities.listFanOutRecipients({ plan, audience: 'MEDIA', cursor, limit: pacing.pageSize });
+      if (page.length === 0) break;
+      await sendPage(page);
+      cursor = page[page.length - 1].id;
+      if (page.length < pacing.pageSize) break;
+    }
+    progress.mediaDone = true;
+  }
+
+  for (let pages = 0; ; ) {
+    const page = await publicActivities.listFanOutRecipients({ plan, audience: 'RESIDENT', cursor: progress.cursor, limit: pacing.pageSize });
+    if (page.length === 0) break;
+    await sendPage(page);
+    progress.cursor = page[page.length - 1].id;
+    pages += 1;
+    if (page.length < pacing.pageSize) break;
+    if (pages >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof publicFanOutWorkflow>({ ...input, progress });
+    }
+  }
+  log.info('public fan-out done', { eventKey: plan.eventKey, ...progress });
+  return progress;
+}
+
+// The signature activities start this workflow with (domain/workflows.ts).
+publicFanOutWorkflow satisfies WorkflowSignatures['publicFanOutWorkflow'];
