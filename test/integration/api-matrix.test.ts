@@ -235,8 +235,6 @@ const COVERED_OUTSIDE_MATRIX = [
   'POST /api/session/link/redeem',
   'GET /ack/:token',
   'POST /ack/:token',
-  // test/integration/auditPublish.test.ts
-  'GET /api/public/audit/checkpoints',
   // A resident's own routes (no account, a signed token) and adding and removing newsrooms: test/integration/subscriptions.test.ts
   'POST /api/public/subscriptions',
   'GET /api/public/subscriptions/:token',
