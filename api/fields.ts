@@ -6,6 +6,8 @@
 // made of. Rules no schema can state (a time that has passed, a person who is
 // not active) are refused with 422 by the services, never with 400.
 import { z } from 'zod';
+import { MAX_LINK_TOKEN_LENGTH } from '../lib/links';
+import { languages } from '../lib/i18n';
 import './openapi';
 
 /** What String.prototype.trim removes: ECMAScript WhiteSpace and LineTerminator. */
@@ -94,3 +96,28 @@ export const ianaTimeZone = () => z.enum(IANA_TIME_ZONES).openapi({ description:
 export const EMAIL_PATTERN = /^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 export const emailAddress = (max = 320) =>
   z.string().max(max).regex(EMAIL_PATTERN, 'must be an email address').openapi({ example: 'city.manager@example.org' });
+
+/** A signed link token (lib/links.ts): base64url body, a dot, base64url signature. */
+export const LINK_TOKEN_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+export const linkToken = () =>
+  z
+    .string()
+    .max(MAX_LINK_TOKEN_LENGTH)
+    .regex(LINK_TOKEN_PATTERN, 'must be a link token from one of our messages')
+    .openapi({ description: 'The signed token from the message: base64url body, a dot, base64url signature' });
+
+/** One of the languages the site has (a folder under locales/). */
+export const supportedLanguage = () => {
+  const codes = languages() as [string, ...string[]];
+  return z.enum(codes, { errorMap: () => ({ message: `must be one of: ${codes.join(', ')}` }) });
+};
+
+/**
+ * A language asked for in a query (?lang=): any well-formed tag is taken, and
+ * one the site does not have reads as the default language, as for a browser.
+ */
+export const languageTag = () =>
+  z
+    .string()
+    .regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,3}$/, 'must be a language tag such as es or es-US')
+    .openapi({ description: 'A language tag (e.g. es); one the site does not have reads as the default' });

@@ -3,16 +3,17 @@
 // workflow then checks them against the incident's pinned policy.
 import { z } from 'zod';
 import { ROLES } from '../domain/roles';
+import { idField, nonBlankText, plainText } from './fields';
 import './openapi';
 
 const isoDate = z.string().openapi({ format: 'date-time', example: '2026-12-10T15:04:05.000Z' });
-const key = z.string().min(1).max(64);
+const key = idField();
 
 export const HoldScopeSchema = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('ALL') }),
-    z.object({ kind: z.literal('STATEMENT_KIND'), statementKind: key.openapi({ example: 'FINAL_REPORT' }) }),
-    z.object({ kind: z.literal('STATEMENT'), statementId: key }),
+    z.object({ kind: z.literal('ALL') }).strict(),
+    z.object({ kind: z.literal('STATEMENT_KIND'), statementKind: key.openapi({ example: 'FINAL_REPORT' }) }).strict(),
+    z.object({ kind: z.literal('STATEMENT'), statementId: key }).strict(),
   ])
   .openapi('HoldScope', { description: 'Everything for the incident, every statement of a kind, or one statement not yet published' });
 
@@ -20,21 +21,20 @@ export const PlaceHoldRequest = z
   .object({
     scope: HoldScopeSchema,
     category: key.openapi({ description: "A category key of the incident's policy (holds.categories): the reason the public sees", example: 'LITIGATION' }),
-    detail: z
-      .string()
-      .trim()
-      .min(1, 'the private detail for staff is required')
-      .max(2000, 'must be at most 2000 characters')
-      .openapi({ description: 'Private: the matter and whom to ask. Staff see it; it is never published' }),
+    detail: nonBlankText(2000, 1, 'the private detail for staff is required').openapi({
+      description: 'Private: the matter and whom to ask. Staff see it; it is never published',
+    }),
   })
+  .strict()
   .openapi('PlaceHoldRequest');
 
 export const ReleaseHoldRequest = z
-  .object({ note: z.string().trim().max(2000, 'must be at most 2000 characters').optional().openapi({ description: 'Private, for staff' }) })
+  .object({ note: plainText(2000).optional().openapi({ description: 'Private, for staff' }) })
+  .strict()
   .openapi('ReleaseHoldRequest');
 
 export const HoldParams = z.object({
-  id: z.string().min(1).max(64).openapi({ description: 'Incident number (CI-2026-0007) or internal id' }),
+  id: idField().openapi({ description: 'Incident number (CI-2026-0007) or internal id' }),
   holdId: key,
 });
 
@@ -91,13 +91,11 @@ export const IncidentHoldsSchema = z
 
 export const WithdrawStatementRequest = z
   .object({
-    note: z
-      .string()
-      .trim()
-      .min(1, 'a withdrawal needs a public note')
-      .max(2000, 'must be at most 2000 characters')
-      .openapi({ description: 'Public: shown where the statement was, on the public page and in the feed' }),
+    note: nonBlankText(2000, 1, 'a withdrawal needs a public note').openapi({
+      description: 'Public: shown where the statement was, on the public page and in the feed',
+    }),
   })
+  .strict()
   .openapi('WithdrawStatementRequest');
 
 export const WithdrawalResultSchema = z

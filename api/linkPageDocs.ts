@@ -3,16 +3,10 @@
 // documented here because the registry belongs to the API, and web/ does not
 // import the API. Each page is authorised by the signed token in its link.
 import { z } from 'zod';
-import { MAX_LINK_TOKEN_LENGTH } from '../lib/links';
+import { linkToken } from './fields';
 import { documentRoute, type DocumentedRoute } from './openapi';
 
-const LinkTokenParams = z.object({
-  token: z
-    .string()
-    .max(MAX_LINK_TOKEN_LENGTH)
-    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
-    .openapi({ description: 'The signed token from the email: base64url body, a dot, base64url signature' }),
-});
+const LinkTokenParams = z.object({ token: linkToken() });
 
 const linkPage = (page: Pick<DocumentedRoute, 'method' | 'path' | 'summary' | 'responses'>) =>
   documentRoute({ ...page, tags: ['links'], access: 'signed-link', params: LinkTokenParams, errorPages: true });

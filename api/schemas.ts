@@ -10,7 +10,7 @@ import { isInFuture } from '../domain/overdue';
 import { IDEMPOTENCY_KEY } from '../services/declareIncident';
 import { UNPROCESSABLE } from '../services/errors';
 import { currentPolicyView, isPolicySeverity } from '../services/policyView';
-import { idField, nonBlankText, offsetDateTime, plainText } from './fields';
+import { idField, languageTag, nonBlankText, offsetDateTime, plainText } from './fields';
 import { policyEnum } from './openapi';
 import { IncidentHoldsSchema } from './holdSchemas';
 
@@ -139,7 +139,7 @@ export const ApprovalQueueQuery = z.object({
     .enum(['me', 'anyone'])
     .default('me')
     .openapi({ description: 'me: statements you may decide now (default); anyone: every statement in approval, with whose turn it is' }),
-  lang: z.string().max(10).optional().openapi({ description: "Policy words (kinds, deadline titles) in this language (e.g. es); unknown ones read as the default" }),
+  lang: languageTag().optional().openapi({ description: "Policy words (kinds, deadline titles) in this language (e.g. es); unknown ones read as the default" }),
 });
 
 export const DeadlineParams = IncidentIdParams.extend({

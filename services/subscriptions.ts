@@ -17,7 +17,7 @@ import { SUBSCRIPTION_CONFIRM_WINDOW_SECONDS } from '../domain/links';
 import { SUBSCRIPTION_TOPICS } from '../domain/contracts/publicFanOut';
 import { subscriptionConfirmedSignal, type SubscriptionConfirmedV1 } from '../domain/contracts/subscription';
 import type { Prisma, Subscription, SubscriptionTopic } from '../generated/prisma/client';
-import { HttpError, badRequest } from './errors';
+import { HttpError, UNPROCESSABLE, badRequest } from './errors';
 import { startWorkflowOnce } from './temporal';
 
 export interface SubscriptionDeps {
@@ -41,7 +41,7 @@ const TopicChoice = z
     incident: z.string().trim().toUpperCase().regex(INCIDENT_NUMBER_PATTERN, 'must be an incident number such as CI-2026-0007').optional(),
   })
   .superRefine((value, ctx) => {
-    if (value.topic === 'INCIDENT' && !value.incident) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['incident'], message: 'name the incident to follow' });
+    if (value.topic === 'INCIDENT' && !value.incident) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['incident'], message: 'name the incident to follow', params: { [UNPROCESSABLE]: true } });
   });
 
 export const SubscribeRequest = z
@@ -56,13 +56,13 @@ export const SubscribeRequest = z
     if (value.channel === 'EMAIL') {
       address = value.address.toLowerCase();
       if (!z.string().email().safeParse(address).success) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'enter an email address such as name@example.com' });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'enter an email address such as name@example.com', params: { [UNPROCESSABLE]: true } });
         return z.NEVER;
       }
     } else {
       const phone = normalisePhone(value.address);
       if (!phone) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'enter a mobile number such as 314-555-0100' });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'enter a mobile number such as 314-555-0100', params: { [UNPROCESSABLE]: true } });
         return z.NEVER;
       }
       address = phone;

@@ -8,13 +8,14 @@ import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
 import { catalogue, dateLocale, isLanguage, languageName, languages } from '../../lib/i18n';
 import { notFound } from '../../services/errors';
+import { supportedLanguage } from '../fields';
 import { documentRoute } from '../openapi';
 import { parseParams } from '../validate';
 
 /** The namespaces the browser uses: its own (web) and the shared words (roles, topics). */
 export const BROWSER_NAMESPACES = ['web', 'common'] as const;
 
-const LanguageParams = z.object({ language: z.string().min(2).max(10) });
+const LanguageParams = z.object({ language: supportedLanguage() });
 
 documentRoute({
   method: 'get',

@@ -5,14 +5,12 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { isLanguage, languages } from '../../lib/i18n';
 import { caller, requireAuth } from '../auth';
+import { supportedLanguage } from '../fields';
 import { documentRoute } from '../openapi';
 import { parseBody } from '../validate';
 
-const LanguageRequest = z
-  .object({ language: z.string().refine(isLanguage, () => ({ message: `must be one of: ${languages().join(', ')}` })) })
-  .openapi('LanguageRequest');
+const LanguageRequest = z.object({ language: supportedLanguage() }).strict().openapi('LanguageRequest');
 
 documentRoute({
   method: 'put',

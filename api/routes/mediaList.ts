@@ -8,6 +8,7 @@ import type { Config } from '../../lib/config';
 import { caller, requirePermission } from '../auth';
 import { MediaContactRequest, addMediaContact, listMediaContacts, removeMediaContact } from '../../services/mediaList';
 import { actorOf } from '../../services/temporal';
+import { emailAddress, idField, nonBlankText, supportedLanguage } from '../fields';
 import { documentRoute } from '../openapi';
 import { parseBody, parseParams } from '../validate';
 
@@ -22,7 +23,12 @@ const MediaContactSchema = z
     unsubscribedAt: z.string().nullable(),
   })
   .openapi('MediaContact');
-const IdParams = z.object({ id: z.string().min(1).max(64) });
+const IdParams = z.object({ id: idField() });
+/** The service's MediaContactRequest, stated exactly for the API (code points, the shared email pattern, no unknown fields). */
+const MediaContactBody = z
+  .object({ outlet: nonBlankText(200), email: emailAddress(254), language: supportedLanguage().default('en') })
+  .strict()
+  .openapi('MediaContactRequest');
 const access = { permission: 'manageMediaList' } as const;
 
 documentRoute({
@@ -39,7 +45,7 @@ documentRoute({
   summary: 'Add a newsroom to the media list',
   tags: ['subscriptions'],
   access,
-  body: MediaContactRequest.openapi('MediaContactRequest'),
+  body: MediaContactBody,
   responses: {
     201: { description: 'Added', schema: MediaContactSchema },
     409: { description: 'Already listed, or the newsroom unsubscribed itself' },
@@ -69,7 +75,7 @@ export function createMediaListRouter({ db }: { db: Db; temporal: Client; config
 
   router.post('/api/media-list', allowed, async (req, res, next) => {
     try {
-      res.status(201).json(await addMediaContact(db, parseBody(MediaContactRequest, req), actorOf(caller(req))));
+      res.status(201).json(await addMediaContact(db, MediaContactRequest.parse(parseBody(MediaContactBody, req)), actorOf(caller(req))));
     } catch (err) {
       next(err);
     }

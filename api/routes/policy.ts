@@ -12,11 +12,12 @@ import { PERMISSIONS, type Permission } from '../../services/policyView';
 import { publicPolicyDocument } from '../../services/publicPolicy';
 import { languageOr } from '../../lib/i18n';
 import { currentPolicy } from '../../policy';
+import { languageTag } from '../fields';
 import { documentRoute } from '../openapi';
 import { parseQuery } from '../validate';
 
 const LanguageQuery = z.object({
-  lang: z.string().max(10).optional().openapi({ description: "The policy's words in this language where it has them (e.g. es); unknown ones read as the default" }),
+  lang: languageTag().optional().openapi({ description: "The policy's words in this language where it has them (e.g. es); unknown ones read as the default" }),
 });
 
 const roleEnum = z.enum(ROLES);

@@ -4,13 +4,14 @@ import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
 import { loadPublicIncident, publicIncidentListJson } from '../../services/publicViews';
+import { languageTag } from '../fields';
 import { documentRoute } from '../openapi';
 import { IncidentIdParams, PublicIncidentSchema, PublicIncidentSummarySchema } from '../schemas';
 import { parseParams, parseQuery } from '../validate';
 import { languageOr } from '../../lib/i18n';
 
 /** ?lang=es: the words of the policy and the statements in that language, where there are any. */
-const LanguageQuery = z.object({ lang: z.string().max(10).optional().openapi({ description: 'A language code (e.g. es); unknown ones read as the default' }) });
+const LanguageQuery = z.object({ lang: languageTag().optional().openapi({ description: 'A language code (e.g. es); unknown ones read as the default' }) });
 
 // Public accountability pages' data; the allow-list that keeps private fields
 // out, and the cache these are read from, live in services/publicViews.ts.

@@ -8,9 +8,9 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { MAX_LINK_TOKEN_LENGTH, readLinkToken } from '../../lib/links';
+import { readLinkToken } from '../../lib/links';
 import { InvalidLinkTokenError } from '../../lib/crypto';
-import { languages } from '../../lib/i18n';
+import { INCIDENT_NUMBER_PATTERN } from '../../domain/ids';
 import { SUBSCRIPTION_TOPICS } from '../../domain/contracts/publicFanOut';
 import { HttpError, notFound } from '../../services/errors';
 import {
@@ -22,21 +22,44 @@ import {
   unsubscribe,
   type SubscribeThrottle,
 } from '../../services/subscriptions';
+import { linkToken, nonBlankText, supportedLanguage } from '../fields';
 import { documentRoute } from '../openapi';
 import { parseBody, parseParams } from '../validate';
 
-const SubscribeBodyDoc = z
+/**
+ * The request as the API takes it, stated exactly (strict, code points);
+ * the service's SubscribeRequest then normalises the address, and what only
+ * the channel decides (is it an email address or a mobile number) is a 422.
+ */
+const SubscribeBody = z
   .object({
     channel: z.enum(['EMAIL', 'SMS']),
-    address: z.string().openapi({ description: 'An email address, or a mobile number (US numbers may be written 314-555-0100)' }),
-    language: z.string().openapi({ description: `The language of the messages: ${languages().join(', ')}` }),
+    address: nonBlankText(254).openapi({ description: 'An email address (EMAIL), or a mobile number (SMS; US numbers may be written 314-555-0100); one that does not fit its channel is a 422' }),
+    language: supportedLanguage().openapi({ description: 'The language of the messages' }),
     topics: z
-      .array(z.object({ topic: z.enum(SUBSCRIPTION_TOPICS), incident: z.string().optional().openapi({ description: 'For INCIDENT: the incident number' }) }))
-      .min(1),
+      .array(
+        z
+          .object({
+            topic: z.enum(SUBSCRIPTION_TOPICS),
+            incident: z.string().regex(INCIDENT_NUMBER_PATTERN, 'must be an incident number such as CI-2026-0007').optional().openapi({ description: 'For INCIDENT (required there, else a 422): the incident number' }),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10),
   })
+  .strict()
   .openapi('SubscribeRequest');
 
-const TokenParams = z.object({ token: z.string().min(1).max(MAX_LINK_TOKEN_LENGTH) });
+const TokenParams = z.object({ token: linkToken() });
+
+/** What a subscriber's link can meet, the same on every route that takes one. */
+const LINK_ANSWERS = {
+  400: { description: 'The link is damaged' },
+  403: { description: 'The link does not carry our signature' },
+  404: { description: 'The subscription was deleted' },
+  410: { description: 'The link has expired' },
+};
 
 documentRoute({
   method: 'post',
@@ -44,10 +67,11 @@ documentRoute({
   summary: 'Ask for public updates by email or text message, with no account: a confirmation (a link, or "reply YES") is sent first',
   tags: ['subscriptions'],
   access: 'public',
-  body: SubscribeBodyDoc,
+  body: SubscribeBody,
   responses: {
     202: { description: 'A confirmation is on its way (the same answer for any address)', schema: z.object({ status: z.literal('PENDING'), channel: z.enum(['EMAIL', 'SMS']) }) },
     400: { description: 'A field is wrong' },
+    422: { description: 'The address does not fit the channel, or an INCIDENT topic names no incident' },
     429: { description: 'Too many requests from this address; Retry-After says when to try again' },
   },
 });
@@ -58,7 +82,7 @@ documentRoute({
   tags: ['subscriptions'],
   access: 'signed-link',
   params: TokenParams,
-  responses: { 200: { description: 'The subscription and its messages' }, 400: { description: 'The link is damaged' }, 404: { description: 'Deleted' }, 410: { description: 'The link has expired' } },
+  responses: { 200: { description: 'The subscription and its messages' }, ...LINK_ANSWERS },
 });
 documentRoute({
   method: 'post',
@@ -67,7 +91,7 @@ documentRoute({
   tags: ['subscriptions'],
   access: 'signed-link',
   params: TokenParams,
-  responses: { 200: { description: 'Unsubscribed', schema: z.object({ status: z.string() }) }, 404: { description: 'Deleted' } },
+  responses: { 200: { description: 'Unsubscribed', schema: z.object({ status: z.string() }) }, ...LINK_ANSWERS },
 });
 documentRoute({
   method: 'delete',
@@ -76,7 +100,7 @@ documentRoute({
   tags: ['subscriptions'],
   access: 'signed-link',
   params: TokenParams,
-  responses: { 204: { description: 'Deleted' }, 404: { description: 'Already deleted' } },
+  responses: { 204: { description: 'Deleted' }, ...LINK_ANSWERS },
 });
 
 /** The subscription a subscriber's link names; 400/410 for a link that cannot be used. */
@@ -86,6 +110,7 @@ export function subscriptionOfToken(token: string, config: Pick<Config, 'LINK_SI
   } catch (err) {
     if (!(err instanceof InvalidLinkTokenError)) throw err;
     if (err.reason === 'expired') throw new HttpError(410, 'link_expired', 'this link has expired; every new message carries a fresh one');
+    if (err.reason === 'bad-signature') throw new HttpError(403, 'invalid_link', 'this link does not carry our signature');
     throw new HttpError(400, 'invalid_link', 'this link is damaged');
   }
 }
@@ -99,7 +124,7 @@ export function createSubscriptionsRouter({ db, temporal, config, throttle }: { 
 
   router.post('/api/public/subscriptions', async (req, res, next) => {
     try {
-      const input = parseBody(SubscribeRequest, req);
+      const input = SubscribeRequest.parse(parseBody(SubscribeBody, req));
       res.status(202).json(await requestSubscription({ db, temporal, config, throttle: subscribeThrottle }, input, requesterOf(req)));
     } catch (err) {
       next(err);

@@ -1,10 +1,11 @@
 // Counsel's hold and withdrawal on the running system (API, real Temporal dev
 // server, worker, database, pages, feeds), under the default policy
-// clayton-2026.3: the city attorney holds the holding statement; the approved
+// (holds came with clayton-2026.3): the city attorney holds the holding statement; the approved
 // statement waits; the public page, its JSON, the Atom and iCalendar feeds say
 // "held by counsel since ..., reason: Litigation" instead of "missed", and a
 // crawl of everything public finds none of the private detail; the release
 // publishes it; the PIO withdraws it with a public note.
+import { currentPolicy } from '../../policy/registry';
 import type { Role } from '../../domain/roles';
 import { startTestSystem, type TestSystem } from '../harness/app';
 import { eventually } from '../harness/eventually';
@@ -33,14 +34,15 @@ describe("counsel's hold and withdrawal, end to end", () => {
   let holdId = '';
   let statementId = '';
 
-  it('declares a severity-1 incident under clayton-2026.3', async () => {
+  it('declares a severity-1 incident under the default policy (holds since clayton-2026.3)', async () => {
     const res = await send('POST', '/api/incidents', {
       as: 'CITY_MANAGER',
       json: { type: 'OFFICER_INVOLVED_SHOOTING', severity: 1, title: 'Hold test incident', summary: 'Fictional incident for the hold test' },
     });
     expect(res.status).toBe(202);
     number = res.json.number;
-    expect(res.json.policyVersion).toBe('clayton-2026.3');
+    expect(res.json.policyVersion).toBe(currentPolicy().version);
+    expect(currentPolicy().holds).toBeDefined();
     await eventually(async () => (await send('GET', `/api/incidents/${number}`, { as: 'CITY_MANAGER' })).json?.deadlines?.length > 0, 'the incident to start');
   });
 
