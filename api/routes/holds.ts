@@ -11,12 +11,13 @@ import { caller, requirePermission } from '../auth';
 import { placeHold, releaseHold } from '../../services/holds';
 import { withdrawStatement } from '../../services/withdrawal';
 import { actorOf } from '../../services/temporal';
+import { idField } from '../fields';
 import { documentRoute } from '../openapi';
 import { HoldParams, HoldStateSchema, PlaceHoldRequest, ReleaseHoldRequest, WithdrawStatementRequest, WithdrawalResultSchema } from '../holdSchemas';
 import { IncidentIdParams } from '../schemas';
 import { parseBody, parseParams } from '../validate';
 
-const StatementIdParams = z.object({ id: z.string().min(1).max(64) });
+const StatementIdParams = z.object({ id: idField() });
 
 documentRoute({
   method: 'post',
@@ -29,9 +30,10 @@ documentRoute({
   access: { permission: 'placeHolds' },
   params: IncidentIdParams,
   body: PlaceHoldRequest,
+  rules: ["the category and the statement kind are among those of the incident's pinned policy"],
   responses: {
     201: { description: 'Held', schema: HoldStateSchema },
-    400: { description: 'Unknown category or statement kind, or no detail' },
+    400: { description: 'The body does not match this document (no detail, an unknown scope)' },
     403: { description: "The incident's policy does not let you place holds" },
     404: { description: 'Unknown incident or statement' },
     409: { description: "Already held, the statement is already published, or the incident's policy has no holds" },

@@ -10,9 +10,13 @@ export interface ContractProfile {
 
 export type ContractProfileName = 'ci' | 'long';
 
+// One worker: with two, hypothesis describes its filters by parsing their
+// source with ast.parse from two threads at once, which CPython 3.11 before
+// 3.11.8 can fail with "SystemError: AST constructor recursion depth
+// mismatch" (a schemathesis runtime error, not a finding; seen in CI runs).
 export const CONTRACT_PROFILES: Record<ContractProfileName, ContractProfile> = {
-  ci: { maxExamples: 10, seed: 20261130, workers: 2 },
-  long: { maxExamples: 300, workers: 2 },
+  ci: { maxExamples: 10, seed: 20261130, workers: 1 },
+  long: { maxExamples: 120, workers: 1 },
 };
 
 export function schemathesisArguments(

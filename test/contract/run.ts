@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   fs.mkdirSync(outDir, { recursive: true });
 
   console.log(`[contract] starting the whole system (${profile} profile)...`);
-  // Two fuzzing workers and the worker's activities share the pool: room enough that requests never wait on it.
+  // The fuzzer's requests and the worker's activities share the pool: room enough that requests never wait on it.
   const system = await startTestSystem({ databasePoolSize: 12 });
   const started = Date.now();
   try {
