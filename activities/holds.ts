@@ -14,6 +14,7 @@ import type { HoldScopeV1 } from '../domain/contracts/holds';
 import type { IncidentActivities, PublicationOutcomeV1 } from '../domain/contracts/incidentActivities';
 import { FailureType } from '../domain/failures';
 import { scopeCovers } from '../domain/holds';
+import { STATEMENT_SYSTEM_ACTOR, recordPublication } from './statementPublication';
 
 type HoldActivities = Pick<
   IncidentActivities,
@@ -21,7 +22,6 @@ type HoldActivities = Pick<
 >;
 
 const SYSTEM_ACTOR = 'system (incident workflow)';
-const STATEMENT_SYSTEM_ACTOR = 'system (statement workflow)';
 
 const failure = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
@@ -91,19 +91,7 @@ export function createHoldActivities({ db }: { db: Db }): HoldActivities {
           return { published: false, heldBy: { holdId: hold.id, category: hold.category, placedAt: hold.placedAt.toISOString() } };
         }
 
-        await tx.statement.update({
-          where: { id: statementId },
-          data: { status: 'PUBLISHED', publishedVersion: version, publishedAt: when, currentVersion: version },
-        });
-        await appendAudit(tx, {
-          actorLabel: STATEMENT_SYSTEM_ACTOR,
-          action: 'statement.published',
-          entityType: 'Statement',
-          entityId: statementId,
-          incidentId: s.incidentId,
-          at: when,
-          data: { version, kind: s.kind, deadlineKey: s.deadlineKey },
-        });
+        await recordPublication(tx, s, version, when);
         return { published: true, publishedAt: when.toISOString() };
       });
     },

@@ -22,6 +22,7 @@ import { createHoldActivities } from './holds';
 import { FailureType } from '../domain/failures';
 import { deadlineRowOf } from '../domain/deadlineRow';
 import { readTranslations, type StatementTranslationsV1 } from '../domain/statementText';
+import { STATEMENT_SYSTEM_ACTOR, recordPublication } from './statementPublication';
 
 /** Other languages of a statement version, as the column keeps them (nothing when there are none). */
 const translationsColumn = (translations: StatementTranslationsV1 | undefined) => {
@@ -35,7 +36,6 @@ export interface IncidentActivityDeps {
 }
 
 const SYSTEM_ACTOR = 'system (incident workflow)';
-const STATEMENT_SYSTEM_ACTOR = 'system (statement workflow)';
 
 const actorAudit = (actor: ActorV1 | null): Pick<AuditInput, 'actorId' | 'actorLabel'> =>
   actor ? { actorId: actor.personId, actorLabel: actor.name } : { actorId: null, actorLabel: STATEMENT_SYSTEM_ACTOR };
@@ -430,19 +430,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
         if (approvals === 0) {
           throw ApplicationFailure.create({ type: FailureType.InvalidState, message: `version ${version} has no approvals`, nonRetryable: true });
         }
-        await tx.statement.update({
-          where: { id: statementId },
-          data: { status: 'PUBLISHED', publishedVersion: version, publishedAt: when, currentVersion: version },
-        });
-        await appendAudit(tx, {
-          actorLabel: STATEMENT_SYSTEM_ACTOR,
-          action: 'statement.published',
-          entityType: 'Statement',
-          entityId: statementId,
-          incidentId: s.incidentId,
-          at: when,
-          data: { version, kind: s.kind, deadlineKey: s.deadlineKey },
-        });
+        await recordPublication(tx, s, version, when);
         return { publishedAt: when.toISOString() };
       });
     },
