@@ -104,6 +104,11 @@ const fields = z.object({
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
   SMTP_SECURE: bool.default('false'),
+  /**
+   * Refuse to send unless the relay upgrades the connection with STARTTLS (messages carry signed links).
+   * Unset: on in production (unless SMTP_SECURE, or the local-providers waiver), off in embedded mode.
+   */
+  SMTP_REQUIRE_TLS: bool.optional(),
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
@@ -219,6 +224,9 @@ export function productionProblems(cfg: Fields): [string, string][] {
     if (cfg.TWILIO_FROM_NUMBER === SHIPPED_DEFAULTS.TWILIO_FROM_NUMBER) {
       problems.push(['TWILIO_FROM_NUMBER', "is Twilio's magic test number, which never delivers"]);
     }
+    if (cfg.SMTP_REQUIRE_TLS === false && !cfg.SMTP_SECURE) {
+      problems.push(['SMTP_REQUIRE_TLS', 'is off: mail and the signed links in it would cross the network in clear text whenever the relay offers no STARTTLS; leave it unset, or use SMTP_SECURE=true on port 465']);
+    }
     if (cfg.MAIL_FROM === SHIPPED_DEFAULTS.MAIL_FROM) {
       problems.push(['MAIL_FROM', 'is the example.org sender of the embedded mode; mail from it fails SPF/DMARC checks']);
     }
@@ -250,7 +258,13 @@ function combinationProblems(cfg: Fields): [string, string][] {
 export const configSchema = fields
   .transform((cfg) => {
     const mode = effectiveMode(cfg);
-    return { ...cfg, MODE: mode, INBOUND_EMAIL_DOMAIN: (cfg.INBOUND_EMAIL_DOMAIN ?? (mode === 'embedded' ? EMBEDDED_REPLY_DOMAIN : '')).toLowerCase() };
+    const localProviders = cfg.ALLOW_INSECURE.includes('local-providers');
+    return {
+      ...cfg,
+      MODE: mode,
+      INBOUND_EMAIL_DOMAIN: (cfg.INBOUND_EMAIL_DOMAIN ?? (mode === 'embedded' ? EMBEDDED_REPLY_DOMAIN : '')).toLowerCase(),
+      SMTP_REQUIRE_TLS: cfg.SMTP_REQUIRE_TLS ?? (mode === 'production' && !cfg.SMTP_SECURE && !localProviders),
+    };
   })
   .superRefine((cfg, ctx) => {
     if (cfg.MODE !== 'production') return;

@@ -11,7 +11,7 @@ import { ProviderRateLimitError, parseRetryAfterMs } from './errors';
 export type Mailer = Transporter<SMTPPool.SentMessageInfo>;
 export type SmsClient = twilio.Twilio;
 
-type MailerConfig = Pick<Config, 'SMTP_HOST' | 'SMTP_PORT' | 'SMTP_SECURE' | 'SMTP_USER' | 'SMTP_PASSWORD' | 'SMTP_POOL_SIZE'>;
+type MailerConfig = Pick<Config, 'SMTP_HOST' | 'SMTP_PORT' | 'SMTP_SECURE' | 'SMTP_USER' | 'SMTP_PASSWORD' | 'SMTP_POOL_SIZE'> & Partial<Pick<Config, 'SMTP_REQUIRE_TLS'>>;
 
 /** Pooled SMTP: a burst of incident notifications reuses a few open connections. */
 export function createMailer(config: MailerConfig): Mailer {
@@ -21,6 +21,8 @@ export function createMailer(config: MailerConfig): Mailer {
     host: config.SMTP_HOST,
     port: config.SMTP_PORT,
     secure: config.SMTP_SECURE,
+    // Without it nodemailer falls back to clear text when the relay does not offer STARTTLS.
+    requireTLS: config.SMTP_REQUIRE_TLS ?? false,
     auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
     // Fail well inside the activity's start-to-close timeout (30 s), all three together, so an attempt
     // is over before Temporal starts the next one.
