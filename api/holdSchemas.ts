@@ -62,7 +62,7 @@ export const StaffHoldSchema = z
     statementId: z.string().nullable(),
     category: z.string(),
     categoryLabel: z.string(),
-    detail: z.string(),
+    detail: z.string().nullable().openapi({ description: 'Private: null unless the policy involves your role in holds (places, releases, is reminded or told)' }),
     status: z.enum(['ACTIVE', 'RELEASED', 'LAPSED']),
     placedAt: isoDate,
     placedById: z.string(),
@@ -71,7 +71,7 @@ export const StaffHoldSchema = z
     endedAt: isoDate.nullable(),
     endedById: z.string().nullable(),
     endedByName: z.string().nullable(),
-    endNote: z.string().nullable(),
+    endNote: z.string().nullable().openapi({ description: 'Private release note: null unless your role may read the detail' }),
   })
   .openapi('StaffHold');
 

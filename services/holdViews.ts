@@ -1,6 +1,8 @@
-// Counsel's holds as staff see them (private detail included), and what an
-// incident's pinned policy says about holds and withdrawal, so the console
-// offers each action to the roles that incident's plan names.
+// Counsel's holds as staff see them, and what an incident's pinned policy
+// says about holds and withdrawal, so the console offers each action to the
+// roles that incident's plan names. The private detail is need-to-know: the
+// roles the policy involves in holds (who place and release them, who are
+// reminded and told), not every reader of the incident.
 import type { Db } from '../lib/db';
 import type { Role } from '../domain/roles';
 import { pinnedPolicyOf } from './policyView';
@@ -18,8 +20,17 @@ export function holdRulesFor(incident: { policyVersion: string }) {
   };
 }
 
-/** Every hold of an incident for staff, newest first: who placed and ended it, and the private detail. */
-export async function holdsForStaff(db: Db, incident: { id: string; policyVersion: string }) {
+/** Whether someone with `roles` may read holds' private detail and release notes on an incident under this policy. */
+export function mayReadHoldDetail(roles: readonly Role[], incident: { policyVersion: string }): boolean {
+  const holds = pinnedPolicyOf(incident.policyVersion)?.holds;
+  if (!holds) return false;
+  const involved = new Set<Role>([...holds.placeBy, ...holds.releaseBy, ...holds.remind, ...holds.notify]);
+  return roles.some((role) => involved.has(role));
+}
+
+/** Every hold of an incident for staff, newest first: who placed and ended it, and the private detail to those who need it. */
+export async function holdsForStaff(db: Db, incident: { id: string; policyVersion: string }, viewerRoles: readonly Role[]) {
+  const detailReader = mayReadHoldDetail(viewerRoles, incident);
   const rows = await db.publicationHold.findMany({ where: { incidentId: incident.id }, orderBy: { placedAt: 'desc' } });
   const names = await namesOf(db, rows.flatMap((r) => [r.placedById, r.endedById].filter((id): id is string => !!id)));
   const labels = new Map(holdRulesFor(incident).categories.map((c) => [c.key, c.label]));
@@ -30,7 +41,7 @@ export async function holdsForStaff(db: Db, incident: { id: string; policyVersio
     statementId: r.statementId,
     category: r.category,
     categoryLabel: labels.get(r.category) ?? r.category,
-    detail: r.detail,
+    detail: detailReader ? r.detail : null,
     status: r.status,
     placedAt: r.placedAt.toISOString(),
     placedById: r.placedById,
@@ -39,7 +50,7 @@ export async function holdsForStaff(db: Db, incident: { id: string; policyVersio
     endedAt: r.endedAt ? r.endedAt.toISOString() : null,
     endedById: r.endedById,
     endedByName: r.endedById ? (names.get(r.endedById) ?? null) : null,
-    endNote: r.endNote,
+    endNote: detailReader ? r.endNote : null,
   }));
 }
 

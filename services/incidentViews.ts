@@ -14,7 +14,7 @@ import { INCIDENT_NUMBER_PATTERN, statementWorkflowId } from '../domain/ids';
 import { isDeadlineOverdue } from '../domain/overdue';
 import { deadlineRowOf } from '../domain/deadlineRow';
 import { deadlineJson } from './deadlineViews';
-import { holdRulesFor, holdsForStaff } from './holdViews';
+import { holdRulesFor, holdsForStaff, mayReadHoldDetail } from './holdViews';
 import { tryQuery } from './temporal';
 import { readTranslations } from '../domain/statementText';
 import { isPermitted, isPermittedUnder } from './policyView';
@@ -239,7 +239,7 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
     recipients,
     deadlines,
     statements: await statementsWithNames(db, temporal, statementRows, viewer),
-    holds: { rules: holdRulesFor(incident), list: await holdsForStaff(db, incident) },
+    holds: { rules: holdRulesFor(incident), list: await holdsForStaff(db, incident, viewer.roles) },
     timeline: auditRows.map((a) => ({
       seq: a.seq.toString(),
       at: a.at.toISOString(),
@@ -248,7 +248,7 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
       action: a.action,
       entityType: a.entityType,
       entityId: a.entityId,
-      data: timelineDataFor(viewer, a, (a.data ?? {}) as Record<string, unknown>, statementRows),
+      data: timelineDataFor(viewer, a, (a.data ?? {}) as Record<string, unknown>, statementRows, incident),
     })),
   };
 }
@@ -259,11 +259,19 @@ const CONTACT_KEYS = new Set(['email', 'phone', 'toAddress', 'address', 'lastErr
 const NOTIFICATION_FIELDS_FOR_ALL = ['personId', 'channel', 'purpose'];
 /** Draft text and approvers' comments in statement events. */
 const DRAFT_KEYS = new Set(['title', 'comment']);
+/** A hold's private detail and release note in hold events. */
+const HOLD_DETAIL_KEYS = new Set(['detail', 'note']);
 
 const withoutKeys = (data: Record<string, unknown>, keys: Set<string>) => Object.fromEntries(Object.entries(data).filter(([k]) => !keys.has(k)));
 
 /** A timeline event's data as `viewer` may see it. */
-function timelineDataFor(viewer: Viewer, event: { action: string; entityId: string }, data: Record<string, unknown>, statements: StatementRow[]): Record<string, unknown> {
+function timelineDataFor(
+  viewer: Viewer,
+  event: { action: string; entityId: string },
+  data: Record<string, unknown>,
+  statements: StatementRow[],
+  incident: { policyVersion: string },
+): Record<string, unknown> {
   let visible = data;
   if (!isPermitted(viewer.roles, 'readDeliveryLog')) {
     visible = event.action.startsWith('notification.')
@@ -275,6 +283,7 @@ function timelineDataFor(viewer: Viewer, event: { action: string; entityId: stri
     const draftReader = statement ? mayReadDrafts(viewer, statement) : isPermitted(viewer.roles, 'readDrafts');
     if (!draftReader) visible = withoutKeys(visible, DRAFT_KEYS);
   }
+  if (event.action.startsWith('hold.') && !mayReadHoldDetail(viewer.roles, incident)) visible = withoutKeys(visible, HOLD_DETAIL_KEYS);
   return visible;
 }
 

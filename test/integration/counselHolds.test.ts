@@ -71,6 +71,15 @@ describe("counsel's hold and withdrawal, end to end", () => {
     const holding = detail.json.deadlines.find((d: any) => d.key === 'holding_statement');
     expect(holding.heldSince).toBeTruthy();
     expect(holding.overdue).toBe(false);
+
+    // Need to know: an alderman reads the incident and sees the hold and its category, never its detail.
+    const alderman = await send('GET', `/api/incidents/${number}`, { as: 'ALDERMAN' });
+    expect(alderman.status).toBe(200);
+    expect(alderman.json.holds.list).toEqual([expect.objectContaining({ holdId, categoryLabel: 'Litigation', detail: null })]);
+    expect(JSON.stringify(alderman.json)).not.toContain(DETAIL);
+    const placedEvent = alderman.json.timeline.find((e: any) => e.action === 'hold.placed');
+    expect(placedEvent.data).toMatchObject({ holdId, category: 'LITIGATION' });
+    expect(placedEvent.data.detail).toBeUndefined();
   });
 
   it('the approved statement waits behind the hold, approvals intact', async () => {

@@ -452,7 +452,7 @@ function renderHolds() {
           h('div', { class: 'small' }, `Placed by ${hold.placedByName || 'someone'} `, timeEl(hold.placedAt),
             hold.status === 'ACTIVE' ? ['; lapses ', timeEl(hold.lapsesAt)] : hold.endedAt
               ? [hold.status === 'LAPSED' ? '; lapsed ' : `; released by ${hold.endedByName || 'someone'} `, timeEl(hold.endedAt)] : null),
-          h('div', { class: 'small' }, h('strong', {}, 'Private detail (staff only): '), hold.detail),
+          hold.detail !== null ? h('div', { class: 'small' }, h('strong', {}, 'Private detail (staff only): '), hold.detail) : null,
           hold.endNote ? h('div', { class: 'small' }, h('strong', {}, 'Release note: '), hold.endNote) : null,
           hold.status === 'ACTIVE' && mayRelease ? releaseForm(hold) : null)))
       : h('p', {}, 'Nothing is held.'));
