@@ -848,7 +848,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
             : t('public.statement-published.deadlineMet', { deadline, due })),
       ]),
       action: page,
-      sms: t('public.statement-published.sms', { number, title, url: page.url }),
+      sms:
+        deadline && due
+          ? t(onTime === false ? 'public.statement-published.smsLate' : 'public.statement-published.smsMet', { number, title, deadline, url: page.url })
+          : t('public.statement-published.sms', { number, title, url: page.url }),
     };
   },
 

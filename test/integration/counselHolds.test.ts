@@ -114,6 +114,10 @@ describe("counsel's hold and withdrawal, end to end", () => {
     expect(publicView.json.holds).toEqual([
       expect.objectContaining({ status: 'active', reason: 'Litigation', covers: 'every holding statement', endedAt: null }),
     ]);
+    // In Spanish: the category in the policy's Spanish words, what it covers in the catalogue's.
+    const spanish = await send('GET', `/api/public/incidents/${number}?lang=es`);
+    expect(spanish.json.deadlineList.find((d: any) => d.key === 'holding_statement').heldByCounsel).toMatchObject({ reason: 'Litigio' });
+    expect(spanish.json.holds).toEqual([expect.objectContaining({ status: 'active', reason: 'Litigio', covers: 'cada comunicado inicial' })]);
 
     const ics = parseIcs(await (await fetch(`${sys.baseUrl}/feeds/deadlines.ics`)).text());
     const event = ics.components.find((e) => e.props.UID?.startsWith(`${number}-holding_statement@`))!;
