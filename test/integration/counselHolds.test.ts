@@ -129,6 +129,13 @@ describe("counsel's hold and withdrawal, end to end", () => {
     const entry = atom.entries.find((e) => e.title.startsWith(`${number}: Publication held by counsel since`))!;
     expect(entry.title).toContain('reason: Litigation');
 
+    // The feeds in Spanish, asked for with ?lang=es.
+    const icsEs = parseIcs(await (await fetch(`${sys.baseUrl}/feeds/deadlines.ics?lang=es`)).text());
+    const eventEs = icsEs.components.find((e) => e.props.UID?.startsWith(`${number}-holding_statement@`))!;
+    expect(eventEs.props.SUMMARY).toMatch(/^Retenido por la asesoría legal desde el .+; motivo: Litigio: Comunicado inicial/);
+    const atomEs = parseAtom(await (await fetch(`${sys.baseUrl}/feeds/statements.atom?lang=es`)).text());
+    expect(atomEs.entries.find((e) => e.title.startsWith(`${number}: Publicación retenida por la asesoría legal desde el`))?.title).toContain('motivo: Litigio');
+
     const pages = await crawlPublicSite(sys.baseUrl);
     expect(pages.map((p) => p.path)).toEqual(expect.arrayContaining([`/incidents/${number}`, `/api/public/incidents/${number}`]));
     expect(pages.filter((p) => p.status >= 400).map((p) => `${p.path} ${p.status}`)).toEqual([]);

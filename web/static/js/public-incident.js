@@ -41,6 +41,9 @@ function holdItem(hold) {
     t('incident.hold.itemAfter', { reason: hold.reason, covers: hold.covers }), ended);
 }
 
+/** The feeds speak the page's language when asked to (English is their default). */
+const feedUrl = (path) => (language === 'en' ? path : `${path}?lang=${encodeURIComponent(language)}`);
+
 function render(incident) {
   document.getElementById('incident-title').textContent = t('incident.title', { number: incident.number, type: incident.typeLabel });
   document.title = `${t('incident.title', { number: incident.number, type: incident.typeLabel })} · Common Ground`;
@@ -136,8 +139,8 @@ function render(incident) {
     h('section', { 'aria-labelledby': 'timeline-heading' },
       h('h2', { id: 'timeline-heading' }, t('incident.timeline')),
       h('ol', { class: 'timeline' }, events.map((e) => h('li', { class: e.missed ? 'overdue' : '' }, timeEl(e.at), e.text)))),
-    h('p', { class: 'small' }, t('incident.followBefore'), h('a', { href: '/feeds/statements.atom' }, t('incident.atom')),
-      t('incident.followMiddle'), h('a', { href: '/feeds/deadlines.ics' }, t('incident.ics')), '.'));
+    h('p', { class: 'small' }, t('incident.followBefore'), h('a', { href: feedUrl('/feeds/statements.atom') }, t('incident.atom')),
+      t('incident.followMiddle'), h('a', { href: feedUrl('/feeds/deadlines.ics') }, t('incident.ics')), '.'));
 }
 
 async function start() {
