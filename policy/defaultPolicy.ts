@@ -455,6 +455,14 @@ const SPANISH = {
       },
     },
   },
+  holds: {
+    categories: {
+      PENDING_INVESTIGATION: { label: 'Investigación pendiente' },
+      PERSONNEL_MATTER: { label: 'Asunto de personal' },
+      JUVENILE_INVOLVED: { label: 'Hay menores involucrados' },
+      LITIGATION: { label: 'Litigio' },
+    },
+  },
 };
 
 /**

@@ -31,7 +31,7 @@ import { deadlineRowSelect } from './deadlineViews';
 import { HttpError, notFound } from './errors';
 import type { IncidentRow } from './incidentViews';
 import { holdCategoryLabel, policyViewFor, type PolicyView } from './policyView';
-import { DEFAULT_LANGUAGE } from '../lib/i18n';
+import { DEFAULT_LANGUAGE, translator } from '../lib/i18n';
 import { readTranslations, type StatementTranslationsV1 } from '../domain/statementText';
 import { currentPolicy, getPolicy, localiseDeadlineTitle, localisePolicy, type Policy } from '../policy';
 
@@ -107,17 +107,27 @@ function publicDeadline(d: PublicDeadlineRow, now: Date, holds: HoldRow[], polic
     status: publicStatus(d, now),
     metAt: d.metAt ? d.metAt.toISOString() : null,
     metOnTime: d.metAt ? d.metAt <= d.dueAt : null,
-    heldByCounsel: d.heldSince && hold ? { since: d.heldSince.toISOString(), reason: holdCategoryLabel(policy, hold.category) } : null,
+    heldByCounsel: d.heldSince && hold ? { since: d.heldSince.toISOString(), reason: publicHoldCategory(policy, words, hold.category) } : null,
   };
 }
 
-function publicHold(h: HoldRow, policy: PolicyView) {
-  const kindLabel = h.statementKind ? (policy.statementKinds.find((k) => k.key === h.statementKind)?.label ?? h.statementKind) : null;
+/** A hold's category as the public reads it: the policy's name for it in the reader's language. */
+const publicHoldCategory = (policy: PolicyView, words: Words, category: string): string =>
+  words.localised.holds?.categories.find((c) => c.key === category)?.label ?? holdCategoryLabel(policy, category);
+
+function publicHold(h: HoldRow, policy: PolicyView, words: Words, language: string) {
+  const t = translator(language, 'web');
+  const kindLabel = h.statementKind ? (words.localised.statementKinds.find((k) => k.key === h.statementKind)?.label ?? h.statementKind) : null;
   return {
     id: h.id,
-    covers: h.scope === 'ALL' ? 'all publication' : h.scope === 'STATEMENT_KIND' ? `every ${(kindLabel ?? 'statement').toLowerCase()}` : 'a statement',
+    covers:
+      h.scope === 'ALL'
+        ? t('incident.hold.coversAll')
+        : h.scope === 'STATEMENT_KIND' && kindLabel
+          ? t('incident.hold.coversKind', { kind: kindLabel.toLowerCase() })
+          : t('incident.hold.coversOne'),
     statementKind: h.scope === 'STATEMENT_KIND' ? h.statementKind : null,
-    reason: holdCategoryLabel(policy, h.category),
+    reason: publicHoldCategory(policy, words, h.category),
     category: h.category,
     status: h.status === 'ACTIVE' ? ('active' as const) : h.status === 'LAPSED' ? ('lapsed' as const) : ('released' as const),
     since: h.placedAt.toISOString(),
@@ -199,7 +209,7 @@ const publicIncidentView = ({ incident, deadlines, statements, withdrawnStatemen
     }),
     withdrawnStatements: withdrawnStatements.map((w) => ({ ...w, kindLabel: kindLabel(w.kind) })),
     deadlineList: deadlines.map((d) => publicDeadline(d, now, holds, policy, words)),
-    holds: holds.map((h) => publicHold(h, policy)),
+    holds: holds.map((h) => publicHold(h, policy, words, language)),
   };
 };
 

@@ -8,8 +8,10 @@
 //                           hold has stopped, marked so (iCalendar, RFC 5545)
 // Both come from the public read cache (services/publicViews.ts): a feed
 // request costs at most one small query, and a feed is written once for all
-// the requests that read the same records.
-import { Router } from 'express';
+// the requests that read the same records. ?lang=es gives either feed in
+// that language (the policy's and the catalogue's words); English otherwise.
+import { Router, type Request } from 'express';
+import { dateLocale, languageOr, translator, type Translate } from '../lib/i18n';
 import { loadPublicIncidentRecords, type PublicIncidentView } from '../services/publicViews';
 import { buildAtomFeed, buildCalendar, type AtomEntry, type CalendarEvent } from './feedFormats';
 import { asyncRoute } from './asyncRoute';
@@ -17,13 +19,13 @@ import type { WebDeps } from './deps';
 
 const MAX_ATOM_ENTRIES = 100;
 
-/** One written feed per records array: the cache hands every request in the same second the same array. */
-function writtenOnce(write: (incidents: PublicIncidentView[], now: Date) => string) {
+/** One written feed per records array: the cache hands every request in the same second and language the same array. */
+function writtenOnce(write: (incidents: PublicIncidentView[], now: Date, language: string) => string) {
   const written = new WeakMap<PublicIncidentView[], string>();
-  return (incidents: PublicIncidentView[], now: Date): string => {
+  return (incidents: PublicIncidentView[], now: Date, language: string): string => {
     let text = written.get(incidents);
     if (text === undefined) {
-      text = write(incidents, now);
+      text = write(incidents, now, language);
       written.set(incidents, text);
     }
     return text;
@@ -36,31 +38,49 @@ type PublicHold = PublicIncidentView['holds'][number];
 
 type SayDate = (iso: string) => string;
 
-/** "Dec 10, 2026, 3:04 PM" in the city's time zone: feeds say a time as the public pages do. */
-function dateSayer(timeZone: string): SayDate {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
-  return (iso) => format.format(new Date(iso));
+/** A feed's words in its language. */
+interface FeedWords {
+  language: string;
+  t: Translate;
+  /** "Dec 10, 2026, 3:04 PM" in the city's time zone and the feed's language: feeds say a time as the public pages do. */
+  publicDate: SayDate;
 }
 
-function holdHeadline(hold: PublicHold, publicDate: SayDate): string {
-  if (hold.status === 'active') return `Publication held by counsel since ${publicDate(hold.since)}, reason: ${hold.reason}`;
-  return `Counsel's hold ${hold.status === 'lapsed' ? 'lapsed' : 'released'} (reason: ${hold.reason})`;
+/** The feed's language: ?lang= when it names one (feed readers send no useful Accept-Language), else English. */
+const feedLanguage = (req: Request): string => languageOr(req.query.lang);
+
+function feedWordsFor(timeZone: string): (language: string) => FeedWords {
+  const made = new Map<string, FeedWords>();
+  return (language) => {
+    let words = made.get(language);
+    if (!words) {
+      const format = new Intl.DateTimeFormat(dateLocale(language), { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+      words = { language, t: translator(language, 'pages'), publicDate: (iso) => format.format(new Date(iso)) };
+      made.set(language, words);
+    }
+    return words;
+  };
 }
 
-function holdText(number: string, hold: PublicHold, publicDate: SayDate): string {
-  const what = `The City Attorney held ${hold.covers} for incident ${number} from ${publicDate(hold.since)}. Reason: ${hold.reason}.`;
-  if (hold.status === 'active') {
-    return `${what}\n\nWhile it is held, what it covers is not published and the deadlines it covers are paused. It lapses no later than ${publicDate(hold.lapsesAt)}.`;
-  }
-  return `${what}\n\nThe hold ${hold.status === 'lapsed' ? 'reached the longest time the plan allows and lapsed' : 'was released'} on ${publicDate(hold.endedAt ?? hold.since)}; the paused deadlines run again.`;
+function holdHeadline(hold: PublicHold, { t, publicDate }: FeedWords): string {
+  if (hold.status === 'active') return t('feeds.holdActive', { date: publicDate(hold.since), reason: hold.reason });
+  return t(hold.status === 'lapsed' ? 'feeds.holdLapsed' : 'feeds.holdReleased', { reason: hold.reason });
+}
+
+function holdText(number: string, hold: PublicHold, { t, publicDate }: FeedWords): string {
+  const what = t('feeds.holdWhat', { covers: hold.covers, number, date: publicDate(hold.since), reason: hold.reason });
+  if (hold.status === 'active') return `${what}\n\n${t('feeds.holdWhile', { date: publicDate(hold.lapsesAt) })}`;
+  return `${what}\n\n${t(hold.status === 'lapsed' ? 'feeds.holdEndedLapsed' : 'feeds.holdEndedReleased', { date: publicDate(hold.endedAt ?? hold.since) })}`;
 }
 
 export function createFeedsRouter({ db, config }: WebDeps): Router {
   const router = Router();
-  const publicDate = dateSayer(config.CITY_TIME_ZONE);
+  const wordsOf = feedWordsFor(config.CITY_TIME_ZONE);
   const base = config.PUBLIC_BASE_URL.replace(/\/$/, '');
 
-  const atomFeed = writtenOnce((incidents, now) => {
+  const atomFeed = writtenOnce((incidents, now, language) => {
+    const words = wordsOf(language);
+    const { t, publicDate } = words;
     const entries: AtomEntry[] = incidents
       .flatMap((incident) => [
         ...incident.statements.map((s) => ({
@@ -70,28 +90,28 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
           updated: new Date(s.publishedAt),
           link: `${base}/incidents/${encodeURIComponent(incident.number)}#statement-${encodeURIComponent(s.id)}`,
           content: s.body,
-          author: 'City of Clayton',
+          author: t('feeds.author'),
           category: s.kind,
         })),
         // The same entry id as the statement had: a feed reader replaces the withdrawn text with the note.
         ...incident.withdrawnStatements.map((s) => ({
           id: `${base}/incidents/${incident.number}#statement-${s.id}`,
-          title: `${incident.number}: Withdrawn: ${s.kindLabel} published ${publicDate(s.publishedAt)}`,
+          title: `${incident.number}: ${t('feeds.withdrawnTitle', { kind: s.kindLabel, date: publicDate(s.publishedAt) })}`,
           published: new Date(s.publishedAt),
           updated: new Date(s.withdrawnAt),
           link: `${base}/incidents/${encodeURIComponent(incident.number)}#statement-${encodeURIComponent(s.id)}`,
-          content: `The City withdrew this ${s.kindLabel.toLowerCase()} on ${publicDate(s.withdrawnAt)}.\n\n${s.note}`,
-          author: 'City of Clayton',
+          content: `${t('feeds.withdrawnText', { kind: s.kindLabel.toLowerCase(), date: publicDate(s.withdrawnAt) })}\n\n${s.note}`,
+          author: t('feeds.author'),
           category: 'WITHDRAWN',
         })),
         ...incident.holds.map((hold) => ({
           id: `${base}/incidents/${incident.number}#hold-${hold.id}`,
-          title: `${incident.number}: ${holdHeadline(hold, publicDate)}`,
+          title: `${incident.number}: ${holdHeadline(hold, words)}`,
           published: new Date(hold.since),
           updated: new Date(hold.endedAt ?? hold.since),
           link: `${base}/incidents/${encodeURIComponent(incident.number)}#holds`,
-          content: holdText(incident.number, hold, publicDate),
-          author: 'City of Clayton',
+          content: holdText(incident.number, hold, words),
+          author: t('feeds.author'),
           category: 'HELD_BY_COUNSEL',
         })),
       ])
@@ -99,8 +119,8 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
       .slice(0, MAX_ATOM_ENTRIES);
     return buildAtomFeed({
       id: `${base}/feeds/statements.atom`,
-      title: 'City of Clayton: published critical incident statements',
-      subtitle: 'Every statement the City published under its Critical Incident Communications Plan.',
+      title: t('feeds.atomTitle'),
+      subtitle: t('feeds.atomSubtitle'),
       selfUrl: `${base}/feeds/statements.atom`,
       siteUrl: `${base}/`,
       entries,
@@ -110,15 +130,17 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
 
   router.get(
     '/feeds/statements.atom',
-    asyncRoute(async (_req, res) => {
+    asyncRoute(async (req, res) => {
       const now = new Date();
-      const xml = atomFeed(await loadPublicIncidentRecords({ db, config }, now), now);
+      const language = feedLanguage(req);
+      const xml = atomFeed(await loadPublicIncidentRecords({ db, config }, now, language), now, language);
       res.setHeader('Cache-Control', 'no-cache');
       res.type('application/atom+xml; charset=utf-8').send(xml);
     }),
   );
 
-  const calendar = writtenOnce((incidents, now) => {
+  const calendar = writtenOnce((incidents, now, language) => {
+    const { t, publicDate } = wordsOf(language);
     const events: CalendarEvent[] = incidents.flatMap((incident) =>
       incident.deadlineList
         .filter((d) => (d.status === 'open' && Date.parse(d.dueAt) > now.getTime()) || d.status === 'held')
@@ -129,26 +151,23 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
             uid: `${incident.number}-${d.key}@${hostOf(base)}`,
             start: new Date(d.dueAt),
             summary: held
-              ? `Held by counsel since ${publicDate(held.since)}, reason: ${held.reason}: ${d.title} (${incident.number})`
-              : `Due: ${d.title} (${incident.number})`,
+              ? t('feeds.heldSummary', { date: publicDate(held.since), reason: held.reason, title: d.title, number: incident.number })
+              : t('feeds.dueSummary', { title: d.title, number: incident.number }),
             description:
-              `The City's Critical Incident Communications Plan requires the ${d.title.toLowerCase()} for incident ${incident.number} ` +
-              `(${incident.typeLabel}) by this time.` +
-              (held
-                ? ` Held by counsel since ${publicDate(held.since)}, reason: ${held.reason}. Its clock is stopped; it falls due again when the hold ends.`
-                : '') +
-              (d.extended ? ` The deadline was ${d.movedBy === 'hold' ? "moved after a counsel's hold" : 'extended'}; first due ${new Date(d.originalDueAt).toISOString()}.` : '') +
-              ` Follow it at ${base}/incidents/${incident.number}`,
+              t('feeds.dueText', { deadline: d.title.toLowerCase(), number: incident.number, type: incident.typeLabel }) +
+              (held ? t('feeds.heldText', { date: publicDate(held.since), reason: held.reason }) : '') +
+              (d.extended ? t(d.movedBy === 'hold' ? 'feeds.movedByHold' : 'feeds.extended', { date: new Date(d.originalDueAt).toISOString() }) : '') +
+              t('feeds.followAt', { url: `${base}/incidents/${incident.number}` }),
             url: `${base}/incidents/${encodeURIComponent(incident.number)}`,
-            categories: ['Critical incident', d.kind, ...(held ? ['HELD_BY_COUNSEL'] : [])],
+            categories: [t('feeds.criticalIncident'), d.kind, ...(held ? ['HELD_BY_COUNSEL'] : [])],
             ...(held ? { status: 'TENTATIVE' as const } : {}),
           };
         }),
     );
     events.sort((a, b) => a.start.getTime() - b.start.getTime());
     return buildCalendar({
-      name: 'City of Clayton public deadlines',
-      description: 'Upcoming deadlines the City committed to under its Critical Incident Communications Plan.',
+      name: t('feeds.calendarName'),
+      description: t('feeds.calendarDescription'),
       events,
       now,
     });
@@ -156,9 +175,10 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
 
   router.get(
     '/feeds/deadlines.ics',
-    asyncRoute(async (_req, res) => {
+    asyncRoute(async (req, res) => {
       const now = new Date();
-      const ics = calendar(await loadPublicIncidentRecords({ db, config }, now), now);
+      const language = feedLanguage(req);
+      const ics = calendar(await loadPublicIncidentRecords({ db, config }, now, language), now, language);
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('Content-Disposition', 'inline; filename="clayton-deadlines.ics"');
       res.type('text/calendar; charset=utf-8').send(ics);

@@ -170,6 +170,30 @@ class View {
       .join(this.t('label.or'));
   }
 
+  /**
+   * What a counsel's hold covers, in the reader's language. The workflow
+   * writes it in the policy's language (data.covers) beside its scope
+   * (holdScope, holdStatementKind); messages queued before it wrote the scope
+   * keep the words as written.
+   */
+  holdCovers(): string | undefined {
+    const scope = this.str('holdScope');
+    if (this.language === DEFAULT_LANGUAGE || !scope) return this.str('covers');
+    if (scope === 'ALL') return this.t('hold.covers.all');
+    if (scope === 'STATEMENT') return this.t('hold.covers.one');
+    const kind = this.str('holdStatementKind');
+    const label = kind ? this.policyWords.statementKinds.find((k) => k.key === kind)?.label : undefined;
+    return label ? this.t('hold.covers.kind', { kind: label.toLowerCase() }) : this.str('covers');
+  }
+
+  /** A counsel's hold's category (its public reason) in the reader's language. */
+  holdCategoryLabel(): string | undefined {
+    const key = this.str('holdCategory');
+    const label = this.str('categoryLabel');
+    if (this.language === DEFAULT_LANGUAGE || !key) return label ?? key;
+    return this.policyWords.holds?.categories.find((c) => c.key === key)?.label ?? label ?? key;
+  }
+
   /** The policy's words for the reader (the current policy's translations). */
   private get policyWords() {
     return localisePolicy(currentPolicy(), this.language);
@@ -306,10 +330,10 @@ const smsWith = (parts: (string | undefined)[], link: Action | undefined): strin
 
 /** The words every counsel's-hold message shares: the incident, what is held, and the public category. */
 function holdWords(v: View): { incident: string; covers: string; category: string } {
-  const category = v.str('categoryLabel');
+  const category = v.holdCategoryLabel();
   return {
     incident: incidentLabel(v),
-    covers: v.str('covers') ?? v.t('hold.publication'),
+    covers: v.holdCovers() ?? v.t('hold.publication'),
     category: category ? v.t('hold.category', { category }) : '',
   };
 }
@@ -824,7 +848,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
             : t('public.statement-published.deadlineMet', { deadline, due })),
       ]),
       action: page,
-      sms: t('public.statement-published.sms', { number, title, url: page.url }),
+      sms:
+        deadline && due
+          ? t(onTime === false ? 'public.statement-published.smsLate' : 'public.statement-published.smsMet', { number, title, deadline, url: page.url })
+          : t('public.statement-published.sms', { number, title, url: page.url }),
     };
   },
 

@@ -324,6 +324,8 @@ const policyTranslationSchema = z
     statementKinds: z
       .record(keySchema, z.object({ label: words.optional(), template: z.object({ title: words, body: words }).strict().optional() }).strict())
       .optional(),
+    /** The public names of counsel's-hold categories (the public page shows the category, never the detail). */
+    holds: z.object({ categories: z.record(keySchema, z.object({ label: words }).strict()).optional() }).strict().optional(),
   })
   .strict();
 
@@ -424,6 +426,7 @@ function checkTranslations(p: z.output<typeof basePolicySchema>, issue: Issue): 
   const types = new Set(p.definition.types.map((t) => t.key));
   const deadlines = new Set(p.deadlines.map((d) => d.key));
   const kinds = new Set(p.statementKinds.map((k) => k.key));
+  const holdCategories = new Set((p.holds?.categories ?? []).map((c) => c.key));
   for (const [language, t] of Object.entries(p.translations ?? {})) {
     const path = ['translations', language];
     for (const key of Object.keys(t.definition?.types ?? {})) {
@@ -434,6 +437,9 @@ function checkTranslations(p: z.output<typeof basePolicySchema>, issue: Issue): 
     }
     for (const key of Object.keys(t.statementKinds ?? {})) {
       if (!kinds.has(key)) issue([...path, 'statementKinds', key], `unknown statement kind ${JSON.stringify(key)}`);
+    }
+    for (const key of Object.keys(t.holds?.categories ?? {})) {
+      if (!holdCategories.has(key)) issue([...path, 'holds', 'categories', key], `unknown hold category ${JSON.stringify(key)}`);
     }
   }
 }

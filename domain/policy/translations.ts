@@ -1,8 +1,8 @@
 // The policy in a reader's language: its own words (types, severities,
-// deadlines, statement kinds and their templates) replaced by the
-// translations the policy carries for that language, word by word. A word the
-// policy does not translate stays as written. Pure: pages, messages and the
-// API all read translated policy words through here.
+// deadlines, statement kinds and their templates, counsel's-hold categories)
+// replaced by the translations the policy carries for that language, word by
+// word. A word the policy does not translate stays as written. Pure: pages,
+// messages and the API all read translated policy words through here.
 import type { Policy, PolicyTranslation } from './schema';
 
 /** The translation a policy carries for `language`, if any. */
@@ -49,6 +49,14 @@ export function localisePolicy<P extends Policy>(policy: P, language: string, fa
       label: pick((t) => t.statementKinds?.[k.key]?.label) ?? k.label,
       template: pick((t) => t.statementKinds?.[k.key]?.template) ?? k.template,
     })),
+    ...(policy.holds
+      ? {
+          holds: {
+            ...policy.holds,
+            categories: policy.holds.categories.map((c) => ({ ...c, label: pick((t) => t.holds?.categories?.[c.key]?.label) ?? c.label })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -83,6 +83,21 @@ describe("counsel's hold in the console and on the public page", () => {
     for (const secret of [DETAIL, 'Juvenile witness', 'A juvenile was hurt', 'Drew Kaminski']) expect(body).not.toContain(secret);
     await expectAccessible(resident, 'public incident page with a hold (phone)');
 
+    // A Spanish reader gets the same record in Spanish, the hold's category in the policy's Spanish words.
+    const lector = await (await session.contextFor({ phone: true })).newPage();
+    await lector.goto(`${system.baseUrl}/incidents/${number}?lang=es`);
+    await loaded(lector);
+    expect(await lector.locator('tr[data-deadline="holding_statement"]').textContent()).toMatch(/Retenido por la asesoría legal desde el .+; motivo: Litigio\./);
+    const aviso = (await lector.locator('#held-notice').textContent())!;
+    expect(aviso).toContain('Retenido por la asesoría legal.');
+    expect(aviso).toContain('El Abogado de la Ciudad detuvo la publicación (cada comunicado inicial, motivo: Litigio, desde el ');
+    expect(aviso).toContain('Los plazos que cubre están en pausa, no incumplidos');
+    expect(await lector.locator('#holds-heading').textContent()).toBe('Retenciones legales');
+    expect(await lector.locator('#holds').textContent()).toMatch(/Retención legal desde el .*; motivo: Litigio\. Cubre cada comunicado inicial\. Vence a más tardar el/);
+    const cuerpo = (await lector.textContent('main'))!;
+    for (const english of ['Held by counsel', 'reason:', 'Litigation', 'Covers every']) expect({ english, found: cuerpo.includes(english) }).toEqual({ english, found: false });
+    await lector.context().close();
+
     await resident.goto(`${system.baseUrl}/`);
     await loaded(resident);
     await resident.locator('#public-incidents li', { hasText: number }).getByText('Held by counsel', { exact: true }).waitFor();

@@ -114,6 +114,10 @@ describe("counsel's hold and withdrawal, end to end", () => {
     expect(publicView.json.holds).toEqual([
       expect.objectContaining({ status: 'active', reason: 'Litigation', covers: 'every holding statement', endedAt: null }),
     ]);
+    // In Spanish: the category in the policy's Spanish words, what it covers in the catalogue's.
+    const spanish = await send('GET', `/api/public/incidents/${number}?lang=es`);
+    expect(spanish.json.deadlineList.find((d: any) => d.key === 'holding_statement').heldByCounsel).toMatchObject({ reason: 'Litigio' });
+    expect(spanish.json.holds).toEqual([expect.objectContaining({ status: 'active', reason: 'Litigio', covers: 'cada comunicado inicial' })]);
 
     const ics = parseIcs(await (await fetch(`${sys.baseUrl}/feeds/deadlines.ics`)).text());
     const event = ics.components.find((e) => e.props.UID?.startsWith(`${number}-holding_statement@`))!;
@@ -124,6 +128,13 @@ describe("counsel's hold and withdrawal, end to end", () => {
     const atom = parseAtom(await (await fetch(`${sys.baseUrl}/feeds/statements.atom`)).text());
     const entry = atom.entries.find((e) => e.title.startsWith(`${number}: Publication held by counsel since`))!;
     expect(entry.title).toContain('reason: Litigation');
+
+    // The feeds in Spanish, asked for with ?lang=es.
+    const icsEs = parseIcs(await (await fetch(`${sys.baseUrl}/feeds/deadlines.ics?lang=es`)).text());
+    const eventEs = icsEs.components.find((e) => e.props.UID?.startsWith(`${number}-holding_statement@`))!;
+    expect(eventEs.props.SUMMARY).toMatch(/^Retenido por la asesoría legal desde el .+; motivo: Litigio: Comunicado inicial/);
+    const atomEs = parseAtom(await (await fetch(`${sys.baseUrl}/feeds/statements.atom?lang=es`)).text());
+    expect(atomEs.entries.find((e) => e.title.startsWith(`${number}: Publicación retenida por la asesoría legal desde el`))?.title).toContain('motivo: Litigio');
 
     const pages = await crawlPublicSite(sys.baseUrl);
     expect(pages.map((p) => p.path)).toEqual(expect.arrayContaining([`/incidents/${number}`, `/api/public/incidents/${number}`]));

@@ -26,6 +26,7 @@ afterAll(async () => {
 const RESIDENT_EMAIL = 'vecina.clayton@example.net';
 const RESIDENT_PHONE = '+13145550177';
 const NEWSROOM = 'newsdesk@example.com';
+const NEIGHBOUR_EMAIL = 'vecino.maryland@example.net';
 
 const mailTo = (address: string) => sys.sinks.mail.messages().filter((m) => m.envelope.to.includes(address));
 const textsTo = (number: string) => sys.sinks.sms.messages().filter((m) => m.direction === 'outbound-api' && m.to === number);
@@ -105,6 +106,18 @@ describe('subscriptions on the running system', () => {
     expect(await sys.db.subscription.findFirstOrThrow({ where: { address: RESIDENT_PHONE } })).toMatchObject({ status: 'ACTIVE', channel: 'SMS' });
   });
 
+  it('a resident asks for this one incident by email in Spanish and confirms with the link', async () => {
+    const res = await sys.request('/api/public/subscriptions', {
+      method: 'POST',
+      json: { channel: 'EMAIL', address: NEIGHBOUR_EMAIL, language: 'es', topics: [{ topic: 'INCIDENT', incident: number }] },
+    });
+    expect(res.status).toBe(202);
+    const confirm = await eventually(async () => mailTo(NEIGHBOUR_EMAIL).find((m) => m.subject.startsWith('Confirme su suscripción')), 'the confirmation email');
+    const confirmed = await fetch(linkIn(confirm.text, /https?:\/\/\S+\/subscriptions\/confirm\/[\w.-]+/), { method: 'POST' });
+    expect(confirmed.status).toBe(200);
+    expect(await sys.db.subscription.findFirstOrThrow({ where: { address: NEIGHBOUR_EMAIL } })).toMatchObject({ status: 'ACTIVE', language: 'es' });
+  });
+
   it('the PIO puts a newsroom on the media list; staff without the permission cannot, and nobody can list residents', async () => {
     const added = await sys.request('/api/media-list', { method: 'POST', as: 'PIO', json: { outlet: 'Clayton Courier', email: NEWSROOM, language: 'en' } });
     expect(added.status).toBe(201);
@@ -145,6 +158,12 @@ describe('subscriptions on the running system', () => {
 
     const text = await eventually(async () => textsTo(RESIDENT_PHONE).find((m) => m.body.includes('New statement')), 'the statement by text');
     expect(text.body).toContain('Statement on the Maryland Ave video');
+    expect(text.body).toContain('It meets the “Holding statement” deadline, on time.');
+
+    // The deadline met reaches the incident's own subscriber once, in Spanish, with the statement that met it.
+    const met = await eventually(async () => mailTo(NEIGHBOUR_EMAIL).find((m) => m.subject.startsWith('Nuevo comunicado')), 'the deadline met to the incident subscriber');
+    expect(met.text).toContain('Con este comunicado se cumple el plazo «Comunicado inicial»');
+    expect(met.text).toContain('se publicó a tiempo');
     expect(text.body).toContain('Reply STOP to stop');
 
     const newsroom = await eventually(async () => mailTo(NEWSROOM).find((m) => m.subject.startsWith('New statement')), 'the statement to the newsroom');
@@ -160,8 +179,9 @@ describe('subscriptions on the running system', () => {
 
     await eventually(async () => {
       const rows = await sys.db.notification.findMany({ where: { purpose: 'public.statement-published' } });
-      return rows.length === 3 && new Set(rows.map((r) => r.subscriptionId)).size === 3 && rows.every((r) => r.status !== 'PENDING');
+      return rows.length === 4 && new Set(rows.map((r) => r.subscriptionId)).size === 4 && rows.every((r) => r.status !== 'PENDING');
     }, 'exactly one message per subscriber and newsroom');
+    expect(mailTo(NEIGHBOUR_EMAIL).filter((m) => /plazo «Comunicado inicial»/.test(m.text ?? ''))).toHaveLength(1);
 
     // The same event told again (a retried activity, a replayed workflow) finds its fan-out started and sends nothing more.
     const mailer = createMailer(sys.config);
@@ -173,7 +193,7 @@ describe('subscriptions on the running system', () => {
       });
       expect(again.workflowId).toBe(`public-fan-out-statement-${statementId}`);
       await sys.temporal.workflow.getHandle(again.workflowId).result();
-      expect(await sys.db.notification.count({ where: { purpose: 'public.statement-published' } })).toBe(3);
+      expect(await sys.db.notification.count({ where: { purpose: 'public.statement-published' } })).toBe(4);
       expect(mailTo(RESIDENT_EMAIL).filter((m) => m.subject.startsWith('Nuevo comunicado'))).toHaveLength(1);
     } finally {
       mailer.close();
@@ -222,7 +242,7 @@ describe('subscriptions on the running system', () => {
   });
 
   it('nothing about subscribers shows on the public pages, feeds or API, nor in the staff delivery log', async () => {
-    const secrets = [RESIDENT_EMAIL, RESIDENT_PHONE, '314-555-0177', NEWSROOM];
+    const secrets = [RESIDENT_EMAIL, RESIDENT_PHONE, '314-555-0177', NEWSROOM, NEIGHBOUR_EMAIL];
     for (const url of ['/', `/incidents/${number}`, `/incidents/${number}?lang=es`, '/subscribe', '/feeds/statements.atom', '/feeds/deadlines.ics', '/api/public/incidents', `/api/public/incidents/${number}`, '/api/policy']) {
       const body = await (await fetch(`${sys.baseUrl}${url}`)).text();
       for (const secret of secrets) expect({ url, leaked: body.includes(secret) ? secret : null }).toEqual({ url, leaked: null });

@@ -300,6 +300,17 @@ describe('renderMessage', () => {
     expect(renderMessage('statement.withdrawn', { ...FULL_DATA, note: 'Issued in error.' }, 'EMAIL', config, now).text).toContain('The public note: Issued in error.');
   });
 
+  test("in Spanish: what a hold covers and its category in the reader's words; without the scope, the words as the workflow wrote them", () => {
+    const scoped = { ...FULL_DATA, holdScope: 'STATEMENT_KIND', holdStatementKind: 'FINAL_REPORT', holdCategory: 'LITIGATION' };
+    const placed = renderMessage('hold.placed', scoped, 'EMAIL', config, now, { language: 'es' });
+    expect(placed.text).toContain('puso una retención legal sobre cada informe final de la investigación del incidente');
+    expect(placed.text).toContain('(Litigio).');
+    expect(placed.text).not.toMatch(/final investigation report|Litigation/);
+    expect(renderMessage('hold.placed', { ...scoped, holdScope: 'ALL' }, 'SMS', config, now, { language: 'es' }).text).toContain('Retención legal sobre toda la publicación del incidente');
+    expect(renderMessage('hold.placed', scoped, 'EMAIL', config, now).text).toContain('every final investigation report');
+    expect(renderMessage('hold.placed', FULL_DATA, 'EMAIL', config, now, { language: 'es' }).text).toContain('sobre every final investigation report');
+  });
+
   test('an unknown template is a non-retryable InvalidInput failure naming the field', () => {
     let failure: unknown;
     try {

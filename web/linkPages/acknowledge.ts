@@ -33,7 +33,8 @@ export function createAcknowledgeRouter({ db, temporal, config }: WebDeps): Rout
       db,
       req.params.token,
       link,
-      { didWhat: 'acknowledge the incident', next: 'Your acknowledgement is recorded; the staff console shows the incident.' },
+      'ack',
+      t,
       (status, title, body) => send(res, status, title, body),
       cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string),
     );

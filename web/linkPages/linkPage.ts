@@ -14,7 +14,7 @@ import { toHttpError, type HttpError } from '../../services/errors';
 import { linkStanding } from '../../services/signedLinks';
 import { asyncRoute } from '../asyncRoute';
 import { sendPage, type Area } from '../layout';
-import { DEFAULT_LANGUAGE, dateLocale } from '../../lib/i18n';
+import { DEFAULT_LANGUAGE, dateLocale, type Translate } from '../../lib/i18n';
 
 export type SendLinkPage = (res: Response, status: number, title: string, body: SafeHtml) => void;
 
@@ -47,13 +47,8 @@ export function readLinkOrExplain<P extends LinkPurpose>(
   }
 }
 
-/** What the page for a used link says. */
-export interface UsedLinkWording {
-  /** What this link did, e.g. "acknowledge the incident". */
-  didWhat: string;
-  /** What to do now, e.g. "The staff console shows the incident." */
-  next: string;
-}
+/** Which single-use link a page serves: its "already used" page says what the link did and what to do now (pages usedLink.*). */
+export type SingleUseLink = 'ack' | 'review' | 'progress';
 
 /**
  * True when the link may still act; otherwise answers with a page: 410 for a
@@ -64,17 +59,18 @@ export async function linkIsUsableOrExplain(
   db: Db,
   token: string,
   link: { personId: string; issuedAt: Date | null },
-  wording: UsedLinkWording,
+  kind: SingleUseLink,
+  t: Translate,
   send: (status: number, title: string, body: SafeHtml) => void,
   formatWhen: (when: Date) => string,
 ): Promise<boolean> {
   const standing = await linkStanding(db, token, link);
   if (standing.usable) return true;
   if (standing.why === 'used') {
-    send(410, 'This link was already used', html`<p>It was used to ${wording.didWhat} on ${formatWhen(standing.usedAt)}, and a link works only once.</p>
-<p>${wording.next}</p>`);
+    send(410, t('usedLink.title'), html`<p>${t('usedLink.text', { didWhat: t(`usedLink.didWhat.${kind}`), when: formatWhen(standing.usedAt) })}</p>
+<p>${t(`usedLink.next.${kind}`)}</p>`);
   } else {
-    send(403, 'This link no longer works', html`<p>The links sent to this person have been withdrawn. If you think this is a mistake, ask the city manager’s office.</p>`);
+    send(403, t('usedLink.revokedTitle'), html`<p>${t('usedLink.revokedText')}</p>`);
   }
   return false;
 }

@@ -65,7 +65,8 @@ export function createProgressRouter({ db, temporal, config }: WebDeps): Router 
       db,
       req.params.token,
       link,
-      { didWhat: 'post progress', next: 'The next reminder email brings a new link; you can also sign in to the staff console, or reply to the reminder text.' },
+      'progress',
+      t,
       (status, title, body) => send(res, status, title, html`<h1>${title}</h1>${body}`),
       formatWhen(res),
     );

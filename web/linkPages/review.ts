@@ -59,8 +59,10 @@ export function createReviewRouter({ db, temporal, config }: WebDeps): Router {
         db,
         token,
         link,
-        { didWhat: 'record your decision on this statement', next: 'The staff console shows where the statement stands; a new version comes with a new link.' },
-        (status, title, body) => send(res, status, title, html`<h1>${title}</h1>${body}<p>You can also follow the statement in the <a href="/console">staff console</a>.</p>`),
+        'review',
+        words(res),
+        (status, title, body) =>
+          send(res, status, title, html`<h1>${title}</h1>${body}<p>${words(res)('review.alsoFollow')} <a href="/console">${words(res)('review.staffConsole')}</a>.</p>`),
         cityDateTime(config.CITY_TIME_ZONE, 'medium', res.locals.language as string),
       );
       if (!usable) return undefined;

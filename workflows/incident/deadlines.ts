@@ -35,7 +35,8 @@ export async function applyPublications(run: RunningIncident, now: number): Prom
     if (ref) ref.published = true;
     const key = ref?.deadlineKey ?? published.deadlineKey;
     const deadline = key ? incident.deadlines.find((d) => d.key === key) : undefined;
-    let answered: TrackedDeadline | undefined = deadline;
+    // Only the publication that settles a deadline says so: one "met" (or "late") per deadline, never for a waived one.
+    let answered: TrackedDeadline | undefined;
     if (deadline) {
       const publishedAtMs = Number.isFinite(Date.parse(published.publishedAt)) ? Date.parse(published.publishedAt) : now;
       const delivered = markDelivered(deadline, publishedAtMs);
@@ -50,8 +51,8 @@ export async function applyPublications(run: RunningIncident, now: number): Prom
         });
         replaceDeadline(run, delivered);
         if (delivered.status === 'MET') await rollRecurring(run, delivered, new Date(now).toISOString());
+        answered = delivered;
       }
-      answered = delivered;
     }
     if (patched(INCIDENT_TELLS_THE_PUBLIC_PATCH)) {
       const event: PublicEventV1 = {

@@ -119,7 +119,11 @@ function holdData(run: RunningIncident, policy: HoldsPolicy, hold: HoldStateV1, 
   return incidentData(run.input, {
     holdId: hold.holdId,
     categoryLabel: categoryLabel(policy, hold.category),
+    holdCategory: hold.category,
     covers,
+    // The template words the scope in each reader's language; `covers` is the policy's.
+    holdScope: hold.scope.kind,
+    ...(hold.scope.kind === 'STATEMENT_KIND' ? { holdStatementKind: hold.scope.statementKind } : {}),
     placedAt: hold.placedAt,
     lapsesAt: hold.lapsesAt,
     ...extra,

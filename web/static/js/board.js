@@ -340,10 +340,10 @@ function renderStatementInfo(el, s) {
     h('p', {}, badge(status), s.publishedAt ? [' ', timeEl(s.publishedAt)] : null,
       deadline ? h('span', { class: 'small' }, t('board.meets', { deadline: deadlineTitle(policy, deadline) })) : null),
     status === 'APPROVED' && s.live?.heldBy
-      ? h('p', { class: 'card callout held-statement' }, badge('HELD'), ` Every approval is given; a counsel's hold (${holdLabel(s.live.heldBy.category)}) has held its publication since ${formatDateTime(s.live.heldBy.placedAt)}. It is published when the hold ends.`)
+      ? h('p', { class: 'card callout held-statement' }, badge('HELD'), t('board.hold.heldStatement', { category: holdLabel(s.live.heldBy.category), date: formatDateTime(s.live.heldBy.placedAt) }))
       : null,
     s.withdrawnAt
-      ? h('p', { class: 'card callout' }, `Withdrawn ${formatDateTime(s.withdrawnAt)}. Public note: `, s.withdrawalNote || '')
+      ? h('p', { class: 'card callout' }, t('board.withdraw.withdrawn', { date: formatDateTime(s.withdrawnAt) }), s.withdrawalNote || '')
       : null,
     chainList(s),
     v ? h('div', { class: 'statement-body' }, v.body) : null,
@@ -410,14 +410,14 @@ function reviseForm(s) {
 function withdrawForm(s) {
   const form = h('form', { class: 'withdraw-form', novalidate: true },
     h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-    field({ label: 'Public note', hint: 'Shown on the public page and in the feed where the statement was. Its text is taken down; the record that it was published stays.',
+    field({ label: t('board.withdraw.noteLabel'), hint: t('board.withdraw.noteHint'),
       control: h('textarea', { name: 'note', id: `withdraw-note-${s.id}`, rows: '3', maxlength: '2000' }) }),
-    h('button', { type: 'submit', class: 'secondary' }, 'Withdraw this statement'));
+    h('button', { type: 'submit', class: 'secondary' }, t('board.withdraw.button')));
   onSubmit(form, async () => {
     await api('POST', `/api/statements/${encodeURIComponent(s.id)}/withdraw`, { note: form.note.value });
     await reload();
   });
-  return h('details', { class: 'card' }, h('summary', {}, 'Withdraw this published statement'), form);
+  return h('details', { class: 'card' }, h('summary', {}, t('board.withdraw.summary')), form);
 }
 
 // ------------------------------------------------------------------ counsel's holds
@@ -425,10 +425,10 @@ function withdrawForm(s) {
 const holdLabel = (category) => detail.holds.rules.categories.find((c) => c.key === category)?.label || humanise(category);
 
 function holdScopeText(hold) {
-  if (hold.scope === 'ALL') return 'All publication for this incident';
-  if (hold.scope === 'STATEMENT_KIND') return `Every ${statementKindLabel(policy, hold.statementKind).toLowerCase()}`;
+  if (hold.scope === 'ALL') return t('board.hold.scopeAll');
+  if (hold.scope === 'STATEMENT_KIND') return t('board.hold.scopeKind', { kind: statementKindLabel(policy, hold.statementKind).toLowerCase() });
   const s = detail.statements.find((x) => x.id === hold.statementId);
-  return s ? `The statement "${currentVersionOf(s)?.title || statementKindLabel(policy, s.kind)}"` : 'One statement';
+  return s ? t('board.hold.scopeStatement', { title: currentVersionOf(s)?.title || statementKindLabel(policy, s.kind) }) : t('board.hold.scopeOne');
 }
 
 function renderHolds() {
@@ -437,37 +437,37 @@ function renderHolds() {
   if (slots.holds.dataset.sig === signature) return;
   slots.holds.dataset.sig = signature;
   if (!rules.available && !list.length) {
-    replaceChildren(slots.holds, h('p', { class: 'small muted' }, 'The plan this incident follows has no counsel\'s holds.'));
+    replaceChildren(slots.holds, h('p', { class: 'small muted' }, t('board.hold.none')));
     return;
   }
   const mayRelease = hasRole(me, ...rules.releaseBy);
   replaceChildren(slots.holds,
-    h('p', { class: 'small' }, `A hold stops publication of what it covers, whatever its approvals, and pauses those deadlines. `,
-      `The public sees that it is held, since when and its category, never the detail. It lapses after ${rules.maxDuration ? describeDuration(rules.maxDuration) : 'the time the plan sets'} unless released.`),
+    h('p', { class: 'small' }, t('board.hold.explainStops'),
+      t('board.hold.explainPublic', { duration: rules.maxDuration ? describeDuration(rules.maxDuration) : t('board.hold.planTime') })),
     list.length
       ? h('ul', { class: 'holds', id: 'holds-list' }, list.map((hold) =>
         h('li', { class: hold.status === 'ACTIVE' ? 'held' : '', id: `hold-${hold.holdId}` },
           badge(hold.status === 'ACTIVE' ? 'HELD' : hold.status), ' ',
           h('strong', {}, `${holdScopeText(hold)}: ${hold.categoryLabel}`),
-          h('div', { class: 'small' }, `Placed by ${hold.placedByName || 'someone'} `, timeEl(hold.placedAt),
-            hold.status === 'ACTIVE' ? ['; lapses ', timeEl(hold.lapsesAt)] : hold.endedAt
-              ? [hold.status === 'LAPSED' ? '; lapsed ' : `; released by ${hold.endedByName || 'someone'} `, timeEl(hold.endedAt)] : null),
-          hold.detail !== null ? h('div', { class: 'small' }, h('strong', {}, 'Private detail (staff only): '), hold.detail) : null,
-          hold.endNote ? h('div', { class: 'small' }, h('strong', {}, 'Release note: '), hold.endNote) : null,
+          h('div', { class: 'small' }, t('board.hold.placedBy', { name: hold.placedByName || t('board.someone') }), timeEl(hold.placedAt),
+            hold.status === 'ACTIVE' ? [t('board.hold.lapses'), timeEl(hold.lapsesAt)] : hold.endedAt
+              ? [hold.status === 'LAPSED' ? t('board.hold.lapsed') : t('board.hold.releasedBy', { name: hold.endedByName || t('board.someone') }), timeEl(hold.endedAt)] : null),
+          hold.detail !== null ? h('div', { class: 'small' }, h('strong', {}, t('board.hold.detail')), hold.detail) : null,
+          hold.endNote ? h('div', { class: 'small' }, h('strong', {}, t('board.hold.releaseNote')), hold.endNote) : null,
           hold.status === 'ACTIVE' && mayRelease ? releaseForm(hold) : null)))
-      : h('p', {}, 'Nothing is held.'));
+      : h('p', {}, t('board.hold.nothingHeld')));
 }
 
 function releaseForm(hold) {
   const form = h('form', { class: 'release-form', novalidate: true },
     h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-    field({ label: 'Note for staff (optional)', control: h('textarea', { name: 'note', id: `release-note-${hold.holdId}`, rows: '2', maxlength: '2000' }) }),
-    h('button', { type: 'submit', class: 'secondary' }, 'Release this hold'));
+    field({ label: t('board.hold.noteForStaff'), control: h('textarea', { name: 'note', id: `release-note-${hold.holdId}`, rows: '2', maxlength: '2000' }) }),
+    h('button', { type: 'submit', class: 'secondary' }, t('board.hold.release')));
   onSubmit(form, async () => {
     await api('POST', `/api/incidents/${encodeURIComponent(number)}/holds/${encodeURIComponent(hold.holdId)}/release`, { note: form.note.value });
     await reload();
   });
-  return h('details', {}, h('summary', {}, 'Release this hold'), form);
+  return h('details', {}, h('summary', {}, t('board.hold.release')), form);
 }
 
 function renderPlaceHoldForm() {
@@ -477,21 +477,21 @@ function renderPlaceHoldForm() {
   keyed(slots.placeHold, allowed ? `place:${unpublished.map((s) => s.id).join(',')}` : 'none', () => {
     if (!allowed) return null;
     const scope = h('select', { name: 'scope', id: 'hold-scope' },
-      h('option', { value: 'ALL' }, 'All publication for this incident'),
-      h('optgroup', { label: 'Every statement of a kind' },
-        policy.statementKinds.map((k) => h('option', { value: `STATEMENT_KIND:${k.key}` }, `Every ${k.label.toLowerCase()}`))),
+      h('option', { value: 'ALL' }, t('board.hold.scopeAll')),
+      h('optgroup', { label: t('board.hold.kindGroup') },
+        policy.statementKinds.map((k) => h('option', { value: `STATEMENT_KIND:${k.key}` }, t('board.hold.scopeKind', { kind: k.label.toLowerCase() })))),
       unpublished.length
-        ? h('optgroup', { label: 'One statement not yet published' },
+        ? h('optgroup', { label: t('board.hold.statementGroup') },
           unpublished.map((s) => h('option', { value: `STATEMENT:${s.id}` }, `${statementKindLabel(policy, s.kind)}: ${currentVersionOf(s)?.title || ''}`)))
         : null);
     const category = h('select', { name: 'category', id: 'hold-category' }, rules.categories.map((c) => h('option', { value: c.key }, c.label)));
     const form = h('form', { id: 'place-hold-form', novalidate: true },
       h('div', { class: 'form-status', 'aria-live': 'assertive' }),
-      field({ label: 'What to hold', control: scope }),
-      field({ label: 'Reason (public)', hint: 'The public sees this category and since when, nothing more.', control: category }),
-      field({ label: 'Detail (private)', hint: 'For staff only: the matter and whom to ask. Never published.',
+      field({ label: t('board.hold.scopeLabel'), control: scope }),
+      field({ label: t('board.hold.reasonLabel'), hint: t('board.hold.reasonHint'), control: category }),
+      field({ label: t('board.hold.detailLabel'), hint: t('board.hold.detailHint'),
         control: h('textarea', { name: 'detail', id: 'hold-detail', rows: '3', maxlength: '2000' }) }),
-      h('button', { type: 'submit' }, 'Place the hold'));
+      h('button', { type: 'submit' }, t('board.hold.place')));
     onSubmit(form, async () => {
       const [kind, value] = form.scope.value.split(':');
       const body = {
@@ -500,10 +500,10 @@ function renderPlaceHoldForm() {
         detail: form.detail.value,
       };
       await api('POST', `/api/incidents/${encodeURIComponent(number)}/holds`, body);
-      showFormSuccess(form, 'Held. The PIO and the City Manager have been told; the public page shows the hold.');
+      showFormSuccess(form, t('board.hold.placed'));
       await reload();
     });
-    return h('details', { class: 'card', id: 'place-hold-card' }, h('summary', {}, 'Place a counsel\'s hold'), form);
+    return h('details', { class: 'card', id: 'place-hold-card' }, h('summary', {}, t('board.hold.placeSummary')), form);
   });
 }
 
@@ -601,27 +601,16 @@ function renderCloseForm() {
 // ------------------------------------------------------------------ timeline
 
 /** An audit action's label in the page's words (timeline.actions.<action>), or the action humanised. */
-const actionLabel = (action) => (ACTIONS.has(action) ? t(`timeline.actions.${action}`) : (ACTION_LABELS_EN[action] ?? humanise(action)));
+const actionLabel = (action) => (ACTIONS.has(action) ? t(`timeline.actions.${action}`) : humanise(action));
 const ACTIONS = new Set([
   'incident.declared', 'incident.recipients-resolved', 'incident.acknowledged', 'incident.ack-escalated-to-backup',
   'incident.silent-reported', 'incident.closed', 'incident.after-action-report-rendered', 'incident.after-action-report-finalised',
   'deadline.created', 'deadline.extended', 'deadline.met', 'deadline.missed',
   'statement.drafted', 'statement.submitted-for-approval', 'statement.changes-requested', 'statement.approved',
   'statement.rejected', 'statement.revised', 'statement.published', 'notification.undeliverable', 'notification.fallback',
+  'statement.publication-held', 'statement.withdrawn', 'hold.placed', 'hold.released', 'hold.lapsed', 'hold.reminder-sent',
+  'deadline.held', 'deadline.resumed', 'incident.ack-calls', 'incident.email-reply-refused',
 ]);
-/** Actions the catalogue has no words for yet (counsel's holds, withdrawal, calls): English in every language. */
-const ACTION_LABELS_EN = {
-  'statement.publication-held': 'Approved; publication held by counsel',
-  'statement.withdrawn': 'Statement withdrawn',
-  'hold.placed': 'Counsel\'s hold placed',
-  'hold.released': 'Counsel\'s hold released',
-  'hold.lapsed': 'Counsel\'s hold reached its limit and lapsed',
-  'hold.reminder-sent': 'Reminder: the hold lapses soon',
-  'deadline.held': 'Deadline paused by a counsel\'s hold',
-  'deadline.resumed': 'Deadline running again after the hold',
-  'incident.ack-calls': 'Phoned the officials still silent',
-  'incident.email-reply-refused': 'A reply to the incident email did not acknowledge',
-};
 
 function describeEntry(e) {
   const label = actionLabel(e.action);

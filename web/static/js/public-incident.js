@@ -10,17 +10,17 @@ import {
 const number = mainData('incident');
 const root = document.getElementById('incident');
 
-const heldText = (held, prefix = 'Held') => `${prefix} by counsel since ${formatDateTime(held.since)}, reason: ${held.reason}`;
+const heldText = (held, key = 'incident.hold.heldSince') => t(key, { date: formatDateTime(held.since), reason: held.reason });
 
 function result(d) {
   if (d.status === 'met') {
     return [badge('MET', d.metOnTime === false ? t('incident.metLate') : t('incident.met')), ' ', d.metAt ? h('span', { class: 'small' }, formatDateTime(d.metAt)) : null];
   }
   if (d.status === 'held') {
-    return [badge('HELD'), ' ', h('span', { class: 'small held-by-counsel' }, `${heldText(d.heldByCounsel)}.`)];
+    return [badge('HELD'), ' ', h('span', { class: 'small held-by-counsel' }, heldText(d.heldByCounsel))];
   }
   if (d.status === 'missed') {
-    return [badge('MISSED', t('incident.missed')), d.heldByCounsel ? h('div', { class: 'small held-by-counsel' }, `${heldText(d.heldByCounsel, 'Now held')}.`) : null];
+    return [badge('MISSED', t('incident.missed')), d.heldByCounsel ? h('div', { class: 'small held-by-counsel' }, heldText(d.heldByCounsel, 'incident.hold.nowHeldSince')) : null];
   }
   if (d.status === 'waived') return badge('WAIVED', t('incident.waived'));
   return [badge('OPEN', t('incident.notYetDue')), ' ', countdown(d.dueAt)];
@@ -28,19 +28,21 @@ function result(d) {
 
 function moved(d) {
   if (!d.extended) return null;
-  const why = d.movedBy === 'hold' ? "Moved after a counsel's hold" : 'Extended';
-  return h('div', { class: 'small' }, `${why}; first due ${formatDateTime(d.originalDueAt)}`);
+  return h('div', { class: 'small' }, t(d.movedBy === 'hold' ? 'incident.hold.movedAfter' : 'incident.extended', { date: formatDateTime(d.originalDueAt) }));
 }
 
 function holdItem(hold) {
   const ended = hold.status === 'active'
-    ? `It lapses no later than ${formatDateTime(hold.lapsesAt)}.`
-    : `${hold.status === 'lapsed' ? 'It reached the longest hold the plan allows and lapsed' : 'Released'} ${formatDateTime(hold.endedAt)}.`;
+    ? t('incident.hold.lapsesBy', { date: formatDateTime(hold.lapsesAt) })
+    : t(hold.status === 'lapsed' ? 'incident.hold.lapsedOn' : 'incident.hold.releasedOn', { date: formatDateTime(hold.endedAt) });
   return h('li', { id: `hold-${hold.id}`, class: hold.status === 'active' ? 'held' : '' },
     badge(hold.status === 'active' ? 'HELD' : hold.status.toUpperCase()), ' ',
-    h('strong', {}, `${hold.status === 'active' ? 'Held by counsel since' : 'Held by counsel from'} `), timeEl(hold.since),
-    `, reason: ${hold.reason}. Covers ${hold.covers}. ${ended}`);
+    h('strong', {}, t(hold.status === 'active' ? 'incident.hold.sinceLabel' : 'incident.hold.fromLabel')), timeEl(hold.since),
+    t('incident.hold.itemAfter', { reason: hold.reason, covers: hold.covers }), ended);
 }
+
+/** The feeds speak the page's language when asked to (English is their default). */
+const feedUrl = (path) => (language === 'en' ? path : `${path}?lang=${encodeURIComponent(language)}`);
 
 function render(incident) {
   document.getElementById('incident-title').textContent = t('incident.title', { number: incident.number, type: incident.typeLabel });
@@ -69,20 +71,20 @@ function render(incident) {
   });
   const withdrawnCards = withdrawn.map((s) =>
     h('article', { class: 'card withdrawn', id: `statement-${s.id}`, 'aria-labelledby': `statement-${s.id}-title` },
-      h('h3', { id: `statement-${s.id}-title` }, `Withdrawn: ${s.kindLabel}`),
-      h('p', { class: 'small' }, badge('WITHDRAWN'), ' Published ', timeEl(s.publishedAt), ', withdrawn ', timeEl(s.withdrawnAt), '.'),
-      h('p', {}, h('strong', {}, 'The City\'s note: '), s.note)));
+      h('h3', { id: `statement-${s.id}-title` }, t('incident.withdrawn.title', { kind: s.kindLabel })),
+      h('p', { class: 'small' }, badge('WITHDRAWN'), t('incident.withdrawn.published'), timeEl(s.publishedAt), t('incident.withdrawn.withdrawn'), timeEl(s.withdrawnAt), '.'),
+      h('p', {}, h('strong', {}, t('incident.withdrawn.note')), s.note)));
 
   const events = [
     { at: incident.declaredAt, text: t('incident.eventDeclared') },
     ...incident.statements.map((s) => ({ at: s.publishedAt, text: t('incident.eventPublished', { title: s.title }) })),
     ...withdrawn.flatMap((s) => [
-      { at: s.publishedAt, text: `Published: a ${s.kindLabel.toLowerCase()}` },
-      { at: s.withdrawnAt, text: `Withdrawn: the ${s.kindLabel.toLowerCase()}. ${s.note}` },
+      { at: s.publishedAt, text: t('incident.withdrawn.eventPublished', { kind: s.kindLabel.toLowerCase() }) },
+      { at: s.withdrawnAt, text: t('incident.withdrawn.eventWithdrawn', { kind: s.kindLabel.toLowerCase(), note: s.note }) },
     ]),
     ...holds.flatMap((hold) => [
-      { at: hold.since, text: `Held by counsel (${hold.covers}), reason: ${hold.reason}.`, held: true },
-      ...(hold.endedAt ? [{ at: hold.endedAt, text: `Counsel's hold ${hold.status === 'lapsed' ? 'lapsed at its limit' : 'released'}; paused deadlines run again.` }] : []),
+      { at: hold.since, text: t('incident.hold.eventPlaced', { covers: hold.covers, reason: hold.reason }), held: true },
+      ...(hold.endedAt ? [{ at: hold.endedAt, text: t(hold.status === 'lapsed' ? 'incident.hold.eventLapsed' : 'incident.hold.eventReleased') }] : []),
     ]),
     ...incident.deadlineList
       .filter((d) => d.status !== 'open' && d.status !== 'held')
@@ -104,9 +106,11 @@ function render(incident) {
       t('incident.subscribeAfter')),
     activeHolds.length
       ? h('p', { class: 'card callout', id: 'held-notice' },
-        h('strong', {}, 'Held by counsel. '),
-        `The City Attorney has paused publication (${activeHolds.map((hold) => `${hold.covers}, reason: ${hold.reason}, since ${formatDateTime(hold.since)}`).join('; ')}). `,
-        'The deadlines it covers are paused, not missed, and the hold cannot last beyond the limit the plan sets.')
+        h('strong', {}, t('incident.hold.noticeLead')),
+        t('incident.hold.notice', {
+          holds: activeHolds.map((hold) => t('incident.hold.noticeHold', { covers: hold.covers, reason: hold.reason, date: formatDateTime(hold.since) })).join('; '),
+        }),
+        t('incident.hold.noticeAfter', { count: activeHolds.length }))
       : null,
     h('ul', { class: 'stats', 'aria-label': t('incident.record') },
       h('li', {}, h('strong', {}, String(incident.deadlines.met)), t('incident.statsMet', { count: incident.deadlines.met })),
@@ -125,8 +129,8 @@ function render(incident) {
         : h('p', {}, t('incident.noDeadlines'))),
     holds.length
       ? h('section', { 'aria-labelledby': 'holds-heading', id: 'holds' },
-        h('h2', { id: 'holds-heading' }, 'Counsel\'s holds'),
-        h('p', {}, 'The City Attorney may pause publication while a legal matter is pending. The plan limits how long a hold lasts; the reason given is its category.'),
+        h('h2', { id: 'holds-heading' }, t('incident.hold.heading')),
+        h('p', {}, t('incident.hold.intro')),
         h('ul', { class: 'holds' }, holds.map(holdItem)))
       : null,
     h('section', { 'aria-labelledby': 'published-heading' },
@@ -135,8 +139,8 @@ function render(incident) {
     h('section', { 'aria-labelledby': 'timeline-heading' },
       h('h2', { id: 'timeline-heading' }, t('incident.timeline')),
       h('ol', { class: 'timeline' }, events.map((e) => h('li', { class: e.missed ? 'overdue' : '' }, timeEl(e.at), e.text)))),
-    h('p', { class: 'small' }, t('incident.followBefore'), h('a', { href: '/feeds/statements.atom' }, t('incident.atom')),
-      t('incident.followMiddle'), h('a', { href: '/feeds/deadlines.ics' }, t('incident.ics')), '.'));
+    h('p', { class: 'small' }, t('incident.followBefore'), h('a', { href: feedUrl('/feeds/statements.atom') }, t('incident.atom')),
+      t('incident.followMiddle'), h('a', { href: feedUrl('/feeds/deadlines.ics') }, t('incident.ics')), '.'));
 }
 
 async function start() {
