@@ -67,7 +67,7 @@ export function burstScenario(knobs: Knobs): Scenario {
       // their count over that rate to go out; the wait allows for it rather than counting the queue as lost.
       const texts = people.length * incidents.length;
       const drainMs = Math.ceil((texts / knobs.smsPerSecond) * 1_000);
-      const counted = await settle(system, expected, incidents, Math.max(300_000, drainMs * 1.25 + 120_000));
+      const counted = await settle(system, expected, incidents, Math.max(300_000, drainMs * 1.5 + 300_000));
       const statuses = (answers: HttpAnswer[]) => answers.filter((a) => a.status >= 500 || a.status === 0).length;
       const unavailable = [...declared, ...read].filter((a) => a.status === 503).length;
       await retire(system, incidents);
