@@ -410,6 +410,9 @@ describe('projections of a closed incident (as the workflow activities leave the
         body: 'What we can confirm now.',
         publishedAt: '2025-03-01T15:50:00.000Z',
         deadlineKey: 'holding_statement',
+        // The words a reader sees, in the language asked for (the default here).
+        kindLabel: 'Holding statement',
+        language: 'en',
       },
     ]);
     expect(res.json.deadlineList.map((d: any) => [d.key, d.status, d.extended])).toEqual([

@@ -111,9 +111,15 @@ describe('default policy clayton-2026.4', () => {
     }
     const draft = draftFromTemplate(es, 'HOLDING_STATEMENT', { incidentTitle: 'Disparo en Forsyth Blvd', incidentNumber: 'CI-2026-0001' });
     expect(draft?.title).toBe('Comunicado sobre Disparo en Forsyth Blvd');
-    const { definition: _d, severities: _s, deadlines: _l, statementKinds: _k, name: _n, ...rules } = es;
-    const { definition: _d0, severities: _s0, deadlines: _l0, statementKinds: _k0, name: _n0, ...englishRules } = DEFAULT_POLICY;
+    const { definition: _d, severities: _s, deadlines: _l, statementKinds: _k, name: _n, holds: esHolds, ...rules } = es;
+    const { definition: _d0, severities: _s0, deadlines: _l0, statementKinds: _k0, name: _n0, holds: englishHolds, ...englishRules } = DEFAULT_POLICY;
     expect(rules).toEqual(englishRules);
+    // Holds: only the category names the public reads change, never the keys or the rules.
+    const { categories: esCategories, ...esHoldRules } = esHolds!;
+    const { categories: englishCategories, ...englishHoldRules } = englishHolds!;
+    expect(esHoldRules).toEqual(englishHoldRules);
+    expect(esCategories.map((c) => c.key)).toEqual(englishCategories.map((c) => c.key));
+    expect(esCategories.find((c) => c.key === 'LITIGATION')?.label).toBe('Litigio');
     expect(es.deadlines.map((d) => d.dueAfter)).toEqual(DEFAULT_POLICY.deadlines.map((d) => d.dueAfter));
     // A recurring deadline keeps its cycle number; an unknown language or title stays as it was.
     expect(localiseDeadlineTitle(DEFAULT_POLICY, es, { kind: 'PUBLIC_UPDATE', title: 'Public update 3' })).toBe('Actualización pública 3');
