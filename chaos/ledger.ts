@@ -27,11 +27,11 @@ export const CHANNELS: ChannelName[] = ['EMAIL', 'SMS'];
 export function expectIncidentMessages(
   incidentNumber: string,
   purpose: string,
-  people: { personId: string; attemptGroup?: string }[],
+  people: { personId: string; attemptGroup?: string; channels?: readonly ChannelName[] }[],
 ): ExpectedMessage[] {
   const workflowId = incidentWorkflowId(incidentNumber);
-  return people.flatMap(({ personId, attemptGroup = '1' }) =>
-    CHANNELS.map((channel) => ({
+  return people.flatMap(({ personId, attemptGroup = '1', channels = CHANNELS }) =>
+    channels.map((channel) => ({
       key: notificationKey({ workflowId, purpose, personId, channel, attemptGroup }),
       label: `${incidentNumber} ${purpose} ${channel} to ${personId}`,
     })),

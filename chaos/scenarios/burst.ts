@@ -61,11 +61,11 @@ export function burstScenario(knobs: Knobs): Scenario {
       });
       const rowsForKey = await system.db.incident.count({ where: { title: 'Chaos burst: one request, many retries', declaredAt: { gte: new Date(started - 1_000) } } });
 
-      const people = (await peopleForSeverity(system, 3)).map((p) => ({ personId: p.id }));
+      const people = (await peopleForSeverity(system, 3)).map((p) => ({ personId: p.id, channels: p.channels }));
       const expected: ExpectedMessage[] = incidents.flatMap((i) => expectIncidentMessages(i.number, 'incident.declared', people));
       // Every text leaves at the per-sender rate at most (knobs.smsPerSecond), so the burst's texts take
       // their count over that rate to go out; the wait allows for it rather than counting the queue as lost.
-      const texts = people.length * incidents.length;
+      const texts = people.filter((p) => p.channels.includes('SMS')).length * incidents.length;
       const drainMs = Math.ceil((texts / knobs.smsPerSecond) * 1_000);
       const counted = await settle(system, expected, incidents, Math.max(300_000, drainMs * 1.5 + 300_000));
       const statuses = (answers: HttpAnswer[]) => answers.filter((a) => a.status >= 500 || a.status === 0).length;

@@ -3,6 +3,7 @@
 // have all arrived and nothing is left pending.
 import { DEFAULT_POLICY } from '../../policy/defaultPolicy';
 import type { Role } from '../../domain/roles';
+import { declarationChannels } from '../../domain/policy/lookups';
 import { arrivals, tally, type ExpectedMessage, type Tally } from '../ledger';
 import { sleep } from '../processes';
 import type { ChaosSystem } from '../system';
@@ -62,12 +63,18 @@ export async function declare(system: ChaosSystem, severity: 1 | 2 | 3, title: s
 }
 
 /** Everyone a severity names, from the roster (not from the app's own record of whom it told). */
+/** Who is told of a declaration at this severity, each with the channels the policy tells them on. */
 export async function peopleForSeverity(system: ChaosSystem, level: 1 | 2 | 3) {
-  const roles = DEFAULT_POLICY.severities.find((s) => s.level === level)!.recipients as Role[];
-  return system.db.person.findMany({
+  const severity = DEFAULT_POLICY.severities.find((s) => s.level === level)!;
+  const roles = severity.recipients as Role[];
+  const people = await system.db.person.findMany({
     where: { active: true, roles: { hasSome: roles } },
     select: { id: true, name: true, roles: true, backupId: true, backup: { select: { id: true, active: true } } },
   });
+  return people.map((person) => ({
+    ...person,
+    channels: [...new Set(person.roles.filter((role) => roles.includes(role as Role)).flatMap((role) => declarationChannels(severity, role as Role)))],
+  }));
 }
 
 export const keyPrefix = (incident: { number: string }) => `incident-${incident.number}|`;

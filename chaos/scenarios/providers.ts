@@ -25,7 +25,7 @@ function providerScenario(name: string, knobs: Knobs, fault: Fault): Scenario {
     name,
     async run(system: ChaosSystem) {
       resetCounters(system);
-      const people = (await peopleForSeverity(system, 1)).map((p) => ({ personId: p.id }));
+      const people = (await peopleForSeverity(system, 1)).map((p) => ({ personId: p.id, channels: p.channels }));
       const { endsAt } = fault(system);
       const incident = await declare(system, 1, `Chaos: ${name}`);
       const expected = expectIncidentMessages(incident.number, 'incident.declared', people);

@@ -27,7 +27,7 @@ export function temporalKillScenario(knobs: Knobs): Scenario {
 
       const silentWithBackup = primaries.filter((p) => p.backup?.active && p.backup.id !== p.id);
       const cityManagers = primaries.filter((p) => p.roles.includes('CITY_MANAGER'));
-      const declared = expectIncidentMessages(incident.number, 'incident.declared', primaries.map((p) => ({ personId: p.id })));
+      const declared = expectIncidentMessages(incident.number, 'incident.declared', primaries.map((p) => ({ personId: p.id, channels: p.channels })));
       const escalations = expectIncidentMessages(
         incident.number,
         'incident.ack-escalation',

@@ -14,7 +14,7 @@ export function workerKillScenario(knobs: Knobs): Scenario {
     name: `worker kill -9 x${knobs.workerKills} during sev-1 fan-out (${knobs.recipients} x 2)`,
     async run(system: ChaosSystem) {
       resetCounters(system);
-      const people = (await peopleForSeverity(system, 1)).map((p) => ({ personId: p.id }));
+      const people = (await peopleForSeverity(system, 1)).map((p) => ({ personId: p.id, channels: p.channels }));
       const incidents: DeclaredIncident[] = [];
       const expected: ExpectedMessage[] = [];
       const rounds: { backAt: number; expected: ExpectedMessage[]; incident: DeclaredIncident; killedAt: number }[] = [];
