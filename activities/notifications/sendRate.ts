@@ -2,7 +2,7 @@
 // Waiting sends queue in order and are released one at a time: evenly paced
 // (one every 1.1 s / allowance) and never more than the allowance within any
 // 1.1 s of actual release times, so a late timer (a busy event loop) cannot
-// let more than the allowance through at once, and does not slow the rate. A 429 halves the allowance and holds the queue
+// let a bunch through at once. A 429 halves the allowance and holds the queue
 // for its Retry-After; successes win the allowance back. A send that would
 // wait longer than its caller can is refused with the expected wait, so the
 // activity retries later instead of sitting on a worker slot.
@@ -107,10 +107,7 @@ export class AdaptiveSendRate {
       }
       this.queue.shift();
       this.released.push(now);
-      // Paced from when this release was due, not from when its timer ran: on a busy event loop every
-      // timer is late, and pacing from the late time would lose that lateness on every send. Catching
-      // up is bounded by the window rule above and by one window's worth of lateness.
-      this.nextAt = Math.max(this.nextAt, now - WINDOW_MS) + this.intervalMs;
+      this.nextAt = now + this.intervalMs;
       head.resolve();
     }
   }

@@ -66,20 +66,6 @@ describe('AdaptiveSendRate', () => {
     expect(busiest).toBeLessThanOrEqual(5);
   });
 
-  test('keeps its rate when every timer runs late (a busy worker), still never more than the allowance in a window', async () => {
-    const clock = fakeClock();
-    const lateClock = { now: clock.now, schedule: (fn: () => void, ms: number) => clock.schedule(fn, ms + 150) };
-    const rate = new AdaptiveSendRate(10, lateClock);
-    const starts: number[] = [];
-    const all = Promise.all(Array.from({ length: 40 }, () => rate.acquire().then(() => starts.push(clock.now()))));
-    await clock.run();
-    await all;
-    const busiest = Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100).length));
-    expect(busiest).toBeLessThanOrEqual(10);
-    // 40 sends at 10 per 1.1 s take about 4.4 s; paced from each late timer they took 40 x 260 ms = 10.4 s.
-    expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(6_000);
-  });
-
   test('a 429 halves the allowance (never below 1) and holds the queue for its Retry-After; successes win it back', async () => {
     const clock = fakeClock();
     const rate = new AdaptiveSendRate(8, clock);
