@@ -53,16 +53,22 @@ export async function declareSev1(sys: TopologySystem, title: string): Promise<{
 /** How many emails and texts each address received, by notification row id where the sink saw it. */
 export function sinkTally(sys: TopologySystem): {
   emailsTo: Map<string, number>;
+  /** Distinct emails (by Message-ID) per recipient: a copy sent again after a kill carries the same Message-ID. */
+  emailIdsTo: Map<string, Set<string>>;
   textsTo: Map<string, number>;
   notificationIds: Set<string>;
   total: number;
 } {
   const emailsTo = new Map<string, number>();
+  const emailIdsTo = new Map<string, Set<string>>();
   const textsTo = new Map<string, number>();
   const notificationIds = new Set<string>();
   const mails = sys.sinks.mail.messages();
   for (const mail of mails) {
-    for (const to of mail.envelope.to) emailsTo.set(to, (emailsTo.get(to) ?? 0) + 1);
+    for (const to of mail.envelope.to) {
+      emailsTo.set(to, (emailsTo.get(to) ?? 0) + 1);
+      emailIdsTo.set(to, (emailIdsTo.get(to) ?? new Set<string>()).add(mail.messageId ?? `no-id-${mail.id}`));
+    }
     const id = mail.headers['x-common-ground-notification'];
     if (id) notificationIds.add(id);
   }
@@ -72,5 +78,5 @@ export function sinkTally(sys: TopologySystem): {
     const id = text.statusCallback ? new URL(text.statusCallback).searchParams.get('n') : null;
     if (id) notificationIds.add(id);
   }
-  return { emailsTo, textsTo, notificationIds, total: mails.length + texts.length };
+  return { emailsTo, emailIdsTo, textsTo, notificationIds, total: mails.length + texts.length };
 }
