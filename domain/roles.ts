@@ -12,6 +12,8 @@ export const ROLES = [
   'DEPUTY_CHIEF',
   'COMMUNICATIONS_OFFICER',
   'DEPUTY_PIO',
+  // Records closed municipal-court cases whose parties are invited to the court-user survey (Goal 3).
+  'COURT_CLERK',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -26,4 +28,5 @@ export const ROLE_TITLES: Record<Role, string> = {
   DEPUTY_CHIEF: 'Deputy Police Chief',
   COMMUNICATIONS_OFFICER: 'Department Communications Officer',
   DEPUTY_PIO: 'Deputy Public Information Officer',
+  COURT_CLERK: 'Municipal Court Clerk',
 };

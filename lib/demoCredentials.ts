@@ -21,6 +21,7 @@ export const DEMO_TOKENS: Record<Role, string> = {
   DEPUTY_CHIEF: 'demo-deputy-chief',
   COMMUNICATIONS_OFFICER: 'demo-communications-officer',
   DEPUTY_PIO: 'demo-deputy-pio',
+  COURT_CLERK: 'demo-court-clerk',
 };
 
 export interface DemoCredentialFinding {

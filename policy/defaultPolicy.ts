@@ -547,6 +547,20 @@ const policy2026_4 = {
   translations: { es: SPANISH },
 } satisfies PolicyInput;
 
-/** The plan new incidents start under: version 'clayton-2026.4'. Frozen once registered (policy/registry.ts). */
-export const DEFAULT_POLICY: Policy = parsePolicy(policy2026_4, 'default policy');
+/** clayton-2026.4 as adopted. Frozen once registered (policy/registry.ts). */
+export const POLICY_2026_4: Policy = parsePolicy(policy2026_4, 'policy clayton-2026.4');
+
+/**
+ * clayton-2026.5: the residents' side of the plan (the Goal 3 court-user
+ * survey, public comments with a promise to answer, the Goal 1 engagement
+ * sessions). Who is told of an incident and how statements are approved are
+ * clayton-2026.4's.
+ */
+const policy2026_5 = {
+  ...policy2026_4,
+  version: 'clayton-2026.5',
+} satisfies PolicyInput;
+
+/** The plan new incidents start under: version 'clayton-2026.5'. Frozen once registered (policy/registry.ts). */
+export const DEFAULT_POLICY: Policy = parsePolicy(policy2026_5, 'default policy');
 

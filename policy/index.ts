@@ -6,5 +6,5 @@ export * from '../domain/policy/lookups';
 export { ROLES, ROLE_TITLES, type Role } from '../domain/roles';
 export * from '../domain/policy/approvalChain';
 export * from '../domain/policy/translations';
-export { DEFAULT_POLICY, POLICY_2026_1, POLICY_2026_2, POLICY_2026_3 } from './defaultPolicy';
+export { DEFAULT_POLICY, POLICY_2026_1, POLICY_2026_2, POLICY_2026_3, POLICY_2026_4 } from './defaultPolicy';
 export { currentPolicy, getPolicy, registerPolicy, setCurrentPolicy } from './registry';

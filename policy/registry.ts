@@ -2,10 +2,10 @@
 // incidents and plans start with. Never loaded into the workflow sandbox:
 // workflows receive the pinned policy document through an activity.
 import { PolicyError, type Policy } from '../domain/policy/schema';
-import { DEFAULT_POLICY, POLICY_2026_1, POLICY_2026_2, POLICY_2026_3 } from './defaultPolicy';
+import { DEFAULT_POLICY, POLICY_2026_1, POLICY_2026_2, POLICY_2026_3, POLICY_2026_4 } from './defaultPolicy';
 
 /** Every version the city has adopted stays known: incidents declared under it keep it to the end. */
-const registry = new Map<string, Policy>([POLICY_2026_1, POLICY_2026_2, POLICY_2026_3, DEFAULT_POLICY].map((policy) => [policy.version, deepFreeze(policy)]));
+const registry = new Map<string, Policy>([POLICY_2026_1, POLICY_2026_2, POLICY_2026_3, POLICY_2026_4, DEFAULT_POLICY].map((policy) => [policy.version, deepFreeze(policy)]));
 let active: Policy = DEFAULT_POLICY;
 
 /**

@@ -62,6 +62,7 @@ export const DEMO_ROSTER: readonly DemoPerson[] = [
   { key: 'engagementLead', name: 'Harper Osei', title: 'Community Engagement Lead (demo)', email: 'engagement.lead@example.org', phone: phone(150), roles: ['STAKEHOLDER_LEAD'], organisation: 'Residents and Community Engagement', backup: 'assistantCityManager', tokenFor: 'STAKEHOLDER_LEAD' },
   { key: 'dispatchLead', name: 'Kendall Ruiz', title: 'Dispatch Centre Supervisor (demo)', email: 'dispatch.lead@example.org', phone: phone(151), roles: ['STAKEHOLDER_LEAD'], organisation: 'Police Department', backup: 'deputyChief' },
   { key: 'courtLead', name: 'Avery Lindgren', title: 'Municipal Court Administrator (demo)', email: 'court.lead@example.org', phone: phone(152), roles: ['STAKEHOLDER_LEAD'], organisation: 'Municipal Court', backup: 'assistantCityManager' },
+  { key: 'courtClerk', name: 'Jordan Whitfield', title: 'Municipal Court Clerk (demo)', email: 'court.clerk@example.org', phone: phone(154), roles: ['COURT_CLERK'], organisation: 'Municipal Court', backup: 'courtLead', tokenFor: 'COURT_CLERK' },
   { key: 'businessLead', name: 'Reese Takahashi', title: 'Business District Liaison (demo)', email: 'business.lead@example.org', phone: phone(153), roles: ['STAKEHOLDER_LEAD'], organisation: 'Business Owners', backup: 'assistantCityManager' },
 ];
 

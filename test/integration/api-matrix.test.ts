@@ -57,6 +57,7 @@ const tokenOwnerEmail: Record<Role, string> = {
   DEPUTY_CHIEF: 'deputy.chief@example.org',
   COMMUNICATIONS_OFFICER: 'communications.officer@example.org',
   DEPUTY_PIO: 'deputy.pio@example.org',
+  COURT_CLERK: 'court.clerk@example.org',
 };
 
 beforeAll(async () => {

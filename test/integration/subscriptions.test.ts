@@ -79,7 +79,7 @@ describe('subscriptions on the running system', () => {
     expect(res.status).toBe(202);
     number = ((await res.json()) as { number: string }).number;
     const incident = await sys.db.incident.findUniqueOrThrow({ where: { number } });
-    expect(incident.policyVersion).toBe('clayton-2026.4');
+    expect(incident.policyVersion).toBe('clayton-2026.5');
     const { people } = sys.roster;
     await eventually(async () => {
       const rows = await sys.db.notification.findMany({ where: { incidentId: incident.id, purpose: 'incident.declared' } });

@@ -7,6 +7,7 @@ import {
   POLICY_2026_1,
   POLICY_2026_2,
   POLICY_2026_3,
+  POLICY_2026_4,
   PolicyError,
   declarationChannels,
   localiseDeadlineTitle,
@@ -40,12 +41,13 @@ function policyErrorOf(fn: () => unknown): PolicyError {
   throw new Error('expected a PolicyError');
 }
 
-describe('default policy clayton-2026.4', () => {
-  it('validates against its own schema and is registered, with clayton-2026.1 and clayton-2026.2 still known', () => {
+describe('default policy clayton-2026.5', () => {
+  it('validates against its own schema and is registered, with clayton-2026.1 to clayton-2026.4 still known', () => {
     expect(policySchema.safeParse(DEFAULT_POLICY).success).toBe(true);
-    expect(DEFAULT_POLICY.version).toBe('clayton-2026.4');
-    expect(getPolicy('clayton-2026.4')).toBe(DEFAULT_POLICY);
-    expect(currentPolicy().version).toBe('clayton-2026.4');
+    expect(DEFAULT_POLICY.version).toBe('clayton-2026.5');
+    expect(getPolicy('clayton-2026.5')).toBe(DEFAULT_POLICY);
+    expect(currentPolicy().version).toBe('clayton-2026.5');
+    expect(getPolicy('clayton-2026.4')).toBe(POLICY_2026_4);
     expect(getPolicy('clayton-2026.3')).toBe(POLICY_2026_3);
     expect(getPolicy('clayton-2026.2')).toBe(POLICY_2026_2);
     expect(getPolicy('clayton-2026.1')).toBe(POLICY_2026_1);
@@ -211,11 +213,11 @@ describe('default policy clayton-2026.4', () => {
   });
 
   it('clayton-2026.4 differs from clayton-2026.3 only in who is told (severities, publication), who keeps the media list, and its translations', () => {
-    const { severities: _s, publication: _p, translations: _t, version: _v, access, ...rest } = DEFAULT_POLICY;
+    const { severities: _s, publication: _p, translations: _t, version: _v, access, ...rest } = POLICY_2026_4;
     const { severities: _s2, publication: _p2, translations: _t2, version: _v2, access: access2, ...rest2 } = POLICY_2026_3;
     expect(rest).toEqual(rest2);
     expect({ ...access, manageMediaList: null }).toEqual({ ...access2, manageMediaList: null });
-    expect(DEFAULT_POLICY.severities[0]).toEqual(POLICY_2026_3.severities[0]);
+    expect(POLICY_2026_4.severities[0]).toEqual(POLICY_2026_3.severities[0]);
   });
 
   it('clayton-2026.3 differs from clayton-2026.2 only in counsel\'s holds, withdrawal and acknowledgement calls', () => {
