@@ -2,6 +2,7 @@
 // they work without JavaScript and on any phone:
 //   GET/POST /survey/:token           the survey (POST stores the answers, once)
 //   GET/POST /survey/:token/opt-out   no more messages (GET asks, POST does it: mail scanners open links)
+//   GET      /console/court-survey    the court clerk's page (record contacts, import a CSV, see their status)
 // The token is the single-use link from the invitation. Pages are in the
 // invitation's language unless ?lang= (the switcher) asks for another.
 import { Router, type Request, type Response } from 'express';
@@ -171,6 +172,21 @@ ${errors.length
       send(res, 200, t('page.optOutTitle'), html`<h1>${t('page.optOutTitle')}</h1><p>${t('page.optOutDone')}</p>`);
     }),
   );
+
+  // ---------------------------------------------------------------- the clerk's console page
+
+  router.get('/console/court-survey', (_req, res) => {
+    const t = words(res);
+    sendPage(res, config.CITY_TIME_ZONE, {
+      title: t('console.title'),
+      area: 'console',
+      current: '/console/court-survey',
+      script: 'court-survey-contacts.js',
+      body: html`<h1>${t('console.heading')}</h1>
+    <p>${t('console.lede')}</p>
+    <div id="court-survey-contacts"><p class="loading" role="status">${t('console.loading')}</p></div>`,
+    });
+  });
 
   return router;
 }
