@@ -102,7 +102,7 @@ describe('the quarterly summary', () => {
   });
 
   it('publishes n, the indices and each statement’s distribution from the minimum on', () => {
-    const responses = [all(5), all(4), all(4), all(2), { ...all('NA'), FELT_SAFE: 1 }];
+    const responses: CourtSurveyAnswers[] = [all(5), all(4), all(4), all(2), { ...all('NA'), FELT_SAFE: 1 }];
     const summary = summariseQuarter({ quarter: '2027-Q1', invitations: 8, responses, survey });
     expect(summary.suppressed).toBe(false);
     expect(summary.n).toBe(5);

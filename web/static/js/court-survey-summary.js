@@ -55,7 +55,8 @@ function trendChart(quarters) {
 
 function quartersTable(summary) {
   const { quarters, minimumResponses } = summary;
-  return h('div', { class: 'table-wrap' }, h('table', { id: 'court-survey-quarters' },
+  // A wide table scrolls sideways on a phone: the region takes keyboard focus so it can be scrolled without a pointer.
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': w('heading') }, h('table', { id: 'court-survey-quarters' },
     h('caption', {}, w('heading')),
     h('thead', {}, h('tr', {}, ['quarter', 'invitations', 'responses', 'responseRate', 'n', 'accessIndex', 'fairnessIndex', 'policeIndex'].map((k) => h('th', { scope: 'col' }, w(k))))),
     h('tbody', {}, quarters.map((q) => h('tr', { 'data-quarter': q.quarter, class: q.suppressed ? 'suppressed' : '' },
@@ -73,7 +74,7 @@ function questionsTable(summary, quarter) {
   const text = new Map(summary.questions.map((q) => [q.key, q.text]));
   const points = ['1', '2', '3', '4', '5', 'NA'];
   return h('details', { id: 'court-survey-questions' }, h('summary', {}, w('questionsFor', { quarter: quarter.quarter })),
-    h('div', { class: 'table-wrap' }, h('table', {},
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': w('questionsFor', { quarter: quarter.quarter }) }, h('table', {},
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, w('question')),
         points.map((p) => h('th', { scope: 'col' }, p === 'NA' ? w('notApplicable') : summary.scale[Number(p) - 1])),
         h('th', { scope: 'col' }, w('mean')))),
