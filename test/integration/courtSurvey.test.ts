@@ -6,14 +6,15 @@
 // the link, after which the contact's name, address and messages are erased
 // and the response carries nothing that leads back to them; opting out stops
 // the messages; the public summary counts invitations and responses and
-// suppresses everything else below five responses; a closed quarter is
-// published once.
+// suppresses everything else below five responses; the quarterly Schedule
+// publishes a closed quarter once.
 import { startTestSystem, type TestSystem } from '../harness/app';
 import { eventually } from '../harness/eventually';
 import { COURT_SURVEY_ERASED } from '../../lib/courtSurveyData';
 import { createCourtSurveyActivities } from '../../activities/courtSurvey';
 import { createMailer, createSmsClient } from '../../activities/notifications/providers';
 import { quarterOf } from '../../domain/courtSurvey';
+import { COURT_SURVEY_QUARTER_SCHEDULE_ID, ensureSystemSchedules } from '../../lib/systemSchedules';
 import { DEFAULT_POLICY } from '../../policy';
 
 let sys: TestSystem;
@@ -225,15 +226,30 @@ describe('the court-user survey on the running system', () => {
     expect(summary.invitations).toBe(await sys.db.surveyContact.count({ where: { quarter } }));
   });
 
-  it('a closed quarter is published once, from the stored responses, and the summary shows it as published', async () => {
+  it('the quarterly Schedule publishes a closed quarter once, from the stored responses, and the summary shows it as published', async () => {
     await sys.db.surveyContact.createMany({
       data: Array.from({ length: 3 }, (_, i) => ({ channel: 'EMAIL' as const, language: 'en', caseClosedAt: new Date('2026-05-01T12:00:00Z'), recordedById: 'clerk', policyVersion: DEFAULT_POLICY.version, status: 'EXPIRED' as const, quarter: '2026-Q2', address: null, name: `old ${i}` })),
     });
     await sys.db.surveyResponse.create({ data: { id: 'old-response', quarter: '2026-Q2', language: 'en', policyVersion: DEFAULT_POLICY.version, answers: allAnswers(2), submittedOn: new Date('2026-05-03') } });
+    await ensureSystemSchedules(sys.temporal, sys.config);
+    const schedule = sys.temporal.schedule.getHandle(COURT_SURVEY_QUARTER_SCHEDULE_ID);
+    try {
+      const described = await schedule.describe();
+      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'courtSurveyQuarterWorkflow' });
+      // The first morning of each quarter, in the city's time zone.
+      expect(described.spec.calendars?.[0]).toMatchObject({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 6, end: 6, step: 1 }] });
+      await schedule.trigger();
+      const published = await eventually(async () => sys.db.surveyQuarterSummary.findUnique({ where: { quarter: '2026-Q2' } }), 'the Schedule to publish 2026-Q2');
+      // The open quarter is never published while it is open.
+      expect(await sys.db.surveyQuarterSummary.count()).toBe(1);
+      expect(published.summary).toMatchObject({ invitations: 3, responses: 1, suppressed: true });
+    } finally {
+      await schedule.delete();
+    }
+    // A second run (a retry, a later quarter's run) leaves a published quarter as it was.
     const mailer = createMailer(sys.config);
     try {
       const activities = createCourtSurveyActivities({ db: sys.db, mailer, sms: createSmsClient(sys.config), config: sys.config });
-      expect(await activities.publishCourtSurveyQuarters()).toEqual({ published: ['2026-Q2'] });
       expect(await activities.publishCourtSurveyQuarters()).toEqual({ published: [] });
     } finally {
       mailer.close();
