@@ -266,8 +266,12 @@ async function signal(temporal: Client, contactId: string, which: typeof courtSu
  * used, the contact is closed and its name, address and messages erased, and
  * the response is written with the quarter, the language, the policy version
  * and the day, and nothing that leads back to the contact (its id is random,
- * not time-ordered). 409 when the link was used, 410 when the invitation
- * closed, 422 for an answer that is not a question or a point of the scale.
+ * not time-ordered; neither side keeps the time of day). What remains is
+ * coarse: someone reading the database could still pair a response with the
+ * only contact of its language who answered that day; the public figures
+ * never show fewer than the policy's minimum of responses. 409 when the link
+ * was used, 410 when the invitation closed, 422 for an answer that is not a
+ * question or a point of the scale.
  */
 export async function submitAnswers(deps: CourtSurveyDeps, token: string, answers: Record<string, unknown>, language?: string): Promise<{ status: 'RECEIVED' }> {
   const { db, temporal, config } = deps;
@@ -277,11 +281,13 @@ export async function submitAnswers(deps: CourtSurveyDeps, token: string, answer
   const problems = answerProblems(answers, survey.questions);
   if (problems.length) throw new HttpError(422, 'invalid_input', `${problems[0].field}: ${problems[0].message}`, problems[0].field, problems);
   const now = new Date();
+  const day = localDateOf(now, config.CITY_TIME_ZONE);
+  // The day, never the moment, on both sides: a time kept on the invitation would pair it with its response.
+  const today = new Date(Date.UTC(day.year, day.month - 1, day.day));
   const stored = await db.$transaction(async (tx) => {
-    const used = await tx.surveyInvitation.updateMany({ where: { contactId: contact.id, usedAt: null }, data: { usedAt: now } });
+    const used = await tx.surveyInvitation.updateMany({ where: { contactId: contact.id, usedAt: null }, data: { usedAt: today } });
     if (used.count === 0) return 'ANSWERED' as const;
     if (!(await closeSurveyContact(tx, contact.id, 'COMPLETED'))) throw new HttpError(410, 'invitation_closed', 'this invitation is no longer open');
-    const day = localDateOf(now, config.CITY_TIME_ZONE);
     await tx.surveyResponse.create({
       data: {
         id: randomUUID(),
@@ -289,7 +295,7 @@ export async function submitAnswers(deps: CourtSurveyDeps, token: string, answer
         language: language && isLanguage(language) ? language : contact.language,
         policyVersion: contact.policyVersion,
         answers: answers as CourtSurveyAnswers,
-        submittedOn: new Date(Date.UTC(day.year, day.month - 1, day.day)),
+        submittedOn: today,
       },
     });
     return 'STORED' as const;

@@ -175,6 +175,8 @@ describe('the court-user survey on the running system', () => {
     expect((response.answers as Record<string, unknown>).POLICE_TRUST).toBe('NA');
     // Kept to the day, not the moment: nothing to line up with the contact's last change.
     expect(response.submittedOn.toISOString()).toMatch(/T00:00:00\.000Z$/);
+    const used = await sys.db.surveyInvitation.findUniqueOrThrow({ where: { contactId: contact.id } });
+    expect(used.usedAt?.toISOString()).toBe(response.submittedOn.toISOString());
 
     const again = await answer(spanishToken, { answers: allAnswers(1) });
     expect(again.status).toBe(409);
