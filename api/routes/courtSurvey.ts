@@ -66,7 +66,8 @@ const Answer = z.union([z.number().int().min(1).max(5), z.literal('NA')]);
 const AnswersBody = z
   .object({
     answers: z
-      .record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be a question key'), Answer)
+      // Any key the document admits; one that is not a question of this survey is a 422 naming it (a rule of the policy, not of the schema).
+      .record(z.string(), Answer)
       .openapi({ description: 'Question key -> 1 (strongly disagree) to 5 (strongly agree), or "NA"; questions left out are unanswered. A key that is not a question of this survey is a 422' }),
     language: supportedLanguage().optional().openapi({ description: 'The language the survey was read in (the invitation’s by default)' }),
   })

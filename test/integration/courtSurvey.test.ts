@@ -155,6 +155,8 @@ describe('the court-user survey on the running system', () => {
     const unknownKey = await answer(spanishToken, { answers: { NOT_A_QUESTION: 3 } });
     expect(unknownKey.status).toBe(422);
     expect(((await unknownKey.json()) as { error: { field: string } }).error.field).toBe('answers.NOT_A_QUESTION');
+    expect((await answer(spanishToken, { answers: { 'not a key': 2 } })).status).toBe(422);
+    expect((await answer(spanishToken, { answers: {} })).status).toBe(422);
     expect((await answer(spanishToken, { answers: { FELT_SAFE: 7 } })).status).toBe(400);
     expect(await sys.db.surveyResponse.count()).toBe(0);
 
