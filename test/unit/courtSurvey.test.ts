@@ -16,6 +16,8 @@ describe('the courtSurvey section of clayton-2026.5', () => {
     expect(keysOf('POLICE').length).toBeGreaterThanOrEqual(3);
     expect(survey.scale).toEqual(['Strongly disagree', 'Disagree', 'Neither agree nor disagree', 'Agree', 'Strongly agree']);
     expect(survey.minimumResponses).toBe(5);
+    // Invited 2 days after the case closed, reminded 5 days later, expiring 21 days after that (the ladder: courtSurveyWorkflow.test.ts).
+    expect([survey.inviteAfter, survey.remindAfter, survey.expiresAfter]).toEqual(['2d', '5d', '21d']);
     const spanish = localiseCourtSurvey(DEFAULT_POLICY, survey, 'es');
     spanish.questions.forEach((q, i) => {
       expect(q.key).toBe(survey.questions[i].key);
