@@ -30,5 +30,7 @@ export const formatIncidentNumber = (year: number, sequence: number): string =>
 
 /** A resident's subscription, from request to confirmation (or expiry). */
 export const subscriptionWorkflowId = (subscriptionId: string): string => `subscription-${subscriptionId}`;
+/** One court-user survey invitation, from recording to answer, opt-out or expiry. */
+export const courtSurveyWorkflowId = (contactId: string): string => `court-survey-${contactId}`;
 /** One public event's fan-out to officials, newsrooms and subscribers (eventKey from publicFanOutPlan). */
 export const publicFanOutWorkflowId = (eventKey: string): string => `public-fan-out-${eventKey}`;

@@ -7,6 +7,7 @@ import type { Config } from './config';
 
 export const RECONCILE_SCHEDULE_ID = 'common-ground-reconcile';
 export const AUDIT_CHECKPOINT_SCHEDULE_ID = 'common-ground-audit-checkpoint';
+export const COURT_SURVEY_QUARTER_SCHEDULE_ID = 'common-ground-court-survey-quarter';
 
 type ScheduleConfig = Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CITY_TIME_ZONE' | 'RECONCILE_EVERY_MINUTES'>;
 
@@ -23,6 +24,13 @@ export function systemSchedules(config: ScheduleConfig): ScheduleOptions[] {
       // Once a day, early, so the day's checkpoint is on the public site by morning.
       spec: { calendars: [{ hour: 5, minute: 30 }], timezone: config.CITY_TIME_ZONE },
       action: { type: 'startWorkflow', workflowType: 'auditCheckpointWorkflow', workflowId: 'audit-checkpoint', taskQueue: config.TEMPORAL_TASK_QUEUE, args: [] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    },
+    {
+      scheduleId: COURT_SURVEY_QUARTER_SCHEDULE_ID,
+      // The first morning of each quarter publishes the court-user survey's quarter that just closed (and any missed before it).
+      spec: { calendars: [{ month: ['JANUARY', 'APRIL', 'JULY', 'OCTOBER'], dayOfMonth: 1, hour: 6, minute: 0 }], timezone: config.CITY_TIME_ZONE },
+      action: { type: 'startWorkflow', workflowType: 'courtSurveyQuarterWorkflow', workflowId: 'court-survey-quarter', taskQueue: config.TEMPORAL_TASK_QUEUE, args: [] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
     },
   ];

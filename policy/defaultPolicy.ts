@@ -10,6 +10,7 @@
 // with POLICY_FILE (see policy/README.md), never by editing a version that
 // incidents have pinned.
 import { parsePolicy, type Policy, type PolicyInput } from '../domain/policy/schema';
+import { COURT_SURVEY, SPANISH_COURT_SURVEY } from './courtSurvey';
 import type { Role } from '../domain/roles';
 
 
@@ -559,6 +560,9 @@ export const POLICY_2026_4: Policy = parsePolicy(policy2026_4, 'policy clayton-2
 const policy2026_5 = {
   ...policy2026_4,
   version: 'clayton-2026.5',
+  courtSurvey: COURT_SURVEY,
+  access: { ...policy2026_4.access, recordCourtContacts: ['COURT_CLERK', 'CITY_MANAGER'] },
+  translations: { es: { ...SPANISH, courtSurvey: SPANISH_COURT_SURVEY } },
 } satisfies PolicyInput;
 
 /** The plan new incidents start under: version 'clayton-2026.5'. Frozen once registered (policy/registry.ts). */

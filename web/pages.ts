@@ -36,7 +36,8 @@ export const landingBody = (t: Translate): SafeHtml => html`
 export const planBody = (t: Translate): SafeHtml => html`
     <h1 id="plan-title">${t('plan.heading')}</h1>
     ${needsScript(t)}
-    <div id="plan">${loading(t, 'dashboard')}</div>`;
+    <div id="plan">${loading(t, 'dashboard')}</div>
+    <section id="court-survey"></section>`;
 
 export const publicIncidentBody = (t: Translate, number: string): SafeHtml => html`
     <h1 id="incident-title">${t('publicIncident.heading', { number })}</h1>

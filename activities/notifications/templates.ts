@@ -826,6 +826,11 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
     };
   },
 
+  // ---------------------------------------------------------------- the court-user survey (words in locales/*/survey.json)
+
+  'court-survey.invitation': (v) => courtSurveyMessage(v, 'invitation'),
+  'court-survey.reminder': (v) => courtSurveyMessage(v, 'reminder'),
+
   'public.statement-published': (v) => {
     const { t } = v;
     const number = v.str('incidentNumber') ?? '';
@@ -937,6 +942,19 @@ function boardFlagsSentence(v: View, raw: unknown): string | undefined {
 }
 
 export const TEMPLATE_NAMES: readonly string[] = Object.keys(TEMPLATES);
+
+/** The survey's invitation or its one reminder: the single-use link, and how to say no. */
+function courtSurveyMessage(v: View, step: 'invitation' | 'reminder'): Draft {
+  const { t } = v;
+  const survey = v.passedLink('surveyUrl', 'survey:message.answer');
+  const optOut = v.str('optOutUrl');
+  return {
+    subject: t(`survey:message.${step}.subject`),
+    paragraphs: compact([t(`survey:message.${step}.body`), t('survey:message.anonymous'), optOut && t('survey:message.optOut', { url: optOut })]),
+    action: survey,
+    sms: compact([t(`survey:message.${step}.sms`), survey?.url, optOut && t('survey:message.optOutSms', { url: optOut })]).join(' '),
+  };
+}
 
 function emailHtml(language: string, greeting: string, paragraphs: string[], action: Action | undefined, footer: string[], copyAddress: string): string {
   const body = paragraphs.map((p) => `<p style="margin:0 0 12px;white-space:pre-line">${escapeHtml(p)}</p>`).join('\n');

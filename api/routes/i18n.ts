@@ -13,7 +13,7 @@ import { documentRoute } from '../openapi';
 import { parseParams } from '../validate';
 
 /** The namespaces the browser uses: its own (web) and the shared words (roles, topics). */
-export const BROWSER_NAMESPACES = ['web', 'common'] as const;
+export const BROWSER_NAMESPACES = ['web', 'common', 'survey'] as const;
 
 const LanguageParams = z.object({ language: supportedLanguage() });
 

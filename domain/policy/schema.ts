@@ -238,6 +238,8 @@ const accessSchema = z.object({
    * the drafters, the approval chain and the draft's own author (need to know).
    */
   readDrafts: z.array(roleSchema).default(['CITY_MANAGER']),
+  /** Record the closed court cases whose parties are invited to the court-user survey (nobody before clayton-2026.5). */
+  recordCourtContacts: z.array(roleSchema).default([]),
 });
 
 /** How long each signed link in a message works (acknowledge, review a statement, post progress). */
@@ -309,6 +311,36 @@ const publicationSchema = z
  * kind keys); checked against the policy when it loads.
  */
 const words = z.string().min(1);
+
+/** The sections of the court-user survey: CourTools Measure 1's two (access, fairness) and the report's questions about the police. */
+export const COURT_SURVEY_SECTIONS = ['ACCESS', 'FAIRNESS', 'POLICE'] as const;
+export type CourtSurveySection = (typeof COURT_SURVEY_SECTIONS)[number];
+
+/**
+ * The Goal 3 court-user survey (clayton-2026.5 on): when a person whose
+ * court case closed is invited, reminded once, and when the invitation lapses
+ * (each counted from the one before: inviteAfter from the case's close as
+ * recorded, remindAfter from the invitation, expiresAfter from the
+ * reminder); the questions, rated on the agree scale (1 strongly disagree to
+ * 5 strongly agree, or not applicable); and the fewest responses a quarter
+ * needs before its figures are published.
+ */
+const courtSurveySchema = z
+  .object({
+    inviteAfter: durationSchema,
+    remindAfter: durationSchema,
+    expiresAfter: durationSchema,
+    /** The five points of the agree scale, from 1 (strongly disagree) to 5 (strongly agree), and the answer that is not a rating. */
+    scale: z.tuple([words, words, words, words, words]),
+    notApplicable: words,
+    questions: z
+      .array(z.object({ key: keySchema, section: z.enum(COURT_SURVEY_SECTIONS), text: words }).strict())
+      .min(1)
+      .max(40),
+    /** A quarter with fewer responses shows its counts of invitations and responses only. */
+    minimumResponses: z.number().int().min(1),
+  })
+  .strict();
 const policyTranslationSchema = z
   .object({
     name: words.optional(),
@@ -326,6 +358,11 @@ const policyTranslationSchema = z
       .optional(),
     /** The public names of counsel's-hold categories (the public page shows the category, never the detail). */
     holds: z.object({ categories: z.record(keySchema, z.object({ label: words }).strict()).optional() }).strict().optional(),
+    /** The court-user survey's questions (by key) and scale in this language. */
+    courtSurvey: z
+      .object({ questions: z.record(keySchema, words).optional(), scale: z.tuple([words, words, words, words, words]).optional(), notApplicable: words.optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -367,6 +404,8 @@ const basePolicySchema = z.object({
   publication: publicationSchema.optional(),
   /** The policy's words in other languages, by language code (clayton-2026.3 on). */
   translations: z.record(languageSchema, policyTranslationSchema).optional(),
+  /** The Goal 3 court-user survey (clayton-2026.5 on). */
+  courtSurvey: courtSurveySchema.optional(),
 });
 
 function requireUnique<T>(ctx: z.RefinementCtx, items: T[], pick: (t: T) => string, path: string, field: string) {
@@ -441,6 +480,21 @@ function checkTranslations(p: z.output<typeof basePolicySchema>, issue: Issue): 
     for (const key of Object.keys(t.holds?.categories ?? {})) {
       if (!holdCategories.has(key)) issue([...path, 'holds', 'categories', key], `unknown hold category ${JSON.stringify(key)}`);
     }
+    for (const key of Object.keys(t.courtSurvey?.questions ?? {})) {
+      if (!p.courtSurvey?.questions.some((q) => q.key === key)) issue([...path, 'courtSurvey', 'questions', key], `unknown survey question ${JSON.stringify(key)}`);
+    }
+  }
+}
+
+/** Survey questions are named once, and the survey asks about access and fairness at least (the two indices). */
+function checkCourtSurvey(p: z.output<typeof basePolicySchema>, issue: Issue): void {
+  const survey = p.courtSurvey;
+  if (!survey) return;
+  survey.questions.forEach((question, i) => {
+    if (survey.questions.findIndex((q) => q.key === question.key) !== i) issue(['courtSurvey', 'questions', i, 'key'], `duplicate key ${JSON.stringify(question.key)}`);
+  });
+  for (const section of ['ACCESS', 'FAIRNESS'] as const) {
+    if (!survey.questions.some((q) => q.section === section)) issue(['courtSurvey', 'questions'], `ask at least one ${section} question: the summary's ${section.toLowerCase()} index needs one`);
   }
 }
 
@@ -508,6 +562,7 @@ export const policySchema = basePolicySchema.superRefine((p, ctx) => {
 
   checkApproval(p, issue);
   checkCallsAndHolds(p, issue);
+  checkCourtSurvey(p, issue);
   if (durationMs(p.approval.escalationAfter) <= durationMs(p.approval.reminderAfter)) {
     issue(['approval', 'escalationAfter'], 'must be later than reminderAfter');
   }
@@ -530,6 +585,8 @@ export type PolicyTranslation = NonNullable<Policy['translations']>[string];
 export type CallsPolicy = NonNullable<Policy['acknowledgement']['calls']>;
 export type HoldsPolicy = NonNullable<Policy['holds']>;
 export type WithdrawalPolicy = NonNullable<Policy['withdrawal']>;
+export type CourtSurveyPolicy = NonNullable<Policy['courtSurvey']>;
+export type CourtSurveyQuestion = CourtSurveyPolicy['questions'][number];
 export type SeverityLevel = 1 | 2 | 3;
 
 // ------------------------------------------------------------------ errors

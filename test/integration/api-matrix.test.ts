@@ -226,6 +226,17 @@ const matrix: MatrixRow[] = [
     body: () => ({ note: 'Withdrawn by the matrix test.' }),
     expect: 200,
   },
+  // The court-user survey (Goal 3): the policy lets the court clerk and the city manager record closed cases' contacts.
+  {
+    method: 'POST',
+    route: '/api/court-survey/contacts',
+    path: () => '/api/court-survey/contacts',
+    allowed: ['COURT_CLERK', 'CITY_MANAGER'],
+    body: (role) => ({ channel: 'EMAIL', address: `matrix.${role.toLowerCase()}@example.net`, language: 'en', caseClosedOn: '2026-11-02' }),
+    expect: 201,
+  },
+  { method: 'GET', route: '/api/court-survey/contacts', path: () => '/api/court-survey/contacts', allowed: ['COURT_CLERK', 'CITY_MANAGER'], expect: 200 },
+  { method: 'GET', route: '/api/public/court-survey/summary', path: () => '/api/public/court-survey/summary', allowed: 'public', expect: 200 },
   { method: 'DELETE', route: '/api/session', path: () => '/api/session', allowed: 'any', expect: 204 },
 ];
 
@@ -243,6 +254,11 @@ const COVERED_OUTSIDE_MATRIX = [
   'DELETE /api/public/subscriptions/:token',
   'POST /api/media-list',
   'DELETE /api/media-list/:id',
+  // The CSV import (a text/csv body) and the invited person's own routes (the link's token): test/integration/courtSurvey.test.ts
+  'POST /api/court-survey/contacts.csv',
+  'GET /api/public/court-survey/invitations/:token',
+  'POST /api/public/court-survey/invitations/:token/answers',
+  'POST /api/public/court-survey/invitations/:token/opt-out',
 ];
 
 describe('role x route matrix', () => {

@@ -13,6 +13,8 @@ const now = new Date('2026-11-21T15:00:00Z');
 const recipient = { id: 'person-1', name: 'Dana Example', title: 'Mayor (fictional)' };
 
 const INTERFACE_TEMPLATES = [
+  'court-survey.invitation',
+  'court-survey.reminder',
   'incident.declared',
   'incident.ack-escalation',
   'incident.silent-report',

@@ -201,6 +201,7 @@ describe('default policy clayton-2026.5', () => {
       readPlans: [...staff, 'STAKEHOLDER_LEAD'],
       manageMediaList: ['PIO', 'DEPUTY_PIO', 'COMMUNICATIONS_OFFICER', 'CITY_MANAGER'],
       readDrafts: ['CITY_MANAGER'],
+      recordCourtContacts: ['COURT_CLERK', 'CITY_MANAGER'],
     });
     // Versions written before the media list keep it with the PIO and the City Manager.
     expect(POLICY_2026_2.access.manageMediaList).toEqual(['PIO', 'CITY_MANAGER']);
@@ -437,7 +438,8 @@ describe('POLICY_FILE', () => {
     fs.writeFileSync(file, JSON.stringify(older));
     const loaded = loadPolicyFile(file);
     // readDrafts came later, as a need-to-know fix: such a file gets the city manager (with the drafter and approvers).
-    expect(loaded.access).toEqual({ ...ACCESS_BEFORE_POLICIES_STATED_IT, readDrafts: ['CITY_MANAGER'] });
+    // The court-user survey came later still: nobody records court contacts under such a file.
+    expect(loaded.access).toEqual({ ...ACCESS_BEFORE_POLICIES_STATED_IT, readDrafts: ['CITY_MANAGER'], recordCourtContacts: [] });
     // So a clayton-2026.1 file of that time is still the same policy and registers under its version.
     expect(registerPolicy(loaded)).toBe(POLICY_2026_1);
   });

@@ -108,7 +108,9 @@ export function forgetCsrf() {
 
 export async function api(method, path, body, extraHeaders = {}) {
   const headers = { Accept: 'application/json', ...extraHeaders };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A string body with its own Content-Type (a CSV file) goes as it is; anything else as JSON.
+  const raw = typeof body === 'string' && !!extraHeaders['Content-Type'];
+  if (body !== undefined && !raw) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
     const csrf = sessionStorage.getItem(CSRF_KEY);
     if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -117,7 +119,7 @@ export async function api(method, path, body, extraHeaders = {}) {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
   });
   const text = await res.text();
   let data = null;

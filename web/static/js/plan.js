@@ -2,6 +2,8 @@
 // chart (inline SVG, with the numbers in a table too), and overdue items named
 // with the group that owns them. Reads only GET /api/public/plans/:id.
 import { h, api, ApiError, replaceChildren, mainData, formatDate, badge, showPageError, requireSignIn, refreshEvery, t, locale } from './lib.js';
+// The Goal 3 court-user survey's quarterly summary, in its own section of the dashboard.
+import './court-survey-summary.js';
 
 const planId = mainData('plan');
 const root = document.getElementById('plan');
