@@ -32,3 +32,6 @@ export const formatIncidentNumber = (year: number, sequence: number): string =>
 export const subscriptionWorkflowId = (subscriptionId: string): string => `subscription-${subscriptionId}`;
 /** One public event's fan-out to officials, newsrooms and subscribers (eventKey from publicFanOutPlan). */
 export const publicFanOutWorkflowId = (eventKey: string): string => `public-fan-out-${eventKey}`;
+
+/** The City's promise to answer one resident comment. */
+export const commentResponseWorkflowId = (commentId: string): string => `comment-response-${commentId}`;

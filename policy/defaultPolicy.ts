@@ -559,6 +559,15 @@ export const POLICY_2026_4: Policy = parsePolicy(policy2026_4, 'policy clayton-2
 const policy2026_5 = {
   ...policy2026_4,
   version: 'clayton-2026.5',
+  comments: {
+    respondWithin: '10bd',
+    holidayCalendar: 'US_FEDERAL',
+    remindBefore: '2d',
+    moderatorRoles: ['STAKEHOLDER_LEAD', 'CITY_MANAGER'],
+    maxLength: 2000,
+    perAddressPerHour: 5,
+    challenge: { minSeconds: 3, maxSeconds: 3600 },
+  },
 } satisfies PolicyInput;
 
 /** The plan new incidents start under: version 'clayton-2026.5'. Frozen once registered (policy/registry.ts). */
