@@ -21,6 +21,7 @@ import { createHoldsRouter } from './routes/holds';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
 import { createSubscriptionsRouter } from './routes/subscriptions';
+import { createCommentsRouter } from './routes/comments';
 import { createMediaListRouter } from './routes/mediaList';
 import { createI18nRouter } from './routes/i18n';
 import { createMeRouter } from './routes/me';
@@ -160,6 +161,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createI18nRouter(deps));
   app.use(createMeRouter(deps));
   app.use(createSubscriptionsRouter(deps));
+  app.use(createCommentsRouter(deps));
   app.use(createMediaListRouter(deps));
 
   app.use('/api', createPlansRouter(deps));
