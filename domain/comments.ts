@@ -9,6 +9,8 @@ import { addBusinessDays, localDateOf, zonedParts, zonedTimeToInstant } from './
 import { itemLadderFromPolicy } from './planLadder';
 import { isPastDue } from './overdue';
 
+const MINUTE_MS = 60_000;
+
 /** A comment waits for moderation, is published or rejected (with a reason), then answered. */
 export const COMMENT_STATUSES = ['PENDING', 'PUBLISHED', 'REJECTED', 'ANSWERED'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
@@ -16,13 +18,15 @@ export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 /**
  * When the answer to a comment received at `receivedAt` is due. Business days
  * keep the local wall-clock time of receipt, N business days later in the
- * city's holiday calendar; a plain duration is added as it is.
+ * city's holiday calendar; a plain duration (a test policy's) is added and
+ * rounded up to the minute.
  */
 export function commentDueAt(receivedAt: Date | number, comments: Pick<CommentsPolicy, 'respondWithin' | 'holidayCalendar'>, timeZone: string): Date {
   const ms = typeof receivedAt === 'number' ? receivedAt : receivedAt.getTime();
   const match = RESPOND_WITHIN_PATTERN.exec(comments.respondWithin);
   if (!match) throw new RangeError(`not a response time: ${comments.respondWithin}`);
-  if (match[2] !== 'bd') return new Date(ms + durationMs(comments.respondWithin));
+  // To the whole minute, like business days: the ladder's day-sized steps keep the due time's local minute.
+  if (match[2] !== 'bd') return new Date(Math.ceil((ms + durationMs(comments.respondWithin)) / MINUTE_MS) * MINUTE_MS);
   const local = zonedParts(ms, timeZone);
   const dueDate = addBusinessDays(localDateOf(ms, timeZone), Number(match[1]), comments.holidayCalendar);
   return zonedTimeToInstant(dueDate, { hour: local.hour, minute: local.minute }, timeZone);

@@ -6,6 +6,7 @@
 // left one, is private: only the reply is sent to it.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { z } from 'zod';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { currentPolicy } from '../policy';
@@ -30,6 +31,26 @@ export interface CommentModerator {
   name: string;
   roles: readonly Role[];
 }
+
+/**
+ * A comment as a form sends it (the public page): trimmed, blanks left out.
+ * The API states the same fields exactly in its document (api/routes/comments.ts).
+ */
+export const CommentSubmission = z.object({
+  body: z.string().trim().min(1, 'write your comment'),
+  displayName: z
+    .string()
+    .trim()
+    .max(100, 'must be at most 100 characters')
+    .transform((s) => s || undefined),
+  replyEmail: z
+    .string()
+    .trim()
+    .max(254, 'must be at most 254 characters')
+    .refine((s) => s === '' || z.string().email().safeParse(s).success, 'enter an email address such as name@example.com, or leave it empty')
+    .transform((s) => s || undefined),
+  challenge: z.object({ token: z.string().min(1, 'ask for a new question'), answer: z.coerce.number({ invalid_type_error: 'answer with a number' }).int('answer with a whole number') }),
+});
 
 export interface NewComment {
   planId: string;

@@ -11,6 +11,7 @@ import type { Translate } from '../lib/i18n';
 import { pageWords, sendPage, type Area, type PageResponse } from './layout';
 import { languageMiddleware } from './language';
 import { createSubscriptionPagesRouter } from './subscriptionPages';
+import { createCommentPagesRouter } from './commentPages';
 import * as pages from './pages';
 import type { WebDeps } from './deps';
 import { createFeedsRouter } from './feeds';
@@ -90,6 +91,7 @@ export function createWebRouter(deps: WebDeps): Router {
 
   router.use(createFeedsRouter(deps));
   router.use(createSubscriptionPagesRouter(deps));
+  router.use(createCommentPagesRouter(deps));
   router.use(createAuditPageRouter(deps));
 
   // ---------------------------------------------------------------- staff console

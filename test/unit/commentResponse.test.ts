@@ -42,8 +42,9 @@ describe('comment due dates', () => {
     expect(commentDueAt(Date.parse('2026-11-23T16:00:00Z'), comments, ZONE).toISOString()).toBe('2026-12-08T16:00:00.000Z');
   });
 
-  it('adds a plain duration as it is (short test policies)', () => {
-    expect(commentDueAt(1_000_000, { respondWithin: '90s', holidayCalendar: 'US_FEDERAL' }, ZONE).getTime()).toBe(1_090_000);
+  it('adds a plain duration, rounded up to the minute (short test policies)', () => {
+    expect(commentDueAt(Date.parse('2027-03-03T20:30:10Z'), { respondWithin: '90s', holidayCalendar: 'US_FEDERAL' }, ZONE).toISOString()).toBe('2027-03-03T20:32:00.000Z');
+    expect(commentDueAt(Date.parse('2027-03-03T20:30:00Z'), { respondWithin: '2m', holidayCalendar: 'US_FEDERAL' }, ZONE).toISOString()).toBe('2027-03-03T20:32:00.000Z');
   });
 
   it('pins one reminder and the action plan overdue ladder, step for step', () => {
