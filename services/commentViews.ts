@@ -44,7 +44,7 @@ async function linkedItems(db: Db, comments: PublicComment[]) {
 export async function publicCommentPage(db: Db, target: { planId: string; itemId?: string; goalNumber?: number }) {
   const plan = await db.actionPlan.findUnique({ where: { id: target.planId }, select: { id: true, title: true } });
   if (!plan) throw notFound('plan');
-  let page: { kind: 'ITEM' | 'GOAL'; goalId: string; goalNumber: number; goalTitle: string; item: null | { id: string; title: string; description: string; status: string; percentComplete: number; dueAt: string; organisation: string | null } };
+  let page: { kind: 'ITEM' | 'GOAL'; goalId: string; goalNumber: number; goalTitle: string; item: null | { id: string; title: string; description: string; dueAt: string; organisation: string | null }; items: { id: string; title: string; path: string }[] };
   if (target.itemId !== undefined) {
     const item = await db.actionItem.findFirst({ where: { id: target.itemId, planId: plan.id }, include: { goal: true, owner: { select: { organisation: true } } } });
     if (!item) throw notFound('action item');
@@ -53,12 +53,23 @@ export async function publicCommentPage(db: Db, target: { planId: string; itemId
       goalId: item.goalId,
       goalNumber: item.goal.number,
       goalTitle: item.goal.title,
-      item: { id: item.id, title: item.title, description: item.description, status: item.status, percentComplete: item.percentComplete, dueAt: item.dueAt.toISOString(), organisation: item.owner.organisation },
+      // What the item promises, not its live progress: the dashboard publishes that monthly.
+      item: { id: item.id, title: item.title, description: item.description, dueAt: item.dueAt.toISOString(), organisation: item.owner.organisation },
+      items: [],
     };
   } else {
     const goal = await db.goal.findFirst({ where: { planId: plan.id, number: target.goalNumber } });
     if (!goal) throw notFound('goal');
-    page = { kind: 'GOAL', goalId: goal.id, goalNumber: goal.number, goalTitle: goal.title, item: null };
+    // The goal's items, so a resident can find the page of each to comment on.
+    const items = await db.actionItem.findMany({ where: { goalId: goal.id }, select: { id: true, title: true }, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] });
+    page = {
+      kind: 'GOAL',
+      goalId: goal.id,
+      goalNumber: goal.number,
+      goalTitle: goal.title,
+      item: null,
+      items: items.map((i) => ({ id: i.id, title: i.title, path: commentTargetPath({ planId: plan.id, itemId: i.id, goalNumber: goal.number }) })),
+    };
   }
   const comments = await db.publicComment.findMany({
     where: { status: { in: [...PUBLIC_STATUSES] }, ...(page.item ? { itemId: page.item.id } : { goalId: page.goalId, itemId: null }) },

@@ -77,8 +77,8 @@ export function createCommentPagesRouter({ db, temporal, config }: WebDeps): Rou
 ${about.item
   ? html`<p>${c('page.goal', { number: about.goalNumber })}: ${about.goalTitle}</p>
 <p>${about.item.description}</p>
-<p class="small">${c('page.status', { status: about.item.status })} · ${about.item.percentComplete}% · ${c('page.dueAt', { due: when(about.item.dueAt) })}${about.item.organisation ? html` · ${about.item.organisation}` : ''}</p>`
-  : ''}
+<p class="small">${c('page.dueAt', { due: when(about.item.dueAt) })}${about.item.organisation ? html` · ${about.item.organisation}` : ''}</p>`
+  : html`<h2>${c('page.items')}</h2><ul id="goal-items">${about.items.map((i) => html`<li><a href="${i.path}">${i.title}</a></li>`)}</ul>`}
 ${page.cameFrom.length
   ? html`<section class="came-from"><h2>${c('page.cameFrom')}</h2><ul>${page.cameFrom.map((from) => html`<li><a href="${from.path}">${from.excerpt}</a></li>`)}</ul></section>`
   : ''}

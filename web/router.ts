@@ -12,6 +12,7 @@ import { pageWords, sendPage, type Area, type PageResponse } from './layout';
 import { languageMiddleware } from './language';
 import { createSubscriptionPagesRouter } from './subscriptionPages';
 import { createCommentPagesRouter } from './commentPages';
+import { createCommentQueuePageRouter } from './commentQueuePage';
 import * as pages from './pages';
 import type { WebDeps } from './deps';
 import { createFeedsRouter } from './feeds';
@@ -116,6 +117,7 @@ export function createWebRouter(deps: WebDeps): Router {
       data: { plan: id, source: 'staff' },
     })),
   );
+  router.use(createCommentQueuePageRouter(deps));
   router.get(
     '/console/deliveries',
     page('console', (t) => ({ title: t('titles.deliveries'), current: '/console/deliveries', body: pages.deliveriesBody(t), script: 'deliveries.js' })),

@@ -75,9 +75,8 @@ const CommentPageSchema = z.object({
     goalId: z.string(),
     goalNumber: z.number(),
     goalTitle: z.string(),
-    item: z
-      .object({ id: z.string(), title: z.string(), description: z.string(), status: z.string(), percentComplete: z.number(), dueAt: z.string(), organisation: z.string().nullable() })
-      .nullable(),
+    item: z.object({ id: z.string(), title: z.string(), description: z.string(), dueAt: z.string(), organisation: z.string().nullable() }).nullable(),
+    items: z.array(z.object({ id: z.string(), title: z.string(), path: z.string() })).openapi({ description: "A goal's items (empty on an item)" }),
   }),
   comments: z.array(PublicCommentSchema),
   cameFrom: z.array(z.object({ commentId: z.string(), excerpt: z.string(), path: z.string() })),
