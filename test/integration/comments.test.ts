@@ -1,6 +1,6 @@
 // Residents' comments on the whole system (Temporal dev server, PostgreSQL,
 // the mail sink, the worker and the API), under a policy with a promise
-// measured in seconds: a resident comments with no account; the item's owner
+// measured in seconds (test/harness/commentPolicy.ts): a resident comments with no account; the item's owner
 // publishes and answers in time and the resident gets the answer by email; a
 // second comment left unanswered is reminded and escalates up the action
 // plan's ladder (owner -> sponsor -> city manager -> board) until answered
@@ -10,27 +10,9 @@
 import { startTestSystem, type TestSystem } from '../harness/app';
 import { apiCaller } from '../harness/http';
 import { eventually } from '../harness/eventually';
-import { DEFAULT_POLICY, parsePolicy, setCurrentPolicy } from '../../policy';
+import { DEFAULT_POLICY, setCurrentPolicy } from '../../policy';
+import { FAST_COMMENTS_POLICY } from '../harness/commentPolicy';
 import { formatCivilDate, localDateOf } from '../../domain/time/cityTime';
-
-/** The default policy's comments, with a promise of 20 seconds (to the minute) and the ladder's steps 4 seconds apart. */
-const FAST_COMMENTS = parsePolicy(
-  {
-    ...DEFAULT_POLICY,
-    version: 'test-comments-fast',
-    comments: { ...DEFAULT_POLICY.comments!, respondWithin: '20s', remindBefore: '10s', challenge: { minSeconds: 0, maxSeconds: 600 }, perAddressPerHour: 4 },
-    actionPlan: {
-      ...DEFAULT_POLICY.actionPlan,
-      overdueLadder: [
-        { after: '0s', notify: 'OWNER' },
-        { after: '4s', notify: 'SPONSOR' },
-        { after: '8s', notify: 'CITY_MANAGER' },
-        { after: '12s', notify: 'BOARD_DIGEST' },
-      ],
-    },
-  },
-  'fast comments policy',
-);
 
 const RESIDENT_EMAIL = 'vecina.forsyth@example.net';
 let sys: TestSystem;
@@ -56,7 +38,7 @@ async function comment(fields: Record<string, unknown>, headers: Record<string, 
 const mailTo = (address: string) => sys.sinks.mail.messages().filter((m) => m.envelope.to.includes(address));
 
 beforeAll(async () => {
-  setCurrentPolicy(FAST_COMMENTS);
+  setCurrentPolicy(FAST_COMMENTS_POLICY);
   sys = await startTestSystem();
   const plan = await send('POST', '/api/plans', { as: 'CITY_MANAGER', json: { title: 'Comments plan', startDate: inDays(0), goals: [{ number: 1, title: 'Engagement' }] } });
   expect(plan.status).toBe(202);
