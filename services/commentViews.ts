@@ -44,7 +44,7 @@ async function linkedItems(db: Db, comments: PublicComment[]) {
 export async function publicCommentPage(db: Db, target: { planId: string; itemId?: string; goalNumber?: number }) {
   const plan = await db.actionPlan.findUnique({ where: { id: target.planId }, select: { id: true, title: true } });
   if (!plan) throw notFound('plan');
-  let page: { kind: 'ITEM' | 'GOAL'; goalId: string; goalNumber: number; goalTitle: string; item: null | { id: string; title: string; description: string; dueAt: string; organisation: string | null }; items: { id: string; title: string; path: string }[] };
+  let page: { kind: 'ITEM' | 'GOAL'; goalId: string; goalNumber: number; goalTitle: string; item: null | { id: string; title: string; dueAt: string; organisation: string | null }; items: { id: string; title: string; path: string }[] };
   if (target.itemId !== undefined) {
     const item = await db.actionItem.findFirst({ where: { id: target.itemId, planId: plan.id }, include: { goal: true, owner: { select: { organisation: true } } } });
     if (!item) throw notFound('action item');
@@ -53,8 +53,8 @@ export async function publicCommentPage(db: Db, target: { planId: string; itemId
       goalId: item.goalId,
       goalNumber: item.goal.number,
       goalTitle: item.goal.title,
-      // What the item promises, not its live progress: the dashboard publishes that monthly.
-      item: { id: item.id, title: item.title, description: item.description, dueAt: item.dueAt.toISOString(), organisation: item.owner.organisation },
+      // What the monthly dashboard already publishes of an item (its title, due date and group), nothing live or internal.
+      item: { id: item.id, title: item.title, dueAt: item.dueAt.toISOString(), organisation: item.owner.organisation },
       items: [],
     };
   } else {

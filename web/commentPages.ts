@@ -76,7 +76,6 @@ export function createCommentPagesRouter({ db, temporal, config }: WebDeps): Rou
 <h1>${heading}</h1>
 ${about.item
   ? html`<p>${c('page.goal', { number: about.goalNumber })}: ${about.goalTitle}</p>
-<p>${about.item.description}</p>
 <p class="small">${c('page.dueAt', { due: when(about.item.dueAt) })}${about.item.organisation ? html` · ${about.item.organisation}` : ''}</p>`
   : html`<h2>${c('page.items')}</h2><ul id="goal-items">${about.items.map((i) => html`<li><a href="${i.path}">${i.title}</a></li>`)}</ul>`}
 ${page.cameFrom.length

@@ -75,7 +75,7 @@ const CommentPageSchema = z.object({
     goalId: z.string(),
     goalNumber: z.number(),
     goalTitle: z.string(),
-    item: z.object({ id: z.string(), title: z.string(), description: z.string(), dueAt: z.string(), organisation: z.string().nullable() }).nullable(),
+    item: z.object({ id: z.string(), title: z.string(), dueAt: z.string(), organisation: z.string().nullable() }).nullable(),
     items: z.array(z.object({ id: z.string(), title: z.string(), path: z.string() })).openapi({ description: "A goal's items (empty on an item)" }),
   }),
   comments: z.array(PublicCommentSchema),
