@@ -12,6 +12,13 @@ import type { CommentsPolicy } from '../domain/policy/schema';
 import { HttpError, unprocessable } from './errors';
 
 const PURPOSE = 'comment-challenge';
+/**
+ * A challenge token is "q." and a signed token: never the shape of a link
+ * token (lib/links.ts), so nobody (and no API client following response
+ * values) mistakes one for the other.
+ */
+const PREFIX = 'q.';
+export const CHALLENGE_TOKEN_PATTERN = /^q\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export interface CommentChallenge {
   /** "What is 4 + 7?" in numbers: the page words it in the reader's language. */
@@ -22,7 +29,7 @@ export interface CommentChallenge {
 export function issueCommentChallenge(config: Pick<Config, 'LINK_SIGNING_SECRET'>, policy: CommentsPolicy, now = new Date()): CommentChallenge {
   const a = randomInt(1, 10);
   const b = randomInt(1, 10);
-  return { question: { a, b }, token: signLinkToken({ p: PURPOSE, a, b }, policy.challenge.maxSeconds, config.LINK_SIGNING_SECRET, now) };
+  return { question: { a, b }, token: PREFIX + signLinkToken({ p: PURPOSE, a, b }, policy.challenge.maxSeconds, config.LINK_SIGNING_SECRET, now) };
 }
 
 /** Refuses (422 naming the field) a challenge that is forged, expired, answered too fast, or answered wrong. */
@@ -34,7 +41,8 @@ export function checkCommentChallenge(
 ): void {
   let payload: { a: number; b: number; iat?: number };
   try {
-    payload = verifyLinkToken<{ a: number; b: number }>(answer.token, PURPOSE, config.LINK_SIGNING_SECRET, now);
+    if (!answer.token.startsWith(PREFIX)) throw new InvalidLinkTokenError('malformed');
+    payload = verifyLinkToken<{ a: number; b: number }>(answer.token.slice(PREFIX.length), PURPOSE, config.LINK_SIGNING_SECRET, now);
   } catch (err) {
     if (!(err instanceof InvalidLinkTokenError)) throw err;
     throw unprocessable('challenge.token', err.reason === 'expired' ? 'the question has expired; ask for a new one' : 'not a question we asked');

@@ -10,7 +10,7 @@ import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
 import { currentPolicy } from '../../policy';
 import { COMMENT_STATUSES } from '../../domain/comments';
-import { createCommentThrottle, issueCommentChallenge, type CommentThrottle } from '../../services/commentChallenge';
+import { CHALLENGE_TOKEN_PATTERN, createCommentThrottle, issueCommentChallenge, type CommentThrottle } from '../../services/commentChallenge';
 import { commentsPolicy, linkCommentToItem, moderatesAll, publishComment, rejectComment, replyToComment, submitComment, type CommentModerator } from '../../services/comments';
 import { commentFigures, commentQueue, publicCommentPage } from '../../services/commentViews';
 import { forbidden, notFound } from '../../services/errors';
@@ -24,7 +24,7 @@ const MAX_BODY = 10_000;
 
 const ChallengeAnswer = z
   .object({
-    token: z.string().max(1024).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be the token from GET /api/public/comments/challenge'),
+    token: z.string().max(1024).regex(CHALLENGE_TOKEN_PATTERN, 'must be the token from GET /api/public/comments/challenge'),
     answer: z.number().int().min(0).max(1000),
   })
   .strict();

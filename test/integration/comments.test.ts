@@ -147,7 +147,7 @@ describe('public comments on the running system', () => {
     const wrong = await send('POST', '/api/public/comments', { json: { planId: s.planId, itemId: s.itemId, body: 'x', language: 'en', challenge: { ...asked, answer: asked.answer + 1 } }, headers });
     expect(wrong.status).toBe(422);
     expect(wrong.json.error.field).toBe('challenge.answer');
-    const forged = await send('POST', '/api/public/comments', { json: { planId: s.planId, itemId: s.itemId, body: 'x', language: 'en', challenge: { token: 'abc.def', answer: 3 } }, headers });
+    const forged = await send('POST', '/api/public/comments', { json: { planId: s.planId, itemId: s.itemId, body: 'x', language: 'en', challenge: { token: 'q.abc.def', answer: 3 } }, headers });
     expect(forged.status).toBe(422);
     expect(forged.json.error.field).toBe('challenge.token');
 
