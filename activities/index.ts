@@ -12,6 +12,7 @@ import { createPlanActivities } from './plan';
 import { createSessionActivities } from './sessions';
 import { createPublicFanOutActivities } from './publicFanOut';
 import { createCourtSurveyActivities } from './courtSurvey';
+import { createCommentActivities } from './comments';
 
 export interface ActivityDeps {
   db: Db;
@@ -33,6 +34,7 @@ export function createActivities(activityDeps: ActivityDeps) {
     ...createSessionActivities(deps),
     ...createPublicFanOutActivities(deps),
     ...createCourtSurveyActivities(deps),
+    ...createCommentActivities(deps),
   };
 }
 

@@ -22,6 +22,7 @@ import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
 import { createSubscriptionsRouter } from './routes/subscriptions';
 import { createCourtSurveyRouter } from './routes/courtSurvey';
+import { createCommentsRouter } from './routes/comments';
 import { createMediaListRouter } from './routes/mediaList';
 import { createI18nRouter } from './routes/i18n';
 import { createMeRouter } from './routes/me';
@@ -161,6 +162,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createI18nRouter(deps));
   app.use(createMeRouter(deps));
   app.use(createSubscriptionsRouter(deps));
+  app.use(createCommentsRouter(deps));
   app.use(createMediaListRouter(deps));
   app.use(createCourtSurveyRouter(deps));
 

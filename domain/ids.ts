@@ -34,3 +34,6 @@ export const subscriptionWorkflowId = (subscriptionId: string): string => `subsc
 export const courtSurveyWorkflowId = (contactId: string): string => `court-survey-${contactId}`;
 /** One public event's fan-out to officials, newsrooms and subscribers (eventKey from publicFanOutPlan). */
 export const publicFanOutWorkflowId = (eventKey: string): string => `public-fan-out-${eventKey}`;
+
+/** The City's promise to answer one resident comment. */
+export const commentResponseWorkflowId = (commentId: string): string => `comment-response-${commentId}`;

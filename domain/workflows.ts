@@ -8,6 +8,7 @@ import type { IncidentRunOptionsV1 } from './contracts/incidentRun';
 import type { StatementStateV1, StatementWorkflowInputV1 } from './contracts/statement';
 import type { FanOutProgressV1, PublicFanOutInputV1 } from './contracts/publicFanOut';
 import type { SubscriptionWorkflowInputV1, SubscriptionWorkflowResultV1 } from './contracts/subscription';
+import type { CommentResponseInputV1, CommentResponseResultV1 } from './contracts/comments';
 import type { AuditCheckpointV1, ReconcileReportV1 } from './contracts/maintenance';
 import type { CourtSurveyInvitationInputV1, CourtSurveyInvitationResultV1 } from './contracts/courtSurvey';
 
@@ -19,6 +20,7 @@ export interface WorkflowSignatures {
   recurringDutyWorkflow(input: RecurringDutyRunInputV1): Promise<RecurringDutyRunResultV1>;
   publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<FanOutProgressV1>;
   subscriptionWorkflow(input: SubscriptionWorkflowInputV1): Promise<SubscriptionWorkflowResultV1>;
+  commentResponseWorkflow(input: CommentResponseInputV1): Promise<CommentResponseResultV1>;
   reconcileWorkflow(): Promise<ReconcileReportV1>;
   auditCheckpointWorkflow(): Promise<AuditCheckpointV1 | null>;
   courtSurveyInvitationWorkflow(input: CourtSurveyInvitationInputV1): Promise<CourtSurveyInvitationResultV1>;

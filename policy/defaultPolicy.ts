@@ -563,6 +563,15 @@ const policy2026_5 = {
   courtSurvey: COURT_SURVEY,
   access: { ...policy2026_4.access, recordCourtContacts: ['COURT_CLERK', 'CITY_MANAGER'] },
   translations: { es: { ...SPANISH, courtSurvey: SPANISH_COURT_SURVEY } },
+  comments: {
+    respondWithin: '10bd',
+    holidayCalendar: 'US_FEDERAL',
+    remindBefore: '2d',
+    moderatorRoles: ['STAKEHOLDER_LEAD', 'CITY_MANAGER'],
+    maxLength: 2000,
+    perAddressPerHour: 5,
+    challenge: { minSeconds: 3, maxSeconds: 3600 },
+  },
 } satisfies PolicyInput;
 
 /** The plan new incidents start under: version 'clayton-2026.5'. Frozen once registered (policy/registry.ts). */

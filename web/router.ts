@@ -12,6 +12,8 @@ import { pageWords, sendPage, type Area, type PageResponse } from './layout';
 import { languageMiddleware } from './language';
 import { createSubscriptionPagesRouter } from './subscriptionPages';
 import { createCourtSurveyPagesRouter } from './courtSurveyPages';
+import { createCommentPagesRouter } from './commentPages';
+import { createCommentQueuePageRouter } from './commentQueuePage';
 import * as pages from './pages';
 import type { WebDeps } from './deps';
 import { createFeedsRouter } from './feeds';
@@ -92,6 +94,7 @@ export function createWebRouter(deps: WebDeps): Router {
   router.use(createFeedsRouter(deps));
   router.use(createSubscriptionPagesRouter(deps));
   router.use(createCourtSurveyPagesRouter(deps));
+  router.use(createCommentPagesRouter(deps));
   router.use(createAuditPageRouter(deps));
 
   // ---------------------------------------------------------------- staff console
@@ -116,6 +119,7 @@ export function createWebRouter(deps: WebDeps): Router {
       data: { plan: id, source: 'staff' },
     })),
   );
+  router.use(createCommentQueuePageRouter(deps));
   router.get(
     '/console/deliveries',
     page('console', (t) => ({ title: t('titles.deliveries'), current: '/console/deliveries', body: pages.deliveriesBody(t), script: 'deliveries.js' })),

@@ -10,3 +10,4 @@ export { sessionSweepWorkflow } from './sessionSweep';
 export { publicFanOutWorkflow } from './publicFanOut';
 export { subscriptionWorkflow } from './subscription';
 export { courtSurveyInvitationWorkflow, courtSurveyQuarterWorkflow } from './courtSurvey';
+export { commentResponseWorkflow } from './commentResponse';

@@ -830,6 +830,53 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
 
   'court-survey.invitation': (v) => courtSurveyMessage(v, 'invitation'),
   'court-survey.reminder': (v) => courtSurveyMessage(v, 'reminder'),
+  // Residents' comments (words in locales/<language>/comments.json).
+  'comment.reminder': (v) => {
+    const c = translator(v.language, 'comments');
+    const target = v.str('targetTitle') ?? c('message.someItem');
+    const due = v.when('dueAt') ?? '';
+    const queue = v.str('queueUrl');
+    return {
+      subject: c('message.reminder.subject', { target }),
+      paragraphs: compact([c('message.reminder.line', { target, due }), v.str('excerpt') && `“${v.str('excerpt')}”`]),
+      action: queue ? { label: c('message.openQueue'), url: queue } : undefined,
+      sms: c('message.reminder.subject', { target }),
+    };
+  },
+
+  'comment.overdue': (v) => {
+    const c = translator(v.language, 'comments');
+    const target = v.str('targetTitle') ?? c('message.someItem');
+    const due = v.when('dueAt') ?? '';
+    const queue = v.str('queueUrl');
+    const level = v.str('level');
+    return {
+      subject: c('message.overdue.subject', { target }),
+      paragraphs: compact([
+        c('message.overdue.line', { target, due }),
+        level && c(`message.overdue.level.${level}`),
+        v.str('excerpt') && `“${v.str('excerpt')}”`,
+      ]),
+      action: queue ? { label: c('message.openQueue'), url: queue } : undefined,
+      sms: c('message.overdue.subject', { target }),
+    };
+  },
+
+  'comment.reply': (v) => {
+    const c = translator(v.language, 'comments');
+    const target = v.str('targetTitle') ?? c('message.someItem');
+    const page = v.str('pageUrl');
+    return {
+      subject: c('message.reply.subject', { target }),
+      paragraphs: compact([
+        c('message.reply.line', { target, by: v.str('byName') ?? '' }),
+        v.str('replyBody'),
+        v.str('excerpt') && c('message.reply.yourComment', { excerpt: v.str('excerpt') }),
+      ]),
+      action: page ? { label: c('message.reply.see'), url: page } : undefined,
+      sms: c('message.reply.subject', { target }),
+    };
+  },
 
   'public.statement-published': (v) => {
     const { t } = v;

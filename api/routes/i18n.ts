@@ -12,8 +12,8 @@ import { supportedLanguage } from '../fields';
 import { documentRoute } from '../openapi';
 import { parseParams } from '../validate';
 
-/** The namespaces the browser uses: its own (web) and the shared words (roles, topics). */
-export const BROWSER_NAMESPACES = ['web', 'common', 'survey'] as const;
+/** The namespaces the browser uses: its own (web), the shared words (roles, topics), the court-user survey's and residents' comments'. */
+export const BROWSER_NAMESPACES = ['web', 'common', 'survey', 'comments'] as const;
 
 const LanguageParams = z.object({ language: supportedLanguage() });
 

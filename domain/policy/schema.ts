@@ -381,6 +381,31 @@ const actionPlanSchema = z.object({
   dashboard: z.object({ rule: z.literal('FIRST_BUSINESS_DAY'), time: wallTimeSchema }),
 });
 
+/** "10bd": business days in the city's holiday calendar; or any policy duration ("90s" in a test policy). */
+export const RESPOND_WITHIN_PATTERN = /^(\d+)(bd|s|m|h|d|w)$/;
+
+/**
+ * Residents' comments on a goal or an action item (clayton-2026.5 on): how
+ * soon the City promises an answer, the reminder before that, and who
+ * moderates. Unanswered comments climb the action plan's own overdue ladder
+ * (actionPlan.overdueLadder: the same targets, the same spacing).
+ */
+const commentsSchema = z
+  .object({
+    respondWithin: z.string().regex(RESPOND_WITHIN_PATTERN, 'must be business days such as 10bd, or a duration such as 30s, 15m, 4h, 7d or 2w'),
+    holidayCalendar: z.enum(['US_FEDERAL', 'NONE']).default('US_FEDERAL'),
+    /** The moderator is reminded this long before the answer is due. */
+    remindBefore: durationSchema,
+    /** Besides the item's owner, these roles moderate (and see) every comment. */
+    moderatorRoles: z.array(roleSchema).min(1),
+    maxLength: z.number().int().min(1).max(10_000),
+    /** Comments accepted from one network address per hour. */
+    perAddressPerHour: z.number().int().min(1),
+    /** The challenge is refused if answered sooner than this (bots answer at once) or later than the second. */
+    challenge: z.object({ minSeconds: z.number().int().min(0), maxSeconds: z.number().int().min(1) }).strict(),
+  })
+  .strict();
+
 const basePolicySchema = z.object({
   version: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be a lower-case version label such as clayton-2026.1'),
   name: z.string().min(1),
@@ -402,6 +427,8 @@ const basePolicySchema = z.object({
   actionPlan: actionPlanSchema,
   /** Told when a statement is published (clayton-2026.3 on). */
   publication: publicationSchema.optional(),
+  /** Residents' comments and the City's promise to answer them (clayton-2026.5 on). */
+  comments: commentsSchema.optional(),
   /** The policy's words in other languages, by language code (clayton-2026.3 on). */
   translations: z.record(languageSchema, policyTranslationSchema).optional(),
   /** The Goal 3 court-user survey (clayton-2026.5 on). */
@@ -587,6 +614,7 @@ export type HoldsPolicy = NonNullable<Policy['holds']>;
 export type WithdrawalPolicy = NonNullable<Policy['withdrawal']>;
 export type CourtSurveyPolicy = NonNullable<Policy['courtSurvey']>;
 export type CourtSurveyQuestion = CourtSurveyPolicy['questions'][number];
+export type CommentsPolicy = NonNullable<Policy['comments']>;
 export type SeverityLevel = 1 | 2 | 3;
 
 // ------------------------------------------------------------------ errors

@@ -223,6 +223,20 @@ export function isBusinessDay(date: CivilDate, calendar: HolidayCalendar = 'US_F
   return wd !== 0 && wd !== 6 && !isHoliday(date, calendar);
 }
 
+/**
+ * The business day `days` business days after `date` (the day itself does not
+ * count, so a Saturday plus 1 is the Monday): "within 10 business days".
+ */
+export function addBusinessDays(date: CivilDate, days: number, calendar: HolidayCalendar = 'US_FEDERAL'): CivilDate {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`business days must be a whole number from 0, got ${days}`);
+  let result = date;
+  for (let left = days; left > 0; ) {
+    result = addDays(result, 1);
+    if (isBusinessDay(result, calendar)) left -= 1;
+  }
+  return result;
+}
+
 export function firstBusinessDayOfMonth(year: number, month: number, calendar: HolidayCalendar = 'US_FEDERAL'): CivilDate {
   let date: CivilDate = { year, month, day: 1 };
   while (!isBusinessDay(date, calendar)) date = addDays(date, 1);

@@ -1,7 +1,8 @@
 // Everything a resident (or a search engine) can reach without signing in:
 // starting from the public home page, every same-origin link and script the
 // pages carry, the JSON the pages' scripts load (the public incident and plan
-// APIs, for every incident and plan they list), the policy, and both feeds.
+// APIs, for every incident and plan they list), each goal's and item's page
+// with its residents' comments, the policy, and both feeds.
 // Tests search what comes back for private data.
 const STAFF_ONLY = /^\/(console|ack|progress|statements)\b|^\/api\/(?!public\/|policy$)|^\/webhooks\//;
 
@@ -42,9 +43,12 @@ export async function crawlPublicSite(baseUrl: string): Promise<CrawledPage[]> {
     pages.push({ path, status: res.status, contentType, text });
     if (contentType.includes('text/html')) {
       for (const ref of hrefsIn(text)) enqueue(sameOriginPath(baseUrl, ref));
+      // A goal's or an item's page: the JSON of its comments too.
+      const commentsPage = /^\/plans\/([^/?]+)\/(items|goals)\/([^/?]+)$/.exec(path);
+      if (commentsPage) enqueue(`/api/public/plans/${commentsPage[1]}/${commentsPage[2]}/${commentsPage[3]}/comments`);
     }
     if (contentType.includes('json')) {
-      const body = JSON.parse(text) as { incidents?: { number: string }[]; plans?: { id: string }[] } | { id: string }[];
+      const body = JSON.parse(text) as { incidents?: { number: string }[]; plans?: { id: string }[]; plan?: { id: string }; goals?: { number: number }[] } | { id: string }[];
       const incidents = Array.isArray(body) ? [] : (body.incidents ?? []);
       const plans = Array.isArray(body) ? body : (body.plans ?? []);
       for (const incident of incidents) {
@@ -55,6 +59,12 @@ export async function crawlPublicSite(baseUrl: string): Promise<CrawledPage[]> {
         if (!plan?.id) continue;
         enqueue(`/plans/${encodeURIComponent(plan.id)}`);
         enqueue(`/api/public/plans/${encodeURIComponent(plan.id)}`);
+      }
+      // One plan: each goal's page (which links its items' pages) and the comment figures.
+      if (!Array.isArray(body) && body.plan?.id && Array.isArray(body.goals)) {
+        const planId = encodeURIComponent(body.plan.id);
+        enqueue(`/api/public/plans/${planId}/comment-figures`);
+        for (const goal of body.goals) enqueue(`/plans/${planId}/goals/${goal.number}`);
       }
     }
   }

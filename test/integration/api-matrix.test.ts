@@ -259,6 +259,14 @@ const COVERED_OUTSIDE_MATRIX = [
   'GET /api/public/court-survey/invitations/:token',
   'POST /api/public/court-survey/invitations/:token/answers',
   'POST /api/public/court-survey/invitations/:token/opt-out',
+  // Residents' comments (no account) and their moderation (the item's owner or a moderator role, not a role alone): test/integration/comments.test.ts
+  'GET /api/public/comments/challenge',
+  'POST /api/public/comments',
+  'GET /api/comments/queue',
+  'POST /api/comments/:id/publish',
+  'POST /api/comments/:id/reject',
+  'POST /api/comments/:id/replies',
+  'POST /api/comments/:id/link',
 ];
 
 describe('role x route matrix', () => {

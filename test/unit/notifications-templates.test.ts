@@ -45,6 +45,9 @@ const INTERFACE_TEMPLATES = [
   'hold.lapsed',
   'statement.publication-held',
   'statement.withdrawn',
+  'comment.reminder',
+  'comment.overdue',
+  'comment.reply',
 ];
 
 const FULL_DATA: Record<string, unknown> = {

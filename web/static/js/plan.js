@@ -184,7 +184,26 @@ function render(body) {
     h('section', { 'aria-labelledby': 'trend-heading' }, h('h2', { id: 'trend-heading' }, t('plan.monthByMonth')), trendChart(history, goals)),
     h('section', { 'aria-labelledby': 'overdue-heading' }, h('h2', { id: 'overdue-heading' }, t('plan.overdueHeading')),
       goals.length ? overdueList(items) : h('p', {}, t('plan.overdueLater'))),
-    itemsTable(items, goals));
+    itemsTable(items, goals),
+    live ? null : h('section', { 'aria-labelledby': 'comments-heading', id: 'plan-comments' }, h('h2', { id: 'comments-heading' }, t('comments:page.dashboard.title')),
+      goalTitles.length ? h('ul', {}, goalTitles.map((g) => h('li', {}, h('a', { href: `/plans/${encodeURIComponent(planId)}/goals/${g.number}` }, `${t('comments:page.goal', { number: g.number })}: ${g.title}`)))) : null));
+  if (!live) showCommentFigures();
+}
+
+/** Residents' comments, received and answered (on time): the City's promise to answer, counted. */
+async function showCommentFigures() {
+  const section = document.getElementById('plan-comments');
+  try {
+    const figures = await api('GET', `/api/public/plans/${encodeURIComponent(planId)}/comment-figures`);
+    const rate = figures.onTimeRate === null ? '–' : `${Math.round(figures.onTimeRate * 100)}%`;
+    section.insertBefore(h('ul', { class: 'stats', id: 'comment-figures' },
+      h('li', {}, h('strong', {}, String(figures.received)), t('comments:page.dashboard.received')),
+      h('li', {}, h('strong', {}, String(figures.answered)), t('comments:page.dashboard.answered')),
+      h('li', {}, h('strong', {}, String(figures.answeredOnTime)), t('comments:page.dashboard.onTime')),
+      h('li', {}, h('strong', {}, rate), t('comments:page.dashboard.rate'))), section.children[1] || null);
+  } catch {
+    // The figures are extra: the dashboard stands without them.
+  }
 }
 
 async function start() {

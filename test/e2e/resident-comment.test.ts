@@ -1,0 +1,131 @@
+// A resident's comment and the City's promise to answer it, through the
+// browser, under a policy measured in seconds (test/harness/commentPolicy.ts):
+// a resident comments on an item's public page with no account; the item's
+// owner publishes and answers it in the console; it appears on the public
+// item page with the answer, and the answer reaches the resident by email. A
+// second comment left unanswered escalates (the owner is told it is overdue,
+// then the sponsor). The public crawl reaches the comment pages and finds
+// the resident's address nowhere. Every page visited is checked with axe-core.
+import type { Page } from 'playwright-core';
+import type { TestSystem } from '../harness/app';
+import { apiCaller } from '../harness/http';
+import { crawlPublicSite, leaks } from '../harness/publicCrawl';
+import { FAST_COMMENTS_POLICY } from '../harness/commentPolicy';
+import { DEFAULT_POLICY, setCurrentPolicy } from '../../policy';
+import { formatCivilDate, localDateOf } from '../../domain/time/cityTime';
+import { eventually, expectAccessible, loaded, signIn } from './browser';
+import { E2eSession } from './session';
+
+const RESIDENT = 'vecino.e2e@example.net';
+const session = new E2eSession();
+let system: TestSystem;
+let resident: Page;
+let owner: Page;
+const s = { planId: '', itemId: '' };
+const send = apiCaller(() => system.request);
+const inDays = (days: number) => formatCivilDate(localDateOf(Date.now() + days * 86_400_000, 'America/Chicago'));
+
+beforeAll(async () => {
+  setCurrentPolicy(FAST_COMMENTS_POLICY);
+  system = await session.start();
+  const plan = await send('POST', '/api/plans', { as: 'CITY_MANAGER', json: { title: 'Comments journey plan', startDate: inDays(0), goals: [{ number: 1, title: 'Transparency' }] } });
+  s.planId = plan.json.id;
+  const item = await send('POST', `/api/plans/${s.planId}/items`, {
+    as: 'CITY_MANAGER',
+    json: { goalNumber: 1, title: 'Publish use-of-force data', ownerId: system.roster.people.policeChief.id, sponsorId: system.roster.people.mayor.id, dueAt: inDays(60) },
+  });
+  s.itemId = item.json.id;
+  resident = await (await session.contextFor({ phone: true })).newPage();
+  owner = await (await session.contextFor()).newPage();
+}, 180_000);
+
+afterAll(async () => {
+  setCurrentPolicy(DEFAULT_POLICY);
+  await session.stop();
+}, 60_000);
+
+const itemPage = () => `${system.baseUrl}/plans/${s.planId}/items/${s.itemId}`;
+const mailTo = (address: string) => system.sinks.mail.messages().filter((m) => m.envelope.to.includes(address));
+
+async function leaveComment(page: Page, body: string, opts: { name?: string; email?: string } = {}) {
+  await page.goto(itemPage());
+  await page.getByRole('heading', { name: 'Publish use-of-force data' }).waitFor();
+  await page.getByLabel('Your comment').fill(body);
+  if (opts.name) await page.getByLabel('Your name (optional, shown with the comment)').fill(opts.name);
+  if (opts.email) await page.getByLabel(/Your email/).fill(opts.email);
+  const label = await page.locator('label[for="comment-answer"]').innerText();
+  const [, a, b] = /(\d+) \+ (\d+)/.exec(label) ?? [];
+  await page.getByLabel(/To show you are a person/).fill(String(Number(a) + Number(b)));
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByText('Thank you. Your comment will appear here once a moderator has published it.').waitFor();
+}
+
+describe("a resident's comment is answered within its deadline, or escalates", () => {
+  it('a resident comments on the public item page with no account', async () => {
+    await resident.goto(`${system.baseUrl}/plans/${s.planId}/goals/1`);
+    await resident.getByRole('link', { name: 'Publish use-of-force data' }).click();
+    await resident.waitForURL(itemPage());
+    await expectAccessible(resident, 'item page with the comment form');
+
+    // A wrong answer is refused, naming the question.
+    await resident.getByLabel('Your comment').fill('Please include traffic stops.');
+    await resident.getByLabel(/To show you are a person/).fill('1000');
+    await resident.getByRole('button', { name: 'Send' }).click();
+    await resident.locator('.error-summary').waitFor();
+    expect(await resident.getByLabel(/To show you are a person/).getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(resident, 'comment form with an error');
+
+    await leaveComment(resident, 'Please include traffic stops in the data.', { name: 'Ana', email: RESIDENT });
+    await expectAccessible(resident, 'comment received');
+    expect(await system.db.publicComment.findFirstOrThrow({ where: { body: 'Please include traffic stops in the data.' } })).toMatchObject({ status: 'PENDING', replyEmail: RESIDENT });
+  });
+
+  it('the owner publishes and answers it in the console; it shows on the public page with the answer, and the resident gets it by email', async () => {
+    await signIn(owner, system.baseUrl, system.roster.people.policeChief.email);
+    await owner.goto(`${system.baseUrl}/console/comments`);
+    const card = owner.locator('article.comment', { hasText: 'Please include traffic stops in the data.' });
+    await card.waitFor();
+    await expectAccessible(owner, 'comment queue');
+    await card.getByRole('button', { name: 'Publish' }).click();
+    await owner.locator('article.comment[data-status="PUBLISHED"]', { hasText: 'Please include traffic stops in the data.' }).waitFor();
+    const published = owner.locator('article.comment', { hasText: 'Please include traffic stops in the data.' });
+    await published.getByLabel(/The City's answer/).fill('Yes: traffic stops are in from the next quarter.');
+    await published.getByRole('button', { name: 'Send the answer' }).click();
+    await owner.locator('article.comment[data-status="ANSWERED"]', { hasText: 'Yes: traffic stops are in from the next quarter.' }).waitFor();
+
+    await resident.goto(itemPage());
+    const shown = resident.locator('article.comment', { hasText: 'Please include traffic stops in the data.' });
+    await shown.getByText('Yes: traffic stops are in from the next quarter.').waitFor();
+    await shown.getByText('Ana').waitFor();
+    await expectAccessible(resident, 'item page with an answered comment');
+    expect(await resident.content()).not.toContain(RESIDENT);
+    const answered = await system.db.publicComment.findFirstOrThrow({ where: { body: 'Please include traffic stops in the data.' } });
+    expect(answered.answeredOnTime).toBe(true);
+
+    const mail = await eventually(async () => mailTo(RESIDENT).find((m) => m.subject.startsWith('The City answered your comment')), 'the answer by email');
+    expect(mail.text).toContain('Yes: traffic stops are in from the next quarter.');
+  });
+
+  it('a second comment left unanswered escalates: the owner, then the sponsor, are told it is overdue', async () => {
+    await leaveComment(resident, 'When will complaints be included?');
+    const comment = await system.db.publicComment.findFirstOrThrow({ where: { body: 'When will complaints be included?' } });
+    const chief = system.roster.people.policeChief.email;
+    const mayor = system.roster.people.mayor.email;
+    await eventually(async () => mailTo(chief).some((m) => m.subject === "Overdue: a resident's comment on Publish use-of-force data has no answer"), 'the owner told', 100_000);
+    await eventually(async () => mailTo(mayor).some((m) => m.subject.startsWith('Overdue:')), 'the sponsor told', 30_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(comment.dueAt.getTime());
+
+    await owner.goto(`${system.baseUrl}/console/comments`);
+    const card = owner.locator('article.comment', { hasText: 'When will complaints be included?' });
+    await card.getByText(/overdue: (sponsor|city manager) told|overdue: listed for the board/).waitFor();
+    await expectAccessible(owner, 'comment queue with an overdue comment');
+  }, 180_000);
+
+  it('the public crawl reaches the comment pages and finds no resident address', async () => {
+    const pages = await crawlPublicSite(system.baseUrl);
+    const paths = pages.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining([`/plans/${s.planId}/goals/1`, `/plans/${s.planId}/items/${s.itemId}`, `/api/public/plans/${s.planId}/items/${s.itemId}/comments`, `/api/public/plans/${s.planId}/comment-figures`]));
+    expect(pages.filter((p) => p.status >= 400).map((p) => `${p.path} ${p.status}`)).toEqual([]);
+    expect(leaks(pages, [RESIDENT])).toEqual([]);
+  }, 60_000);
+});
