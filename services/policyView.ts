@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   'releaseHolds',
   'withdrawStatements',
   'readDrafts',
+  'scheduleSessions',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -54,6 +55,7 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     placeHolds: [...(policy.holds?.placeBy ?? [])],
     releaseHolds: [...(policy.holds?.releaseBy ?? [])],
     withdrawStatements: [...(policy.withdrawal?.allowedRoles ?? [])],
+    scheduleSessions: [...(policy.engagement?.scheduleBy ?? [])],
   };
   // Need to know: whoever drafts or approves statements, and whom the policy adds (the city manager by default).
   const readDrafts = [...new Set([...policy.access.readDrafts, ...granted.draftStatements, ...granted.decideStatements])];
