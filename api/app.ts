@@ -20,6 +20,7 @@ import { createInboundEmailRouter } from './routes/inboundEmail';
 import { createHoldsRouter } from './routes/holds';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
+import { createEngagementSessionsRouter } from './routes/engagementSessions';
 import { createSubscriptionsRouter } from './routes/subscriptions';
 import { createMediaListRouter } from './routes/mediaList';
 import { createI18nRouter } from './routes/i18n';
@@ -163,6 +164,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createMediaListRouter(deps));
 
   app.use('/api', createPlansRouter(deps));
+  app.use(createEngagementSessionsRouter(deps));
 
   for (const extra of extraRouters) app.use(extra.path, extra.router);
 

@@ -32,3 +32,5 @@ export const formatIncidentNumber = (year: number, sequence: number): string =>
 export const subscriptionWorkflowId = (subscriptionId: string): string => `subscription-${subscriptionId}`;
 /** One public event's fan-out to officials, newsrooms and subscribers (eventKey from publicFanOutPlan). */
 export const publicFanOutWorkflowId = (eventKey: string): string => `public-fan-out-${eventKey}`;
+/** A Goal 1 engagement session's announcement and reminders to subscribers. */
+export const engagementSessionWorkflowId = (sessionId: string): string => `engagement-session-${sessionId}`;

@@ -9,6 +9,7 @@ import type { StatementStateV1, StatementWorkflowInputV1 } from './contracts/sta
 import type { FanOutProgressV1, PublicFanOutInputV1 } from './contracts/publicFanOut';
 import type { SubscriptionWorkflowInputV1, SubscriptionWorkflowResultV1 } from './contracts/subscription';
 import type { AuditCheckpointV1, ReconcileReportV1 } from './contracts/maintenance';
+import type { EngagementSessionInputV1, EngagementSessionStateV1 } from './contracts/engagementSession';
 
 export interface WorkflowSignatures {
   incidentWorkflow(input: DeclareIncidentInputV1, options?: IncidentRunOptionsV1): Promise<IncidentStateV1>;
@@ -20,6 +21,7 @@ export interface WorkflowSignatures {
   subscriptionWorkflow(input: SubscriptionWorkflowInputV1): Promise<SubscriptionWorkflowResultV1>;
   reconcileWorkflow(): Promise<ReconcileReportV1>;
   auditCheckpointWorkflow(): Promise<AuditCheckpointV1 | null>;
+  engagementSessionWorkflow(input: EngagementSessionInputV1): Promise<EngagementSessionStateV1>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
