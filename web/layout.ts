@@ -35,6 +35,7 @@ const PUBLIC_NAV: NavEntry[] = [
   { href: '/', label: 'home' },
   { href: '/#plans', label: 'plans' },
   { href: '/#incidents', label: 'incidents' },
+  { href: '/sessions', label: 'sessions' },
   { href: '/subscribe', label: 'subscribe' },
   { href: '/#feeds', label: 'feeds' },
 ];
@@ -46,6 +47,7 @@ const CONSOLE_NAV: NavEntry[] = [
   { href: '/console/items', label: 'items' },
   { href: '/console/deliveries', label: 'deliveries', permission: 'readDeliveryLog' },
   { href: '/console/media-list', label: 'mediaList', permission: 'manageMediaList' },
+  { href: '/console/sessions', label: 'sessions', permission: 'scheduleSessions' },
   { href: '/', label: 'publicSite' },
 ];
 
