@@ -15,6 +15,7 @@ import {
   sessionReminderKey,
   type EngagementSessionInputV1,
   type EngagementSessionStateV1,
+  type SessionNoticeV1,
   type SessionScheduleV1,
 } from '../domain/contracts/engagementSession';
 import { publicActivities } from './lib/publicActivities';
@@ -53,15 +54,15 @@ export async function engagementSessionWorkflow(input: EngagementSessionInputV1)
   });
   setHandler(engagementSessionStateQuery, state);
 
-  const tell = async (key: string) => {
+  const tell = async (key: string, notice: SessionNoticeV1) => {
     await publicActivities.startPublicFanOut({
-      event: { kind: 'session.upcoming', key, at: new Date(Date.now()).toISOString(), data: { ...schedule.message } },
+      event: { kind: 'session.upcoming', key, at: new Date(Date.now()).toISOString(), data: { ...schedule.message, notice } },
     });
     told.push(key);
     log.info('engagement session told to subscribers', { sessionId, key, workflowId: workflowInfo().workflowId });
   };
 
-  if (input.announce && schedule.status === 'SCHEDULED') await tell(sessionAnnouncementKey(sessionId));
+  if (input.announce && schedule.status === 'SCHEDULED') await tell(sessionAnnouncementKey(sessionId), 'announced');
 
   for (;;) {
     if (schedule.status !== 'SCHEDULED') break;
@@ -73,7 +74,7 @@ export async function engagementSessionWorkflow(input: EngagementSessionInputV1)
     const wait = wakeAt - Date.now();
     if (wait > 0 && (await condition(() => changed, wait))) continue;
     if (!next) break;
-    await tell(next.key);
+    await tell(next.key, 'reminder');
   }
   nextReminderAt = null;
   return state();

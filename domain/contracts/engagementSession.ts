@@ -19,6 +19,9 @@ export interface SessionMessageV1 {
   sessionUrl?: string;
 }
 
+/** Which message a fan-out of this workflow is. */
+export type SessionNoticeV1 = 'announced' | 'reminder';
+
 /** The session as the workflow knows it: its time, whether it still happens, and its message. */
 export interface SessionScheduleV1 {
   /** Grows with every change (the row's updatedAt in ms): an older change arriving late is ignored. */

@@ -112,9 +112,9 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 
 // ---------------------------------------------------------------- Goal 1 engagement sessions
 
-/** Who schedules sessions (clayton-2026.5 engagement.scheduleBy) and who reads plans. */
+/** Who schedules sessions (clayton-2026.5 engagement.scheduleBy) and who reads plans (the city's staff and the stakeholder leads). */
 const SESSION_SCHEDULERS: Role[] = ['STAKEHOLDER_LEAD', 'CITY_MANAGER'];
-const PLAN_READERS: Role[] = ['CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'MAYOR', 'ALDERMAN', 'CITY_ATTORNEY', 'STAKEHOLDER_LEAD'];
+const PLAN_READERS: Role[] = [...STAFF, 'STAKEHOLDER_LEAD'];
 const sessionScenario = { planId: '', upcoming: '', started: '', toCancel: {} as Partial<Record<Role, string>> };
 
 async function scheduleMatrixSession(startsInMs: number, title: string): Promise<string> {

@@ -83,12 +83,14 @@ describe('engagement sessions on the running system', () => {
     expect(res.headers.get('location')).toBe(`/api/sessions/${upcomingId}`);
     expect(res.json).toMatchObject({ status: 'SCHEDULED', languages: ['en', 'es'], place: 'Clayton Center, 50 Gay Ave' });
 
-    const announced = await eventually(async () => mailTo(SUBSCRIBER).find((m) => m.subject.startsWith('Próximamente: Community conversation')), 'the announcement');
+    const announced = await eventually(async () => mailTo(SUBSCRIBER).find((m) => m.subject.startsWith('Nueva sesión: Community conversation')), 'the announcement');
     expect(announced.text).toContain('Lugar: Clayton Center, 50 Gay Ave');
     expect(announced.text).toContain('Accesibilidad: Step-free entrance');
     expect(announced.text).toContain(`/sessions#session-${upcomingId}`);
     // The 7-day reminder had passed when it was scheduled; the 1-day one falls 6 seconds later.
-    await eventually(async () => mailTo(SUBSCRIBER).filter((m) => m.subject.startsWith('Próximamente: Community conversation')).length === 2, 'the day-before reminder', 30_000);
+    const reminder = await eventually(async () => mailTo(SUBSCRIBER).find((m) => m.subject.startsWith('Próximamente: Community conversation')), 'the day-before reminder', 30_000);
+    expect(reminder.text).toContain('Le invitamos: Community conversation');
+    expect(mailTo(SUBSCRIBER)).toHaveLength(2);
     const rows = await sys.db.notification.findMany({ where: { purpose: 'public.session-upcoming' } });
     expect(new Set(rows.map((r) => r.idempotencyKey)).size).toBe(rows.length);
   });

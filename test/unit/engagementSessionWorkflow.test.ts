@@ -21,7 +21,7 @@ let env: TestWorkflowEnvironment;
 let worker: Worker;
 let taskQueue: string;
 let seq = 0;
-let told: { key: string; at: number; title: string; startsAt: string }[];
+let told: { key: string; at: number; title: string; startsAt: string; notice?: string }[];
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
@@ -37,7 +37,8 @@ beforeEach(async () => {
     activities: {
       async startPublicFanOut(request: PublicFanOutRequestV1) {
         if (request.event.kind !== 'session.upcoming') throw new Error(`unexpected event ${request.event.kind}`);
-        told.push({ key: request.event.key, at: Number(await env.currentTimeMs()), title: request.event.data.sessionTitle, startsAt: request.event.data.startsAt });
+        const { sessionTitle: title, startsAt, notice } = request.event.data;
+        told.push({ key: request.event.key, at: Number(await env.currentTimeMs()), title, startsAt, notice });
         return { workflowId: `public-fan-out-session-${request.event.key}` };
       },
     },
@@ -83,13 +84,13 @@ it('announces the session at once, then reminds 7 days and 1 day before it, and 
     const startsAt = t0 + 10 * DAY;
     const handle = await start('s1', startsAt);
     expect(await toldCount(1)).toBe(1);
-    expect(told[0].key).toBe('s1-announced');
+    expect(told[0]).toMatchObject({ key: 's1-announced', notice: 'announced' });
 
     await env.sleep(3 * DAY - 60_000);
     expect(told).toHaveLength(1);
     await env.sleep(120_000);
     expect(await toldCount(2)).toBe(2);
-    expect(told[1].key).toBe(`s1-${startsAt}-${7 * DAY}`);
+    expect(told[1]).toMatchObject({ key: `s1-${startsAt}-${7 * DAY}`, notice: 'reminder' });
     expect(Math.abs(told[1].at - (startsAt - 7 * DAY))).toBeLessThan(60_000);
 
     await env.sleep(6 * DAY);
