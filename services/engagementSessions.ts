@@ -48,7 +48,7 @@ export interface SessionFields {
 export type SessionChange = Partial<SessionFields>;
 
 export interface AttendanceRequest {
-  counts: Record<string, number>;
+  counts: { group: string; count: number }[];
   notes: string;
 }
 
@@ -294,11 +294,12 @@ export async function cancelSession(deps: SessionServiceDeps, sessionId: string,
 export async function recordAttendance(deps: SessionServiceDeps, sessionId: string, request: AttendanceRequest, actor: Actor) {
   const groups = new Set(engagementPolicy().groups.map((g) => g.key));
   const before = await findSession(deps.db, sessionId);
-  const entries = Object.entries(request.counts);
-  if (entries.length === 0) throw unprocessable('counts', 'count at least one stakeholder group');
-  for (const [group] of entries) {
-    if (!groups.has(group)) throw unprocessable(`counts.${group}`, `is not a stakeholder group of the policy (${[...groups].join(', ')})`);
-  }
+  if (request.counts.length === 0) throw unprocessable('counts', 'count at least one stakeholder group');
+  request.counts.forEach(({ group }, i) => {
+    if (!groups.has(group)) throw unprocessable(`counts.${i}.group`, `is not a stakeholder group of the policy (${[...groups].join(', ')})`);
+    if (request.counts.findIndex((c) => c.group === group) !== i) throw unprocessable(`counts.${i}.group`, `${group} is counted twice`);
+  });
+  const counts = Object.fromEntries(request.counts.map((c) => [c.group, c.count]));
   if (before.status === 'CANCELLED') throw conflict('the session was cancelled; it has no attendance', 'session_cancelled');
   if (before.startsAt.getTime() > Date.now()) throw conflict('the session has not started yet; record its attendance once it has', 'session_not_started');
   const data = {
@@ -307,7 +308,7 @@ export async function recordAttendance(deps: SessionServiceDeps, sessionId: stri
     notes: request.notes,
     attendance: {
       deleteMany: {},
-      create: entries.map(([group, count]) => ({ group, count })),
+      create: request.counts.map(({ group, count }) => ({ group, count })),
     },
   };
   // The reminder workflow is not told: it ends by itself when the session starts, which has happened.
@@ -320,7 +321,7 @@ export async function recordAttendance(deps: SessionServiceDeps, sessionId: stri
       entityType: 'EngagementSession',
       entityId: before.id,
       planId: before.planId,
-      data: { counts: request.counts },
+      data: { counts },
     });
   });
   return sessionJson(await findSession(deps.db, sessionId));

@@ -33,6 +33,7 @@ export interface EngagementSessionsRouterDeps {
 }
 
 const WEB_ADDRESS = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s]+$/;
+const GROUP_KEY = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 const onlineUrl = () =>
   z
@@ -76,8 +77,17 @@ const CancelSessionBody = z.object({ reason: nonBlankText(1000) }).strict().open
 const AttendanceBody = z
   .object({
     counts: z
-      .record(z.number().int().min(0).max(100_000))
-      .openapi({ description: "People who came, by the policy's stakeholder group key (RESIDENTS, BUSINESS_OWNERS, ...): counts only, never names. A key the policy does not have is a 422." }),
+      .array(
+        z
+          .object({
+            group: z.string().regex(GROUP_KEY, 'must be a stakeholder group key such as RESIDENTS').openapi({ description: "A stakeholder group of the policy (RESIDENTS, BUSINESS_OWNERS, ...); another is a 422" }),
+            count: z.number().int().min(0).max(100_000),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(20)
+      .openapi({ description: 'People who came, by stakeholder group: counts only, never names; each group once (422)' }),
     notes: plainText(4000).default('').openapi({ description: "The staff's notes (never public)" }),
   })
   .strict()
@@ -196,7 +206,7 @@ documentRoute({
   access: schedulers,
   params: SessionParams,
   body: AttendanceBody,
-  rules: ["every key of counts is one of the policy's stakeholder groups", 'at least one group is counted'],
+  rules: ["every group is one of the policy's stakeholder groups", 'no group is counted twice'],
   responses: {
     200: { description: 'Recorded', schema: SessionSchema },
     404: UNKNOWN_SESSION,

@@ -178,7 +178,7 @@ const sessionRows: MatrixRow[] = [
       sessionScenario.started = await scheduleMatrixSession(1_500, 'Matrix session that starts at once');
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     },
-    body: (role) => ({ counts: { RESIDENTS: role === 'CITY_MANAGER' ? 12 : 11, STUDENTS: 3 }, notes: 'Matrix notes' }),
+    body: (role) => ({ counts: [{ group: 'RESIDENTS', count: role === 'CITY_MANAGER' ? 12 : 11 }, { group: 'STUDENTS', count: 3 }], notes: 'Matrix notes' }),
     expect: 200,
   },
   {

@@ -96,7 +96,7 @@ describe('engagement sessions on the running system', () => {
   });
 
   it('attendance is refused before the session starts (409), and follow-ups before it is held', async () => {
-    const early = await call('POST', `/api/sessions/${upcomingId}/attendance`, { as: 'STAKEHOLDER_LEAD', json: { counts: { RESIDENTS: 4 } } });
+    const early = await call('POST', `/api/sessions/${upcomingId}/attendance`, { as: 'STAKEHOLDER_LEAD', json: { counts: [{ group: 'RESIDENTS', count: 4 }] } });
     expect(early.status).toBe(409);
     const followUp = await call('POST', `/api/sessions/${upcomingId}/follow-ups`, {
       as: 'STAKEHOLDER_LEAD',
@@ -118,16 +118,26 @@ describe('engagement sessions on the running system', () => {
       const answer = await call('POST', `/api/sessions/${startedId}/attendance`, { as: 'STAKEHOLDER_LEAD', json });
       expect({ status: answer.status, field: answer.json?.error?.field }).toEqual({ status, field });
     };
-    await refused({ counts: { RESIDENTS: -1 } }, 400, 'counts.RESIDENTS');
-    await refused({ counts: { RESIDENTS: 2.5 } }, 400, 'counts.RESIDENTS');
-    await refused({ counts: { TEACHERS: 3 } }, 422, 'counts.TEACHERS');
-    await refused({ counts: {} }, 422, 'counts');
-    await refused({ counts: { RESIDENTS: 3 }, names: ['Ana'] }, 400, 'body');
+    await refused({ counts: [{ group: 'RESIDENTS', count: -1 }] }, 400, 'counts.0.count');
+    await refused({ counts: [{ group: 'RESIDENTS', count: 2.5 }] }, 400, 'counts.0.count');
+    await refused({ counts: [{ group: 'RESIDENTS', count: 3, name: 'Ana' }] }, 400, 'counts.0');
+    await refused({ counts: [{ group: 'RESIDENTS', count: 3 }, { group: 'TEACHERS', count: 3 }] }, 422, 'counts.1.group');
+    await refused({ counts: [{ group: 'RESIDENTS', count: 3 }, { group: 'RESIDENTS', count: 4 }] }, 422, 'counts.1.group');
+    await refused({ counts: [] }, 400, 'counts');
+    await refused({ counts: [{ group: 'RESIDENTS', count: 3 }], names: ['Ana'] }, 400, 'body');
     expect((await sys.db.engagementSession.findUniqueOrThrow({ where: { id: startedId } })).status).toBe('SCHEDULED');
 
     const recorded = await call('POST', `/api/sessions/${startedId}/attendance`, {
       as: 'STAKEHOLDER_LEAD',
-      json: { counts: { RESIDENTS: 21, BUSINESS_OWNERS: 9, POLICE_OFFICERS: 4, CIVIC_AND_FAITH_LEADERS: 2 }, notes: PRIVATE_NOTES },
+      json: {
+        counts: [
+          { group: 'RESIDENTS', count: 21 },
+          { group: 'BUSINESS_OWNERS', count: 9 },
+          { group: 'POLICE_OFFICERS', count: 4 },
+          { group: 'CIVIC_AND_FAITH_LEADERS', count: 2 },
+        ],
+        notes: PRIVATE_NOTES,
+      },
     });
     expect(recorded.status).toBe(200);
     expect(recorded.json).toMatchObject({ status: 'HELD', notes: PRIVATE_NOTES, attendance: { RESIDENTS: 21, BUSINESS_OWNERS: 9, POLICE_OFFICERS: 4, CIVIC_AND_FAITH_LEADERS: 2 } });

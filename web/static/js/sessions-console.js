@@ -29,7 +29,7 @@ function attendanceForm(session) {
       h('textarea', { id: `notes-${session.id}`, name: 'notes' }, session.notes || '')),
     h('button', { type: 'submit' }, words.record));
   onSubmit(formEl, async () => {
-    const counts = Object.fromEntries(groups.map((g) => [g.key, Number(formEl.elements[g.key].value || 0)]));
+    const counts = groups.map((g) => ({ group: g.key, count: Number(formEl.elements[g.key].value || 0) }));
     await api('POST', `/api/sessions/${encodeURIComponent(session.id)}/attendance`, { counts, notes: formEl.elements.notes.value });
     showFormSuccess(formEl, words.recorded);
   });
