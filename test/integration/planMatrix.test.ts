@@ -84,6 +84,22 @@ const matrix: Row[] = [
   },
   { method: 'GET', route: '/api/plans/:id/dashboard', path: () => `/api/plans/${s.planId}/dashboard`, allowed: readers, expect: 200 },
   { method: 'GET', route: '/api/me/items', path: () => '/api/me/items', allowed: readers, expect: 200 },
+  // Goal 1's engagement sessions of a plan (the rest of their routes: test/integration/api-matrix.test.ts).
+  { method: 'GET', route: '/api/plans/:id/sessions', path: () => `/api/plans/${s.planId}/sessions`, allowed: readers, expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/plans/:id/sessions',
+    path: () => `/api/plans/${s.planId}/sessions`,
+    allowed: ['STAKEHOLDER_LEAD', 'CITY_MANAGER'],
+    expect: 201,
+    body: (r) => ({
+      title: `Session by ${r}`,
+      startsAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 20 * 86_400_000 + 3_600_000).toISOString(),
+      place: 'City Hall',
+      languages: ['en'],
+    }),
+  },
   { method: 'GET', route: '/api/public/plans', path: () => '/api/public/plans', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/public/plans/:id', path: () => `/api/public/plans/${s.planId}`, allowed: 'public', expect: 200 },
 ];
