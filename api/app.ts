@@ -20,6 +20,7 @@ import { createInboundEmailRouter } from './routes/inboundEmail';
 import { createHoldsRouter } from './routes/holds';
 import { planProgressSmsHandler } from './routes/planSms';
 import { createPlansRouter } from './routes/plans';
+import { createEngagementSessionsRouter } from './routes/engagementSessions';
 import { createSubscriptionsRouter } from './routes/subscriptions';
 import { createCourtSurveyRouter } from './routes/courtSurvey';
 import { createCommentsRouter } from './routes/comments';
@@ -167,6 +168,7 @@ export function createApp({ db, temporal, config, extraRouters = [] }: AppDeps):
   app.use(createCourtSurveyRouter(deps));
 
   app.use('/api', createPlansRouter(deps));
+  app.use(createEngagementSessionsRouter(deps));
 
   for (const extra of extraRouters) app.use(extra.path, extra.router);
 

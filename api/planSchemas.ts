@@ -104,7 +104,7 @@ const PlanSchema = z
   })
   .openapi('ActionPlan');
 const GoalSchema = z.object({ id: z.string(), number: z.number(), title: z.string(), description: z.string() }).openapi('Goal');
-const ItemSchema = z
+export const ItemSchema = z
   .object({
     id: z.string(),
     planId: z.string(),

@@ -37,3 +37,5 @@ export const publicFanOutWorkflowId = (eventKey: string): string => `public-fan-
 
 /** The City's promise to answer one resident comment. */
 export const commentResponseWorkflowId = (commentId: string): string => `comment-response-${commentId}`;
+/** A Goal 1 engagement session's announcement and reminders to subscribers. */
+export const engagementSessionWorkflowId = (sessionId: string): string => `engagement-session-${sessionId}`;

@@ -11,6 +11,7 @@ import type { SubscriptionWorkflowInputV1, SubscriptionWorkflowResultV1 } from '
 import type { CommentResponseInputV1, CommentResponseResultV1 } from './contracts/comments';
 import type { AuditCheckpointV1, ReconcileReportV1 } from './contracts/maintenance';
 import type { CourtSurveyInvitationInputV1, CourtSurveyInvitationResultV1 } from './contracts/courtSurvey';
+import type { EngagementSessionInputV1, EngagementSessionStateV1 } from './contracts/engagementSession';
 
 export interface WorkflowSignatures {
   incidentWorkflow(input: DeclareIncidentInputV1, options?: IncidentRunOptionsV1): Promise<IncidentStateV1>;
@@ -25,6 +26,7 @@ export interface WorkflowSignatures {
   auditCheckpointWorkflow(): Promise<AuditCheckpointV1 | null>;
   courtSurveyInvitationWorkflow(input: CourtSurveyInvitationInputV1): Promise<CourtSurveyInvitationResultV1>;
   courtSurveyQuarterWorkflow(): Promise<{ published: string[] }>;
+  engagementSessionWorkflow(input: EngagementSessionInputV1): Promise<EngagementSessionStateV1>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;

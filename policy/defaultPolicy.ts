@@ -557,12 +557,42 @@ export const POLICY_2026_4: Policy = parsePolicy(policy2026_4, 'policy clayton-2
  * sessions). Who is told of an incident and how statements are approved are
  * clayton-2026.4's.
  */
+/**
+ * Goal 1: the report asks for engagement "on a regular basis"; this policy
+ * reads that as quarterly, four sessions a plan year.
+ */
+const ENGAGEMENT_2026_5 = {
+  sessionsPromisedPerYear: 4,
+  cadence: 'quarterly',
+  groups: [
+    { key: 'RESIDENTS', label: 'Residents' },
+    { key: 'BUSINESS_OWNERS', label: 'Business owners' },
+    { key: 'POLICE_OFFICERS', label: 'Police officers' },
+    { key: 'STUDENTS', label: 'Students' },
+    { key: 'CIVIC_AND_FAITH_LEADERS', label: 'Civic and faith leaders' },
+  ],
+  remindBefore: ['7d', '1d'],
+  scheduleBy: ['STAKEHOLDER_LEAD', 'CITY_MANAGER'],
+} satisfies PolicyInput['engagement'];
+
+const ENGAGEMENT_2026_5_SPANISH = {
+  cadence: 'trimestral',
+  groups: {
+    RESIDENTS: { label: 'Residentes' },
+    BUSINESS_OWNERS: { label: 'Dueños de negocios' },
+    POLICE_OFFICERS: { label: 'Agentes de policía' },
+    STUDENTS: { label: 'Estudiantes' },
+    CIVIC_AND_FAITH_LEADERS: { label: 'Líderes cívicos y religiosos' },
+  },
+};
+
 const policy2026_5 = {
   ...policy2026_4,
   version: 'clayton-2026.5',
   courtSurvey: COURT_SURVEY,
+  engagement: ENGAGEMENT_2026_5,
   access: { ...policy2026_4.access, recordCourtContacts: ['COURT_CLERK', 'CITY_MANAGER'] },
-  translations: { es: { ...SPANISH, courtSurvey: SPANISH_COURT_SURVEY } },
+  translations: { ...policy2026_4.translations, es: { ...SPANISH, courtSurvey: SPANISH_COURT_SURVEY, engagement: ENGAGEMENT_2026_5_SPANISH } },
   comments: {
     respondWithin: '10bd',
     holidayCalendar: 'US_FEDERAL',

@@ -49,7 +49,7 @@ export interface ItemRequest {
 }
 
 /** Adds one item and starts its workflow; a workflow that cannot start is a 503 with nothing recorded. */
-export async function addItem(deps: PlanServiceDeps, planId: string, request: ItemRequest, actor: Actor) {
+export async function addItem(deps: PlanServiceDeps, planId: string, request: ItemRequest, actor: Actor, origin: Pick<NewItem, 'engagementSessionId'> = {}) {
   const plan = await findPlan(deps.db, planId);
   const goal = await deps.db.goal.findUnique({ where: { planId_number: { planId, number: request.goalNumber } } });
   if (!goal) throw unprocessable('goalNumber', `no goal number ${request.goalNumber} in this plan`);
@@ -61,7 +61,7 @@ export async function addItem(deps: PlanServiceDeps, planId: string, request: It
     dueAt: m.dueAt ? parseFutureDue(m.dueAt, `milestones.${i}.dueAt`, plan.timeZone, now) : null,
   }));
   assertPlanActive(plan);
-  const item: NewItem = { goalId: goal.id, title: request.title, description: request.description, ownerId: request.ownerId, sponsorId: request.sponsorId, dueAt, milestones };
+  const item: NewItem = { goalId: goal.id, title: request.title, description: request.description, ownerId: request.ownerId, sponsorId: request.sponsorId, dueAt, milestones, ...origin };
   const { created, failed } = await createItems(deps, plan, [item], actor);
   if (failed.length > 0) throw unavailable('could not start the item workflow; nothing was recorded, try again');
   return itemJson(await findItem(deps.db, planId, created[0].id));

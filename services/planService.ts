@@ -242,6 +242,8 @@ export interface NewItem {
   milestones?: { title: string; dueAt: Date | null }[];
   /** Fixed id (seed); otherwise a fresh uuid. */
   id?: string;
+  /** The Goal 1 engagement session this item follows up. */
+  engagementSessionId?: string;
 }
 
 const itemInclude = { owner: { select: { name: true } }, goal: { select: { title: true } } } as const;
@@ -276,6 +278,7 @@ export async function createItems(
             dueAt: item.dueAt,
             workflowId: actionItemWorkflowId(id),
             milestones: item.milestones?.length ? { create: item.milestones.map((m) => ({ title: m.title, dueAt: m.dueAt })) } : undefined,
+            engagementSessionId: item.engagementSessionId,
           },
           include: itemInclude,
         });
@@ -286,7 +289,14 @@ export async function createItems(
           entityType: 'ActionItem',
           entityId: id,
           planId: plan.id,
-          data: { title: item.title, goalId: item.goalId, ownerId: item.ownerId, sponsorId: item.sponsorId, dueAt: item.dueAt.toISOString() },
+          data: {
+            title: item.title,
+            goalId: item.goalId,
+            ownerId: item.ownerId,
+            sponsorId: item.sponsorId,
+            dueAt: item.dueAt.toISOString(),
+            ...(item.engagementSessionId ? { engagementSessionId: item.engagementSessionId } : {}),
+          },
         });
         created.push(row);
       }

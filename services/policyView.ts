@@ -23,6 +23,7 @@ export const PERMISSIONS = [
   'withdrawStatements',
   'readDrafts',
   'recordCourtContacts',
+  'scheduleSessions',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -56,6 +57,7 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     releaseHolds: [...(policy.holds?.releaseBy ?? [])],
     withdrawStatements: [...(policy.withdrawal?.allowedRoles ?? [])],
     recordCourtContacts: [...policy.access.recordCourtContacts],
+    scheduleSessions: [...(policy.engagement?.scheduleBy ?? [])],
   };
   // Need to know: whoever drafts or approves statements, and whom the policy adds (the city manager by default).
   const readDrafts = [...new Set([...policy.access.readDrafts, ...granted.draftStatements, ...granted.decideStatements])];

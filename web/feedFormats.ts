@@ -17,8 +17,11 @@ export interface CalendarEvent {
   description?: string;
   url?: string;
   categories?: string[];
-  /** TENTATIVE: the time may still move (a counsel's hold stops the deadline's clock). Default CONFIRMED. */
-  status?: 'CONFIRMED' | 'TENTATIVE';
+  /** TENTATIVE: the time may still move (a counsel's hold stops the deadline's clock); CANCELLED: it will not happen. Default CONFIRMED. */
+  status?: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
+  /** An event that takes time (an engagement session); without it the event is an instant (a deadline). */
+  end?: Date;
+  location?: string;
 }
 
 export function buildCalendar(opts: { name: string; description: string; events: CalendarEvent[]; now: Date }): string {
@@ -34,13 +37,15 @@ export function buildCalendar(opts: { name: string; description: string; events:
       stamp: opts.now,
       // A deadline is an instant: with no end the event ends when it starts (RFC 5545 3.6.1).
       start: event.start,
+      ...(event.end ? { end: event.end } : {}),
       summary: event.summary,
       description: event.description,
       url: event.url,
+      ...(event.location ? { location: event.location } : {}),
       categories: event.categories?.map((name) => ({ name })),
-      // It takes no time in anyone's calendar.
-      transparency: ICalEventTransparency.TRANSPARENT,
-      ...(event.status === 'TENTATIVE' ? { status: ICalEventStatus.TENTATIVE } : {}),
+      // A deadline takes no time in anyone's calendar; a session does.
+      transparency: event.end ? ICalEventTransparency.OPAQUE : ICalEventTransparency.TRANSPARENT,
+      ...(event.status === 'TENTATIVE' ? { status: ICalEventStatus.TENTATIVE } : event.status === 'CANCELLED' ? { status: ICalEventStatus.CANCELLED } : {}),
     });
   }
   return calendar.toString();

@@ -35,6 +35,7 @@ const PUBLIC_NAV: NavEntry[] = [
   { href: '/', label: 'home' },
   { href: '/#plans', label: 'plans' },
   { href: '/#incidents', label: 'incidents' },
+  { href: '/sessions', label: 'sessions' },
   { href: '/subscribe', label: 'subscribe' },
   { href: '/#feeds', label: 'feeds' },
 ];
@@ -47,6 +48,7 @@ const CONSOLE_NAV: NavEntry[] = [
   { href: '/console/deliveries', label: 'deliveries', permission: 'readDeliveryLog' },
   { href: '/console/media-list', label: 'mediaList', permission: 'manageMediaList' },
   { href: '/console/court-survey', label: 'courtSurvey', permission: 'recordCourtContacts' },
+  { href: '/console/sessions', label: 'sessions', permission: 'scheduleSessions' },
   { href: '/', label: 'publicSite' },
 ];
 

@@ -33,11 +33,13 @@ export const landingBody = (t: Translate): SafeHtml => html`
       <p class="small muted">${t('landing.staff')} <a href="/console">${t('landing.staffLink')}</a>.</p>
     </section>`;
 
-export const planBody = (t: Translate): SafeHtml => html`
+/** `engagement`: the Goal 1 section, server-rendered below what the script fills in. */
+export const planBody = (t: Translate, engagement?: SafeHtml): SafeHtml => html`
     <h1 id="plan-title">${t('plan.heading')}</h1>
     ${needsScript(t)}
     <div id="plan">${loading(t, 'dashboard')}</div>
-    <section id="court-survey"></section>`;
+    <section id="court-survey"></section>
+    ${engagement ?? ''}`;
 
 export const publicIncidentBody = (t: Translate, number: string): SafeHtml => html`
     <h1 id="incident-title">${t('publicIncident.heading', { number })}</h1>

@@ -14,6 +14,12 @@ import { createSubscriptionPagesRouter } from './subscriptionPages';
 import { createCourtSurveyPagesRouter } from './courtSurveyPages';
 import { createCommentPagesRouter } from './commentPages';
 import { createCommentQueuePageRouter } from './commentQueuePage';
+import { createSessionPagesRouter } from './sessionPages';
+import { engagementSection } from './engagementDashboard';
+import { engagementWords, planEngagement } from '../services/engagementPublicViews';
+import { translator } from '../lib/i18n';
+import { cityDateTime } from './linkPages/linkPage';
+import { asyncRoute } from './asyncRoute';
 import * as pages from './pages';
 import type { WebDeps } from './deps';
 import { createFeedsRouter } from './feeds';
@@ -49,6 +55,15 @@ export function createWebRouter(deps: WebDeps): Router {
   router.use(languageMiddleware(config));
 
   const send = (res: Response, page: PageResponse) => sendPage(res, config.CITY_TIME_ZONE, page);
+
+  /** The plan page's Goal 1 section (web/engagementDashboard.ts); none for an unknown plan or a policy without sessions. */
+  const engagementOfPlan = async (planId: string, res: Response): Promise<SafeHtml | undefined> => {
+    const language = typeof res.locals.language === 'string' ? res.locals.language : 'en';
+    const words = engagementWords(language);
+    const figures = words ? await planEngagement(deps.db, planId, language).catch(() => null) : null;
+    if (!words || !figures) return undefined;
+    return engagementSection(translator(language, 'sessions'), figures, words, cityDateTime(config.CITY_TIME_ZONE, 'medium', language));
+  };
 
   const notFound = (res: Response, area: Area, what: string) =>
     send(res, { title: pageWords(res)('notFound.title'), area, body: pages.notFoundBody(pageWords(res), what), status: 404 });
@@ -87,11 +102,16 @@ export function createWebRouter(deps: WebDeps): Router {
 
   router.get(
     '/plans/:id',
-    pageAbout('public', PLAN_ID, 'plan', (t, id) => ({ title: t('titles.plan'), body: pages.planBody(t), script: 'plan.js', data: { plan: id } })),
+    asyncRoute(async (req, res) => {
+      if (!PLAN_ID.test(req.params.id)) return notFound(res, 'public', 'plan');
+      const t = pageWords(res);
+      send(res, { area: 'public', title: t('titles.plan'), body: pages.planBody(t, await engagementOfPlan(req.params.id, res)), script: 'plan.js', data: { plan: req.params.id } });
+    }),
   );
   router.get('/incidents/:id', incidentPage('public', pages.publicIncidentBody, 'public-incident.js'));
 
   router.use(createFeedsRouter(deps));
+  router.use(createSessionPagesRouter(deps));
   router.use(createSubscriptionPagesRouter(deps));
   router.use(createCourtSurveyPagesRouter(deps));
   router.use(createCommentPagesRouter(deps));

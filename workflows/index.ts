@@ -11,3 +11,4 @@ export { publicFanOutWorkflow } from './publicFanOut';
 export { subscriptionWorkflow } from './subscription';
 export { courtSurveyInvitationWorkflow, courtSurveyQuarterWorkflow } from './courtSurvey';
 export { commentResponseWorkflow } from './commentResponse';
+export { engagementSessionWorkflow } from './engagementSession';

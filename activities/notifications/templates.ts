@@ -939,8 +939,10 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
     const title = v.str('sessionTitle') ?? t('public.session-upcoming.aSession');
     const at = v.when('startsAt') ?? '';
     const link = v.passedLink('sessionUrl', 'links.session');
+    // Told once when it is scheduled ("New session"), then reminded before it ("Upcoming").
+    const announced = v.str('notice') === 'announced';
     return {
-      subject: t('public.session-upcoming.subject', { title, when: at }),
+      subject: t(announced ? 'public.session-upcoming.announcedSubject' : 'public.session-upcoming.subject', { title, when: at }),
       paragraphs: compact([
         t('public.session-upcoming.invite', { title, when: at }),
         v.str('place') && t('public.session-upcoming.place', { place: v.str('place') }),

@@ -47,7 +47,16 @@ export type PublicEventV1 =
       kind: 'session.upcoming';
       key: string;
       at: string;
-      data: { sessionTitle: string; startsAt: string; place?: string; languages?: string; accessibility?: string; sessionUrl?: string };
+      data: {
+        sessionTitle: string;
+        startsAt: string;
+        place?: string;
+        languages?: string;
+        accessibility?: string;
+        sessionUrl?: string;
+        /** 'announced': just scheduled ("New session"); otherwise a reminder before it ("Upcoming"). */
+        notice?: 'announced' | 'reminder';
+      };
     };
 
 export type PublicEventKind = PublicEventV1['kind'];

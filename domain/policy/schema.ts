@@ -305,6 +305,29 @@ const publicationSchema = z
   .strict();
 
 /**
+ * Goal 1's engagement sessions: the report asks the City, CPD, business
+ * owners and residents to meet "on a regular basis"; the policy states how
+ * many sessions a year that means, which stakeholder groups attendance is
+ * counted by (counts only, never names), when subscribers are reminded before
+ * a session, and who schedules them. Absent in policies written before it
+ * (nobody schedules sessions).
+ */
+const engagementSchema = z
+  .object({
+    /** Sessions promised per plan year; the dashboard compares it, pro rata to the day, with the sessions held. */
+    sessionsPromisedPerYear: z.number().int().min(1).max(366),
+    /** The promise in words, for the public pages ("quarterly"). */
+    cadence: z.string().min(1),
+    /** The groups attendance is counted by, in the order the pages list them. */
+    groups: z.array(z.object({ key: keySchema, label: z.string().min(1) }).strict()).min(1).max(20),
+    /** Subscribers to ENGAGEMENT_SESSIONS are reminded this long before each session. */
+    remindBefore: z.array(durationSchema).max(5),
+    /** Who schedules sessions, records their attendance and turns their follow-ups into action items. */
+    scheduleBy: z.array(roleSchema).min(1),
+  })
+  .strict();
+
+/**
  * The policy's own words in another language: every field optional, a word
  * not translated shows in the policy's language. Keys name what they
  * translate (incident type keys, severity levels, deadline keys, statement
@@ -363,6 +386,8 @@ const policyTranslationSchema = z
       .object({ questions: z.record(keySchema, words).optional(), scale: z.tuple([words, words, words, words, words]).optional(), notApplicable: words.optional() })
       .strict()
       .optional(),
+    /** The public names of the engagement sessions' stakeholder groups. */
+    engagement: z.object({ groups: z.record(keySchema, z.object({ label: words }).strict()).optional(), cadence: words.optional() }).strict().optional(),
   })
   .strict();
 
@@ -433,6 +458,8 @@ const basePolicySchema = z.object({
   translations: z.record(languageSchema, policyTranslationSchema).optional(),
   /** The Goal 3 court-user survey (clayton-2026.5 on). */
   courtSurvey: courtSurveySchema.optional(),
+  /** Goal 1's engagement sessions (clayton-2026.5 on). */
+  engagement: engagementSchema.optional(),
 });
 
 function requireUnique<T>(ctx: z.RefinementCtx, items: T[], pick: (t: T) => string, path: string, field: string) {
@@ -510,6 +537,10 @@ function checkTranslations(p: z.output<typeof basePolicySchema>, issue: Issue): 
     for (const key of Object.keys(t.courtSurvey?.questions ?? {})) {
       if (!p.courtSurvey?.questions.some((q) => q.key === key)) issue([...path, 'courtSurvey', 'questions', key], `unknown survey question ${JSON.stringify(key)}`);
     }
+    const groups = new Set((p.engagement?.groups ?? []).map((g) => g.key));
+    for (const key of Object.keys(t.engagement?.groups ?? {})) {
+      if (!groups.has(key)) issue([...path, 'engagement', 'groups', key], `unknown stakeholder group ${JSON.stringify(key)}`);
+    }
   }
 }
 
@@ -523,6 +554,19 @@ function checkCourtSurvey(p: z.output<typeof basePolicySchema>, issue: Issue): v
   for (const section of ['ACCESS', 'FAIRNESS'] as const) {
     if (!survey.questions.some((q) => q.section === section)) issue(['courtSurvey', 'questions'], `ask at least one ${section} question: the summary's ${section.toLowerCase()} index needs one`);
   }
+}
+
+/** Groups are named once; reminders come before the session, each at its own offset. */
+function checkEngagement(p: z.output<typeof basePolicySchema>, issue: Issue): void {
+  const engagement = p.engagement;
+  if (!engagement) return;
+  engagement.groups.forEach((group, i) => {
+    if (engagement.groups.findIndex((g) => g.key === group.key) !== i) issue(['engagement', 'groups', i, 'key'], `duplicate key ${JSON.stringify(group.key)}`);
+  });
+  engagement.remindBefore.forEach((before, i) => {
+    if (durationMs(before) <= 0) issue(['engagement', 'remindBefore', i], 'must be longer than zero');
+    if (engagement.remindBefore.findIndex((b) => durationMs(b) === durationMs(before)) !== i) issue(['engagement', 'remindBefore', i], 'the same reminder is listed twice');
+  });
 }
 
 /**
@@ -590,6 +634,7 @@ export const policySchema = basePolicySchema.superRefine((p, ctx) => {
   checkApproval(p, issue);
   checkCallsAndHolds(p, issue);
   checkCourtSurvey(p, issue);
+  checkEngagement(p, issue);
   if (durationMs(p.approval.escalationAfter) <= durationMs(p.approval.reminderAfter)) {
     issue(['approval', 'escalationAfter'], 'must be later than reminderAfter');
   }
@@ -615,6 +660,7 @@ export type WithdrawalPolicy = NonNullable<Policy['withdrawal']>;
 export type CourtSurveyPolicy = NonNullable<Policy['courtSurvey']>;
 export type CourtSurveyQuestion = CourtSurveyPolicy['questions'][number];
 export type CommentsPolicy = NonNullable<Policy['comments']>;
+export type EngagementPolicy = NonNullable<Policy['engagement']>;
 export type SeverityLevel = 1 | 2 | 3;
 
 // ------------------------------------------------------------------ errors

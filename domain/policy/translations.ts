@@ -57,6 +57,15 @@ export function localisePolicy<P extends Policy>(policy: P, language: string, fa
           },
         }
       : {}),
+    ...(policy.engagement
+      ? {
+          engagement: {
+            ...policy.engagement,
+            cadence: pick((t) => t.engagement?.cadence) ?? policy.engagement.cadence,
+            groups: policy.engagement.groups.map((g) => ({ ...g, label: pick((t) => t.engagement?.groups?.[g.key]?.label) ?? g.label })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -28,7 +28,7 @@ function sameOriginPath(baseUrl: string, ref: string): string | null {
 /** Fetches every public page, script, feed and JSON answer once; returns them all. */
 export async function crawlPublicSite(baseUrl: string): Promise<CrawledPage[]> {
   const seen = new Set<string>();
-  const queue = ['/', '/api/public/incidents', '/api/public/plans', '/api/policy', '/api/public/court-survey/summary', '/feeds/statements.atom', '/feeds/deadlines.ics'];
+  const queue = ['/', '/api/public/incidents', '/api/public/plans', '/api/policy', '/api/public/court-survey/summary', '/feeds/statements.atom', '/feeds/deadlines.ics', '/sessions', '/sessions?lang=es', '/api/public/sessions', '/feeds/plan.ics'];
   const pages: CrawledPage[] = [];
   const enqueue = (path: string | null) => {
     if (path && !seen.has(path) && !STAFF_ONLY.test(path)) queue.push(path);

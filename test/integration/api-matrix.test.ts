@@ -85,7 +85,7 @@ const scenario = {
 };
 
 interface MatrixRow {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** As documented (express style), to check every documented route has a row. */
   route: string;
   /** The path a role acts on (without a role: for the requests without or with a bad token). */
@@ -109,6 +109,87 @@ const submitAs = async (role: Role, incident: string, title: string): Promise<st
 };
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+// ---------------------------------------------------------------- Goal 1 engagement sessions
+
+/** Who schedules sessions (clayton-2026.5 engagement.scheduleBy) and who reads plans (the city's staff and the stakeholder leads). */
+const SESSION_SCHEDULERS: Role[] = ['STAKEHOLDER_LEAD', 'CITY_MANAGER'];
+const PLAN_READERS: Role[] = [...STAFF, 'STAKEHOLDER_LEAD'];
+const sessionScenario = { planId: '', upcoming: '', started: '', toCancel: {} as Partial<Record<Role, string>> };
+
+async function scheduleMatrixSession(startsInMs: number, title: string): Promise<string> {
+  const res = await send('POST', `/api/plans/${sessionScenario.planId}/sessions`, {
+    as: 'STAKEHOLDER_LEAD',
+    json: { title, startsAt: new Date(Date.now() + startsInMs).toISOString(), endsAt: new Date(Date.now() + startsInMs + 3_600_000).toISOString(), place: 'City Hall', languages: ['en'] },
+  });
+  expect(res.status).toBe(201);
+  return res.json.id;
+}
+
+async function sessionPlanReady(): Promise<void> {
+  if (sessionScenario.planId) return;
+  const plan = await send('POST', '/api/plans', { as: 'CITY_MANAGER', json: { title: 'Matrix sessions plan', startDate: inDays(0).slice(0, 10), goals: [{ number: 1, title: 'Engagement' }] } });
+  expect(plan.status).toBe(202);
+  sessionScenario.planId = plan.json.id;
+  sessionScenario.upcoming = await scheduleMatrixSession(30 * 86_400_000, 'Matrix session');
+}
+
+const sessionRows: MatrixRow[] = [
+  { method: 'GET', route: '/api/public/sessions', path: () => '/api/public/sessions', allowed: 'public', expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/plans/:id/sessions',
+    path: () => `/api/plans/${sessionScenario.planId || 'not-yet-created'}/sessions`,
+    allowed: SESSION_SCHEDULERS,
+    before: sessionPlanReady,
+    body: (role) => ({ title: `Session by ${role}`, startsAt: inDays(20), endsAt: inDays(20.1), onlineUrl: 'https://meet.example.org/clayton', languages: ['en', 'es'] }),
+    expect: 201,
+  },
+  { method: 'GET', route: '/api/plans/:id/sessions', path: () => `/api/plans/${sessionScenario.planId || 'not-yet-created'}/sessions`, allowed: PLAN_READERS, before: sessionPlanReady, expect: 200 },
+  { method: 'GET', route: '/api/sessions/:id', path: () => `/api/sessions/${sessionScenario.upcoming || 'not-yet-scheduled'}`, allowed: PLAN_READERS, before: sessionPlanReady, expect: 200 },
+  {
+    method: 'PATCH',
+    route: '/api/sessions/:id',
+    path: () => `/api/sessions/${sessionScenario.upcoming || 'not-yet-scheduled'}`,
+    allowed: SESSION_SCHEDULERS,
+    before: sessionPlanReady,
+    body: (role) => ({ accessibilityNotes: `Step-free entrance (checked by ${role})` }),
+    expect: 200,
+  },
+  {
+    method: 'POST',
+    route: '/api/sessions/:id/cancel',
+    path: (role) => `/api/sessions/${(role && sessionScenario.toCancel[role]) || sessionScenario.upcoming || 'not-yet-scheduled'}/cancel`,
+    allowed: SESSION_SCHEDULERS,
+    before: async () => {
+      await sessionPlanReady();
+      for (const role of SESSION_SCHEDULERS) sessionScenario.toCancel[role] = await scheduleMatrixSession(40 * 86_400_000, `To be cancelled by ${role}`);
+    },
+    body: () => ({ reason: 'Matrix cancellation' }),
+    expect: 200,
+  },
+  {
+    method: 'POST',
+    route: '/api/sessions/:id/attendance',
+    path: () => `/api/sessions/${sessionScenario.started || 'not-yet-scheduled'}/attendance`,
+    allowed: SESSION_SCHEDULERS,
+    before: async () => {
+      await sessionPlanReady();
+      sessionScenario.started = await scheduleMatrixSession(1_500, 'Matrix session that starts at once');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    },
+    body: (role) => ({ counts: [{ group: 'RESIDENTS', count: role === 'CITY_MANAGER' ? 12 : 11 }, { group: 'STUDENTS', count: 3 }], notes: 'Matrix notes' }),
+    expect: 200,
+  },
+  {
+    method: 'POST',
+    route: '/api/sessions/:id/follow-ups',
+    path: () => `/api/sessions/${sessionScenario.started || 'not-yet-scheduled'}/follow-ups`,
+    allowed: SESSION_SCHEDULERS,
+    body: (role) => ({ goalNumber: 1, title: `Follow-up recorded by ${role}`, ownerId: personIdOf('STAKEHOLDER_LEAD'), sponsorId: personIdOf('CITY_MANAGER'), dueAt: inDays(30) }),
+    expect: 202,
+  },
+];
 
 const matrix: MatrixRow[] = [
   { method: 'GET', route: '/healthz', path: () => '/healthz', allowed: 'public', expect: 200 },
@@ -237,6 +318,7 @@ const matrix: MatrixRow[] = [
   },
   { method: 'GET', route: '/api/court-survey/contacts', path: () => '/api/court-survey/contacts', allowed: ['COURT_CLERK', 'CITY_MANAGER'], expect: 200 },
   { method: 'GET', route: '/api/public/court-survey/summary', path: () => '/api/public/court-survey/summary', allowed: 'public', expect: 200 },
+  ...sessionRows,
   { method: 'DELETE', route: '/api/session', path: () => '/api/session', allowed: 'any', expect: 204 },
 ];
 

@@ -4,6 +4,7 @@
 // with each role that may (2xx).
 import { documentedRoutes } from '../../api/openapi';
 import { ROLES } from '../../domain/roles';
+import { DEFAULT_POLICY } from '../../policy';
 import type { RoleKey } from '../../scripts/seed-roster';
 import { formatCivilDate, localDateOf } from '../../domain/time/cityTime';
 import { startTestSystem, type TestSystem } from '../harness/app';
@@ -34,7 +35,8 @@ interface Row {
 }
 
 let goalCounter = 10;
-const readers = [...ROLES] as RoleKey[];
+/** Who the policy lets read plans (every staff role and the plan's leads; not the court clerk). */
+const readers = [...DEFAULT_POLICY.access.readPlans] as RoleKey[];
 /** The item a role acts on for one-shot actions (its own), else the shared one. */
 const item = (role: RoleKey | undefined, purpose: 'complete' | 'reschedule') => (role && s.itemFor[`${purpose}:${role}`]) || s.sharedItem;
 
@@ -84,6 +86,22 @@ const matrix: Row[] = [
   },
   { method: 'GET', route: '/api/plans/:id/dashboard', path: () => `/api/plans/${s.planId}/dashboard`, allowed: readers, expect: 200 },
   { method: 'GET', route: '/api/me/items', path: () => '/api/me/items', allowed: readers, expect: 200 },
+  // Goal 1's engagement sessions of a plan (the rest of their routes: test/integration/api-matrix.test.ts).
+  { method: 'GET', route: '/api/plans/:id/sessions', path: () => `/api/plans/${s.planId}/sessions`, allowed: readers, expect: 200 },
+  {
+    method: 'POST',
+    route: '/api/plans/:id/sessions',
+    path: () => `/api/plans/${s.planId}/sessions`,
+    allowed: ['STAKEHOLDER_LEAD', 'CITY_MANAGER'],
+    expect: 201,
+    body: (r) => ({
+      title: `Session by ${r}`,
+      startsAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 20 * 86_400_000 + 3_600_000).toISOString(),
+      place: 'City Hall',
+      languages: ['en'],
+    }),
+  },
   { method: 'GET', route: '/api/public/plans', path: () => '/api/public/plans', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/public/plans/:id', path: () => `/api/public/plans/${s.planId}`, allowed: 'public', expect: 200 },
 ];

@@ -113,9 +113,11 @@ describe('default policy clayton-2026.5', () => {
     }
     const draft = draftFromTemplate(es, 'HOLDING_STATEMENT', { incidentTitle: 'Disparo en Forsyth Blvd', incidentNumber: 'CI-2026-0001' });
     expect(draft?.title).toBe('Comunicado sobre Disparo en Forsyth Blvd');
-    const { definition: _d, severities: _s, deadlines: _l, statementKinds: _k, name: _n, holds: esHolds, ...rules } = es;
-    const { definition: _d0, severities: _s0, deadlines: _l0, statementKinds: _k0, name: _n0, holds: englishHolds, ...englishRules } = DEFAULT_POLICY;
+    const { definition: _d, severities: _s, deadlines: _l, statementKinds: _k, name: _n, holds: esHolds, engagement: esEngagement, ...rules } = es;
+    const { definition: _d0, severities: _s0, deadlines: _l0, statementKinds: _k0, name: _n0, holds: englishHolds, engagement: englishEngagement, ...englishRules } = DEFAULT_POLICY;
     expect(rules).toEqual(englishRules);
+    // Engagement: only the group names and the cadence's words change.
+    expect({ ...esEngagement!, cadence: '', groups: esEngagement!.groups.map((g) => g.key) }).toEqual({ ...englishEngagement!, cadence: '', groups: englishEngagement!.groups.map((g) => g.key) });
     // Holds: only the category names the public reads change, never the keys or the rules.
     const { categories: esCategories, ...esHoldRules } = esHolds!;
     const { categories: englishCategories, ...englishHoldRules } = englishHolds!;
