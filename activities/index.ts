@@ -11,6 +11,7 @@ import { createNotificationActivities, createSmsRates } from './notifications';
 import { createPlanActivities } from './plan';
 import { createSessionActivities } from './sessions';
 import { createPublicFanOutActivities } from './publicFanOut';
+import { createWarmUpActivities } from './warmUp';
 
 export interface ActivityDeps {
   db: Db;
@@ -31,6 +32,7 @@ export function createActivities(activityDeps: ActivityDeps) {
     ...createMaintenanceActivities(deps),
     ...createSessionActivities(deps),
     ...createPublicFanOutActivities(deps),
+    ...createWarmUpActivities(deps),
   };
 }
 

@@ -260,6 +260,13 @@ export class ChaosSystem {
   }
 }
 
+let logLabel = 'chaos';
+
+/** Whose progress lines these are (the benches start the same system). */
+export function setLogLabel(label: string): void {
+  logLabel = label;
+}
+
 export function log(message: string): void {
-  process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+  process.stderr.write(`[${logLabel} ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }

@@ -87,3 +87,9 @@ export const INCIDENT_TELLS_THE_PUBLIC_PATCH = 'incident-tells-the-public-2026-1
  * it (a public fan-out started after the stakeholders' digest).
  */
 export const PLAN_REPORT_TO_SUBSCRIBERS_PATCH = 'plan-report-to-subscribers-2026-12';
+
+/**
+ * announce(): everyone's first messages in one notification activity
+ * (sendNotificationBatch) instead of one activity per message.
+ */
+export const NOTIFICATIONS_IN_ONE_BATCH_PATCH = 'notifications-in-one-batch-2026-12';

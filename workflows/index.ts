@@ -9,3 +9,4 @@ export { reconcileWorkflow, auditCheckpointWorkflow } from './maintenance';
 export { sessionSweepWorkflow } from './sessionSweep';
 export { publicFanOutWorkflow } from './publicFanOut';
 export { subscriptionWorkflow } from './subscription';
+export { warmUpWorkflow } from './warmUp';
