@@ -15,6 +15,7 @@ import { initPolicy } from '../policy/load';
 import { installWorkerRuntime } from './runtime';
 import { ensureSessionSweepSchedule } from './sessionSweepSchedule';
 import { workerDeploymentOptions } from './versioning';
+import { workerTuning } from './tuning';
 import { bundleWorkflows } from './workflowBundle';
 import type { WarmUpReportV1 } from '../domain/contracts/warmUpActivities';
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       workflowBundle,
       ...workerDeploymentOptions(cfg, workflowBundle.code),
+      ...workerTuning(cfg),
       activities: createActivities({ db, mailer, sms, config: cfg, temporal }),
       // JSON log line per activity attempt; provider 429/5xx retried with jittered delays (Retry-After honoured).
       interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: cfg.LOG_LEVEL })] },
