@@ -13,6 +13,7 @@ import { createSessionActivities } from './sessions';
 import { createPublicFanOutActivities } from './publicFanOut';
 import { createCourtSurveyActivities } from './courtSurvey';
 import { createCommentActivities } from './comments';
+import { createWarmUpActivities } from './warmUp';
 
 export interface ActivityDeps {
   db: Db;
@@ -35,6 +36,7 @@ export function createActivities(activityDeps: ActivityDeps) {
     ...createPublicFanOutActivities(deps),
     ...createCourtSurveyActivities(deps),
     ...createCommentActivities(deps),
+    ...createWarmUpActivities(deps),
   };
 }
 

@@ -26,6 +26,8 @@ export interface ChaosSystemOptions {
   smsSendsPerSecond: number;
   /** Sev-1 names this many people (fictional aldermen are added to the demo roster). */
   sev1Recipients: number;
+  /** The SMS sink answers 429 past this many texts per second from one number, as a carrier would. Unset: no limit. */
+  smsSinkMaxPerSecond?: number;
 }
 
 export interface HttpAnswer {
@@ -78,7 +80,7 @@ export class ChaosSystem {
     log('PostgreSQL (throwaway cluster), migrations');
     this.database = await createTestDatabase({ poolSize: 10 });
     log('mail and SMS sinks');
-    this.sinks = await startSinks({ publicBaseUrl: this.baseUrl, callbackDelaysMs: [50, 100] });
+    this.sinks = await startSinks({ publicBaseUrl: this.baseUrl, callbackDelaysMs: [50, 100], smsMaxPerSecondPerSender: this.options.smsSinkMaxPerSecond });
 
     log(`Temporal dev server on ${this.temporalAddress} (state in ${path.relative(REPO_ROOT, this.options.dataDir)}/temporal.db)`);
     this.temporalServer = new ManagedProcess({
@@ -260,6 +262,13 @@ export class ChaosSystem {
   }
 }
 
+let logLabel = 'chaos';
+
+/** Whose progress lines these are (the benches start the same system). */
+export function setLogLabel(label: string): void {
+  logLabel = label;
+}
+
 export function log(message: string): void {
-  process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+  process.stderr.write(`[${logLabel} ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }

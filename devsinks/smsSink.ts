@@ -52,6 +52,11 @@ export interface SmsSinkOptions {
   retryAfterSeconds?: number;
   /** Number that inbound replies are addressed to when the caller does not say. */
   defaultInboundTo?: string;
+  /**
+   * Most messages one From number may send in any one second, as a carrier
+   * limits a sender; more are answered 429 (Twilio's 20429). Unset: no limit.
+   */
+  maxPerSecondPerSender?: number;
 }
 
 /** One POST to the Messages resource, as the sink answered it (fault injection included). */
@@ -180,6 +185,15 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
   let faults: { status: 429 | 500; afterAccepting: boolean }[] = [];
   let outage: { status: 500 | 503; untilMs: number } | null = null;
   let createLog: SmsCreateRequest[] = [];
+  /** Per sender, when its accepted messages were taken in (for maxPerSecondPerSender). */
+  const acceptedAt = new Map<string, number[]>();
+  const overSenderRate = (from: string, at: number, limit: number): boolean => {
+    const recent = (acceptedAt.get(from) ?? []).filter((t) => t > at - 1000);
+    const over = recent.length >= limit;
+    if (!over) recent.push(at);
+    acceptedAt.set(from, recent);
+    return over;
+  };
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
@@ -262,6 +276,10 @@ export async function startSmsSink(options: SmsSinkOptions): Promise<SmsSink> {
       logged.httpStatus = res.statusCode;
     });
     const fault = faults.shift();
+    if (options.maxPerSecondPerSender && overSenderRate(from, logged.at, options.maxPerSecondPerSender)) {
+      res.setHeader('Retry-After', String(retryAfterSeconds));
+      return res.status(429).json(twilioError(429, 20429, 'Too Many Requests'));
+    }
     if (fault?.status === 429) {
       res.setHeader('Retry-After', String(retryAfterSeconds));
       return res.status(429).json(twilioError(429, 20429, 'Too Many Requests'));

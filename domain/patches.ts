@@ -87,3 +87,16 @@ export const INCIDENT_TELLS_THE_PUBLIC_PATCH = 'incident-tells-the-public-2026-1
  * it (a public fan-out started after the stakeholders' digest).
  */
 export const PLAN_REPORT_TO_SUBSCRIBERS_PATCH = 'plan-report-to-subscribers-2026-12';
+
+/**
+ * announce(): everyone's first messages in one notification activity
+ * (sendNotificationBatch) instead of one activity per message.
+ */
+export const NOTIFICATIONS_IN_ONE_BATCH_PATCH = 'notifications-in-one-batch-2026-12';
+
+/**
+ * publicFanOutWorkflow: texts in batches of a few seconds' worth, two in
+ * flight, paced by the worker's per-sender rate alone, instead of one
+ * second's worth followed by a wait.
+ */
+export const FAN_OUT_TEXTS_AT_SENDER_RATE_PATCH = 'fan-out-texts-at-sender-rate-2026-12';

@@ -91,6 +91,12 @@ const fields = z.object({
   /** host:port where a worker serves its Prometheus metrics (the SDK's); unset: none. */
   WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
   /**
+   * Workflows a worker keeps in memory between their tasks. A year's plan is
+   * thousands of items waiting on timers; past this many, the least recently
+   * used is evicted and replays its short history when its timer fires.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(1000),
+  /**
    * Worker Versioning (README "Deploying"): workers join this Worker Deployment
    * with a build id, and only the deployment's current version gets tasks.
    * Unset: unversioned workers (the embedded mode).

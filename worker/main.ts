@@ -15,9 +15,13 @@ import { initPolicy } from '../policy/load';
 import { installWorkerRuntime } from './runtime';
 import { ensureSessionSweepSchedule } from './sessionSweepSchedule';
 import { workerDeploymentOptions } from './versioning';
+import { workerTuning } from './tuning';
 import { bundleWorkflows } from './workflowBundle';
+import type { WarmUpReportV1 } from '../domain/contracts/warmUpActivities';
 
 const log = createJsonLogger('worker');
+
+const WARM_UP_LIMIT_MS = 20_000;
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       workflowBundle,
       ...workerDeploymentOptions(cfg, workflowBundle.code),
+      ...workerTuning(cfg),
       activities: createActivities({ db, mailer, sms, config: cfg, temporal }),
       // JSON log line per activity attempt; provider 429/5xx retried with jittered delays (Retry-After honoured).
       interceptors: { activity: [activityLoggingAndRateLimitInterceptor({ level: cfg.LOG_LEVEL })] },
@@ -54,6 +59,11 @@ async function main(): Promise<void> {
     // The reconciler and the daily audit checkpoint run on Schedules this worker keeps in place.
     log('info', 'system schedules', { schedules: await ensureSystemSchedules(temporal, cfg) });
     log('info', 'session sweep schedule', { state: await ensureSessionSweepSchedule(temporal, cfg.TEMPORAL_TASK_QUEUE) });
+    // run() resolves once a shutdown signal (SIGINT/SIGTERM) has drained the worker.
+    const running = worker.run();
+    running.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled meanwhile
+    // Before "started", which is what scripts/up.sh waits for: the first incident after start-up must not pay for it.
+    const warmUp = await warmUpWorker(temporal, cfg.TEMPORAL_TASK_QUEUE, worker.options.identity);
     log('info', 'worker started', {
       policy: policy.version,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
@@ -62,9 +72,9 @@ async function main(): Promise<void> {
       identity: worker.options.identity,
       version: worker.options.workerDeploymentOptions?.version ?? null,
       metrics: cfg.WORKER_METRICS_ADDRESS ?? null,
+      warmUp,
     });
-    // run() resolves once a shutdown signal (SIGINT/SIGTERM) has drained the worker.
-    await worker.run();
+    await running;
     log('info', 'worker stopped');
   } finally {
     await connection.close();
@@ -72,6 +82,22 @@ async function main(): Promise<void> {
     mailer.close();
     await db.$disconnect();
   }
+}
+
+/**
+ * Runs warmUpWorkflow on this worker's task queue (any worker on it may take
+ * it). Never holds start-up for long and never stops it: a warm-up that
+ * fails or takes over WARM_UP_LIMIT_MS is reported and left behind.
+ */
+async function warmUpWorker(temporal: Client, taskQueue: string, identity: string): Promise<WarmUpReportV1 | { skipped: string }> {
+  const run = temporal.workflow.execute('warmUpWorkflow', {
+    taskQueue,
+    workflowId: `worker-warm-up-${identity}-${Date.now()}`,
+    workflowExecutionTimeout: `${WARM_UP_LIMIT_MS} ms`,
+    args: [],
+  }) as Promise<WarmUpReportV1>;
+  const limit = new Promise<{ skipped: string }>((resolve) => setTimeout(() => resolve({ skipped: `over ${WARM_UP_LIMIT_MS} ms` }), WARM_UP_LIMIT_MS).unref());
+  return Promise.race([run, limit]).catch((err: unknown) => ({ skipped: String(err) }));
 }
 
 main().catch((err) => {

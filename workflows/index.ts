@@ -12,3 +12,4 @@ export { subscriptionWorkflow } from './subscription';
 export { courtSurveyInvitationWorkflow, courtSurveyQuarterWorkflow } from './courtSurvey';
 export { commentResponseWorkflow } from './commentResponse';
 export { engagementSessionWorkflow } from './engagementSession';
+export { warmUpWorkflow } from './warmUp';

@@ -7,7 +7,8 @@
 // notification key), so a retried batch or a repeated event sends nothing
 // twice. Long lists continue as new, carrying where they got to.
 import type { WorkflowSignatures } from '../domain/workflows';
-import { continueAsNew, log, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { FAN_OUT_TEXTS_AT_SENDER_RATE_PATCH } from '../domain/patches';
 import type { ChannelName } from '../domain/contracts/notificationActivities';
 import type { FanOutProgressV1, PublicFanOutInputV1 } from '../domain/contracts/publicFanOut';
 import { incidentActivities } from './lib/incidentActivities';
@@ -17,6 +18,11 @@ import { publicActivities } from './lib/publicActivities';
 
 /** Pages per run before continuing as new: keeps each run's history far below Temporal's limits. */
 const PAGES_PER_RUN = 4;
+/**
+ * Seconds of texts (at the sender's rate) per batch: short enough that every
+ * text's wait for its send slot stays well inside the activity's bound.
+ */
+const TEXT_BATCH_SECONDS = 3;
 
 const chunks = <T>(items: T[], size: number): T[][] => {
   const out: T[][] = [];
@@ -36,13 +42,33 @@ export async function publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<
     progress.undeliverable += result.undeliverable;
   };
 
-  /** Emails a few batches at a time; texts `smsPerSecond` at a time, one second apart. */
+  /**
+   * Emails a few batches at a time. Texts: the worker's per-sender rate paces
+   * every text (activities/notifications/sendRate.ts), so batches of a few
+   * seconds' worth go two at a time and the sender is never idle between
+   * them. Histories from before FAN_OUT_TEXTS_AT_SENDER_RATE_PATCH sent
+   * `smsPerSecond` texts, then waited out the second, which left the sender
+   * idle while each next batch was scheduled.
+   */
   const sendPage = async (page: { id: string; channel: ChannelName }[]) => {
     const emails = chunks(page.filter((s) => s.channel === 'EMAIL').map((s) => s.id), pacing.emailBatch);
-    const texts = chunks(page.filter((s) => s.channel === 'SMS').map((s) => s.id), pacing.smsPerSecond);
+    const textIds = page.filter((s) => s.channel === 'SMS').map((s) => s.id);
     const sendEmails = async () => {
       for (const group of chunks(emails, pacing.emailBatchesAtOnce)) await Promise.all(group.map(sendBatch));
     };
+    if (textIds.length > 0 && patched(FAN_OUT_TEXTS_AT_SENDER_RATE_PATCH)) {
+      const batches = chunks(textIds, pacing.smsPerSecond * TEXT_BATCH_SECONDS);
+      const sendTextsPaced = async () => {
+        let next = 0;
+        const lane = async () => {
+          while (next < batches.length) await sendBatch(batches[next++]);
+        };
+        await Promise.all([lane(), lane()]);
+      };
+      await Promise.all([sendEmails(), sendTextsPaced()]);
+      return;
+    }
+    const texts = chunks(textIds, pacing.smsPerSecond);
     const sendTexts = async () => {
       for (const [i, batch] of texts.entries()) {
         const started = Date.now();

@@ -31,7 +31,15 @@
 // the lease, the lookup after an interruption and the sender's SMS rate.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { NotificationActivities, OutboundMessageV1, SendResultV1, ChannelName } from '../../domain/contracts/notificationActivities';
+import type {
+  BatchOutcomeV1,
+  ChannelName,
+  NotificationActivities,
+  NotificationBatchResultV1,
+  NotificationBatchV1,
+  OutboundMessageV1,
+  SendResultV1,
+} from '../../domain/contracts/notificationActivities';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import type { Notification, Prisma } from '../../generated/prisma/client';
@@ -41,6 +49,7 @@ import { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 import { classifySmtpError, classifyTwilioError } from './classify';
 import { currentAttempt, leaseDecision, leaseFor, UNCONFIRMED, type AttemptIdentity } from './lease';
 import { findAcceptedSms } from './smsLookup';
+import { insertNewRows, rowsStillLeased, SentRecorder } from './bulkRows';
 import { SendRates, SendRateWait } from './sendRate';
 import type { Mailer, SmsClient } from './providers';
 import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
@@ -121,6 +130,8 @@ export interface PreparedMessage {
 export interface MessageSender {
   /** Records the message under its idempotency key, then sends it once (see the file header). */
   sendPrepared(message: PreparedMessage): Promise<SendResultV1>;
+  /** Many messages at once, each as if sent alone; outcomes in the same order (see sendPreparedBatch). */
+  sendPreparedBatch(messages: PreparedMessage[]): Promise<BatchOutcomeV1[]>;
 }
 
 /** Who a notification row is about, for the audit record of its outcome. */
@@ -264,10 +275,12 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     notificationId: string,
     address: string,
     me: AttemptIdentity,
+    leaseChecked = false,
   ): Promise<{ providerMessageId: string; providerStatus: string | null }> {
     const { channel, rendered, idempotencyKey } = message;
+    const assertLease = () => (leaseChecked ? Promise.resolve() : assertLeaseHeld(notificationId, me));
     if (channel === 'EMAIL') {
-      await assertLeaseHeld(notificationId, me);
+      await assertLease();
       const replyTo = rendered.acknowledgeByReply && config.INBOUND_EMAIL_DOMAIN
         ? replyAddressFor(notificationId, { LINK_SIGNING_SECRET: config.LINK_SIGNING_SECRET, INBOUND_EMAIL_DOMAIN: config.INBOUND_EMAIL_DOMAIN })
         : null;
@@ -284,7 +297,7 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
       return { providerMessageId: info.messageId, providerStatus: typeof info.response === 'string' ? info.response.slice(0, 200) : null };
     }
     if (channel === 'VOICE') {
-      await assertLeaseHeld(notificationId, me);
+      await assertLease();
       if (!sms.calls) throw new ProviderUnavailableError('twilio', 'this worker has no Twilio Calls client');
       const call = await sms.calls.create({
         to: address,
@@ -300,7 +313,7 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     // Checked before the wait, not after it: nothing may come between a send slot and the send, or
     // sends released a slot apart would reach Twilio together. The wait is bounded well inside the
     // attempt's start-to-close timeout, so no next attempt can exist yet when it ends.
-    await assertLeaseHeld(notificationId, me);
+    await assertLease();
     const rate = smsRates.for(config.TWILIO_FROM_NUMBER);
     try {
       await rate.acquire(MAX_SEND_RATE_WAIT_MS);
@@ -383,30 +396,12 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
   async function sendPrepared(message: PreparedMessage): Promise<SendResultV1> {
     const { channel, idempotencyKey, address } = message;
     const me = currentAttempt();
-    const reachable = !!address && message.unreachable === null;
 
     // Insert first: the common case is a new key, and the unique index decides races.
     let notification: Notification;
     let interrupted = false;
     try {
-      const row = {
-        idempotencyKey,
-        incidentId: message.incidentId ?? null,
-        planId: message.planId ?? null,
-        actionItemId: message.actionItemId ?? null,
-        personId: message.personId ?? null,
-        subscriptionId: message.subscriptionId ?? null,
-        channel,
-        toAddress: address ?? '',
-        purpose: message.purpose,
-        subject: message.rendered.subject,
-        body: message.rendered.text,
-        status: 'PENDING' as const,
-        provider: PROVIDER[channel],
-        attempts: reachable ? 1 : 0,
-        providerStatus: reachable ? leaseFor(me) : null,
-        fallbackForId: message.fallbackForNotificationId ?? null,
-      };
+      const row = rowFor(message, me);
       const fallbackFor = message.fallbackForNotificationId;
       notification = !fallbackFor
         ? await db.notification.create({ data: row })
@@ -455,18 +450,7 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     } catch (err) {
       // Another attempt holds the row now: it is not ours to write.
       if (err instanceof SendInProgressError) throw err;
-      const failure = channel === 'EMAIL' ? classifySmtpError(err) : classifyTwilioError(err);
-      if (failure.kind === 'undeliverable') throw await markUndeliverable(notification, failure.description);
-      if (failure.kind === 'rejected') throw await markFailed(notification, failure.description);
-      if (Date.now() - notification.createdAt.getTime() > deliveryWindowMs) {
-        const minutes = Math.round(deliveryWindowMs / 60_000);
-        throw await markFailed(notification, `not accepted within its ${minutes}-minute delivery window; last error: ${failure.description}`);
-      }
-      await db.notification.update({
-        where: { id: notification.id },
-        data: { lastError: failure.description.slice(0, 1000), providerStatus: failure.unconfirmed ? UNCONFIRMED : null },
-      });
-      throw failure.error;
+      throw await recordProviderFailure(notification, err);
     }
 
     const sentAt = new Date();
@@ -474,20 +458,129 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
       where: { id: notification.id, status: 'PENDING' },
       data: { status: 'SENT', providerMessageId: accepted.providerMessageId, providerStatus: accepted.providerStatus, sentAt, lastError: null },
     });
-    let status: SendResultV1['status'] = 'SENT';
-    if (!advanced) {
-      // A status callback got here first and moved the row on; keep its status, add what only we know.
-      const updated = await db.notification.update({
-        where: { id: notification.id },
-        data: { providerMessageId: accepted.providerMessageId, sentAt },
-        select: { status: true },
-      });
-      if (updated.status === 'DELIVERED') status = 'DELIVERED';
-    }
-    return { notificationId: notification.id, idempotencyKey, status, providerMessageId: accepted.providerMessageId };
+    return acceptedResult(notification.id, idempotencyKey, accepted.providerMessageId, sentAt, advanced);
   }
 
-  return { sendPrepared };
+  /** The row as first written: PENDING, leased to this attempt when there is someone to send to. */
+  function rowFor(message: PreparedMessage, me: AttemptIdentity): Prisma.NotificationCreateManyInput {
+    const reachable = !!message.address && message.unreachable === null;
+    return {
+      idempotencyKey: message.idempotencyKey,
+      incidentId: message.incidentId ?? null,
+      planId: message.planId ?? null,
+      actionItemId: message.actionItemId ?? null,
+      personId: message.personId ?? null,
+      subscriptionId: message.subscriptionId ?? null,
+      channel: message.channel,
+      toAddress: message.address ?? '',
+      purpose: message.purpose,
+      subject: message.rendered.subject,
+      body: message.rendered.text,
+      status: 'PENDING',
+      provider: PROVIDER[message.channel],
+      attempts: reachable ? 1 : 0,
+      providerStatus: reachable ? leaseFor(me) : null,
+      fallbackForId: message.fallbackForNotificationId ?? null,
+    };
+  }
+
+  /**
+   * A provider call failed: the row says why, and the error returned is the
+   * one the attempt ends with (refused for good, given up, or retry later).
+   */
+  async function recordProviderFailure(notification: NotificationOutcomeRow & { createdAt: Date }, err: unknown): Promise<Error> {
+    const failure = notification.channel === 'EMAIL' ? classifySmtpError(err) : classifyTwilioError(err);
+    if (failure.kind === 'undeliverable') return markUndeliverable(notification, failure.description);
+    if (failure.kind === 'rejected') return markFailed(notification, failure.description);
+    if (Date.now() - notification.createdAt.getTime() > deliveryWindowMs) {
+      const minutes = Math.round(deliveryWindowMs / 60_000);
+      return markFailed(notification, `not accepted within its ${minutes}-minute delivery window; last error: ${failure.description}`);
+    }
+    await db.notification.update({
+      where: { id: notification.id },
+      data: { lastError: failure.description.slice(0, 1000), providerStatus: failure.unconfirmed ? UNCONFIRMED : null },
+    });
+    return failure.error;
+  }
+
+  /** The result of an accepted send; where a status callback moved the row on first, its status stands. */
+  async function acceptedResult(notificationId: string, idempotencyKey: string, providerMessageId: string, sentAt: Date, advanced: boolean): Promise<SendResultV1> {
+    if (advanced) return { notificationId, idempotencyKey, status: 'SENT', providerMessageId };
+    const updated = await db.notification.update({ where: { id: notificationId }, data: { providerMessageId, sentAt }, select: { status: true } });
+    return { notificationId, idempotencyKey, status: updated.status === 'DELIVERED' ? 'DELIVERED' : 'SENT', providerMessageId };
+  }
+
+  /** A message's own send (sendPrepared), its outcome told as a batch tells it. */
+  async function sendAlone(message: PreparedMessage): Promise<BatchOutcomeV1> {
+    try {
+      return await sendPrepared(message);
+    } catch (err) {
+      return outcomeOfFailure(message.idempotencyKey, err);
+    }
+  }
+
+  /**
+   * The common case, many at a time: new keys with an address, recorded in
+   * one insert and their leases checked in one statement, sent concurrently
+   * (texts at the sender's rate), and marked SENT in shared writes. Anything
+   * else (a key already in the log because this batch is a retry, nobody to
+   * send to, a fallback with its audit event) takes sendPrepared's path, one
+   * by one; a provider failure retrying might fix is handed back to be sent
+   * alone, with Temporal's retries. Every message keeps its own key and row.
+   */
+  async function sendPreparedBatch(messages: PreparedMessage[]): Promise<BatchOutcomeV1[]> {
+    const me = currentAttempt();
+    const common = messages.filter((m) => !!m.address && m.unreachable === null && !m.fallbackForNotificationId);
+    let created = new Map<string, { id: string; createdAt: Date }>();
+    try {
+      created = await insertNewRows(db, common.map((m) => rowFor(m, me)));
+    } catch (err) {
+      // One message names a missing incident: each goes alone, where that one is named.
+      if (!isForeignKeyViolation(err)) throw err;
+    }
+    const leased = await rowsStillLeased(db, [...created.values()].map((row) => row.id), leaseFor(me));
+    const recorder = new SentRecorder(db);
+    return Promise.all(
+      messages.map((message) => {
+        const row = created.get(message.idempotencyKey);
+        return row && leased.has(row.id) ? sendNewRow(message, row, me, recorder) : sendAlone(message);
+      }),
+    );
+  }
+
+  async function sendNewRow(message: PreparedMessage, row: { id: string; createdAt: Date }, me: AttemptIdentity, recorder: SentRecorder): Promise<BatchOutcomeV1> {
+    const { idempotencyKey } = message;
+    let accepted: { providerMessageId: string; providerStatus: string | null };
+    try {
+      accepted = await callProvider(message, row.id, message.address!, me, true);
+    } catch (err) {
+      const notification = {
+        ...row,
+        incidentId: message.incidentId ?? null,
+        planId: message.planId ?? null,
+        personId: message.personId ?? null,
+        subscriptionId: message.subscriptionId ?? null,
+        channel: message.channel,
+        purpose: message.purpose,
+      };
+      return outcomeOfFailure(idempotencyKey, await recordProviderFailure(notification, err), row.id);
+    }
+    const sentAt = new Date();
+    const advanced = await recorder.record({ id: row.id, providerMessageId: accepted.providerMessageId, providerStatus: accepted.providerStatus, sentAt });
+    return acceptedResult(row.id, idempotencyKey, accepted.providerMessageId, sentAt, advanced);
+  }
+
+  return { sendPrepared, sendPreparedBatch };
+}
+
+/** How a batch reports a message that failed: refused for good (the workflow falls back) or to be sent alone. */
+function outcomeOfFailure(idempotencyKey: string, err: unknown, notificationId: string | null = null): BatchOutcomeV1 {
+  if (err instanceof ApplicationFailure && err.type === FailureType.UndeliverableRecipient) {
+    const detail = (err.details ?? [])[0] as { notificationId?: unknown } | undefined;
+    return { status: 'UNDELIVERABLE', notificationId: typeof detail?.notificationId === 'string' ? detail.notificationId : notificationId, idempotencyKey, providerMessageId: null };
+  }
+  const reason = err instanceof Error ? err.message : String(err);
+  return { status: 'SEND_ALONE', notificationId, idempotencyKey, providerMessageId: null, reason: reason.slice(0, 500) };
 }
 
 /** Where a person cannot be reached on a channel, the reason; null when they can. */
@@ -497,29 +590,26 @@ function unreachablePerson(person: { email: string; phone: string | null; active
   return person.active ? null : 'person is inactive';
 }
 
-/** sendNotification: one message to one of the city's people, in their language. */
+/** What a message to one of the city's people needs to know about them. */
+const PERSON_FIELDS = { id: true, name: true, title: true, email: true, phone: true, active: true, language: true } as const;
+type Addressee = { id: string; name: string; title: string; email: string; phone: string | null; active: boolean; language: string };
+
+/** sendNotification: one message to one of the city's people, in their language; sendNotificationBatch: many. */
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
   const { db, config } = deps;
-  const { sendPrepared } = createMessageSender(deps);
+  const { sendPrepared, sendPreparedBatch } = createMessageSender(deps);
 
-  async function sendNotification(message: OutboundMessageV1): Promise<SendResultV1> {
-    validate(message);
+  /** The message rendered for this person, addressed on its channel. */
+  function prepare(message: OutboundMessageV1, person: Addressee): PreparedMessage {
     const { channel } = message;
-    const person = await db.person.findUnique({
-      where: { id: message.personId },
-      select: { id: true, name: true, title: true, email: true, phone: true, active: true, language: true },
-    });
-    if (!person) throw invalidInput('personId', `no person with id ${message.personId}`);
     const address = channel === 'EMAIL' ? person.email : person.phone;
-
     const data: Record<string, unknown> = {
       ...(message.data ?? {}),
       recipient: { id: person.id, name: person.name, title: person.title },
     };
     if (message.fallbackForNotificationId) data.fallbackFrom = channel === 'EMAIL' ? 'SMS' : 'EMAIL';
     const rendered = renderMessage(message.template, data, channel, config, new Date(), { language: person.language });
-
-    return sendPrepared({
+    return {
       idempotencyKey: notificationKey(message),
       channel,
       purpose: message.purpose,
@@ -532,8 +622,42 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       planId: message.planId ?? null,
       actionItemId: message.actionItemId ?? null,
       fallbackForNotificationId: message.fallbackForNotificationId ?? null,
-    });
+    };
   }
 
-  return { sendNotification: (message) => sendNotification(message) };
+  async function sendNotification(message: OutboundMessageV1): Promise<SendResultV1> {
+    validate(message);
+    const person = await db.person.findUnique({ where: { id: message.personId }, select: PERSON_FIELDS });
+    if (!person) throw invalidInput('personId', `no person with id ${message.personId}`);
+    return sendPrepared(prepare(message, person));
+  }
+
+  /**
+   * Everyone's messages in one activity: the people read in one query, the
+   * rows written and the sends made as sendPreparedBatch does. A message
+   * this cannot prepare (invalid, nobody with that id, a template that
+   * fails) is handed back to be sent alone, where sendNotification reports
+   * it exactly as it always has.
+   */
+  async function sendNotificationBatch(input: NotificationBatchV1): Promise<NotificationBatchResultV1> {
+    const messages = Array.isArray(input?.messages) ? input.messages : [];
+    const ids = [...new Set(messages.map((m) => m?.personId).filter((id): id is string => typeof id === 'string'))];
+    const people = new Map((await db.person.findMany({ where: { id: { in: ids } }, select: PERSON_FIELDS })).map((p) => [p.id, p]));
+    const prepared: (PreparedMessage | BatchOutcomeV1)[] = messages.map((message) => {
+      try {
+        validate(message);
+        const person = people.get(message.personId);
+        if (!person) throw invalidInput('personId', `no person with id ${message.personId}`);
+        return prepare(message, person);
+      } catch (err) {
+        return outcomeOfFailure(typeof message?.workflowId === 'string' ? notificationKey(message) : '', err);
+      }
+    });
+    const sendable = prepared.filter((p): p is PreparedMessage => 'rendered' in p);
+    const sent = await sendPreparedBatch(sendable);
+    let next = 0;
+    return { outcomes: prepared.map((p) => ('rendered' in p ? sent[next++] : p)) };
+  }
+
+  return { sendNotification: (message) => sendNotification(message), sendNotificationBatch: (input) => sendNotificationBatch(input) };
 }

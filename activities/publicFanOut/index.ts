@@ -26,7 +26,7 @@ export type PublicFanOutDeps = SubscriberSenderDeps & {
 };
 
 /** Emails go a batch at a time, a few batches at once; texts at the sender's rate. */
-const EMAIL_BATCH = 25;
+const EMAIL_BATCH = 100;
 const EMAIL_BATCHES_AT_ONCE = 4;
 const PAGE_SIZE = 500;
 
@@ -98,16 +98,23 @@ export function createPublicFanOutActivities(deps: PublicFanOutDeps): PublicFanO
       const plan = publicFanOutPlan(event);
       const rows = await db.subscription.findMany({ where: { id: { in: subscriptionIds } } });
       const result = { sent: 0, skipped: subscriptionIds.length - rows.length, undeliverable: 0 };
-      for (const subscription of rows) {
-        const data = await publicMessageData(db, event, subscription.language);
-        const outcome = await subscribers.send(subscription, {
-          workflowId,
-          purpose: plan.template,
-          attemptGroup: plan.eventKey,
-          template: plan.template,
-          data,
-          status: 'ACTIVE',
-        });
+      // The event's words once per language, not once per subscriber.
+      const dataByLanguage = new Map<string, Record<string, unknown>>();
+      for (const language of new Set(rows.map((r) => r.language))) dataByLanguage.set(language, await publicMessageData(db, event, language));
+      const outcomes = await subscribers.sendMany(
+        rows.map((subscription) => ({
+          subscription,
+          message: {
+            workflowId,
+            purpose: plan.template,
+            attemptGroup: plan.eventKey,
+            template: plan.template,
+            data: dataByLanguage.get(subscription.language)!,
+            status: 'ACTIVE' as const,
+          },
+        })),
+      );
+      for (const outcome of outcomes) {
         if (outcome === 'SKIPPED') result.skipped += 1;
         else if (outcome === 'UNDELIVERABLE') result.undeliverable += 1;
         else result.sent += 1;

@@ -12,7 +12,7 @@ import { subscriptionLinkUrls } from '../../lib/links';
 import { notificationKey } from '../../domain/ids';
 import { FailureType } from '../../domain/failures';
 import type { SendResultV1 } from '../../domain/contracts/notificationActivities';
-import { createMessageSender, type NotificationDeps } from '../notifications';
+import { createMessageSender, type NotificationDeps, type PreparedMessage } from '../notifications';
 import { renderMessage } from '../notifications/templates';
 
 export type SubscriberSenderDeps = NotificationDeps & { config: NotificationDeps['config'] & Pick<Config, 'TWILIO_FROM_NUMBER'> };
@@ -35,10 +35,9 @@ export const subscriberKeyPart = (subscriptionId: string) => `subscription:${sub
 
 export function createSubscriberSender(deps: SubscriberSenderDeps) {
   const { config } = deps;
-  const { sendPrepared } = createMessageSender(deps);
+  const { sendPrepared, sendPreparedBatch } = createMessageSender(deps);
 
-  async function send(subscription: Subscription, message: SubscriberMessage): Promise<SubscriberOutcome> {
-    if (subscription.status !== message.status) return 'SKIPPED';
+  function prepare(subscription: Subscription, message: SubscriberMessage): PreparedMessage {
     const idempotencyKey = notificationKey({
       workflowId: message.workflowId,
       purpose: message.purpose,
@@ -51,25 +50,51 @@ export function createSubscriberSender(deps: SubscriberSenderDeps) {
       language: subscription.language,
       subscription: { unsubscribeUrl: links.unsubscribe, manageUrl: links.manage },
     });
+    return {
+      idempotencyKey,
+      channel: subscription.channel,
+      purpose: message.purpose,
+      address: subscription.address,
+      unreachable: null,
+      displayName: subscription.outlet,
+      rendered,
+      // RFC 8058: mail clients offer unsubscribing in one click, by POST to this address.
+      headers: { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      subscriptionId: subscription.id,
+    };
+  }
+
+  async function send(subscription: Subscription, message: SubscriberMessage): Promise<SubscriberOutcome> {
+    if (subscription.status !== message.status) return 'SKIPPED';
     try {
-      const result = await sendPrepared({
-        idempotencyKey,
-        channel: subscription.channel,
-        purpose: message.purpose,
-        address: subscription.address,
-        unreachable: null,
-        displayName: subscription.outlet,
-        rendered,
-        // RFC 8058: mail clients offer unsubscribing in one click, by POST to this address.
-        headers: { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-        subscriptionId: subscription.id,
-      });
-      return result.status;
+      return (await sendPrepared(prepare(subscription, message))).status;
     } catch (err) {
       if (err instanceof ApplicationFailure && err.type === FailureType.UndeliverableRecipient) return 'UNDELIVERABLE';
       throw err;
     }
   }
 
-  return { send };
+  /**
+   * Many subscriptions at once through the batch core (one insert, shared
+   * writes), each with its own key and row. A message the batch hands back
+   * (a provider hiccup) fails the call after the rest are sent, so the
+   * activity's retry sends it, and only it: the others are in the log.
+   */
+  async function sendMany(items: { subscription: Subscription; message: SubscriberMessage }[]): Promise<SubscriberOutcome[]> {
+    const sendable = items.filter(({ subscription, message }) => subscription.status === message.status);
+    const outcomes = await sendPreparedBatch(sendable.map(({ subscription, message }) => prepare(subscription, message)));
+    const unsettled = outcomes.filter((o) => o.status === 'SEND_ALONE');
+    if (unsettled.length > 0) {
+      const reason = unsettled[0].status === 'SEND_ALONE' ? unsettled[0].reason : '';
+      throw new Error(`${unsettled.length} of ${sendable.length} subscriber messages not sent yet (${reason}); retried`);
+    }
+    let next = 0;
+    return items.map(({ subscription, message }) => {
+      if (subscription.status !== message.status) return 'SKIPPED';
+      const outcome = outcomes[next++];
+      return outcome.status === 'UNDELIVERABLE' ? 'UNDELIVERABLE' : (outcome.status as SubscriberOutcome);
+    });
+  }
+
+  return { send, sendMany };
 }

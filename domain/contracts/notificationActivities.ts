@@ -40,4 +40,28 @@ export interface SendResultV1 {
  */
 export interface NotificationActivities {
   sendNotification(message: OutboundMessageV1): Promise<SendResultV1>;
+  sendNotificationBatch(input: NotificationBatchV1): Promise<NotificationBatchResultV1>;
+}
+
+/** Many messages at once (everyone told of a declaration): one activity instead of one per message. */
+export interface NotificationBatchV1 {
+  messages: OutboundMessageV1[];
+}
+
+/**
+ * One message's outcome in a batch, in the order sent. Every message keeps
+ * its own idempotency key and its own row in the delivery log, as if sent
+ * alone. 'UNDELIVERABLE': refused for good (or given up), so the workflow
+ * falls back to the other channel. 'SEND_ALONE': not settled by the batch (a
+ * provider hiccup, another attempt holding it, a message that needs the
+ * careful path); the workflow sends it with sendNotification, whose retries
+ * and outcomes are those of any single message.
+ */
+export type BatchOutcomeV1 =
+  | ({ status: SendResultV1['status'] } & Omit<SendResultV1, 'status'>)
+  | { status: 'UNDELIVERABLE'; notificationId: string | null; idempotencyKey: string; providerMessageId: null }
+  | { status: 'SEND_ALONE'; notificationId: string | null; idempotencyKey: string; providerMessageId: null; reason: string };
+
+export interface NotificationBatchResultV1 {
+  outcomes: BatchOutcomeV1[];
 }

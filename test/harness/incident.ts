@@ -23,6 +23,7 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { createLocalTemporalEnv } from './localTemporal';
 import { createTimeSkippingEnv, terminateIdleWorkflow } from './timeSkipping';
 import { createTestWorker } from './worker';
+import { batchThrough } from './notificationBatch';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -88,6 +89,7 @@ export async function startIncidentTestContext(taskQueue: string, options: Incid
         (...args: any[]) => Promise<unknown>
       >),
       sendNotification,
+      sendNotificationBatch: batchThrough(sendNotification),
       startPublicFanOut,
     },
   });

@@ -30,7 +30,14 @@ export interface TestSinks {
  * emails to /webhooks/email/inbound.
  */
 export async function startSinks(
-  options: { publicBaseUrl?: string; callbackDelaysMs?: [number, number]; /** Production refuses the shipped one. */ twilioAuthToken?: string } = {},
+  options: {
+    publicBaseUrl?: string;
+    callbackDelaysMs?: [number, number];
+    /** Production refuses the shipped one. */
+    twilioAuthToken?: string;
+    /** The SMS sink answers 429 past this many messages per second from one number. */
+    smsMaxPerSecondPerSender?: number;
+  } = {},
 ): Promise<TestSinks> {
   const defaults = createTestConfig();
   const authToken = options.twilioAuthToken ?? defaults.TWILIO_AUTH_TOKEN;
@@ -53,6 +60,7 @@ export async function startSinks(
       publicBaseUrl: options.publicBaseUrl ?? defaults.PUBLIC_BASE_URL,
       defaultInboundTo: defaults.TWILIO_FROM_NUMBER,
       callbackDelaysMs: options.callbackDelaysMs,
+      ...(options.smsMaxPerSecondPerSender ? { maxPerSecondPerSender: options.smsMaxPerSecondPerSender } : {}),
     });
   } catch (err) {
     await mail.close();

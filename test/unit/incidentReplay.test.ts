@@ -12,6 +12,7 @@ import {
   INCIDENT_ACK_CALLS_PATCH,
   INCIDENT_COUNSEL_HOLDS_PATCH,
   LOCK_RECHECK_PATCH,
+  NOTIFICATIONS_IN_ONE_BATCH_PATCH,
   STATEMENT_PUBLICATION_HOLD_PATCH,
   UPDATES_WAIT_FOR_SET_UP_PATCH,
 } from '../../domain/patches';
@@ -72,6 +73,18 @@ it('keeps a history with a counsel\'s hold and acknowledgement calls (clayton-20
     .map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)
     .filter(Boolean);
   expect(signals).toContain('publicationReleased');
+});
+
+it('keeps a history from after the batch patch: the declaration went out in one notification activity', () => {
+  const batched = generations.filter((g) => patchesIn(load(historyFiles(g).incident)).includes(NOTIFICATIONS_IN_ONE_BATCH_PATCH));
+  expect(batched.length).toBeGreaterThan(0);
+  const activities = load(historyFiles(batched[0]).incident)
+    .events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+    .filter((name): name is string => !!name);
+  const firstSend = activities.findIndex((name) => name.startsWith('sendNotification'));
+  expect(activities[firstSend]).toBe('sendNotificationBatch');
+  // Older generations sent one activity per message and keep replaying that way (below).
+  expect(patchesIn(load(historyFiles('v6').incident))).not.toContain(NOTIFICATIONS_IN_ONE_BATCH_PATCH);
 });
 
 describe.each(generations)('saved histories %s', (generation) => {

@@ -10,6 +10,7 @@ import type { ActorV1 } from '../../domain/contracts/common';
 import type { ActionItemInputV1, ActionPlanInputV1, ItemLadderV1 } from '../../domain/contracts/plan';
 import { itemLadderFromPolicy } from '../../domain/planLadder';
 import { DEFAULT_POLICY } from '../../policy/index';
+import { batchThrough } from '../harness/notificationBatch';
 
 export interface SentMessage extends OutboundMessageV1 {
   /** Server time when the activity was scheduled (skipped time, not wall time). */
@@ -100,7 +101,7 @@ export function createPlanFakes(options: { cityManagerIds?: string[]; digestReci
   return {
     sent,
     calls,
-    activities: { ...(plan as unknown as Record<string, (...args: any[]) => Promise<unknown>>), sendNotification, startPublicFanOut },
+    activities: { ...(plan as unknown as Record<string, (...args: any[]) => Promise<unknown>>), sendNotification, sendNotificationBatch: batchThrough(sendNotification), startPublicFanOut },
     callsOf: (name) => calls.filter((c) => c.name === name),
   };
 }

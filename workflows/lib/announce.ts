@@ -1,11 +1,12 @@
 // "Tell these people": one incident or statement message to everyone named,
 // on email and SMS at once.
-import { log } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
 import type { IncidentActivities, PersonRefV1 } from '../../domain/contracts/incidentActivities';
 import type { ChannelName } from '../../domain/contracts/notificationActivities';
 import type { Role } from '../../domain/roles';
 import { notificationActivities } from './notificationActivities';
-import { notifyPerson } from './notify';
+import { notifyPerson, sendFirstMessagesTogether, type FirstSends, type NotifyPersonInput } from './notify';
+import { NOTIFICATIONS_IN_ONE_BATCH_PATCH } from '../../domain/patches';
 
 export interface Announcement {
   workflowId: string;
@@ -30,24 +31,39 @@ export interface Addressee extends PersonRefV1 {
  * channel the provider refuses for good falls back to the other
  * (notifyPerson). A message that cannot be built (a template bug) is logged
  * and does not stop the incident's clock.
+ *
+ * Everyone's first messages go in one activity (histories from before
+ * NOTIFICATIONS_IN_ONE_BATCH_PATCH sent one activity per message): a
+ * declaration to fifty people was a hundred activities, each with its own
+ * round trips to Temporal and the database.
  */
 export async function announce(people: readonly Addressee[], message: Announcement): Promise<void> {
   const unique = [...new Map(people.map((p) => [p.personId, p])).values()];
+  const inputs: NotifyPersonInput[] = unique.map((person) => ({
+    workflowId: message.workflowId,
+    purpose: message.purpose,
+    personId: person.personId,
+    channels: person.channels ?? ['EMAIL', 'SMS'],
+    attemptGroup: message.attemptGroup,
+    template: message.template,
+    data: person.channels ? { ...message.data, channels: person.channels } : message.data,
+    incidentId: message.incidentId,
+  }));
+  let firstSends: (FirstSends | undefined)[] = [];
+  if (inputs.length > 0 && patched(NOTIFICATIONS_IN_ONE_BATCH_PATCH)) {
+    try {
+      firstSends = await sendFirstMessagesTogether(notificationActivities, inputs);
+    } catch (err) {
+      // Each message is then sent alone, which settles what the batch did send (same keys).
+      log.error('notification batch failed; sending one by one', { purpose: message.purpose, error: String(err) });
+    }
+  }
   await Promise.all(
-    unique.map(async (person) => {
+    inputs.map(async (input, i) => {
       try {
-        await notifyPerson(notificationActivities, {
-          workflowId: message.workflowId,
-          purpose: message.purpose,
-          personId: person.personId,
-          channels: person.channels ?? ['EMAIL', 'SMS'],
-          attemptGroup: message.attemptGroup,
-          template: message.template,
-          data: person.channels ? { ...message.data, channels: person.channels } : message.data,
-          incidentId: message.incidentId,
-        });
+        await notifyPerson(notificationActivities, input, firstSends[i]);
       } catch (err) {
-        log.error('notification could not be sent', { purpose: message.purpose, personId: person.personId, error: String(err) });
+        log.error('notification could not be sent', { purpose: message.purpose, personId: input.personId, error: String(err) });
       }
     }),
   );

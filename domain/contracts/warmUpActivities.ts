@@ -1,0 +1,13 @@
+// What the start-up warm-up workflow may ask of its activity.
+
+export interface WarmUpReportV1 {
+  /** Database connections opened. */
+  connections: number;
+  /** Messages rendered (each template, channel and language once). */
+  rendered: number;
+  ms: number;
+}
+
+export interface WarmUpActivities {
+  warmUp(): Promise<WarmUpReportV1>;
+}
