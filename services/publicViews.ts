@@ -24,6 +24,7 @@
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { TurnQueueFull, turnQueue, type TurnQueue } from '../lib/turns';
+import { writtenBody, type WrittenBody } from '../lib/writtenBody';
 import { isDeadlineOverdue } from '../domain/overdue';
 import type { DeadlineRow } from '../domain/deadlineRow';
 import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
@@ -322,8 +323,6 @@ class PublicDataVersion {
   }
 }
 
-/** Answers worked out from a snapshot, kept for the rest of the second they were made in (they depend on the clock only that finely). */
-const RENDERED_KEEP = 16;
 /**
  * A snapshot is reloaded after this long even if the version did not move: a
  * reader can see a version bumped by a commit that is not yet visible (the
@@ -339,7 +338,13 @@ class PublicReadCache {
   private readonly version: PublicDataVersion;
   private snapshot: Snapshot | null = null;
   private loading: { version: string; promise: Promise<Snapshot> } | null = null;
-  private readonly rendered = new Map<string, unknown>();
+  /**
+   * Answers worked out from a snapshot, kept for the rest of the second they
+   * were made in (they depend on the clock only that finely) and only while
+   * the data version stands: a new version or a new second starts afresh, so
+   * this holds at most one answer per incident, list and feed, and language.
+   */
+  private rendered = { generation: '', answers: new Map<string, unknown>() };
   private readonly turns: TurnQueue;
 
   constructor(
@@ -381,12 +386,16 @@ class PublicReadCache {
 
   /** `build(snapshot)` once per data version, purpose and second; the same answer for every request in between. */
   async memo<T>(purpose: string, now: Date, build: (snapshot: Snapshot) => T): Promise<T> {
-    const snapshot = await this.current();
-    const key = `${snapshot.version}|${purpose}|${Math.floor(now.getTime() / 1000)}`;
-    if (this.rendered.has(key)) return this.rendered.get(key) as T;
+    return this.memoIn(await this.current(), purpose, now, build);
+  }
+
+  memoIn<T>(snapshot: Snapshot, purpose: string, now: Date, build: (snapshot: Snapshot) => T): T {
+    const generation = `${snapshot.version}|${Math.floor(now.getTime() / 1000)}`;
+    if (this.rendered.generation !== generation) this.rendered = { generation, answers: new Map() };
+    const { answers } = this.rendered;
+    if (answers.has(purpose)) return answers.get(purpose) as T;
     const value = build(snapshot);
-    this.rendered.set(key, value);
-    while (this.rendered.size > RENDERED_KEEP) this.rendered.delete(this.rendered.keys().next().value as string);
+    answers.set(purpose, value);
     return value;
   }
 
@@ -424,9 +433,9 @@ const incidentList = (snapshot: Snapshot, now: Date, language: string) =>
   snapshot.records.map(({ incident, deadlines, statements, holds }) => summarise(incident, deadlines, holds, statements.length, now, language));
 
 /** GET /api/public/incidents's body (the incident list, newest first, in `language`), written once per data version, language and second for every reader. */
-export async function publicIncidentListJson(deps: PublicReadDeps, now: Date, language: string = DEFAULT_LANGUAGE): Promise<string> {
+export async function publicIncidentListJson(deps: PublicReadDeps, now: Date, language: string = DEFAULT_LANGUAGE): Promise<WrittenBody> {
   const cache = await readTurn(deps);
-  return cache.memo(`list.json|${language}`, now, (snapshot) => JSON.stringify({ incidents: incidentList(snapshot, now, language) }));
+  return cache.memo(`list.json|${language}`, now, (snapshot) => writtenBody(JSON.stringify({ incidents: incidentList(snapshot, now, language) })));
 }
 
 /** Every incident the public list shows, with its published and withdrawn statements, deadlines and holds (the feeds are views of these). */
@@ -436,15 +445,22 @@ export async function loadPublicIncidentRecords(deps: PublicReadDeps, now: Date,
 }
 
 /**
- * One incident's public record (404 HttpError if unknown): published
- * statements, statements withdrawn after publication (with their public note,
- * never their text), every deadline, and counsel's holds by category.
+ * GET /api/public/incidents/:id's body: one incident's public record (404
+ * HttpError if unknown): published statements, statements withdrawn after
+ * publication (with their public note, never their text), every deadline, and
+ * counsel's holds by category. Written once per data version, language and
+ * second for every reader of the incidents the cache holds.
  */
-export async function loadPublicIncident(deps: PublicReadDeps, idOrNumber: string, now: Date, language: string = DEFAULT_LANGUAGE): Promise<PublicIncidentView> {
-  const { db } = deps;
-  const snapshot = await (await readTurn(deps)).current();
+export async function publicIncidentJson(deps: PublicReadDeps, idOrNumber: string, now: Date, language: string = DEFAULT_LANGUAGE): Promise<WrittenBody> {
+  const cache = await readTurn(deps);
+  const snapshot = await cache.current();
   const cached = snapshot.byKey.get(idOrNumber);
-  if (cached) return publicIncidentView(cached, now, language);
+  // Keyed by number: the record is the same whether its id or its number named it.
+  if (cached) return cache.memoIn(snapshot, `incident.json|${cached.incident.number}|${language}`, now, () => writtenBody(JSON.stringify(publicIncidentView(cached, now, language))));
+  return writtenBody(JSON.stringify(await loadOlderIncident(deps, snapshot, idOrNumber, now, language)));
+}
+
+async function loadOlderIncident({ db }: PublicReadDeps, snapshot: Snapshot, idOrNumber: string, now: Date, language: string): Promise<PublicIncidentView> {
   if (snapshot.complete) throw notFound(`incident ${idOrNumber}`);
   // Older than the newest PUBLIC_INCIDENT_LIMIT: read directly, still in four queries.
   const where = INCIDENT_NUMBER_PATTERN.test(idOrNumber) ? { number: idOrNumber } : { id: idOrNumber };

@@ -15,20 +15,21 @@ import { dateLocale, languageOr, translator, type Translate } from '../lib/i18n'
 import { loadPublicIncidentRecords, type PublicIncidentView } from '../services/publicViews';
 import { buildAtomFeed, buildCalendar, type AtomEntry, type CalendarEvent } from './feedFormats';
 import { asyncRoute } from './asyncRoute';
+import { sendWritten, writtenBody, type WrittenBody } from '../lib/writtenBody';
 import type { WebDeps } from './deps';
 
 const MAX_ATOM_ENTRIES = 100;
 
-/** One written feed per records array: the cache hands every request in the same second and language the same array. */
+/** One written feed (bytes and ETag) per records array: the cache hands every request in the same second and language the same array. */
 function writtenOnce(write: (incidents: PublicIncidentView[], now: Date, language: string) => string) {
-  const written = new WeakMap<PublicIncidentView[], string>();
-  return (incidents: PublicIncidentView[], now: Date, language: string): string => {
-    let text = written.get(incidents);
-    if (text === undefined) {
-      text = write(incidents, now, language);
-      written.set(incidents, text);
+  const written = new WeakMap<PublicIncidentView[], WrittenBody>();
+  return (incidents: PublicIncidentView[], now: Date, language: string): WrittenBody => {
+    let feed = written.get(incidents);
+    if (feed === undefined) {
+      feed = writtenBody(write(incidents, now, language));
+      written.set(incidents, feed);
     }
-    return text;
+    return feed;
   };
 }
 
@@ -133,9 +134,9 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
     asyncRoute(async (req, res) => {
       const now = new Date();
       const language = feedLanguage(req);
-      const xml = atomFeed(await loadPublicIncidentRecords({ db, config }, now, language), now, language);
+      const feed = atomFeed(await loadPublicIncidentRecords({ db, config }, now, language), now, language);
       res.setHeader('Cache-Control', 'no-cache');
-      res.type('application/atom+xml; charset=utf-8').send(xml);
+      sendWritten(res, 'application/atom+xml; charset=utf-8', feed);
     }),
   );
 
@@ -181,7 +182,7 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
       const ics = calendar(await loadPublicIncidentRecords({ db, config }, now, language), now, language);
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('Content-Disposition', 'inline; filename="clayton-deadlines.ics"');
-      res.type('text/calendar; charset=utf-8').send(ics);
+      sendWritten(res, 'text/calendar; charset=utf-8', ics);
     }),
   );
 
