@@ -124,15 +124,19 @@ async function json(res: Response, expected: number, what: string): Promise<any>
 
 /**
  * A staff call through the API; a 503 (the busy machine's workflow or
- * database did not answer in time) is tried again after its Retry-After,
- * unless `done` finds that the first try took effect after all.
+ * database did not answer in time) or a dropped connection is tried again
+ * after its Retry-After, unless `done` finds that the first try took effect.
  */
 async function staffCall<T>(system: TestSystem, what: string, call: () => Promise<Response>, expected: number, done: () => Promise<T | undefined>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const res = await call();
-    if (res.status !== 503 || attempt === 5) return (await json(res, expected, what)) as T;
-    await res.text();
-    await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+    // A kept-alive connection the server closed just then fails the fetch: also one to try again.
+    const res = await call().catch((err: unknown) => {
+      if (attempt === 5) throw err;
+      return undefined;
+    });
+    if (res && (res.status !== 503 || attempt === 5)) return (await json(res, expected, what)) as T;
+    await res?.text();
+    await new Promise((r) => setTimeout(r, Number(res?.headers.get('retry-after') ?? 1) * 1000));
     const already = await done();
     if (already !== undefined) return already;
   }

@@ -334,6 +334,13 @@ const MAX_SNAPSHOT_AGE_MS = 30_000;
 /** Seconds of backlog the public turn queue holds before it answers 503. */
 const BACKLOG_SECONDS = 10;
 
+function memoised<T>(answers: Map<string, unknown>, purpose: string, build: () => T): T {
+  if (answers.has(purpose)) return answers.get(purpose) as T;
+  const value = build();
+  answers.set(purpose, value);
+  return value;
+}
+
 class PublicReadCache {
   private readonly version: PublicDataVersion;
   private snapshot: Snapshot | null = null;
@@ -345,6 +352,8 @@ class PublicReadCache {
    * this holds at most one answer per incident, list and feed, and language.
    */
   private rendered = { generation: '', answers: new Map<string, unknown>() };
+  /** The same, for answers that do not depend on the clock at all: kept while the data version stands. */
+  private clockless = { generation: '', answers: new Map<string, unknown>() };
   private readonly turns: TurnQueue;
 
   constructor(
@@ -392,11 +401,13 @@ class PublicReadCache {
   memoIn<T>(snapshot: Snapshot, purpose: string, now: Date, build: (snapshot: Snapshot) => T): T {
     const generation = `${snapshot.version}|${Math.floor(now.getTime() / 1000)}`;
     if (this.rendered.generation !== generation) this.rendered = { generation, answers: new Map() };
-    const { answers } = this.rendered;
-    if (answers.has(purpose)) return answers.get(purpose) as T;
-    const value = build(snapshot);
-    answers.set(purpose, value);
-    return value;
+    return memoised(this.rendered.answers, purpose, () => build(snapshot));
+  }
+
+  /** `build(snapshot)` once per data version and purpose, whatever the clock says: for answers the clock cannot change. */
+  memoForVersion<T>(snapshot: Snapshot, purpose: string, build: (snapshot: Snapshot) => T): T {
+    if (this.clockless.generation !== snapshot.version) this.clockless = { generation: snapshot.version, answers: new Map() };
+    return memoised(this.clockless.answers, purpose, () => build(snapshot));
   }
 
   private async load(version: string): Promise<Snapshot> {
@@ -442,6 +453,18 @@ export async function publicIncidentListJson(deps: PublicReadDeps, now: Date, la
 export async function loadPublicIncidentRecords(deps: PublicReadDeps, now: Date, language: string = DEFAULT_LANGUAGE): Promise<PublicIncidentView[]> {
   const cache = await readTurn(deps);
   return cache.memo(`records|${language}`, now, (snapshot) => snapshot.records.map((record) => publicIncidentView(record, now, language)));
+}
+
+/**
+ * `write(incidents)` once per data version and language, for an answer that
+ * uses nothing the clock decides (a deadline's open or missed): the Atom feed,
+ * whose entries carry the times statements, withdrawals and holds were
+ * recorded. `now` is the clock the views are made with, for the first reader.
+ */
+export async function writtenPerDataVersion<T>(deps: PublicReadDeps, purpose: string, now: Date, language: string, write: (incidents: PublicIncidentView[]) => T): Promise<T> {
+  const cache = await readTurn(deps);
+  const snapshot = await cache.current();
+  return cache.memoForVersion(snapshot, `${purpose}|${language}`, () => write(snapshot.records.map((record) => publicIncidentView(record, now, language))));
 }
 
 /**
