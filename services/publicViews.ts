@@ -13,7 +13,10 @@
 // withdrawal (migration 20261205000000) or a hold (20261210000000); every
 // request reads that version (one shared query for all requests waiting at
 // that moment) and reloads the records only when it moved. What depends on
-// the clock (open or missed) is worked out per request from the cached rows.
+// the clock (open or missed) is worked out from the cached rows at most once a
+// second; each answer is written once (its bytes and ETag, lib/writtenBody.ts)
+// for every reader in that second and data version, or for the whole data
+// version when the clock cannot change it (the Atom feed).
 // And public reads take turns (lib/turns.ts): however many residents are
 // reading, a staff action's next step never waits behind all of them.
 //
