@@ -42,7 +42,7 @@ const MIN_RPS = Number(process.env.BENCH_MIN_RPS ?? 2000);
 const MAX_P99_MS = Number(process.env.BENCH_MAX_P99_MS ?? 50);
 const PUBLIC_READS_PER_SECOND = Number(process.env.BENCH_PUBLIC_READS_PER_SECOND ?? 20_000);
 /** Incidents seeded at once: each is a declaration, a draft and an approval through the API. */
-const SEED_PARALLEL = Number(process.env.BENCH_SEED_PARALLEL ?? 6);
+const SEED_PARALLEL = Number(process.env.BENCH_SEED_PARALLEL ?? 4);
 
 interface Endpoint {
   name: string;
@@ -157,7 +157,7 @@ async function publishedIncident(system: TestSystem, n: number): Promise<string>
     202,
     async () => (await system.db.incident.findFirst({ where: { title }, select: { number: true } })) ?? undefined,
   );
-  await eventually(async () => (await system.db.deadline.count({ where: { incident: { number } } })) > 0, `${number}'s deadlines`, 120_000, 250);
+  await eventually(async () => (await system.db.deadline.count({ where: { incident: { number } } })) > 0, `${number}'s deadlines`, 300_000, 250);
   const { statementId } = await staffCall<{ statementId: string }>(
     system,
     `draft on ${number}`,
@@ -188,13 +188,13 @@ async function publishedIncident(system: TestSystem, n: number): Promise<string>
       return decided.status === 200;
     },
     `the PIO's approval of ${statementId}`,
-    180_000,
+    300_000,
     500,
   );
   await eventually(
     async () => (await system.db.statement.findUniqueOrThrow({ where: { id: statementId } })).status === 'PUBLISHED',
     `${statementId} to be published`,
-    180_000,
+    300_000,
     250,
   );
   return number;
