@@ -13,7 +13,10 @@
 // withdrawal (migration 20261205000000) or a hold (20261210000000); every
 // request reads that version (one shared query for all requests waiting at
 // that moment) and reloads the records only when it moved. What depends on
-// the clock (open or missed) is worked out per request from the cached rows.
+// the clock (open or missed) is worked out from the cached rows at most once a
+// second; each answer is written once (its bytes and ETag, lib/writtenBody.ts)
+// for every reader in that second and data version, or for the whole data
+// version when the clock cannot change it (the Atom feed).
 // And public reads take turns (lib/turns.ts): however many residents are
 // reading, a staff action's next step never waits behind all of them.
 //
@@ -24,6 +27,7 @@
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { TurnQueueFull, turnQueue, type TurnQueue } from '../lib/turns';
+import { writtenBody, type WrittenBody } from '../lib/writtenBody';
 import { isDeadlineOverdue } from '../domain/overdue';
 import type { DeadlineRow } from '../domain/deadlineRow';
 import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
@@ -322,8 +326,6 @@ class PublicDataVersion {
   }
 }
 
-/** Answers worked out from a snapshot, kept for the rest of the second they were made in (they depend on the clock only that finely). */
-const RENDERED_KEEP = 16;
 /**
  * A snapshot is reloaded after this long even if the version did not move: a
  * reader can see a version bumped by a commit that is not yet visible (the
@@ -335,11 +337,26 @@ const MAX_SNAPSHOT_AGE_MS = 30_000;
 /** Seconds of backlog the public turn queue holds before it answers 503. */
 const BACKLOG_SECONDS = 10;
 
+function memoised<T>(answers: Map<string, unknown>, purpose: string, build: () => T): T {
+  if (answers.has(purpose)) return answers.get(purpose) as T;
+  const value = build();
+  answers.set(purpose, value);
+  return value;
+}
+
 class PublicReadCache {
   private readonly version: PublicDataVersion;
   private snapshot: Snapshot | null = null;
   private loading: { version: string; promise: Promise<Snapshot> } | null = null;
-  private readonly rendered = new Map<string, unknown>();
+  /**
+   * Answers worked out from a snapshot, kept for the rest of the second they
+   * were made in (they depend on the clock only that finely) and only while
+   * the data version stands: a new version or a new second starts afresh, so
+   * this holds at most one answer per incident, list and feed, and language.
+   */
+  private rendered = { generation: '', answers: new Map<string, unknown>() };
+  /** The same, for answers that do not depend on the clock at all: kept while the data version stands. */
+  private clockless = { generation: '', answers: new Map<string, unknown>() };
   private readonly turns: TurnQueue;
 
   constructor(
@@ -381,13 +398,19 @@ class PublicReadCache {
 
   /** `build(snapshot)` once per data version, purpose and second; the same answer for every request in between. */
   async memo<T>(purpose: string, now: Date, build: (snapshot: Snapshot) => T): Promise<T> {
-    const snapshot = await this.current();
-    const key = `${snapshot.version}|${purpose}|${Math.floor(now.getTime() / 1000)}`;
-    if (this.rendered.has(key)) return this.rendered.get(key) as T;
-    const value = build(snapshot);
-    this.rendered.set(key, value);
-    while (this.rendered.size > RENDERED_KEEP) this.rendered.delete(this.rendered.keys().next().value as string);
-    return value;
+    return this.memoIn(await this.current(), purpose, now, build);
+  }
+
+  memoIn<T>(snapshot: Snapshot, purpose: string, now: Date, build: (snapshot: Snapshot) => T): T {
+    const generation = `${snapshot.version}|${Math.floor(now.getTime() / 1000)}`;
+    if (this.rendered.generation !== generation) this.rendered = { generation, answers: new Map() };
+    return memoised(this.rendered.answers, purpose, () => build(snapshot));
+  }
+
+  /** `build(snapshot)` once per data version and purpose, whatever the clock says: for answers the clock cannot change. */
+  memoForVersion<T>(snapshot: Snapshot, purpose: string, build: (snapshot: Snapshot) => T): T {
+    if (this.clockless.generation !== snapshot.version) this.clockless = { generation: snapshot.version, answers: new Map() };
+    return memoised(this.clockless.answers, purpose, () => build(snapshot));
   }
 
   private async load(version: string): Promise<Snapshot> {
@@ -424,9 +447,9 @@ const incidentList = (snapshot: Snapshot, now: Date, language: string) =>
   snapshot.records.map(({ incident, deadlines, statements, holds }) => summarise(incident, deadlines, holds, statements.length, now, language));
 
 /** GET /api/public/incidents's body (the incident list, newest first, in `language`), written once per data version, language and second for every reader. */
-export async function publicIncidentListJson(deps: PublicReadDeps, now: Date, language: string = DEFAULT_LANGUAGE): Promise<string> {
+export async function publicIncidentListJson(deps: PublicReadDeps, now: Date, language: string = DEFAULT_LANGUAGE): Promise<WrittenBody> {
   const cache = await readTurn(deps);
-  return cache.memo(`list.json|${language}`, now, (snapshot) => JSON.stringify({ incidents: incidentList(snapshot, now, language) }));
+  return cache.memo(`list.json|${language}`, now, (snapshot) => writtenBody(JSON.stringify({ incidents: incidentList(snapshot, now, language) })));
 }
 
 /** Every incident the public list shows, with its published and withdrawn statements, deadlines and holds (the feeds are views of these). */
@@ -436,15 +459,34 @@ export async function loadPublicIncidentRecords(deps: PublicReadDeps, now: Date,
 }
 
 /**
- * One incident's public record (404 HttpError if unknown): published
- * statements, statements withdrawn after publication (with their public note,
- * never their text), every deadline, and counsel's holds by category.
+ * `write(incidents)` once per data version and language, for an answer that
+ * uses nothing the clock decides (a deadline's open or missed): the Atom feed,
+ * whose entries carry the times statements, withdrawals and holds were
+ * recorded. `now` is the clock the views are made with, for the first reader.
  */
-export async function loadPublicIncident(deps: PublicReadDeps, idOrNumber: string, now: Date, language: string = DEFAULT_LANGUAGE): Promise<PublicIncidentView> {
-  const { db } = deps;
-  const snapshot = await (await readTurn(deps)).current();
+export async function writtenPerDataVersion<T>(deps: PublicReadDeps, purpose: string, now: Date, language: string, write: (incidents: PublicIncidentView[]) => T): Promise<T> {
+  const cache = await readTurn(deps);
+  const snapshot = await cache.current();
+  return cache.memoForVersion(snapshot, `${purpose}|${language}`, () => write(snapshot.records.map((record) => publicIncidentView(record, now, language))));
+}
+
+/**
+ * GET /api/public/incidents/:id's body: one incident's public record (404
+ * HttpError if unknown): published statements, statements withdrawn after
+ * publication (with their public note, never their text), every deadline, and
+ * counsel's holds by category. Written once per data version, language and
+ * second for every reader of the incidents the cache holds.
+ */
+export async function publicIncidentJson(deps: PublicReadDeps, idOrNumber: string, now: Date, language: string = DEFAULT_LANGUAGE): Promise<WrittenBody> {
+  const cache = await readTurn(deps);
+  const snapshot = await cache.current();
   const cached = snapshot.byKey.get(idOrNumber);
-  if (cached) return publicIncidentView(cached, now, language);
+  // Keyed by number: the record is the same whether its id or its number named it.
+  if (cached) return cache.memoIn(snapshot, `incident.json|${cached.incident.number}|${language}`, now, () => writtenBody(JSON.stringify(publicIncidentView(cached, now, language))));
+  return writtenBody(JSON.stringify(await loadOlderIncident(deps, snapshot, idOrNumber, now, language)));
+}
+
+async function loadOlderIncident({ db }: PublicReadDeps, snapshot: Snapshot, idOrNumber: string, now: Date, language: string): Promise<PublicIncidentView> {
   if (snapshot.complete) throw notFound(`incident ${idOrNumber}`);
   // Older than the newest PUBLIC_INCIDENT_LIMIT: read directly, still in four queries.
   const where = INCIDENT_NUMBER_PATTERN.test(idOrNumber) ? { number: idOrNumber } : { id: idOrNumber };

@@ -8,27 +8,29 @@
 //                           hold has stopped, marked so (iCalendar, RFC 5545)
 // Both come from the public read cache (services/publicViews.ts): a feed
 // request costs at most one small query, and a feed is written once for all
-// the requests that read the same records. ?lang=es gives either feed in
+// the requests that read the same records (the Atom feed once per data
+// version, the calendar, which drops deadlines as they pass, once a second). ?lang=es gives either feed in
 // that language (the policy's and the catalogue's words); English otherwise.
 import { Router, type Request } from 'express';
 import { dateLocale, languageOr, translator, type Translate } from '../lib/i18n';
-import { loadPublicIncidentRecords, type PublicIncidentView } from '../services/publicViews';
+import { loadPublicIncidentRecords, writtenPerDataVersion, type PublicIncidentView } from '../services/publicViews';
 import { buildAtomFeed, buildCalendar, type AtomEntry, type CalendarEvent } from './feedFormats';
 import { asyncRoute } from './asyncRoute';
+import { sendWritten, writtenBody, type WrittenBody } from '../lib/writtenBody';
 import type { WebDeps } from './deps';
 
 const MAX_ATOM_ENTRIES = 100;
 
-/** One written feed per records array: the cache hands every request in the same second and language the same array. */
+/** One written feed (bytes and ETag) per records array: the cache hands every request in the same second and language the same array. */
 function writtenOnce(write: (incidents: PublicIncidentView[], now: Date, language: string) => string) {
-  const written = new WeakMap<PublicIncidentView[], string>();
-  return (incidents: PublicIncidentView[], now: Date, language: string): string => {
-    let text = written.get(incidents);
-    if (text === undefined) {
-      text = write(incidents, now, language);
-      written.set(incidents, text);
+  const written = new WeakMap<PublicIncidentView[], WrittenBody>();
+  return (incidents: PublicIncidentView[], now: Date, language: string): WrittenBody => {
+    let feed = written.get(incidents);
+    if (feed === undefined) {
+      feed = writtenBody(write(incidents, now, language));
+      written.set(incidents, feed);
     }
-    return text;
+    return feed;
   };
 }
 
@@ -78,7 +80,7 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
   const wordsOf = feedWordsFor(config.CITY_TIME_ZONE);
   const base = config.PUBLIC_BASE_URL.replace(/\/$/, '');
 
-  const atomFeed = writtenOnce((incidents, now, language) => {
+  const atomFeed = (incidents: PublicIncidentView[], now: Date, language: string): string => {
     const words = wordsOf(language);
     const { t, publicDate } = words;
     const entries: AtomEntry[] = incidents
@@ -126,16 +128,17 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
       entries,
       now,
     });
-  });
+  };
 
   router.get(
     '/feeds/statements.atom',
     asyncRoute(async (req, res) => {
       const now = new Date();
       const language = feedLanguage(req);
-      const xml = atomFeed(await loadPublicIncidentRecords({ db, config }, now, language), now, language);
+      // Its entries are what was recorded, never open or missed: written once per data version.
+      const feed = await writtenPerDataVersion({ db, config }, 'statements.atom', now, language, (incidents) => writtenBody(atomFeed(incidents, now, language)));
       res.setHeader('Cache-Control', 'no-cache');
-      res.type('application/atom+xml; charset=utf-8').send(xml);
+      sendWritten(res, 'application/atom+xml; charset=utf-8', feed);
     }),
   );
 
@@ -181,7 +184,7 @@ export function createFeedsRouter({ db, config }: WebDeps): Router {
       const ics = calendar(await loadPublicIncidentRecords({ db, config }, now, language), now, language);
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('Content-Disposition', 'inline; filename="clayton-deadlines.ics"');
-      res.type('text/calendar; charset=utf-8').send(ics);
+      sendWritten(res, 'text/calendar; charset=utf-8', ics);
     }),
   );
 

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { html, type SafeHtml } from '../lib/html';
+import { sendWritten, writtenBody, type WrittenBody } from '../lib/writtenBody';
 import { DEFAULT_LANGUAGE, languageName, languages, translator, type Translate } from '../lib/i18n';
 
 export type Area = 'public' | 'console';
@@ -155,14 +156,45 @@ export type PageResponse = Omit<PageOptions, 'timeZone' | 'language' | 'path'> &
  * keeps it; its words depend on the language, so caches must not share it.
  */
 export function sendPage(res: Response, timeZone: string, page: PageResponse): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.vary('Accept-Language').vary('Cookie');
-  const language = typeof res.locals.language === 'string' ? res.locals.language : DEFAULT_LANGUAGE;
-  const path = typeof res.locals.pagePath === 'string' ? res.locals.pagePath : '/';
+  const { language, path } = pageRequest(res);
   res
     .status(page.status ?? 200)
     .type('html')
     .send(renderPage({ ...page, timeZone, language, path }));
+}
+
+/** The headers every page has; the language and address it is written for. */
+function pageRequest(res: Response): { language: string; path: string } {
+  res.setHeader('Cache-Control', 'no-store');
+  res.vary('Accept-Language').vary('Cookie');
+  return {
+    language: typeof res.locals.language === 'string' ? res.locals.language : DEFAULT_LANGUAGE,
+    path: typeof res.locals.pagePath === 'string' ? res.locals.pagePath : '/',
+  };
+}
+
+/**
+ * sendPage for pages that are the same for everyone asking at the same
+ * address in the same language (the public ones, whose data the page's script
+ * fetches): each is written once (bytes and ETag) and kept, at most `keep`
+ * (the oldest goes first; an address's query string can make any number).
+ * `page` is called only to write one.
+ */
+export function writtenPageSender(timeZone: string, keep = 2_000): (res: Response, page: () => PageResponse) => void {
+  const written = new Map<string, { status: number; body: WrittenBody }>();
+  return (res, page) => {
+    const { language, path } = pageRequest(res);
+    const key = `${language} ${path}`;
+    let entry = written.get(key);
+    if (!entry) {
+      const made = page();
+      entry = { status: made.status ?? 200, body: writtenBody(renderPage({ ...made, timeZone, language, path })) };
+      written.set(key, entry);
+      if (written.size > keep) written.delete(written.keys().next().value as string);
+    }
+    res.status(entry.status);
+    sendWritten(res, 'text/html', entry.body);
+  };
 }
 
 /** The pages catalogue's translator for the language the request chose. */

@@ -8,7 +8,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
 import type { SafeHtml } from '../lib/html';
 import type { Translate } from '../lib/i18n';
-import { pageWords, sendPage, type Area, type PageResponse } from './layout';
+import { pageWords, sendPage, writtenPageSender, type Area, type PageResponse } from './layout';
 import { languageMiddleware } from './language';
 import { createSubscriptionPagesRouter } from './subscriptionPages';
 import { createCourtSurveyPagesRouter } from './courtSurveyPages';
@@ -55,6 +55,10 @@ export function createWebRouter(deps: WebDeps): Router {
   router.use(languageMiddleware(config));
 
   const send = (res: Response, page: PageResponse) => sendPage(res, config.CITY_TIME_ZONE, page);
+  // A public page is the same for every resident at its address in their language (its script fetches the data).
+  const sendPublicPage = writtenPageSender(config.CITY_TIME_ZONE);
+  const answer = (res: Response, area: Area, build: () => Omit<PageResponse, 'area'>) =>
+    area === 'public' ? sendPublicPage(res, () => ({ area, ...build() })) : send(res, { area, ...build() });
 
   /** The plan page's Goal 1 section (web/engagementDashboard.ts); none for an unknown plan or a policy without sessions. */
   const engagementOfPlan = async (planId: string, res: Response): Promise<SafeHtml | undefined> => {
@@ -72,12 +76,12 @@ export function createWebRouter(deps: WebDeps): Router {
   const page =
     (area: Area, build: (t: Translate) => Omit<PageResponse, 'area'>) =>
     (_req: Request, res: Response) =>
-      send(res, { area, ...build(pageWords(res)) });
+      answer(res, area, () => build(pageWords(res)));
 
   /** The page about one plan or incident; an id that cannot name one gets page-not-found. */
   const pageAbout =
     (area: Area, idPattern: RegExp, what: string, build: (t: Translate, id: string) => Omit<PageResponse, 'area'>) => (req: Request, res: Response) =>
-      idPattern.test(req.params.id) ? send(res, { area, ...build(pageWords(res), req.params.id) }) : notFound(res, area, what);
+      idPattern.test(req.params.id) ? answer(res, area, () => build(pageWords(res), req.params.id)) : notFound(res, area, what);
 
   /** An incident's page, public or staff; its script reads the number from <main data-incident>. */
   const incidentPage = (area: Area, body: (t: Translate, number: string) => SafeHtml, script: string) =>

@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import type { Config } from '../../lib/config';
-import { loadPublicIncident, publicIncidentListJson } from '../../services/publicViews';
+import { publicIncidentJson, publicIncidentListJson } from '../../services/publicViews';
+import { sendWritten } from '../../lib/writtenBody';
 import { languageTag } from '../fields';
 import { documentRoute } from '../openapi';
 import { IncidentIdParams, PublicIncidentSchema, PublicIncidentSummarySchema } from '../schemas';
@@ -15,6 +16,7 @@ const LanguageQuery = z.object({ lang: languageTag().optional().openapi({ descri
 
 // Public accountability pages' data; the allow-list that keeps private fields
 // out, and the cache these are read from, live in services/publicViews.ts.
+// Bodies come written (bytes and ETag), so a reader who has one gets 304.
 
 documentRoute({
   method: 'get',
@@ -49,7 +51,7 @@ export function createPublicRouter({ db, config }: { db: Db; temporal: Client; c
   router.get('/api/public/incidents', async (req, res, next) => {
     try {
       const { lang } = parseQuery(LanguageQuery, req);
-      res.type('application/json').send(await publicIncidentListJson({ db, config }, new Date(), languageOr(lang)));
+      sendWritten(res, 'application/json', await publicIncidentListJson({ db, config }, new Date(), languageOr(lang)));
     } catch (err) {
       next(err);
     }
@@ -59,7 +61,7 @@ export function createPublicRouter({ db, config }: { db: Db; temporal: Client; c
     try {
       const { id } = parseParams(IncidentIdParams, req);
       const { lang } = parseQuery(LanguageQuery, req);
-      res.json(await loadPublicIncident({ db, config }, id, new Date(), languageOr(lang)));
+      sendWritten(res, 'application/json', await publicIncidentJson({ db, config }, id, new Date(), languageOr(lang)));
     } catch (err) {
       next(err);
     }

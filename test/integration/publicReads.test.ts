@@ -150,6 +150,48 @@ describe('public reads', () => {
     }
   });
 
+  // fetch() adds Cache-Control: no-cache to a conditional request (which a server must answer in full) unless one is given.
+  const revalidate = (etag: string | null) => ({ headers: { 'if-none-match': etag ?? '', 'cache-control': 'max-age=0' } });
+
+  it('are written once with an ETag: 304 while nothing changed, and a publication gives a new body and ETag at once', async () => {
+    const { number, statementId } = await addIncident(database.db, false);
+    const path = `${base}/api/public/incidents/${number}`;
+    const first = await fetch(path);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect((await first.json()).statements).toEqual([]);
+    const unchanged = await fetch(path, revalidate(etag));
+    expect([unchanged.status, await unchanged.text()]).toEqual([304, '']);
+
+    // Within the same second as the answer kept above: the new data version, not the clock, makes it stale.
+    await publish(database.db, statementId);
+    const after = await fetch(path, revalidate(etag));
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect((await after.json()).statements.map((s: { title: string }) => s.title)).toEqual([`Statement on ${number}`]);
+    const list = await fetch(`${base}/api/public/incidents`);
+    expect((await list.json()).incidents.find((i: { number: string }) => i.number === number).publishedStatements).toBe(1);
+    expect((await fetch(`${base}/api/public/incidents`, revalidate(list.headers.get('etag')))).status).toBe(304);
+  });
+
+  it('write a public page once per address and language, and never mix the languages', async () => {
+    const { number } = await addIncident(database.db, true);
+    const english = await fetch(`${base}/incidents/${number}`);
+    const englishPage = await english.text();
+    expect([english.status, english.headers.get('content-type'), english.headers.get('cache-control')]).toEqual([200, 'text/html; charset=utf-8', 'no-store']);
+    expect(englishPage).toContain('<html lang="en">');
+    expect(englishPage).toContain(`data-incident="${number}"`);
+    const again = await fetch(`${base}/incidents/${number}`, revalidate(english.headers.get('etag')));
+    expect(again.status).toBe(304);
+
+    const spanish = await fetch(`${base}/incidents/${number}`, { headers: { 'accept-language': 'es' } });
+    expect(spanish.headers.get('etag')).not.toBe(english.headers.get('etag'));
+    expect(await spanish.text()).toContain('<html lang="es">');
+    const other = await addIncident(database.db, true);
+    expect(await fetch(`${base}/incidents/${other.number}`).then((r) => r.text())).toContain(`data-incident="${other.number}"`);
+    expect((await fetch(`${base}/incidents/not-an-incident`)).status).toBe(404);
+  });
+
   it('never show a draft, a summary or a title that was not published', async () => {
     for (const path of PUBLIC_PATHS) {
       const text = await fetch(`${base}${path}`).then((r) => r.text());
