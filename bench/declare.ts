@@ -23,6 +23,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ChaosSystem, setLogLabel } from '../chaos/system';
 import { REPO_ROOT } from '../test/harness/paths';
+import { severityPolicy } from '../domain/policy/lookups';
+import { DEFAULT_POLICY } from '../policy';
 import { createMailer, createSmsClient, renderMessage } from '../activities/notifications';
 import { AdaptiveSendRate } from '../activities/notifications/sendRate';
 import { createTestConfig } from '../test/harness/config';
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
     const policy = (await system.request('/api/policy')).body as { definition: { types: { key: string }[] } };
     const type = policy.definition.types[0].key;
     const people = await system.db.person.findMany({
-      where: { active: true, roles: { hasSome: ['MAYOR', 'ALDERMAN', 'CITY_MANAGER', 'POLICE_CHIEF', 'PIO', 'CITY_ATTORNEY'] } },
+      where: { active: true, roles: { hasSome: [...severityPolicy(DEFAULT_POLICY, 1).recipients] } },
       select: { name: true, email: true, phone: true },
     });
     console.log(`bench:declare: ${people.length} sev-1 recipients x 2 channels, SMS at ${SMS_PER_SECOND}/s per sender, ${RUNS} runs (+${WARMUP_RUNS} warm-up)`);
