@@ -104,6 +104,10 @@ const matrix: Row[] = [
   },
   { method: 'GET', route: '/api/public/plans', path: () => '/api/public/plans', allowed: 'public', expect: 200 },
   { method: 'GET', route: '/api/public/plans/:id', path: () => `/api/public/plans/${s.planId}`, allowed: 'public', expect: 200 },
+  // Residents' comments, as the public reads them (writing and moderating them: test/integration/comments.test.ts).
+  { method: 'GET', route: '/api/public/plans/:planId/goals/:number/comments', path: () => `/api/public/plans/${s.planId}/goals/1/comments`, allowed: 'public', expect: 200 },
+  { method: 'GET', route: '/api/public/plans/:planId/items/:itemId/comments', path: () => `/api/public/plans/${s.planId}/items/${s.sharedItem}/comments`, allowed: 'public', expect: 200 },
+  { method: 'GET', route: '/api/public/plans/:planId/comment-figures', path: () => `/api/public/plans/${s.planId}/comment-figures`, allowed: 'public', expect: 200 },
 ];
 
 beforeAll(async () => {
