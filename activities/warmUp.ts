@@ -5,7 +5,7 @@
 // rendered once in every language. Nothing is sent and nothing is written.
 import type { WarmUpActivities } from '../domain/contracts/warmUpActivities';
 import type { Config } from '../lib/config';
-import type { Db } from '../lib/db';
+import { openPool, type Db } from '../lib/db';
 import { languages } from '../lib/i18n';
 import { renderMessage } from './notifications/templates';
 
@@ -19,7 +19,7 @@ export function createWarmUpActivities(deps: { db: Db; config: Config }): WarmUp
     async warmUp() {
       const started = Date.now();
       const connections = config.DATABASE_POOL_SIZE;
-      await Promise.all(Array.from({ length: connections }, () => db.$queryRaw`SELECT 1`));
+      await openPool(db, connections);
       await db.person.findMany({ where: { id: { in: [] } }, select: { id: true, language: true } });
       await db.notification.findUnique({ where: { idempotencyKey: 'warm-up' }, select: { id: true } });
       const sample = {

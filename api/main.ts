@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { actorClaimSigner } from '../lib/actorClaims';
 import { config as loadConfig } from '../lib/config';
-import { createDb, dbOptionsFrom } from '../lib/db';
+import { createDb, dbOptionsFrom, openPool } from '../lib/db';
 import { refuseDemoCredentials } from '../lib/demoCredentials';
 import { createJsonLogger } from '../lib/jsonLog';
 import { temporalConnectionOptions } from '../lib/temporalConnection';
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     interceptors: { workflow: [actorClaimSigner(config.ACTOR_CLAIM_SECRET), workflowIdRecorder] },
   });
 
+  // Before listening: the first request (a declaration, say) should not be the one that opens the pool.
+  await openPool(db, config.DATABASE_POOL_SIZE);
   const app = createApp({ db, temporal, config });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));

@@ -29,6 +29,14 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
   });
 }
 
+/**
+ * Opens the pool's connections now (the pool opens them lazily), so the
+ * first burst of work after start-up does not wait for them one by one.
+ */
+export async function openPool(db: Db, connections: number): Promise<void> {
+  await Promise.all(Array.from({ length: connections }, () => db.$queryRaw`SELECT 1`));
+}
+
 /** The pool and waits a process is configured with (DATABASE_POOL_SIZE and friends). */
 export function dbOptionsFrom(config: Pick<Config, 'DATABASE_POOL_SIZE' | 'DATABASE_TX_MAX_WAIT_MS' | 'DATABASE_CONNECT_TIMEOUT_MS'>): DbOptions {
   return { max: config.DATABASE_POOL_SIZE, transactionMaxWaitMs: config.DATABASE_TX_MAX_WAIT_MS, connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS };
