@@ -540,10 +540,14 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     }
     const leased = await rowsStillLeased(db, [...created.values()].map((row) => row.id), leaseFor(me));
     const recorder = new SentRecorder(db);
+    // A key given twice takes its new row once; the repeat is settled alone, against that row.
+    const taken = new Set<string>();
     return Promise.all(
       messages.map((message) => {
         const row = created.get(message.idempotencyKey);
-        return row && leased.has(row.id) ? sendNewRow(message, row, me, recorder) : sendAlone(message);
+        const first = !taken.has(message.idempotencyKey);
+        taken.add(message.idempotencyKey);
+        return row && first && leased.has(row.id) ? sendNewRow(message, row, me, recorder) : sendAlone(message);
       }),
     );
   }

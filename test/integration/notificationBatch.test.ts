@@ -155,3 +155,13 @@ test('a refused number is UNDELIVERABLE (recorded and audited), a missing person
   expect(alone.status).toBe('SENT');
   expect(sinks.mail.messages().filter((m) => m.to.map(addressOf).includes(fine.email))).toHaveLength(1);
 });
+
+test('a message given twice in one batch is sent once', async () => {
+  const person = await makePerson();
+  const twice = message(person.id, 'EMAIL', 'incident-twice');
+  const { outcomes } = await runBatch({ messages: [twice, twice] }, 1, 'batch-twice');
+  expect(outcomes[0].status).toBe('SENT');
+  expect(outcomes[1].notificationId === outcomes[0].notificationId || outcomes[1].status === 'SEND_ALONE').toBe(true);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(sinks.mail.messages().filter((m) => m.to.map(addressOf).includes(person.email))).toHaveLength(1);
+});
