@@ -97,19 +97,24 @@ const PlanParams = z.object({ id: idField() });
 const LanguageQuery = z.object({ lang: languageTag().optional().openapi({ description: 'A language code (e.g. es) for the group names; unknown ones read as the default' }) });
 const SessionParams = z.object({ id: idField() });
 
+/** What staff and the public both see of a session. */
+const sessionFields = {
+  id: z.string(),
+  planId: z.string(),
+  title: z.string(),
+  description: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  place: z.string().nullable(),
+  onlineUrl: z.string().nullable(),
+  languages: z.array(z.string()),
+  accessibilityNotes: z.string(),
+  status: z.enum(['SCHEDULED', 'HELD', 'CANCELLED']),
+};
+
 const SessionSchema = z
   .object({
-    id: z.string(),
-    planId: z.string(),
-    title: z.string(),
-    description: z.string(),
-    startsAt: z.string(),
-    endsAt: z.string(),
-    place: z.string().nullable(),
-    onlineUrl: z.string().nullable(),
-    languages: z.array(z.string()),
-    accessibilityNotes: z.string(),
-    status: z.enum(['SCHEDULED', 'HELD', 'CANCELLED']),
+    ...sessionFields,
     notes: z.string(),
     attendance: z.record(z.number()),
     heldAt: z.string().nullable(),
@@ -120,17 +125,7 @@ const SessionSchema = z
 
 const PublicSessionSchema = z
   .object({
-    id: z.string(),
-    planId: z.string(),
-    title: z.string(),
-    description: z.string(),
-    startsAt: z.string(),
-    endsAt: z.string(),
-    place: z.string().nullable(),
-    onlineUrl: z.string().nullable(),
-    languages: z.array(z.string()),
-    accessibilityNotes: z.string(),
-    status: z.enum(['SCHEDULED', 'HELD', 'CANCELLED']),
+    ...sessionFields,
     attendance: z.array(z.object({ group: z.string(), label: z.string(), count: z.number() })),
   })
   .openapi('PublicEngagementSession');
