@@ -25,8 +25,8 @@ export interface ActivityDeps {
 }
 
 export function createActivities(activityDeps: ActivityDeps) {
-  // One SMS rate per sender number in this worker, whoever the text is for.
-  const deps = { ...activityDeps, smsRates: createSmsRates(activityDeps.config) };
+  // One SMS rate per sender number, whoever the text is for, kept with every other worker through the database.
+  const deps = { ...activityDeps, smsRates: createSmsRates(activityDeps.config, activityDeps.db) };
   return {
     ...createNotificationActivities(deps),
     ...createIncidentActivities(deps),

@@ -145,7 +145,7 @@ const fields = z.object({
   DEVSINKS_MAIL_HTTP_PORT: z.coerce.number().int().default(8025),
   DEVSINKS_SMS_HTTP_PORT: z.coerce.number().int().default(8026),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  /** Most SMS sends per second from one sender number (per worker process); a 429 lowers it for a while. */
+  /** Most SMS sends per second from one sender number, across every worker (their send slots are shared in the database); a 429 lowers a worker's share for a while. */
   SMS_SENDS_PER_SECOND: z.coerce.number().min(1).max(1000).default(30),
   /** A message no provider accepted within this many minutes is marked FAILED and falls back to the other channel. */
   NOTIFICATION_DELIVERY_WINDOW_MINUTES: z.coerce.number().positive().default(30),

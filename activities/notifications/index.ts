@@ -50,7 +50,8 @@ import { classifySmtpError, classifyTwilioError } from './classify';
 import { currentAttempt, leaseDecision, leaseFor, UNCONFIRMED, type AttemptIdentity } from './lease';
 import { findAcceptedSms } from './smsLookup';
 import { insertNewRows, rowsStillLeased, SentRecorder } from './bulkRows';
-import { SendRates, SendRateWait } from './sendRate';
+import { realClock, SendRates, SendRateWait } from './sendRate';
+import { databaseSendSlotStore, SharedSendSlots } from './sharedSendSlots';
 import type { Mailer, SmsClient } from './providers';
 import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
 import { FailureType } from '../../domain/failures';
@@ -80,9 +81,15 @@ export interface NotificationDeps {
   smsRates?: SendRates;
 }
 
-/** The SMS rates a worker's senders share (one per worker process: see NotificationDeps.smsRates). */
-export function createSmsRates(config: Pick<NotificationConfig, 'SMS_SENDS_PER_SECOND'>): SendRates {
-  return new SendRates(config.SMS_SENDS_PER_SECOND ?? DEFAULT_SMS_SENDS_PER_SECOND);
+/**
+ * The SMS rates a worker's senders share (one per worker process: see
+ * NotificationDeps.smsRates). Given the database, every worker's sends of a
+ * sender also share that sender's rate (sharedSendSlots.ts); without it, the
+ * rate holds within this worker only.
+ */
+export function createSmsRates(config: Pick<NotificationConfig, 'SMS_SENDS_PER_SECOND'>, db?: Pick<Db, '$queryRaw'>): SendRates {
+  const perSecond = config.SMS_SENDS_PER_SECOND ?? DEFAULT_SMS_SENDS_PER_SECOND;
+  return new SendRates(perSecond, realClock, db ? new SharedSendSlots(databaseSendSlotStore(db), realClock) : undefined);
 }
 
 const PROVIDER: Record<ChannelName, string> = { EMAIL: 'smtp', SMS: 'twilio', VOICE: 'twilio-voice' };

@@ -6,6 +6,9 @@
 // for its Retry-After; successes win the allowance back. A send that would
 // wait longer than its caller can is refused with the expected wait, so the
 // activity retries later instead of sitting on a worker slot.
+// With shared slots (sharedSendSlots.ts), each released send then waits for
+// its slot in the sender's timeline across every worker.
+import { SharedSlotWait, type SharedSendSlots } from './sharedSendSlots';
 
 /** One second, plus room for the time a request takes to reach the provider, so the provider never counts more in its own second. */
 const WINDOW_MS = 1_100;
@@ -15,7 +18,7 @@ export interface SendRateClock {
   schedule(fn: () => void, ms: number): void;
 }
 
-const realClock: SendRateClock = {
+export const realClock: SendRateClock = {
   now: () => Date.now(),
   schedule: (fn, ms) => {
     setTimeout(fn, ms);
@@ -46,6 +49,7 @@ export class AdaptiveSendRate {
   constructor(
     readonly maxPerSecond: number,
     private readonly clock: SendRateClock = realClock,
+    private readonly shared?: { slots: SharedSendSlots; sender: string },
   ) {
     if (!(maxPerSecond >= 1)) throw new Error('maxPerSecond must be at least 1');
     this.allowance = maxPerSecond;
@@ -61,7 +65,20 @@ export class AdaptiveSendRate {
   }
 
   /** Resolves when this send may go; rejects with SendRateWait when that would be more than `maxWaitMs` from now. */
-  acquire(maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
+  async acquire(maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
+    const started = this.clock.now();
+    await this.acquireHere(maxWaitMs);
+    if (!this.shared) return;
+    try {
+      await this.shared.slots.take(this.shared.sender, this.intervalMs, Math.max(0, maxWaitMs - (this.clock.now() - started)));
+    } catch (err) {
+      if (err instanceof SharedSlotWait) throw new SendRateWait(err.retryAfterMs);
+      throw err;
+    }
+  }
+
+  /** This worker's own pacing. */
+  private acquireHere(maxWaitMs: number): Promise<void> {
     const now = this.clock.now();
     const expected = Math.max(0, this.nextAt - now) + this.queue.length * this.intervalMs;
     if (expected > maxWaitMs) return Promise.reject(new SendRateWait(expected));
@@ -113,19 +130,20 @@ export class AdaptiveSendRate {
   }
 }
 
-/** One AdaptiveSendRate per sender, created on first use. */
+/** One AdaptiveSendRate per sender, created on first use; with `shared`, every worker's sends of a sender share its rate. */
 export class SendRates {
   private readonly bySender = new Map<string, AdaptiveSendRate>();
 
   constructor(
     private readonly maxPerSecond: number,
-    private readonly clock?: SendRateClock,
+    private readonly clock: SendRateClock = realClock,
+    private readonly shared?: SharedSendSlots,
   ) {}
 
   for(sender: string): AdaptiveSendRate {
     let rate = this.bySender.get(sender);
     if (!rate) {
-      rate = new AdaptiveSendRate(this.maxPerSecond, this.clock);
+      rate = new AdaptiveSendRate(this.maxPerSecond, this.clock, this.shared ? { slots: this.shared, sender } : undefined);
       this.bySender.set(sender, rate);
     }
     return rate;

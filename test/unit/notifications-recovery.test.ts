@@ -8,7 +8,8 @@ import { activityLoggingAndRateLimitInterceptor } from '../../activities/interce
 import { classifySmtpError, classifyTwilioError } from '../../activities/notifications/classify';
 import { ProviderRateLimitError } from '../../activities/notifications/errors';
 import { LEASE_MS, leaseDecision, leaseFor, UNCONFIRMED } from '../../activities/notifications/lease';
-import { AdaptiveSendRate } from '../../activities/notifications/sendRate';
+import { AdaptiveSendRate, SendRates } from '../../activities/notifications/sendRate';
+import { SharedSendSlots, type SendSlotStore } from '../../activities/notifications/sharedSendSlots';
 import { FailureType } from '../../domain/failures';
 import { ACTIVITY_HEARTBEAT_TIMEOUT, INCIDENT_ACTIVITY_OPTIONS, NOTIFICATION_ACTIVITY_OPTIONS, PLAN_ACTIVITY_OPTIONS } from '../../domain/retry';
 import { permanentDatabaseFault } from '../../lib/dbErrors';
@@ -90,6 +91,78 @@ describe('AdaptiveSendRate', () => {
     await clock.run();
     await later;
     expect(clock.now()).toBe(20_000);
+  });
+});
+
+/** The slot table's rule (sharedSendSlots.ts's SQL) on a fake clock, `skewMs` ahead of the workers': a block starts where the last one ended, or now. */
+function memorySlotStore(clock: { now(): number }, skewMs = 0): SendSlotStore & { reservations: number } {
+  let nextFree = 0;
+  return {
+    reservations: 0,
+    async reserve(_sender, count, intervalMs) {
+      this.reservations += 1;
+      const storeNow = clock.now() + skewMs;
+      const firstAt = Math.max(nextFree, storeNow);
+      nextFree = firstAt + count * intervalMs;
+      return { firstAt, storeNow };
+    },
+    async now() {
+      return clock.now() + skewMs;
+    },
+  };
+}
+
+describe('SharedSendSlots', () => {
+  test('two workers at the full rate each send, together, no more than the rate in any 1.1-second window', async () => {
+    const clock = fakeClock();
+    // The database's clock is an hour ahead of the workers': slots are still read in the workers' time.
+    const store = memorySlotStore(clock, 3_600_000);
+    const workers = [0, 1].map(() => new SendRates(5, clock, new SharedSendSlots(store, clock)));
+    const starts: number[] = [];
+    const all = Promise.all(
+      workers.flatMap((rates) => Array.from({ length: 20 }, () => rates.for('+13145550100').acquire().then(() => starts.push(clock.now())))),
+    );
+    await clock.run();
+    await all;
+    expect(starts).toHaveLength(40);
+    const busiest = Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100).length));
+    expect(busiest).toBeLessThanOrEqual(5);
+    // Blocks of half a second's slots: a few reservations a second, not one per text.
+    expect(store.reservations).toBeLessThanOrEqual(20);
+  });
+
+  test('without shared slots the same two workers send twice the rate (what a carrier answers with 429s)', async () => {
+    const clock = fakeClock();
+    const workers = [0, 1].map(() => new SendRates(5, clock));
+    const starts: number[] = [];
+    const all = Promise.all(
+      workers.flatMap((rates) => Array.from({ length: 20 }, () => rates.for('+13145550100').acquire().then(() => starts.push(clock.now())))),
+    );
+    await clock.run();
+    await all;
+    expect(Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100).length))).toBe(10);
+  });
+
+  test('a slot too far off is refused without being taken, and a slot whose time has passed is never used', async () => {
+    const clock = fakeClock();
+    const store = memorySlotStore(clock);
+    const other = new SharedSendSlots(store, clock);
+    const slots = new SharedSendSlots(store, clock);
+    // Another worker holds the next half second of the sender's time.
+    await other.take('+1', 100, 0);
+    await expect(slots.take('+1', 100, 10)).rejects.toMatchObject({ name: 'SharedSlotWait', retryAfterMs: 500 });
+    const taken = slots.take('+1', 100, 1_000);
+    await clock.run();
+    await taken;
+    expect(clock.now()).toBe(500);
+    // The next reserved slot (600) is long past by 5,000: a new block is reserved from now instead.
+    clock.advance(4_500);
+    const reservations = store.reservations;
+    const late = slots.take('+1', 100, 1_000);
+    await clock.run();
+    await late;
+    expect(store.reservations).toBe(reservations + 1);
+    expect(clock.now()).toBe(5_000);
   });
 });
 
