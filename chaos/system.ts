@@ -133,7 +133,8 @@ export class ChaosSystem {
     this.worker = new ManagedProcess({
       name: 'worker',
       command: TSX,
-      args: ['worker/main.ts'],
+      // WORKER_CPU_PROFILE_DIR: a benchmark's worker writes a V8 CPU profile there when it stops (for finding where its time goes).
+      args: process.env.WORKER_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WORKER_CPU_PROFILE_DIR}`, 'worker/main.ts'] : ['worker/main.ts'],
       env: this.processEnv(),
       logFile: path.join(this.logDir, 'worker.log'),
       ready: (p) => p.waitForLine((line) => line.includes('"worker started"')),

@@ -100,3 +100,11 @@ export const NOTIFICATIONS_IN_ONE_BATCH_PATCH = 'notifications-in-one-batch-2026
  * second's worth followed by a wait.
  */
 export const FAN_OUT_TEXTS_AT_SENDER_RATE_PATCH = 'fan-out-texts-at-sender-rate-2026-12';
+
+/**
+ * publicFanOutWorkflow: residents are read and sent to by channel, each
+ * channel with its own pages and its own senders pulling the next batch, so
+ * emails never wait for a page's texts or texts for its emails, and no batch
+ * waits for the others started with it.
+ */
+export const FAN_OUT_CHANNELS_APART_PATCH = 'fan-out-channels-apart-2026-12';

@@ -2,15 +2,16 @@
 // policy names (a published statement), the newsrooms on the media list, and
 // every resident subscribed to a matching topic, each in their language
 // (domain/contracts/publicFanOut.ts). Residents are read a page at a time in
-// id order; emails go in batches, a few at once; texts go at the sender's
-// rate, a second at a time. Every message is sent once per subscriber (its
+// id order, each channel on its own: emails go in batches, a few senders each
+// taking the next batch as it finishes one; texts in batches of a few seconds'
+// worth at the sender's rate. Every message is sent once per subscriber (its
 // notification key), so a retried batch or a repeated event sends nothing
-// twice. Long lists continue as new, carrying where they got to.
+// twice. Long lists continue as new, carrying where each channel got to.
 import type { WorkflowSignatures } from '../domain/workflows';
 import { continueAsNew, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
-import { FAN_OUT_TEXTS_AT_SENDER_RATE_PATCH } from '../domain/patches';
+import { FAN_OUT_CHANNELS_APART_PATCH, FAN_OUT_TEXTS_AT_SENDER_RATE_PATCH } from '../domain/patches';
 import type { ChannelName } from '../domain/contracts/notificationActivities';
-import type { FanOutProgressV1, PublicFanOutInputV1 } from '../domain/contracts/publicFanOut';
+import type { ChannelProgressV1, FanOutProgressV1, PublicFanOutInputV1 } from '../domain/contracts/publicFanOut';
 import { incidentActivities } from './lib/incidentActivities';
 import { notificationActivities } from './lib/notificationActivities';
 import { notifyPerson } from './lib/notify';
@@ -18,6 +19,10 @@ import { publicActivities } from './lib/publicActivities';
 
 /** Pages per run before continuing as new: keeps each run's history far below Temporal's limits. */
 const PAGES_PER_RUN = 4;
+/** The same, with residents read by channel (both channels' pages count): a few hundred events a run. */
+const CHANNEL_PAGES_PER_RUN = 20;
+/** Text batches a page of texts holds: a page is a few batches, so a run's end waits little for texts already read. */
+const TEXT_BATCHES_PER_PAGE = 2;
 /**
  * Seconds of texts (at the sender's rate) per batch: short enough that every
  * text's wait for its send slot stays well inside the activity's bound.
@@ -112,6 +117,63 @@ export async function publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<
       if (page.length < pacing.pageSize) break;
     }
     progress.mediaDone = true;
+  }
+
+  if (patched(FAN_OUT_CHANNELS_APART_PATCH)) {
+    // A run continued from one that read all channels at once starts each channel at its cursor.
+    const channels = (progress.channels ??= { EMAIL: { cursor: progress.cursor, done: false }, SMS: { cursor: progress.cursor, done: false } });
+    let pages = 0;
+    const runIsFull = () => pages >= CHANNEL_PAGES_PER_RUN || workflowInfo().continueAsNewSuggested;
+    const textBatch = pacing.smsPerSecond * TEXT_BATCH_SECONDS;
+    await Promise.all([
+      tellChannel('EMAIL', channels.EMAIL, { pageSize: pacing.pageSize, batchSize: pacing.emailBatch, senders: pacing.emailBatchesAtOnce }),
+      tellChannel('SMS', channels.SMS, { pageSize: Math.min(pacing.pageSize, textBatch * TEXT_BATCHES_PER_PAGE), batchSize: textBatch, senders: 2 }),
+    ]);
+    if (!channels.EMAIL.done || !channels.SMS.done) await continueAsNew<typeof publicFanOutWorkflow>({ ...input, progress });
+    log.info('public fan-out done', { eventKey: plan.eventKey, ...progress });
+    return progress;
+
+    /**
+     * One channel's residents: `senders` loops each send the next batch as
+     * soon as their last one is done; the next page is read while the last
+     * batches of this one go. Once the run is full no page is read, the
+     * batches already read are sent, and the channel stops at its cursor.
+     */
+    async function tellChannel(channel: 'EMAIL' | 'SMS', state: ChannelProgressV1, shape: { pageSize: number; batchSize: number; senders: number }) {
+      const queued: string[][] = [];
+      let reading: Promise<void> | null = null;
+      const readPage = async () => {
+        const page = await publicActivities.listFanOutRecipients({ plan, audience: 'RESIDENT', cursor: state.cursor, limit: shape.pageSize, channel });
+        pages += 1;
+        if (page.length > 0) {
+          state.cursor = page[page.length - 1].id;
+          queued.push(...chunks(page.map((s) => s.id), shape.batchSize));
+        }
+        if (page.length < shape.pageSize) state.done = true;
+      };
+      const mayRead = () => !state.done && !runIsFull();
+      const readAhead = () => {
+        reading ??= readPage().finally(() => {
+          reading = null;
+        });
+        return reading;
+      };
+      const nextBatch = async (): Promise<string[] | undefined> => {
+        while (queued.length === 0) {
+          if (reading) await reading;
+          else if (mayRead()) await readAhead();
+          else return undefined;
+        }
+        const batch = queued.shift();
+        // A failed read reaches the sender that next waits for it; this one only starts it.
+        if (queued.length < shape.senders && mayRead()) readAhead().catch(() => undefined);
+        return batch;
+      };
+      const sender = async () => {
+        for (let batch = await nextBatch(); batch; batch = await nextBatch()) await sendBatch(batch);
+      };
+      await Promise.all(Array.from({ length: Math.max(1, shape.senders) }, sender));
+    }
   }
 
   for (let pages = 0; ; ) {

@@ -74,11 +74,12 @@ export function createPublicFanOutActivities(deps: PublicFanOutDeps): PublicFanO
       return { workflowId };
     },
 
-    async listFanOutRecipients({ plan, audience, cursor, limit }) {
+    async listFanOutRecipients({ plan, audience, cursor, limit, channel }) {
       const rows = await db.subscription.findMany({
         where: {
           audience,
           status: 'ACTIVE',
+          ...(channel ? { channel } : {}),
           ...(cursor ? { id: { gt: cursor } } : {}),
           ...(audience === 'MEDIA'
             ? { channel: 'EMAIL' }

@@ -132,11 +132,20 @@ export interface OfficialsNoticeV1 {
   exceptPersonIds: string[];
 }
 
+/** How far one channel's residents have been told. */
+export interface ChannelProgressV1 {
+  /** The last subscription id of this channel handled (they are read in id order). */
+  cursor: string | null;
+  done: boolean;
+}
+
 export interface FanOutProgressV1 {
   officialsDone: boolean;
   mediaDone: boolean;
-  /** The last subscription id handled (they are read in id order). */
+  /** The last subscription id handled (they are read in id order), when residents are read on all channels at once. */
   cursor: string | null;
+  /** Where each channel got to, when residents are read by channel (FAN_OUT_CHANNELS_APART_PATCH). */
+  channels?: { EMAIL: ChannelProgressV1; SMS: ChannelProgressV1 };
   sent: number;
   skipped: number;
   undeliverable: number;
@@ -162,12 +171,13 @@ export interface FanOutBatchResultV1 {
 export interface PublicFanOutActivities {
   /** Starts the event's fan-out workflow once (a repeated call finds it started). */
   startPublicFanOut(request: PublicFanOutRequestV1): Promise<{ workflowId: string }>;
-  /** A page of the subscriptions an event goes to (confirmed by plan.at), after `cursor`, in id order. */
+  /** A page of the subscriptions an event goes to (confirmed by plan.at), after `cursor`, in id order; only those by `channel` when given. */
   listFanOutRecipients(input: {
     plan: PublicFanOutPlanV1;
     audience: 'RESIDENT' | 'MEDIA';
     cursor: string | null;
     limit: number;
+    channel?: ChannelName;
   }): Promise<{ id: string; channel: ChannelName }[]>;
   /**
    * Sends the event to these subscriptions, each in its language, once each
