@@ -14,6 +14,7 @@ import type { HoldScopeV1 } from '../domain/contracts/holds';
 import type { IncidentActivities, PublicationOutcomeV1 } from '../domain/contracts/incidentActivities';
 import { FailureType } from '../domain/failures';
 import { scopeCovers } from '../domain/holds';
+import { SYSTEM_ACTORS } from '../domain/systemActors';
 import { STATEMENT_SYSTEM_ACTOR, recordPublication } from './statementPublication';
 
 type HoldActivities = Pick<
@@ -21,7 +22,7 @@ type HoldActivities = Pick<
   'publishStatementUnlessHeld' | 'recordHoldPlaced' | 'recordHoldEnded' | 'recordHoldReminder' | 'holdDeadlineClocks' | 'recordAckCalls'
 >;
 
-const SYSTEM_ACTOR = 'system (incident workflow)';
+const SYSTEM_ACTOR = SYSTEM_ACTORS.INCIDENT_WORKFLOW;
 
 const failure = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 

@@ -21,6 +21,7 @@ import { renderAfterActionReport } from './reports';
 import { createHoldActivities } from './holds';
 import { FailureType } from '../domain/failures';
 import { deadlineRowOf } from '../domain/deadlineRow';
+import { SYSTEM_ACTORS } from '../domain/systemActors';
 import { readTranslations, type StatementTranslationsV1 } from '../domain/statementText';
 import { STATEMENT_SYSTEM_ACTOR, recordPublication } from './statementPublication';
 
@@ -35,7 +36,7 @@ export interface IncidentActivityDeps {
   config: Pick<Config, 'POLICY_FILE'>;
 }
 
-const SYSTEM_ACTOR = 'system (incident workflow)';
+const SYSTEM_ACTOR = SYSTEM_ACTORS.INCIDENT_WORKFLOW;
 
 const actorAudit = (actor: ActorV1 | null): Pick<AuditInput, 'actorId' | 'actorLabel'> =>
   actor ? { actorId: actor.personId, actorLabel: actor.name } : { actorId: null, actorLabel: STATEMENT_SYSTEM_ACTOR };

@@ -3,9 +3,10 @@
 // holds, kept for running workflows, and the one that checks for a hold).
 import type { Statement } from '../generated/prisma/client';
 import { appendAudit, type TxClient } from '../lib/audit';
+import { SYSTEM_ACTORS } from '../domain/systemActors';
 
 /** Who the audit log names for what the statement workflow does on its own. */
-export const STATEMENT_SYSTEM_ACTOR = 'system (statement workflow)';
+export const STATEMENT_SYSTEM_ACTOR = SYSTEM_ACTORS.STATEMENT_WORKFLOW;
 
 export async function recordPublication(
   tx: TxClient,

@@ -60,8 +60,8 @@ export const StaffHoldSchema = z
     scope: z.enum(['ALL', 'STATEMENT_KIND', 'STATEMENT']),
     statementKind: z.string().nullable(),
     statementId: z.string().nullable(),
-    category: z.string(),
-    categoryLabel: z.string(),
+    category: z.string().openapi({ description: "The category's stable key (the policy's holds.categories)" }),
+    categoryLabel: z.string().openapi({ description: "Its name in the default language (the catalogues name it by key in others: common holdCategories.<key>)" }),
     detail: z.string().nullable().openapi({ description: 'Private: null unless the policy involves your role in holds (places, releases, is reminded or told)' }),
     status: z.enum(['ACTIVE', 'RELEASED', 'LAPSED']),
     placedAt: isoDate,
@@ -79,7 +79,7 @@ export const IncidentHoldsSchema = z
   .object({
     rules: z.object({
       available: z.boolean().openapi({ description: "The incident's policy has counsel's holds" }),
-      categories: z.array(z.object({ key: z.string(), label: z.string() })),
+      categories: z.array(z.object({ key: z.string(), label: z.string().openapi({ description: 'The name in the default language' }) })),
       placeBy: z.array(z.enum(ROLES)),
       releaseBy: z.array(z.enum(ROLES)),
       maxDuration: z.string().nullable(),

@@ -6,6 +6,7 @@ import type { ReviseAndApprove, StatementDecision } from '../services/statementA
 import { DEFAULT_LANGUAGE, languages } from '../lib/i18n';
 import type { StatementTranslationsV1 } from '../domain/statementText';
 import { ROLES } from '../domain/roles';
+import { SYSTEM_ACTOR_CODES } from '../domain/systemActors';
 import { isInFuture } from '../domain/overdue';
 import { IDEMPOTENCY_KEY } from '../services/declareIncident';
 import { UNPROCESSABLE } from '../services/errors';
@@ -317,6 +318,10 @@ export const AuditEntrySchema = z
     at: isoDate,
     actorId: z.string().nullable(),
     actorLabel: z.string(),
+    systemActor: z
+      .enum(SYSTEM_ACTOR_CODES)
+      .nullable()
+      .openapi({ description: 'The part of the system that acted on its own (pages name it in their language by this code); null otherwise (a person: actorLabel names them)' }),
     action: z.string(),
     entityType: z.string(),
     entityId: z.string(),

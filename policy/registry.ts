@@ -33,6 +33,9 @@ export function getPolicy(version: string): Policy {
   return policy;
 }
 
+/** Every version this process knows, the adopted ones first. */
+export const registeredPolicies = (): Policy[] => [...registry.values()];
+
 /**
  * The policy new incidents start with: DEFAULT_POLICY unless a Node process
  * has loaded POLICY_FILE through `initPolicy()` in policy/load.ts (the worker

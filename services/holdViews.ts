@@ -5,14 +5,21 @@
 // reminded and told), not every reader of the incident.
 import type { Db } from '../lib/db';
 import type { Role } from '../domain/roles';
+import { DEFAULT_LANGUAGE } from '../lib/i18n';
+import { holdCategoryName } from '../policy';
 import { pinnedPolicyOf } from './policyView';
 
-/** What the incident's pinned policy says about holds and withdrawal: the console offers the actions by it. */
+/**
+ * What the incident's pinned policy says about holds and withdrawal: the
+ * console offers the actions by it. Category labels are the catalogue's names
+ * in the default language; the pages name each category by its key in their
+ * own language.
+ */
 export function holdRulesFor(incident: { policyVersion: string }) {
   const policy = pinnedPolicyOf(incident.policyVersion);
   return {
     available: !!policy?.holds,
-    categories: policy?.holds?.categories.map((c) => ({ key: c.key, label: c.label })) ?? [],
+    categories: policy?.holds?.categories.map((c) => ({ key: c.key, label: holdCategoryName(DEFAULT_LANGUAGE, c.key, c.label) })) ?? [],
     placeBy: [...(policy?.holds?.placeBy ?? [])] as Role[],
     releaseBy: [...(policy?.holds?.releaseBy ?? [])] as Role[],
     maxDuration: policy?.holds?.maxDuration ?? null,
@@ -40,7 +47,7 @@ export async function holdsForStaff(db: Db, incident: { id: string; policyVersio
     statementKind: r.statementKind,
     statementId: r.statementId,
     category: r.category,
-    categoryLabel: labels.get(r.category) ?? r.category,
+    categoryLabel: labels.get(r.category) ?? holdCategoryName(DEFAULT_LANGUAGE, r.category),
     detail: detailReader ? r.detail : null,
     status: r.status,
     placedAt: r.placedAt.toISOString(),

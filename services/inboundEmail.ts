@@ -20,6 +20,7 @@ import type { Db } from '../lib/db';
 import { appendAudit } from '../lib/audit';
 import { bareAddress, readReplyAddress } from '../lib/replyAddress';
 import { acknowledgeUpdate } from '../domain/contracts/incident';
+import { SYSTEM_ACTORS } from '../domain/systemActors';
 import { currentPolicy, durationMs } from '../policy';
 import { pinnedPolicyOf } from './policyView';
 import { toHttpError } from './errors';
@@ -85,7 +86,7 @@ export async function handleInboundEmail(
   const incident = notification.incident;
   const refuse = async (outcome: InboundEmailOutcome, reason: string) => {
     await appendAudit(db, {
-      actorLabel: 'system:inbound-email',
+      actorLabel: SYSTEM_ACTORS.INBOUND_EMAIL,
       action: 'incident.email-reply-refused',
       entityType: 'Notification',
       entityId: notification.id,

@@ -15,6 +15,7 @@ import { isDeadlineOverdue } from '../domain/overdue';
 import { deadlineRowOf } from '../domain/deadlineRow';
 import { deadlineJson } from './deadlineViews';
 import { holdRulesFor, holdsForStaff, mayReadHoldDetail } from './holdViews';
+import { systemActorOf } from '../domain/systemActors';
 import { tryQuery } from './temporal';
 import { readTranslations } from '../domain/statementText';
 import { isPermitted, isPermittedUnder } from './policyView';
@@ -245,6 +246,7 @@ export async function incidentDetail(db: Db, temporal: Client, incident: Inciden
       at: a.at.toISOString(),
       actorId: a.actorId,
       actorLabel: a.actorLabel,
+      systemActor: systemActorOf(a),
       action: a.action,
       entityType: a.entityType,
       entityId: a.entityId,

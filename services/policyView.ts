@@ -36,7 +36,7 @@ export interface PolicyView {
   approverRoles: Role[];
   /** The roles granted each permission. */
   permissions: Record<Permission, Role[]>;
-  /** Counsel's holds under this policy, or null when it has none. */
+  /** Counsel's holds under this policy, or null when it has none (category labels as the policy writes them; pages name them by key, policy/words.ts). */
   holds: { categories: { key: string; label: string }[]; maxDuration: string } | null;
 }
 
@@ -77,9 +77,6 @@ function view(policy: Policy): PolicyView {
       : null,
   };
 }
-
-/** The label of a hold category under a pinned policy ("Litigation"), or the key when the policy no longer knows it. */
-export const holdCategoryLabel = (view: PolicyView, key: string): string => view.holds?.categories.find((c) => c.key === key)?.label ?? key;
 
 export const currentPolicyView = (): PolicyView => view(currentPolicy());
 

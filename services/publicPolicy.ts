@@ -1,12 +1,12 @@
 // The communications policy as the public and the pages see it (GET /api/policy):
 // incident types, severities, deadlines, statement templates, the approval
 // chain and who may do what. Roles only, never people.
-import { currentPolicy, declarationChannels, localisePolicy, type Policy } from '../policy';
+import { currentPolicy, declarationChannels, holdCategoryName, localisePolicy, type Policy } from '../policy';
 import { ROLES } from '../domain/roles';
 import { DEFAULT_LANGUAGE, dateLocale, translator } from '../lib/i18n';
 import { permissionsOf } from './policyView';
 
-/** The public parts of the policy, in `language`'s words where the policy has them (role titles from the catalogue). */
+/** The public parts of the policy, in `language`'s words where the policy has them (role titles and hold categories from the catalogue). */
 export function publicPolicyDocument(original: Policy = currentPolicy(), language: string = DEFAULT_LANGUAGE) {
   const policy = localisePolicy(original, language);
   const roleWords = translator(language, 'common');
@@ -61,7 +61,7 @@ export function publicPolicyDocument(original: Policy = currentPolicy(), languag
       ? {
           placeBy: [...policy.holds.placeBy],
           releaseBy: [...policy.holds.releaseBy],
-          categories: policy.holds.categories.map((c) => ({ key: c.key, label: c.label })),
+          categories: policy.holds.categories.map((c) => ({ key: c.key, label: holdCategoryName(language, c.key, c.label) })),
           maxDuration: policy.holds.maxDuration,
           remindBefore: [...policy.holds.remindBefore],
           onRelease: { ...policy.holds.onRelease },

@@ -21,7 +21,8 @@
 // reading, a staff action's next step never waits behind all of them.
 //
 // Every view is in a reader's language: the policy's words (types, deadline
-// titles, statement kinds) as the pinned version translates them, and each
+// titles, statement kinds) as the pinned version translates them, hold
+// categories as the catalogues name their codes, and each
 // statement's text where one was approved in that language (`language` on a
 // statement says which language its text is in).
 import type { Config } from '../lib/config';
@@ -34,10 +35,10 @@ import { INCIDENT_NUMBER_PATTERN } from '../domain/ids';
 import { deadlineRowSelect } from './deadlineViews';
 import { HttpError, notFound } from './errors';
 import type { IncidentRow } from './incidentViews';
-import { holdCategoryLabel, policyViewFor, type PolicyView } from './policyView';
+import { policyViewFor } from './policyView';
 import { DEFAULT_LANGUAGE, translator } from '../lib/i18n';
 import { readTranslations, type StatementTranslationsV1 } from '../domain/statementText';
-import { currentPolicy, getPolicy, localiseDeadlineTitle, localisePolicy, type Policy } from '../policy';
+import { currentPolicy, getPolicy, holdCategoryName, localiseDeadlineTitle, localisePolicy, type Policy } from '../policy';
 
 /** How many incidents the public list shows, and the cache holds. */
 export const PUBLIC_INCIDENT_LIMIT = 200;
@@ -84,19 +85,19 @@ function publicStatus(d: PublicDeadlineRow, now: Date): PublicDeadlineStatus {
 }
 
 /** The policy words an incident is read in: its pinned version's, translated (the current version fills gaps for the same keys). */
-function wordsFor(incident: Pick<IncidentRow, 'policyVersion'>, language: string): { pinned: Policy; localised: Policy } {
+function wordsFor(incident: Pick<IncidentRow, 'policyVersion'>, language: string): { pinned: Policy; localised: Policy; language: string } {
   let pinned: Policy;
   try {
     pinned = getPolicy(incident.policyVersion);
   } catch {
     pinned = currentPolicy();
   }
-  return { pinned, localised: language === DEFAULT_LANGUAGE ? pinned : localisePolicy(pinned, language, currentPolicy()) };
+  return { pinned, localised: language === DEFAULT_LANGUAGE ? pinned : localisePolicy(pinned, language, currentPolicy()), language };
 }
 
 type Words = ReturnType<typeof wordsFor>;
 
-function publicDeadline(d: PublicDeadlineRow, now: Date, holds: HoldRow[], policy: PolicyView, words: Words) {
+function publicDeadline(d: PublicDeadlineRow, now: Date, holds: HoldRow[], words: Words) {
   const hold = d.heldByHoldId ? holds.find((h) => h.id === d.heldByHoldId) : undefined;
   const moved = d.dueAt.getTime() !== d.originalDueAt.getTime();
   return {
@@ -111,16 +112,16 @@ function publicDeadline(d: PublicDeadlineRow, now: Date, holds: HoldRow[], polic
     status: publicStatus(d, now),
     metAt: d.metAt ? d.metAt.toISOString() : null,
     metOnTime: d.metAt ? d.metAt <= d.dueAt : null,
-    heldByCounsel: d.heldSince && hold ? { since: d.heldSince.toISOString(), reason: publicHoldCategory(policy, words, hold.category) } : null,
+    heldByCounsel: d.heldSince && hold ? { since: d.heldSince.toISOString(), reason: publicHoldCategory(words, hold.category) } : null,
   };
 }
 
-/** A hold's category as the public reads it: the policy's name for it in the reader's language. */
-const publicHoldCategory = (policy: PolicyView, words: Words, category: string): string =>
-  words.localised.holds?.categories.find((c) => c.key === category)?.label ?? holdCategoryLabel(policy, category);
+/** A hold's category as the public reads it: the catalogue's name for its code in the reader's language. */
+const publicHoldCategory = (words: Words, category: string): string =>
+  holdCategoryName(words.language, category, words.localised.holds?.categories.find((c) => c.key === category)?.label);
 
-function publicHold(h: HoldRow, policy: PolicyView, words: Words, language: string) {
-  const t = translator(language, 'web');
+function publicHold(h: HoldRow, words: Words) {
+  const t = translator(words.language, 'web');
   const kindLabel = h.statementKind ? (words.localised.statementKinds.find((k) => k.key === h.statementKind)?.label ?? h.statementKind) : null;
   return {
     id: h.id,
@@ -131,7 +132,7 @@ function publicHold(h: HoldRow, policy: PolicyView, words: Words, language: stri
           ? t('incident.hold.coversKind', { kind: kindLabel.toLowerCase() })
           : t('incident.hold.coversOne'),
     statementKind: h.scope === 'STATEMENT_KIND' ? h.statementKind : null,
-    reason: publicHoldCategory(policy, words, h.category),
+    reason: publicHoldCategory(words, h.category),
     category: h.category,
     status: h.status === 'ACTIVE' ? ('active' as const) : h.status === 'LAPSED' ? ('lapsed' as const) : ('released' as const),
     since: h.placedAt.toISOString(),
@@ -196,7 +197,6 @@ interface PublicIncidentRecord {
 }
 
 const publicIncidentView = ({ incident, deadlines, statements, withdrawnStatements, holds }: PublicIncidentRecord, now: Date, language: string) => {
-  const policy = policyViewFor(incident.policyVersion);
   const words = wordsFor(incident, language);
   const kindLabel = (kind: string) => words.localised.statementKinds.find((k) => k.key === kind)?.label ?? kind;
   return {
@@ -212,8 +212,8 @@ const publicIncidentView = ({ incident, deadlines, statements, withdrawnStatemen
       };
     }),
     withdrawnStatements: withdrawnStatements.map((w) => ({ ...w, kindLabel: kindLabel(w.kind) })),
-    deadlineList: deadlines.map((d) => publicDeadline(d, now, holds, policy, words)),
-    holds: holds.map((h) => publicHold(h, policy, words, language)),
+    deadlineList: deadlines.map((d) => publicDeadline(d, now, holds, words)),
+    holds: holds.map((h) => publicHold(h, words)),
   };
 };
 

@@ -44,6 +44,7 @@ import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import type { Notification, Prisma } from '../../generated/prisma/client';
 import { notificationKey } from '../../domain/ids';
+import { SYSTEM_ACTORS } from '../../domain/systemActors';
 import { appendAudit } from '../../lib/audit';
 import { ProviderRateLimitError, ProviderUnavailableError } from './errors';
 import { classifySmtpError, classifyTwilioError } from './classify';
@@ -234,7 +235,7 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     await db.$transaction(async (tx) => {
       await tx.notification.update({ where: { id: notification.id }, data: { status: 'UNDELIVERABLE', lastError: reason, providerStatus: null } });
       await appendAudit(tx, {
-        actorLabel: 'system:notifications',
+        actorLabel: SYSTEM_ACTORS.NOTIFICATIONS,
         action: 'notification.undeliverable',
         entityType: 'Notification',
         entityId: notification.id,
@@ -254,7 +255,7 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     await db.$transaction(async (tx) => {
       await tx.notification.update({ where: { id: notification.id }, data: { status: 'FAILED', lastError: reason.slice(0, 1000), providerStatus: null } });
       await appendAudit(tx, {
-        actorLabel: 'system:notifications',
+        actorLabel: SYSTEM_ACTORS.NOTIFICATIONS,
         action: 'notification.failed',
         entityType: 'Notification',
         entityId: notification.id,
@@ -416,7 +417,7 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
           await db.$transaction(async (tx) => {
             const created = await tx.notification.create({ data: row });
             await appendAudit(tx, {
-              actorLabel: 'system:notifications',
+              actorLabel: SYSTEM_ACTORS.NOTIFICATIONS,
               action: 'notification.fallback',
               entityType: 'Notification',
               entityId: created.id,

@@ -15,7 +15,7 @@ import { LINK_PURPOSES, type LinkLifetimes } from '../../domain/links';
 import { escapeHtml } from '../../lib/html';
 import { DEFAULT_LANGUAGE, dateLocale, languageOr, translator, type Translate } from '../../lib/i18n';
 import { spokenIncidentNumber } from '../../domain/ids';
-import { currentPolicy, durationMs, localiseDeadlineTitle, localisePolicy } from '../../policy';
+import { currentPolicy, durationMs, holdCategoryName, localiseDeadlineTitle, localisePolicy } from '../../policy';
 import { ROLE_TITLES, ROLES, type Role } from '../../domain/roles';
 
 export type TemplateConfig = Pick<Config, 'PUBLIC_BASE_URL' | 'LINK_SIGNING_SECRET' | 'CITY_TIME_ZONE'> & Partial<Pick<Config, 'INBOUND_EMAIL_DOMAIN'>>;
@@ -186,12 +186,17 @@ class View {
     return label ? this.t('hold.covers.kind', { kind: label.toLowerCase() }) : this.str('covers');
   }
 
-  /** A counsel's hold's category (its public reason) in the reader's language. */
+  /**
+   * A counsel's hold's category (its public reason) in the reader's language:
+   * the catalogue's name for its code. Messages queued before the workflow
+   * wrote the code keep the label as written.
+   */
   holdCategoryLabel(): string | undefined {
     const key = this.str('holdCategory');
     const label = this.str('categoryLabel');
-    if (this.language === DEFAULT_LANGUAGE || !key) return label ?? key;
-    return this.policyWords.holds?.categories.find((c) => c.key === key)?.label ?? label ?? key;
+    if (!key) return label;
+    const policyLabel = this.language === DEFAULT_LANGUAGE ? label : (this.policyWords.holds?.categories.find((c) => c.key === key)?.label ?? label);
+    return holdCategoryName(this.language, key, policyLabel);
   }
 
   /** The policy's words for the reader (the current policy's translations). */

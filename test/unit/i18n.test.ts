@@ -1,12 +1,13 @@
 // The catalogues under locales/: every language has every key of the default
 // language (and nothing else), every plural form its language needs (as
 // Intl.PluralRules names them), the same {{placeholders}} per key, and the
-// policy's words for every statement kind. Adding a language is adding a
-// folder, which the loader picks up without code.
+// policy's words for every statement kind, and a name for every counsel's-hold
+// category of every shipped policy. Adding a language is adding a folder,
+// which the loader picks up without code.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_POLICY } from '../../policy';
+import { DEFAULT_POLICY, holdCategoryKey, holdCategoryName, registeredPolicies } from '../../policy';
 import {
   DEFAULT_LANGUAGE,
   LOCALES_DIR,
@@ -96,6 +97,30 @@ it('the default language has every plural form it needs', () => {
       if ([...forms.keys()].some((f) => f !== '')) expect({ key, missing: categories.filter((c) => !forms.has(c)) }).toEqual({ key, missing: [] });
     }
   }
+});
+
+/** A word a language's own catalogue has (not one it would borrow from the default language). */
+function ownWord(language: string, namespace: string, key: string): unknown {
+  return key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), resources[language][namespace]);
+}
+
+it.each(LANGUAGES)("%s names every counsel's-hold category of every shipped policy in its own catalogue", (language) => {
+  const categories = [...new Set(registeredPolicies().flatMap((policy) => (policy.holds?.categories ?? []).map((c) => c.key)))];
+  expect(categories).toContain('LITIGATION');
+  const missing = categories.filter((key) => {
+    const word = ownWord(language, 'common', holdCategoryKey(key));
+    return typeof word !== 'string' || !word.trim();
+  });
+  expect({ language, missing }).toEqual({ language, missing: [] });
+});
+
+it("hold categories are named by the catalogue for their code; the policy's words only for a code no catalogue names", () => {
+  expect(holdCategoryName('es', 'LITIGATION', 'Lawsuit')).toBe('Litigio');
+  expect(holdCategoryName('en', 'LITIGATION', 'Lawsuit')).toBe('Litigation');
+  expect(holdCategoryName('es', 'JUVENILE_INVOLVED')).toBe('Hay menores involucrados');
+  // A category a POLICY_FILE adds: the policy's word for it in the reader's language, else its code.
+  expect(holdCategoryName('es', 'GRAND_JURY', 'Gran jurado')).toBe('Gran jurado');
+  expect(holdCategoryName('es', 'GRAND_JURY')).toBe('GRAND_JURY');
 });
 
 it('every language the policy translates has a folder', () => {

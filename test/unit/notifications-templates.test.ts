@@ -316,6 +316,15 @@ describe('renderMessage', () => {
     expect(renderMessage('hold.placed', FULL_DATA, 'EMAIL', config, now, { language: 'es' }).text).toContain('sobre every final investigation report');
   });
 
+  test("a hold's category is the catalogue's name for its code in every language; the label the workflow wrote only for a code no catalogue names", () => {
+    // The workflow writes the policy's label beside the code; the catalogue names the code.
+    const written = { ...FULL_DATA, holdCategory: 'JUVENILE_INVOLVED', categoryLabel: 'Minor involved (as the policy wrote it)' };
+    expect(renderMessage('hold.placed', written, 'EMAIL', config, now).text).toContain('(Juvenile involved).');
+    expect(renderMessage('hold.placed', written, 'SMS', config, now, { language: 'es' }).text).toContain('Hay menores involucrados');
+    const unnamed = { ...FULL_DATA, holdCategory: 'GRAND_JURY', categoryLabel: 'Grand jury' };
+    expect(renderMessage('hold.placed', unnamed, 'EMAIL', config, now, { language: 'es' }).text).toContain('(Grand jury).');
+  });
+
   test('an unknown template is a non-retryable InvalidInput failure naming the field', () => {
     let failure: unknown;
     try {

@@ -10,7 +10,7 @@ import {
   field, fetchPolicy, roleTitle, badge, countdown, resetCountdowns, timeEl, formatDateTime, refreshEvery, mainData,
   showPageError, humanise, plainMessage, t, siteLanguages, languageNameInPage,
 } from './lib.js';
-import { typeLabel, statementKindLabel, fillTemplate, templateValues, deadlineTitle, policyIn, describeDuration } from './policy.js';
+import { typeLabel, statementKindLabel, holdCategoryLabel, fillTemplate, templateValues, deadlineTitle, policyIn, describeDuration } from './policy.js';
 import { cityLocalToIso } from './time.js';
 import { decisionForm, decidingAs, mayDecide, stepLabel, translationFields, translationLanguages } from './statementForms.js';
 
@@ -92,7 +92,7 @@ function layout() {
 function render() {
   const { incident } = detail;
   document.getElementById('incident-title').textContent = `${incident.number}: ${incident.title}`;
-  document.title = `${incident.number}: ${incident.title} · Common Ground console`;
+  document.title = `${incident.number}: ${incident.title} · ${t('common.consoleSuffix')}`;
   renderFacts();
   renderAckPanel();
   renderAcks();
@@ -422,7 +422,9 @@ function withdrawForm(s) {
 
 // ------------------------------------------------------------------ counsel's holds
 
-const holdLabel = (category) => detail.holds.rules.categories.find((c) => c.key === category)?.label || humanise(category);
+/** A hold category in the page's language, by its key; the API's name for one the catalogue lacks. */
+const holdLabel = (category) =>
+  holdCategoryLabel(category, detail.holds.rules.categories.find((c) => c.key === category)?.label || detail.holds.list.find((x) => x.category === category)?.categoryLabel || humanise(category));
 
 function holdScopeText(hold) {
   if (hold.scope === 'ALL') return t('board.hold.scopeAll');
@@ -448,7 +450,7 @@ function renderHolds() {
       ? h('ul', { class: 'holds', id: 'holds-list' }, list.map((hold) =>
         h('li', { class: hold.status === 'ACTIVE' ? 'held' : '', id: `hold-${hold.holdId}` },
           badge(hold.status === 'ACTIVE' ? 'HELD' : hold.status), ' ',
-          h('strong', {}, `${holdScopeText(hold)}: ${hold.categoryLabel}`),
+          h('strong', {}, `${holdScopeText(hold)}: ${holdLabel(hold.category)}`),
           h('div', { class: 'small' }, t('board.hold.placedBy', { name: hold.placedByName || t('board.someone') }), timeEl(hold.placedAt),
             hold.status === 'ACTIVE' ? [t('board.hold.lapses'), timeEl(hold.lapsesAt)] : hold.endedAt
               ? [hold.status === 'LAPSED' ? t('board.hold.lapsed') : t('board.hold.releasedBy', { name: hold.endedByName || t('board.someone') }), timeEl(hold.endedAt)] : null),
@@ -484,7 +486,7 @@ function renderPlaceHoldForm() {
         ? h('optgroup', { label: t('board.hold.statementGroup') },
           unpublished.map((s) => h('option', { value: `STATEMENT:${s.id}` }, `${statementKindLabel(policy, s.kind)}: ${currentVersionOf(s)?.title || ''}`)))
         : null);
-    const category = h('select', { name: 'category', id: 'hold-category' }, rules.categories.map((c) => h('option', { value: c.key }, c.label)));
+    const category = h('select', { name: 'category', id: 'hold-category' }, rules.categories.map((c) => h('option', { value: c.key }, holdLabel(c.key))));
     const form = h('form', { id: 'place-hold-form', novalidate: true },
       h('div', { class: 'form-status', 'aria-live': 'assertive' }),
       field({ label: t('board.hold.scopeLabel'), control: scope }),
@@ -642,7 +644,8 @@ function renderTimeline() {
   replaceChildren(slots.timeline, entries.length
     ? h('ol', { class: 'timeline', reversed: true }, entries.map((e) => {
       const { label, extra } = describeEntry(e);
-      return h('li', {}, timeEl(e.at), h('strong', {}, label), t('timeline.by', { actor: e.actorLabel }), extra ? h('div', { class: 'small' }, extra) : null);
+      const actor = e.systemActor ? t(`timeline.systemActors.${e.systemActor}`, { defaultValue: e.actorLabel }) : e.actorLabel;
+      return h('li', {}, timeEl(e.at), h('strong', {}, label), t('timeline.by', { actor }), extra ? h('div', { class: 'small' }, extra) : null);
     }))
     : h('p', {}, t('timeline.nothing')));
 }

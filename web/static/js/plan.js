@@ -162,7 +162,7 @@ function itemsTable(items, goals) {
 function render(body) {
   const { plan, history, goalTitles, goals, items, totals, asOf, live, finalReport } = readPlan(body);
   document.getElementById('plan-title').textContent = plan.title || t('plan.defaultHeading');
-  document.title = `${plan.title || t('plan.defaultTitle')} · ${t(live ? 'plan.consoleSuffix' : 'plan.siteSuffix')}`;
+  document.title = `${plan.title || t('plan.defaultTitle')} · ${t(live ? 'common.consoleSuffix' : 'common.siteSuffix')}`;
   const noFigures = h('div', {},
     h('p', {}, t('plan.noReport')),
     goalTitles.length ? h('ol', {}, goalTitles.map((g) => h('li', {}, g.title))) : null);

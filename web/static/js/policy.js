@@ -1,5 +1,6 @@
 // The small pieces of the communications policy (fetchPolicy in lib.js) the
-// pages render: labels and the PIO's templates.
+// pages render: labels and the PIO's templates. Hold categories are named by
+// the catalogue, keyed by their code.
 import { api, formatDate, t, language, siteLanguages } from './lib.js';
 
 export function typeLabel(policy, key) {
@@ -8,6 +9,15 @@ export function typeLabel(policy, key) {
 
 export function statementKindLabel(policy, key) {
   return policy?.statementKinds?.find((k) => k.key === key)?.label || key;
+}
+
+/**
+ * A counsel's-hold category in the page's language: the catalogue's name for
+ * its key (common: holdCategories), else the name the API gave (a category
+ * no catalogue names yet), else the key.
+ */
+export function holdCategoryLabel(key, fallback) {
+  return t(`common:holdCategories.${key}`, { defaultValue: fallback || key });
 }
 
 /**

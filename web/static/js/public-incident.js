@@ -46,7 +46,7 @@ const feedUrl = (path) => (language === 'en' ? path : `${path}?lang=${encodeURIC
 
 function render(incident) {
   document.getElementById('incident-title').textContent = t('incident.title', { number: incident.number, type: incident.typeLabel });
-  document.title = `${t('incident.title', { number: incident.number, type: incident.typeLabel })} · Common Ground`;
+  document.title = `${t('incident.title', { number: incident.number, type: incident.typeLabel })} · ${t('common.siteSuffix')}`;
   const byKey = new Map(incident.deadlineList.map((d) => [d.key, d]));
   const holds = incident.holds || [];
   const withdrawn = incident.withdrawnStatements || [];
