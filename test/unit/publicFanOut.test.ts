@@ -5,6 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../harness/timeSkipping';
 import { createTestWorker } from '../harness/worker';
 import type { publicFanOutWorkflow } from '../../workflows/publicFanOut';
+import type { History } from './planHistoryJson';
 import { createFanOutFakes, fanOutInput, subscribers, type FakeSubscriber } from './fanOutFakes';
 
 let env: TestWorkflowEnvironment;
@@ -40,7 +41,8 @@ async function fanOut(list: FakeSubscriber[], activities: Partial<ReturnType<typ
 async function countRuns(workflowId: string, firstRunId: string): Promise<number> {
   let runs = 0;
   for (let runId: string | undefined = firstRunId; runId; runs += 1) {
-    const events = (await env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+    const history: History = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
     runId = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return runs;
