@@ -84,7 +84,8 @@ export async function publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<
     await Promise.all([sendEmails(), sendTexts()]);
   };
 
-  if (officials && !progress.officialsDone) {
+  const tellOfficials = async () => {
+    if (!officials || progress.officialsDone) return;
     const people = (await incidentActivities.listPeopleByRoles({ roles: officials.roles })).filter((p) => !officials.exceptPersonIds.includes(p.personId));
     await Promise.all(
       people.map(async (person) => {
@@ -105,9 +106,10 @@ export async function publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<
       }),
     );
     progress.officialsDone = true;
-  }
+  };
 
-  if (plan.media && !progress.mediaDone) {
+  const tellMedia = async () => {
+    if (!plan.media || progress.mediaDone) return;
     // The media list is short: read it whole.
     for (let cursor: string | null = null; ; ) {
       const page: { id: string; channel: ChannelName }[] = await publicActivities.listFanOutRecipients({ plan, audience: 'MEDIA', cursor, limit: pacing.pageSize });
@@ -117,7 +119,7 @@ export async function publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<
       if (page.length < pacing.pageSize) break;
     }
     progress.mediaDone = true;
-  }
+  };
 
   if (patched(FAN_OUT_CHANNELS_APART_PATCH)) {
     // A run continued from one that read all channels at once starts each channel at its cursor.
@@ -125,10 +127,13 @@ export async function publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<
     let pages = 0;
     const runIsFull = () => pages >= CHANNEL_PAGES_PER_RUN || workflowInfo().continueAsNewSuggested;
     const textBatch = pacing.smsPerSecond * TEXT_BATCH_SECONDS;
-    await Promise.all([
-      tellChannel('EMAIL', channels.EMAIL, { pageSize: pacing.pageSize, batchSize: pacing.emailBatch, senders: pacing.emailBatchesAtOnce }),
-      tellChannel('SMS', channels.SMS, { pageSize: Math.min(pacing.pageSize, textBatch * TEXT_BATCHES_PER_PAGE), batchSize: textBatch, senders: 2 }),
-    ]);
+    const tellResidents = () =>
+      Promise.all([
+        tellChannel('EMAIL', channels.EMAIL, { pageSize: pacing.pageSize, batchSize: pacing.emailBatch, senders: pacing.emailBatchesAtOnce }),
+        tellChannel('SMS', channels.SMS, { pageSize: Math.min(pacing.pageSize, textBatch * TEXT_BATCHES_PER_PAGE), batchSize: textBatch, senders: 2 }),
+      ]);
+    // The officials' few messages go beside the public's, not before them.
+    await Promise.all([tellOfficials(), tellMedia().then(tellResidents)]);
     if (!channels.EMAIL.done || !channels.SMS.done) await continueAsNew<typeof publicFanOutWorkflow>({ ...input, progress });
     log.info('public fan-out done', { eventKey: plan.eventKey, ...progress });
     return progress;
@@ -175,6 +180,9 @@ export async function publicFanOutWorkflow(input: PublicFanOutInputV1): Promise<
       await Promise.all(Array.from({ length: Math.max(1, shape.senders) }, sender));
     }
   }
+
+  await tellOfficials();
+  await tellMedia();
 
   for (let pages = 0; ; ) {
     const page = await publicActivities.listFanOutRecipients({ plan, audience: 'RESIDENT', cursor: progress.cursor, limit: pacing.pageSize });

@@ -32,6 +32,28 @@ export function createFanOutFakes(list: FakeSubscriber[]) {
   return { activities, batches, listings };
 }
 
+/** Two officials, told by email, for a run that tells officials too. */
+export const officialsFakes = {
+  async listPeopleByRoles() {
+    return [
+      { personId: 'p-mayor', roles: ['MAYOR'] },
+      { personId: 'p-alder', roles: ['ALDERMAN'] },
+    ];
+  },
+  async sendNotification(message: { personId: string }) {
+    return { status: 'SENT', notificationId: `n-${message.personId}`, providerMessageId: `m-${message.personId}`, idempotencyKey: `k-${message.personId}` };
+  },
+};
+
+export const officialsNotice = {
+  roles: ['MAYOR' as const, 'ALDERMAN' as const],
+  channels: ['EMAIL' as const],
+  template: 'statement.published',
+  purpose: 'statement.published.officials',
+  data: {},
+  exceptPersonIds: [],
+};
+
 /** A published statement's fan-out to residents only (no officials, no newsrooms): what the tests drive. */
 export function fanOutInput(pacing: Partial<PublicFanOutInputV1['pacing']> = {}): PublicFanOutInputV1 {
   const publishedAt = '2026-12-01T15:00:00.000Z';

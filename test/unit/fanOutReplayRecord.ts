@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createTimeSkippingEnv } from '../harness/timeSkipping';
 import { createTestWorker } from '../harness/worker';
 import type { publicFanOutWorkflow } from '../../workflows/publicFanOut';
-import { createFanOutFakes, fanOutInput, subscribers } from './fanOutFakes';
+import { createFanOutFakes, fanOutInput, officialsFakes, officialsNotice, subscribers } from './fanOutFakes';
 import { historyToJson, type History } from './planHistoryJson';
 
 const OUT = path.resolve(__dirname, '../replay/histories');
@@ -20,13 +20,14 @@ async function main() {
   if (!/^v\d+$/.test(generation ?? '')) throw new Error('usage: fanOutReplayRecord.ts v<N>');
   const env = await createTimeSkippingEnv();
   const fakes = createFanOutFakes(subscribers(1000, 5));
-  const worker = await createTestWorker(env, null, { taskQueue: 'fanout-replay', activities: fakes.activities });
+  const worker = await createTestWorker(env, null, { taskQueue: 'fanout-replay', activities: { ...fakes.activities, ...officialsFakes } });
   try {
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start<typeof publicFanOutWorkflow>('publicFanOutWorkflow', {
         taskQueue: 'fanout-replay',
         workflowId: 'public-fan-out-replay',
-        args: [fanOutInput()],
+        // The officials are told too (since v2; v1 was recorded without them).
+        args: [{ ...fanOutInput(), officials: officialsNotice }],
       });
       await handle.result();
       // Every run of the chain: the first continues as new, the last completes.

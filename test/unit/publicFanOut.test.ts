@@ -6,7 +6,7 @@ import { createTimeSkippingEnv } from '../harness/timeSkipping';
 import { createTestWorker } from '../harness/worker';
 import type { publicFanOutWorkflow } from '../../workflows/publicFanOut';
 import type { History } from './planHistoryJson';
-import { createFanOutFakes, fanOutInput, subscribers, type FakeSubscriber } from './fanOutFakes';
+import { createFanOutFakes, fanOutInput, officialsFakes, officialsNotice, subscribers, type FakeSubscriber } from './fanOutFakes';
 
 let env: TestWorkflowEnvironment;
 
@@ -20,7 +20,7 @@ afterAll(async () => {
 
 let runSeq = 0;
 
-async function fanOut(list: FakeSubscriber[], activities: Partial<ReturnType<typeof createFanOutFakes>['activities']> = {}) {
+async function fanOut(list: FakeSubscriber[], activities: Record<string, (...args: any[]) => Promise<unknown>> = {}, input = fanOutInput()) {
   const fakes = createFanOutFakes(list);
   runSeq += 1;
   const taskQueue = `fanout-${runSeq}`;
@@ -29,7 +29,7 @@ async function fanOut(list: FakeSubscriber[], activities: Partial<ReturnType<typ
     const handle = await env.client.workflow.start<typeof publicFanOutWorkflow>('publicFanOutWorkflow', {
       taskQueue,
       workflowId: `public-fan-out-test-${runSeq}`,
-      args: [fanOutInput()],
+      args: [input],
     });
     const result = await handle.result();
     return { result, runs: await countRuns(handle.workflowId, handle.firstExecutionRunId) };
@@ -96,4 +96,32 @@ test('emails do not wait for texts: every email is out before the first batch of
   });
   expect(emailsOutWhenFirstTextsDone).toBe(emails);
   expect(fakes.batches.flatMap((b) => b.ids)).toHaveLength(400);
+}, 60_000);
+
+test("the officials' messages go beside the residents', not before them", async () => {
+  const list = subscribers(100, 4);
+  let residentBatches = 0;
+  let residentBatchesWhenOfficialsDone: number | null = null;
+  const fakes = createFanOutFakes(list);
+  const input = { ...fanOutInput(), officials: officialsNotice };
+  await fanOut(
+    list,
+    {
+      listPeopleByRoles: officialsFakes.listPeopleByRoles,
+      async sendNotification(message: { personId: string }) {
+        // A slow relay for the officials: done once a resident batch is out, or after two seconds.
+        const waitedFrom = Date.now();
+        while (residentBatches === 0 && Date.now() - waitedFrom < 2_000) await new Promise((r) => setTimeout(r, 20));
+        residentBatchesWhenOfficialsDone ??= residentBatches;
+        return officialsFakes.sendNotification(message);
+      },
+      async sendPublicMessages(request: Parameters<typeof fakes.activities.sendPublicMessages>[0]) {
+        residentBatches += 1;
+        return fakes.activities.sendPublicMessages(request);
+      },
+    },
+    input,
+  );
+  expect(residentBatchesWhenOfficialsDone).toBeGreaterThan(0);
+  expect(fakes.batches.flatMap((b) => b.ids)).toHaveLength(100);
 }, 60_000);
