@@ -4,8 +4,9 @@
 // owner publishes and answers it in the console; it appears on the public
 // item page with the answer, and the answer reaches the resident by email. A
 // second comment left unanswered escalates (the owner is told it is overdue,
-// then the sponsor). The public crawl reaches the comment pages and finds
-// the resident's address nowhere. Every page visited is checked with axe-core.
+// then the sponsor). The console shows its queue in the navigation to whoever
+// moderates (an item's owner, the moderator roles) and to nobody else. The public
+// crawl reaches the comment pages and finds the resident's address nowhere. Every page visited is checked with axe-core.
 import type { Page } from 'playwright-core';
 import type { TestSystem } from '../harness/app';
 import { apiCaller } from '../harness/http';
@@ -82,7 +83,9 @@ describe("a resident's comment is answered within its deadline, or escalates", (
 
   it('the owner publishes and answers it in the console; it shows on the public page with the answer, and the resident gets it by email', async () => {
     await signIn(owner, system.baseUrl, system.roster.people.policeChief.email);
-    await owner.goto(`${system.baseUrl}/console/comments`);
+    // The owner of the item holds no moderator role: the queue is in the navigation for the item they own.
+    await owner.locator('.site-nav').getByRole('link', { name: "Residents' comments" }).click();
+    await owner.waitForURL(`${system.baseUrl}/console/comments`);
     const card = owner.locator('article.comment', { hasText: 'Please include traffic stops in the data.' });
     await card.waitFor();
     await expectAccessible(owner, 'comment queue');
@@ -120,6 +123,26 @@ describe("a resident's comment is answered within its deadline, or escalates", (
     await card.getByText(/overdue: (sponsor|city manager) told|overdue: listed for the board/).waitFor();
     await expectAccessible(owner, 'comment queue with an overdue comment');
   }, 180_000);
+
+  it('the console shows the comment queue in its navigation to a moderator role, and not to a role that may not moderate', async () => {
+    const navLink = (page: Page) => page.locator('.site-nav a[href="/console/comments"]');
+    const signedIn = async (email: string) => {
+      const page = await (await session.contextFor()).newPage();
+      await signIn(page, system.baseUrl, email);
+      // The entries are revealed by the page's script once it knows who is signed in.
+      await page.locator('#who:has-text("Signed in as")').waitFor();
+      return page;
+    };
+    const lead = await signedIn(system.roster.people.engagementLead.email);
+    await navLink(lead).waitFor({ state: 'visible' });
+    expect(await navLink(lead).innerText()).toBe("Residents' comments");
+    await expectAccessible(lead, 'console home with the comment queue in the navigation');
+
+    const pio = await signedIn(system.roster.people.pio.email);
+    expect(await navLink(pio).count()).toBe(1);
+    expect(await navLink(pio).isVisible()).toBe(false);
+    expect((await send('GET', '/api/comments/queue', { as: 'PIO' })).status).toBe(403);
+  });
 
   it('the public crawl reaches the comment pages and finds no resident address', async () => {
     const pages = await crawlPublicSite(system.baseUrl);

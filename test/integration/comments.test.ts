@@ -214,6 +214,17 @@ describe('public comments on the running system', () => {
     expect(await sys.db.publicComment.count({ where: { body: 'Fifth' } })).toBe(0);
   });
 
+  it("the console is told who moderates: the policy's moderator roles, and an item's owner through GET /api/me", async () => {
+    const policy = await send('GET', '/api/policy');
+    expect(policy.json.access.moderateComments).toEqual(FAST_COMMENTS_POLICY.comments!.moderatorRoles);
+    expect(policy.json.access.moderateComments).not.toContain('PIO');
+    // The police chief owns items here and holds no moderator role.
+    expect((await send('GET', '/api/me', { as: 'POLICE_CHIEF' })).json.grants).toEqual(['moderateComments']);
+    expect((await send('GET', '/api/me', { as: 'PIO' })).json.grants).toEqual([]);
+    expect((await send('GET', '/api/comments/queue', { as: 'PIO' })).status).toBe(403);
+    expect((await send('GET', '/api/comments/queue', { as: 'POLICE_CHIEF' })).status).toBe(200);
+  });
+
   it('only the item owner and the moderator roles moderate (403 for others)', async () => {
     const res = await comment({ itemId: s.otherItemId, body: 'A comment for the permissions test' });
     const id = res.json.id;
