@@ -33,6 +33,9 @@ export interface CommentModerator {
   roles: readonly Role[];
 }
 
+/** The longest name a resident may show with a comment. */
+export const DISPLAY_NAME_MAX = 100;
+
 /**
  * A comment as a form sends it (the public page): trimmed, blanks left out.
  * The API states the same fields exactly in its document (api/routes/comments.ts).
@@ -42,7 +45,7 @@ export const CommentSubmission = z.object({
   displayName: z
     .string()
     .trim()
-    .max(100, 'must be at most 100 characters')
+    .max(DISPLAY_NAME_MAX, `must be at most ${DISPLAY_NAME_MAX} characters`)
     .transform((s) => s || undefined),
   replyEmail: z
     .string()
