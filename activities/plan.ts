@@ -12,11 +12,13 @@ import { actionItemWorkflowId } from '../domain/ids';
 import { currentPolicy, getPolicy, type Policy } from '../policy/index';
 import type { Role } from '../domain/roles';
 import type { ActorV1 } from '../domain/contracts/common';
-import type { ItemStatusV1, SnapshotSummaryV1 } from '../domain/contracts/plan';
+import type { BoardCommentV1, ItemStatusV1, SnapshotSummaryV1 } from '../domain/contracts/plan';
 import type { FinalReportGoal, FinalReportItem, FinalReportV1, ObjectiveStatus, PlanActivities } from '../domain/contracts/planActivities';
 import type { PlanFigures } from '../domain/planFigures';
 import { loadPlanFigures } from '../lib/planFigures';
 import { isItemOverdue } from '../domain/overdue';
+import { AWAITING_ANSWER_STATUSES } from '../domain/comments';
+import { daysOverdue } from '../domain/planLadder';
 import { createDutyScheduleActivities } from './planSchedules';
 
 export interface PlanActivityDeps {
@@ -102,6 +104,34 @@ export async function digestRecipientIds(db: Db, planId: string, policy: Policy)
     if (item.sponsor.active) ids.add(item.sponsor.id);
   }
   return [...ids].sort();
+}
+
+/**
+ * Residents' comments the overdue ladder took to the board (the comment
+ * workflow's BOARD_DIGEST step flags them) and still owed an answer at `at`:
+ * the monthly digest lists them beside the flagged items, and an answer takes
+ * one off the next digest. Titles and dates only: the digest goes to staff and
+ * the snapshot is published, so neither the words nor the resident appear.
+ */
+async function loadBoardComments(tx: TxClient, figures: PlanFigures, at: Date): Promise<BoardCommentV1[]> {
+  const rows = await tx.publicComment.findMany({
+    where: { planId: figures.planId, flaggedForBoardAt: { not: null, lte: at }, status: { in: [...AWAITING_ANSWER_STATUSES] } },
+    select: { id: true, itemId: true, goalId: true, receivedAt: true, dueAt: true },
+    orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map((row) => {
+    const goal = figures.goals.find((g) => g.goalId === row.goalId);
+    const item = row.itemId ? figures.items.find((i) => i.itemId === row.itemId) : undefined;
+    return {
+      commentId: row.id,
+      itemId: row.itemId,
+      goalNumber: goal?.number ?? 0,
+      title: item?.title ?? goal?.title ?? '',
+      receivedAt: row.receivedAt.toISOString(),
+      dueAt: row.dueAt.toISOString(),
+      daysOverdue: daysOverdue(row.dueAt.getTime(), at.getTime(), figures.timeZone),
+    };
+  });
 }
 
 function policyOrCurrent(version: string): Policy {
@@ -248,7 +278,7 @@ export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
     async takeMonthlySnapshot(input) {
       const takenAt = new Date(input.takenAt);
       const summaryOf = (data: unknown, created: boolean): SnapshotSummaryV1 => {
-        const d = data as PlanFigures;
+        const d = data as PlanFigures & { boardComments?: BoardCommentV1[] };
         return {
           planId: input.planId,
           planTitle: d.planTitle,
@@ -259,6 +289,7 @@ export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
           totals: d.totals,
           goals: d.goals,
           dashboardUrl: dashboardUrl(input.planId),
+          boardComments: d.boardComments ?? [],
         };
       };
       const existing = await db.dashboardSnapshot.findUnique({ where: { planId_month: { planId: input.planId, month: input.month } } });
@@ -273,6 +304,8 @@ export function createPlanActivities(deps: PlanActivityDeps): PlanActivities {
             month: input.month,
             period: input.period,
             boardFlags: input.boardFlags.map((f) => ({ itemId: f.itemId, title: f.title, dueAt: f.dueAt, flaggedAt: f.flaggedAt })),
+            // Kept with the snapshot so a retried activity hands the digest the same list.
+            boardComments: await loadBoardComments(tx, figures, takenAt),
           };
           await tx.dashboardSnapshot.create({
             data: { planId: input.planId, month: input.month, period: input.period, takenAt, publishedAt: takenAt, data: JSON.parse(JSON.stringify(data)) },

@@ -13,6 +13,8 @@ import { hashToken, randomToken } from '../lib/crypto';
 import { createSendMail, type SendMail } from '../lib/smtp';
 import { ROLES } from '../domain/roles';
 import { HttpError } from '../services/errors';
+import { ownershipGrants } from '../services/comments';
+import { PERMISSIONS } from '../services/policyView';
 import { DEFAULT_SIGN_IN_LIMITS, SignInRefused, createSignInThrottle, type SignInLimits } from '../services/signInThrottle';
 import { SIGN_IN_LINK_TTL_MINUTES, anyIncidentActive, redeemSignInLink, requestSignInLink } from '../services/signInLinks';
 import { BCRYPT_COST, SESSION_COOKIE, caller, personSelect, requireAuth, toAuthenticatedPerson } from './auth';
@@ -48,7 +50,14 @@ export const PersonSchema = z
 
 const SessionResponseSchema = z.object({ csrfToken: z.string(), person: PersonSchema, expiresAt: z.string() }).openapi('Session');
 const MeResponseSchema = z
-  .object({ person: PersonSchema, via: z.enum(['bearer', 'session']), csrfToken: z.string().optional() })
+  .object({
+    person: PersonSchema,
+    via: z.enum(['bearer', 'session']),
+    csrfToken: z.string().optional(),
+    grants: z
+      .array(z.enum(PERMISSIONS))
+      .openapi({ description: "Permissions held by what this person is responsible for rather than by role (GET /api/policy `access` lists the roles'): an action item's owner moderates the comments on it" }),
+  })
   .openapi('Me');
 
 const SIGN_IN_RULES =
@@ -237,9 +246,14 @@ export function createSessionRouter({ db, config, sendMail, signInLimits = DEFAU
     }
   });
 
-  router.get('/api/me', requireAuth(), (req, res) => {
-    const auth = caller(req);
-    res.json({ person: auth.person, via: auth.via, ...(auth.via === 'session' ? { csrfToken: auth.csrfToken } : {}) });
+  router.get('/api/me', requireAuth(), async (req, res, next) => {
+    try {
+      const auth = caller(req);
+      const grants = await ownershipGrants(db, auth.person.id);
+      res.json({ person: auth.person, via: auth.via, ...(auth.via === 'session' ? { csrfToken: auth.csrfToken } : {}), grants });
+    } catch (err) {
+      next(err);
+    }
   });
 
   return router;

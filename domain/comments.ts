@@ -15,6 +15,10 @@ const MINUTE_MS = 60_000;
 export const COMMENT_STATUSES = ['PENDING', 'PUBLISHED', 'REJECTED', 'ANSWERED'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
+/** Still owed an answer: neither answered nor rejected (a rejected comment needs none). */
+export const AWAITING_ANSWER_STATUSES = ['PENDING', 'PUBLISHED'] as const satisfies readonly CommentStatus[];
+export const awaitsAnswer = (status: string): boolean => (AWAITING_ANSWER_STATUSES as readonly string[]).includes(status);
+
 /**
  * When the answer to a comment received at `receivedAt` is due. Business days
  * keep the local wall-clock time of receipt, N business days later in the

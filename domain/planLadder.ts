@@ -74,3 +74,6 @@ export function localDaysBetween(aMs: number, bMs: number, timeZone: string): nu
   const b = localDateOf(bMs, timeZone);
   return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / DAY_MS);
 }
+
+/** How many local calendar days past its due time something is at `atMs` (0 on the day it falls due, and before). */
+export const daysOverdue = (dueMs: number, atMs: number, timeZone: string): number => Math.max(0, localDaysBetween(dueMs, atMs, timeZone));

@@ -4,7 +4,7 @@
 // person sees, and the plan dashboard's figures (received, answered, answered
 // on time).
 import type { Db } from '../lib/db';
-import { commentExcerpt, commentTargetPath } from '../domain/comments';
+import { awaitsAnswer, commentExcerpt, commentTargetPath } from '../domain/comments';
 import { isPastDue } from '../domain/overdue';
 import type { PublicComment, CommentReply } from '../generated/prisma/client';
 import { moderatesAll, ownedItemIds, type CommentModerator } from './comments';
@@ -128,7 +128,7 @@ export async function commentQueue(db: Db, person: CommentModerator, filter: { s
         rejectionReason: c.rejectionReason,
         receivedAt: c.receivedAt.toISOString(),
         dueAt: c.dueAt.toISOString(),
-        overdue: (c.status === 'PENDING' || c.status === 'PUBLISHED') && isPastDue(c.dueAt, now),
+        overdue: awaitsAnswer(c.status) && isPastDue(c.dueAt, now),
         answeredAt: c.answeredAt?.toISOString() ?? null,
         answeredOnTime: c.answeredOnTime,
         lastEscalation: c.lastEscalation,

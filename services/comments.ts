@@ -18,6 +18,7 @@ import type { Role } from '../domain/roles';
 import type { PublicComment } from '../generated/prisma/client';
 import { checkCommentChallenge, type CommentThrottle } from './commentChallenge';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
+import type { Permission } from './policyView';
 import { startWorkflowOnce } from './temporal';
 
 export interface CommentDeps {
@@ -32,6 +33,9 @@ export interface CommentModerator {
   roles: readonly Role[];
 }
 
+/** The longest name a resident may show with a comment. */
+export const DISPLAY_NAME_MAX = 100;
+
 /**
  * A comment as a form sends it (the public page): trimmed, blanks left out.
  * The API states the same fields exactly in its document (api/routes/comments.ts).
@@ -41,7 +45,7 @@ export const CommentSubmission = z.object({
   displayName: z
     .string()
     .trim()
-    .max(100, 'must be at most 100 characters')
+    .max(DISPLAY_NAME_MAX, `must be at most ${DISPLAY_NAME_MAX} characters`)
     .transform((s) => s || undefined),
   replyEmail: z
     .string()
@@ -138,6 +142,22 @@ export const moderatesAll = (person: Pick<CommentModerator, 'roles'>, comments: 
 
 export async function ownedItemIds(db: Db, personId: string): Promise<string[]> {
   return (await db.actionItem.findMany({ where: { ownerId: personId }, select: { id: true } })).map((i) => i.id);
+}
+
+const ownsAnItem = async (db: Db, personId: string): Promise<boolean> =>
+  (await db.actionItem.findFirst({ where: { ownerId: personId }, select: { id: true } })) !== null;
+
+/** Whether this person has a moderation queue: a moderator role, or an action item of their own. */
+export const hasCommentQueue = async (db: Db, person: CommentModerator): Promise<boolean> => moderatesAll(person) || ownsAnItem(db, person.id);
+
+/**
+ * The permissions a person holds by what they are responsible for rather
+ * than by role (the policy's `access` lists those): the owner of an action
+ * item moderates the comments on it. The console shows its entries by both.
+ */
+export async function ownershipGrants(db: Db, personId: string): Promise<Extract<Permission, 'moderateComments'>[]> {
+  if (!currentPolicy().comments) return [];
+  return (await ownsAnItem(db, personId)) ? ['moderateComments'] : [];
 }
 
 /** The comment, if this person moderates it: 404 when there is none, 403 when it is not theirs. */

@@ -24,6 +24,7 @@ export const PERMISSIONS = [
   'readDrafts',
   'recordCourtContacts',
   'scheduleSessions',
+  'moderateComments',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -58,6 +59,8 @@ export function permissionsOf(policy: Policy): Record<Permission, Role[]> {
     withdrawStatements: [...(policy.withdrawal?.allowedRoles ?? [])],
     recordCourtContacts: [...policy.access.recordCourtContacts],
     scheduleSessions: [...(policy.engagement?.scheduleBy ?? [])],
+    // By role; an item's owner also moderates the comments on it (services/comments.ts ownershipGrants).
+    moderateComments: [...(policy.comments?.moderatorRoles ?? [])],
   };
   // Need to know: whoever drafts or approves statements, and whom the policy adds (the city manager by default).
   const readDrafts = [...new Set([...policy.access.readDrafts, ...granted.draftStatements, ...granted.decideStatements])];

@@ -10,7 +10,7 @@ import { html, type SafeHtml } from '../lib/html';
 import { translator, type Translate } from '../lib/i18n';
 import { currentPolicy } from '../policy';
 import { createCommentThrottle, issueCommentChallenge } from '../services/commentChallenge';
-import { CommentSubmission, commentsPolicy, submitComment } from '../services/comments';
+import { CommentSubmission, DISPLAY_NAME_MAX, commentsPolicy, submitComment } from '../services/comments';
 import { publicCommentPage } from '../services/commentViews';
 import { fromZodError, toHttpError, type ErrorDetail } from '../services/errors';
 import { asyncRoute } from './asyncRoute';
@@ -31,6 +31,26 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 
 type Target = { planId: string; itemId?: string; goalNumber?: number };
 
+/**
+ * What went wrong, in the resident's language: the service states its
+ * refusals in English for the API, so the form words each by its field (and a
+ * rate limit or closed comments by status). Every refusal comes back with a
+ * new question, so a challenge refusal says to answer that one.
+ */
+function inResidentWords(c: Translate, status: number, errors: ErrorDetail[]): ErrorDetail[] {
+  const words = (e: ErrorDetail): string => {
+    if (status === 429) return c('page.errors.tooMany');
+    if (status === 409) return c('page.errors.closed');
+    if (e.field === 'body') return c('page.errors.body', { max: commentsPolicy().maxLength });
+    if (e.field === 'displayName') return c('page.errors.displayName', { max: DISPLAY_NAME_MAX });
+    if (e.field === 'replyEmail') return c('page.errors.replyEmail');
+    if (e.field === 'challenge.token') return c('page.errors.challengeToken');
+    if (e.field.startsWith('challenge')) return c('page.errors.challengeAnswer');
+    return e.message;
+  };
+  return errors.map((e) => ({ field: e.field, message: words(e) }));
+}
+
 export function createCommentPagesRouter({ db, temporal, config }: WebDeps): Router {
   const router = Router();
   const throttle = createCommentThrottle(db, () => commentsPolicy().perAddressPerHour);
@@ -46,6 +66,7 @@ export function createCommentPagesRouter({ db, temporal, config }: WebDeps): Rou
     const language = res.locals.language as string;
     const c: Translate = translator(language, 'comments');
     const p: Translate = translator(language, 'pages');
+    errors = inResidentWords(c, status, errors);
     let page: Awaited<ReturnType<typeof publicCommentPage>>;
     try {
       page = await publicCommentPage(db, target);

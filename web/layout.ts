@@ -46,6 +46,7 @@ const CONSOLE_NAV: NavEntry[] = [
   { href: '/console/declare', label: 'declare', permission: 'declare' },
   { href: '/console/approvals', label: 'approvals', permission: 'decideStatements' },
   { href: '/console/items', label: 'items' },
+  { href: '/console/comments', label: 'comments', permission: 'moderateComments' },
   { href: '/console/deliveries', label: 'deliveries', permission: 'readDeliveryLog' },
   { href: '/console/media-list', label: 'mediaList', permission: 'manageMediaList' },
   { href: '/console/court-survey', label: 'courtSurvey', permission: 'recordCourtContacts' },

@@ -39,7 +39,7 @@ import {
 } from '../domain/contracts/plan';
 import { formatLocalIso } from '../domain/time/cityTime';
 import { notifyPerson, undeliverableFailure } from './lib/notify';
-import { ladderEvents, localDaysBetween } from '../domain/planLadder';
+import { daysOverdue as daysOverdueAt, ladderEvents, localDaysBetween } from '../domain/planLadder';
 import { ITEM_ADDED_BY_API_PATCH } from '../domain/patches';
 import { WorkflowMutex } from './lib/mutex';
 import { invalidInput, invalidState, notFound, notPermitted } from './lib/failures';
@@ -417,7 +417,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
       );
       notified.push(state.ownerId);
     } else {
-      const daysOverdue = Math.max(0, localDaysBetween(dueMs, Date.parse(event.at), input.timeZone));
+      const daysOverdue = daysOverdueAt(dueMs, Date.parse(event.at), input.timeZone);
       const overdueData = itemData({ ...common, daysOverdue, level: event.notify, levelLabel: escalationLabel(event.notify, daysOverdue) });
       if (event.notify === 'OWNER' || event.notify === 'SPONSOR') {
         const personId = event.notify === 'OWNER' ? state.ownerId : state.sponsorId;

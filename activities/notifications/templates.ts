@@ -116,7 +116,11 @@ class View {
 
   /** "Nov 21, 2026, 3:00 PM CST" in the city's time zone, in the reader's language. */
   when(key: string): string | undefined {
-    const raw = this.data[key];
+    return this.whenOf(this.data[key]);
+  }
+
+  /** when(), for a value found deeper than the top of the data (a list's entries). */
+  whenOf(raw: unknown): string | undefined {
     const date = raw instanceof Date ? raw : typeof raw === 'string' || typeof raw === 'number' ? new Date(raw) : undefined;
     if (!date || Number.isNaN(date.getTime())) return undefined;
     return dateFormatter(this.timeZone, this.locale).format(date);
@@ -791,6 +795,7 @@ const TEMPLATES: Record<string, (v: View) => Draft> = {
         line && (items !== undefined ? t('plan.digest.itemsOf', { count: items, line }) : t('plan.digest.items', { line })),
         average !== undefined && t('plan.digest.average', { percent: average }),
         boardFlagsSentence(v, v.data.boardFlags),
+        ...boardCommentsSection(v, v.data.boardComments),
       ]),
       action: link,
       sms: smsWith([t('plan.digest.sms', { plan }), line || undefined], link),
@@ -993,6 +998,24 @@ function boardFlagsSentence(v: View, raw: unknown): string | undefined {
     : [];
   if (titles.length === 0) return undefined;
   return v.t('plan.digest.boardFlags', { count: titles.length, titles: titles.map((title) => v.t('label.quoted', { text: title })).join(', ') });
+}
+
+/**
+ * Residents' comments the overdue ladder took to the board and still without
+ * an answer (the snapshot's boardComments), one line each: where, received,
+ * due, days overdue.
+ */
+function boardCommentsSection(v: View, raw: unknown): string[] {
+  const entries = Array.isArray(raw) ? raw.filter((e): e is Record<string, unknown> => !!e && typeof e === 'object') : [];
+  if (entries.length === 0) return [];
+  const c = translator(v.language, 'comments');
+  const lines = entries.map((e) => {
+    const title = typeof e.title === 'string' ? e.title : '';
+    const target = e.itemId ? v.t('label.quoted', { text: title }) : c('message.boardDigest.goal', { number: e.goalNumber, title });
+    const days = typeof e.daysOverdue === 'number' ? e.daysOverdue : 0;
+    return c('message.boardDigest.line', { target, received: v.whenOf(e.receivedAt) ?? '', due: v.whenOf(e.dueAt) ?? '', count: days });
+  });
+  return [c('message.boardDigest.heading', { count: entries.length }), ...lines];
 }
 
 export const TEMPLATE_NAMES: readonly string[] = Object.keys(TEMPLATES);

@@ -11,7 +11,7 @@ import type { Config } from '../../lib/config';
 import { currentPolicy } from '../../policy';
 import { COMMENT_STATUSES } from '../../domain/comments';
 import { CHALLENGE_TOKEN_PATTERN, createCommentThrottle, issueCommentChallenge, type CommentThrottle } from '../../services/commentChallenge';
-import { commentsPolicy, linkCommentToItem, moderatesAll, publishComment, rejectComment, replyToComment, submitComment, type CommentModerator } from '../../services/comments';
+import { commentsPolicy, hasCommentQueue, linkCommentToItem, publishComment, rejectComment, replyToComment, submitComment, type CommentModerator } from '../../services/comments';
 import { commentFigures, commentQueue, publicCommentPage } from '../../services/commentViews';
 import { forbidden, notFound } from '../../services/errors';
 import { caller, requireAuth } from '../auth';
@@ -251,9 +251,7 @@ export function createCommentsRouter({ db, temporal, config, throttle }: { db: D
   router.get('/api/comments/queue', requireAuth(), answer(async (req, res) => {
     const { status } = parseQuery(QueueQuery, req);
     const person = moderatorOf(req);
-    if (!moderatesAll(person) && !(await db.actionItem.findFirst({ where: { ownerId: person.id }, select: { id: true } }))) {
-      throw forbidden('only item owners and moderators have a comment queue');
-    }
+    if (!(await hasCommentQueue(db, person))) throw forbidden('only item owners and moderators have a comment queue');
     res.json(await commentQueue(db, person, { status }));
   }));
 

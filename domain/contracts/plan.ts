@@ -226,6 +226,25 @@ export interface BoardFlagV1 {
   flaggedAt: string;
 }
 
+/**
+ * A resident's comment whose answer the overdue ladder took to the board
+ * (its BOARD_DIGEST step) and that nobody has answered yet, as the monthly
+ * digest names it: where it was left and its dates, never its words or anything
+ * of the resident.
+ */
+export interface BoardCommentV1 {
+  commentId: string;
+  /** The item commented on; null for a comment on the goal itself. */
+  itemId: string | null;
+  goalNumber: number;
+  /** The item's title, or the goal's. */
+  title: string;
+  receivedAt: string;
+  dueAt: string;
+  /** Local calendar days past the due time when the snapshot was taken. */
+  daysOverdue: number;
+}
+
 export interface SnapshotRefV1 {
   month: number;
   /** "YYYY-MM": the plan month the snapshot reports on. */
@@ -261,6 +280,8 @@ export interface SnapshotSummaryV1 {
   goals: GoalFiguresV1[];
   /** The public dashboard page for this plan. */
   dashboardUrl?: string;
+  /** Residents' comments listed for the board and still unanswered when the snapshot was taken (absent from older snapshots). */
+  boardComments?: BoardCommentV1[];
 }
 
 /** Everything a plan run hands to the next across continue-as-new. */

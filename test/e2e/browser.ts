@@ -32,14 +32,15 @@ export function launchBrowser(): Promise<Browser> {
 /**
  * A fresh browser profile. bypassCSP lets the test inject axe-core inline;
  * the pages themselves are served with a strict Content-Security-Policy.
+ * `locale` is the browser's language (its Accept-Language); English unless said.
  */
-export async function newContext(browser: Browser, opts: { phone?: boolean } = {}): Promise<BrowserContext> {
+export async function newContext(browser: Browser, opts: { phone?: boolean; locale?: string } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({
     bypassCSP: true,
     viewport: opts.phone ? PHONE_VIEWPORT : DESKTOP_VIEWPORT,
     isMobile: opts.phone ?? false,
     hasTouch: opts.phone ?? false,
-    locale: 'en-US',
+    locale: opts.locale ?? 'en-US',
     timezoneId: 'America/Chicago',
   });
   context.setDefaultTimeout(20_000);

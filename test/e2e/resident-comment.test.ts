@@ -4,8 +4,11 @@
 // owner publishes and answers it in the console; it appears on the public
 // item page with the answer, and the answer reaches the resident by email. A
 // second comment left unanswered escalates (the owner is told it is overdue,
-// then the sponsor). The public crawl reaches the comment pages and finds
-// the resident's address nowhere. Every page visited is checked with axe-core.
+// then the sponsor). The console shows its queue in the navigation to whoever
+// moderates (an item's owner, the moderator roles) and to nobody else. A
+// resident whose browser asks for Spanish comments in Spanish and gets the
+// answer in Spanish. The public crawl reaches the comment pages and finds the
+// resident's address nowhere. Every page visited is checked with axe-core.
 import type { Page } from 'playwright-core';
 import type { TestSystem } from '../harness/app';
 import { apiCaller } from '../harness/http';
@@ -17,6 +20,7 @@ import { eventually, expectAccessible, loaded, signIn } from './browser';
 import { E2eSession } from './session';
 
 const RESIDENT = 'vecino.e2e@example.net';
+const SPANISH_RESIDENT = 'vecina.es.e2e@example.net';
 const session = new E2eSession();
 let system: TestSystem;
 let resident: Page;
@@ -82,7 +86,9 @@ describe("a resident's comment is answered within its deadline, or escalates", (
 
   it('the owner publishes and answers it in the console; it shows on the public page with the answer, and the resident gets it by email', async () => {
     await signIn(owner, system.baseUrl, system.roster.people.policeChief.email);
-    await owner.goto(`${system.baseUrl}/console/comments`);
+    // The owner of the item holds no moderator role: the queue is in the navigation for the item they own.
+    await owner.locator('.site-nav').getByRole('link', { name: "Residents' comments" }).click();
+    await owner.waitForURL(`${system.baseUrl}/console/comments`);
     const card = owner.locator('article.comment', { hasText: 'Please include traffic stops in the data.' });
     await card.waitFor();
     await expectAccessible(owner, 'comment queue');
@@ -121,6 +127,26 @@ describe("a resident's comment is answered within its deadline, or escalates", (
     await expectAccessible(owner, 'comment queue with an overdue comment');
   }, 180_000);
 
+  it('the console shows the comment queue in its navigation to a moderator role, and not to a role that may not moderate', async () => {
+    const navLink = (page: Page) => page.locator('.site-nav a[href="/console/comments"]');
+    const signedIn = async (email: string) => {
+      const page = await (await session.contextFor()).newPage();
+      await signIn(page, system.baseUrl, email);
+      // The entries are revealed by the page's script once it knows who is signed in.
+      await page.locator('#who:has-text("Signed in as")').waitFor();
+      return page;
+    };
+    const lead = await signedIn(system.roster.people.engagementLead.email);
+    await navLink(lead).waitFor({ state: 'visible' });
+    expect(await navLink(lead).innerText()).toBe("Residents' comments");
+    await expectAccessible(lead, 'console home with the comment queue in the navigation');
+
+    const pio = await signedIn(system.roster.people.pio.email);
+    expect(await navLink(pio).count()).toBe(1);
+    expect(await navLink(pio).isVisible()).toBe(false);
+    expect((await send('GET', '/api/comments/queue', { as: 'PIO' })).status).toBe(403);
+  });
+
   it('the public crawl reaches the comment pages and finds no resident address', async () => {
     const pages = await crawlPublicSite(system.baseUrl);
     const paths = pages.map((p) => p.path);
@@ -128,4 +154,70 @@ describe("a resident's comment is answered within its deadline, or escalates", (
     expect(pages.filter((p) => p.status >= 400).map((p) => `${p.path} ${p.status}`)).toEqual([]);
     expect(leaks(pages, [RESIDENT])).toEqual([]);
   }, 60_000);
+});
+
+describe('a resident whose browser asks for Spanish comments in Spanish and gets the answer in Spanish', () => {
+  let espanol: Page;
+  const english = /\b(Your comment|Send|Thank you|Leave a comment|To show you are a person|Hello|The City answered|See it on the public page|Your answer was not accepted)\b/;
+
+  beforeAll(async () => {
+    const context = await session.contextFor({ phone: true, locale: 'es-MX' });
+    // Another resident, from another network address (the app trusts its loopback proxy's X-Forwarded-For): an hourly limit of their own.
+    await context.setExtraHTTPHeaders({ 'x-forwarded-for': '203.0.113.45' });
+    espanol = await context.newPage();
+  });
+
+  it('the item page, its form, the question, a refusal and the confirmation are in Spanish', async () => {
+    await espanol.goto(itemPage());
+    expect(await espanol.getAttribute('html', 'lang')).toBe('es');
+    await espanol.getByRole('heading', { name: 'Publish use-of-force data' }).waitFor();
+    await espanol.getByRole('heading', { name: 'Comentarios', exact: true }).waitFor();
+    await espanol.getByRole('heading', { name: 'Deje un comentario' }).waitFor();
+    await expectAccessible(espanol, 'item page with the comment form (Spanish)');
+
+    await espanol.getByLabel('Su comentario').fill('¿Incluirán las paradas de tráfico?');
+    await espanol.getByLabel('Su nombre (opcional, se muestra con el comentario)').fill('Lucía');
+    await espanol.getByLabel(/^Su correo electrónico/).fill(SPANISH_RESIDENT);
+    // A wrong answer: refused in Spanish, with a new question.
+    await espanol.getByLabel(/^Para mostrar que es una persona: \d+ \+ \d+ = \?$/).fill('1000');
+    await espanol.getByRole('button', { name: 'Enviar' }).click();
+    const summary = espanol.locator('.error-summary');
+    await summary.waitFor();
+    expect(await summary.innerText()).toContain('No se aceptó su respuesta: responda la nueva pregunta de abajo.');
+    expect(await espanol.locator('#challenge-error').innerText()).toBe('No se aceptó su respuesta: responda la nueva pregunta de abajo.');
+    expect(await espanol.getByLabel(/^Para mostrar que es una persona/).getAttribute('aria-invalid')).toBe('true');
+    expect(await espanol.getByLabel('Su comentario').inputValue()).toBe('¿Incluirán las paradas de tráfico?');
+    await expectAccessible(espanol, 'comment form with an error (Spanish)');
+
+    const label = await espanol.locator('label[for="comment-answer"]').innerText();
+    const [, a, b] = /(\d+) \+ (\d+)/.exec(label) ?? [];
+    await espanol.getByLabel(/^Para mostrar que es una persona/).fill(String(Number(a) + Number(b)));
+    await espanol.getByRole('button', { name: 'Enviar' }).click();
+    await espanol.getByText('Gracias. Su comentario aparecerá aquí cuando un moderador lo publique.').waitFor();
+    await expectAccessible(espanol, 'comment received (Spanish)');
+    expect(await espanol.locator('main').innerText()).not.toMatch(english);
+    expect(await system.db.publicComment.findFirstOrThrow({ where: { body: '¿Incluirán las paradas de tráfico?' } })).toMatchObject({ status: 'PENDING', language: 'es', replyEmail: SPANISH_RESIDENT });
+  });
+
+  it("the City's answer reaches the resident by email in Spanish, with a link to the page in Spanish", async () => {
+    const comment = await system.db.publicComment.findFirstOrThrow({ where: { body: '¿Incluirán las paradas de tráfico?' } });
+    expect((await send('POST', `/api/comments/${comment.id}/publish`, { as: 'POLICE_CHIEF' })).status).toBe(200);
+    expect((await send('POST', `/api/comments/${comment.id}/replies`, { as: 'POLICE_CHIEF', json: { body: 'Sí: desde el próximo trimestre.' } })).status).toBe(201);
+
+    const mail = await eventually(async () => mailTo(SPANISH_RESIDENT).find((m) => m.subject === 'La Ciudad respondió a su comentario sobre Publish use-of-force data'), 'the answer by email, in Spanish');
+    expect(mail.text).toContain(`${system.roster.people.policeChief.name} respondió a su comentario sobre Publish use-of-force data:`);
+    expect(mail.text).toContain('Sí: desde el próximo trimestre.');
+    expect(mail.text).toContain('Su comentario: “¿Incluirán las paradas de tráfico?”');
+    expect(mail.text).toContain('Verlo en la página pública');
+    expect(mail.text).not.toMatch(english);
+    const link = /https?:\/\/\S+\/plans\/\S+\?lang=es#comment-\S+/.exec(mail.text ?? '')?.[0];
+    expect(link).toBeDefined();
+
+    await espanol.goto(link!);
+    const shown = espanol.locator(`#comment-${comment.id}`);
+    await shown.getByText('Sí: desde el próximo trimestre.').waitFor();
+    await shown.getByText(/^Respuesta de la Ciudad \(/).waitFor();
+    await expectAccessible(espanol, 'item page with the answer (Spanish)');
+    expect(await espanol.content()).not.toContain(SPANISH_RESIDENT);
+  });
 });

@@ -16,7 +16,7 @@ export class E2eSession {
   }
 
   /** A fresh browser profile (see newContext), closed by stop(). */
-  async contextFor(opts: { phone?: boolean } = {}): Promise<BrowserContext> {
+  async contextFor(opts: { phone?: boolean; locale?: string } = {}): Promise<BrowserContext> {
     if (!this.browser) throw new Error('the session has not started');
     const context = await newContext(this.browser, opts);
     this.contexts.push(context);

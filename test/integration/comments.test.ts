@@ -4,7 +4,7 @@
 // publishes and answers in time and the resident gets the answer by email; a
 // second comment left unanswered is reminded and escalates up the action
 // plan's ladder (owner -> sponsor -> city manager -> board) until answered
-// late; the challenge, the rate limit and bad fields are refused; only the
+// late, listed in the board's monthly digest until then; the challenge, the rate limit and bad fields are refused; only the
 // owner and the moderator roles moderate; "you said, we did"; the dashboard
 // figures; and the resident's address is in no public answer.
 import { startTestSystem, type TestSystem } from '../harness/app';
@@ -13,6 +13,8 @@ import { eventually } from '../harness/eventually';
 import { DEFAULT_POLICY, setCurrentPolicy } from '../../policy';
 import { FAST_COMMENTS_POLICY } from '../harness/commentPolicy';
 import { formatCivilDate, localDateOf } from '../../domain/time/cityTime';
+import { createPlanActivities } from '../../activities/plan';
+import { renderMessage } from '../../activities/notifications/templates';
 
 const RESIDENT_EMAIL = 'vecina.forsyth@example.net';
 let sys: TestSystem;
@@ -133,13 +135,50 @@ describe('public comments on the running system', () => {
       ['comment.overdue', people.mayor.id],
       ['comment.overdue', people.cityManager.id],
     ]);
+  }, 200_000);
+
+  it("the board's monthly digest lists the escalated comment while it has no answer, and not once it is answered", async () => {
+    // Stand-in for the plan workflow's first-business-day timer (the
+    // time-skipping plan tests run the workflow itself): its snapshot activity,
+    // then the digest as every recipient's email renders it from the same data.
+    const planActivities = createPlanActivities({ db: sys.db, config: sys.config });
+    const digest = async (month: number, language = 'en') => {
+      const summary = await planActivities.takeMonthlySnapshot({ planId: s.planId, month, period: `2099-0${month}`, takenAt: new Date().toISOString(), boardFlags: [] });
+      const data = { ...summary, counts: summary.totals, boardFlags: [], timeZone: 'America/Chicago' };
+      return { summary, email: renderMessage('plan.digest', data, 'EMAIL', sys.config, new Date(), { language }) };
+    };
+    const comment = await sys.db.publicComment.findUniqueOrThrow({ where: { id: escalatedId } });
+    expect(comment.flaggedForBoardAt).toBeInstanceOf(Date);
+    // The comment answered in time never reached the board, and is answered besides.
+    const escalatedOnly = [{ commentId: escalatedId, itemId: s.itemId, goalNumber: 1, title: 'Publish use-of-force data quarterly', receivedAt: comment.receivedAt.toISOString(), dueAt: comment.dueAt.toISOString(), daysOverdue: expect.any(Number) }];
+
+    const before = await digest(1);
+    expect(before.summary.boardComments).toEqual(escalatedOnly);
+    const text = before.email.text;
+    expect(text).toContain(`For the Board: one resident's comment is past the time the City promised to answer it, and still has no answer:`);
+    expect(text).toMatch(/"Publish use-of-force data quarterly": received .+, answer due .+, 0 days overdue\./);
+    expect(text).not.toContain('When will the data include complaints?');
+    expect(text).not.toContain(RESIDENT_EMAIL);
+    expect(before.email.html).toContain('For the Board: one resident&#39;s comment');
+    // The same list in the reader's language.
+    expect((await digest(1, 'es')).email.text).toMatch(/«Publish use-of-force data quarterly»: recibido el .+, respuesta debida el .+, 0 días de atraso\./);
+    // Kept with the published snapshot, and never on the public dashboard.
+    const snapshot = await sys.db.dashboardSnapshot.findUniqueOrThrow({ where: { planId_month: { planId: s.planId, month: 1 } } });
+    expect((snapshot.data as { boardComments: unknown }).boardComments).toEqual(escalatedOnly);
+    const dashboard = await send('GET', `/api/public/plans/${s.planId}`);
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.text).not.toContain(escalatedId);
 
     const reply = await send('POST', `/api/comments/${escalatedId}/replies`, { as: 'CITY_MANAGER', json: { body: 'From next year; we are sorry for the wait.' } });
     expect(reply.status).toBe(201);
     expect(reply.json.answeredOnTime).toBe(false);
     const handle = sys.temporal.workflow.getHandle(`comment-response-${escalatedId}`);
     expect((await handle.result()).outcome).toBe('ANSWERED_LATE');
-  }, 200_000);
+
+    const after = await digest(2);
+    expect(after.summary.boardComments).toEqual([]);
+    expect(after.email.text).not.toContain('For the Board');
+  }, 60_000);
 
   it('refuses a wrong or forged challenge (422 naming the field), bad fields (400/422), and too many comments (429 with Retry-After)', async () => {
     const headers = freshRequester();
@@ -173,6 +212,17 @@ describe('public comments on the running system', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await sys.db.publicComment.count({ where: { body: 'Fifth' } })).toBe(0);
+  });
+
+  it("the console is told who moderates: the policy's moderator roles, and an item's owner through GET /api/me", async () => {
+    const policy = await send('GET', '/api/policy');
+    expect(policy.json.access.moderateComments).toEqual(FAST_COMMENTS_POLICY.comments!.moderatorRoles);
+    expect(policy.json.access.moderateComments).not.toContain('PIO');
+    // The police chief owns items here and holds no moderator role.
+    expect((await send('GET', '/api/me', { as: 'POLICE_CHIEF' })).json.grants).toEqual(['moderateComments']);
+    expect((await send('GET', '/api/me', { as: 'PIO' })).json.grants).toEqual([]);
+    expect((await send('GET', '/api/comments/queue', { as: 'PIO' })).status).toBe(403);
+    expect((await send('GET', '/api/comments/queue', { as: 'POLICE_CHIEF' })).status).toBe(200);
   });
 
   it('only the item owner and the moderator roles moderate (403 for others)', async () => {

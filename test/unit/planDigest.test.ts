@@ -3,7 +3,9 @@
 // sending over SMTP to the local mail sink. The snapshot and the digest
 // activities are made to fail right AFTER their real work on the first attempt,
 // so Temporal retries them: the plan still has exactly one snapshot per month
-// and every stakeholder exactly one digest email per month.
+// and every stakeholder exactly one digest email per month. Residents'
+// comments the ladder took to the board are listed in each digest until
+// answered.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { Context } from '@temporalio/activity';
@@ -83,6 +85,29 @@ it('a retried snapshot or digest activity duplicates neither the snapshot row no
     data: { id: 'retry-item', planId: plan.id, goalId: goal.id, title: 'Hold a session', ownerId: lead.id, sponsorId: cm.id, dueAt: new Date('2027-01-29T23:00:00Z'), workflowId: 'action-item-retry-item', status: 'IN_PROGRESS', percentComplete: 30 },
   });
 
+  // Residents' comments the comment ladder took to the board: one still unanswered (on the goal), one answered since (on the item).
+  const comment = (id: string, fields: { itemId?: string; status: 'PUBLISHED' | 'ANSWERED'; body: string }) =>
+    db.publicComment.create({
+      data: {
+        id,
+        planId: plan.id,
+        goalId: goal.id,
+        itemId: fields.itemId ?? null,
+        body: fields.body,
+        replyEmail: 'resident@example.net',
+        status: fields.status,
+        receivedAt: new Date('2027-01-04T18:00:00Z'),
+        dueAt: new Date('2027-01-10T18:00:00Z'),
+        answeredAt: fields.status === 'ANSWERED' ? new Date('2027-01-28T18:00:00Z') : null,
+        lastEscalation: 'BOARD_DIGEST',
+        flaggedForBoardAt: new Date('2027-01-24T18:00:00Z'),
+        policyVersion: DEFAULT_POLICY.version,
+        workflowId: `comment-response-${id}`,
+      },
+    });
+  await comment('board-comment-open', { status: 'PUBLISHED', body: 'Where are the minutes?' });
+  await comment('board-comment-answered', { itemId: 'retry-item', status: 'ANSWERED', body: 'Answered already' });
+
   // The overdue ladder's last rung, as an item workflow would send it: named in the next digest only.
   const handle = env.client.workflow.getHandle(actionPlanWorkflowId(plan.id));
   await handle.signal(itemFlaggedForBoardSignal, { itemId: 'retry-item', title: 'Hold a session', ownerId: lead.id, dueAt: '2027-01-05T23:00:00.000Z', flaggedAt: '2027-01-19T23:00:00.000Z' });
@@ -122,6 +147,19 @@ it('a retried snapshot or digest activity duplicates neither the snapshot row no
   expect(forBoard('2027-01')).toHaveLength(recipients.length);
   expect(forBoard('2027-02')).toHaveLength(0);
   expect((snapshots[0].data as { boardFlags: unknown[] }).boardFlags).toEqual([expect.objectContaining({ itemId: 'retry-item', title: 'Hold a session' })]);
+
+  // The unanswered comment is in every digest until it is answered; the answered one in none. Neither's words nor address.
+  const commentSection = (period: string, line: RegExp) =>
+    digestMail.filter((m) => m.subject.endsWith(period) && /For the Board: one resident's comment is past the time/.test(m.text ?? '') && line.test(m.text ?? ''));
+  expect(commentSection('2027-01', /Goal 1 \(Engagement\): received .+, answer due .+, 22 days overdue\./)).toHaveLength(recipients.length);
+  expect(commentSection('2027-02', /Goal 1 \(Engagement\): received .+, answer due .+, 50 days overdue\./)).toHaveLength(recipients.length);
+  for (const m of digestMail) {
+    expect(m.text).not.toMatch(/"Hold a session": received/);
+    expect(m.text).not.toMatch(/Where are the minutes|Answered already|resident@example\.net/);
+  }
+  expect((snapshots[1].data as { boardComments: unknown[] }).boardComments).toEqual([
+    { commentId: 'board-comment-open', itemId: null, goalNumber: 1, title: 'Engagement', receivedAt: '2027-01-04T18:00:00.000Z', dueAt: '2027-01-10T18:00:00.000Z', daysOverdue: 50 },
+  ]);
 
   const closed = await db.actionPlan.findUniqueOrThrow({ where: { id: plan.id } });
   expect(closed.status).toBe('CLOSED');

@@ -171,13 +171,16 @@ function normaliseMe(me) {
   if (!me) return null;
   const person = me.person || me;
   const roles = me.roles || person.roles || [];
-  return { person, roles, raw: me };
+  return { person, roles, grants: me.grants || [], raw: me };
 }
 
 export const hasRole = (me, ...roles) => !!me && roles.some((r) => me.roles.includes(r));
 
-/** Whether the policy grants this person a permission (GET /api/policy `access`: declare, close, readDeliveryLog, ...). */
-export const may = (me, policy, permission) => hasRole(me, ...(policy?.access?.[permission] || []));
+/**
+ * Whether this person holds a permission: by role, as the policy grants it (GET /api/policy `access`: declare, close,
+ * readDeliveryLog, ...), or by what they own (GET /api/me `grants`: an item's owner moderates its comments).
+ */
+export const may = (me, policy, permission) => hasRole(me, ...(policy?.access?.[permission] || [])) || (!!me && (me.grants || []).includes(permission));
 
 /** "the City Manager or the Police Chief": the roles the policy grants a permission, in words. */
 export function rolesGranted(policy, permission, conjunction = 'or') {
