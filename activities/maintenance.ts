@@ -1,6 +1,7 @@
-// The system's upkeep. A process that wrote an incident or an action item and
-// died before starting its workflow leaves a record nobody's clock runs for;
-// the reconciler finds those and starts them, and says so in the audit log.
+// The system's upkeep. A process that wrote an incident, an action item or an
+// engagement session and died before starting its workflow leaves a record
+// nobody's clock runs for; the reconciler finds those and starts them, and
+// says so in the audit log.
 // The checkpoint signs the audit chain's head with a key the database does
 // not hold, so a deleted tail can be told from an intact one.
 import { Context } from '@temporalio/activity';
@@ -9,15 +10,16 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { appendAudit, takeCheckpoint } from '../lib/audit';
 import { checkpointSigningKey } from '../lib/auditCheckpoint';
-import { neverStarted, startWorkflowOnce } from '../lib/temporalStart';
+import { neverStarted, startWorkflowOnce, tellSessionWorkflow, workflowStanding } from '../lib/temporalStart';
 import { incidentWorkflowInput, itemWorkflowInput } from '../lib/workflowInputs';
 import type { MaintenanceActivities, ReconcileReportV1 } from '../domain/contracts/maintenance';
+import type { EngagementPolicy } from '../domain/policy/schema';
 import type { Role } from '../domain/roles';
 import { currentPolicy } from '../policy/index';
 
 export interface MaintenanceDeps {
   db: Db;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'AUDIT_CHECKPOINT_KEY'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'AUDIT_CHECKPOINT_KEY' | 'PUBLIC_BASE_URL'>;
   /** Defaults to the worker's own client. */
   temporal?: Client;
 }
@@ -45,11 +47,56 @@ export function createMaintenanceActivities(deps: MaintenanceDeps): MaintenanceA
     return (await start()) === 'started';
   }
 
+  /**
+   * Sessions still to come whose reminder workflow is not running. Only a
+   * scheduled session has reminders to send: a cancelled or held one is never
+   * started again.
+   */
+  async function reconcileSessions(client: Client, before: Date, engagement: EngagementPolicy) {
+    const sessions = await db.engagementSession.findMany({ where: { status: 'SCHEDULED', startsAt: { gt: new Date() }, createdAt: { lt: before } } });
+    const started: string[] = [];
+    const running = sessions.length > 0 ? await runningIds(client, 'engagementSessionWorkflow') : new Set<string>();
+    for (const session of sessions.filter((s) => !running.has(s.workflowId))) {
+      // The visibility store lags, so the server itself is asked. A workflow that ran and ended while
+      // its session is still to come (a change rolled back after the workflow took it) starts again
+      // without announcing the session twice, as the API's own restart does.
+      const standing = await workflowStanding(client, session.workflowId);
+      if (standing === 'running' || standing === 'unknown') continue;
+      await tellSessionWorkflow(client, config, session, () => engagement, standing === 'never');
+      // A cancel or a new time written meanwhile found no workflow to tell: its newer revision is told
+      // now, so a cancelled session is not reminded and a moved one is reminded for its new time.
+      const latest = await db.engagementSession.findUnique({ where: { id: session.id } });
+      if (latest && latest.updatedAt.getTime() !== session.updatedAt.getTime()) await tellSessionWorkflow(client, config, latest, () => engagement, false);
+      started.push(session.id);
+      await appendAudit(db, {
+        actorLabel: RECONCILER,
+        action: 'session.workflow-started-by-reconciler',
+        entityType: 'EngagementSession',
+        entityId: session.id,
+        planId: session.planId,
+        data: {
+          workflowId: session.workflowId,
+          startsAt: session.startsAt.toISOString(),
+          reason: standing === 'never' ? 'the session was recorded but its workflow never started' : 'the session is still to come but its workflow had ended',
+        },
+      });
+    }
+    return { sessionsChecked: sessions.length, sessionsStarted: started };
+  }
+
   return {
     async reconcileWorkflows({ olderThanMs = DEFAULT_GRACE_MS }): Promise<ReconcileReportV1> {
       const client = temporal();
       const before = new Date(Date.now() - olderThanMs);
-      const report: ReconcileReportV1 = { version: 1, incidentsChecked: 0, incidentsStarted: [], itemsChecked: 0, itemsStarted: [] };
+      const report: ReconcileReportV1 = {
+        version: 1,
+        incidentsChecked: 0,
+        incidentsStarted: [],
+        itemsChecked: 0,
+        itemsStarted: [],
+        sessionsChecked: 0,
+        sessionsStarted: [],
+      };
 
       const incidents = await db.incident.findMany({ where: { status: 'ACTIVE', declaredAt: { lt: before } } });
       report.incidentsChecked = incidents.length;
@@ -96,6 +143,8 @@ export function createMaintenanceActivities(deps: MaintenanceDeps): MaintenanceA
           data: { workflowId: item.workflowId, reason: 'the item was recorded but its workflow never started' },
         });
       }
+
+      if (policy.engagement) Object.assign(report, await reconcileSessions(client, before, policy.engagement));
       return report;
     },
 

@@ -186,6 +186,21 @@ documentRoute({
   responses: { 200: { description: 'The plan', schema: z.object({ plan: PlanSchema, goals: z.array(GoalSchema), items: z.array(ItemSchema) }) }, 404: UNKNOWN_PLAN },
 });
 documentRoute({
+  method: 'get',
+  path: '/api/plans/:id/people',
+  summary: "Who may own or sponsor an item of the plan: the active people, by name (names, titles and groups only)",
+  tags,
+  access: readers,
+  params: PlanParams,
+  responses: {
+    200: {
+      description: 'People',
+      schema: z.object({ people: z.array(z.object({ id: z.string(), name: z.string(), title: z.string(), organisation: z.string().nullable() }).openapi('ItemPersonChoice')) }),
+    },
+    404: UNKNOWN_PLAN,
+  },
+});
+documentRoute({
   method: 'post',
   path: '/api/plans/:id/goals',
   summary: 'Add a goal',

@@ -1,8 +1,14 @@
-// Starting a workflow exactly once under its business id, shared by the API's
-// services and by the activities that repair what a crash left unstarted.
+// Starting a workflow exactly once under its business id (and a session's
+// reminder workflow by signal-with-start), shared by the API's services and by
+// the activities that repair what a crash left unstarted.
 import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { WorkflowSignatures, WorkflowType } from '../domain/workflows';
+import { sessionChangedSignal, type SessionScheduleV1 } from '../domain/contracts/engagementSession';
+import { engagementSessionWorkflowId } from '../domain/ids';
+import type { EngagementPolicy } from '../domain/policy/schema';
+import type { Config } from './config';
+import { sessionSchedule, sessionWorkflowInput, type SessionRowForInput } from './workflowInputs';
 
 /** Starting a workflow takes milliseconds; past this (a loaded server) the caller treats the start as failed. */
 export const START_DEADLINE_MS = 10_000;
@@ -79,4 +85,56 @@ export async function neverStarted(temporal: Client, workflowId: string): Promis
   } catch (err) {
     return err instanceof WorkflowNotFoundError;
   }
+}
+
+/**
+ * Where a workflow id stands: `running`, `closed` (it ran and ended),
+ * `never` (the server never heard of it) or `unknown` (the server could not
+ * be asked, so nothing should be decided on it).
+ */
+export async function workflowStanding(temporal: Client, workflowId: string): Promise<'running' | 'closed' | 'never' | 'unknown'> {
+  try {
+    const description = await temporal.withDeadline(Date.now() + 5_000, () => temporal.workflow.getHandle(workflowId).describe());
+    return description.status.name === 'RUNNING' ? 'running' : 'closed';
+  } catch (err) {
+    return err instanceof WorkflowNotFoundError ? 'never' : 'unknown';
+  }
+}
+
+/**
+ * Tells a session's reminder workflow of the session as its row now is.
+ * Signal-with-start is the conflict policy: a running workflow takes the
+ * change (an older revision than it holds is ignored); a finished or
+ * never-started one starts with it, announcing the session only when
+ * `announce`. So the API and the reconciler may both call this for one
+ * session, in any order. Cancelled and held sessions only signal: there is
+ * nothing to start for them, and no policy is needed.
+ */
+export async function tellSessionWorkflow(
+  temporal: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'PUBLIC_BASE_URL'>,
+  row: SessionRowForInput,
+  engagement: () => EngagementPolicy,
+  announce: boolean,
+): Promise<void> {
+  const workflowId = engagementSessionWorkflowId(row.id);
+  if (row.status !== 'SCHEDULED') {
+    try {
+      await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => temporal.workflow.getHandle(workflowId).signal(sessionChangedSignal, sessionSchedule(row, config)));
+    } catch (err) {
+      // Finished already (its last reminder sent and the session begun): nothing is left to stop.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    return;
+  }
+  const input = sessionWorkflowInput(row, engagement(), config, announce);
+  await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+    temporal.workflow.signalWithStart<WorkflowSignatures['engagementSessionWorkflow'], [SessionScheduleV1]>('engagementSessionWorkflow', {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowId,
+      args: [input],
+      signal: sessionChangedSignal,
+      signalArgs: [input.schedule],
+    }),
+  );
 }

@@ -7,26 +7,19 @@
 // workflow service cannot take is written back, so nothing half-done stays.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { appendAudit } from '../lib/audit';
-import { languageName } from '../lib/i18n';
+import { tellSessionWorkflow } from '../lib/temporalStart';
 import { engagementSessionWorkflowId } from '../domain/ids';
 import { isInFuture } from '../domain/overdue';
-import { durationMs, type EngagementPolicy } from '../domain/policy/schema';
-import {
-  sessionChangedSignal,
-  type EngagementSessionInputV1,
-  type SessionScheduleV1,
-} from '../domain/contracts/engagementSession';
+import type { EngagementPolicy } from '../domain/policy/schema';
 import type { EngagementSession, SessionAttendance } from '../generated/prisma/client';
 import { currentPolicy } from '../policy/index';
 import { addItem, type ItemRequest } from './actionItems';
 import { conflict, notFound, unavailable, unprocessable } from './errors';
 import { assertPlanActive, type Actor } from './planService';
 import { findPlan } from './planViews';
-import { START_DEADLINE_MS } from './temporal';
 
 export interface SessionServiceDeps {
   db: Db;
@@ -61,10 +54,6 @@ export function engagementPolicy(): EngagementPolicy {
   return engagement;
 }
 
-/** The public page of every session; a message links to its own entry. */
-export const publicSessionUrl = (config: Pick<Config, 'PUBLIC_BASE_URL'>, sessionId: string) =>
-  `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/sessions#session-${encodeURIComponent(sessionId)}`;
-
 /** The rules a schema cannot state, on the session as it would be after the change: 422 naming the field. */
 function checkSession(fields: SessionFields, now: Date, startsAtChanged: boolean): { startsAt: Date; endsAt: Date } {
   const startsAt = new Date(fields.startsAt);
@@ -87,59 +76,9 @@ function checkSession(fields: SessionFields, now: Date, startsAtChanged: boolean
   return { startsAt, endsAt };
 }
 
-/** What the reminders say and when: the workflow's view of the row. */
-export function sessionSchedule(row: EngagementSession, config: Pick<Config, 'PUBLIC_BASE_URL'>): SessionScheduleV1 {
-  return {
-    revision: row.updatedAt.getTime(),
-    status: row.status,
-    startsAt: row.startsAt.toISOString(),
-    message: {
-      sessionTitle: row.title,
-      startsAt: row.startsAt.toISOString(),
-      ...(row.place ? { place: row.place } : row.onlineUrl ? { place: row.onlineUrl } : {}),
-      ...(row.languages.length ? { languages: row.languages.map(languageName).join(', ') } : {}),
-      ...(row.accessibilityNotes ? { accessibility: row.accessibilityNotes } : {}),
-      sessionUrl: publicSessionUrl(config, row.id),
-    },
-  };
-}
-
-/**
- * Tells the reminder workflow of the session as it now is. Signal-with-start
- * is the conflict policy: a running workflow takes the change (an older one is
- * ignored by revision); a finished one starts again for the new time, without
- * announcing the session a second time. Cancelled and held sessions only
- * signal: there is nothing to start for them.
- */
-async function tellWorkflow(deps: SessionServiceDeps, row: EngagementSession, announce: boolean): Promise<void> {
-  const schedule = sessionSchedule(row, deps.config);
-  const workflowId = engagementSessionWorkflowId(row.id);
-  if (schedule.status !== 'SCHEDULED') {
-    try {
-      await deps.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => deps.temporal.workflow.getHandle(workflowId).signal(sessionChangedSignal, schedule));
-    } catch (err) {
-      // Finished already (its last reminder sent and the session begun): nothing is left to stop.
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-    }
-    return;
-  }
-  const input: EngagementSessionInputV1 = {
-    version: 1,
-    sessionId: row.id,
-    remindBeforeMs: engagementPolicy().remindBefore.map(durationMs),
-    announce,
-    schedule,
-  };
-  await deps.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-    deps.temporal.workflow.signalWithStart('engagementSessionWorkflow', {
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      workflowId,
-      args: [input],
-      signal: sessionChangedSignal,
-      signalArgs: [schedule],
-    }),
-  );
-}
+/** Tells the reminder workflow of the session as it now is (lib/temporalStart.ts). */
+const tellWorkflow = (deps: SessionServiceDeps, row: EngagementSession, announce: boolean) =>
+  tellSessionWorkflow(deps.temporal, deps.config, row, engagementPolicy, announce);
 
 const sessionInclude = {
   attendance: true,

@@ -102,6 +102,17 @@ export async function planDetail(db: Db, planId: string) {
   return { plan: planJson(plan), goals: goals.map(goalJson), items: itemsJson(items) };
 }
 
+/**
+ * Who an item of this plan may be given to, as owner or sponsor: the active
+ * people, by name. Names, titles and groups only: the same as an item shows
+ * of its owner, never an address.
+ */
+export async function itemPeople(db: Db, planId: string) {
+  await findPlan(db, planId);
+  const people = await db.person.findMany({ where: { active: true }, select: { id: true, name: true, title: true, organisation: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  return { people };
+}
+
 export async function listItems(db: Db, planId: string, filter: { status?: ItemStatusV1; goal?: number }) {
   await findPlan(db, planId);
   const items = await db.actionItem.findMany({

@@ -4,7 +4,8 @@
 //   GET /feeds/plan.ics     the sessions and the action plan's item due dates
 //                           (iCalendar, the same builder as /feeds/deadlines.ics)
 //   GET /console/sessions   the staff page: schedule a session, record its
-//                           attendance, cancel it (its script calls the API)
+//                           attendance, cancel it, turn its follow-ups into
+//                           action items (its script calls the API)
 // The public page and the feed read only services/engagementPublicViews.ts,
 // which never returns staff notes. ?lang= (or the page's language) picks the
 // words; session titles and places are as staff wrote them.
@@ -144,6 +145,22 @@ export function createSessionPagesRouter({ db, config }: WebDeps): Router {
           cancelledDone: t('console.cancelledDone'),
           notes: t('console.notes'),
           attendanceHeading: t('console.attendanceHeading'),
+          followUpHeading: t('console.followUpHeading'),
+          followUpLede: t('console.followUpLede'),
+          followUpAdd: t('console.followUpAdd'),
+          followUpGoal: t('console.followUpGoal'),
+          followUpTitle: t('console.followUpTitle'),
+          followUpDescription: t('console.followUpDescription'),
+          followUpOwner: t('console.followUpOwner'),
+          followUpOwnerHint: t('console.followUpOwnerHint'),
+          followUpSponsor: t('console.followUpSponsor'),
+          followUpSponsorHint: t('console.followUpSponsorHint'),
+          followUpChoosePerson: t('console.followUpChoosePerson'),
+          followUpDueAt: t('console.followUpDueAt'),
+          followUpDueAtHint: t('console.followUpDueAtHint'),
+          followUpSubmit: t('console.followUpSubmit'),
+          followUpCreated: t('console.followUpCreated'),
+          followUpDue: t('console.followUpDue', { date: '{{date}}' }),
         }),
         groups: JSON.stringify(groups),
       },

@@ -25,7 +25,7 @@ import {
   type Person,
 } from '../../services/actionItems';
 import { itemsCsv } from '../../services/planCsv';
-import { itemDetail, itemsJsonExport, listItems, listPlans, myItems, planDashboard, planDetail } from '../../services/planViews';
+import { itemDetail, itemPeople, itemsJsonExport, listItems, listPlans, myItems, planDashboard, planDetail } from '../../services/planViews';
 import { publicPlan, publicPlans } from '../../services/planPublicViews';
 import {
   CompleteRequest,
@@ -74,6 +74,10 @@ export function createPlansRouter({ db, temporal, config }: PlansRouterDeps): Ro
 
   router.get('/plans/:id', readers, answer(async (req, res) => {
     res.json(await planDetail(db, parseParams(PlanParams, req).id));
+  }));
+
+  router.get('/plans/:id/people', readers, answer(async (req, res) => {
+    res.json(await itemPeople(db, parseParams(PlanParams, req).id));
   }));
 
   router.post('/plans/:id/goals', managers, answer(async (req, res) => {

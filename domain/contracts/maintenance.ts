@@ -8,6 +8,9 @@ export interface ReconcileReportV1 {
   incidentsStarted: string[];
   itemsChecked: number;
   itemsStarted: string[];
+  /** Absent from reports taken before sessions were reconciled. */
+  sessionsChecked?: number;
+  sessionsStarted?: string[];
 }
 
 /** A signed checkpoint of the audit chain (lib/auditCheckpoint.ts); null when the chain is empty. */
@@ -22,7 +25,8 @@ export interface AuditCheckpointV1 {
 export interface MaintenanceActivities {
   /**
    * Active incidents and open plan items whose workflow never started (the
-   * process that wrote them died before starting it): starts each, audited.
+   * process that wrote them died before starting it), and scheduled sessions
+   * still to come whose reminder workflow is not running: starts each, audited.
    */
   reconcileWorkflows(input: { olderThanMs?: number }): Promise<ReconcileReportV1>;
   /** Signs the audit chain's head with the checkpoint key and stores the checkpoint. */

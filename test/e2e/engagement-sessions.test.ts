@@ -18,6 +18,7 @@ let planId = '';
 let sessionId = '';
 const TITLE = 'Neighbourhood conversation with CPD';
 const NOTES = 'Staff-only note: follow up with the Maryland Ave business owners.';
+const FOLLOW_UP = 'Walk Maryland Ave with the business owners';
 
 beforeAll(async () => {
   system = await session.start();
@@ -32,6 +33,9 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => session.stop(), 60_000);
+
+/** A date input's value `days` from now, in the browser's time zone. */
+const localDate = async (days: number) => (await localInput(days, 12)).slice(0, 10);
 
 /** A datetime-local value `days` from now, in the browser's time zone. */
 const localInput = (days: number, hour: number) =>
@@ -130,6 +134,67 @@ describe('an engagement session from the console to the dashboard', () => {
     const past = visitor.locator('#past');
     await past.getByRole('heading', { name: new RegExp(TITLE) }).waitFor();
     expect(await past.locator('table.attendance').textContent()).toContain('49');
+  });
+
+  it('the lead turns a follow-up into an action item from the session, and it is on the public plan', async () => {
+    const people = system.roster.people;
+    const card = lead.locator(`#staff-session-${sessionId}`);
+    // Recording the attendance made the session held: its follow-up form is there without a reload.
+    const followUps = card.getByRole('region', { name: 'Follow-ups' });
+    await followUps.getByRole('heading', { name: 'Add a follow-up' }).waitFor();
+    await expectAccessible(lead, 'console session with its follow-up form');
+
+    await followUps.getByLabel('Action item title').fill(FOLLOW_UP);
+    await followUps.getByLabel('Details').fill('Raised at the session by the business owners.');
+    await followUps.getByLabel('Owner').selectOption(people.engagementLead.id);
+    await followUps.getByLabel('Sponsor').selectOption(people.engagementLead.id);
+    await followUps.getByLabel('Due date').fill(await localDate(30));
+    await followUps.getByRole('button', { name: 'Create the action item' }).click();
+    // The owner cannot sponsor their own item: said next to the sponsor.
+    await followUps.locator('.error-summary').waitFor();
+    expect(await followUps.getByLabel('Sponsor').getAttribute('aria-invalid')).toBe('true');
+    expect(await followUps.locator('.error-summary').textContent()).toContain('Sponsor: the sponsor must be someone other than the owner');
+    await expectAccessible(lead, 'console follow-up form with an error');
+
+    await followUps.getByLabel('Sponsor').selectOption(people.cityManager.id);
+    await followUps.getByLabel('Due date').fill(await localDate(-1));
+    await followUps.getByRole('button', { name: 'Create the action item' }).click();
+    await followUps.getByLabel('Due date').and(lead.locator('[aria-invalid="true"]')).waitFor();
+    expect(await followUps.getByLabel('Sponsor').getAttribute('aria-invalid')).toBeNull();
+    expect(await followUps.locator('.error-summary').textContent()).toContain('Due date: must be in the future');
+    expect(await system.db.actionItem.count({ where: { engagementSessionId: sessionId } })).toBe(0);
+
+    await followUps.getByLabel('Due date').fill(await localDate(30));
+    await followUps.getByRole('button', { name: 'Create the action item' }).click();
+    await followUps.locator('.success-summary').waitFor();
+    const item = await system.db.actionItem.findFirstOrThrow({ where: { engagementSessionId: sessionId } });
+    expect(item).toMatchObject({ planId, title: FOLLOW_UP, ownerId: people.engagementLead.id, sponsorId: people.cityManager.id });
+    await expectAccessible(lead, 'console follow-up form after creating an item');
+
+    // The session's card links the new item's public page; the goal's public page lists it.
+    await followUps.getByRole('link', { name: FOLLOW_UP }).click();
+    await lead.getByRole('heading', { name: FOLLOW_UP, level: 1 }).waitFor();
+    expect(new URL(lead.url()).pathname).toBe(`/plans/${planId}/items/${item.id}`);
+    await expectAccessible(lead, 'public page of the follow-up item');
+    const visitor = await (await session.contextFor()).newPage();
+    await visitor.goto(`${system.baseUrl}/plans/${planId}/goals/1`);
+    await visitor.getByRole('link', { name: FOLLOW_UP }).waitFor();
+    await expectAccessible(visitor, 'public goal page with the follow-up item');
+  });
+
+  it('the follow-up form is in Spanish on the Spanish console page', async () => {
+    const page = await lead.context().newPage();
+    await page.goto(`${system.baseUrl}/console/sessions?lang=es`);
+    const followUps = page.locator(`#staff-session-${sessionId}`).getByRole('region', { name: 'Seguimientos' });
+    await followUps.getByRole('heading', { name: 'Añadir un seguimiento' }).waitFor();
+    for (const label of ['Meta', 'Título de la tarea', 'Responsable', 'Patrocinador', 'Fecha límite']) await followUps.getByLabel(label, { exact: true }).waitFor();
+    await followUps.getByRole('link', { name: FOLLOW_UP }).waitFor();
+    await followUps.getByRole('button', { name: 'Crear la tarea' }).click();
+    // Nothing chosen: the API's refusal is put next to the field it names, in the Spanish form.
+    await followUps.locator('.error-summary').waitFor();
+    expect(await followUps.locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'Spanish console follow-up form with an error');
+    await page.close();
   });
 
   it('the public crawl reaches the sessions page and the feed, and finds none of the staff notes', async () => {

@@ -170,6 +170,22 @@ describe('engagement sessions on the running system', () => {
     expect({ status: bad.status, field: bad.json.error.field }).toEqual({ status: 422, field: 'goalNumber' });
   });
 
+  it("the people a follow-up can be given to: the active ones, by name, without their addresses", async () => {
+    await sys.db.person.update({ where: { id: sys.roster.people.alderman3.id }, data: { active: false } });
+    try {
+      const res = await call('GET', `/api/plans/${planId}/people`, { as: 'STAKEHOLDER_LEAD' });
+      expect(res.status).toBe(200);
+      const people = res.json.people as { id: string; name: string }[];
+      expect(people.map((p) => p.id)).toEqual(expect.arrayContaining([sys.roster.people.businessLead.id, sys.roster.people.cityManager.id]));
+      expect(people.map((p) => p.id)).not.toContain(sys.roster.people.alderman3.id);
+      for (const person of people) expect(Object.keys(person).sort()).toEqual(['id', 'name', 'organisation', 'title']);
+      expect(JSON.stringify(res.json)).not.toContain('@example.org');
+      expect((await call('GET', '/api/plans/no-such-plan/people', { as: 'STAKEHOLDER_LEAD' })).status).toBe(404);
+    } finally {
+      await sys.db.person.update({ where: { id: sys.roster.people.alderman3.id }, data: { active: true } });
+    }
+  });
+
   it('the public API, page and plan dashboard show the sessions and the counts, never the notes', async () => {
     const api = await call('GET', '/api/public/sessions?lang=es');
     expect(api.status).toBe(200);

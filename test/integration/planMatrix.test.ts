@@ -44,6 +44,7 @@ const matrix: Row[] = [
   { method: 'GET', route: '/api/plans', path: () => '/api/plans', allowed: readers, expect: 200 },
   { method: 'POST', route: '/api/plans', path: () => '/api/plans', allowed: ['CITY_MANAGER'], expect: 202, body: () => ({ title: 'Matrix plan 2', startDate: inDays(0), goals: [{ number: 1, title: 'G' }] }) },
   { method: 'GET', route: '/api/plans/:id', path: () => `/api/plans/${s.planId}`, allowed: readers, expect: 200 },
+  { method: 'GET', route: '/api/plans/:id/people', path: () => `/api/plans/${s.planId}/people`, allowed: readers, expect: 200 },
   { method: 'POST', route: '/api/plans/:id/goals', path: () => `/api/plans/${s.planId}/goals`, allowed: ['CITY_MANAGER'], expect: 201, body: () => ({ number: ++goalCounter, title: 'Another goal' }) },
   { method: 'GET', route: '/api/plans/:id/items', path: () => `/api/plans/${s.planId}/items`, allowed: readers, expect: 200 },
   {

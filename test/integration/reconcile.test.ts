@@ -1,8 +1,13 @@
 // The reconciler and the audit checkpoint, on their Temporal Schedules, on the
-// whole system: an incident and an action item whose workflows never started
-// (their writer died) are started and audited; a daily checkpoint is signed.
+// whole system: an incident, an action item and an engagement session whose
+// workflows never started (their writer died) are started and audited, while a
+// cancelled or past session is left alone; a daily checkpoint is signed.
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { createMaintenanceActivities } from '../../activities/maintenance';
+import { engagementSessionStateQuery, sessionAnnouncementKey } from '../../domain/contracts/engagementSession';
+import { engagementSessionWorkflowId } from '../../domain/ids';
+import type { WorkflowSignatures } from '../../domain/workflows';
 import { DEFAULT_POLICY } from '../../policy/defaultPolicy';
 import { verifyAuditChain } from '../../lib/audit';
 import { checkpointVerifyingKey, storedCheckpoints } from '../../lib/auditCheckpoint';
@@ -85,6 +90,127 @@ test('the reconciler starts an incident and an item whose workflows never starte
   const again = await maintenance.reconcileWorkflows({ olderThanMs: 0 });
   expect(again).toMatchObject({ incidentsStarted: [], itemsStarted: [] });
   expect(again.incidentsChecked).toBeGreaterThanOrEqual(2);
+});
+
+const DAY = 86_400_000;
+
+/** A session row as the API writes it, without the workflow start that should follow it. */
+async function sessionRow(planId: string, title: string, startsInMs: number, over: { status?: 'SCHEDULED' | 'CANCELLED' } = {}) {
+  const id = randomUUID();
+  return sys.db.engagementSession.create({
+    data: {
+      id,
+      planId,
+      title,
+      startsAt: new Date(Date.now() + startsInMs),
+      endsAt: new Date(Date.now() + startsInMs + 2 * 3_600_000),
+      place: 'Clayton Center, 50 Gay Ave',
+      languages: ['en', 'es'],
+      workflowId: engagementSessionWorkflowId(id),
+      createdAt: longAgo(),
+      ...(over.status === 'CANCELLED' ? { status: 'CANCELLED' as const, cancelledAt: longAgo() } : {}),
+    },
+  });
+}
+
+const sessionState = (id: string) => sys.temporal.workflow.getHandle(engagementSessionWorkflowId(id)).query(engagementSessionStateQuery);
+const neverRan = async (id: string) =>
+  sys.temporal.workflow
+    .getHandle(engagementSessionWorkflowId(id))
+    .describe()
+    .then(
+      () => false,
+      (err: unknown) => err instanceof WorkflowNotFoundError,
+    );
+
+test('the reconciler starts the reminders of a session still to come whose workflow is not running, once, and never those of a cancelled or past one', async () => {
+  const plan = await sys.request('/api/plans', {
+    method: 'POST',
+    as: 'CITY_MANAGER',
+    json: { title: 'Sessions reconciled', startDate: new Date().toISOString().slice(0, 10), goals: [{ number: 1, title: 'Engagement' }] },
+  });
+  expect(plan.status).toBe(202);
+  const planId = (await plan.json()).id as string;
+  // Ten days ahead: the policy's reminders (7 days and 1 day before) are both still to come.
+  const orphan = await sessionRow(planId, 'Scheduled, then the API died', 10 * DAY);
+  const cancelled = await sessionRow(planId, 'Cancelled before its workflow started', 12 * DAY, { status: 'CANCELLED' });
+  const past = await sessionRow(planId, 'Took place, attendance not yet recorded', -DAY);
+  // Scheduled normally, then cancelled (its workflow ended), then written back to SCHEDULED, as a
+  // cancellation rolled back after the workflow took it leaves it: still to come, nothing reminding.
+  const scheduled = await sys.request(`/api/plans/${planId}/sessions`, {
+    method: 'POST',
+    as: 'STAKEHOLDER_LEAD',
+    json: { title: 'Its workflow ended too early', startsAt: new Date(Date.now() + 20 * DAY).toISOString(), endsAt: new Date(Date.now() + 20 * DAY + 3_600_000).toISOString(), place: 'City Hall', languages: ['en'] },
+  });
+  expect(scheduled.status).toBe(201);
+  const endedId = (await scheduled.json()).id as string;
+  const running = await sys.request(`/api/plans/${planId}/sessions`, {
+    method: 'POST',
+    as: 'STAKEHOLDER_LEAD',
+    json: { title: 'Reminded normally', startsAt: new Date(Date.now() + 30 * DAY).toISOString(), endsAt: new Date(Date.now() + 30 * DAY + 3_600_000).toISOString(), place: 'City Hall', languages: ['en'] },
+  });
+  expect(running.status).toBe(201);
+  const runningId = (await running.json()).id as string;
+  expect((await sys.request(`/api/sessions/${endedId}/cancel`, { method: 'POST', as: 'STAKEHOLDER_LEAD', json: { reason: 'by mistake' } })).status).toBe(200);
+  await eventually(async () => (await sys.temporal.workflow.getHandle(engagementSessionWorkflowId(endedId)).describe()).status.name === 'COMPLETED', 'the cancelled session workflow to end');
+  await sys.db.engagementSession.update({ where: { id: endedId }, data: { status: 'SCHEDULED', cancelledAt: null, createdAt: longAgo() } });
+  await sys.db.engagementSession.update({ where: { id: runningId }, data: { createdAt: longAgo() } });
+
+  const maintenance = createMaintenanceActivities({ db: sys.db, config: sys.config, temporal: sys.temporal });
+  const report = await maintenance.reconcileWorkflows({ olderThanMs: 0 });
+  expect([...(report.sessionsStarted ?? [])].sort()).toEqual([orphan.id, endedId].sort());
+  expect(report.sessionsChecked).toBe(3);
+
+  // The orphan is announced, as its scheduling would have done, and its first reminder is set 7 days before it.
+  const orphanState = await eventually(async () => {
+    const state = await sessionState(orphan.id);
+    return state.told.includes(sessionAnnouncementKey(orphan.id)) ? state : undefined;
+  }, 'the repaired session to be announced');
+  expect(orphanState).toMatchObject({ status: 'SCHEDULED', startsAt: orphan.startsAt.toISOString(), nextReminderAt: new Date(orphan.startsAt.getTime() - 7 * DAY).toISOString() });
+  // The one whose workflow had ended is reminded again, but not announced a second time.
+  const endedRow = await sys.db.engagementSession.findUniqueOrThrow({ where: { id: endedId } });
+  const endedState = await eventually(async () => {
+    const state = await sessionState(endedId);
+    return state.nextReminderAt ? state : undefined;
+  }, 'the restarted session to wait for its reminder');
+  expect(endedState).toMatchObject({ status: 'SCHEDULED', told: [], nextReminderAt: new Date(endedRow.startsAt.getTime() - 7 * DAY).toISOString() });
+  expect(await sys.db.auditEvent.count({ where: { action: 'session.workflow-started-by-reconciler', entityId: { in: [orphan.id, endedId] } } })).toBe(2);
+
+  // Neither the cancelled session nor the one already past gets a workflow.
+  expect(await neverRan(cancelled.id)).toBe(true);
+  expect(await neverRan(past.id)).toBe(true);
+
+  const again = await maintenance.reconcileWorkflows({ olderThanMs: 0 });
+  expect(again.sessionsStarted).toEqual([]);
+  expect(await sys.db.auditEvent.count({ where: { action: 'session.workflow-started-by-reconciler', entityId: { in: [orphan.id, endedId] } } })).toBe(2);
+  expect((await sessionState(orphan.id)).told).toEqual([sessionAnnouncementKey(orphan.id)]);
+});
+
+test('a session cancelled while the reconciler starts its workflow is not reminded', async () => {
+  const plan = await sys.request('/api/plans', {
+    method: 'POST',
+    as: 'CITY_MANAGER',
+    json: { title: 'Sessions cancelled in the race', startDate: new Date().toISOString().slice(0, 10), goals: [{ number: 1, title: 'Engagement' }] },
+  });
+  expect(plan.status).toBe(202);
+  const orphan = await sessionRow((await plan.json()).id as string, 'Cancelled as it is repaired', 10 * DAY);
+  // Staff cancel it between the reconciler's read and its start: the API finds no workflow to tell,
+  // so only the row says so. The client is the real one, but for that write before each start.
+  const workflow = Object.create(sys.temporal.workflow) as typeof sys.temporal.workflow;
+  workflow.signalWithStart = (async (...args: Parameters<typeof sys.temporal.workflow.signalWithStart>) => {
+    await sys.db.engagementSession.update({ where: { id: orphan.id }, data: { status: 'CANCELLED', cancelledAt: new Date() } });
+    return sys.temporal.workflow.signalWithStart(...args);
+  }) as typeof sys.temporal.workflow.signalWithStart;
+  const racing = Object.create(sys.temporal, { workflow: { value: workflow } }) as typeof sys.temporal;
+
+  const report = await createMaintenanceActivities({ db: sys.db, config: sys.config, temporal: racing }).reconcileWorkflows({ olderThanMs: 0 });
+  expect(report.sessionsStarted).toEqual([orphan.id]);
+  // The cancellation reaches the workflow it just started, which ends without a reminder.
+  const handle = sys.temporal.workflow.getHandle<WorkflowSignatures['engagementSessionWorkflow']>(engagementSessionWorkflowId(orphan.id));
+  await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 'the workflow of the cancelled session to end');
+  const result = await handle.result();
+  expect(result).toMatchObject({ status: 'CANCELLED', nextReminderAt: null });
+  expect(result.told.filter((key) => key !== sessionAnnouncementKey(orphan.id))).toEqual([]);
 });
 
 test('the worker keeps both Schedules in place; a run of each does its job', async () => {

@@ -1,9 +1,11 @@
 // Staff page for Goal 1's engagement sessions: schedule a session of a plan
 // (POST /api/plans/:id/sessions), list the plan's sessions, record a started
-// session's attendance by group (POST /api/sessions/:id/attendance) and cancel
-// a scheduled one. The words and the policy's groups come from the server on
-// <main data-words data-groups>.
-import { h, api, replaceChildren, mainData, onSubmit, showFormSuccess, showPageError, requireSignIn, formatDateTime } from './lib.js';
+// session's attendance by group (POST /api/sessions/:id/attendance), cancel
+// a scheduled one, and turn a held session's follow-ups into action items of
+// its plan (POST /api/sessions/:id/follow-ups: goal, title, owner, sponsor,
+// due date; the API's refusals show next to the field they name). The words
+// and the policy's groups come from the server on <main data-words data-groups>.
+import { h, api, field, replaceChildren, mainData, onSubmit, showFormSuccess, showPageError, requireSignIn, formatDate, formatDateTime } from './lib.js';
 
 const words = JSON.parse(mainData('words') || '{}');
 const groups = JSON.parse(mainData('groups') || '[]');
@@ -30,13 +32,75 @@ function attendanceForm(session) {
     h('button', { type: 'submit' }, words.record));
   onSubmit(formEl, async () => {
     const counts = groups.map((g) => ({ group: g.key, count: Number(formEl.elements[g.key].value || 0) }));
-    await api('POST', `/api/sessions/${encodeURIComponent(session.id)}/attendance`, { counts, notes: formEl.elements.notes.value });
+    const held = await api('POST', `/api/sessions/${encodeURIComponent(session.id)}/attendance`, { counts, notes: formEl.elements.notes.value });
     showFormSuccess(formEl, words.recorded);
+    // Held now: its follow-ups can be recorded.
+    const card = formEl.closest('article');
+    if (card && !card.querySelector('.follow-ups')) card.appendChild(await followUpSection(held));
   });
   return formEl;
 }
 
-function sessionCard(session) {
+/** The goals and the people of a plan, for the follow-up forms; asked once per plan. */
+const planChoices = new Map();
+function choicesFor(planId) {
+  if (!planChoices.has(planId)) {
+    const loading = Promise.all([
+      api('GET', `/api/plans/${encodeURIComponent(planId)}`),
+      api('GET', `/api/plans/${encodeURIComponent(planId)}/people`),
+    ]).then(([plan, { people }]) => ({ goals: plan.goals, people }));
+    loading.catch(() => planChoices.delete(planId));
+    planChoices.set(planId, loading);
+  }
+  return planChoices.get(planId);
+}
+
+const itemLink = (planId, item) =>
+  h('a', { href: `/plans/${encodeURIComponent(planId)}/items/${encodeURIComponent(item.id)}` }, item.title);
+
+/** A held session's follow-ups, each an action item of the plan, and the form that adds one. */
+async function followUpSection(session) {
+  const { goals, people } = await choicesFor(session.planId);
+  const prefix = `follow-up-${session.id}`;
+  const list = h('ul', { class: 'follow-up-list' },
+    session.followUps.map((item) => h('li', {}, itemLink(session.planId, item), ' ', words.followUpDue.replace('{{date}}', formatDate(item.dueAt)))));
+  const personOptions = () => [
+    h('option', { value: '' }, words.followUpChoosePerson),
+    people.map((p) => h('option', { value: p.id }, p.organisation ? `${p.name} (${p.title}, ${p.organisation})` : `${p.name} (${p.title})`)),
+  ];
+  const formEl = h('form', { class: 'follow-up-form', novalidate: true },
+    h('h5', {}, words.followUpAdd),
+    h('div', { class: 'form-status', 'aria-live': 'assertive' }),
+    field({ label: words.followUpGoal, control: h('select', { name: 'goalNumber', id: `${prefix}-goal`, required: true },
+      goals.map((g) => h('option', { value: String(g.number) }, `${g.number}. ${g.title}`))) }),
+    field({ label: words.followUpTitle, control: h('input', { name: 'title', id: `${prefix}-title`, required: true, maxlength: '200' }) }),
+    field({ label: words.followUpDescription, control: h('textarea', { name: 'description', id: `${prefix}-description`, maxlength: '2000' }) }),
+    field({ label: words.followUpOwner, hint: words.followUpOwnerHint, control: h('select', { name: 'ownerId', id: `${prefix}-owner`, required: true }, personOptions()) }),
+    field({ label: words.followUpSponsor, hint: words.followUpSponsorHint, control: h('select', { name: 'sponsorId', id: `${prefix}-sponsor`, required: true }, personOptions()) }),
+    field({ label: words.followUpDueAt, hint: words.followUpDueAtHint, control: h('input', { type: 'date', name: 'dueAt', id: `${prefix}-due`, required: true }) }),
+    h('button', { type: 'submit' }, words.followUpSubmit));
+  onSubmit(formEl, async () => {
+    const el = formEl.elements;
+    const item = await api('POST', `/api/sessions/${encodeURIComponent(session.id)}/follow-ups`, {
+      goalNumber: Number(el.goalNumber.value),
+      title: el.title.value,
+      description: el.description.value,
+      ownerId: el.ownerId.value,
+      sponsorId: el.sponsorId.value,
+      dueAt: el.dueAt.value,
+    });
+    list.appendChild(h('li', {}, itemLink(session.planId, item), ' ', words.followUpDue.replace('{{date}}', formatDate(item.dueAt))));
+    formEl.reset();
+    showFormSuccess(formEl, `${words.followUpCreated} ${item.title}`);
+  });
+  return h('section', { class: 'follow-ups', 'aria-labelledby': `${prefix}-heading` },
+    h('h4', { id: `${prefix}-heading` }, words.followUpHeading),
+    h('p', { class: 'small muted' }, words.followUpLede),
+    list,
+    formEl);
+}
+
+async function sessionCard(session) {
   const started = Date.parse(session.startsAt) <= Date.now();
   const cancel = h('button', { type: 'button', class: 'secondary' }, words.cancel);
   cancel.addEventListener('click', async () => {
@@ -54,14 +118,15 @@ function sessionCard(session) {
     h('p', {}, formatDateTime(session.startsAt), ' – ', formatDateTime(session.endsAt)),
     session.place ? h('p', {}, session.place) : null,
     session.status === 'SCHEDULED' && !started ? cancel : null,
-    session.status !== 'CANCELLED' && started ? attendanceForm(session) : null);
+    session.status !== 'CANCELLED' && started ? attendanceForm(session) : null,
+    session.status === 'HELD' ? await followUpSection(session) : null);
 }
 
 async function loadSessions() {
   const planId = planSelect.value;
   if (!planId) return replaceChildren(list, h('p', {}, words.noSessions));
   const { sessions } = await api('GET', `/api/plans/${encodeURIComponent(planId)}/sessions`);
-  replaceChildren(list, sessions.length ? sessions.map(sessionCard) : h('p', {}, words.noSessions));
+  replaceChildren(list, sessions.length ? await Promise.all(sessions.map(sessionCard)) : h('p', {}, words.noSessions));
 }
 
 async function main() {
