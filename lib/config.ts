@@ -117,7 +117,8 @@ const fields = z.object({
   SMTP_REQUIRE_TLS: bool.optional(),
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
-  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /** Open SMTP connections a worker keeps: a fan-out to thousands goes only as fast as these turn round (and a crash can catch one email per connection). */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   MAIL_FROM: z.string().min(3).default(SHIPPED_DEFAULTS.MAIL_FROM),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').default(SHIPPED_DEFAULTS.TWILIO_ACCOUNT_SID),
   TWILIO_AUTH_TOKEN: z.string().min(8).default(SHIPPED_DEFAULTS.TWILIO_AUTH_TOKEN),

@@ -2,12 +2,17 @@
 // after round; a new worker starts at once (as a service manager would).
 import { expectIncidentMessages, type ExpectedMessage } from '../ledger';
 import type { Knobs } from '../knobs';
+import { parseConfig } from '../../lib/config';
 import { sleep } from '../processes';
 import { log, type ChaosSystem } from '../system';
 import { declare, peopleForSeverity, resetCounters, result, retire, seconds, serverErrorCount, settle, type DeclaredIncident, type Scenario } from './common';
 
-/** Emails a kill can catch between the relay's 250 and the write that records it: one per pooled SMTP connection (SMTP_POOL_SIZE). */
-const EMAILS_IN_FLIGHT_PER_KILL = 5;
+/**
+ * Emails a kill can catch between the relay's 250 and the write that records
+ * them: one per pooled SMTP connection (SMTP_POOL_SIZE), and as many again
+ * waiting for their batch's shared SENT write.
+ */
+const EMAILS_IN_FLIGHT_PER_KILL = 2 * parseConfig({}).SMTP_POOL_SIZE;
 
 export function workerKillScenario(knobs: Knobs): Scenario {
   return {
