@@ -1,11 +1,12 @@
 // Lets a flood of cheap work wait its turn behind the work that matters.
 // Node runs every ready I/O callback of a loop turn before the next turn; if
 // hundreds of public reads are ready, a staff action's next step waits behind
-// all of them, and a closed loop of readers keeps the process busy. A caller
-// that awaits its turn here starts at most one per loop turn (setImmediate
-// runs after the turn's I/O) and at most `perSecond` a second, so the work it
-// guards can use only that share of the process; waiting callers are served
-// in order, not refused, until `maxWaiting` are already waiting.
+// all of them, and a closed loop of readers keeps the process busy. Callers
+// that await their turn here start at most TURNS_PER_LOOP per loop turn
+// (setImmediate runs after the turn's I/O) and at most `perSecond` a second,
+// so the work they guard can use only that share of the process, and other
+// work waits behind a few of them at most; waiting callers are served in
+// order, not refused, until `maxWaiting` are already waiting.
 
 export class TurnQueueFull extends Error {
   constructor(readonly waiting: number) {
@@ -20,6 +21,14 @@ export interface TurnQueue {
   /** Callers waiting now. */
   readonly waiting: number;
 }
+
+/**
+ * Callers started per loop turn at most. A public read served from the cache
+ * takes a few hundredths of a millisecond, so a staff request's next step
+ * waits behind well under a millisecond of them; one per turn capped the
+ * reads at the loop's turn rate, far below what the cache can serve.
+ */
+export const TURNS_PER_LOOP = 8;
 
 export function turnQueue({ perSecond, maxWaiting }: { perSecond: number; maxWaiting: number }): TurnQueue {
   const queue: (() => void)[] = [];
@@ -44,7 +53,7 @@ export function turnQueue({ perSecond, maxWaiting }: { perSecond: number; maxWai
   function release(): void {
     scheduled = false;
     refill();
-    if (queue.length > 0 && tokens >= 1) {
+    for (let started = 0; started < TURNS_PER_LOOP && queue.length > 0 && tokens >= 1; started++) {
       tokens -= 1;
       queue.shift()!();
     }
