@@ -1,0 +1,35 @@
+// The worker's start-up warm-up (activities/warmUp.ts) against stand-ins that
+// record what it touched: the pool opened to its size, the first queries, the
+// declaration's templates in every language, and Twilio's REST resources
+// loaded (nothing sent, nothing written).
+import { createWarmUpActivities } from '../../activities/warmUp';
+import type { Db } from '../../lib/db';
+import { languages } from '../../lib/i18n';
+import { createTestConfig } from '../harness/config';
+
+test('opens the pool, compiles the first queries, renders the templates and loads the Twilio resources, sending nothing', async () => {
+  const config = createTestConfig({ DATABASE_POOL_SIZE: 3 });
+  const calls: string[] = [];
+  const db = {
+    $queryRaw: async () => calls.push('SELECT 1'),
+    person: { findMany: async () => (calls.push('person.findMany'), []) },
+    notification: { findUnique: async () => (calls.push('notification.findUnique'), null) },
+  } as unknown as Db;
+  const touched: string[] = [];
+  const sms = {
+    get messages() {
+      touched.push('messages');
+      return { create: () => Promise.reject(new Error('the warm-up must not send')) };
+    },
+    get calls() {
+      touched.push('calls');
+      return { create: () => Promise.reject(new Error('the warm-up must not call')) };
+    },
+  } as never;
+  const result = await createWarmUpActivities({ db, config, sms }).warmUp();
+  expect(calls.filter((c) => c === 'SELECT 1')).toHaveLength(3);
+  expect(calls).toContain('person.findMany');
+  expect(calls).toContain('notification.findUnique');
+  expect(touched.sort()).toEqual(['calls', 'messages']);
+  expect(result).toMatchObject({ connections: 3, rendered: 2 * languages().length });
+});
