@@ -23,6 +23,14 @@ export class E2eSession {
     return context;
   }
 
+  /** A staff POST through the API as `as` (the setup a test's story starts from); any refusal fails the test. */
+  async post(path: string, as: 'CITY_MANAGER' | 'POLICE_CHIEF' | 'PIO', json: unknown): Promise<any> {
+    if (!this.system) throw new Error('the session has not started');
+    const res = await this.system.request(path, { method: 'POST', as, json });
+    if (res.status >= 300) throw new Error(`POST ${path} as ${as} answered ${res.status}: ${await res.text()}`);
+    return res.json();
+  }
+
   async stop(): Promise<void> {
     for (const context of this.contexts) await context.close().catch(() => undefined);
     await this.browser?.close();

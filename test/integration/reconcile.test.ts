@@ -123,14 +123,19 @@ const neverRan = async (id: string) =>
       (err: unknown) => err instanceof WorkflowNotFoundError,
     );
 
-test('the reconciler starts the reminders of a session still to come whose workflow is not running, once, and never those of a cancelled or past one', async () => {
+/** A plan made through the API, starting today, with one goal; its id. */
+async function planWithOneGoal(title: string): Promise<string> {
   const plan = await sys.request('/api/plans', {
     method: 'POST',
     as: 'CITY_MANAGER',
-    json: { title: 'Sessions reconciled', startDate: new Date().toISOString().slice(0, 10), goals: [{ number: 1, title: 'Engagement' }] },
+    json: { title, startDate: new Date().toISOString().slice(0, 10), goals: [{ number: 1, title: 'Engagement' }] },
   });
   expect(plan.status).toBe(202);
-  const planId = (await plan.json()).id as string;
+  return (await plan.json()).id as string;
+}
+
+test('the reconciler starts the reminders of a session still to come whose workflow is not running, once, and never those of a cancelled or past one', async () => {
+  const planId = await planWithOneGoal('Sessions reconciled');
   // Ten days ahead: the policy's reminders (7 days and 1 day before) are both still to come.
   const orphan = await sessionRow(planId, 'Scheduled, then the API died', 10 * DAY);
   const cancelled = await sessionRow(planId, 'Cancelled before its workflow started', 12 * DAY, { status: 'CANCELLED' });
@@ -187,13 +192,7 @@ test('the reconciler starts the reminders of a session still to come whose workf
 });
 
 test('a session cancelled while the reconciler starts its workflow is not reminded', async () => {
-  const plan = await sys.request('/api/plans', {
-    method: 'POST',
-    as: 'CITY_MANAGER',
-    json: { title: 'Sessions cancelled in the race', startDate: new Date().toISOString().slice(0, 10), goals: [{ number: 1, title: 'Engagement' }] },
-  });
-  expect(plan.status).toBe(202);
-  const orphan = await sessionRow((await plan.json()).id as string, 'Cancelled as it is repaired', 10 * DAY);
+  const orphan = await sessionRow(await planWithOneGoal('Sessions cancelled in the race'), 'Cancelled as it is repaired', 10 * DAY);
   // Staff cancel it between the reconciler's read and its start: the API finds no workflow to tell,
   // so only the row says so. The client is the real one, but for that write before each start.
   const workflow = Object.create(sys.temporal.workflow) as typeof sys.temporal.workflow;
