@@ -176,10 +176,15 @@ async function changeSession(
     await tellWorkflow(deps, row, false);
   } catch {
     const { attendance: _attendance, followUps: _followUps, id: _id, planId: _planId, createdAt: _createdAt, updatedAt: _updatedAt, ...previous } = before;
-    await deps.db.$transaction(async (tx) => {
-      await tx.engagementSession.update({ where: { id: before.id }, data: previous });
+    const restored = await deps.db.$transaction(async (tx) => {
+      const back = await tx.engagementSession.update({ where: { id: before.id }, data: previous });
       await appendAudit(tx, { actorId: actor.id, actorLabel: actor.name, action: `${audit.action}_rolled_back`, entityType: 'EngagementSession', entityId: before.id, planId: before.planId });
+      return back;
     });
+    // The failed call may have reached the workflow all the same (an answer lost, a deadline passed after
+    // the signal landed): the restored row, a newer revision, puts it back. If this call fails too, the
+    // first one most likely never arrived either.
+    await tellWorkflow(deps, restored, false).catch(() => undefined);
     throw unavailable('could not update the session reminders; nothing was changed, try again');
   }
 }

@@ -10,6 +10,7 @@ import { startTestSystem, type TestSystem } from '../harness/app';
 import { eventually } from '../harness/eventually';
 import { parseIcs } from '../harness/feeds';
 import { apiCaller } from '../harness/http';
+import { updateSession } from '../../services/engagementSessions';
 
 let sys: TestSystem;
 const call = apiCaller(() => sys.request);
@@ -222,6 +223,39 @@ describe('engagement sessions on the running system', () => {
     const row = await sys.db.actionItem.findUniqueOrThrow({ where: { id: followUpId } });
     expect(item?.props).toMatchObject({ SUMMARY: 'Due: Publish parking enforcement hours for business owners (Goal 1)', DTSTART: icsTime(row.dueAt) });
     expect(JSON.stringify(calendar)).not.toContain('Private note');
+  });
+
+  it('a change whose call to the workflow fails after the signal landed is rolled back in the workflow as well as in the row', async () => {
+    const res = await call('POST', `/api/plans/${planId}/sessions`, { as: 'STAKEHOLDER_LEAD', json: sessionBody({ title: 'Lost answer', startsAt: iso(5 * DAY), endsAt: iso(5 * DAY + 3_600_000) }) });
+    expect(res.status).toBe(201);
+    const id = res.json.id as string;
+    const handle = sys.temporal.workflow.getHandle(`engagement-session-${id}`);
+    await eventually(async () => (await handle.query<{ startsAt: string }>('engagementSessionState')).startsAt === res.json.startsAt, 'the workflow to run');
+    // A Temporal client whose first signal-with-start lands and then reports a failure (its answer lost).
+    let loseNextAnswer = true;
+    const workflow = new Proxy(sys.temporal.workflow, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (prop !== 'signalWithStart') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: Parameters<typeof target.signalWithStart>) => {
+          const started = await target.signalWithStart(...args);
+          if (loseNextAnswer) {
+            loseNextAnswer = false;
+            throw new Error('deadline exceeded');
+          }
+          return started;
+        };
+      },
+    });
+    const temporal = new Proxy(sys.temporal, {
+      get: (target, prop) => (prop === 'workflow' ? workflow : ((value) => (typeof value === 'function' ? value.bind(target) : value))(Reflect.get(target, prop, target))),
+    });
+    const lead = await sys.db.person.findFirstOrThrow({ where: { roles: { has: 'STAKEHOLDER_LEAD' }, email: 'engagement.lead@example.org' } });
+    await expect(
+      updateSession({ db: sys.db, temporal, config: sys.config }, id, { startsAt: iso(9 * DAY), endsAt: iso(9 * DAY + 3_600_000) }, { id: lead.id, name: lead.name }),
+    ).rejects.toMatchObject({ status: 503 });
+    expect((await sys.db.engagementSession.findUniqueOrThrow({ where: { id } })).startsAt.toISOString()).toBe(res.json.startsAt);
+    expect((await handle.query<{ startsAt: string }>('engagementSessionState')).startsAt).toBe(res.json.startsAt);
   });
 
   it('a rescheduled session is reminded for its new time; a cancelled one stops its reminders and says so in public', async () => {
