@@ -18,6 +18,7 @@ import { asyncRoute } from './asyncRoute';
 import type { WebDeps } from './deps';
 import { sendPage } from './layout';
 import { cityDateTime } from './linkPages/linkPage';
+import { publicSessionUrl } from '../lib/workflowInputs';
 
 const sessionWords = (res: Response): Translate => translator(typeof res.locals.language === 'string' ? res.locals.language : 'en', 'sessions');
 
@@ -94,7 +95,7 @@ export function createSessionPagesRouter({ db, config }: WebDeps): Router {
       const language = languageOr(req.query.lang);
       const t = translator(language, 'sessions');
       const [{ upcoming, past }, items] = await Promise.all([publicSessions(db, language, now), publicItemDueDates(db)]);
-      const sessionUrl = (id: string) => `${base}/sessions#session-${encodeURIComponent(id)}`;
+      const sessionUrl = (id: string) => publicSessionUrl(config, id);
       const events: CalendarEvent[] = [
         ...[...upcoming, ...past].map((s) => ({
           // Stable across reschedules: a calendar moves the event rather than adding a second one.
