@@ -123,6 +123,18 @@ const neverRan = async (id: string) =>
       (err: unknown) => err instanceof WorkflowNotFoundError,
     );
 
+/** A one-hour session scheduled through the API by the engagement lead, starting `inMs` from now; its id. */
+async function scheduledThroughApi(planId: string, title: string, inMs: number): Promise<string> {
+  const startsAt = Date.now() + inMs;
+  const res = await sys.request(`/api/plans/${planId}/sessions`, {
+    method: 'POST',
+    as: 'STAKEHOLDER_LEAD',
+    json: { title, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + 3_600_000).toISOString(), place: 'City Hall', languages: ['en'] },
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()).id as string;
+}
+
 /** A plan made through the API, starting today, with one goal; its id. */
 async function planWithOneGoal(title: string): Promise<string> {
   const plan = await sys.request('/api/plans', {
@@ -142,20 +154,8 @@ test('the reconciler starts the reminders of a session still to come whose workf
   const past = await sessionRow(planId, 'Took place, attendance not yet recorded', -DAY);
   // Scheduled normally, then cancelled (its workflow ended), then written back to SCHEDULED, as a
   // cancellation rolled back after the workflow took it leaves it: still to come, nothing reminding.
-  const scheduled = await sys.request(`/api/plans/${planId}/sessions`, {
-    method: 'POST',
-    as: 'STAKEHOLDER_LEAD',
-    json: { title: 'Its workflow ended too early', startsAt: new Date(Date.now() + 20 * DAY).toISOString(), endsAt: new Date(Date.now() + 20 * DAY + 3_600_000).toISOString(), place: 'City Hall', languages: ['en'] },
-  });
-  expect(scheduled.status).toBe(201);
-  const endedId = (await scheduled.json()).id as string;
-  const running = await sys.request(`/api/plans/${planId}/sessions`, {
-    method: 'POST',
-    as: 'STAKEHOLDER_LEAD',
-    json: { title: 'Reminded normally', startsAt: new Date(Date.now() + 30 * DAY).toISOString(), endsAt: new Date(Date.now() + 30 * DAY + 3_600_000).toISOString(), place: 'City Hall', languages: ['en'] },
-  });
-  expect(running.status).toBe(201);
-  const runningId = (await running.json()).id as string;
+  const endedId = await scheduledThroughApi(planId, 'Its workflow ended too early', 20 * DAY);
+  const runningId = await scheduledThroughApi(planId, 'Reminded normally', 30 * DAY);
   expect((await sys.request(`/api/sessions/${endedId}/cancel`, { method: 'POST', as: 'STAKEHOLDER_LEAD', json: { reason: 'by mistake' } })).status).toBe(200);
   await eventually(async () => (await sys.temporal.workflow.getHandle(engagementSessionWorkflowId(endedId)).describe()).status.name === 'COMPLETED', 'the cancelled session workflow to end');
   await sys.db.engagementSession.update({ where: { id: endedId }, data: { status: 'SCHEDULED', cancelledAt: null, createdAt: longAgo() } });
