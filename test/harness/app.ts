@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -9,7 +8,7 @@ import type { Db } from '../../lib/db';
 import { seedDemoRoster, type RoleKey, type SeededRoster } from '../../scripts/seed-roster';
 import { createTestConfig } from './config';
 import { createTestDatabase, type TestDatabase } from './database';
-import { freePort } from './freePort';
+import { listeningPlaceholder } from './freePort';
 import { createLocalTemporalEnv } from './localTemporal';
 import { startSinks, type TestSinks } from './sinks';
 import { createTestWorker, type TestWorkerOptions } from './worker';
@@ -63,7 +62,15 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   };
 
   try {
-    const apiPort = await freePort();
+    const { server, port: apiPort } = await listeningPlaceholder();
+    let serverClosed: Promise<void> | undefined;
+    const closeServer = () =>
+      (serverClosed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }));
+    // Closed last if start-up fails half-way; closed first (below) once the app serves.
+    cleanups.push(closeServer);
     const baseUrl = `http://127.0.0.1:${apiPort}`;
 
     const database = await createTestDatabase({ poolSize: options.databasePoolSize });
@@ -103,17 +110,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     const roster = await seedDemoRoster(database.db, { embeddedTokens: true, bcryptRounds: 4 });
 
     const app = createApp({ db: database.db, temporal: env.client, config });
-    const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(apiPort, '127.0.0.1', () => resolve(s));
-      s.once('error', reject);
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    server.on('request', app);
+    cleanups.push(closeServer);
 
     const request: TestSystem['request'] = (path, init = {}) => {
       const { as, json, headers, ...rest } = init;

@@ -18,7 +18,7 @@ import type { SignInLimits } from '../../services/signInThrottle';
 import { createTestConfig } from '../harness/config';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { eventually } from '../harness/eventually';
-import { freePort } from '../harness/freePort';
+import { listeningPlaceholder } from '../harness/freePort';
 import { apiCaller, fetchFrom } from '../harness/http';
 import { startSinks, type TestSinks } from '../harness/sinks';
 
@@ -39,8 +39,8 @@ async function addPerson(key: string, roles: Role[]) {
   });
 }
 
-async function listen(app: express.Express, port = 0): Promise<string> {
-  const server = app.listen(port, '127.0.0.1');
+async function listen(app: express.Express): Promise<string> {
+  const server = app.listen(0, '127.0.0.1');
   servers.push(server);
   await new Promise((resolve) => server.once('listening', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -49,15 +49,16 @@ async function listen(app: express.Express, port = 0): Promise<string> {
 beforeAll(async () => {
   database = await createTestDatabase();
   sinks = await startSinks();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
+  const placeholder = await listeningPlaceholder();
+  servers.push(placeholder.server);
+  base = `http://127.0.0.1:${placeholder.port}`;
   config = createTestConfig({ ...sinks.config, PUBLIC_BASE_URL: base });
   await addPerson('mayor', ['MAYOR']);
   await addPerson('timing', ['PIO']);
   await addPerson('lead', ['STAKEHOLDER_LEAD']);
   await addPerson('deputy', []);
   await addPerson('spray', ['ALDERMAN']);
-  await listen(createApp({ db: database.db, temporal, config }), port);
+  placeholder.server.on('request', createApp({ db: database.db, temporal, config }));
 });
 
 afterAll(async () => {

@@ -1,5 +1,7 @@
 import { Client as PgClient } from 'pg';
+import net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
+import { freePort, listeningPlaceholder } from '../harness/freePort';
 import { temporal } from '@temporalio/proto';
 import { createTimeSkippingEnv, lockHolders, outstandingWork, terminateIdleWorkflow } from '../harness/timeSkipping';
 
@@ -110,6 +112,33 @@ describe('test harness: terminating only idle workflows', () => {
       expect((await env.client.workflow.getHandle('harness-unanswered').describe()).status.name).toBe('RUNNING');
     } finally {
       await env.teardown();
+    }
+  });
+});
+
+describe('test harness: the API port', () => {
+  const tryToTake = (port: number) =>
+    new Promise<string>((resolve) => {
+      const intruder = net.createServer();
+      intruder.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+      intruder.listen(port, '127.0.0.1', () => intruder.close(() => resolve('taken')));
+    });
+
+  // The landing CI once failed with EADDRINUSE: a port chosen by freePort was
+  // taken while the test system started Temporal and the sinks.
+  it('a port from freePort is free for anyone to take before the app listens', async () => {
+    expect(await tryToTake(await freePort())).toBe('taken');
+  });
+
+  it('the placeholder holds its port until the app serves on it', async () => {
+    const { server, port } = await listeningPlaceholder();
+    try {
+      expect(await tryToTake(port)).toBe('EADDRINUSE');
+      server.on('request', (_req, res) => res.end('served'));
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('served');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
