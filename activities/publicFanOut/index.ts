@@ -16,7 +16,9 @@ import {
   type PublicFanOutInputV1,
 } from '../../domain/contracts/publicFanOut';
 import type { SubscriptionActivities } from '../../domain/contracts/subscription';
+import type { ChannelName } from '../../domain/contracts/notificationActivities';
 import { officialsNoticeData, publicMessageData } from './content';
+import { recipientsPageQuery } from './recipients';
 import { createSubscriberSender, type SubscriberSenderDeps } from './subscriberMessages';
 
 export type PublicFanOutDeps = SubscriberSenderDeps & {
@@ -74,25 +76,8 @@ export function createPublicFanOutActivities(deps: PublicFanOutDeps): PublicFanO
       return { workflowId };
     },
 
-    async listFanOutRecipients({ plan, audience, cursor, limit, channel }) {
-      const rows = await db.subscription.findMany({
-        where: {
-          audience,
-          status: 'ACTIVE',
-          ...(channel ? { channel } : {}),
-          ...(cursor ? { id: { gt: cursor } } : {}),
-          ...(audience === 'MEDIA'
-            ? { channel: 'EMAIL' }
-            : {
-                confirmedAt: { lte: new Date(plan.at) },
-                topics: { some: { OR: plan.topics.map((t) => ({ topic: t.topic, scope: t.scope ?? '' })) } },
-              }),
-        },
-        select: { id: true, channel: true },
-        orderBy: { id: 'asc' },
-        take: Math.max(1, Math.min(limit, 1000)),
-      });
-      return rows;
+    async listFanOutRecipients(page) {
+      return db.$queryRaw<{ id: string; channel: ChannelName }[]>(recipientsPageQuery(page));
     },
 
     async sendPublicMessages({ workflowId, event, subscriptionIds }) {
