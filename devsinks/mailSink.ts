@@ -64,6 +64,8 @@ export interface MailSink {
   httpPort: number;
   host: string;
   messages(): SunkMail[];
+  /** Messages accepted since the last clear(), counting those dropped past maxMessages. */
+  acceptedCount(): number;
   clear(): void;
   /**
    * The next `count` transactions get `responseCode` (default a transient 451)
@@ -103,6 +105,7 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
   const isUndeliverable = options.isUndeliverable ?? defaultIsUndeliverable;
   const maxMessages = options.maxMessages ?? 5000;
   let stored: SunkMail[] = [];
+  let accepted = 0;
   let sequence = 0;
   let pendingFaults: { responseCode: number; stage: SmtpStage }[] = [];
   let refusal: { responseCode: number; untilMs: number } | null = null;
@@ -204,7 +207,9 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
             ...(isReply && inbound ? { inbound: { webhookUrl: inbound.webhookUrl, attempts: [] } } : {}),
           };
           stored.push(message);
-          if (stored.length > maxMessages) stored = stored.slice(stored.length - maxMessages);
+          accepted += 1;
+          // Trimmed a tenth at a time: trimming on every message copied the whole list each time.
+          if (stored.length >= maxMessages + Math.ceil(maxMessages / 10)) stored = stored.slice(stored.length - maxMessages);
           callback(null);
           if (message.inbound) {
             const delivery = relay(message).catch(() => undefined);
@@ -365,9 +370,11 @@ ${m.html ? `<h2>HTML</h2><iframe title="HTML body" sandbox="allow-popups allow-p
     smtpPort,
     httpPort,
     host,
-    messages: () => stored.slice(),
+    messages: () => stored.slice(-maxMessages),
+    acceptedCount: () => accepted,
     clear: () => {
       stored = [];
+      accepted = 0;
     },
     failNext: (count, responseCode = 451, stage = 'MAIL FROM') => {
       pendingFaults = pendingFaults.concat(Array.from({ length: count }, () => ({ responseCode, stage })));

@@ -110,6 +110,21 @@ describe('mail sink', () => {
     expect(Date.parse(mail.receivedAt)).not.toBeNaN();
   });
 
+  test('keeps the newest maxMessages and counts every message accepted since the last clear', async () => {
+    const small = await startMailSink({ smtpPort: 0, httpPort: 0, maxMessages: 3 });
+    const to = nodemailer.createTransport({ host: '127.0.0.1', port: small.smtpPort, secure: false });
+    try {
+      for (let n = 1; n <= 5; n++) await to.sendMail({ from: 'a@example.org', to: 'b@example.org', subject: `m${n}`, text: 'x' });
+      expect(small.messages().map((m) => m.subject)).toEqual(['m3', 'm4', 'm5']);
+      expect(small.acceptedCount()).toBe(5);
+      small.clear();
+      expect([small.messages().length, small.acceptedCount()]).toEqual([0, 0]);
+    } finally {
+      to.close();
+      await small.close();
+    }
+  });
+
   test('refuses "bounce" mailboxes with a permanent 550 at RCPT TO and injects transient 451s on request', async () => {
     const bounce = await transport.sendMail({ from: 'a@example.org', to: 'bounce-me@example.org', subject: 's', text: 't' }).catch((e: unknown) => e);
     expect(bounce).toMatchObject({ responseCode: 550, command: 'RCPT TO' });
