@@ -51,6 +51,9 @@ export function databaseSendSlotStore(db: Pick<Db, '$queryRaw'>): SendSlotStore 
  */
 const LATE_TOLERANCE_MS = 20;
 
+/** How much of its reserved time a worker has left when it asks for the next block: more than a busy database takes to answer. */
+const RESERVE_AHEAD_MS = 150;
+
 /** No shared slot within the wait the caller allows. */
 export class SharedSlotWait extends Error {
   constructor(readonly retryAfterMs: number) {
@@ -74,6 +77,7 @@ export class SharedSendSlots {
   private readonly bySender = new Map<string, SenderSlots>();
   /** The store's clock minus this worker's, from the quickest exchange lately. */
   private offset: { ms: number; exchangeMs: number; at: number } | null = null;
+  private offsetMeasuring: Promise<void> | null = null;
 
   /**
    * @param blockMs how much of the sender's time one reservation takes: short
@@ -97,16 +101,35 @@ export class SharedSendSlots {
         // Refused before it is taken: a slot given back this way stays for the next caller.
         if (wait > maxWaitMs) throw new SharedSlotWait(wait);
         const slot = slots.times.shift()!;
+        this.reserveAhead(sender, slots, intervalMs, now);
         if (wait > 0) await new Promise<void>((resolve) => this.clock.schedule(resolve, wait));
         // A timer that fired late (a busy event loop) lost its slot: sent now, the text could land next to the next slot's.
         if (this.clock.now() - slot <= LATE_TOLERANCE_MS) return;
         continue;
       }
-      slots.reserving ??= this.reserve(sender, slots, intervalMs).finally(() => {
-        slots.reserving = null;
-      });
-      await slots.reserving;
+      await this.startReserving(sender, slots, intervalMs);
     }
+  }
+
+  /**
+   * The next block is asked for while this one still has RESERVE_AHEAD_MS of
+   * slots left, so it arrives before it is due: asked for only once the last
+   * slot was gone, its first slot was already late by the exchange's time and
+   * lost whenever the database was slower than LATE_TOLERANCE_MS, a slot in
+   * every block (a tenth of the rate under load).
+   */
+  private reserveAhead(sender: string, slots: SenderSlots, intervalMs: number, now: number): void {
+    const last = slots.times[slots.times.length - 1];
+    if (slots.reserving || (last !== undefined && last - now > RESERVE_AHEAD_MS)) return;
+    // A failure reaches whoever next waits for a slot; nobody may be waiting now.
+    this.startReserving(sender, slots, intervalMs).catch(() => undefined);
+  }
+
+  private startReserving(sender: string, slots: SenderSlots, intervalMs: number): Promise<void> {
+    slots.reserving ??= this.reserve(sender, slots, intervalMs).finally(() => {
+      slots.reserving = null;
+    });
+    return slots.reserving;
   }
 
   private slotsOf(sender: string): SenderSlots {
@@ -120,13 +143,24 @@ export class SharedSendSlots {
 
   private async reserve(sender: string, slots: SenderSlots, intervalMs: number): Promise<void> {
     const count = Math.max(1, Math.floor(this.blockMs / intervalMs));
+    const measuredBefore = this.offset !== null;
     const { firstAt } = await this.exchange((store) => store.reserve(sender, count, intervalMs).then((r) => ({ value: r, storeNow: r.storeNow })));
-    // A slow first answer (a cold connection, a busy database) is no measure of the clocks: ask the time until one is quick.
-    for (let tries = 0; tries < 3 && this.offset!.exchangeMs > GOOD_EXCHANGE_MS; tries++) {
-      await this.exchange((store) => store.now().then((storeNow) => ({ value: storeNow, storeNow })));
+    if (this.offset!.exchangeMs > GOOD_EXCHANGE_MS) {
+      // A slow answer (a cold connection, a busy database) is no measure of the clocks. The first
+      // time, ask the time until one is quick before using any slot. Later, the best recent measure
+      // places this block and the asking goes on beside it: waited for, it made every block's first
+      // slots late while the database was slow, and lost them (a tenth of the rate under load).
+      if (!measuredBefore) await this.measureOffset();
+      else this.offsetMeasuring ??= this.measureOffset().catch(() => undefined).finally(() => (this.offsetMeasuring = null));
     }
     const first = firstAt - this.offset!.ms;
     for (let i = 0; i < count; i++) slots.times.push(first + i * intervalMs);
+  }
+
+  private async measureOffset(): Promise<void> {
+    for (let tries = 0; tries < 3 && this.offset!.exchangeMs > GOOD_EXCHANGE_MS; tries++) {
+      await this.exchange((store) => store.now().then((storeNow) => ({ value: storeNow, storeNow })));
+    }
   }
 
   /** One call to the store, taken as a sample of the clock offset (kept if it is the quickest lately). */
