@@ -73,3 +73,25 @@ export function turnQueue({ perSecond, maxWaiting }: { perSecond: number; maxWai
     },
   };
 }
+
+/** Resolves on a later turn of the event loop, after the I/O callbacks and timers that are due. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * `start(item)` for every item, `perTurn` of them in each loop turn, and all
+ * their results. For work that is quick per item but long for a batch
+ * (rendering and handing a hundred emails to the transport): in one turn it
+ * held timers up for tens of milliseconds, and a text whose send slot fell in
+ * that time lost the slot (activities/notifications/sharedSendSlots.ts).
+ */
+export async function startInTurns<T, R>(items: readonly T[], perTurn: number, start: (item: T, index: number) => R | Promise<R>): Promise<Awaited<R>[]> {
+  const started: Promise<Awaited<R>>[] = [];
+  for (const [index, item] of items.entries()) {
+    if (index > 0 && index % perTurn === 0) await nextTurn();
+    const result = Promise.resolve().then(() => start(item, index)) as Promise<Awaited<R>>;
+    // Handled by the Promise.all below; marked now so a failure while later items wait their turn is not reported as unhandled.
+    result.catch(() => undefined);
+    started.push(result);
+  }
+  return Promise.all(started);
+}

@@ -56,10 +56,14 @@ import { databaseSendSlotStore, SharedSendSlots } from './sharedSendSlots';
 import type { Mailer, SmsClient } from './providers';
 import { renderMessage, type RenderedMessage, type TemplateConfig } from './templates';
 import { FailureType } from '../../domain/failures';
+import { startInTurns } from '../../lib/turns';
 import { replyAddressFor } from '../../lib/replyAddress';
 import { CALL_RING_SECONDS, acknowledgementCallTwiml, voiceGatherUrl, voiceStatusCallbackUrl } from '../../lib/voiceCalls';
 
 export { ProviderRateLimitError, ProviderUnavailableError } from './errors';
+
+/** A batch's sends are handed to the providers this many per event-loop turn (lib/turns.ts). */
+export const SENDS_STARTED_PER_TURN = 10;
 export { createMailer, createSmsClient } from './providers';
 export { IN_FLIGHT, LEASE_MS, UNCONFIRMED } from './lease';
 export { renderMessage } from './templates';
@@ -550,14 +554,12 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     const recorder = new SentRecorder(db);
     // A key given twice takes its new row once; the repeat is settled alone, against that row.
     const taken = new Set<string>();
-    return Promise.all(
-      messages.map((message) => {
-        const row = created.get(message.idempotencyKey);
-        const first = !taken.has(message.idempotencyKey);
-        taken.add(message.idempotencyKey);
-        return row && first && leased.has(row.id) ? sendNewRow(message, row, me, recorder) : sendAlone(message);
-      }),
-    );
+    return startInTurns(messages, SENDS_STARTED_PER_TURN, (message) => {
+      const row = created.get(message.idempotencyKey);
+      const first = !taken.has(message.idempotencyKey);
+      taken.add(message.idempotencyKey);
+      return row && first && leased.has(row.id) ? sendNewRow(message, row, me, recorder) : sendAlone(message);
+    });
   }
 
   async function sendNewRow(message: PreparedMessage, row: { id: string; createdAt: Date }, me: AttemptIdentity, recorder: SentRecorder): Promise<BatchOutcomeV1> {

@@ -12,7 +12,8 @@ import { subscriptionLinkUrls } from '../../lib/links';
 import { notificationKey } from '../../domain/ids';
 import { FailureType } from '../../domain/failures';
 import type { SendResultV1 } from '../../domain/contracts/notificationActivities';
-import { createMessageSender, type NotificationDeps, type PreparedMessage } from '../notifications';
+import { createMessageSender, SENDS_STARTED_PER_TURN, type NotificationDeps, type PreparedMessage } from '../notifications';
+import { startInTurns } from '../../lib/turns';
 import { renderMessage } from '../notifications/templates';
 
 export type SubscriberSenderDeps = NotificationDeps & { config: NotificationDeps['config'] & Pick<Config, 'TWILIO_FROM_NUMBER'> };
@@ -82,7 +83,8 @@ export function createSubscriberSender(deps: SubscriberSenderDeps) {
    */
   async function sendMany(items: { subscription: Subscription; message: SubscriberMessage }[]): Promise<SubscriberOutcome[]> {
     const sendable = items.filter(({ subscription, message }) => subscription.status === message.status);
-    const outcomes = await sendPreparedBatch(sendable.map(({ subscription, message }) => prepare(subscription, message)));
+    const prepared = await startInTurns(sendable, SENDS_STARTED_PER_TURN, ({ subscription, message }) => prepare(subscription, message));
+    const outcomes = await sendPreparedBatch(prepared);
     const unsettled = outcomes.filter((o) => o.status === 'SEND_ALONE');
     if (unsettled.length > 0) {
       const reason = unsettled[0].status === 'SEND_ALONE' ? unsettled[0].reason : '';

@@ -1,6 +1,7 @@
 // lib/turns.ts: public reads wait their turn, in order, at a bounded rate,
-// and are refused only when the backlog is full.
-import { TURNS_PER_LOOP, TurnQueueFull, turnQueue } from '../../lib/turns';
+// and are refused only when the backlog is full; a batch's work is started a
+// slice per turn.
+import { TURNS_PER_LOOP, TurnQueueFull, startInTurns, turnQueue } from '../../lib/turns';
 
 describe('turn queue', () => {
   it('serves waiters in order, a few per event-loop turn, letting other work run between them', async () => {
@@ -31,5 +32,38 @@ describe('turn queue', () => {
     await first;
     expect(queue.waiting).toBe(1);
     await second;
+  });
+});
+
+describe('startInTurns', () => {
+  it('starts a slice per loop turn, so a timer that falls due meanwhile runs between slices, and gives every result in order', async () => {
+    const order: string[] = [];
+    setImmediate(() => order.push('timer'));
+    const results = await startInTurns([1, 2, 3, 4, 5], 2, (n) => {
+      order.push(`item ${n}`);
+      return n * 10;
+    });
+    expect(results).toEqual([10, 20, 30, 40, 50]);
+    expect(order).toEqual(['item 1', 'item 2', 'timer', 'item 3', 'item 4', 'item 5']);
+  });
+
+  it('an early failure rejects the whole, after every item was started, and is never reported as unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const startedItems: number[] = [];
+      const all = startInTurns([1, 2, 3, 4], 1, async (n) => {
+        startedItems.push(n);
+        if (n === 1) throw new Error('first failed');
+        return n;
+      });
+      await expect(all).rejects.toThrow('first failed');
+      expect(startedItems).toEqual([1, 2, 3, 4]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
