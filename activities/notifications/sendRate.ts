@@ -6,12 +6,21 @@
 // for its Retry-After; successes win the allowance back. A send that would
 // wait longer than its caller can is refused with the expected wait, so the
 // activity retries later instead of sitting on a worker slot.
-// With shared slots (sharedSendSlots.ts), each released send then waits for
-// its slot in the sender's timeline across every worker.
+// With shared slots (sharedSendSlots.ts) the slots do the pacing: a few
+// queued sends at a time wait for their slots in the sender's timeline across
+// every worker, and this queue keeps their order, the deadlines and a 429's
+// hold (the halved allowance widens the slots asked for next).
 import { SharedSlotWait, type SharedSendSlots } from './sharedSendSlots';
 
 /** One second, plus room for the time a request takes to reach the provider, so the provider never counts more in its own second. */
 const WINDOW_MS = 1_100;
+
+/**
+ * With shared slots, how many of a sender's sends wait for their slots at
+ * once: enough that the next slot always has a send waiting for it, few
+ * enough that one worker does not reserve far ahead of the others.
+ */
+const SENDS_AHEAD_OF_SHARED_SLOTS = 4;
 
 export interface SendRateClock {
   now(): number;
@@ -45,6 +54,8 @@ export class AdaptiveSendRate {
   private readonly released: number[] = [];
   private readonly queue: Waiter[] = [];
   private timerArmed = false;
+  /** Sends released here and now waiting for (or just given) their shared slot. */
+  private takingSharedSlots = 0;
 
   constructor(
     readonly maxPerSecond: number,
@@ -74,6 +85,9 @@ export class AdaptiveSendRate {
     } catch (err) {
       if (err instanceof SharedSlotWait) throw new SendRateWait(err.retryAfterMs);
       throw err;
+    } finally {
+      this.takingSharedSlots -= 1;
+      this.release();
     }
   }
 
@@ -111,8 +125,11 @@ export class AdaptiveSendRate {
         head.reject(new SendRateWait(Math.max(0, this.nextAt - now) + this.queue.length * this.intervalMs));
         continue;
       }
+      // With shared slots the slots space the sends; pacing here as well ran a second clock beside
+      // theirs, and each late timer here made a send miss its slot (lost, as slots are never used late).
+      if (this.shared && this.takingSharedSlots >= SENDS_AHEAD_OF_SHARED_SLOTS) return;
       const allowed = this.currentPerSecond;
-      const windowWait = this.released.length < allowed ? 0 : this.released[this.released.length - allowed] + WINDOW_MS - now;
+      const windowWait = this.shared || this.released.length < allowed ? 0 : this.released[this.released.length - allowed] + WINDOW_MS - now;
       const wait = Math.max(windowWait, this.nextAt - now);
       if (wait > 0) {
         this.timerArmed = true;
@@ -123,8 +140,12 @@ export class AdaptiveSendRate {
         return;
       }
       this.queue.shift();
-      this.released.push(now);
-      this.nextAt = now + this.intervalMs;
+      if (this.shared) {
+        this.takingSharedSlots += 1;
+      } else {
+        this.released.push(now);
+        this.nextAt = now + this.intervalMs;
+      }
       head.resolve();
     }
   }
