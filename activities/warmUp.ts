@@ -2,7 +2,9 @@
 // pay for, paid before the worker says it has started (worker/main.ts runs
 // warmUpWorkflow first). The database pool is opened to its size, the queries
 // a declaration makes first are compiled, every declaration template is
-// rendered once in every language, and the Twilio client loads its REST
+// rendered once in every language (emails built into memory as the SMTP
+// transport builds them), the mail relay is asked once whether it answers,
+// and the Twilio client loads its REST
 // resources (a tenth of a second the first time: a first text that late can
 // land next to the one after it, past the carrier's rate). Nothing is sent
 // and nothing is written.
@@ -11,14 +13,26 @@ import type { Config } from '../lib/config';
 import { openPool, type Db } from '../lib/db';
 import { languages } from '../lib/i18n';
 import { renderMessage } from './notifications/templates';
-import type { SmsClient } from './notifications/providers';
+import nodemailer from 'nodemailer';
+import type { Mailer, SmsClient } from './notifications/providers';
+
+/** How long the warm-up waits for the mail relay: a relay that is down must not hold the worker's start. */
+const RELAY_WAIT_MS = 2_000;
+
+/** Builds messages in memory as the SMTP transport does, and sends them nowhere. */
+const composeOnly = nodemailer.createTransport({ streamTransport: true, buffer: true });
 
 /** The messages a declaration sends first. */
 const FIRST_TEMPLATES = ['incident.declared'];
 const CHANNELS = ['EMAIL', 'SMS'] as const;
 
-export function createWarmUpActivities(deps: { db: Db; config: Config; sms?: Pick<SmsClient, 'messages' | 'calls'> }): WarmUpActivities {
-  const { db, config, sms } = deps;
+export function createWarmUpActivities(deps: {
+  db: Db;
+  config: Config;
+  sms?: Pick<SmsClient, 'messages' | 'calls'>;
+  mailer?: Pick<Mailer, 'verify'>;
+}): WarmUpActivities {
+  const { db, config, sms, mailer } = deps;
   return {
     async warmUp() {
       const started = Date.now();
@@ -41,16 +55,33 @@ export function createWarmUpActivities(deps: { db: Db; config: Config; sms?: Pic
       };
       // Twilio's client loads each REST resource on its first use.
       if (sms) void [sms.messages, sms.calls];
+      // The relay answered once: the SMTP client's code is loaded and run, and the relay is known to
+      // be there. Its connection is closed; the pool opens its own on the first email.
+      const relay = mailer ? await relayAnswers(mailer) : 'not asked';
       let rendered = 0;
       for (const template of FIRST_TEMPLATES) {
         for (const channel of CHANNELS) {
           for (const language of languages()) {
-            renderMessage(template, sample, channel, config, new Date(), { language });
+            const message = renderMessage(template, sample, channel, config, new Date(), { language });
+            // The first emails otherwise load and compile the MIME code while the declaration waits.
+            if (channel === 'EMAIL') await composeOnly.sendMail({ from: config.MAIL_FROM, to: 'warm-up@example.invalid', subject: message.subject ?? undefined, text: message.text, html: message.html ?? undefined });
             rendered += 1;
           }
         }
       }
-      return { connections, rendered, ms: Date.now() - started };
+      return { connections, rendered, relay, ms: Date.now() - started };
     },
   };
+}
+
+async function relayAnswers(mailer: Pick<Mailer, 'verify'>): Promise<'answered' | 'no answer'> {
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<'no answer'>((resolve) => {
+    timer = setTimeout(() => resolve('no answer'), RELAY_WAIT_MS);
+  });
+  try {
+    return await Promise.race([mailer.verify().then(() => 'answered' as const, () => 'no answer' as const), giveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

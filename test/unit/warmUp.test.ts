@@ -1,7 +1,7 @@
 // The worker's start-up warm-up (activities/warmUp.ts) against stand-ins that
 // record what it touched: the pool opened to its size, the first queries, the
 // declaration's templates in every language, and Twilio's REST resources
-// loaded (nothing sent, nothing written).
+// loaded, the mail relay asked once (nothing sent, nothing written).
 import { createWarmUpActivities } from '../../activities/warmUp';
 import type { Db } from '../../lib/db';
 import { languages } from '../../lib/i18n';
@@ -26,10 +26,32 @@ test('opens the pool, compiles the first queries, renders the templates and load
       return { create: () => Promise.reject(new Error('the warm-up must not call')) };
     },
   } as never;
-  const result = await createWarmUpActivities({ db, config, sms }).warmUp();
+  const verified: string[] = [];
+  const mailer = { verify: async () => (verified.push('verify'), true as const) };
+  const result = await createWarmUpActivities({ db, config, sms, mailer }).warmUp();
   expect(calls.filter((c) => c === 'SELECT 1')).toHaveLength(3);
   expect(calls).toContain('person.findMany');
   expect(calls).toContain('notification.findUnique');
   expect(touched.sort()).toEqual(['calls', 'messages']);
-  expect(result).toMatchObject({ connections: 3, rendered: 2 * languages().length });
+  expect(result).toMatchObject({ connections: 3, rendered: 2 * languages().length, relay: 'answered' });
+  expect(verified).toEqual(['verify']);
+});
+
+test('a mail relay that does not answer is reported after two seconds, not waited for', async () => {
+  jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+  try {
+    const db = { $queryRaw: async () => 1, person: { findMany: async () => [] }, notification: { findUnique: async () => null } } as unknown as Db;
+    const silentRelay = { verify: () => new Promise<true>(() => undefined) };
+    let report: { relay?: string } | undefined;
+    const warming = createWarmUpActivities({ db, config: createTestConfig({ DATABASE_POOL_SIZE: 1 }), mailer: silentRelay })
+      .warmUp()
+      .then((r) => (report = r));
+    await jest.advanceTimersByTimeAsync(1_999);
+    expect(report).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    await warming;
+    expect(report).toMatchObject({ relay: 'no answer' });
+  } finally {
+    jest.useRealTimers();
+  }
 });
