@@ -117,7 +117,9 @@ async function main(): Promise<void> {
 
     const figures: Figure[] = [
       { name: `Emails to ${emails.toLocaleString('en-US')} subscribers`, value: Math.round(emailRate), unit: 'emails/s', target: `>= ${MIN_EMAILS_PER_SECOND}`, met: emailRate >= MIN_EMAILS_PER_SECOND },
-      { name: `Texts to ${texts.toLocaleString('en-US')} subscribers, rate first to last`, value: Number(textRate.toFixed(1)), unit: 'texts/s', target: `${(SMS_PER_SECOND / 1.1).toFixed(1)} to ${SMS_PER_SECOND}`, met: textRate <= SMS_PER_SECOND && textRate >= SMS_PER_SECOND / 1.1 - 1 },
+      // The sender is paced at its rate per 1.1 s (27.3/s for 30), the carrier's second plus the request's way;
+      // first to last, within one text a second of that.
+      { name: `Texts to ${texts.toLocaleString('en-US')} subscribers, rate first to last`, value: Number(textRate.toFixed(1)), unit: 'texts/s', target: `${(SMS_PER_SECOND / 1.1 - 1).toFixed(1)} to ${SMS_PER_SECOND}`, met: textRate <= SMS_PER_SECOND && textRate >= SMS_PER_SECOND / 1.1 - 1 },
       { name: 'Busiest second of texts', value: busiest, unit: 'texts', target: `<= ${SMS_PER_SECOND}`, met: busiest <= SMS_PER_SECOND },
       { name: '429s from the rate-enforcing SMS sink', value: rejected, unit: '', target: '0', met: rejected === 0 },
       { name: 'Publication to the last subscriber message', value: Number((Math.max(emailsDoneMs, textsDoneMs) / 1000).toFixed(1)), unit: 's', target: null, met: null },
