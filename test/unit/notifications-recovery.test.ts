@@ -119,21 +119,26 @@ function memorySlotStore(clock: { now(): number; schedule?(fn: () => void, ms: n
   };
 }
 
+/** When each of `perWorker` texts per worker was let go, in the order they went, once the fake clock has run them all. */
+async function sendTimes(clock: ReturnType<typeof fakeClock>, workers: SendRates[], perWorker: number): Promise<number[]> {
+  const starts: number[] = [];
+  const all = Promise.all(workers.flatMap((rates) => Array.from({ length: perWorker }, () => rates.for('+13145550100').acquire().then(() => starts.push(clock.now())))));
+  await clock.run();
+  await all;
+  return starts;
+}
+
+/** The most sends in any window of `windowMs` (a hair under 1.1 s by default: slots 1,100/30 ms apart span 1.1 s give or take floating point). */
+const busiest = (starts: number[], windowMs = 1_100 - 0.01) => Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + windowMs).length));
+
 describe('SharedSendSlots', () => {
   test('two workers at the full rate each send, together, no more than the rate in any 1.1-second window', async () => {
     const clock = fakeClock();
     // The database's clock is an hour ahead of the workers': slots are still read in the workers' time.
     const store = memorySlotStore(clock, 3_600_000);
-    const workers = [0, 1].map(() => new SendRates(5, clock, new SharedSendSlots(store, clock)));
-    const starts: number[] = [];
-    const all = Promise.all(
-      workers.flatMap((rates) => Array.from({ length: 20 }, () => rates.for('+13145550100').acquire().then(() => starts.push(clock.now())))),
-    );
-    await clock.run();
-    await all;
+    const starts = await sendTimes(clock, [0, 1].map(() => new SendRates(5, clock, new SharedSendSlots(store, clock))), 20);
     expect(starts).toHaveLength(40);
-    const busiest = Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100).length));
-    expect(busiest).toBeLessThanOrEqual(5);
+    expect(busiest(starts, 1_100)).toBeLessThanOrEqual(5);
     // Blocks of half a second's slots (two at this rate): a few reservations a second, not one per
     // text; 20 blocks for 40 texts, and each worker asks for one more ahead as its texts run out.
     expect(store.reservations).toBeLessThanOrEqual(22);
@@ -141,14 +146,8 @@ describe('SharedSendSlots', () => {
 
   test('without shared slots the same two workers send twice the rate (what a carrier answers with 429s)', async () => {
     const clock = fakeClock();
-    const workers = [0, 1].map(() => new SendRates(5, clock));
-    const starts: number[] = [];
-    const all = Promise.all(
-      workers.flatMap((rates) => Array.from({ length: 20 }, () => rates.for('+13145550100').acquire().then(() => starts.push(clock.now())))),
-    );
-    await clock.run();
-    await all;
-    expect(Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100).length))).toBe(10);
+    const starts = await sendTimes(clock, [0, 1].map(() => new SendRates(5, clock)), 20);
+    expect(busiest(starts, 1_100)).toBe(10);
   });
 
   test('a database slower to answer than a slot may be late loses no slot between blocks: the next block is asked for ahead', async () => {
@@ -156,11 +155,7 @@ describe('SharedSendSlots', () => {
     // 30 texts a 1.1 s: slots 36.7 ms apart. Each exchange takes 120 ms, so a block asked for when
     // the last slot was gone had its first slots late on arrival, and lost them, in every block.
     const store = memorySlotStore(clock, 0, 120);
-    const rates = new SendRates(30, clock, new SharedSendSlots(store, clock));
-    const starts: number[] = [];
-    const all = Promise.all(Array.from({ length: 300 }, () => rates.for('+13145550100').acquire().then(() => starts.push(clock.now()))));
-    await clock.run();
-    await all;
+    const starts = await sendTimes(clock, [new SendRates(30, clock, new SharedSendSlots(store, clock))], 300);
     const interval = 1_100 / 30;
     // The first block waits for the clocks to be measured (its first slots pass meanwhile); from the
     // second block on, one slot after another, none lost where one block meets the next.
@@ -169,8 +164,7 @@ describe('SharedSendSlots', () => {
     expect(gaps).toHaveLength(300 - firstBlock - 1);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(interval + 0.01);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(interval - 0.01);
-    // Thirty slots 1,100/30 ms apart span 1.1 s give or take floating point.
-    expect(Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100 - 0.01).length))).toBeLessThanOrEqual(30);
+    expect(busiest(starts)).toBeLessThanOrEqual(30);
   });
 
   test('timers that fire late, though within a slot\'s tolerance, lose no slot: the slots pace the sends, not a second clock here', async () => {
@@ -178,18 +172,14 @@ describe('SharedSendSlots', () => {
     // Every timer fires 15 ms late, as on a busy worker.
     const lateClock = { ...clock, schedule: (fn: () => void, ms: number) => clock.schedule(fn, ms + 15) };
     const store = memorySlotStore(clock);
-    const rates = new SendRates(30, lateClock, new SharedSendSlots(store, lateClock));
-    const starts: number[] = [];
-    const all = Promise.all(Array.from({ length: 100 }, () => rates.for('+13145550100').acquire().then(() => starts.push(clock.now()))));
-    await clock.run();
-    await all;
+    const starts = await sendTimes(clock, [new SendRates(30, lateClock, new SharedSendSlots(store, lateClock))], 100);
     const interval = 1_100 / 30;
     // One slot after another, each send at most the timer's 15 ms after its slot. Paced here too,
     // each send was released 15 ms after the last one's late timer, fell behind the slots, and
     // lost one now and then (gaps of more than two intervals).
     const gaps = starts.slice(1).map((t, i) => t - starts[i]);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(interval + 15 + 0.01);
-    expect(Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + 1_100 - 0.01).length))).toBeLessThanOrEqual(30);
+    expect(busiest(starts)).toBeLessThanOrEqual(30);
   });
 
   test('a slot too far off is refused without being taken, and a slot whose time has passed is never used', async () => {
