@@ -13,6 +13,7 @@ import { initPolicy } from '../policy/load';
 import type { Prisma } from '../generated/prisma/client';
 import type {
   AfterActionReportSummaryV1,
+  DeclarationSetUpV1,
   IncidentActivities,
   PersonWithRolesV1,
   ResolvedRecipientV1,
@@ -21,6 +22,7 @@ import { renderAfterActionReport } from './reports';
 import { createHoldActivities } from './holds';
 import { FailureType } from '../domain/failures';
 import { deadlineRowOf } from '../domain/deadlineRow';
+import { severityPolicy } from '../domain/policy/lookups';
 import { SYSTEM_ACTORS } from '../domain/systemActors';
 import { readTranslations, type StatementTranslationsV1 } from '../domain/statementText';
 import { STATEMENT_SYSTEM_ACTOR, recordPublication } from './statementPublication';
@@ -50,25 +52,68 @@ function auditDeadline(tx: TxClient, e: { incidentId: string; deadlineId: string
   return appendAudit(tx, { actorLabel: SYSTEM_ACTOR, action: e.action, entityType: 'Deadline', entityId: e.deadlineId, incidentId: e.incidentId, at: e.at, data: e.data });
 }
 
+/**
+ * Row lock on the incident (or statement) for the rest of the transaction.
+ * Two executions of the same activity (a retry racing a slow first attempt)
+ * then run one after the other, and the second sees what the first wrote.
+ * NO KEY UPDATE, not UPDATE: rows that merely reference the incident (its
+ * notifications, recipients, deadlines) take a key-share lock for their
+ * foreign key, which FOR UPDATE would make wait for this whole transaction.
+ */
+async function lockIncident(tx: TxClient, incidentId: string): Promise<void> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Incident" WHERE "id" = ${incidentId} FOR NO KEY UPDATE`;
+  if (rows.length === 0) throw notFound(`incident ${incidentId} not found`);
+}
+
+async function incidentOrThrow(tx: TxClient, incidentId: string) {
+  await lockIncident(tx, incidentId);
+  const incident = await tx.incident.findUnique({ where: { id: incidentId } });
+  if (!incident) throw notFound(`incident ${incidentId} not found`);
+  return incident;
+}
+
+/** The active people holding the roles, recorded on the incident as its primary recipients (once). */
+export async function recordIncidentRecipients(tx: TxClient, incidentId: string, roles: Role[], when: Date): Promise<ResolvedRecipientV1[]> {
+  await incidentOrThrow(tx, incidentId);
+  const people = await tx.person.findMany({
+    where: { active: true, roles: { hasSome: roles } },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    include: { backup: { select: { id: true, name: true, active: true } } },
+  });
+  const recipients: ResolvedRecipientV1[] = people.map((p) => ({
+    personId: p.id,
+    name: p.name,
+    role: roles.find((r) => p.roles.includes(r)) as Role,
+    backup: p.backup && p.backup.active && p.backup.id !== p.id ? { personId: p.backup.id, name: p.backup.name } : null,
+  }));
+  const existing = new Set(
+    (await tx.incidentRecipient.findMany({ where: { incidentId }, select: { personId: true } })).map((r) => r.personId),
+  );
+  const fresh = recipients.filter((r) => !existing.has(r.personId));
+  if (fresh.length > 0) {
+    await tx.incidentRecipient.createMany({
+      data: fresh.map((r) => ({ incidentId, personId: r.personId, role: r.role, kind: 'PRIMARY', notifiedAt: when })),
+      skipDuplicates: true,
+    });
+    await appendAudit(tx, {
+      actorLabel: SYSTEM_ACTOR,
+      action: 'incident.recipients-resolved',
+      entityType: 'Incident',
+      entityId: incidentId,
+      incidentId,
+      at: when,
+      data: { roles, recipients: fresh.map((r) => ({ personId: r.personId, name: r.name, role: r.role, backupId: r.backup?.personId ?? null })) },
+    });
+  }
+  return recipients;
+}
+
 export function createIncidentActivities(deps: IncidentActivityDeps): IncidentActivities {
   const { db } = deps;
   // Validates POLICY_FILE now, so an invalid policy stops the worker at start-up.
   initPolicy(deps.config);
 
   const inTx = <T>(fn: (tx: TxClient) => Promise<T>): Promise<T> => db.$transaction(fn);
-
-  /**
-   * Row lock on the incident (or statement) for the rest of the transaction.
-   * Two executions of the same activity (a retry racing a slow first attempt)
-   * then run one after the other, and the second sees what the first wrote.
-   * NO KEY UPDATE, not UPDATE: rows that merely reference the incident (its
-   * notifications, recipients, deadlines) take a key-share lock for their
-   * foreign key, which FOR UPDATE would make wait for this whole transaction.
-   */
-  async function lockIncident(tx: TxClient, incidentId: string): Promise<void> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Incident" WHERE "id" = ${incidentId} FOR NO KEY UPDATE`;
-    if (rows.length === 0) throw notFound(`incident ${incidentId} not found`);
-  }
 
   async function lockStatement(tx: TxClient, statementId: string): Promise<void> {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Statement" WHERE "id" = ${statementId} FOR NO KEY UPDATE`;
@@ -81,13 +126,6 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     return deadline;
   }
 
-  async function incidentOrThrow(tx: TxClient, incidentId: string) {
-    await lockIncident(tx, incidentId);
-    const incident = await tx.incident.findUnique({ where: { id: incidentId } });
-    if (!incident) throw notFound(`incident ${incidentId} not found`);
-    return incident;
-  }
-
   async function statementOrThrow(tx: TxClient, statementId: string) {
     await lockStatement(tx, statementId);
     const statement = await tx.statement.findUnique({ where: { id: statementId } });
@@ -95,18 +133,27 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     return statement;
   }
 
+  /** A policy the incident pinned; a version this build does not know can never be loaded by retrying. */
+  function pinnedPolicy(version: string): Policy {
+    return policyLookup(() => getPolicy(version));
+  }
+
+  function policyLookup<T>(lookup: () => T): T {
+    try {
+      return lookup();
+    } catch (err) {
+      if (err instanceof PolicyError) {
+        throw ApplicationFailure.create({ type: FailureType.NotFound, message: err.message, nonRetryable: true });
+      }
+      throw err;
+    }
+  }
+
   return {
     ...createHoldActivities({ db }),
 
     async loadIncidentPolicy({ version }): Promise<Policy> {
-      try {
-        return getPolicy(version);
-      } catch (err) {
-        if (err instanceof PolicyError) {
-          throw ApplicationFailure.create({ type: FailureType.NotFound, message: err.message, nonRetryable: true });
-        }
-        throw err;
-      }
+      return pinnedPolicy(version);
     },
 
     async listPeopleByRoles({ roles }): Promise<PersonWithRolesV1[]> {
@@ -120,41 +167,13 @@ export function createIncidentActivities(deps: IncidentActivityDeps): IncidentAc
     },
 
     async resolveIncidentRecipients({ incidentId, roles, at }): Promise<ResolvedRecipientV1[]> {
-      const when = new Date(at);
-      return inTx(async (tx) => {
-        await incidentOrThrow(tx, incidentId);
-        const people = await tx.person.findMany({
-          where: { active: true, roles: { hasSome: roles } },
-          orderBy: [{ name: 'asc' }, { id: 'asc' }],
-          include: { backup: { select: { id: true, name: true, active: true } } },
-        });
-        const recipients: ResolvedRecipientV1[] = people.map((p) => ({
-          personId: p.id,
-          name: p.name,
-          role: roles.find((r) => p.roles.includes(r)) as Role,
-          backup: p.backup && p.backup.active && p.backup.id !== p.id ? { personId: p.backup.id, name: p.backup.name } : null,
-        }));
-        const existing = new Set(
-          (await tx.incidentRecipient.findMany({ where: { incidentId }, select: { personId: true } })).map((r) => r.personId),
-        );
-        const fresh = recipients.filter((r) => !existing.has(r.personId));
-        if (fresh.length > 0) {
-          await tx.incidentRecipient.createMany({
-            data: fresh.map((r) => ({ incidentId, personId: r.personId, role: r.role, kind: 'PRIMARY', notifiedAt: when })),
-            skipDuplicates: true,
-          });
-          await appendAudit(tx, {
-            actorLabel: SYSTEM_ACTOR,
-            action: 'incident.recipients-resolved',
-            entityType: 'Incident',
-            entityId: incidentId,
-            incidentId,
-            at: when,
-            data: { roles, recipients: fresh.map((r) => ({ personId: r.personId, name: r.name, role: r.role, backupId: r.backup?.personId ?? null })) },
-          });
-        }
-        return recipients;
-      });
+      return inTx((tx) => recordIncidentRecipients(tx, incidentId, roles, new Date(at)));
+    },
+
+    async prepareDeclaration({ version, severity, incidentId, at }): Promise<DeclarationSetUpV1> {
+      const policy = pinnedPolicy(version);
+      const roles = policyLookup(() => severityPolicy(policy, severity).recipients);
+      return { policy, recipients: await inTx((tx) => recordIncidentRecipients(tx, incidentId, roles, new Date(at))) };
     },
 
     async recordBackupEscalations({ incidentId, assignments, at }) {

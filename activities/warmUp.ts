@@ -1,18 +1,22 @@
 // Start-up warm-up: what the first declaration after start-up would otherwise
 // pay for, paid before the worker says it has started (worker/main.ts runs
 // warmUpWorkflow first). The database pool is opened to its size, the queries
-// a declaration makes first are compiled, every declaration template is
+// a declaration makes first are compiled, its database work is rehearsed in
+// a transaction that is rolled back (declarationRehearsal.ts), every declaration template is
 // rendered once in every language (emails built into memory as the SMTP
 // transport builds them), the mail relay is asked once whether it answers,
 // and the Twilio client loads its REST
 // resources (a tenth of a second the first time: a first text that late can
 // land next to the one after it, past the carrier's rate). Nothing is sent
-// and nothing is written.
+// and nothing is kept.
 import type { WarmUpActivities } from '../domain/contracts/warmUpActivities';
 import type { Config } from '../lib/config';
 import { openPool, type Db } from '../lib/db';
 import { languages } from '../lib/i18n';
-import { renderMessage } from './notifications/templates';
+import { renderMessage, type RenderedMessage } from './notifications/templates';
+import { rehearseDeclaration } from './declarationRehearsal';
+import { currentPolicy } from '../policy';
+import { severityPolicy } from '../domain/policy/lookups';
 import nodemailer from 'nodemailer';
 import type { Mailer, SmsClient } from './notifications/providers';
 
@@ -25,6 +29,8 @@ const composeOnly = nodemailer.createTransport({ streamTransport: true, buffer: 
 /** The messages a declaration sends first. */
 const FIRST_TEMPLATES = ['incident.declared'];
 const CHANNELS = ['EMAIL', 'SMS'] as const;
+/** The level that tells the most people: the rehearsal writes (and rolls back) what its declaration would. */
+const MOST_SEVERE = 1;
 
 export function createWarmUpActivities(deps: {
   db: Db;
@@ -59,17 +65,25 @@ export function createWarmUpActivities(deps: {
       // be there. Its connection is closed; the pool opens its own on the first email.
       const relay = mailer ? await relayAnswers(mailer) : 'not asked';
       let rendered = 0;
+      const declaration: Partial<Record<(typeof CHANNELS)[number], RenderedMessage>> = {};
       for (const template of FIRST_TEMPLATES) {
         for (const channel of CHANNELS) {
           for (const language of languages()) {
             const message = renderMessage(template, sample, channel, config, new Date(), { language });
             // The first emails otherwise load and compile the MIME code while the declaration waits.
             if (channel === 'EMAIL') await composeOnly.sendMail({ from: config.MAIL_FROM, to: 'warm-up@example.invalid', subject: message.subject ?? undefined, text: message.text, html: message.html ?? undefined });
+            declaration[channel] ??= message;
             rendered += 1;
           }
         }
       }
-      return { connections, rendered, relay, ms: Date.now() - started };
+      const policy = currentPolicy();
+      const rehearsed = await rehearseDeclaration(db, {
+        roles: severityPolicy(policy, MOST_SEVERE).recipients,
+        policyVersion: policy.version,
+        rendered: { EMAIL: declaration.EMAIL!, SMS: declaration.SMS! },
+      });
+      return { connections, rendered, rehearsed, relay, ms: Date.now() - started };
     },
   };
 }

@@ -108,3 +108,10 @@ export const FAN_OUT_TEXTS_AT_SENDER_RATE_PATCH = 'fan-out-texts-at-sender-rate-
  * waits for the others started with it.
  */
 export const FAN_OUT_CHANNELS_APART_PATCH = 'fan-out-channels-apart-2026-12';
+
+/**
+ * Incident: the pinned policy and the severity's recipients come back from one
+ * activity (prepareDeclaration) instead of two in a row, so the first
+ * messages go out one workflow task and one activity round trip sooner.
+ */
+export const INCIDENT_DECLARATION_IN_ONE_ACTIVITY_PATCH = 'incident-declaration-in-one-activity-2026-12';

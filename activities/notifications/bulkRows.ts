@@ -2,10 +2,11 @@
 // message at a time would take one round trip each. Used by the batch send
 // (index.ts); each row is still one message with its own idempotency key.
 import type { Db } from '../../lib/db';
+import type { TxClient } from '../../lib/audit';
 import type { Prisma } from '../../generated/prisma/client';
 
 /** Rows written by this call; keys already in the log (a retried batch) are left out, to be resumed one by one. */
-export async function insertNewRows(db: Db, rows: Prisma.NotificationCreateManyInput[]): Promise<Map<string, { id: string; createdAt: Date }>> {
+export async function insertNewRows(db: Db | TxClient, rows: Prisma.NotificationCreateManyInput[]): Promise<Map<string, { id: string; createdAt: Date }>> {
   if (rows.length === 0) return new Map();
   const created = await db.notification.createManyAndReturn({
     data: rows,
@@ -20,7 +21,7 @@ export async function insertNewRows(db: Db, rows: Prisma.NotificationCreateManyI
  * lease stays fresh). An attempt held up past its timeout has been replaced,
  * and the rows it lost are not its to send.
  */
-export async function rowsStillLeased(db: Db, ids: string[], lease: string): Promise<Set<string>> {
+export async function rowsStillLeased(db: Db | TxClient, ids: string[], lease: string): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const held = await db.$queryRaw<{ id: string }[]>`
     UPDATE "Notification" SET "updatedAt" = now()
@@ -47,7 +48,7 @@ export class SentRecorder {
   private queue: { send: AcceptedSend; done: (advanced: boolean) => void; failed: (err: unknown) => void }[] = [];
   private writing = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db | TxClient) {}
 
   record(send: AcceptedSend): Promise<boolean> {
     return new Promise((done, failed) => {

@@ -42,6 +42,7 @@ import type {
 } from '../../domain/contracts/notificationActivities';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
+import type { TxClient } from '../../lib/audit';
 import type { Notification, Prisma } from '../../generated/prisma/client';
 import { notificationKey } from '../../domain/ids';
 import { SYSTEM_ACTORS } from '../../domain/systemActors';
@@ -413,7 +414,7 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     let notification: Notification;
     let interrupted = false;
     try {
-      const row = rowFor(message, me);
+      const row = deliveryLogRow(message, leaseFor(me));
       const fallbackFor = message.fallbackForNotificationId;
       notification = !fallbackFor
         ? await db.notification.create({ data: row })
@@ -473,29 +474,6 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     return acceptedResult(notification.id, idempotencyKey, accepted.providerMessageId, sentAt, advanced);
   }
 
-  /** The row as first written: PENDING, leased to this attempt when there is someone to send to. */
-  function rowFor(message: PreparedMessage, me: AttemptIdentity): Prisma.NotificationCreateManyInput {
-    const reachable = !!message.address && message.unreachable === null;
-    return {
-      idempotencyKey: message.idempotencyKey,
-      incidentId: message.incidentId ?? null,
-      planId: message.planId ?? null,
-      actionItemId: message.actionItemId ?? null,
-      personId: message.personId ?? null,
-      subscriptionId: message.subscriptionId ?? null,
-      channel: message.channel,
-      toAddress: message.address ?? '',
-      purpose: message.purpose,
-      subject: message.rendered.subject,
-      body: message.rendered.text,
-      status: 'PENDING',
-      provider: PROVIDER[message.channel],
-      attempts: reachable ? 1 : 0,
-      providerStatus: reachable ? leaseFor(me) : null,
-      fallbackForId: message.fallbackForNotificationId ?? null,
-    };
-  }
-
   /**
    * A provider call failed: the row says why, and the error returned is the
    * one the attempt ends with (refused for good, given up, or retry later).
@@ -545,7 +523,7 @@ export function createMessageSender(deps: NotificationDeps): MessageSender {
     const common = messages.filter((m) => !!m.address && m.unreachable === null && !m.fallbackForNotificationId);
     let created = new Map<string, { id: string; createdAt: Date }>();
     try {
-      created = await insertNewRows(db, common.map((m) => rowFor(m, me)));
+      created = await insertNewRows(db, common.map((m) => deliveryLogRow(m, leaseFor(me))));
     } catch (err) {
       // One message names a missing incident: each goes alone, where that one is named.
       if (!isForeignKeyViolation(err)) throw err;
@@ -597,6 +575,29 @@ function outcomeOfFailure(idempotencyKey: string, err: unknown, notificationId: 
   return { status: 'SEND_ALONE', notificationId, idempotencyKey, providerMessageId: null, reason: reason.slice(0, 500) };
 }
 
+/** The row as first written: PENDING, leased (to this attempt) when there is someone to send to. */
+export function deliveryLogRow(message: PreparedMessage, lease: string): Prisma.NotificationCreateManyInput {
+  const reachable = !!message.address && message.unreachable === null;
+  return {
+    idempotencyKey: message.idempotencyKey,
+    incidentId: message.incidentId ?? null,
+    planId: message.planId ?? null,
+    actionItemId: message.actionItemId ?? null,
+    personId: message.personId ?? null,
+    subscriptionId: message.subscriptionId ?? null,
+    channel: message.channel,
+    toAddress: message.address ?? '',
+    purpose: message.purpose,
+    subject: message.rendered.subject,
+    body: message.rendered.text,
+    status: 'PENDING',
+    provider: PROVIDER[message.channel],
+    attempts: reachable ? 1 : 0,
+    providerStatus: reachable ? lease : null,
+    fallbackForId: message.fallbackForNotificationId ?? null,
+  };
+}
+
 /** Where a person cannot be reached on a channel, the reason; null when they can. */
 function unreachablePerson(person: { email: string; phone: string | null; active: boolean }, channel: ChannelName): string | null {
   const address = channel === 'EMAIL' ? person.email : person.phone;
@@ -607,6 +608,11 @@ function unreachablePerson(person: { email: string; phone: string | null; active
 /** What a message to one of the city's people needs to know about them. */
 const PERSON_FIELDS = { id: true, name: true, title: true, email: true, phone: true, active: true, language: true } as const;
 type Addressee = { id: string; name: string; title: string; email: string; phone: string | null; active: boolean; language: string };
+
+/** The people a batch writes to, by id: one query for all of them. */
+export async function readAddressees(db: Db | TxClient, ids: string[]): Promise<Map<string, Addressee>> {
+  return new Map((await db.person.findMany({ where: { id: { in: ids } }, select: PERSON_FIELDS })).map((p) => [p.id, p]));
+}
 
 /** sendNotification: one message to one of the city's people, in their language; sendNotificationBatch: many. */
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
@@ -656,7 +662,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   async function sendNotificationBatch(input: NotificationBatchV1): Promise<NotificationBatchResultV1> {
     const messages = Array.isArray(input?.messages) ? input.messages : [];
     const ids = [...new Set(messages.map((m) => m?.personId).filter((id): id is string => typeof id === 'string'))];
-    const people = new Map((await db.person.findMany({ where: { id: { in: ids } }, select: PERSON_FIELDS })).map((p) => [p.id, p]));
+    const people = await readAddressees(db, ids);
     const prepared: (PreparedMessage | BatchOutcomeV1)[] = messages.map((message) => {
       try {
         validate(message);

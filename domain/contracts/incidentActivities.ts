@@ -9,7 +9,7 @@ import type { ActorV1 } from './common';
 import type { AckChannel, DeadlineStateV1 } from './incident';
 import type { HoldScopeV1 } from './holds';
 import type { PublicationHeldByV1 } from './statement';
-import type { Policy } from '../policy/schema';
+import type { Policy, SeverityLevel } from '../policy/schema';
 import type { Role } from '../roles';
 import type { StatementTranslationsV1 } from '../statementText';
 
@@ -63,6 +63,11 @@ export interface AfterActionReportSummaryV1 {
   statementsPublished: number;
 }
 
+export interface DeclarationSetUpV1 {
+  policy: Policy;
+  recipients: ResolvedRecipientV1[];
+}
+
 export interface IncidentActivities {
   /** The pinned policy document; its content lands in history, so replays and continue-as-new keep it. */
   loadIncidentPolicy(input: { version: string }): Promise<Policy>;
@@ -72,6 +77,13 @@ export interface IncidentActivities {
 
   /** Finds the primary recipients for the severity's roles and records them on the incident. */
   resolveIncidentRecipients(input: { incidentId: string; roles: Role[]; at: string }): Promise<ResolvedRecipientV1[]>;
+
+  /**
+   * A declaration's set-up in one round trip: the pinned policy (as
+   * loadIncidentPolicy) and the primary recipients its severity names,
+   * recorded on the incident (as resolveIncidentRecipients).
+   */
+  prepareDeclaration(input: { version: string; severity: SeverityLevel; incidentId: string; at: string }): Promise<DeclarationSetUpV1>;
 
   /** Marks primaries as escalated and records their backups as BACKUP recipients. */
   recordBackupEscalations(input: { incidentId: string; assignments: BackupAssignmentV1[]; at: string }): Promise<void>;

@@ -5,6 +5,8 @@ export interface WarmUpReportV1 {
   connections: number;
   /** Messages rendered (each template, channel and language once). */
   rendered: number;
+  /** Delivery-log rows a rehearsed declaration wrote, all rolled back. */
+  rehearsed?: number;
   /** Whether the mail relay answered (a relay that does not is reported, not waited for). */
   relay?: 'answered' | 'no answer' | 'not asked';
   ms: number;

@@ -11,6 +11,7 @@ import { historyFromJson } from './planHistoryJson';
 import {
   INCIDENT_ACK_CALLS_PATCH,
   INCIDENT_COUNSEL_HOLDS_PATCH,
+  INCIDENT_DECLARATION_IN_ONE_ACTIVITY_PATCH,
   LOCK_RECHECK_PATCH,
   NOTIFICATIONS_IN_ONE_BATCH_PATCH,
   STATEMENT_PUBLICATION_HOLD_PATCH,
@@ -87,6 +88,19 @@ it('keeps a history from after the batch patch: the declaration went out in one 
   expect(patchesIn(load(historyFiles('v6').incident))).not.toContain(NOTIFICATIONS_IN_ONE_BATCH_PATCH);
 });
 
+it('keeps a history from after the one-activity declaration patch: policy and recipients came back together', () => {
+  const oneActivity = generations.filter((g) => patchesIn(load(historyFiles(g).incident)).includes(INCIDENT_DECLARATION_IN_ONE_ACTIVITY_PATCH));
+  expect(oneActivity.length).toBeGreaterThan(0);
+  const activities = load(historyFiles(oneActivity[0]).incident)
+    .events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+    .filter((name): name is string => !!name);
+  expect(activities[0]).toBe('prepareDeclaration');
+  expect(activities).not.toContain('loadIncidentPolicy');
+  expect(activities).not.toContain('resolveIncidentRecipients');
+  // Older generations asked in two activities and keep replaying that way (below).
+  expect(patchesIn(load(historyFiles('v7').incident))).not.toContain(INCIDENT_DECLARATION_IN_ONE_ACTIVITY_PATCH);
+});
+
 describe.each(generations)('saved histories %s', (generation) => {
   const files = historyFiles(generation);
 
@@ -118,7 +132,8 @@ describe.each(generations)('saved histories %s', (generation) => {
   it('fails when the code no longer produces the saved commands (so a missing patched() is caught)', async () => {
     const history = load(files.incident);
     const scheduled = history.events.find((e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')!;
-    expect(scheduled.activityTaskScheduledEventAttributes?.activityType?.name).toBe('loadIncidentPolicy');
+    // The declaration's first activity: the policy alone before the one-activity patch, policy and recipients after it.
+    expect(['loadIncidentPolicy', 'prepareDeclaration']).toContain(scheduled.activityTaskScheduledEventAttributes?.activityType?.name);
     scheduled.activityTaskScheduledEventAttributes!.activityType!.name = 'loadSomethingElse';
     await expect(replay(history, 'tampered')).rejects.toThrow(/nondetermin/i);
   });

@@ -1,7 +1,7 @@
 // The worker's start-up warm-up (activities/warmUp.ts) against stand-ins that
 // record what it touched: the pool opened to its size, the first queries, the
 // declaration's templates in every language, and Twilio's REST resources
-// loaded, the mail relay asked once (nothing sent, nothing written).
+// loaded, the mail relay asked once, a declaration rehearsed (nothing sent, nothing kept).
 import { createWarmUpActivities } from '../../activities/warmUp';
 import type { Db } from '../../lib/db';
 import { languages } from '../../lib/i18n';
@@ -14,6 +14,8 @@ test('opens the pool, compiles the first queries, renders the templates and load
     $queryRaw: async () => calls.push('SELECT 1'),
     person: { findMany: async () => (calls.push('person.findMany'), []) },
     notification: { findUnique: async () => (calls.push('notification.findUnique'), null) },
+    // The rehearsal itself runs on a real database (test/integration/declarationRehearsal.test.ts).
+    $transaction: async () => calls.push('rehearsal'),
   } as unknown as Db;
   const touched: string[] = [];
   const sms = {
@@ -32,6 +34,7 @@ test('opens the pool, compiles the first queries, renders the templates and load
   expect(calls.filter((c) => c === 'SELECT 1')).toHaveLength(3);
   expect(calls).toContain('person.findMany');
   expect(calls).toContain('notification.findUnique');
+  expect(calls).toContain('rehearsal');
   expect(touched.sort()).toEqual(['calls', 'messages']);
   expect(result).toMatchObject({ connections: 3, rendered: 2 * languages().length, relay: 'answered' });
   expect(verified).toEqual(['verify']);
@@ -40,7 +43,7 @@ test('opens the pool, compiles the first queries, renders the templates and load
 test('a mail relay that does not answer is reported after two seconds, not waited for', async () => {
   jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
   try {
-    const db = { $queryRaw: async () => 1, person: { findMany: async () => [] }, notification: { findUnique: async () => null } } as unknown as Db;
+    const db = { $queryRaw: async () => 1, person: { findMany: async () => [] }, notification: { findUnique: async () => null }, $transaction: async () => undefined } as unknown as Db;
     const silentRelay = { verify: () => new Promise<true>(() => undefined) };
     let report: { relay?: string } | undefined;
     const warming = createWarmUpActivities({ db, config: createTestConfig({ DATABASE_POOL_SIZE: 1 }), mailer: silentRelay })

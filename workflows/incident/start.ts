@@ -1,5 +1,9 @@
 // Starting an incident: who is told, the SOP clock, and the first messages.
+import { patched } from '@temporalio/workflow';
 import { deadlinesForAnchor } from '../../domain/deadlines';
+import type { ResolvedRecipientV1 } from '../../domain/contracts/incidentActivities';
+import { INCIDENT_DECLARATION_IN_ONE_ACTIVITY_PATCH } from '../../domain/patches';
+import type { Policy } from '../../domain/policy/schema';
 import { declarationChannels, incidentTypePolicy, severityPolicy } from '../../domain/policy/lookups';
 import { durationMs } from '../../domain/policy/schema';
 import { announce } from '../lib/announce';
@@ -8,15 +12,9 @@ import { persistNewDeadlines } from './deadlineRecords';
 
 export async function startIncident(ctx: IncidentContext): Promise<void> {
   const { input, activities, workflowId } = ctx;
-  const policy = await activities.loadIncidentPolicy({ version: input.policyVersion });
+  const { policy, resolved, startedAt } = await prepare(ctx);
   const severity = severityPolicy(policy, input.severity);
-  const startedAt = new Date().toISOString();
   const declaredAtMs = Number.isFinite(Date.parse(input.declaredAt)) ? Date.parse(input.declaredAt) : Date.now();
-  const resolved = await activities.resolveIncidentRecipients({
-    incidentId: input.incidentId,
-    roles: severity.recipients,
-    at: startedAt,
-  });
   // In state before anyone is told, so the very first query already shows the clock.
   const sop = deadlinesForAnchor(policy, input.severity, 'DECLARED', declaredAtMs);
   ctx.incident = {
@@ -67,4 +65,23 @@ export async function startIncident(ctx: IncidentContext): Promise<void> {
     }),
   );
   await persistNewDeadlines(ctx, sop, new Date().toISOString());
+}
+
+/** The pinned policy and who is told; histories from before the patch asked for them in two activities. */
+async function prepare({ input, activities }: IncidentContext): Promise<{ policy: Policy; resolved: ResolvedRecipientV1[]; startedAt: string }> {
+  if (patched(INCIDENT_DECLARATION_IN_ONE_ACTIVITY_PATCH)) {
+    const startedAt = new Date().toISOString();
+    const { policy, recipients } = await activities.prepareDeclaration({
+      version: input.policyVersion,
+      severity: input.severity,
+      incidentId: input.incidentId,
+      at: startedAt,
+    });
+    return { policy, resolved: recipients, startedAt };
+  }
+  const policy = await activities.loadIncidentPolicy({ version: input.policyVersion });
+  const roles = severityPolicy(policy, input.severity).recipients;
+  const startedAt = new Date().toISOString();
+  const resolved = await activities.resolveIncidentRecipients({ incidentId: input.incidentId, roles, at: startedAt });
+  return { policy, resolved, startedAt };
 }
