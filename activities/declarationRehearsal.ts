@@ -7,16 +7,13 @@
 // the shapes used; nothing survives the rollback (the audit chain and the
 // public data version are kept by commit-time triggers, which never fire).
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../lib/db';
+import { rolledBack, type Db } from '../lib/db';
 import type { TxClient } from '../lib/audit';
 import type { Role } from '../domain/roles';
 import type { RenderedMessage } from './notifications/templates';
 import { recordIncidentRecipients } from './incidents';
 import { insertNewRows, rowsStillLeased, SentRecorder } from './notifications/bulkRows';
 import { deliveryLogRow, readAddressees, type PreparedMessage } from './notifications';
-
-/** Thrown to end the rehearsal's transaction: everything it wrote is undone. */
-class RehearsalOver extends Error {}
 
 const REHEARSAL_LEASE = 'start-up rehearsal';
 
@@ -29,17 +26,8 @@ export interface RehearsalInput {
 }
 
 /** The rows a declaration would have written (all rolled back). */
-export async function rehearseDeclaration(db: Db, input: RehearsalInput): Promise<number> {
-  let rows = 0;
-  try {
-    await db.$transaction(async (tx) => {
-      rows = await declareAndLog(tx, input);
-      throw new RehearsalOver();
-    });
-  } catch (err) {
-    if (!(err instanceof RehearsalOver)) throw err;
-  }
-  return rows;
+export function rehearseDeclaration(db: Db, input: RehearsalInput): Promise<number> {
+  return rolledBack(db, (tx) => declareAndLog(tx, input));
 }
 
 async function declareAndLog(tx: TxClient, { roles, policyVersion, rendered }: RehearsalInput): Promise<number> {

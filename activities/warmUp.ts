@@ -78,12 +78,16 @@ export function createWarmUpActivities(deps: {
         }
       }
       const policy = currentPolicy();
-      const rehearsed = await rehearseDeclaration(db, {
+      // Only an optimisation: a rehearsal that fails is reported, and the first declaration pays as before.
+      const rehearsal = await rehearseDeclaration(db, {
         roles: severityPolicy(policy, MOST_SEVERE).recipients,
         policyVersion: policy.version,
         rendered: { EMAIL: declaration.EMAIL!, SMS: declaration.SMS! },
-      });
-      return { connections, rendered, rehearsed, relay, ms: Date.now() - started };
+      }).then(
+        (rows) => ({ rehearsed: rows }),
+        (err: unknown) => ({ rehearsalFailed: err instanceof Error ? err.message.slice(0, 300) : String(err) }),
+      );
+      return { connections, rendered, ...rehearsal, relay, ms: Date.now() - started };
     },
   };
 }

@@ -8,6 +8,7 @@ import { createJsonLogger } from '../lib/jsonLog';
 import { temporalConnectionOptions } from '../lib/temporalConnection';
 import { initPolicy } from '../policy/load';
 import { createApp } from './app';
+import { rehearseDeclarationRecord } from '../services/declareIncident';
 import { workflowIdRecorder } from './requestLog';
 
 const log = createJsonLogger('api');
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
 
   // Before listening: the first request (a declaration, say) should not be the one that opens the pool.
   await openPool(db, config.DATABASE_POOL_SIZE);
+  await rehearseDeclarationRecord(db, config).catch((err: unknown) => log('warn', 'declaration rehearsal failed; the first declaration pays for it', { error: String(err) }));
   const app = createApp({ db, temporal, config });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));

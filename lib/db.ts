@@ -41,3 +41,26 @@ export async function openPool(db: Db, connections: number): Promise<void> {
 export function dbOptionsFrom(config: Pick<Config, 'DATABASE_POOL_SIZE' | 'DATABASE_TX_MAX_WAIT_MS' | 'DATABASE_CONNECT_TIMEOUT_MS'>): DbOptions {
   return { max: config.DATABASE_POOL_SIZE, transactionMaxWaitMs: config.DATABASE_TX_MAX_WAIT_MS, connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS };
 }
+
+/** Thrown to end a rehearsal's transaction, so everything it wrote is undone. */
+class RehearsalOver extends Error {}
+
+/**
+ * Runs `work` in a transaction that is always rolled back, and returns its
+ * result. For start-up rehearsals: the statements a first request would run
+ * are compiled and planned, and nothing is kept (commit-time triggers, such as
+ * the audit chain's and the public data version's, never fire).
+ */
+export async function rolledBack<T>(db: Db, work: (tx: Parameters<Parameters<Db['$transaction']>[0]>[0]) => Promise<T>): Promise<T> {
+  let result: { value: T } | undefined;
+  try {
+    await db.$transaction(async (tx) => {
+      result = { value: await work(tx) };
+      throw new RehearsalOver();
+    });
+  } catch (err) {
+    if (!(err instanceof RehearsalOver)) throw err;
+  }
+  if (!result) throw new Error('the rehearsal ended without a result');
+  return result.value;
+}

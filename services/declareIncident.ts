@@ -5,9 +5,9 @@
 // that dies between the two leaves a row without a workflow: a retry with the
 // same Idempotency-Key starts it (and so does the reconciler).
 import type { Client } from '@temporalio/client';
-import type { Db } from '../lib/db';
+import { rolledBack, type Db } from '../lib/db';
 import type { Config } from '../lib/config';
-import { appendAudit } from '../lib/audit';
+import { appendAudit, type TxClient } from '../lib/audit';
 import { formatIncidentNumber, incidentWorkflowId } from '../domain/ids';
 import { incidentWorkflowInput } from '../lib/workflowInputs';
 import type { ActorV1 } from '../domain/contracts/common';
@@ -165,46 +165,64 @@ async function declareOnce(clients: Clients, { declaration, declaredBy }: Declar
   return { incident, replayed: false };
 }
 
+type DeclarationRecord = { declaration: Declaration; declaredBy: ActorV1; scopedKey: string | null; now: Date; timeZone: string };
+
 /** The incident row, under the next number of the city year, and its audit entry, in one transaction. */
-function recordDeclaration(
-  db: Db,
-  { declaration, declaredBy, scopedKey, now, timeZone }: { declaration: Declaration; declaredBy: ActorV1; scopedKey: string | null; now: Date; timeZone: string },
-): Promise<IncidentRow> {
+function recordDeclaration(db: Db, record: DeclarationRecord): Promise<IncidentRow> {
+  return db.$transaction((tx) => writeDeclaration(tx, record));
+}
+
+async function writeDeclaration(tx: TxClient, { declaration, declaredBy, scopedKey, now, timeZone }: DeclarationRecord): Promise<IncidentRow> {
   const year = cityYear(now, timeZone);
   const policyVersion = currentPolicyView().version;
-  return db.$transaction(async (tx) => {
-    const [{ last }] = await tx.$queryRaw<{ last: number }[]>`
-      INSERT INTO "IncidentSequence" ("year", "last") VALUES (${year}, 1)
-      ON CONFLICT ("year") DO UPDATE SET "last" = "IncidentSequence"."last" + 1
-      RETURNING "last"`;
-    const number = formatIncidentNumber(year, last);
-    const row = await tx.incident.create({
-      data: {
-        number,
-        workflowId: incidentWorkflowId(number),
-        type: declaration.type,
-        severity: declaration.severity,
-        title: declaration.title,
-        summary: declaration.summary,
-        location: declaration.location || null,
-        policyVersion,
-        declaredById: declaredBy.personId,
-        declaredAt: now,
-        idempotencyKey: scopedKey,
-      },
-    });
-    await appendAudit(tx, {
-      actorId: declaredBy.personId,
-      actorLabel: declaredBy.name,
-      action: 'incident.declared',
-      entityType: 'Incident',
-      entityId: row.id,
-      incidentId: row.id,
-      data: { number, type: row.type, severity: row.severity, title: row.title, policyVersion: row.policyVersion },
-      at: now,
-    });
-    return row;
+  const [{ last }] = await tx.$queryRaw<{ last: number }[]>`
+    INSERT INTO "IncidentSequence" ("year", "last") VALUES (${year}, 1)
+    ON CONFLICT ("year") DO UPDATE SET "last" = "IncidentSequence"."last" + 1
+    RETURNING "last"`;
+  const number = formatIncidentNumber(year, last);
+  const row = await tx.incident.create({
+    data: {
+      number,
+      workflowId: incidentWorkflowId(number),
+      type: declaration.type,
+      severity: declaration.severity,
+      title: declaration.title,
+      summary: declaration.summary,
+      location: declaration.location || null,
+      policyVersion,
+      declaredById: declaredBy.personId,
+      declaredAt: now,
+      idempotencyKey: scopedKey,
+    },
   });
+  await appendAudit(tx, {
+    actorId: declaredBy.personId,
+    actorLabel: declaredBy.name,
+    action: 'incident.declared',
+    entityType: 'Incident',
+    entityId: row.id,
+    incidentId: row.id,
+    data: { number, type: row.type, severity: row.severity, title: row.title, policyVersion: row.policyVersion },
+    at: now,
+  });
+  return row;
+}
+
+/**
+ * Before the API listens: a declaration's record written and rolled back, so
+ * the first real one does not pay for compiling and planning its statements.
+ * Nothing is kept; the incident numbers' counter is rolled back with the rest.
+ */
+export async function rehearseDeclarationRecord(db: Db, config: Pick<Config, 'CITY_TIME_ZONE'>): Promise<void> {
+  const rehearsal: DeclarationRecord = {
+    declaration: { type: incidentTypeKeys()[0], severity: 1, title: 'Start-up rehearsal', summary: 'Never committed.' },
+    declaredBy: { personId: 'warm-up', name: 'Start-up rehearsal', roles: [] },
+    scopedKey: 'warm-up:rehearsal',
+    now: new Date(),
+    timeZone: config.CITY_TIME_ZONE,
+  };
+  await db.incident.findUnique({ where: { idempotencyKey: rehearsal.scopedKey! } });
+  await rolledBack(db, (tx) => writeDeclaration(tx, rehearsal));
 }
 
 /** Undo a declaration whose workflow never started: no incident row survives, and the audit trail says why. */

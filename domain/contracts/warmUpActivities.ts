@@ -7,6 +7,8 @@ export interface WarmUpReportV1 {
   rendered: number;
   /** Delivery-log rows a rehearsed declaration wrote, all rolled back. */
   rehearsed?: number;
+  /** Why the rehearsal failed, when it did (start-up goes on without it). */
+  rehearsalFailed?: string;
   /** Whether the mail relay answered (a relay that does not is reported, not waited for). */
   relay?: 'answered' | 'no answer' | 'not asked';
   ms: number;

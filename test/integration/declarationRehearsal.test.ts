@@ -1,7 +1,8 @@
-// The worker's start-up rehearsal of a declaration (activities/declarationRehearsal.ts):
-// on a real database it runs the statements a declaration runs, and keeps
-// nothing, not even a bump of the public data version or a link in the
-// audit chain.
+// The start-up rehearsals of a declaration, the worker's
+// (activities/declarationRehearsal.ts) and the API's (rehearseDeclarationRecord):
+// on a real database they run the statements a declaration runs, and keep
+// nothing, not even an incident number, a bump of the public data version or
+// a link in the audit chain.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client';
 import { rehearseDeclaration } from '../../activities/declarationRehearsal';
@@ -10,6 +11,7 @@ import { renderMessage } from '../../activities/notifications';
 import { severityPolicy } from '../../domain/policy/lookups';
 import { DEFAULT_POLICY } from '../../policy';
 import { seedDemoRoster } from '../../scripts/seed-roster';
+import { rehearseDeclarationRecord } from '../../services/declareIncident';
 import { createTestConfig } from '../harness/config';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 
@@ -37,6 +39,7 @@ async function footprint() {
     recipients: await db.incidentRecipient.count(),
     notifications: await db.notification.count(),
     auditEvents: await db.auditEvent.count(),
+    incidentNumbers: await db.incidentSequence.findMany(),
     publicDataVersion: version.last_value,
   };
 }
@@ -97,4 +100,16 @@ test("a real declaration's recipients are read and recorded with the statements 
   const real = dataStatements();
   expect(real.length).toBeGreaterThan(3);
   expect(real.filter((s) => !rehearsed.has(s))).toEqual([]);
+});
+
+test("the API's rehearsal writes a declaration's record (number, incident, audit event) and keeps nothing, not even the number", async () => {
+  await database.db.incidentSequence.upsert({ where: { year: 2026 }, create: { year: 2026, last: 7 }, update: {} });
+  const before = await footprint();
+  statements.length = 0;
+  await rehearseDeclarationRecord(logged as never, config);
+  const rehearsed = dataStatements();
+  for (const table of ['IncidentSequence', 'Incident', 'AuditEvent']) {
+    expect(rehearsed.some((s) => s.includes(`INSERT INTO "${table}"`) || s.includes(`INSERT INTO "public"."${table}"`))).toBe(true);
+  }
+  expect(await footprint()).toEqual(before);
 });
