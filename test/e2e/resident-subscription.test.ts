@@ -2,14 +2,23 @@
 // public site to Spanish, subscribe by email with no account, confirm from
 // the Spanish email, get the next published statement in Spanish (written in
 // both languages and approved together), read it on the public page, and
-// unsubscribe with the link in that email, then delete what is kept. Every
-// page visited is checked with axe-core; none shows subscriber data to others.
+// unsubscribe with the link in that email, then delete what is kept. A
+// neighbour subscribes to the incident by text from its public page. Every
+// page visited is checked with axe-core; none shows subscriber data to others,
+// and the public crawl (every public page, script, feed and JSON answer, while
+// both subscriptions are active) finds neither the email address nor the phone
+// number in any of its forms.
 import type { Page } from 'playwright-core';
 import type { TestSystem } from '../harness/app';
+import { crawlPublicSite, leaks } from '../harness/publicCrawl';
+import { linkIn, sinkReader } from '../harness/subscribers';
 import { eventually, expectAccessible, loaded } from './browser';
 import { E2eSession } from './session';
 
 const RESIDENT = 'residente.e2e@example.net';
+const NEIGHBOUR_PHONE = '+13145550199';
+/** The neighbour's number as people write it (and as a page could show it). */
+const NEIGHBOUR_PHONE_FORMS = [NEIGHBOUR_PHONE, '3145550199', '314-555-0199', '(314) 555-0199', '314 555 0199', '314.555.0199'];
 
 const session = new E2eSession();
 let system: TestSystem;
@@ -23,12 +32,8 @@ beforeAll(async () => {
 
 afterAll(() => session.stop(), 60_000);
 
-const mailTo = () => system.sinks.mail.messages().filter((m) => m.envelope.to.includes(RESIDENT));
-const linkIn = (text: string | null, pattern: RegExp) => {
-  const match = pattern.exec(text ?? '');
-  if (!match) throw new Error(`no link ${pattern} in ${text}`);
-  return match[0];
-};
+const sinks = sinkReader(() => system.sinks);
+const mailTo = () => sinks.mailTo(RESIDENT);
 
 describe('a resident subscribes in Spanish and hears of the next statement in Spanish', () => {
   it('switches the public site to Spanish and subscribes by email, with no account', async () => {
@@ -112,6 +117,34 @@ describe('a resident subscribes in Spanish and hears of the next statement in Sp
     for (const secret of ['16:20', 'Alex Rutherford', 'Taylor Brennan', RESIDENT]) expect(main).not.toContain(secret);
     await expectAccessible(resident, 'public incident page (Spanish)');
   });
+
+  it('a neighbour subscribes to this incident by text from its public page and confirms with YES', async () => {
+    const neighbour = await (await session.contextFor({ phone: true })).newPage();
+    await neighbour.goto(`${system.baseUrl}/incidents/${number}`);
+    await loaded(neighbour);
+    await neighbour.getByRole('link', { name: 'Get updates about this incident' }).click();
+    await neighbour.getByRole('heading', { name: 'Get updates by email or text message' }).waitFor();
+    expect(await neighbour.getByLabel(`Public updates on incident ${number}`).isChecked()).toBe(true);
+    await neighbour.getByLabel('Text message (SMS)').check();
+    await neighbour.getByRole('textbox', { name: 'Mobile number' }).fill('(314) 555-0199');
+    await neighbour.getByRole('button', { name: 'Subscribe' }).click();
+    await neighbour.getByRole('heading', { name: 'Check your phone' }).waitFor();
+    await expectAccessible(neighbour, 'subscription requested by text (English)');
+
+    const ask = await eventually(async () => sinks.textsTo(NEIGHBOUR_PHONE).find((m) => m.body.includes('reply YES')), 'the confirmation text');
+    expect(ask.body).toContain(`public updates on incident ${number}`);
+    await system.sinks.sms.reply({ from: NEIGHBOUR_PHONE, body: 'YES' });
+    expect(await system.db.subscription.findFirstOrThrow({ where: { address: NEIGHBOUR_PHONE } })).toMatchObject({ status: 'ACTIVE', channel: 'SMS', language: 'en' });
+  });
+
+  it("the public crawl, with both subscriptions active, finds neither subscriber's email address nor phone number", async () => {
+    expect(await system.db.subscription.count({ where: { address: { in: [RESIDENT, NEIGHBOUR_PHONE] }, status: 'ACTIVE' } })).toBe(2);
+    const pages = await crawlPublicSite(system.baseUrl);
+    const paths = pages.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['/', '/subscribe', `/incidents/${number}`, `/api/public/incidents/${number}`, '/feeds/statements.atom', '/feeds/deadlines.ics']));
+    expect(pages.filter((p) => p.status >= 400).map((p) => `${p.path} ${p.status}`)).toEqual([]);
+    expect(leaks(pages, [RESIDENT, ...NEIGHBOUR_PHONE_FORMS])).toEqual([]);
+  }, 60_000);
 
   it('unsubscribes with the link in that email, then deletes what is kept', async () => {
     const mail = mailTo().find((m) => m.subject.startsWith('Nuevo comunicado'))!;

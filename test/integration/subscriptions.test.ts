@@ -9,6 +9,7 @@
 // it on the public pages, feeds or API.
 import { startTestSystem, type TestSystem } from '../harness/app';
 import { eventually } from '../harness/eventually';
+import { linkIn, sinkReader, twimlText } from '../harness/subscribers';
 import { ERASED } from '../../lib/subscriptionData';
 import { createMailer, createSmsClient } from '../../activities/notifications/providers';
 import { createPublicFanOutActivities } from '../../activities/publicFanOut';
@@ -28,14 +29,7 @@ const RESIDENT_PHONE = '+13145550177';
 const NEWSROOM = 'newsdesk@example.com';
 const NEIGHBOUR_EMAIL = 'vecino.maryland@example.net';
 
-const mailTo = (address: string) => sys.sinks.mail.messages().filter((m) => m.envelope.to.includes(address));
-const textsTo = (number: string) => sys.sinks.sms.messages().filter((m) => m.direction === 'outbound-api' && m.to === number);
-const twimlText = (body: string) => /<Message>([\s\S]*)<\/Message>/.exec(body)?.[1]?.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&') ?? '';
-const linkIn = (text: string | null, pattern: RegExp) => {
-  const match = pattern.exec(text ?? '');
-  if (!match) throw new Error(`no link ${pattern} in ${text}`);
-  return match[0];
-};
+const { mailTo, textsTo } = sinkReader(() => sys.sinks);
 const path = (url: string) => new URL(url).pathname;
 
 let number = '';
