@@ -14,7 +14,8 @@
  * reminder falls 30-150 s after that item starts; the others use the policy
  * ladder (due in 30-60 days), so their timers stay pending, as in a real plan.
  *
- * Knobs: BENCH_ITEMS (10000), BENCH_FIRING_EVERY (20), BENCH_START_CONCURRENCY (64).
+ * Knobs: BENCH_ITEMS (10000), BENCH_FIRING_EVERY (20), BENCH_START_CONCURRENCY (64),
+ * BENCH_MAX_CACHED_WORKFLOWS (the worker's WORKER_MAX_CACHED_WORKFLOWS; its default otherwise).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: temporalServer.address,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       ...sinks.config,
+      ...(process.env.BENCH_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: Number(process.env.BENCH_MAX_CACHED_WORKFLOWS) } : {}),
     });
     const db = database.db;
     const { people } = await seedDemoRoster(db, { embeddedTokens: false });
