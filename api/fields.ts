@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { MAX_LINK_TOKEN_LENGTH } from '../lib/links';
 import { languages } from '../lib/i18n';
+import { refusalParams } from '../services/errors';
 import './openapi';
 
 /** What String.prototype.trim removes: ECMAScript WhiteSpace and LineTerminator. */
@@ -32,8 +33,11 @@ export const nonBlankText = (max: number, min = 1, missing?: string) => {
   const regex = new RegExp(pattern, 'u');
   return z
     .string(missing ? { required_error: missing } : undefined)
-    .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
-    .refine((s) => regex.test(s), missing ?? (min <= 1 ? 'must not be empty' : `must have at least ${min} characters`))
+    .refine((s) => codePoints(s) <= max, { message: `must be at most ${max} characters`, params: refusalParams({ code: 'too_long', params: { max } }) })
+    .refine((s) => regex.test(s), {
+      message: missing ?? (min <= 1 ? 'must not be empty' : `must have at least ${min} characters`),
+      params: refusalParams(min <= 1 ? { code: 'required' } : { code: 'too_short', params: { min } }),
+    })
     .transform((s) => s.trim())
     .openapi({ maxLength: max, minLength: min, pattern });
 };
@@ -42,14 +46,14 @@ export const nonBlankText = (max: number, min = 1, missing?: string) => {
 export const boundedText = (min: number, max: number) =>
   z
     .string()
-    .refine((s) => codePoints(s) >= min && codePoints(s) <= max, `must be ${min} to ${max} characters`)
+    .refine((s) => codePoints(s) >= min && codePoints(s) <= max, { message: `must be ${min} to ${max} characters`, params: refusalParams({ code: 'length_between', params: { min, max } }) })
     .openapi({ minLength: min, maxLength: max });
 
 /** Optional free text of at most `max` code points, trimmed (may be empty). */
 export const plainText = (max: number) =>
   z
     .string()
-    .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
+    .refine((s) => codePoints(s) <= max, { message: `must be at most ${max} characters`, params: refusalParams({ code: 'too_long', params: { max } }) })
     .transform((s) => s.trim())
     .openapi({ maxLength: max });
 

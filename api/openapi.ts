@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi, type RouteCo
 import { z, type AnyZodObject, type ZodTypeAny } from 'zod';
 import type { Role } from '../domain/roles';
 import { UNSAFE_TEXT_MESSAGE } from '../domain/text';
+import { REFUSAL_CODES } from '../services/errors';
 import { currentPolicyView, rolesPermitted, type Permission } from '../services/policyView';
 
 extendZodWithOpenApi(z);
@@ -27,7 +28,21 @@ export const ErrorBodySchema = z
       code: z.string(),
       message: z.string(),
       field: z.string().optional().openapi({ description: 'Path of the offending field, e.g. `severity` or `deadlines.0.dueAt`' }),
-      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+      details: z
+        .array(
+          z.object({
+            field: z.string(),
+            message: z.string().openapi({ description: 'What is wrong, in English' }),
+            code: z.enum(REFUSAL_CODES).optional().openapi({
+              description: 'Why, as a stable code a client can word in its own language (the catalogues under locales/ do: common `refusals.<code>`); `message` says it in English',
+            }),
+            params: z
+              .record(z.union([z.string(), z.number()]))
+              .optional()
+              .openapi({ description: "The bounds the code's words name, e.g. `{ \"max\": 200 }` for too_long" }),
+          }),
+        )
+        .optional(),
     }),
   })
   .openapi('Error');

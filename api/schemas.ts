@@ -9,7 +9,7 @@ import { ROLES } from '../domain/roles';
 import { SYSTEM_ACTOR_CODES } from '../domain/systemActors';
 import { isInFuture } from '../domain/overdue';
 import { IDEMPOTENCY_KEY } from '../services/declareIncident';
-import { UNPROCESSABLE } from '../services/errors';
+import { refusalParams } from '../services/errors';
 import { currentPolicyView, isPolicySeverity } from '../services/policyView';
 import { idField, languageTag, nonBlankText, offsetDateTime, plainText } from './fields';
 import { policyEnum } from './openapi';
@@ -57,7 +57,7 @@ export const DeclareIncidentRequest = z
     severity: z
       .number()
       .int()
-      .refine(isPolicySeverity, () => ({ message: `must be one of: ${currentPolicyView().severities.join(', ')}` }))
+      .refine(isPolicySeverity, () => ({ message: `must be one of: ${currentPolicyView().severities.join(', ')}`, params: refusalParams({ code: 'invalid_choice' }) }))
       .openapi({ description: 'Severity level from the policy (GET /api/policy; 1 is the most severe)', example: 1, ...policyEnum('severities') }),
     title: nonBlank(200),
     summary: nonBlank(5000),
@@ -152,7 +152,7 @@ export const DeadlineParams = IncidentIdParams.extend({
 
 export const ExtendDeadlineRequest = z
   .object({
-    newDueAt: offsetDateTime().refine((s) => isInFuture(s, Date.now()), { message: 'must be in the future', params: { [UNPROCESSABLE]: true } }),
+    newDueAt: offsetDateTime().refine((s) => isInFuture(s, Date.now()), { message: 'must be in the future', params: refusalParams({ code: 'in_past' }, true) }),
     reason: nonBlank(2000, 3).openapi({ description: 'Why: at least 3 characters besides surrounding white space' }),
   })
   .strict()

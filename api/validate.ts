@@ -12,7 +12,7 @@ import { badRequest, fromZodError } from '../services/errors';
 export function parseWith<S extends ZodTypeAny>(schema: S, value: unknown): z.output<S> {
   rejectUnsafeText(value);
   const result = schema.safeParse(value);
-  if (!result.success) throw fromZodError(result.error);
+  if (!result.success) throw fromZodError(result.error, value);
   return result.data;
 }
 
@@ -27,7 +27,7 @@ export const parseParams = <S extends ZodTypeAny>(schema: S, req: Request): z.ou
 /** Throws a 400 naming the first field whose text the database could not store (domain/text.ts). */
 export function rejectUnsafeText(value: unknown): void {
   const field = findUnsafeText(value);
-  if (field) throw badRequest(field, UNSAFE_TEXT_MESSAGE);
+  if (field) throw badRequest(field, UNSAFE_TEXT_MESSAGE, 'invalid_input', { code: 'unsafe_text' });
 }
 
 /** Every request's body and query string, before any route sees them: forms, webhooks and CSV included. */

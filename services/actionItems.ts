@@ -52,7 +52,7 @@ export interface ItemRequest {
 export async function addItem(deps: PlanServiceDeps, planId: string, request: ItemRequest, actor: Actor, origin: Pick<NewItem, 'engagementSessionId'> = {}) {
   const plan = await findPlan(deps.db, planId);
   const goal = await deps.db.goal.findUnique({ where: { planId_number: { planId, number: request.goalNumber } } });
-  if (!goal) throw unprocessable('goalNumber', `no goal number ${request.goalNumber} in this plan`);
+  if (!goal) throw unprocessable('goalNumber', `no goal number ${request.goalNumber} in this plan`, { code: 'unknown' });
   assertOwnerAndSponsor(await activePersonIds(deps.db, [request.ownerId, request.sponsorId]), request);
   const now = new Date();
   const dueAt = parseFutureDue(request.dueAt, 'dueAt', plan.timeZone, now);
@@ -100,7 +100,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  * writing items it did not keep).
  */
 export async function importItems(deps: PlanServiceDeps, planId: string, csv: string, actor: Actor, idempotencyKey?: string) {
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw badRequest('Idempotency-Key', 'must be 1-200 visible ASCII characters');
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw badRequest('Idempotency-Key', 'must be 1-200 visible ASCII characters', 'invalid_input', { code: 'invalid_format' });
   const plan = await findPlan(deps.db, planId);
   const result = await validateImport(deps.db, plan, csv, new Date());
   if (!result.ok) throw importRejected(result.errors);

@@ -45,12 +45,14 @@ export function checkCommentChallenge(
     payload = verifyLinkToken<{ a: number; b: number }>(answer.token.slice(PREFIX.length), PURPOSE, config.LINK_SIGNING_SECRET, now);
   } catch (err) {
     if (!(err instanceof InvalidLinkTokenError)) throw err;
-    throw unprocessable('challenge.token', err.reason === 'expired' ? 'the question has expired; ask for a new one' : 'not a question we asked');
+    throw err.reason === 'expired'
+      ? unprocessable('challenge.token', 'the question has expired; ask for a new one', { code: 'expired' })
+      : unprocessable('challenge.token', 'not a question we asked', { code: 'unknown' });
   }
   if (payload.iat !== undefined && now.getTime() - payload.iat * 1000 < policy.challenge.minSeconds * 1000) {
-    throw unprocessable('challenge.answer', 'answered faster than a person can; please try again');
+    throw unprocessable('challenge.answer', 'answered faster than a person can; please try again', { code: 'too_fast' });
   }
-  if (answer.answer !== payload.a + payload.b) throw unprocessable('challenge.answer', 'that is not the answer');
+  if (answer.answer !== payload.a + payload.b) throw unprocessable('challenge.answer', 'that is not the answer', { code: 'wrong_answer' });
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest('hex');

@@ -17,7 +17,7 @@ import type { CommentsPolicy, Policy } from '../domain/policy/schema';
 import type { Role } from '../domain/roles';
 import type { PublicComment } from '../generated/prisma/client';
 import { checkCommentChallenge, type CommentThrottle } from './commentChallenge';
-import { conflict, forbidden, notFound, unprocessable } from './errors';
+import { conflict, forbidden, notFound, refusalParams, unprocessable } from './errors';
 import type { Permission } from './policyView';
 import { startWorkflowOnce } from './temporal';
 
@@ -51,7 +51,7 @@ export const CommentSubmission = z.object({
     .string()
     .trim()
     .max(254, 'must be at most 254 characters')
-    .refine((s) => s === '' || z.string().email().safeParse(s).success, 'enter an email address such as name@example.com, or leave it empty')
+    .refine((s) => s === '' || z.string().email().safeParse(s).success, { message: 'enter an email address such as name@example.com, or leave it empty', params: refusalParams({ code: 'invalid_email' }) })
     .transform((s) => s || undefined),
   challenge: z.object({ token: z.string().min(1, 'ask for a new question'), answer: z.coerce.number({ invalid_type_error: 'answer with a number' }).int('answer with a whole number') }),
 });
@@ -75,16 +75,16 @@ export function commentsPolicy(policy: Policy = currentPolicy()): CommentsPolicy
 
 /** The goal (and item) a new comment is about, or a 422 naming the field that does not name one. */
 async function commentTarget(db: Db, input: Pick<NewComment, 'planId' | 'itemId' | 'goalNumber'>) {
-  if ((input.itemId === undefined) === (input.goalNumber === undefined)) throw unprocessable('itemId', 'name either an action item (itemId) or a goal (goalNumber)');
+  if ((input.itemId === undefined) === (input.goalNumber === undefined)) throw unprocessable('itemId', 'name either an action item (itemId) or a goal (goalNumber)', { code: 'invalid' });
   const plan = await db.actionPlan.findUnique({ where: { id: input.planId }, select: { id: true, timeZone: true } });
-  if (!plan) throw unprocessable('planId', 'there is no such plan');
+  if (!plan) throw unprocessable('planId', 'there is no such plan', { code: 'unknown' });
   if (input.itemId !== undefined) {
     const item = await db.actionItem.findFirst({ where: { id: input.itemId, planId: plan.id }, select: { id: true, goalId: true } });
-    if (!item) throw unprocessable('itemId', 'there is no such action item in this plan');
+    if (!item) throw unprocessable('itemId', 'there is no such action item in this plan', { code: 'unknown' });
     return { plan, goalId: item.goalId, itemId: item.id };
   }
   const goal = await db.goal.findFirst({ where: { planId: plan.id, number: input.goalNumber }, select: { id: true } });
-  if (!goal) throw unprocessable('goalNumber', 'there is no such goal in this plan');
+  if (!goal) throw unprocessable('goalNumber', 'there is no such goal in this plan', { code: 'unknown' });
   return { plan, goalId: goal.id, itemId: null };
 }
 
@@ -98,7 +98,7 @@ export async function submitComment(deps: CommentDeps & { throttle: CommentThrot
   const comments = commentsPolicy(policy);
   await throttle.admit(requester);
   checkCommentChallenge(config, comments, input.challenge);
-  if ([...input.body].length > comments.maxLength) throw unprocessable('body', `must be at most ${comments.maxLength} characters`);
+  if ([...input.body].length > comments.maxLength) throw unprocessable('body', `must be at most ${comments.maxLength} characters`, { code: 'too_long', params: { max: comments.maxLength } });
   const target = await commentTarget(db, input);
 
   const receivedAt = new Date();
@@ -224,7 +224,7 @@ export async function linkCommentToItem(deps: Pick<CommentDeps, 'db'>, person: C
   const comment = await moderatedComment(deps.db, person, commentId);
   if (comment.status === 'REJECTED' || comment.status === 'PENDING') throw conflict('only a published comment can be linked to what it led to');
   const item = await deps.db.actionItem.findFirst({ where: { id: itemId, planId: comment.planId }, select: { id: true, title: true } });
-  if (!item) throw unprocessable('itemId', 'there is no such action item in the plan commented on');
+  if (!item) throw unprocessable('itemId', 'there is no such action item in the plan commented on', { code: 'unknown' });
   await deps.db.publicComment.update({ where: { id: comment.id }, data: { linkedItemId: item.id, linkedAt: new Date() } });
   return { id: comment.id, linkedItem: { id: item.id, title: item.title } };
 }

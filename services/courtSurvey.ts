@@ -25,7 +25,7 @@ import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../domain/text';
 import { localDateOf, parseCivilDate, zonedTimeToInstant } from '../domain/time/cityTime';
 import { currentPolicy, durationMs, getPolicy, type CourtSurveyPolicy, type Policy } from '../policy';
 import type { SurveyContact } from '../generated/prisma/client';
-import { HttpError, UNPROCESSABLE, conflict, notFound, unprocessable, type ErrorDetail } from './errors';
+import { HttpError, conflict, notFound, refusalOf, refusalParams, unprocessable, type ErrorDetail, type Refusal } from './errors';
 import { parseCsv, CsvSyntaxError } from './planCsv';
 import { startWorkflowOnce } from './temporal';
 
@@ -35,8 +35,8 @@ export interface CourtSurveyDeps {
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CITY_TIME_ZONE' | 'LINK_SIGNING_SECRET'>;
 }
 
-const rule = (ctx: z.RefinementCtx, path: string, message: string) =>
-  ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message, params: { [UNPROCESSABLE]: true } });
+const rule = (ctx: z.RefinementCtx, path: string, message: string, why: Refusal) =>
+  ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message, params: refusalParams(why, true) });
 
 /**
  * A contact as the clerk gives it, normalised: an email address in lower
@@ -47,29 +47,29 @@ const rule = (ctx: z.RefinementCtx, path: string, message: string) =>
 export function contactRequest(timeZone: string, now: Date = new Date()) {
   return z
     .object({
-      name: z.string().trim().max(200, 'must be at most 200 characters').refine(isSafeText, UNSAFE_TEXT_MESSAGE).optional(),
+      name: z.string().trim().max(200, 'must be at most 200 characters').refine(isSafeText, { message: UNSAFE_TEXT_MESSAGE, params: refusalParams({ code: 'unsafe_text' }) }).optional(),
       channel: z.enum(['EMAIL', 'SMS'], { errorMap: () => ({ message: 'must be EMAIL or SMS' }) }),
       address: z.string().trim().min(1, 'must not be empty').max(254, 'must be at most 254 characters'),
-      language: z.string().refine(isLanguage, () => ({ message: `must be one of: ${languages().join(', ')}` })),
+      language: z.string().refine(isLanguage, () => ({ message: `must be one of: ${languages().join(', ')}`, params: refusalParams({ code: 'invalid_choice' }) })),
       caseClosedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a calendar date YYYY-MM-DD'),
     })
     .transform((value, ctx) => {
       let address: string | null = value.address.toLowerCase();
       if (value.channel === 'EMAIL' && !z.string().email().safeParse(address).success) {
-        rule(ctx, 'address', 'must be an email address such as name@example.com for EMAIL');
+        rule(ctx, 'address', 'must be an email address such as name@example.com for EMAIL', { code: 'invalid_email' });
         address = null;
       }
       if (value.channel === 'SMS') {
         address = toE164(value.address);
-        if (!address) rule(ctx, 'address', 'must be a mobile number such as 314-555-0100 for SMS');
+        if (!address) rule(ctx, 'address', 'must be a mobile number such as 314-555-0100 for SMS', { code: 'invalid_phone' });
       }
       let caseClosedAt: Date | null = null;
       try {
         caseClosedAt = zonedTimeToInstant(parseCivilDate(value.caseClosedOn), { hour: 0, minute: 0 }, timeZone);
       } catch {
-        rule(ctx, 'caseClosedOn', 'is not a date on the calendar');
+        rule(ctx, 'caseClosedOn', 'is not a date on the calendar', { code: 'invalid_date' });
       }
-      if (caseClosedAt && caseClosedAt.getTime() > now.getTime()) rule(ctx, 'caseClosedOn', 'must not be in the future: record a case once it has closed');
+      if (caseClosedAt && caseClosedAt.getTime() > now.getTime()) rule(ctx, 'caseClosedOn', 'must not be in the future: record a case once it has closed', { code: 'in_future' });
       if (!address || !caseClosedAt) return z.NEVER;
       return { name: value.name ? value.name : null, channel: value.channel, address, language: value.language, caseClosedAt };
     });
@@ -144,16 +144,16 @@ export async function importContactsCsv(deps: CourtSurveyDeps, text: string, rec
   try {
     records = parseCsv(text);
   } catch (err) {
-    if (err instanceof CsvSyntaxError) throw unprocessable(`line ${err.line}`, err.message);
+    if (err instanceof CsvSyntaxError) throw unprocessable(`line ${err.line}`, err.message, { code: 'invalid_csv' });
     throw err;
   }
   const [header, ...rows] = records;
-  if (!header) throw unprocessable('body', 'the file is empty: give a header row and at least one contact');
+  if (!header) throw unprocessable('body', 'the file is empty: give a header row and at least one contact', { code: 'empty_file' });
   const columns = header.cells.map((c) => c.trim());
   const missing = REQUIRED_CSV_COLUMNS.filter((c) => !columns.includes(c));
-  if (missing.length) throw unprocessable('line 1', `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
-  if (rows.length === 0) throw unprocessable('body', 'the file has no contacts below its header row');
-  if (rows.length > MAX_CONTACT_ROWS) throw unprocessable('body', `at most ${MAX_CONTACT_ROWS} contacts per file`);
+  if (missing.length) throw unprocessable('line 1', `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { code: 'missing_columns', params: { columns: missing.join(', ') } });
+  if (rows.length === 0) throw unprocessable('body', 'the file has no contacts below its header row', { code: 'empty_file' });
+  if (rows.length > MAX_CONTACT_ROWS) throw unprocessable('body', `at most ${MAX_CONTACT_ROWS} contacts per file`, { code: 'max_items', params: { max: MAX_CONTACT_ROWS } });
 
   const schema = contactRequest(deps.config.CITY_TIME_ZONE);
   const details: ErrorDetail[] = [];
@@ -163,15 +163,16 @@ export async function importContactsCsv(deps: CourtSurveyDeps, text: string, rec
       const i = columns.indexOf(column);
       return i >= 0 ? (row.cells[i] ?? '').trim() : '';
     };
-    const parsed = schema.safeParse({
+    const given = {
       ...(cell('name') ? { name: cell('name') } : {}),
       channel: cell('channel').toUpperCase(),
       address: cell('address'),
       language: cell('language') || 'en',
       caseClosedOn: cell('caseClosedOn'),
-    });
+    };
+    const parsed = schema.safeParse(given);
     if (parsed.success) inputs.push(parsed.data);
-    else for (const issue of parsed.error.issues) details.push({ field: `line ${row.line}.${issue.path.join('.') || 'row'}`, message: issue.message });
+    else for (const issue of parsed.error.issues) details.push({ field: `line ${row.line}.${issue.path.join('.') || 'row'}`, message: issue.message, ...refusalOf(issue, given) });
   }
   if (details.length) throw new HttpError(422, 'invalid_input', `${details[0].field}: ${details[0].message}`, details[0].field, details);
   const contacts = await recordContacts(deps, inputs, recordedById);

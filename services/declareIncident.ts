@@ -63,7 +63,7 @@ function sameDeclaration(row: IncidentRow, declaration: Declaration): boolean {
 /** A key is scoped to the declarer, so two people's keys can never collide. */
 function scopedIdempotencyKey(key: string | undefined, declaredBy: ActorV1): string | null {
   if (key === undefined) return null;
-  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key', 'must be 1-200 visible ASCII characters');
+  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key', 'must be 1-200 visible ASCII characters', 'invalid_input', { code: 'invalid_format' });
   return `${declaredBy.personId}:${key}`;
 }
 
@@ -133,7 +133,7 @@ export async function declareIncident(clients: Clients, request: DeclareIncident
 async function declareOnce(clients: Clients, { declaration, declaredBy }: DeclareIncidentRequest, scopedKey: string | null): Promise<DeclareIncidentOutcome> {
   const { db, temporal, config } = clients;
   const types = incidentTypeKeys();
-  if (!types.includes(declaration.type)) throw badRequest('type', `must be one of: ${types.join(', ')}`);
+  if (!types.includes(declaration.type)) throw badRequest('type', `must be one of: ${types.join(', ')}`, 'invalid_input', { code: 'invalid_choice' });
   const earlier = scopedKey ? await earlierDeclaration(db, scopedKey, declaration) : undefined;
   if (earlier) return completeEarlierDeclaration(clients, earlier, declaredBy);
 

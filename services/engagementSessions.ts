@@ -58,21 +58,21 @@ export function engagementPolicy(): EngagementPolicy {
 function checkSession(fields: SessionFields, now: Date, startsAtChanged: boolean): { startsAt: Date; endsAt: Date } {
   const startsAt = new Date(fields.startsAt);
   const endsAt = new Date(fields.endsAt);
-  if (Number.isNaN(startsAt.getTime())) throw unprocessable('startsAt', 'is not a real date and time');
-  if (Number.isNaN(endsAt.getTime())) throw unprocessable('endsAt', 'is not a real date and time');
-  if (startsAtChanged && !isInFuture(startsAt, now)) throw unprocessable('startsAt', 'must be in the future');
-  if (endsAt.getTime() <= startsAt.getTime()) throw unprocessable('endsAt', 'must be later than startsAt');
-  if (!fields.place && !fields.onlineUrl) throw unprocessable('place', 'give a place, an online link (onlineUrl), or both');
+  if (Number.isNaN(startsAt.getTime())) throw unprocessable('startsAt', 'is not a real date and time', { code: 'invalid_date' });
+  if (Number.isNaN(endsAt.getTime())) throw unprocessable('endsAt', 'is not a real date and time', { code: 'invalid_date' });
+  if (startsAtChanged && !isInFuture(startsAt, now)) throw unprocessable('startsAt', 'must be in the future', { code: 'in_past' });
+  if (endsAt.getTime() <= startsAt.getTime()) throw unprocessable('endsAt', 'must be later than startsAt', { code: 'ends_before_start' });
+  if (!fields.place && !fields.onlineUrl) throw unprocessable('place', 'give a place, an online link (onlineUrl), or both', { code: 'place_or_link' });
   if (fields.onlineUrl) {
     let url: URL;
     try {
       url = new URL(fields.onlineUrl);
     } catch {
-      throw unprocessable('onlineUrl', 'must be a web address such as https://meet.example.org/session');
+      throw unprocessable('onlineUrl', 'must be a web address such as https://meet.example.org/session', { code: 'invalid_url' });
     }
-    if (url.protocol !== 'https:') throw unprocessable('onlineUrl', 'must be an https:// link');
+    if (url.protocol !== 'https:') throw unprocessable('onlineUrl', 'must be an https:// link', { code: 'https_only' });
   }
-  if (new Set(fields.languages).size !== fields.languages.length) throw unprocessable('languages', 'names a language twice');
+  if (new Set(fields.languages).size !== fields.languages.length) throw unprocessable('languages', 'names a language twice', { code: 'duplicate' });
   return { startsAt, endsAt };
 }
 
@@ -238,10 +238,10 @@ export async function cancelSession(deps: SessionServiceDeps, sessionId: string,
 export async function recordAttendance(deps: SessionServiceDeps, sessionId: string, request: AttendanceRequest, actor: Actor) {
   const groups = new Set(engagementPolicy().groups.map((g) => g.key));
   const before = await findSession(deps.db, sessionId);
-  if (request.counts.length === 0) throw unprocessable('counts', 'count at least one stakeholder group');
+  if (request.counts.length === 0) throw unprocessable('counts', 'count at least one stakeholder group', { code: 'min_items', params: { min: 1 } });
   request.counts.forEach(({ group }, i) => {
-    if (!groups.has(group)) throw unprocessable(`counts.${i}.group`, `is not a stakeholder group of the policy (${[...groups].join(', ')})`);
-    if (request.counts.findIndex((c) => c.group === group) !== i) throw unprocessable(`counts.${i}.group`, `${group} is counted twice`);
+    if (!groups.has(group)) throw unprocessable(`counts.${i}.group`, `is not a stakeholder group of the policy (${[...groups].join(', ')})`, { code: 'unknown' });
+    if (request.counts.findIndex((c) => c.group === group) !== i) throw unprocessable(`counts.${i}.group`, `${group} is counted twice`, { code: 'duplicate' });
   });
   const counts = Object.fromEntries(request.counts.map((c) => [c.group, c.count]));
   if (before.status === 'CANCELLED') throw conflict('the session was cancelled; it has no attendance', 'session_cancelled');

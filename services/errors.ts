@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import { ZodError, type ZodIssue } from 'zod';
 import { WorkflowUpdateFailedError, WorkflowFailedError, ServiceError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { FailureType } from '../domain/failures';
@@ -7,17 +7,72 @@ import { FailureType } from '../domain/failures';
 // gives it; the pages (web/) show the same errors in their own shape.
 
 /**
+ * Why a field was refused, as a stable code beside the English `message`:
+ * pages word it in their reader's language from the catalogues (common
+ * `refusals.<code>`, `params` filling its placeholders), so the API speaks one
+ * language and every page its own. The first group is what a schema states
+ * (fromZodError reads it from zod's issue); the others are rules a schema
+ * cannot state, named by whoever refuses (badRequest, unprocessable, or a
+ * refinement's `refusal` param).
+ */
+export const REFUSAL_CODES = [
+  'required',
+  'too_short',
+  'too_long',
+  'length_between',
+  'min_items',
+  'max_items',
+  'too_small',
+  'too_big',
+  'not_integer',
+  'invalid_email',
+  'invalid_phone',
+  'invalid_url',
+  'invalid_date',
+  'invalid_choice',
+  'invalid_format',
+  'invalid_type',
+  'unknown_field',
+  'unsafe_text',
+  'invalid',
+  'in_past',
+  'in_future',
+  'ends_before_start',
+  'place_or_link',
+  'https_only',
+  'duplicate',
+  'unknown',
+  'inactive_person',
+  'same_person',
+  'invalid_csv',
+  'empty_file',
+  'missing_columns',
+  'expired',
+  'too_fast',
+  'wrong_answer',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+/** The bounds or names a refusal's words need ({ max: 200 }): numbers and codes, never English words. */
+export type RefusalParams = Record<string, string | number>;
+export interface Refusal {
+  code: RefusalCode;
+  params?: RefusalParams;
+}
+
+/**
  * Error body shape shared by every route (and by the web pages that show API
  * errors next to form fields):
- *   { error: { code, message, field?, details?: [{ field, message }] } }
+ *   { error: { code, message, field?, details?: [{ field, message, code?, params? }] } }
  */
-export interface ErrorDetail {
+export interface ErrorDetail extends Partial<Refusal> {
   field: string;
   message: string;
 }
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; details?: ErrorDetail[] };
 }
+
+const detail = (field: string, message: string, { code, params }: Refusal): ErrorDetail => (params ? { field, message, code, params } : { field, message, code });
 
 export class HttpError extends Error {
   constructor(
@@ -41,10 +96,10 @@ export class HttpError extends Error {
 }
 
 /** The request does not match the API's document (a schema says so). */
-export const badRequest = (field: string, message: string, code = 'invalid_input') =>
-  new HttpError(400, code, message, field, [{ field, message }]);
+export const badRequest = (field: string, message: string, code = 'invalid_input', why: Refusal = { code: 'invalid' }) =>
+  new HttpError(400, code, message, field, [detail(field, message, why)]);
 /** The request matches the document but breaks a rule no schema can state: a time that has passed, a person who is not active. */
-export const unprocessable = (field: string, message: string) => new HttpError(422, 'invalid_input', message, field, [{ field, message }]);
+export const unprocessable = (field: string, message: string, why: Refusal) => new HttpError(422, 'invalid_input', message, field, [detail(field, message, why)]);
 export const unauthorized = (message = 'authentication required', invalidToken = false) =>
   new HttpError(401, 'unauthenticated', message, undefined, undefined, {
     'WWW-Authenticate': invalidToken ? 'Bearer realm="common-ground", error="invalid_token"' : 'Bearer realm="common-ground"',
@@ -62,10 +117,69 @@ export const fieldPath = (path: readonly (string | number)[]): string => (path.l
 
 /** Key in a zod refinement's params marking a rule no schema can state (answered 422, not 400). */
 export const UNPROCESSABLE = 'unprocessable';
+/** Key in a zod refinement's params naming its refusal (a Refusal), which zod's issue cannot tell. */
+export const REFUSAL = 'refusal';
 
-export function fromZodError(err: ZodError, prefix: (string | number)[] = []): HttpError {
-  const details = err.issues.map((issue) => ({ field: fieldPath([...prefix, ...issue.path]), message: issue.message }));
-  const first = details[0] ?? { field: fieldPath(prefix), message: 'invalid input' };
+/** A zod refinement's params: the refusal it states, and whether it is a rule of the moment (422). */
+export const refusalParams = (why: Refusal, ruleOfTheMoment = false): Record<string, unknown> =>
+  ruleOfTheMoment ? { [REFUSAL]: why, [UNPROCESSABLE]: true } : { [REFUSAL]: why };
+
+const isRefusal = (value: unknown): value is Refusal =>
+  typeof value === 'object' && value !== null && (REFUSAL_CODES as readonly unknown[]).includes((value as { code?: unknown }).code);
+
+function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+/** Whatever check refused it, a value that is missing or blank was not given: the words say so rather than name the check. */
+const notGiven = (value: unknown): boolean => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+const bound = (value: number | bigint): number => Number(value);
+
+/** The refusal a zod issue states; `input` is what was parsed, when the caller has it. */
+export function refusalOf(issue: ZodIssue, input?: unknown): Refusal {
+  if (issue.code === 'custom' && isRefusal(issue.params?.[REFUSAL])) return issue.params[REFUSAL] as Refusal;
+  if (issue.code === 'unrecognized_keys') return { code: 'unknown_field' };
+  if ((input !== undefined && notGiven(valueAt(input, issue.path))) || (issue.code === 'invalid_type' && issue.received === 'undefined')) return { code: 'required' };
+  switch (issue.code) {
+    case 'invalid_type':
+      return { code: issue.expected === 'integer' ? 'not_integer' : 'invalid_type' };
+    case 'too_small':
+      if (issue.type === 'string') return { code: 'too_short', params: { min: bound(issue.minimum) } };
+      if (issue.type === 'array' || issue.type === 'set') return { code: 'min_items', params: { min: bound(issue.minimum) } };
+      return issue.type === 'date' ? { code: 'invalid_date' } : { code: 'too_small', params: { min: bound(issue.minimum) } };
+    case 'too_big':
+      if (issue.type === 'string') return { code: 'too_long', params: { max: bound(issue.maximum) } };
+      if (issue.type === 'array' || issue.type === 'set') return { code: 'max_items', params: { max: bound(issue.maximum) } };
+      return issue.type === 'date' ? { code: 'invalid_date' } : { code: 'too_big', params: { max: bound(issue.maximum) } };
+    case 'invalid_string':
+      if (issue.validation === 'email') return { code: 'invalid_email' };
+      if (issue.validation === 'url') return { code: 'invalid_url' };
+      if (issue.validation === 'datetime' || issue.validation === 'date' || issue.validation === 'time') return { code: 'invalid_date' };
+      return { code: 'invalid_format' };
+    case 'invalid_enum_value':
+    case 'invalid_literal':
+    case 'invalid_union_discriminator':
+      return { code: 'invalid_choice' };
+    case 'invalid_date':
+      return { code: 'invalid_date' };
+    default:
+      return { code: 'invalid' };
+  }
+}
+
+const detailsOf = (issues: readonly ZodIssue[], input?: unknown): ErrorDetail[] =>
+  issues.map((issue) => detail(fieldPath(issue.path), issue.message, refusalOf(issue, input)));
+
+/** `input` is what was parsed: with it, a refused value that was not given reads as `required`. */
+export function fromZodError(err: ZodError, input?: unknown): HttpError {
+  const details = detailsOf(err.issues, input);
+  const first = details[0] ?? { field: 'body', message: 'invalid input' };
   // Refinements marked UNPROCESSABLE state rules of the moment (a time that has passed), which no schema can.
   const onlyRules = err.issues.length > 0 && err.issues.every((issue) => issue.code === 'custom' && issue.params?.[UNPROCESSABLE] === true);
   return new HttpError(onlyRules ? 422 : 400, 'invalid_input', `${first.field}: ${first.message}`, first.field, details);

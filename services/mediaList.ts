@@ -9,12 +9,12 @@ import { appendAudit } from '../lib/audit';
 import { isLanguage, languages } from '../lib/i18n';
 import { eraseSubscription } from '../lib/subscriptionData';
 import type { ActorV1 } from '../domain/contracts/common';
-import { conflict, notFound } from './errors';
+import { conflict, notFound, refusalParams } from './errors';
 
 export const MediaContactRequest = z.object({
   outlet: z.string().trim().min(1, 'name the newsroom').max(200),
   email: z.string().trim().toLowerCase().email('enter an email address such as news@example.com').max(254),
-  language: z.string().refine(isLanguage, () => ({ message: `must be one of: ${languages().join(', ')}` })).default('en'),
+  language: z.string().refine(isLanguage, () => ({ message: `must be one of: ${languages().join(', ')}`, params: refusalParams({ code: 'invalid_choice' }) })).default('en'),
 });
 export type MediaContactInput = z.output<typeof MediaContactRequest>;
 

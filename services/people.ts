@@ -22,7 +22,7 @@ export interface PersonFields {
 export function storedPhone(phone: string | null | undefined, field = 'phone'): string | null {
   if (phone === undefined || phone === null || phone.trim() === '') return null;
   const normalised = toE164(phone);
-  if (!normalised) throw badRequest(field, `${field} must be a phone number in international form, e.g. +13145550101`);
+  if (!normalised) throw badRequest(field, `${field} must be a phone number in international form, e.g. +13145550101`, 'invalid_input', { code: 'invalid_phone' });
   return normalised;
 }
 

@@ -48,9 +48,9 @@ export function parseFutureDue(value: string, field: string, timeZone: string, n
   try {
     due = parseDueInput(value, timeZone);
   } catch (err) {
-    throw unprocessable(field, (err as Error).message);
+    throw unprocessable(field, (err as Error).message, { code: 'invalid_date' });
   }
-  if (!isInFuture(due, now)) throw unprocessable(field, 'must be in the future');
+  if (!isInFuture(due, now)) throw unprocessable(field, 'must be in the future', { code: 'in_past' });
   return due;
 }
 
@@ -62,9 +62,9 @@ export async function activePersonIds(db: Db, ids: string[]): Promise<Set<string
 
 /** An item's (or duty's) owner and sponsor: two different active people. `field` prefixes the field names in the error. */
 export function assertOwnerAndSponsor(active: Set<string>, people: { ownerId: string; sponsorId: string }, field = ''): void {
-  if (!active.has(people.ownerId)) throw unprocessable(`${field}ownerId`, 'no active person with this id');
-  if (!active.has(people.sponsorId)) throw unprocessable(`${field}sponsorId`, 'no active person with this id');
-  if (people.ownerId === people.sponsorId) throw unprocessable(`${field}sponsorId`, 'the sponsor must be someone other than the owner');
+  if (!active.has(people.ownerId)) throw unprocessable(`${field}ownerId`, 'no active person with this id', { code: 'inactive_person' });
+  if (!active.has(people.sponsorId)) throw unprocessable(`${field}sponsorId`, 'no active person with this id', { code: 'inactive_person' });
+  if (people.ownerId === people.sponsorId) throw unprocessable(`${field}sponsorId`, 'the sponsor must be someone other than the owner', { code: 'same_person' });
 }
 
 /** A closed plan takes no new goals or items. */
@@ -208,19 +208,19 @@ export interface PlanRequest {
  */
 export async function addPlan(deps: PlanServiceDeps, request: PlanRequest, actor: Actor) {
   const timeZone = request.timeZone ?? deps.config.CITY_TIME_ZONE;
-  if (!isValidTimeZone(timeZone)) throw badRequest('timeZone', 'is not a known IANA time zone');
+  if (!isValidTimeZone(timeZone)) throw badRequest('timeZone', 'is not a known IANA time zone', 'invalid_input', { code: 'invalid_choice' });
   const goalNumbers = new Set<number>();
   request.goals.forEach((g, i) => {
-    if (goalNumbers.has(g.number)) throw unprocessable(`goals.${i}.number`, `goal number ${g.number} appears twice`);
+    if (goalNumbers.has(g.number)) throw unprocessable(`goals.${i}.number`, `goal number ${g.number} appears twice`, { code: 'duplicate' });
     goalNumbers.add(g.number);
   });
   const duties = request.recurringDuties;
   const people = await activePersonIds(deps.db, duties.flatMap((d) => [d.ownerId, d.sponsorId]));
   const dutyKeys = new Set<string>();
   duties.forEach((d, i) => {
-    if (dutyKeys.has(d.key)) throw unprocessable(`recurringDuties.${i}.key`, `duty key ${d.key} appears twice`);
+    if (dutyKeys.has(d.key)) throw unprocessable(`recurringDuties.${i}.key`, `duty key ${d.key} appears twice`, { code: 'duplicate' });
     dutyKeys.add(d.key);
-    if (!goalNumbers.has(d.goalNumber)) throw unprocessable(`recurringDuties.${i}.goalNumber`, `no goal number ${d.goalNumber} in this plan`);
+    if (!goalNumbers.has(d.goalNumber)) throw unprocessable(`recurringDuties.${i}.goalNumber`, `no goal number ${d.goalNumber} in this plan`, { code: 'unknown' });
     assertOwnerAndSponsor(people, d, `recurringDuties.${i}.`);
   });
   try {

@@ -56,7 +56,7 @@ export async function submitStatement(
 ) {
   const incident = await findIncident(db, incidentId);
   const kinds = statementKindKeys();
-  if (!kinds.includes(kind)) throw badRequest('kind', `must be one of: ${kinds.join(', ')}`);
+  if (!kinds.includes(kind)) throw badRequest('kind', `must be one of: ${kinds.join(', ')}`, 'invalid_input', { code: 'invalid_choice' });
   // No closed-incident check here: deliverables owed after closing (the after-action review) are
   // still submitted; the workflow answers 409 for anything no longer owed.
   return executeUpdate(temporal, incident.workflowId, submitStatementUpdate, { kind, ...text, author }, noLongerRunning(incident));

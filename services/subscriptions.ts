@@ -17,7 +17,7 @@ import { SUBSCRIPTION_CONFIRM_WINDOW_SECONDS } from '../domain/links';
 import { SUBSCRIPTION_TOPICS } from '../domain/contracts/publicFanOut';
 import { subscriptionConfirmedSignal, type SubscriptionConfirmedV1 } from '../domain/contracts/subscription';
 import type { Prisma, Subscription, SubscriptionTopic } from '../generated/prisma/client';
-import { HttpError, UNPROCESSABLE, badRequest } from './errors';
+import { HttpError, badRequest, refusalParams } from './errors';
 import { startWorkflowOnce } from './temporal';
 
 export interface SubscriptionDeps {
@@ -41,14 +41,14 @@ const TopicChoice = z
     incident: z.string().trim().toUpperCase().regex(INCIDENT_NUMBER_PATTERN, 'must be an incident number such as CI-2026-0007').optional(),
   })
   .superRefine((value, ctx) => {
-    if (value.topic === 'INCIDENT' && !value.incident) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['incident'], message: 'name the incident to follow', params: { [UNPROCESSABLE]: true } });
+    if (value.topic === 'INCIDENT' && !value.incident) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['incident'], message: 'name the incident to follow', params: refusalParams({ code: 'required' }, true) });
   });
 
 export const SubscribeRequest = z
   .object({
     channel: z.enum(['EMAIL', 'SMS'], { errorMap: () => ({ message: 'choose email or text message' }) }),
     address: z.string().trim().min(1, 'enter where to send the updates').max(254, 'must be at most 254 characters'),
-    language: z.string().refine(isLanguage, () => ({ message: `must be one of: ${languages().join(', ')}` })),
+    language: z.string().refine(isLanguage, () => ({ message: `must be one of: ${languages().join(', ')}`, params: refusalParams({ code: 'invalid_choice' }) })),
     topics: z.array(TopicChoice).min(1, 'choose at least one kind of update').max(10),
   })
   .transform((value, ctx) => {
@@ -56,13 +56,13 @@ export const SubscribeRequest = z
     if (value.channel === 'EMAIL') {
       address = value.address.toLowerCase();
       if (!z.string().email().safeParse(address).success) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'enter an email address such as name@example.com', params: { [UNPROCESSABLE]: true } });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'enter an email address such as name@example.com', params: refusalParams({ code: 'invalid_email' }, true) });
         return z.NEVER;
       }
     } else {
       const phone = normalisePhone(value.address);
       if (!phone) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'enter a mobile number such as 314-555-0100', params: { [UNPROCESSABLE]: true } });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'enter a mobile number such as 314-555-0100', params: refusalParams({ code: 'invalid_phone' }, true) });
         return z.NEVER;
       }
       address = phone;
@@ -134,7 +134,7 @@ export async function requestSubscription(
   if (incidents.length) {
     const known = await db.incident.findMany({ where: { number: { in: incidents } }, select: { number: true } });
     const missing = incidents.find((number) => !known.some((k) => k.number === number));
-    if (missing) throw badRequest('topics', `there is no incident ${missing}`);
+    if (missing) throw badRequest('topics', `there is no incident ${missing}`, 'invalid_input', { code: 'unknown' });
   }
   const answer = { status: 'PENDING' as const, channel: input.channel };
   if (!(await throttle.admitAddress(input.channel, input.address))) return answer;
@@ -214,7 +214,7 @@ export async function resubscribe(db: Db, id: string): Promise<SubscriptionWithT
 }
 
 export async function setSubscriptionLanguage(db: Db, id: string, language: string): Promise<SubscriptionWithTopics | null> {
-  if (!isLanguage(language)) throw badRequest('language', `must be one of: ${languages().join(', ')}`);
+  if (!isLanguage(language)) throw badRequest('language', `must be one of: ${languages().join(', ')}`, 'invalid_input', { code: 'invalid_choice' });
   await db.subscription.updateMany({ where: { id }, data: { language } });
   return findSubscription(db, id);
 }

@@ -1,14 +1,21 @@
 // /audit: the audit log's signed checkpoints on the public site, and
 // /feeds/audit-checkpoints.atom: the same as an Atom feed, one entry a day,
 // so that residents' feed readers keep copies the City cannot take back.
+// The page is in the page's language; the feed in its ?lang= (as the other
+// feeds). What is signed (the statement, hashes, keys) is shown as it is.
 import { Router } from 'express';
 import { html } from '../lib/html';
 import { checkpointStatement } from '../lib/auditCheckpoint';
+import { DEFAULT_LANGUAGE, translator } from '../lib/i18n';
 import { publishedCheckpoints } from '../services/auditCheckpoints';
 import { asyncRoute } from './asyncRoute';
 import { buildAtomFeed } from './feedFormats';
+import { feedLanguage } from './feeds';
 import type { WebDeps } from './deps';
-import { sendPage } from './layout';
+import { inLanguage, pageWords, sendPage } from './layout';
+
+/** A link to a page of the site in `language`: the default language's address has no ?lang=. */
+const inOwnLanguage = (path: string, language: string): string => (language === DEFAULT_LANGUAGE ? path : inLanguage(path, language));
 
 export function createAuditPageRouter({ db, config }: WebDeps): Router {
   const router = Router();
@@ -17,24 +24,28 @@ export function createAuditPageRouter({ db, config }: WebDeps): Router {
   router.get(
     '/audit',
     asyncRoute(async (_req, res) => {
+      const t = pageWords(res);
+      const language = res.locals.language as string;
       const published = await publishedCheckpoints(db, config);
       const rows = published.checkpoints.map(
         (c) => html`<tr id="checkpoint-${c.seq}"><td>${c.signedAt}</td><td>${c.seq}</td><td><code>${c.headHash}</code></td><td><code>${c.signature}</code></td></tr>`,
       );
       sendPage(res, config.CITY_TIME_ZONE, {
-        title: 'Audit log checkpoints',
+        title: t('audit.title'),
         area: 'public',
-        description: "Signed daily checkpoints of the City's tamper-evident audit log.",
-        body: html`<h1>Audit log checkpoints</h1>
-<p>Everything the system does is recorded in a hash-chained audit log. Once a day the head of that chain is signed with a key the
-database does not hold, and published here and in the <a href="/feeds/audit-checkpoints.atom">checkpoint feed</a>. Keep a copy
-(<a href="/api/public/audit/checkpoints">JSON</a>): if events were ever deleted or rewritten, the log would no longer hold the
-checkpoints you kept, and <code>npm run audit:verify -- --checkpoints &lt;your copy&gt;</code> names the first missing event.</p>
-<p>Key ${published.keyId} (${published.algorithm}, base64 SPKI): <code>${published.publicKey}</code></p>
-<p>Each signature covers exactly: <code>${published.statement.replace(/\n/g, ' ⏎ ')}</code></p>
+        description: t('audit.description'),
+        body: html`<h1>${t('audit.title')}</h1>
+<p>${t('audit.intro')}</p>
+<ul>
+  <li><a href="${inOwnLanguage('/feeds/audit-checkpoints.atom', language)}">${t('audit.feedLink')}</a></li>
+  <li><a href="/api/public/audit/checkpoints">${t('audit.jsonLink')}</a></li>
+</ul>
+<p>${t('audit.keep')} <code>npm run audit:verify -- --checkpoints &lt;${t('audit.yourCopy')}&gt;</code></p>
+<p>${t('audit.key', { keyId: published.keyId, algorithm: published.algorithm })} <code>${published.publicKey}</code></p>
+<p>${t('audit.covers')} <code>${published.statement.replace(/\n/g, ' ⏎ ')}</code></p>
 <table>
-<thead><tr><th scope="col">Signed</th><th scope="col">Last event (seq)</th><th scope="col">Its hash</th><th scope="col">Signature</th></tr></thead>
-<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="4">No checkpoint yet.</td></tr>`}</tbody>
+<thead><tr><th scope="col">${t('audit.signed')}</th><th scope="col">${t('audit.lastEvent')}</th><th scope="col">${t('audit.hash')}</th><th scope="col">${t('audit.signature')}</th></tr></thead>
+<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="4">${t('audit.none')}</td></tr>`}</tbody>
 </table>`,
       });
     }),
@@ -42,24 +53,28 @@ checkpoints you kept, and <code>npm run audit:verify -- --checkpoints &lt;your c
 
   router.get(
     '/feeds/audit-checkpoints.atom',
-    asyncRoute(async (_req, res) => {
+    asyncRoute(async (req, res) => {
       const now = new Date();
+      const language = feedLanguage(req);
+      const t = translator(language, 'pages');
+      const city = translator(language, 'common')('app.city');
       const published = await publishedCheckpoints(db, config);
       const xml = buildAtomFeed({
         id: `${base}/feeds/audit-checkpoints.atom`,
-        title: 'City of Clayton: audit log checkpoints',
-        subtitle: `The audit log's head, signed daily with key ${published.keyId} (Ed25519). Keep these entries: they prove what the log held.`,
-        selfUrl: `${base}/feeds/audit-checkpoints.atom`,
-        siteUrl: `${base}/audit`,
+        title: t('audit.feedTitle', { city }),
+        subtitle: t('audit.feedSubtitle', { keyId: published.keyId }),
+        selfUrl: `${base}${inOwnLanguage('/feeds/audit-checkpoints.atom', language)}`,
+        siteUrl: `${base}${inOwnLanguage('/audit', language)}`,
         now,
         entries: published.checkpoints.slice(0, 100).map((c) => ({
           id: `${base}/audit#checkpoint-${c.seq}-${c.signedAt}`,
-          title: `Audit log checkpoint: ${c.seq} events`,
+          title: t('audit.entryTitle', { seq: c.seq }),
           published: new Date(c.signedAt),
           updated: new Date(c.signedAt),
-          link: `${base}/audit#checkpoint-${c.seq}`,
+          link: `${base}${inOwnLanguage(`/audit#checkpoint-${c.seq}`, language)}`,
+          // The statement as signed, and what checks it: data for a verifier, not words to translate.
           content: `${checkpointStatement(c)}\nsignature ${c.signature}\nkey ${c.keyId}\npublic key ${published.publicKey}`,
-          author: 'City of Clayton',
+          author: city,
           category: 'audit-checkpoint',
         })),
       });

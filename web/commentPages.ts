@@ -16,6 +16,7 @@ import { fromZodError, toHttpError, type ErrorDetail } from '../services/errors'
 import { asyncRoute } from './asyncRoute';
 import type { WebDeps } from './deps';
 import { sendPage } from './layout';
+import { refusalsInWords } from './formRefusals';
 import { cityDateTime } from './linkPages/linkPage';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -32,23 +33,20 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 type Target = { planId: string; itemId?: string; goalNumber?: number };
 
 /**
- * What went wrong, in the resident's language: the service states its
- * refusals in English for the API, so the form words each by its field (and a
- * rate limit or closed comments by status). Every refusal comes back with a
- * new question, so a challenge refusal says to answer that one.
+ * What went wrong, in the resident's language, worded by field (and a rate
+ * limit or closed comments by status). Every refusal comes back with a new
+ * question, so a challenge refusal says to answer that one.
  */
-function inResidentWords(c: Translate, status: number, errors: ErrorDetail[]): ErrorDetail[] {
-  const words = (e: ErrorDetail): string => {
-    if (status === 429) return c('page.errors.tooMany');
-    if (status === 409) return c('page.errors.closed');
-    if (e.field === 'body') return c('page.errors.body', { max: commentsPolicy().maxLength });
-    if (e.field === 'displayName') return c('page.errors.displayName', { max: DISPLAY_NAME_MAX });
-    if (e.field === 'replyEmail') return c('page.errors.replyEmail');
-    if (e.field === 'challenge.token') return c('page.errors.challengeToken');
-    if (e.field.startsWith('challenge')) return c('page.errors.challengeAnswer');
-    return e.message;
-  };
-  return errors.map((e) => ({ field: e.field, message: words(e) }));
+function inResidentWords(language: string, status: number, errors: ErrorDetail[]): ErrorDetail[] {
+  const c: Translate = translator(language, 'comments');
+  if (status === 429 || status === 409) return errors.map((e) => ({ field: e.field, message: c(status === 429 ? 'page.errors.tooMany' : 'page.errors.closed') }));
+  return refusalsInWords(language, errors, [
+    ['body', () => c('page.errors.body', { max: commentsPolicy().maxLength })],
+    ['displayName', () => c('page.errors.displayName', { max: DISPLAY_NAME_MAX })],
+    ['replyEmail', () => c('page.errors.replyEmail')],
+    ['challenge.token', () => c('page.errors.challengeToken')],
+    ['challenge', () => c('page.errors.challengeAnswer')],
+  ]);
 }
 
 export function createCommentPagesRouter({ db, temporal, config }: WebDeps): Router {
@@ -66,7 +64,7 @@ export function createCommentPagesRouter({ db, temporal, config }: WebDeps): Rou
     const language = res.locals.language as string;
     const c: Translate = translator(language, 'comments');
     const p: Translate = translator(language, 'pages');
-    errors = inResidentWords(c, status, errors);
+    errors = inResidentWords(language, status, errors);
     let page: Awaited<ReturnType<typeof publicCommentPage>>;
     try {
       page = await publicCommentPage(db, target);

@@ -49,7 +49,7 @@ interface FeedWords {
 }
 
 /** The feed's language: ?lang= when it names one (feed readers send no useful Accept-Language), else English. */
-const feedLanguage = (req: Request): string => languageOr(req.query.lang);
+export const feedLanguage = (req: Request): string => languageOr(req.query.lang);
 
 function feedWordsFor(timeZone: string): (language: string) => FeedWords {
   const made = new Map<string, FeedWords>();

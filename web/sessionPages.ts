@@ -11,7 +11,7 @@
 // words; session titles and places are as staff wrote them.
 import { Router, type Response } from 'express';
 import { html, type SafeHtml } from '../lib/html';
-import { languageName, languageOr, translator, type Translate } from '../lib/i18n';
+import { DEFAULT_LANGUAGE, languageName, languageOr, languages, translator, type Translate } from '../lib/i18n';
 import { engagementWords, publicItemDueDates, publicSessions, type PublicSession } from '../services/engagementPublicViews';
 import { buildCalendar, type CalendarEvent } from './feedFormats';
 import { asyncRoute } from './asyncRoute';
@@ -129,7 +129,6 @@ export function createSessionPagesRouter({ db, config }: WebDeps): Router {
     const language = typeof res.locals.language === 'string' ? res.locals.language : 'en';
     const t = sessionWords(res);
     const groups = engagementWords(language)?.groups ?? [];
-    const languageChoices = ['en', 'es'];
     sendPage(res, config.CITY_TIME_ZONE, {
       title: t('titles.console'),
       area: 'console',
@@ -178,8 +177,8 @@ export function createSessionPagesRouter({ db, config }: WebDeps): Router {
       <div class="field"><label for="place">${t('console.place')}</label><input id="place" name="place" maxlength="300"></div>
       <div class="field"><label for="onlineUrl">${t('console.onlineUrl')}</label><input type="url" id="onlineUrl" name="onlineUrl" maxlength="500"></div>
       <fieldset id="languages"><legend>${t('console.languages')}</legend>
-        ${languageChoices.map(
-          (code) => html`<label><input type="checkbox" name="languages" value="${code}"${code === 'en' ? html` checked` : ''}> ${languageName(code)}</label> `,
+        ${languages().map(
+          (code) => html`<label><input type="checkbox" name="languages" value="${code}"${code === DEFAULT_LANGUAGE ? html` checked` : ''}> ${languageName(code)}</label> `,
         )}
       </fieldset>
       <div class="field"><label for="accessibilityNotes">${t('console.accessibilityNotes')}</label><textarea id="accessibilityNotes" name="accessibilityNotes" maxlength="1000"></textarea></div>

@@ -33,6 +33,7 @@ import {
 import { asyncRoute } from './asyncRoute';
 import type { WebDeps } from './deps';
 import { inLanguage, sendPage } from './layout';
+import { refusalsInWords } from './formRefusals';
 import { LINK_PROBLEM_STATUS, cityDateTime, readLinkOrExplain, type LinkProblem } from './linkPages/linkPage';
 
 const TOPIC_ORDER: readonly SubscriptionTopicV1[] = ['ALL_INCIDENTS', 'INCIDENT', 'PLAN_REPORT', 'ENGAGEMENT_SESSIONS'];
@@ -65,6 +66,13 @@ export function createSubscriptionPagesRouter({ db, temporal, config }: WebDeps)
   function subscribeForm(res: Response, status: number, values: FormValues, errors: ErrorDetail[] = []) {
     const t = words(res);
     const c = common(res);
+    errors = refusalsInWords(res.locals.language as string, errors, [
+      ['channel', () => t('subscribe.errors.channel')],
+      ['address', () => t(values.channel === 'SMS' ? 'subscribe.errors.phone' : 'subscribe.errors.email')],
+      ['language', () => t('subscribe.errors.language')],
+      // "There is no incident X" names the topics; a bad incident number names topics.<n>.incident.
+      ['topics', (e) => t(e.code === 'unknown' || e.field.endsWith('.incident') ? 'subscribe.errors.incident' : 'subscribe.errors.topics')],
+    ]);
     const errorOf = (field: string) => errors.find((e) => e.field === field || e.field.startsWith(`${field}.`))?.message;
     const invalid = (field: string) => (errorOf(field) ? html` aria-invalid="true" aria-describedby="${field}-error"` : '');
     const fieldError = (field: string) => (errorOf(field) ? html`<span class="field-error" id="${field}-error">${errorOf(field)}</span>` : '');

@@ -190,10 +190,53 @@ describe('an engagement session from the console to the dashboard', () => {
     for (const label of ['Meta', 'Título de la tarea', 'Responsable', 'Patrocinador', 'Fecha límite']) await followUps.getByLabel(label, { exact: true }).waitFor();
     await followUps.getByRole('link', { name: FOLLOW_UP }).waitFor();
     await followUps.getByRole('button', { name: 'Crear la tarea' }).click();
-    // Nothing chosen: the API's refusal is put next to the field it names, in the Spanish form.
-    await followUps.locator('.error-summary').waitFor();
-    expect(await followUps.locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+    // Nothing chosen: the API refuses in English with a code per field; the form words each in Spanish next to its field.
+    const summary = followUps.locator('.error-summary');
+    await summary.waitFor();
+    expect((await summary.locator('li').allTextContents()).sort()).toEqual(
+      ['Título de la tarea', 'Responsable', 'Patrocinador', 'Fecha límite'].map((label) => `${label}: este dato es obligatorio`).sort(),
+    );
+    expect(await followUps.getByLabel('Responsable', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await followUps.locator('.field-error', { hasText: 'este dato es obligatorio' }).count()).toBe(4);
     await expectAccessible(page, 'Spanish console follow-up form with an error');
+
+    // A rule of the moment (422): a due date that has passed.
+    await followUps.getByLabel('Título de la tarea', { exact: true }).fill('Otra tarea');
+    await followUps.getByLabel('Responsable', { exact: true }).selectOption(system.roster.people.engagementLead.id);
+    await followUps.getByLabel('Patrocinador', { exact: true }).selectOption(system.roster.people.cityManager.id);
+    await followUps.getByLabel('Fecha límite', { exact: true }).fill(await localDate(-1));
+    await followUps.getByRole('button', { name: 'Crear la tarea' }).click();
+    await followUps.getByLabel('Fecha límite', { exact: true }).and(page.locator('[aria-invalid="true"]')).waitFor();
+    expect(await summary.locator('li').allTextContents()).toEqual(['Fecha límite: debe ser una fecha futura']);
+    const refused = (await followUps.textContent())!;
+    for (const english of ['must', 'required', 'future', 'letters, digits']) expect(refused).not.toContain(english);
+    await page.close();
+  });
+
+  it("a refusal of the session itself (409) is in Spanish too: attendance for a session moved to a later day", async () => {
+    const inDays = (days: number, hours: number) => new Date(Date.now() + days * 86_400_000 + hours * 3_600_000);
+    const scheduled = await system.request(`/api/plans/${planId}/sessions`, {
+      method: 'POST',
+      as: 'CITY_MANAGER',
+      json: { title: 'Sesión aplazada', startsAt: inDays(3, 0).toISOString(), endsAt: inDays(3, 2).toISOString(), place: 'The Center of Clayton', languages: ['es'] },
+    });
+    expect(scheduled.status).toBe(201);
+    const { id } = (await scheduled.json()) as { id: string };
+    // On the lead's page it has started, so its attendance form is there...
+    await system.db.engagementSession.update({ where: { id }, data: { startsAt: inDays(0, -1), endsAt: inDays(0, 1) } });
+    const page = await lead.context().newPage();
+    await page.goto(`${system.baseUrl}/console/sessions?lang=es`);
+    const card = page.locator(`#staff-session-${id}`);
+    await card.getByRole('heading', { name: 'Asistencia' }).waitFor();
+    // ...but it was moved to a later day before the lead recorded who came.
+    await system.db.engagementSession.update({ where: { id }, data: { startsAt: inDays(3, 0), endsAt: inDays(3, 2) } });
+    await card.getByRole('button', { name: 'Registrar la asistencia' }).click();
+    await card.locator('.error-summary').waitFor();
+    const said = (await card.locator('.error-summary').textContent())!;
+    expect(said).toContain('La sesión todavía no ha empezado; registre la asistencia cuando haya empezado.');
+    expect(said).not.toContain('has not started');
+    expect((await system.db.engagementSession.findUniqueOrThrow({ where: { id } })).status).toBe('SCHEDULED');
+    await expectAccessible(page, 'Spanish console attendance form with a refusal');
     await page.close();
   });
 

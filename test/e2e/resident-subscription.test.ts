@@ -52,11 +52,26 @@ describe('a resident subscribes in Spanish and hears of the next statement in Sp
     expect(await resident.getByLabel('Idioma de los mensajes').inputValue()).toBe('es');
     await expectAccessible(resident, 'subscribe form (Spanish)');
 
-    // Nothing filled in: the error names the field.
+    // Nothing filled in: the error names the field, in Spanish (the API's refusal is English).
     await resident.getByRole('button', { name: 'Suscribirme' }).click();
     await resident.locator('.error-summary').waitFor();
     expect(await resident.getByRole('textbox', { name: 'Correo electrónico' }).getAttribute('aria-invalid')).toBe('true');
+    const emailRefusal = 'Escriba una dirección de correo electrónico, como nombre@ejemplo.com.';
+    expect(await resident.locator('.error-summary li').allTextContents()).toEqual([emailRefusal]);
+    expect(await resident.locator('#address-error').textContent()).toBe(emailRefusal);
     await expectAccessible(resident, 'subscribe form with an error (Spanish)');
+
+    // A text message to a number that is not one: the refusal says what a mobile number looks like, in Spanish.
+    await resident.getByRole('radio', { name: 'Mensaje de texto (SMS)' }).check();
+    await resident.getByRole('textbox', { name: 'Número de celular' }).fill('12');
+    await resident.getByRole('button', { name: 'Suscribirme' }).click();
+    await resident.locator('.error-summary').waitFor();
+    expect(await resident.getByRole('textbox', { name: 'Número de celular' }).getAttribute('aria-invalid')).toBe('true');
+    expect(await resident.locator('.error-summary li').allTextContents()).toEqual(['Escriba un número de celular, como 314-555-0100.']);
+    const refused = (await resident.textContent('main'))!;
+    for (const english of ['Enter a', 'enter a', 'enter where', 'mobile number', 'must be']) expect(refused).not.toContain(english);
+    await resident.getByRole('radio', { name: 'Correo electrónico' }).check();
+    await resident.getByRole('textbox', { name: 'Número de celular' }).fill('');
 
     await resident.getByRole('textbox', { name: 'Correo electrónico' }).fill(RESIDENT);
     await resident.getByLabel('Las actualizaciones públicas de todos los incidentes críticos').check();

@@ -38,3 +38,39 @@ test('a checkpoint is published as JSON, in the Atom feed and on the public page
   expect(body).toContain(checkpoint!.headHash);
   expect(body).toContain(published.publicKey);
 });
+
+test('the page and the feed are in Spanish for a Spanish reader, with none of the English words, and the page switches language', async () => {
+  await appendAudit(sys.db, { actorLabel: 'test', action: 'test.event', entityType: 'Test', entityId: 't2' });
+  const checkpoint = await takeCheckpoint(sys.db, checkpointSigningKey(sys.config.AUDIT_CHECKPOINT_KEY), new Date());
+  const english = [
+    'Audit log checkpoints',
+    'Everything the system does',
+    'Keep a copy',
+    'your copy',
+    'Each signature covers exactly',
+    'Last event',
+    'Its hash',
+    '>Signed<',
+    '>Signature<',
+    'checkpoint feed',
+  ];
+
+  const page = await fetch(`${sys.baseUrl}/audit`, { headers: { 'Accept-Language': 'es-MX,es;q=0.9' } });
+  const body = await page.text();
+  expect(body).toContain('<html lang="es">');
+  for (const words of ['<h1>Puntos de control del registro de auditoría</h1>', 'Guarde una copia', '&lt;su copia&gt;', 'Cada firma cubre exactamente', '>Último evento (n.º)<', '>Firma<']) {
+    expect(body).toContain(words);
+  }
+  for (const words of english) expect(body).not.toContain(words);
+  // Its feed in the same language, and the same page in English one link away.
+  expect(body).toContain('href="/feeds/audit-checkpoints.atom?lang=es"');
+  expect(body).toMatch(/<nav class="language-switcher"[^]*href="\/audit\?lang=en"/);
+  expect(body).toContain(checkpoint!.headHash);
+
+  const feed = await (await fetch(`${sys.baseUrl}/feeds/audit-checkpoints.atom?lang=es`)).text();
+  expect(feed).toContain(`Punto de control del registro de auditoría: ${checkpoint!.seq} eventos`);
+  expect(feed).toContain('Ciudad de Clayton: puntos de control del registro de auditoría');
+  expect(feed).toContain('<name>Ciudad de Clayton</name>');
+  for (const words of ['Audit log checkpoint', "The audit log's head", 'Keep these entries']) expect(feed).not.toContain(words);
+  expect(feed).toContain(`head ${checkpoint!.headHash}`);
+});

@@ -1,7 +1,9 @@
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Prisma } from '../../generated/prisma/client';
-import { HttpError, toHttpError } from '../../services/errors';
+import { HttpError, REFUSAL_CODES, badRequest, toHttpError, unprocessable } from '../../services/errors';
+import { DEFAULT_LANGUAGE, catalogue } from '../../lib/i18n';
+import { ErrorBodySchema } from '../../api/openapi';
 import { parseWith } from '../../api/validate';
 import { DecisionRequest, DeclareIncidentRequest, ExtendDeadlineRequest, CloseIncidentRequest } from '../../api/schemas';
 import { FailureType } from '../../domain/failures';
@@ -127,5 +129,57 @@ describe('request schemas name the failing field', () => {
 
   it('closing needs a summary', () => {
     expect(validationError(() => parseWith(CloseIncidentRequest, {})).field).toBe('summary');
+  });
+});
+
+describe('each refused field carries a stable code beside its English message, for pages to word in their language', () => {
+  const validDeclaration = { type: 'OFFICER_INVOLVED_SHOOTING', severity: 1, title: 'Shooting at Forsyth and Central', summary: 'Details' };
+  const detailOf = (schema: Parameters<typeof parseWith>[0], body: unknown, field: string) =>
+    validationError(() => parseWith(schema, body)).toBody().error.details?.find((d) => d.field === field);
+
+  it.each([
+    ['a missing field', { ...validDeclaration, summary: undefined }, 'summary', { code: 'required' }],
+    ['blank text', { ...validDeclaration, title: '   ' }, 'title', { code: 'required' }],
+    // An empty choice fails the enum, but what the person did was give nothing.
+    ['an empty choice', { ...validDeclaration, type: '' }, 'type', { code: 'required' }],
+    ['text over its bound', { ...validDeclaration, title: 'x'.repeat(201) }, 'title', { code: 'too_long', params: { max: 200 } }],
+    ['a severity the policy does not have', { ...validDeclaration, severity: 4 }, 'severity', { code: 'invalid_choice' }],
+    ['a word for a number', { ...validDeclaration, severity: 'high' }, 'severity', { code: 'invalid_type' }],
+    ['a field the request does not take', { ...validDeclaration, colour: 'red' }, 'body', { code: 'unknown_field' }],
+  ])('%s', (_what, body, field, refusal) => {
+    const found = detailOf(DeclareIncidentRequest, body, field);
+    expect(found).toEqual({ field, message: expect.any(String), ...refusal });
+  });
+
+  it('a text shorter than its minimum names the minimum; a time that has passed is in_past (422)', () => {
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    expect(detailOf(ExtendDeadlineRequest, { newDueAt: future, reason: 'ab' }, 'reason')).toMatchObject({ code: 'too_short', params: { min: 3 } });
+    const past = validationError(() => parseWith(ExtendDeadlineRequest, { newDueAt: '2001-01-01T00:00:00Z', reason: 'Waiting' }));
+    expect(past.status).toBe(422);
+    expect(past.toBody().error.details).toEqual([{ field: 'newDueAt', message: 'must be in the future', code: 'in_past' }]);
+  });
+
+  it('a rule a service states keeps its code and bounds in the body; the English message is unchanged', () => {
+    expect(unprocessable('endsAt', 'must be later than startsAt', { code: 'ends_before_start' }).toBody().error).toEqual({
+      code: 'invalid_input',
+      message: 'must be later than startsAt',
+      field: 'endsAt',
+      details: [{ field: 'endsAt', message: 'must be later than startsAt', code: 'ends_before_start' }],
+    });
+    expect(badRequest('kind', 'must be one of: A, B', 'invalid_input', { code: 'invalid_choice' }).toBody().error.details).toEqual([
+      { field: 'kind', message: 'must be one of: A, B', code: 'invalid_choice' },
+    ]);
+  });
+
+  it('every code is one the catalogues word (common refusals.<code>), with the placeholders its bounds fill', () => {
+    const words = catalogue(DEFAULT_LANGUAGE, 'common').refusals as Record<string, string>;
+    expect(Object.keys(words).sort()).toEqual([...REFUSAL_CODES].sort());
+    expect(words.too_long).toContain('{{max}}');
+    expect(words.too_short).toContain('{{min}}');
+  });
+
+  it('the OpenAPI document states the codes a detail can carry', () => {
+    const detail = ErrorBodySchema.shape.error.shape.details.unwrap().element.shape;
+    expect(detail.code.unwrap().options).toEqual([...REFUSAL_CODES]);
   });
 });

@@ -229,15 +229,24 @@ async function signOut() {
 
 // ------------------------------------------------------------------ forms
 
+/**
+ * What the API refused, in the page's words. The API says it in English beside a stable code: each field's
+ * refusal (`details[].code`, with `params` for its bounds: common `refusals.<code>`) and a conflict (a 409's
+ * `code`: common `conflicts.<code>`). Its English is kept only for a code the catalogue does not know.
+ */
+const inPageWords = (key, values, english) => (words.exists(key) ? t(key, values) : english);
+export const refusalWords = (detail) => (detail.code ? inPageWords(`common:refusals.${detail.code}`, detail.params, detail.message) : detail.message);
+const conflictWords = (error) => (error.status === 409 ? inPageWords(`common:conflicts.${error.code}`, undefined, error.message) : error.message);
+
 /** Clears previous errors, then puts each API field error next to its field. */
 export function showFormErrors(form, error) {
   clearFormErrors(form);
   const summary = form.querySelector('.form-status');
   const fieldErrors = [];
   if (error instanceof ApiError) {
-    for (const d of error.details) if (d && d.field) fieldErrors.push({ field: d.field, message: d.message });
+    for (const d of error.details) if (d && d.field) fieldErrors.push({ field: d.field, message: refusalWords(d) });
     if (error.field && !fieldErrors.some((f) => f.field === error.field)) {
-      fieldErrors.push({ field: error.field, message: error.message });
+      fieldErrors.push({ field: error.field, message: plainMessage(error) });
     }
   }
   const placed = [];
@@ -327,7 +336,10 @@ export function plainMessage(error) {
   if (error.status === 401) return t('errors.signedOut');
   if (error.status === 403) return t('errors.forbidden', { message: error.message });
   if (error.status === 404) return t('errors.notFound', { message: error.message });
-  return error.message;
+  // Refusals of fields this form does not show: each with the field the API names.
+  const worded = error.details.filter((d) => d && d.code && d.field);
+  if (worded.length) return worded.map((d) => `${d.field}: ${refusalWords(d)}`).join(' ');
+  return conflictWords(error);
 }
 
 /** Disables the submit button while the request runs, so a double-click cannot send twice. */
