@@ -5,10 +5,11 @@
 // a transaction that is rolled back (declarationRehearsal.ts), every declaration template is
 // rendered once in every language (emails built into memory as the SMTP
 // transport builds them), the mail relay is asked once whether it answers,
-// and the Twilio client loads its REST
+// the Twilio client loads its REST
 // resources (a tenth of a second the first time: a first text that late can
-// land next to the one after it, past the carrier's rate). Nothing is sent
-// and nothing is kept.
+// land next to the one after it, past the carrier's rate), and the clock of
+// the texts' shared send slots is measured. Nothing is sent and nothing is
+// kept.
 import type { WarmUpActivities } from '../domain/contracts/warmUpActivities';
 import type { Config } from '../lib/config';
 import { openPool, type Db } from '../lib/db';
@@ -19,6 +20,7 @@ import { currentPolicy } from '../policy';
 import { severityPolicy } from '../domain/policy/lookups';
 import nodemailer from 'nodemailer';
 import type { Mailer, SmsClient } from './notifications/providers';
+import type { SendRates } from './notifications/sendRate';
 
 /** How long the warm-up waits for the mail relay: a relay that is down must not hold the worker's start. */
 const RELAY_WAIT_MS = 2_000;
@@ -37,8 +39,9 @@ export function createWarmUpActivities(deps: {
   config: Config;
   sms?: Pick<SmsClient, 'messages' | 'calls'>;
   mailer?: Pick<Mailer, 'verify'>;
+  smsRates?: Pick<SendRates, 'warmUp'>;
 }): WarmUpActivities {
-  const { db, config, sms, mailer } = deps;
+  const { db, config, sms, mailer, smsRates } = deps;
   return {
     async warmUp() {
       const started = Date.now();
@@ -61,6 +64,7 @@ export function createWarmUpActivities(deps: {
       };
       // Twilio's client loads each REST resource on its first use.
       if (sms) void [sms.messages, sms.calls];
+      const smsClock = smsRates ? await smsRates.warmUp() : 'not shared';
       // The relay answered once: the SMTP client's code is loaded and run, and the relay is known to
       // be there. Its connection is closed; the pool opens its own on the first email.
       const relay = mailer ? await relayAnswers(mailer) : 'not asked';
@@ -87,7 +91,7 @@ export function createWarmUpActivities(deps: {
         (rows) => ({ rehearsed: rows }),
         (err: unknown) => ({ rehearsalFailed: err instanceof Error ? err.message.slice(0, 300) : String(err) }),
       );
-      return { connections, rendered, ...rehearsal, relay, ms: Date.now() - started };
+      return { connections, rendered, ...rehearsal, relay, smsClock, ms: Date.now() - started };
     },
   };
 }

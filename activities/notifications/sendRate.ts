@@ -161,6 +161,13 @@ export class SendRates {
     private readonly shared?: SharedSendSlots,
   ) {}
 
+  /** At start-up: the shared slots' clock measured, so the first text waits for no measuring. */
+  async warmUp(): Promise<'measured' | 'not shared'> {
+    if (!this.shared) return 'not shared';
+    await this.shared.measureClock();
+    return 'measured';
+  }
+
   for(sender: string): AdaptiveSendRate {
     let rate = this.bySender.get(sender);
     if (!rate) {

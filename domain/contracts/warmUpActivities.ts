@@ -11,6 +11,8 @@ export interface WarmUpReportV1 {
   rehearsalFailed?: string;
   /** Whether the mail relay answered (a relay that does not is reported, not waited for). */
   relay?: 'answered' | 'no answer' | 'not asked';
+  /** Whether the clock of the texts' send slots (shared by every worker) was measured. */
+  smsClock?: 'measured' | 'not shared';
   ms: number;
 }
 

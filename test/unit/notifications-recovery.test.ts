@@ -167,6 +167,38 @@ describe('SharedSendSlots', () => {
     expect(busiest(starts)).toBeLessThanOrEqual(30);
   });
 
+  test('with its clock measured at start-up, a worker sends its first text one exchange after asking, with no measuring in front of it', async () => {
+    /** Sends one text on a fresh worker whose database answers in 30 ms (too slow to trust for the clock); ms from asking, and clock readings asked for meanwhile. */
+    async function firstText(measuredAtStartUp: boolean): Promise<{ ms: number; clockReadings: number }> {
+      const clock = fakeClock();
+      const store = memorySlotStore(clock, 0, 30);
+      let clockReadings = 0;
+      const counted = { ...store, reserve: store.reserve.bind(store), now: () => ((clockReadings += 1), store.now()) };
+      const rates = new SendRates(30, clock, new SharedSendSlots(counted, clock));
+      if (measuredAtStartUp) {
+        const warming = rates.warmUp();
+        await clock.run();
+        expect(await warming).toBe('measured');
+      }
+      clockReadings = 0;
+      const asked = clock.now();
+      const sentAt = rates.for('+13145550100').acquire().then(() => clock.now());
+      await clock.run();
+      return { ms: (await sentAt) - asked, clockReadings };
+    }
+    const cold = await firstText(false);
+    const warm = await firstText(true);
+    // Cold, the first slot waits for three more exchanges (the clock) and its time has passed: the text goes later.
+    expect(cold.clockReadings).toBe(3);
+    expect(cold.ms).toBeGreaterThan(90);
+    // Warm, the slot is placed with the start-up measure at once (any re-measuring goes on beside it).
+    expect(warm.ms).toBeLessThanOrEqual(30);
+  });
+
+  test('without shared slots there is no clock to measure', async () => {
+    expect(await new SendRates(30, fakeClock()).warmUp()).toBe('not shared');
+  });
+
   test('timers that fire late, though within a slot\'s tolerance, lose no slot: the slots pace the sends, not a second clock here', async () => {
     const clock = fakeClock();
     // Every timer fires 15 ms late, as on a busy worker.

@@ -33,14 +33,16 @@ test('opens the pool, compiles the first queries, renders the templates and load
   } as never;
   const verified: string[] = [];
   const mailer = { verify: async () => (verified.push('verify'), true as const) };
-  const result = await createWarmUpActivities({ db, config, sms, mailer }).warmUp();
+  const smsRates = { warmUp: async () => (calls.push('sms clock'), 'measured' as const) };
+  const result = await createWarmUpActivities({ db, config, sms, mailer, smsRates }).warmUp();
   expect(calls.filter((c) => c === 'SELECT 1')).toHaveLength(3);
   expect(calls).toContain('person.findMany');
   expect(calls).toContain('notification.findUnique');
   expect(calls).toContain('rehearsal');
+  expect(calls).toContain('sms clock');
   expect(touched.sort()).toEqual(['calls', 'messages']);
   // A rehearsal that fails is reported, and the rest of the warm-up stands.
-  expect(result).toMatchObject({ connections: 3, rendered: 2 * languages().length, relay: 'answered', rehearsalFailed: 'no database in this test' });
+  expect(result).toMatchObject({ connections: 3, rendered: 2 * languages().length, relay: 'answered', smsClock: 'measured', rehearsalFailed: 'no database in this test' });
   expect(verified).toEqual(['verify']);
 });
 
