@@ -19,3 +19,55 @@ export const FailureType = {
   PermanentDatabaseError: 'PermanentDatabaseError',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+/**
+ * Every code a 409 answers with: why an action does not fit the state of
+ * things now. The API answers with it as the error's `code`; pages word it in
+ * their reader's language (common `conflicts.<code>`), and the message says it
+ * in English. A workflow names one when it refuses (invalidState), a service
+ * when it does (conflict()).
+ */
+export const CONFLICTS = [
+  // Refused by a workflow.
+  'still_starting',
+  'item_done',
+  'reschedule_pending',
+  'no_pending_reschedule',
+  'statement_not_awaiting_decision',
+  'statement_not_revisable',
+  'statement_version_changed',
+  'statement_published',
+  'incident_closed',
+  'deadline_not_open',
+  'no_holds_in_policy',
+  'already_held',
+  'hold_ended',
+  // Refused by the API's services.
+  'already_answered',
+  'already_decided',
+  'already_exists',
+  'already_listed',
+  'comments_closed',
+  'comment_not_pending',
+  'comment_moderated_meanwhile',
+  'comment_already_final',
+  'comment_not_published',
+  'idempotency_key_reused',
+  'no_engagement_policy',
+  'no_survey',
+  'no_withdrawal_in_policy',
+  'statement_not_published',
+  'not_closed',
+  'phone_taken',
+  'plan_closed',
+  'report_not_ready',
+  'session_cancelled',
+  'session_not_held',
+  'session_not_scheduled',
+  'session_not_started',
+  'unsubscribed',
+  'workflow_closed',
+  // Refused without a more precise reason.
+  'invalid_state',
+] as const;
+export type Conflict = (typeof CONFLICTS)[number];

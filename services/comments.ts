@@ -181,18 +181,18 @@ async function tellWorkflow(temporal: Client, comment: PublicComment, closed: Co
 
 export async function publishComment(deps: Pick<CommentDeps, 'db'>, person: CommentModerator, commentId: string) {
   const comment = await moderatedComment(deps.db, person, commentId);
-  if (comment.status !== 'PENDING') throw conflict(`the comment is ${comment.status.toLowerCase()}, not waiting for moderation`);
+  if (comment.status !== 'PENDING') throw conflict(`the comment is ${comment.status.toLowerCase()}, not waiting for moderation`, 'comment_not_pending');
   const changed = await deps.db.publicComment.updateMany({ where: { id: comment.id, status: 'PENDING' }, data: { status: 'PUBLISHED', publishedAt: new Date() } });
-  if (changed.count === 0) throw conflict('the comment was moderated meanwhile');
+  if (changed.count === 0) throw conflict('the comment was moderated meanwhile', 'comment_moderated_meanwhile');
   return { id: comment.id, status: 'PUBLISHED' as const };
 }
 
 export async function rejectComment(deps: Pick<CommentDeps, 'db' | 'temporal'>, person: CommentModerator, commentId: string, reason: string) {
   const comment = await moderatedComment(deps.db, person, commentId);
-  if (comment.status === 'REJECTED' || comment.status === 'ANSWERED') throw conflict(`the comment is already ${comment.status.toLowerCase()}`);
+  if (comment.status === 'REJECTED' || comment.status === 'ANSWERED') throw conflict(`the comment is already ${comment.status.toLowerCase()}`, 'comment_already_final');
   const at = new Date();
   const changed = await deps.db.publicComment.updateMany({ where: { id: comment.id, status: comment.status }, data: { status: 'REJECTED', rejectionReason: reason } });
-  if (changed.count === 0) throw conflict('the comment was moderated meanwhile');
+  if (changed.count === 0) throw conflict('the comment was moderated meanwhile', 'comment_moderated_meanwhile');
   await tellWorkflow(deps.temporal, comment, { outcome: 'REJECTED', at: at.toISOString() });
   return { id: comment.id, status: 'REJECTED' as const, reason };
 }
@@ -205,7 +205,7 @@ export async function rejectComment(deps: Pick<CommentDeps, 'db' | 'temporal'>, 
 export async function replyToComment(deps: Pick<CommentDeps, 'db' | 'temporal'>, person: CommentModerator, commentId: string, body: string) {
   const { db, temporal } = deps;
   const comment = await moderatedComment(db, person, commentId);
-  if (comment.status !== 'PUBLISHED' && comment.status !== 'ANSWERED') throw conflict('only a published comment can be answered: publish it first');
+  if (comment.status !== 'PUBLISHED' && comment.status !== 'ANSWERED') throw conflict('only a published comment can be answered: publish it first', 'comment_not_published');
   const at = new Date();
   const first = comment.status === 'PUBLISHED';
   const reply = await db.$transaction(async (tx) => {
@@ -222,7 +222,7 @@ export async function replyToComment(deps: Pick<CommentDeps, 'db' | 'temporal'>,
 /** "You said, we did": the action item (of the same plan) this comment led to. */
 export async function linkCommentToItem(deps: Pick<CommentDeps, 'db'>, person: CommentModerator, commentId: string, itemId: string) {
   const comment = await moderatedComment(deps.db, person, commentId);
-  if (comment.status === 'REJECTED' || comment.status === 'PENDING') throw conflict('only a published comment can be linked to what it led to');
+  if (comment.status === 'REJECTED' || comment.status === 'PENDING') throw conflict('only a published comment can be linked to what it led to', 'comment_not_published');
   const item = await deps.db.actionItem.findFirst({ where: { id: itemId, planId: comment.planId }, select: { id: true, title: true } });
   if (!item) throw unprocessable('itemId', 'there is no such action item in the plan commented on', { code: 'unknown' });
   await deps.db.publicComment.update({ where: { id: comment.id }, data: { linkedItemId: item.id, linkedAt: new Date() } });

@@ -80,7 +80,7 @@ export type ContactInput = z.output<ReturnType<typeof contactRequest>>;
 /** The survey section of the policy new contacts follow; a policy without one records no contacts. */
 function surveyPolicy(): { policy: Policy; survey: CourtSurveyPolicy } {
   const policy = currentPolicy();
-  if (!policy.courtSurvey) throw new HttpError(409, 'no_survey', `policy ${policy.version} has no court-user survey`);
+  if (!policy.courtSurvey) throw conflict(`policy ${policy.version} has no court-user survey`, 'no_survey');
   return { policy, survey: policy.courtSurvey };
 }
 

@@ -1,7 +1,7 @@
 import { ZodError, type ZodIssue } from 'zod';
 import { WorkflowUpdateFailedError, WorkflowFailedError, ServiceError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { FailureType } from '../domain/failures';
+import { FailureType, CONFLICTS, type Conflict } from '../domain/failures';
 
 // The errors a use case answers with. Each carries the HTTP status the API
 // gives it; the pages (web/) show the same errors in their own shape.
@@ -106,7 +106,8 @@ export const unauthorized = (message = 'authentication required', invalidToken =
   });
 export const forbidden = (message = 'your role does not allow this') => new HttpError(403, 'forbidden', message);
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
-export const conflict = (message: string, code = 'conflict') => new HttpError(409, code, message);
+/** 409: the action does not fit the state of things now; `code` is why, in a form pages word (domain/failures.ts CONFLICTS). */
+export const conflict = (message: string, code: Conflict) => new HttpError(409, code, message);
 /** How long a client is told to wait before trying again after a 503. */
 export const RETRY_AFTER_SECONDS = 2;
 export const unavailable = (message: string, retryAfterSeconds = RETRY_AFTER_SECONDS) =>
@@ -200,13 +201,19 @@ function fieldFromFailureDetails(details: readonly unknown[] | undefined | null)
   return undefined;
 }
 
+/** The code a workflow named its refusal by (workflows/lib/failures.ts invalidState), if it is one pages can word. */
+function conflictOf(details: unknown): Conflict | undefined {
+  const named = Array.isArray(details) ? (details[0] as { conflict?: unknown } | undefined)?.conflict : undefined;
+  return (CONFLICTS as readonly unknown[]).includes(named) ? (named as Conflict) : undefined;
+}
+
 function fromApplicationFailure(failure: ApplicationFailure): HttpError | undefined {
   const mapped = failure.type ? FAILURE_STATUS[failure.type] : undefined;
   if (!mapped) return undefined;
   const field = mapped.code === 'invalid_input' ? fieldFromFailureDetails(failure.details) ?? 'body' : undefined;
   return new HttpError(
     mapped.status,
-    mapped.code,
+    failure.type === FailureType.InvalidState ? conflictOf(failure.details) ?? mapped.code : mapped.code,
     failure.message,
     field,
     field ? [{ field, message: failure.message }] : undefined,

@@ -15,7 +15,7 @@ import { executeUpdate } from './temporal';
 /** 409 when the incident's pinned policy has no holds (as the workflow answers), 403 when it does not name the caller's role. */
 function assertPermittedUnderPinned(incident: { number: string; policyVersion: string }, by: ActorV1, permission: Extract<Permission, 'placeHolds' | 'releaseHolds'>) {
   if (!pinnedPolicyOf(incident.policyVersion)?.holds) {
-    throw conflict(`incident ${incident.number} follows policy ${incident.policyVersion}, which has no counsel's holds`, 'invalid_state');
+    throw conflict(`incident ${incident.number} follows policy ${incident.policyVersion}, which has no counsel's holds`, 'no_holds_in_policy');
   }
   if (!isPermittedUnder(incident.policyVersion, by.roles, permission)) {
     throw forbidden(`your role does not ${permission === 'placeHolds' ? 'place' : 'release'} counsel's holds under this incident's policy`);

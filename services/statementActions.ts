@@ -70,7 +70,7 @@ export async function reviseStatement(
   const statement = await db.statement.findUnique({ where: { id: statementId } });
   if (!statement || statement.incidentId !== incident.id) throw notFound(`statement ${statementId} of incident ${incident.number}`);
   if (isStatementFinished(statement)) {
-    throw conflict(`statement is ${statement.status.toLowerCase()}; it can no longer be revised`, 'invalid_state');
+    throw conflict(`statement is ${statement.status.toLowerCase()}; it can no longer be revised`, 'statement_not_revisable');
   }
   return executeUpdate(
     temporal,
@@ -146,7 +146,7 @@ export async function decideStatement(
   { statementId, approver, ...decision }: StatementDecision & { statementId: string; approver: ActorV1 },
 ): Promise<StatementStateV1> {
   const statement = await findStatement(db, statementId);
-  if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
+  if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'statement_not_awaiting_decision');
   return decideOnStatement({ db, temporal }, statement, decision, approver);
 }
 
@@ -171,7 +171,7 @@ export async function reviseAndApproveStatement(
   { statementId, approver, version, title, body, translations, comment }: ReviseAndApprove & { statementId: string; approver: ActorV1 },
 ): Promise<StatementStateV1> {
   const statement = await findStatement(db, statementId);
-  if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'invalid_state');
+  if (isStatementFinished(statement)) throw conflict(`statement is already ${statement.status.toLowerCase()}`, 'statement_not_awaiting_decision');
   await assertDecidesStatementsOf(db, statement.id, approver);
   return executeUpdate(
     temporal,

@@ -23,7 +23,7 @@ export async function withdrawStatement(
   if (!statement) throw notFound(`statement ${statementId}`);
   const { incident } = statement;
   const withdrawal = pinnedPolicyOf(incident.policyVersion)?.withdrawal;
-  if (!withdrawal) throw conflict(`incident ${incident.number} follows policy ${incident.policyVersion}, under which statements cannot be withdrawn`, 'invalid_state');
+  if (!withdrawal) throw conflict(`incident ${incident.number} follows policy ${incident.policyVersion}, under which statements cannot be withdrawn`, 'no_withdrawal_in_policy');
   if (!isPermittedUnder(incident.policyVersion, by.roles, 'withdrawStatements')) {
     throw forbidden(`only ${rolesInWords(withdrawal.allowedRoles)} may withdraw a published statement`);
   }
@@ -50,7 +50,7 @@ export async function withdrawStatement(
   });
   if (!withdrawn) {
     const now = await db.statement.findUniqueOrThrow({ where: { id: statementId }, select: { status: true } });
-    throw conflict(`statement is ${now.status.toLowerCase().replace('_', ' ')}; only a published statement can be withdrawn`, 'invalid_state');
+    throw conflict(`statement is ${now.status.toLowerCase().replace('_', ' ')}; only a published statement can be withdrawn`, 'statement_not_published');
   }
 
   const title = await db.statementVersion.findFirst({ where: { statementId, version: statement.publishedVersion ?? statement.currentVersion }, select: { title: true } });

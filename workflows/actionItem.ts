@@ -99,7 +99,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
   const isOwnerOrManager = (by: ActorV1) => by.personId === state.ownerId || by.roles.includes('CITY_MANAGER');
   const done = () => state.status === 'DONE';
   const refuseIfDone = () => {
-    if (done()) throw invalidState('the item is already done');
+    if (done()) throw invalidState('the item is already done', 'item_done');
   };
 
   /**
@@ -289,7 +289,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
     (req) =>
       mutex.runExclusive(async () => {
         refuseIfDone();
-        if (state.pendingReschedule) throw invalidState('a reschedule request is already waiting for the sponsor');
+        if (state.pendingReschedule) throw invalidState('a reschedule request is already waiting for the sponsor', 'reschedule_pending');
         const requestId = uuid4();
         const requestedAt = nowIso();
         const toDueAt = new Date(Date.parse(req.toDueAt)).toISOString();
@@ -339,7 +339,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
         if (to <= Date.now()) throw invalidInput('toDueAt', 'toDueAt must be in the future');
         if (to === Date.parse(state.dueAt)) throw invalidInput('toDueAt', 'toDueAt is the current due date');
         refuseIfDone();
-        if (state.pendingReschedule) throw invalidState('a reschedule request is already waiting for the sponsor');
+        if (state.pendingReschedule) throw invalidState('a reschedule request is already waiting for the sponsor', 'reschedule_pending');
       },
     },
   );
@@ -349,7 +349,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
     (req) =>
       mutex.runExclusive(async () => {
         const pending = state.pendingReschedule;
-        if (!pending || pending.requestId !== req.requestId) throw invalidState('no such pending reschedule request');
+        if (!pending || pending.requestId !== req.requestId) throw invalidState('no such pending reschedule request', 'no_pending_reschedule');
         const decidedAt = nowIso();
         const approve = req.decision === 'APPROVE';
         await planActivities.recordRescheduleDecision({
@@ -379,7 +379,7 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
         if (req.decision !== 'APPROVE' && req.decision !== 'REJECT') throw invalidInput('decision', 'decision must be APPROVE or REJECT');
         validateNote(req.note, 'note', false);
         refuseIfDone();
-        if (!state.pendingReschedule) throw invalidState('there is no pending reschedule request');
+        if (!state.pendingReschedule) throw invalidState('there is no pending reschedule request', 'no_pending_reschedule');
         if (state.pendingReschedule.requestId !== req.requestId) {
           throw notFound('reschedule request not found');
         }

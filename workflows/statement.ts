@@ -105,7 +105,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
 
   const isSetUp = () => policy !== null;
   const loaded = (): Policy => {
-    if (!policy) throw invalidState('the statement is still being set up; try again in a moment');
+    if (!policy) throw invalidState('the statement is still being set up; try again in a moment', 'still_starting');
     return policy;
   };
 
@@ -193,7 +193,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
       case undefined:
         return awaitedStep() as ApprovalStepStateV1;
       case 'nothing-awaited':
-        throw invalidState(`statement is ${state.status}; there is nothing to decide`);
+        throw invalidState(`statement is ${state.status}; there is nothing to decide`, 'statement_not_awaiting_decision');
       case 'not-a-decider':
         throw notPermitted(
           refusal.step.standIn
@@ -205,7 +205,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
       case 'approved-another-step':
         throw notPermitted('you have already approved this version in another role; a second approver must decide');
       case 'stale-version':
-        throw invalidState(`you reviewed version ${version}, but the current version is ${state.currentVersion}; please review it again`);
+        throw invalidState(`you reviewed version ${version}, but the current version is ${state.currentVersion}; please review it again`, 'statement_version_changed');
     }
   }
 
@@ -223,7 +223,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     // full. Until then only the request itself is checked.
     const setUp = isSetUp();
     if (setUp && state.status !== 'PENDING_APPROVAL') {
-      throw invalidState(`statement is ${state.status}; there is nothing to decide`);
+      throw invalidState(`statement is ${state.status}; there is nothing to decide`, 'statement_not_awaiting_decision');
     }
     if (!req || (req.decision !== 'APPROVE' && req.decision !== 'REJECT')) throw invalidField('decision', 'must be APPROVE or REJECT');
     validateActor(req.approver, 'approver');
@@ -324,7 +324,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     // As with decisions: before set-up only the request itself is checked.
     const setUp = isSetUp();
     if (setUp && (state.status === 'PUBLISHED' || state.status === 'WITHDRAWN')) {
-      throw invalidState(`statement is ${state.status}; it can no longer be revised`);
+      throw invalidState(`statement is ${state.status}; it can no longer be revised`, 'statement_not_revisable');
     }
     validateDraft(req);
     const drafters = setUp ? draftersOf(loaded().approval) : null;
@@ -365,7 +365,7 @@ export async function statementApprovalWorkflow(input: StatementWorkflowInputV1)
     // As with decisions: before set-up only the request itself is checked.
     const setUp = isSetUp();
     if (setUp && state.status !== 'PENDING_APPROVAL') {
-      throw invalidState(`statement is ${state.status}; only a statement waiting for approval can be revised and approved`);
+      throw invalidState(`statement is ${state.status}; only a statement waiting for approval can be revised and approved`, 'statement_not_revisable');
     }
     validateActor(req?.approver, 'approver');
     validateDraft({ title: req.title, body: req.body, author: req.approver, ...(req.translations !== undefined ? { translations: req.translations } : {}) });

@@ -203,7 +203,9 @@ describe('managing a plan through the API', () => {
     const req = await call('POST', path, { as: 'STAKEHOLDER_LEAD', json: { toDueAt: inDays(70), reason: 'Venue cancelled; new one free in two months' } });
     expect(req.status).toBe(201);
     const { requestId } = req.json;
-    expect(await call('POST', path, { as: 'STAKEHOLDER_LEAD', json: { toDueAt: inDays(80), reason: 'again' } })).toMatchObject({ status: 409 });
+    // Refused by the item's workflow, under the code pages word it by (common conflicts.reschedule_pending).
+    const again = await call('POST', path, { as: 'STAKEHOLDER_LEAD', json: { toDueAt: inDays(80), reason: 'again' } });
+    expect(again).toMatchObject({ status: 409, json: { error: { code: 'reschedule_pending' } } });
 
     const decision = `${path}/${requestId}/decision`;
     expect((await call('POST', decision, { as: 'STAKEHOLDER_LEAD', json: { decision: 'APPROVE' } })).status).toBe(403);
@@ -216,7 +218,7 @@ describe('managing a plan through the API', () => {
     expect(formatCivilDate(localDateOf(row.dueAt, CHICAGO))).toBe(inDays(70));
     expect(approved.json.dueAt).toBe(row.dueAt.toISOString());
     expect(await sys.db.rescheduleRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'APPROVED', decidedById: people().cityManager.id });
-    expect((await call('POST', decision, { as: 'CITY_MANAGER', json: { decision: 'REJECT' } })).status).toBe(409);
+    expect(await call('POST', decision, { as: 'CITY_MANAGER', json: { decision: 'REJECT' } })).toMatchObject({ status: 409, json: { error: { code: 'already_decided' } } });
   });
 
   it('serves the dashboard and "my items", and completing stops the workflow', async () => {

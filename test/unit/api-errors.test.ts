@@ -2,11 +2,11 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Prisma } from '../../generated/prisma/client';
 import { HttpError, REFUSAL_CODES, badRequest, toHttpError, unprocessable } from '../../services/errors';
-import { DEFAULT_LANGUAGE, catalogue } from '../../lib/i18n';
+import { DEFAULT_LANGUAGE, catalogue, languages } from '../../lib/i18n';
 import { ErrorBodySchema } from '../../api/openapi';
 import { parseWith } from '../../api/validate';
 import { DecisionRequest, DeclareIncidentRequest, ExtendDeadlineRequest, CloseIncidentRequest } from '../../api/schemas';
-import { FailureType } from '../../domain/failures';
+import { FailureType, CONFLICTS } from '../../domain/failures';
 
 const updateFailed = (type: string, details: unknown[] = []) =>
   new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ message: `${type} happened`, type, nonRetryable: true, details }));
@@ -181,5 +181,22 @@ describe('each refused field carries a stable code beside its English message, f
   it('the OpenAPI document states the codes a detail can carry', () => {
     const detail = ErrorBodySchema.shape.error.shape.details.unwrap().element.shape;
     expect(detail.code.unwrap().options).toEqual([...REFUSAL_CODES]);
+  });
+});
+
+describe('a 409 carries the code of why (domain/failures.ts CONFLICTS), for pages to word', () => {
+  it('answers 409 with the code the workflow named, and invalid_state when it named none pages know', () => {
+    expect(toHttpError(updateFailed(FailureType.InvalidState, [{ conflict: 'reschedule_pending' }])).toBody().error).toMatchObject({ code: 'reschedule_pending' });
+    expect(toHttpError(updateFailed(FailureType.InvalidState, [{ conflict: 'reschedule_pending' }])).status).toBe(409);
+    expect(toHttpError(updateFailed(FailureType.InvalidState, [{ conflict: 'no such code' }])).toBody().error.code).toBe('invalid_state');
+    expect(toHttpError(updateFailed(FailureType.InvalidState)).toBody().error.code).toBe('invalid_state');
+    // Only a refusal of state is renamed; another type with the same detail keeps its code.
+    expect(toHttpError(updateFailed(FailureType.NotPermitted, [{ conflict: 'item_done' }])).toBody().error.code).toBe('forbidden');
+  });
+
+  it.each(languages())('every code a 409 may carry has words in %s (common conflicts.<code>), and no words are for a code nothing sends', (language) => {
+    const words = catalogue(language, 'common').conflicts as Record<string, string>;
+    expect(Object.keys(words).sort()).toEqual([...CONFLICTS].sort());
+    for (const code of CONFLICTS) expect([code, typeof words[code]]).toEqual([code, 'string']);
   });
 });

@@ -11,7 +11,7 @@ import { noActiveHold } from './holds';
 import { setLockedUpdateHandler } from './updates';
 
 function validateClose(run: RunningIncident, req: CloseIncidentRequestV1): void {
-  if (run.incident.status === 'CLOSED') throw invalidState(`incident ${run.input.incidentNumber} is already closed`);
+  if (run.incident.status === 'CLOSED') throw invalidState(`incident ${run.input.incidentNumber} is already closed`, 'incident_closed');
   if (!req || typeof req.summary !== 'string' || req.summary.trim() === '') throw invalidField('summary', 'a closing summary is required');
   if (req.summary.length > MAX_BODY) throw invalidField('summary', `must be at most ${MAX_BODY} characters`);
   validateActor(req.by, 'by');

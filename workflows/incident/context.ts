@@ -30,7 +30,7 @@ export interface RunningIncident extends IncidentContext {
 export const hasStarted = (ctx: IncidentContext): ctx is RunningIncident => ctx.incident !== null;
 
 export function started(ctx: IncidentContext): RunningIncident {
-  if (!hasStarted(ctx)) throw invalidState(`incident ${ctx.input.incidentNumber} is still starting; try again in a moment`);
+  if (!hasStarted(ctx)) throw invalidState(`incident ${ctx.input.incidentNumber} is still starting; try again in a moment`, 'still_starting');
   return ctx;
 }
 

@@ -162,7 +162,7 @@ function validateExtension(run: RunningIncident, req: ExtendDeadlineRequestV1): 
   const problem = extensionProblem(deadline, req.newDueAt);
   if (problem === 'INVALID_TIME') throw invalidField('newDueAt', 'must be an ISO date-time');
   if (problem === 'NOT_LATER') throw invalidField('newDueAt', `must be later than the current due time ${deadline.dueAt}`);
-  if (problem === 'NOT_OPEN') throw invalidState(`deadline ${deadline.key} is ${deadline.status}; only an open deadline can be extended`);
+  if (problem === 'NOT_OPEN') throw invalidState(`deadline ${deadline.key} is ${deadline.status}; only an open deadline can be extended`, 'deadline_not_open');
   return deadline;
 }
 

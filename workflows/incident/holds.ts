@@ -42,7 +42,7 @@ export const holdsOf = ({ incident }: RunningIncident): HoldStateV1[] => inciden
 function holdsPolicyOf(run: RunningIncident): HoldsPolicy {
   const policy = run.incident.policy.holds;
   if (!policy) {
-    throw invalidState(`incident ${run.input.incidentNumber} follows policy ${run.incident.policy.version}, which has no counsel's holds`);
+    throw invalidState(`incident ${run.input.incidentNumber} follows policy ${run.incident.policy.version}, which has no counsel's holds`, 'no_holds_in_policy');
   }
   return policy;
 }
@@ -64,7 +64,7 @@ function validScope(run: RunningIncident, scope: unknown): HoldScopeV1 {
     case 'STATEMENT': {
       const ref = typeof s.statementId === 'string' ? run.incident.statements.find((x) => x.statementId === s.statementId) : undefined;
       if (!ref) throw notFound(`incident ${run.input.incidentNumber} has no statement ${String(s.statementId)}`);
-      if (ref.published) throw invalidState('the statement is already published; a published statement can be withdrawn instead');
+      if (ref.published) throw invalidState('the statement is already published; a published statement can be withdrawn instead', 'statement_published');
       return { kind: 'STATEMENT', statementId: ref.statementId };
     }
     default:
@@ -85,14 +85,14 @@ function validatePlacement(run: RunningIncident, req: PlaceHoldRequestV1): HoldS
   }
   const scope = validScope(run, req.scope);
   const same = holdsOf(run).find((h) => isActive(h) && sameScope(h.scope, scope));
-  if (same) throw invalidState(`that is already held (since ${same.placedAt}); release it or wait for it to lapse`);
+  if (same) throw invalidState(`that is already held (since ${same.placedAt}); release it or wait for it to lapse`, 'already_held');
   return scope;
 }
 
 function activeHold(run: RunningIncident, holdId: unknown): HoldStateV1 {
   const hold = typeof holdId === 'string' ? holdsOf(run).find((h) => h.holdId === holdId) : undefined;
   if (!hold) throw notFound(`incident ${run.input.incidentNumber} has no hold ${String(holdId)}`);
-  if (!isActive(hold)) throw invalidState(`the hold already ${hold.status === 'LAPSED' ? 'lapsed' : 'was released'} at ${hold.endedAt}`);
+  if (!isActive(hold)) throw invalidState(`the hold already ${hold.status === 'LAPSED' ? 'lapsed' : 'was released'} at ${hold.endedAt}`, 'hold_ended');
   return hold;
 }
 

@@ -38,7 +38,7 @@ function validateSubmission(run: RunningIncident, req: SubmitStatementRequestV1)
     throw notPermitted(`statements are drafted by ${rolesInWords(drafters)}`);
   }
   if (incident.status === 'CLOSED' && !deadlineForStatement(incident.deadlines, req.kind, claimedDeadlineKeys(run))) {
-    throw invalidState(`incident ${run.input.incidentNumber} is closed and no ${req.kind} is still owed`);
+    throw invalidState(`incident ${run.input.incidentNumber} is closed and no ${req.kind} is still owed`, 'incident_closed');
   }
 }
 

@@ -2,7 +2,7 @@
 // answers by type (domain/failures.ts): InvalidInput 400 naming the field from
 // the details, NotPermitted 403, NotFound 404, InvalidState 409.
 import { ApplicationFailure } from '@temporalio/workflow';
-import { FailureType } from '../../domain/failures';
+import { FailureType, type Conflict } from '../../domain/failures';
 
 const failure = (type: FailureType, message: string, details?: unknown[]) =>
   ApplicationFailure.create({ type, message, nonRetryable: true, details });
@@ -17,8 +17,9 @@ export function invalidField(field: string, problem: string): ApplicationFailure
   return invalidInput(field, `${field}: ${problem}`);
 }
 
-export function invalidState(message: string): ApplicationFailure {
-  return failure(FailureType.InvalidState, message);
+/** An action the workflow's state does not allow; `conflict` is the code pages word it by. */
+export function invalidState(message: string, conflict: Conflict): ApplicationFailure {
+  return failure(FailureType.InvalidState, message, [{ conflict }]);
 }
 
 export function notPermitted(message: string): ApplicationFailure {
