@@ -47,6 +47,8 @@ export const REFUSAL_CODES = [
   'invalid_csv',
   'empty_file',
   'missing_columns',
+  'too_many_fields',
+  'differs_from_item',
   'expired',
   'too_fast',
   'wrong_answer',

@@ -13,6 +13,7 @@ import { formatCivilDate, localDateOf } from '../domain/time/cityTime';
 import { parseDueInput, type NewItem } from './planService';
 import { itemsForExport } from './planViews';
 import { UNSAFE_TEXT_MESSAGE, isSafeText } from '../domain/text';
+import type { Refusal } from './errors';
 
 export const CSV_IMPORT_COLUMNS = ['goal', 'title', 'description', 'owner_email', 'sponsor_email', 'due_date'] as const;
 const REQUIRED_COLUMNS = ['goal', 'title', 'owner_email', 'sponsor_email', 'due_date'] as const;
@@ -162,7 +163,7 @@ export async function itemsCsv(db: Db, planId: string, options: { contactDetails
   return itemsToCsv(items, plan.timeZone, options);
 }
 
-export interface ImportError {
+export interface ImportError extends Refusal {
   field: string;
   message: string;
   line: number;
@@ -179,13 +180,21 @@ export type ImportResult =
   | { ok: true; items: NewItem[]; descriptionUpdates: DescriptionUpdate[]; unchanged: number }
   | { ok: false; errors: ImportError[] };
 
-const problem = (line: number, column: string, message: string): ImportError => ({ field: `line ${line}.${column}`, message, line, column });
+/** A cell refused: where (line and column), why in English, and why as a code pages word (services/errors.ts REFUSAL_CODES). */
+const problem = (line: number, column: string, message: string, why: Refusal): ImportError => ({
+  field: `line ${line}.${column}`,
+  message,
+  line,
+  column,
+  code: why.code,
+  ...(why.params ? { params: why.params } : {}),
+});
 
 /** Cells whose text the database could not store (domain/text.ts), named by line and column. */
 function unsafeCells(records: CsvRecord[]): ImportError[] {
   const header = records[0].cells.map((c) => c.trim().toLowerCase());
   return records.flatMap((record) =>
-    record.cells.flatMap((cell, i) => (isSafeText(cell) ? [] : [problem(record.line, header[i] || `column ${i + 1}`, UNSAFE_TEXT_MESSAGE)])),
+    record.cells.flatMap((cell, i) => (isSafeText(cell) ? [] : [problem(record.line, header[i] || `column ${i + 1}`, UNSAFE_TEXT_MESSAGE, { code: 'unsafe_text' })])),
   );
 }
 
@@ -195,18 +204,18 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
   try {
     records = parseCsv(text);
   } catch (err) {
-    if (err instanceof CsvSyntaxError) return { ok: false, errors: [problem(err.line, 'csv', err.message)] };
+    if (err instanceof CsvSyntaxError) return { ok: false, errors: [problem(err.line, 'csv', err.message, { code: 'invalid_csv' })] };
     throw err;
   }
-  if (records.length === 0) return { ok: false, errors: [problem(1, 'header', `the file is empty; expected a header row: ${CSV_IMPORT_COLUMNS.join(',')}`)] };
+  if (records.length === 0) return { ok: false, errors: [problem(1, 'header', `the file is empty; expected a header row: ${CSV_IMPORT_COLUMNS.join(',')}`, { code: 'empty_file' })] };
   const unsafe = unsafeCells(records);
   if (unsafe.length > 0) return { ok: false, errors: unsafe };
   const [header, ...rows] = records.map((r) => ({ ...r, cells: r.cells.map(unescapeFormula) }));
   const names = header.cells.map((c) => c.trim().toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-  if (missing.length > 0) return { ok: false, errors: missing.map((c) => problem(header.line, c, `the header has no "${c}" column`)) };
-  if (rows.length === 0) return { ok: false, errors: [problem(header.line, 'header', 'there are no rows after the header')] };
-  if (rows.length > MAX_IMPORT_ROWS) return { ok: false, errors: [problem(rows[MAX_IMPORT_ROWS].line, 'csv', `at most ${MAX_IMPORT_ROWS} rows per import`)] };
+  if (missing.length > 0) return { ok: false, errors: missing.map((c) => problem(header.line, c, `the header has no "${c}" column`, { code: 'missing_columns', params: { columns: c } })) };
+  if (rows.length === 0) return { ok: false, errors: [problem(header.line, 'header', 'there are no rows after the header', { code: 'empty_file' })] };
+  if (rows.length > MAX_IMPORT_ROWS) return { ok: false, errors: [problem(rows[MAX_IMPORT_ROWS].line, 'csv', `at most ${MAX_IMPORT_ROWS} rows per import`, { code: 'max_items', params: { max: MAX_IMPORT_ROWS } })] };
 
   const col = (row: CsvRecord, name: string) => {
     const index = names.indexOf(name);
@@ -240,7 +249,7 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
   /** A row naming an item: the same item, not a copy. Fields its workflow keeps must be as they are. */
   const checkExisting = (row: CsvRecord, item: (typeof existingItems)[number]) => {
     const differs = (column: string, current: string, how: string) =>
-      errors.push(problem(row.line, column, `differs from the item's (${JSON.stringify(current)}); ${how}`));
+      errors.push(problem(row.line, column, `differs from the item's (${JSON.stringify(current)}); ${how}`, { code: 'differs_from_item', params: { current } }));
     const before = errors.length;
     if (col(row, 'goal') !== String(item.goal.number)) differs('goal', String(item.goal.number), 'an import does not move items between goals');
     if (col(row, 'title') !== item.title.trim()) differs('title', item.title, "the item's workflow keeps its title; an import does not rename items");
@@ -252,7 +261,7 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
     const currentDue = formatCivilDate(localDateOf(item.dueAt, plan.timeZone));
     if (due && due !== currentDue && !sameInstant(due, item.dueAt, plan.timeZone)) differs('due_date', currentDue, 'ask for a reschedule to move a due date');
     const description = col(row, 'description');
-    if (description.length > 2000) errors.push(problem(row.line, 'description', 'must be at most 2000 characters'));
+    if (description.length > 2000) errors.push(problem(row.line, 'description', 'must be at most 2000 characters', { code: 'too_long', params: { max: 2000 } }));
     if (errors.length > before) return;
     if (names.includes('description') && description !== item.description.trim()) descriptionUpdates.push({ itemId: item.id, description });
     else unchanged += 1;
@@ -260,13 +269,13 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
 
   for (const row of rows) {
     const before = errors.length;
-    if (row.cells.length > names.length) errors.push(problem(row.line, 'csv', `has ${row.cells.length} fields; the header has ${names.length}`));
+    if (row.cells.length > names.length) errors.push(problem(row.line, 'csv', `has ${row.cells.length} fields; the header has ${names.length}`, { code: 'too_many_fields', params: { max: names.length } }));
 
     const itemId = col(row, 'id');
     if (itemId) {
       const item = existingById.get(itemId);
-      if (seenIds.has(itemId)) errors.push(problem(row.line, 'id', `item ${itemId} is on an earlier line too`));
-      else if (!item) errors.push(problem(row.line, 'id', `no item ${itemId} in this plan; leave id empty to add a new item`));
+      if (seenIds.has(itemId)) errors.push(problem(row.line, 'id', `item ${itemId} is on an earlier line too`, { code: 'duplicate' }));
+      else if (!item) errors.push(problem(row.line, 'id', `no item ${itemId} in this plan; leave id empty to add a new item`, { code: 'unknown' }));
       else checkExisting(row, item);
       seenIds.add(itemId);
       continue;
@@ -275,40 +284,40 @@ export async function validateImport(db: Db, plan: { id: string; timeZone: strin
     const goalText = col(row, 'goal');
     const goalNumber = /^\d{1,2}$/.test(goalText) ? Number(goalText) : NaN;
     const goalId = goalByNumber.get(goalNumber);
-    if (!goalText) errors.push(problem(row.line, 'goal', 'is required'));
-    else if (!goalId) errors.push(problem(row.line, 'goal', `no goal number ${JSON.stringify(goalText)} in this plan`));
+    if (!goalText) errors.push(problem(row.line, 'goal', 'is required', { code: 'required' }));
+    else if (!goalId) errors.push(problem(row.line, 'goal', `no goal number ${JSON.stringify(goalText)} in this plan`, { code: 'unknown' }));
 
     const title = col(row, 'title');
-    if (!title) errors.push(problem(row.line, 'title', 'is required'));
-    else if (title.length > 200) errors.push(problem(row.line, 'title', 'must be at most 200 characters'));
+    if (!title) errors.push(problem(row.line, 'title', 'is required', { code: 'required' }));
+    else if (title.length > 200) errors.push(problem(row.line, 'title', 'must be at most 200 characters', { code: 'too_long', params: { max: 200 } }));
 
     const description = col(row, 'description');
-    if (description.length > 2000) errors.push(problem(row.line, 'description', 'must be at most 2000 characters'));
+    if (description.length > 2000) errors.push(problem(row.line, 'description', 'must be at most 2000 characters', { code: 'too_long', params: { max: 2000 } }));
 
     const person = (column: 'owner_email' | 'sponsor_email') => {
       const email = col(row, column).toLowerCase();
       if (!email) {
-        errors.push(problem(row.line, column, 'is required'));
+        errors.push(problem(row.line, column, 'is required', { code: 'required' }));
         return undefined;
       }
       const found = personByEmail.get(email);
-      if (!found) errors.push(problem(row.line, column, `no person with email ${email}`));
-      else if (!found.active) errors.push(problem(row.line, column, `${email} is no longer active`));
+      if (!found) errors.push(problem(row.line, column, `no person with email ${email}`, { code: 'unknown' }));
+      else if (!found.active) errors.push(problem(row.line, column, `${email} is no longer active`, { code: 'inactive_person' }));
       return found?.active ? found : undefined;
     };
     const owner = person('owner_email');
     const sponsor = person('sponsor_email');
-    if (owner && sponsor && owner.id === sponsor.id) errors.push(problem(row.line, 'sponsor_email', 'the sponsor must be someone other than the owner'));
+    if (owner && sponsor && owner.id === sponsor.id) errors.push(problem(row.line, 'sponsor_email', 'the sponsor must be someone other than the owner', { code: 'same_person' }));
 
     let dueAt: Date | undefined;
     const dueText = col(row, 'due_date');
-    if (!dueText) errors.push(problem(row.line, 'due_date', 'is required'));
+    if (!dueText) errors.push(problem(row.line, 'due_date', 'is required', { code: 'required' }));
     else {
       try {
         dueAt = parseDueInput(dueText, plan.timeZone);
-        if (!isInFuture(dueAt, now)) errors.push(problem(row.line, 'due_date', 'must be in the future'));
+        if (!isInFuture(dueAt, now)) errors.push(problem(row.line, 'due_date', 'must be in the future', { code: 'in_past' }));
       } catch (err) {
-        errors.push(problem(row.line, 'due_date', (err as Error).message));
+        errors.push(problem(row.line, 'due_date', (err as Error).message, { code: 'invalid_date' }));
       }
     }
 

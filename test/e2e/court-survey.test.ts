@@ -162,3 +162,30 @@ describe('a court user is invited, reminded, answers, and the quarter appears on
     expect(leaks(pages, [PERSON.name, PERSON.email, ...OTHERS, token, 'r•••@example.net'])).toEqual([]);
   });
 });
+
+describe('a court clerk working in Spanish', () => {
+  it("sees a refused CSV's cells named and worded in Spanish, with no English", async () => {
+    await clerk.goto(`${system.baseUrl}/console/court-survey?lang=es`);
+    await loaded(clerk);
+    expect(await clerk.getAttribute('html', 'lang')).toBe('es');
+    const csv = ['channel,address,language,caseClosedOn', `EMAIL,no-es-un-correo,es,${daysAgo(2)}`, `EMAIL,${PERSON.email},es,2099-01-01`].join('\n');
+    await clerk.locator('#contact-csv').setInputFiles({ name: 'contactos.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await clerk.locator('#contact-import button[type="submit"]').click();
+    const summary = clerk.locator('#contact-import .error-summary');
+    await summary.waitFor();
+    const text = await summary.innerText();
+    expect(text).toContain('Línea 2, address: debe ser una dirección de correo electrónico');
+    expect(text).toContain('Línea 3, caseClosedOn: no puede ser una fecha futura');
+    for (const english of ['line 2', 'line 3', 'must be', 'valid email']) expect(text).not.toContain(english);
+    await expectAccessible(clerk, 'court survey console in Spanish with a refused CSV');
+  });
+
+  it("is told in Spanish alone that their role may not read the plan (the API's English reason stays out)", async () => {
+    await clerk.goto(`${system.baseUrl}/console/plans/${planId}?lang=es`);
+    const refusal = clerk.locator('.error-summary');
+    await refusal.waitFor();
+    const text = await refusal.innerText();
+    // The page's heading, then the refusal in Spanish and nothing after it.
+    expect(text.split('\n').filter(Boolean)).toEqual(['No se pudo cargar esta página', 'No tiene permiso para hacer eso.']);
+  });
+});

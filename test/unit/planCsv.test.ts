@@ -168,12 +168,23 @@ describe('validateImport', () => {
       'line 4.sponsor_email: the sponsor must be someone other than the owner',
       'line 4.due_date: must be a date (YYYY-MM-DD) or an ISO date-time with a time zone offset',
     ]);
+    // Each beside its code, which pages word in their reader's language.
+    expect(!result.ok && result.errors.map((e) => [e.field, e.code, e.params])).toEqual([
+      ['line 2.goal', 'unknown', undefined],
+      ['line 2.title', 'required', undefined],
+      ['line 2.owner_email', 'inactive_person', undefined],
+      ['line 2.sponsor_email', 'unknown', undefined],
+      ['line 2.due_date', 'in_past', undefined],
+      ['line 4.csv', 'too_many_fields', { max: 5 }],
+      ['line 4.sponsor_email', 'same_person', undefined],
+      ['line 4.due_date', 'invalid_date', undefined],
+    ]);
   });
 
   it('reports a broken file as one problem on its line', async () => {
     expect(await validateImport(db, plan, 'goal,title,owner_email,sponsor_email,due_date\n1,"open\n', NOW)).toEqual({
       ok: false,
-      errors: [{ field: 'line 2.csv', message: 'a quoted field is not closed', line: 2, column: 'csv' }],
+      errors: [{ field: 'line 2.csv', message: 'a quoted field is not closed', line: 2, column: 'csv', code: 'invalid_csv' }],
     });
   });
 

@@ -331,14 +331,22 @@ function labelText(form, control) {
   return legend ? legend.textContent.trim() : control.name;
 }
 
+/** Where a refusal is: a CSV file's cell (the API names it `line <n>.<column>`) by its line and column, any other by its field. */
+function placeWords(detail) {
+  const cell = /^line (\d+)\.(.+)$/.exec(detail.field);
+  return cell ? t('errors.csvCell', { line: cell[1], column: cell[2] }) : detail.field;
+}
+
 export function plainMessage(error) {
   if (!(error instanceof ApiError)) return t('errors.network');
   if (error.status === 401) return t('errors.signedOut');
-  if (error.status === 403) return t('errors.forbidden', { message: error.message });
-  if (error.status === 404) return t('errors.notFound', { message: error.message });
+  // The API's reason is English: beside another language's sentence it stays out rather than mix the two.
+  const reason = language === 'en' ? error.message : '';
+  if (error.status === 403) return t('errors.forbidden', { message: reason }).trim();
+  if (error.status === 404) return t('errors.notFound', { message: reason }).trim();
   // Refusals of fields this form does not show: each with the field the API names.
   const worded = error.details.filter((d) => d && d.code && d.field);
-  if (worded.length) return worded.map((d) => `${d.field}: ${refusalWords(d)}`).join(' ');
+  if (worded.length) return worded.map((d) => `${placeWords(d)}: ${refusalWords(d)}`).join(' ');
   return conflictWords(error);
 }
 
