@@ -188,4 +188,22 @@ describe('a court clerk working in Spanish', () => {
     // The page's heading, then the refusal in Spanish and nothing after it.
     expect(text.split('\n').filter(Boolean)).toEqual(['No se pudo cargar esta página', 'No tiene permiso para hacer eso.']);
   });
+
+  // Last in the file: it uses up this address's sign-in attempts for a minute.
+  it('is told in Spanish when the sign-in page has had too many attempts', async () => {
+    const page = await (await session.contextFor({ locale: 'es' })).newPage();
+    for (let i = 0; i < 20; i++) {
+      await fetch(`${system.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'court.clerk@example.org', password: 'not the password' }) });
+    }
+    await page.goto(`${system.baseUrl}/console/sign-in`);
+    expect(await page.getAttribute('html', 'lang')).toBe('es');
+    await page.locator('#email').fill('court.clerk@example.org');
+    await page.locator('#password').fill('not the password either');
+    await page.locator('#sign-in button[type="submit"]').click();
+    const summary = page.locator('#sign-in .error-summary');
+    await summary.waitFor();
+    const text = await summary.innerText();
+    expect(text).toContain('Demasiados intentos en poco tiempo; espere un momento y vuelva a intentarlo.');
+    expect(text).not.toMatch(/sign-in|attempts|wait a minute/);
+  });
 });

@@ -140,3 +140,10 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     throw err;
   }
 }
+
+/** Declares an incident through the API as the city manager, as the console does; its number. */
+export async function declareIncident(sys: Pick<TestSystem, 'request'>, declaration: { type: string; severity: 1 | 2 | 3; title: string; summary: string }): Promise<string> {
+  const res = await sys.request('/api/incidents', { method: 'POST', as: 'CITY_MANAGER', json: declaration });
+  if (res.status !== 202) throw new Error(`declaring answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { number: string }).number;
+}

@@ -14,7 +14,7 @@
 // seconds after the declaration, so the deadline falls missed while the test
 // watches.
 import { DEFAULT_POLICY, parsePolicy, setCurrentPolicy } from '../../policy';
-import { startTestSystem, type TestSystem } from '../harness/app';
+import { declareIncident, startTestSystem, type TestSystem } from '../harness/app';
 import { eventually } from '../harness/eventually';
 import { startWithOneSnapshotDue } from '../harness/planStart';
 import { MANAGE_LINK, sinkReader, subscribeAndConfirm } from '../harness/subscribers';
@@ -155,13 +155,7 @@ describe('residents hear of the monthly report and of missed deadlines', () => {
   });
 
   it('a holding statement deadline missed reaches every incident subscriber once, in their language, with their own unsubscribe link; the unsubscribed hear nothing', async () => {
-    const declared = await sys.request('/api/incidents', {
-      method: 'POST',
-      as: 'CITY_MANAGER',
-      json: { type: 'PUBLIC_MEDIA_ATTENTION', severity: 3, title: 'Video of an arrest on Forsyth Blvd', summary: 'A video of an arrest is widely shared.' },
-    });
-    expect(declared.status).toBe(202);
-    number = ((await declared.json()) as { number: string }).number;
+    number = await declareIncident(sys, { type: 'PUBLIC_MEDIA_ATTENTION', severity: 3, title: 'Video of an arrest on Forsyth Blvd', summary: 'A video of an arrest is widely shared.' });
     const lucia = await subscribeAndConfirm(sys, { channel: 'EMAIL', address: LUCIA, language: 'es', topics: [{ topic: 'INCIDENT', incident: number }] });
     ids.lucia = lucia.id;
     const incident = await sys.db.incident.findUniqueOrThrow({ where: { number } });

@@ -7,7 +7,7 @@
 // one-click unsubscribe. Then STOP, START and HELP by text, the one-click
 // unsubscribe, the subscriber's export and deletion, and nothing of any of
 // it on the public pages, feeds or API.
-import { startTestSystem, type TestSystem } from '../harness/app';
+import { declareIncident, startTestSystem, type TestSystem } from '../harness/app';
 import { eventually } from '../harness/eventually';
 import { linkIn, sinkReader, twimlText } from '../harness/subscribers';
 import { ERASED } from '../../lib/subscriptionData';
@@ -65,13 +65,7 @@ describe('subscriptions on the running system', () => {
   });
 
   it('an incident is declared at severity 3: the Board of Aldermen and the Mayor are told by email only', async () => {
-    const res = await sys.request('/api/incidents', {
-      method: 'POST',
-      as: 'CITY_MANAGER',
-      json: { type: 'PUBLIC_MEDIA_ATTENTION', severity: 3, title: 'Video of a stop on Maryland Ave', summary: 'A video of a traffic stop is widely shared.' },
-    });
-    expect(res.status).toBe(202);
-    number = ((await res.json()) as { number: string }).number;
+    number = await declareIncident(sys, { type: 'PUBLIC_MEDIA_ATTENTION', severity: 3, title: 'Video of a stop on Maryland Ave', summary: 'A video of a traffic stop is widely shared.' });
     const incident = await sys.db.incident.findUniqueOrThrow({ where: { number } });
     expect(incident.policyVersion).toBe('clayton-2026.5');
     const { people } = sys.roster;

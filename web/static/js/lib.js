@@ -344,6 +344,8 @@ export function plainMessage(error) {
   const reason = language === 'en' ? error.message : '';
   if (error.status === 403) return t('errors.forbidden', { message: reason }).trim();
   if (error.status === 404) return t('errors.notFound', { message: reason }).trim();
+  if (error.status === 429) return reason || t('errors.tooMany');
+  if (error.status === 503) return reason || t('errors.unavailable');
   // Refusals of fields this form does not show: each with the field the API names.
   const worded = error.details.filter((d) => d && d.code && d.field);
   if (worded.length) return worded.map((d) => `${placeWords(d)}: ${refusalWords(d)}`).join(' ');

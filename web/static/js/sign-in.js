@@ -1,4 +1,4 @@
-import { api, ApiError, rememberCsrf, showFormErrors, clearFormErrors, whileBusy, fetchMe, t } from './lib.js';
+import { api, ApiError, rememberCsrf, showFormErrors, clearFormErrors, whileBusy, fetchMe, plainMessage, t } from './lib.js';
 
 const form = document.getElementById('sign-in');
 
@@ -63,7 +63,7 @@ document.getElementById('email-link-send').addEventListener('click', async () =>
     const answer = await api('POST', '/api/session/link', { email });
     status.textContent = t('signIn.linkSent');
   } catch (err) {
-    status.textContent = err.message;
+    status.textContent = plainMessage(err);
   }
 });
 
@@ -80,7 +80,7 @@ if (linkToken) {
       rememberCsrf(session.csrfToken);
       location.assign(nextPath());
     } catch (err) {
-      status.textContent = err instanceof ApiError && err.status === 401 ? t('signIn.linkUsed') : err.message;
+      status.textContent = err instanceof ApiError && err.status === 401 ? t('signIn.linkUsed') : plainMessage(err);
       form.hidden = false;
     }
   });
