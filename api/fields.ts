@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { MAX_LINK_TOKEN_LENGTH } from '../lib/links';
 import { languages } from '../lib/i18n';
-import { refusalParams } from '../services/errors';
+import { refusalParams, type RefusalCode } from '../services/errors';
 import './openapi';
 
 /** What String.prototype.trim removes: ECMAScript WhiteSpace and LineTerminator. */
@@ -26,17 +26,18 @@ const codePoints = (text: string): number => [...text].length;
 
 /**
  * Free text of at most `max` code points (and at least `min` once trimmed), trimmed; blank is refused.
- * `missing` replaces the messages for an absent or blank value (e.g. "a rejection needs a comment").
+ * `missing` replaces the refusal of a blank value, and the message of an absent one, where the rule has
+ * words of its own (e.g. "a rejection needs a comment").
  */
-export const nonBlankText = (max: number, min = 1, missing?: string) => {
+export const nonBlankText = (max: number, min = 1, missing?: { message: string; code: RefusalCode }) => {
   const pattern = keepsAtLeast(min);
   const regex = new RegExp(pattern, 'u');
   return z
-    .string(missing ? { required_error: missing } : undefined)
+    .string(missing ? { required_error: missing.message } : undefined)
     .refine((s) => codePoints(s) <= max, { message: `must be at most ${max} characters`, params: refusalParams({ code: 'too_long', params: { max } }) })
     .refine((s) => regex.test(s), {
-      message: missing ?? (min <= 1 ? 'must not be empty' : `must have at least ${min} characters`),
-      params: refusalParams(min <= 1 ? { code: 'required' } : { code: 'too_short', params: { min } }),
+      message: missing?.message ?? (min <= 1 ? 'must not be empty' : `must have at least ${min} characters`),
+      params: refusalParams(missing ? { code: missing.code } : min <= 1 ? { code: 'required' } : { code: 'too_short', params: { min } }),
     })
     .transform((s) => s.trim())
     .openapi({ maxLength: max, minLength: min, pattern });

@@ -21,7 +21,7 @@ export const PlaceHoldRequest = z
   .object({
     scope: HoldScopeSchema,
     category: key.openapi({ description: "A category key of the incident's policy (holds.categories): the reason the public sees", example: 'LITIGATION' }),
-    detail: nonBlankText(2000, 1, 'the private detail for staff is required').openapi({
+    detail: nonBlankText(2000, 1, { message: 'the private detail for staff is required', code: 'hold_detail_required' }).openapi({
       description: 'Private: the matter and whom to ask. Staff see it; it is never published',
     }),
   })
@@ -91,7 +91,7 @@ export const IncidentHoldsSchema = z
 
 export const WithdrawStatementRequest = z
   .object({
-    note: nonBlankText(2000, 1, 'a withdrawal needs a public note').openapi({
+    note: nonBlankText(2000, 1, { message: 'a withdrawal needs a public note', code: 'withdrawal_note_required' }).openapi({
       description: 'Public: shown where the statement was, on the public page and in the feed',
     }),
   })

@@ -116,7 +116,7 @@ export const DecisionRequest = z
   .discriminatedUnion('decision', [
     z.object({ version: decisionVersion, decision: z.literal('APPROVE'), comment: plainText(5000).optional() }).strict(),
     z
-      .object({ version: decisionVersion, decision: z.literal('REJECT'), comment: nonBlank(5000, 1, 'a rejection needs a comment for the author').openapi({ description: 'Required when rejecting: what the PIO should change' }) })
+      .object({ version: decisionVersion, decision: z.literal('REJECT'), comment: nonBlank(5000, 1, { message: 'a rejection needs a comment for the author', code: 'comment_to_reject' }).openapi({ description: 'Required when rejecting: what the PIO should change' }) })
       .strict(),
   ])
   .openapi('DecisionRequest') satisfies z.ZodType<StatementDecision, z.ZodTypeDef, unknown>;

@@ -111,6 +111,12 @@ describe('request schemas name the failing field', () => {
     expect(validationError(() => parseWith(DeclareIncidentRequest, [1, 2])).field).toBe('body');
   });
 
+  it('a blank rejection comment is refused under its own code, which pages word as "a rejection needs a comment"', () => {
+    const detail = validationError(() => parseWith(DecisionRequest, { version: 1, decision: 'REJECT', comment: ' ' })).toBody().error.details![0];
+    expect(detail).toMatchObject({ field: 'comment', code: 'comment_to_reject', message: 'a rejection needs a comment for the author' });
+    expect((catalogue(DEFAULT_LANGUAGE, 'common').refusals as Record<string, string>).comment_to_reject).toBe('a rejection needs a comment for the author');
+  });
+
   it('rejecting without a comment names `comment`; approving without one is fine', () => {
     expect(validationError(() => parseWith(DecisionRequest, { version: 1, decision: 'REJECT' })).field).toBe('comment');
     expect(validationError(() => parseWith(DecisionRequest, { version: 1, decision: 'REJECT', comment: '  ' })).field).toBe('comment');

@@ -95,7 +95,8 @@ export function decisionForm({ id, version, as, author, onDone }) {
     const decision = form.querySelector('input[name="decision"]:checked')?.value;
     if (!decision) throw new ApiError(400, { error: { code: 'invalid_input', message: t('decision.choose'), field: 'decision' } });
     const comment = form.comment.value.trim();
-    await api('POST', `/api/statements/${encodeURIComponent(id)}/decisions`, { version, decision, ...(comment ? { comment } : {}) });
+    // A rejection always sends its comment, blank or not, so an empty one is refused by its own rule and words.
+    await api('POST', `/api/statements/${encodeURIComponent(id)}/decisions`, { version, decision, ...(comment || decision === 'REJECT' ? { comment } : {}) });
     await onDone(decision === 'APPROVE' ? 'approved' : 'sentBack');
   });
   return form;
