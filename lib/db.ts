@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { Config } from './config';
+import type { TxClient } from './audit';
 
 export type Db = PrismaClient;
 
@@ -51,7 +52,7 @@ class RehearsalOver extends Error {}
  * are compiled and planned, and nothing is kept (commit-time triggers, such as
  * the audit chain's and the public data version's, never fire).
  */
-export async function rolledBack<T>(db: Db, work: (tx: Parameters<Parameters<Db['$transaction']>[0]>[0]) => Promise<T>): Promise<T> {
+export async function rolledBack<T>(db: Db, work: (tx: TxClient) => Promise<T>): Promise<T> {
   let result: { value: T } | undefined;
   try {
     await db.$transaction(async (tx) => {

@@ -26,7 +26,7 @@ import { localDateOf, parseCivilDate, zonedTimeToInstant } from '../domain/time/
 import { currentPolicy, durationMs, getPolicy, type CourtSurveyPolicy, type Policy } from '../policy';
 import type { SurveyContact } from '../generated/prisma/client';
 import { HttpError, conflict, notFound, refusalOf, refusalParams, unprocessable, type ErrorDetail, type Refusal } from './errors';
-import { parseCsv, CsvSyntaxError } from './planCsv';
+import { csvCellField, parseCsv, CsvSyntaxError } from './planCsv';
 import { startWorkflowOnce } from './temporal';
 
 export interface CourtSurveyDeps {
@@ -172,7 +172,7 @@ export async function importContactsCsv(deps: CourtSurveyDeps, text: string, rec
     };
     const parsed = schema.safeParse(given);
     if (parsed.success) inputs.push(parsed.data);
-    else for (const issue of parsed.error.issues) details.push({ field: `line ${row.line}.${issue.path.join('.') || 'row'}`, message: issue.message, ...refusalOf(issue, given) });
+    else for (const issue of parsed.error.issues) details.push({ field: csvCellField(row.line, issue.path.join('.') || 'row'), message: issue.message, ...refusalOf(issue, given) });
   }
   if (details.length) throw new HttpError(422, 'invalid_input', `${details[0].field}: ${details[0].message}`, details[0].field, details);
   const contacts = await recordContacts(deps, inputs, recordedById);

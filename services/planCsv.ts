@@ -180,9 +180,12 @@ export type ImportResult =
   | { ok: true; items: NewItem[]; descriptionUpdates: DescriptionUpdate[]; unchanged: number }
   | { ok: false; errors: ImportError[] };
 
+/** How a refusal names a CSV file's cell (the console reads it back by this shape to word it in its language). */
+export const csvCellField = (line: number, column: string): string => `line ${line}.${column}`;
+
 /** A cell refused: where (line and column), why in English, and why as a code pages word (services/errors.ts REFUSAL_CODES). */
 const problem = (line: number, column: string, message: string, why: Refusal): ImportError => ({
-  field: `line ${line}.${column}`,
+  field: csvCellField(line, column),
   message,
   line,
   column,

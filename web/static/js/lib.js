@@ -331,7 +331,7 @@ function labelText(form, control) {
   return legend ? legend.textContent.trim() : control.name;
 }
 
-/** Where a refusal is: a CSV file's cell (the API names it `line <n>.<column>`) by its line and column, any other by its field. */
+/** Where a refusal is: a CSV file's cell (the API names it `line <n>.<column>`, services/planCsv.ts csvCellField) by its line and column, any other by its field. */
 function placeWords(detail) {
   const cell = /^line (\d+)\.(.+)$/.exec(detail.field);
   return cell ? t('errors.csvCell', { line: cell[1], column: cell[2] }) : detail.field;
