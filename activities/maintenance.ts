@@ -10,7 +10,7 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import { appendAudit, takeCheckpoint } from '../lib/audit';
 import { checkpointSigningKey } from '../lib/auditCheckpoint';
-import { neverStarted, startWorkflowOnce, tellSessionWorkflow, workflowStanding } from '../lib/temporalStart';
+import { neverStarted, startItemWorkflowOnce, startWorkflowOnce, tellSessionWorkflow, workflowStanding } from '../lib/temporalStart';
 import { incidentWorkflowInput, itemWorkflowInput } from '../lib/workflowInputs';
 import type { MaintenanceActivities, ReconcileReportV1 } from '../domain/contracts/maintenance';
 import type { EngagementPolicy } from '../domain/policy/schema';
@@ -19,7 +19,7 @@ import { currentPolicy } from '../policy/index';
 
 export interface MaintenanceDeps {
   db: Db;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'AUDIT_CHECKPOINT_KEY' | 'PUBLIC_BASE_URL'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'AUDIT_CHECKPOINT_KEY' | 'PUBLIC_BASE_URL' | 'ITEM_WORKFLOW_WAKE_LEAD_SECONDS'>;
   /** Defaults to the worker's own client. */
   temporal?: Client;
 }
@@ -129,7 +129,7 @@ export function createMaintenanceActivities(deps: MaintenanceDeps): MaintenanceA
       const policy = currentPolicy();
       for (const item of items.filter((i) => !runningItems.has(i.workflowId))) {
         const started = await startIfNeverStarted(
-          () => startWorkflowOnce(client, config.TEMPORAL_TASK_QUEUE, 'actionItemWorkflow', item.workflowId, [itemWorkflowInput(item, item.plan, policy)]),
+          () => startItemWorkflowOnce(client, config, itemWorkflowInput(item, item.plan, policy)),
           item.workflowId,
         );
         if (!started) continue;

@@ -293,7 +293,7 @@ documentRoute({
 documentRoute({
   method: 'get',
   path: '/api/plans/:id/items/:itemId',
-  summary: 'One item: its record, live workflow state, progress history and reschedule requests',
+  summary: 'One item: its record, live workflow state (or, while its workflow sleeps until its first step is near, when it wakes and for what), progress history and reschedule requests',
   tags,
   access: readers,
   params: ItemParams,

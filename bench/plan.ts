@@ -1,8 +1,7 @@
 /**
  * npm run bench:plan
  *
- * Starts 10,000 action items, each an actionItemWorkflow with live reminder
- * timers, on ONE local Temporal dev server (SQLite file with WAL, as command
+ * Starts 10,000 action items, each an actionItemWorkflow, on ONE local Temporal dev server (SQLite file with WAL, as command
  * (a) runs it) and ONE worker process (the real workflows and activities:
  * PostgreSQL, SMTP to the mail sink, SMS to the Twilio-shaped sink). Reports:
  *  - start rate (item workflows started per second, client side);
@@ -14,8 +13,17 @@
  * reminder falls 30-150 s after that item starts; the others use the policy
  * ladder (due in 30-60 days), so their timers stay pending, as in a real plan.
  *
+ * An item is armed once the server holds the timer that wakes it for its
+ * next ladder step: for an item whose first step is far off, the start delay
+ * of its workflow (ITEM_WORKFLOW_WAKE_LEAD_SECONDS before the step; checked on
+ * every such item with describe); for the others, its first workflow task done
+ * (its own timers set). The firing items use a wake lead of BENCH_WAKE_LEAD_SECONDS
+ * (60), so those due within a minute start awake and the rest sleep and are
+ * woken by the server during the run; their reminders' lateness covers both.
+ *
  * Knobs: BENCH_ITEMS (10000), BENCH_FIRING_EVERY (20), BENCH_START_CONCURRENCY (64),
- * BENCH_MAX_CACHED_WORKFLOWS (the worker's WORKER_MAX_CACHED_WORKFLOWS; its default otherwise).
+ * BENCH_WAKE_LEAD_SECONDS (60), BENCH_MAX_CACHED_WORKFLOWS (the worker's
+ * WORKER_MAX_CACHED_WORKFLOWS; its default otherwise).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,6 +44,7 @@ import { currentPolicy } from '../policy/index';
 import { createPlan, itemWorkflowInput, startItemWorkflow } from '../services/planService';
 import { seedDemoRoster } from '../scripts/seed-roster';
 import type { ItemLadderV1 } from '../domain/contracts/plan';
+import { itemStartDelayMs, nextLadderEvent } from '../domain/planLadder';
 import { formatCivilDate, localDateOf } from '../domain/time/cityTime';
 import { createTestConfig } from '../test/harness/config';
 import { createTestDatabase } from '../test/harness/database';
@@ -47,6 +56,7 @@ import { benchmarkReport, percentile as percentileOf, writeReport, type Figure }
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
 const FIRING_EVERY = Number(process.env.BENCH_FIRING_EVERY ?? 20);
 const START_CONCURRENCY = Number(process.env.BENCH_START_CONCURRENCY ?? 64);
+const WAKE_LEAD_SECONDS = Number(process.env.BENCH_WAKE_LEAD_SECONDS ?? 60);
 const TASK_QUEUE = 'bench-plan';
 const CHICAGO = 'America/Chicago';
 
@@ -155,6 +165,7 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: temporalServer.address,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       ...sinks.config,
+      ITEM_WORKFLOW_WAKE_LEAD_SECONDS: WAKE_LEAD_SECONDS,
       ...(process.env.BENCH_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: Number(process.env.BENCH_MAX_CACHED_WORKFLOWS) } : {}),
     });
     const db = database.db;
@@ -223,6 +234,9 @@ async function main(): Promise<void> {
 
     const ownerName = new Map(owners.map((o) => [o.id, o.name]));
     const firingIds = new Set<string>();
+    // Items whose first ladder step is nearer than the wake lead: their workflow runs at once.
+    const awakeIds: string[] = [];
+    const firstStepAt = new Map<string, number>();
     let next = 0;
     const startErrors: string[] = [];
     const startedAt = performance.now();
@@ -239,6 +253,9 @@ async function main(): Promise<void> {
       } else {
         input = itemWorkflowInput({ ...row, owner: { name: ownerName.get(row.ownerId)! } }, plan, policy);
       }
+      const now = Date.now();
+      firstStepAt.set(row.id, Date.parse(nextLadderEvent(input.dueAt, input.ladder, input.timeZone, now)?.at ?? ''));
+      if (itemStartDelayMs(input, now, WAKE_LEAD_SECONDS * 1000) === 0) awakeIds.push(row.id);
       await startItemWorkflow(service, input);
     };
     const lanes = Array.from({ length: START_CONCURRENCY }, async () => {
@@ -257,8 +274,8 @@ async function main(): Promise<void> {
     await Promise.all(lanes);
     const startSeconds = (performance.now() - startedAt) / 1000;
     const rssAfterStart = rss.at(-1)?.rss ?? NaN;
-    // A query is answered only after the workflow's first task ran, i.e. once its timers exist.
-    // The last items started are the last in the worker's queue: when they answer, every item is armed.
+    // A sleeping item is armed when its start is answered (the server holds its wake-up timer);
+    // an awake one answers a query only after its first workflow task ran, i.e. once its timers exist.
     let armedSeconds = NaN;
     console.log(`  all starts answered in ${startSeconds.toFixed(1)} s; waiting for the reminders still due...`);
     const answered = async (workflowId: string) => {
@@ -270,10 +287,10 @@ async function main(): Promise<void> {
         }
       }
     };
-    const armedProbe = Promise.all(rows.slice(-50).map((r) => answered(r.workflowId))).then(() =>
+    const armedProbe = Promise.all(awakeIds.map((id) => answered(actionItemWorkflowId(id)))).then(() =>
       {
         armedSeconds = (performance.now() - startedAt) / 1000;
-        console.log(`  every item's first workflow task done after ${armedSeconds.toFixed(1)} s`);
+        console.log(`  every awake item's first workflow task done after ${armedSeconds.toFixed(1)} s`);
       },
     );
 
@@ -292,11 +309,36 @@ async function main(): Promise<void> {
     const running = await temporal.workflow.count(`WorkflowType = 'actionItemWorkflow' AND ExecutionStatus = 'Running'`).catch(() => undefined);
     const reminderEmails = sinks.mail.messages().filter((m) => m.subject.startsWith('Reminder: Benchmark item')).length;
 
-    // Armed: the item's first workflow task done (its timers exist). A reminder due before that waited in
-    // the start backlog, which is the arming figure's business; lateness is judged on the others.
+    // Every item, asked of the server: a sleeping one must wake no later than the lead before its first
+    // step; one that does not sleep must be one the probe above saw armed.
+    const sleeping = new Map<string, number>();
+    const misarmed: string[] = [];
+    const awake = new Set(awakeIds);
+    let checked = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (checked < rows.length) {
+          const row = rows[checked++];
+          const d = await temporal.workflow.getHandle(row.workflowId).describe();
+          const wakesAt = d.executionTime?.getTime() ?? d.startTime.getTime();
+          if (wakesAt > d.startTime.getTime()) {
+            sleeping.set(row.id, d.startTime.getTime());
+            if (wakesAt > firstStepAt.get(row.id)! - WAKE_LEAD_SECONDS * 1000 + 1000) misarmed.push(`${row.id} wakes at ${new Date(wakesAt).toISOString()}`);
+          } else if (!awake.has(row.id)) {
+            misarmed.push(`${row.id} started awake unprobed`);
+          }
+        }
+      }),
+    );
+
+    // Armed: a sleeping item's start (the server's wake-up timer), else its first workflow task done (its
+    // timers exist). A reminder due before that waited in the start backlog, which is the arming figure's
+    // business; lateness is judged on the others.
     const armedAt = new Map<string, number>();
     await Promise.all(
       [...fired.keys()].map(async (itemId) => {
+        const startedAsleep = sleeping.get(itemId);
+        if (startedAsleep !== undefined) return armedAt.set(itemId, startedAsleep);
         const history = await temporal.workflow.getHandle(actionItemWorkflowId(itemId)).fetchHistory();
         const firstTask = history.events?.find((e) => e.workflowTaskCompletedEventAttributes);
         const seconds = Number(firstTask?.eventTime?.seconds ?? 0);
@@ -315,8 +357,9 @@ async function main(): Promise<void> {
     console.log('bench:plan results');
     console.log(`  items started            ${ITEMS - startErrors.length} of ${ITEMS} (${startErrors.length} errors)${startErrors.length ? ` e.g. ${startErrors[0]}` : ''}`);
     console.log(`  start rate               ${((ITEMS - startErrors.length) / startSeconds).toFixed(0)} items/s (${START_CONCURRENCY} starts in flight; rows inserted beforehand in ${(insertMs / 1000).toFixed(1)} s)`);
-    console.log(`  all timers armed after   ${armedSeconds.toFixed(1)} s (${((ITEMS - startErrors.length) / armedSeconds).toFixed(0)} items/s from first start to every item's first workflow task done)`);
-    console.log(`  running item workflows   ${running?.count ?? 'n/a'} (each holding its reminder timers)`);
+    console.log(`  all items armed after    ${armedSeconds.toFixed(1)} s (${((ITEMS - startErrors.length) / armedSeconds).toFixed(0)} items/s from first start to every start answered and every awake item's first workflow task done)`);
+    console.log(`  asleep at start          ${sleeping.size} (woken by the server ${WAKE_LEAD_SECONDS} s before their first step), awake ${ITEMS - sleeping.size}; misarmed ${misarmed.length}${misarmed.length ? ` e.g. ${misarmed[0]}` : ''}`);
+    console.log(`  running item workflows   ${running?.count ?? 'n/a'}`);
     console.log(`  worker RSS               idle ${mb(rssIdle)}, after all starts ${mb(rssAfterStart)}, peak ${mb(peak)}`);
     console.log(`  reminders fired in run   ${fired.size} of ${firingIds.size} due (${reminderEmails} reminder emails at the SMTP sink)`);
     console.log(`  due after arming         ${afterArming.length}: timer lateness p50 ${percentile(timer, 50)} ms, p99 ${percentile(timer, 99)} ms, max ${timer.at(-1)} ms`);
@@ -324,13 +367,19 @@ async function main(): Promise<void> {
     console.log(`  due in the start backlog ${inBacklog.length}: timer lateness p50 ${percentile(backlogTimer, 50)} ms, p99 ${percentile(backlogTimer, 99)} ms`);
 
     const figures: Figure[] = [
-      { name: `${ITEMS.toLocaleString('en-US')} items armed (first start to every item's timers set)`, value: Number(armedSeconds.toFixed(1)), unit: 's', target: '<= 60', met: armedSeconds <= 60 && startErrors.length === 0 },
+      {
+        name: `${ITEMS.toLocaleString('en-US')} items armed (first start to every item's next step on a server timer)`,
+        value: Number(armedSeconds.toFixed(1)),
+        unit: 's',
+        target: '<= 60',
+        met: armedSeconds <= 60 && startErrors.length === 0 && misarmed.length === 0,
+      },
       { name: 'Worker RSS, peak', value: Math.round(peak / 1048576), unit: 'MB', target: '<= 1024', met: peak <= 1024 * 1048576 },
       { name: 'Reminder lateness p99 (due after arming)', value: percentile(timer, 99), unit: 'ms', target: '<= 1000', met: timer.length > 0 && percentile(timer, 99) <= 1000 },
       { name: 'Reminder lateness p99 (due in the start backlog)', value: inBacklog.length ? percentile(backlogTimer, 99) : 0, unit: 'ms', target: null, met: null },
       { name: 'Reminders fired / due during the run', value: fired.size, unit: `of ${firingIds.size}`, target: null, met: fired.size === firingIds.size ? null : false },
     ];
-    writeReport(benchmarkReport('plan', 'npm run bench:plan', figures, { items: ITEMS, firingEvery: FIRING_EVERY, startConcurrency: START_CONCURRENCY, maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }));
+    writeReport(benchmarkReport('plan', 'npm run bench:plan', figures, { items: ITEMS, firingEvery: FIRING_EVERY, startConcurrency: START_CONCURRENCY, wakeLeadSeconds: WAKE_LEAD_SECONDS, asleepAtStart: sleeping.size, maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }));
     if (figures.some((f) => f.met === false)) process.exitCode = 1;
   } finally {
     for (const cleanup of cleanups.reverse()) {

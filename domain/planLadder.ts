@@ -77,3 +77,31 @@ export function localDaysBetween(aMs: number, bMs: number, timeZone: string): nu
 
 /** How many local calendar days past its due time something is at `atMs` (0 on the day it falls due, and before). */
 export const daysOverdue = (dueMs: number, atMs: number, timeZone: string): number => Math.max(0, localDaysBetween(dueMs, atMs, timeZone));
+
+/**
+ * The next ladder event still to handle for an item: the first one not in
+ * `handled`, leaving out reminders whose time had already passed when the
+ * due date was set (`baselineMs`), which would only be noise.
+ */
+export function nextLadderEvent(dueAtIso: string, ladder: ItemLadderV1, timeZone: string, baselineMs: number, handled: ReadonlySet<string> = new Set()): LadderEventV1 | null {
+  for (const event of ladderEvents(dueAtIso, ladder, timeZone)) {
+    if (handled.has(event.id)) continue;
+    if (event.kind === 'REMINDER' && Date.parse(event.at) < baselineMs) continue;
+    return event;
+  }
+  return null;
+}
+
+/**
+ * How long a new item's workflow may wait before its first task runs: until
+ * `leadMs` before its first ladder event. A plan of thousands of items then
+ * costs the server one durable timer each and the worker nothing until an
+ * item's first reminder comes near; anyone acting on the item (progress, a
+ * reschedule) sends an update, which runs the workflow at once. Zero when the
+ * first event is nearer than the lead, or there is none.
+ */
+export function itemStartDelayMs(item: { dueAt: string; ladder: ItemLadderV1; timeZone: string }, createdAtMs: number, leadMs: number): number {
+  const first = nextLadderEvent(item.dueAt, item.ladder, item.timeZone, createdAtMs);
+  if (!first) return 0;
+  return Math.max(0, Date.parse(first.at) - leadMs - createdAtMs);
+}

@@ -100,6 +100,15 @@ const fields = z.object({
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(400),
   /**
+   * A new action item's workflow first runs this long before its first
+   * reminder or escalation (domain/planLadder.ts itemStartDelayMs); until
+   * then the server holds one timer for it and the worker nothing, so a
+   * 10,000-item plan is armed at the pace the server records starts. Anyone
+   * acting on the item runs it at once. A day covers a worker that is down
+   * for hours and a morning on which thousands of first reminders fall due.
+   */
+  ITEM_WORKFLOW_WAKE_LEAD_SECONDS: z.coerce.number().int().min(0).max(90 * 86_400).default(86_400),
+  /**
    * Worker Versioning (README "Deploying"): workers join this Worker Deployment
    * with a build id, and only the deployment's current version gets tasks.
    * Unset: unversioned workers (the embedded mode).

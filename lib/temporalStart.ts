@@ -5,7 +5,9 @@ import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { WorkflowSignatures, WorkflowType } from '../domain/workflows';
 import { sessionChangedSignal, type SessionScheduleV1 } from '../domain/contracts/engagementSession';
-import { engagementSessionWorkflowId } from '../domain/ids';
+import { actionItemWorkflowId, engagementSessionWorkflowId } from '../domain/ids';
+import type { ActionItemInputV1, LadderEventV1 } from '../domain/contracts/plan';
+import { itemStartDelayMs, nextLadderEvent } from '../domain/planLadder';
 import type { EngagementPolicy } from '../domain/policy/schema';
 import type { Config } from './config';
 import { sessionSchedule, sessionWorkflowInput, type SessionRowForInput } from './workflowInputs';
@@ -32,7 +34,7 @@ export async function startWorkflowOnce<T extends WorkflowType>(
   workflowType: T,
   workflowId: string,
   args: Parameters<WorkflowSignatures[T]>,
-  options: { memo?: Record<string, string> } = {},
+  options: { memo?: Record<string, unknown>; startDelayMs?: number } = {},
 ): Promise<StartOutcome> {
   try {
     await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
@@ -43,6 +45,7 @@ export async function startWorkflowOnce<T extends WorkflowType>(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
         ...(options.memo ? { memo: options.memo } : {}),
+        ...(options.startDelayMs ? { startDelay: options.startDelayMs } : {}),
       } as WorkflowStartOptions<WorkflowSignatures[T]>),
     );
     return 'started';
@@ -50,6 +53,43 @@ export async function startWorkflowOnce<T extends WorkflowType>(
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
     if (await isRunning(temporal, workflowId)) return 'started';
     throw err;
+  }
+}
+
+/**
+ * Starts an action item's workflow once, asleep until its ladder comes near
+ * (ITEM_WORKFLOW_WAKE_LEAD_SECONDS): the API, the reconciler and the seed all
+ * start items here, so an item sleeps the same however it was started.
+ */
+export function startItemWorkflowOnce(
+  temporal: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'ITEM_WORKFLOW_WAKE_LEAD_SECONDS'>,
+  input: ActionItemInputV1,
+): Promise<StartOutcome> {
+  const now = Date.now();
+  const startDelayMs = itemStartDelayMs(input, now, config.ITEM_WORKFLOW_WAKE_LEAD_SECONDS * 1000);
+  // What an item's page shows while it sleeps: its first step cannot change without waking it.
+  const memo = startDelayMs > 0 ? { [FIRST_STEP_MEMO]: nextLadderEvent(input.dueAt, input.ladder, input.timeZone, now) } : undefined;
+  return startWorkflowOnce(temporal, config.TEMPORAL_TASK_QUEUE, 'actionItemWorkflow', actionItemWorkflowId(input.itemId), [input], { startDelayMs, memo });
+}
+
+/** The memo key under which a sleeping item's workflow keeps its first ladder step. */
+export const FIRST_STEP_MEMO = 'firstStep';
+
+/**
+ * A sleeping item's workflow: when the server wakes it and the step it wakes
+ * for; undefined once it has run (or when the server cannot say).
+ */
+export async function sleepingItem(temporal: Client, workflowId: string): Promise<{ wakesAt: string; nextEvent: LadderEventV1 | null } | undefined> {
+  try {
+    const description = await temporal.withDeadline(Date.now() + 2_000, () => temporal.workflow.getHandle(workflowId).describe());
+    const wakesAt = description.executionTime;
+    // Its history is the start alone until the server wakes it (or an update does).
+    const asleep = description.status.name === 'RUNNING' && wakesAt !== undefined && wakesAt > description.startTime && description.historyLength <= 1;
+    if (!asleep) return undefined;
+    return { wakesAt: wakesAt.toISOString(), nextEvent: (description.memo?.[FIRST_STEP_MEMO] as LadderEventV1 | undefined) ?? null };
+  } catch {
+    return undefined;
   }
 }
 

@@ -96,7 +96,7 @@ export interface SeedPlanOptions {
   temporal?: Client;
   /** City-local "YYYY-MM-DD"; defaults to the first day of the current month in the city. */
   startDate?: string;
-  config?: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CITY_TIME_ZONE'>;
+  config?: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CITY_TIME_ZONE' | 'ITEM_WORKFLOW_WAKE_LEAD_SECONDS'>;
   /** Accepted for symmetry with the roster seed; people are looked up by role. */
   roster?: unknown;
   planId?: string;

@@ -24,7 +24,7 @@ import { findPlan } from './planViews';
 export interface SessionServiceDeps {
   db: Db;
   temporal: Client;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CITY_TIME_ZONE' | 'PUBLIC_BASE_URL'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CITY_TIME_ZONE' | 'PUBLIC_BASE_URL' | 'ITEM_WORKFLOW_WAKE_LEAD_SECONDS'>;
 }
 
 export interface SessionFields {

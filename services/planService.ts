@@ -18,13 +18,13 @@ import { itemAddedSignal, type ActionItemInputV1, type ActionPlanInputV1, type I
 import { isValidTimeZone, parseCivilDate, parseWallTime, zonedTimeToInstant } from '../domain/time/cityTime';
 import { itemLadderFromPolicy } from '../domain/planLadder';
 import { badRequest, conflict, unavailable, unprocessable } from './errors';
-import { startWorkflowOnce } from './temporal';
+import { startItemWorkflowOnce, startWorkflowOnce } from './temporal';
 import { planJson, planLocalStartDate } from './planViews';
 
 export interface PlanServiceDeps {
   db: Db;
   temporal: Client;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CITY_TIME_ZONE'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'CITY_TIME_ZONE' | 'ITEM_WORKFLOW_WAKE_LEAD_SECONDS'>;
 }
 
 /** A date without a time falls due at the end of the city's business day. */
@@ -111,8 +111,7 @@ import { itemWorkflowInput, type ItemRowForInput } from '../lib/workflowInputs';
 export const startPlanWorkflow = (deps: PlanServiceDeps, input: ActionPlanInputV1) =>
   startWorkflowOnce(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, 'actionPlanWorkflow', actionPlanWorkflowId(input.planId), [input]);
 
-export const startItemWorkflow = (deps: PlanServiceDeps, input: ActionItemInputV1) =>
-  startWorkflowOnce(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, 'actionItemWorkflow', actionItemWorkflowId(input.itemId), [input]);
+export const startItemWorkflow = (deps: PlanServiceDeps, input: ActionItemInputV1) => startItemWorkflowOnce(deps.temporal, deps.config, input);
 
 export interface Actor {
   id: string | null;

@@ -12,7 +12,7 @@ import { formatCivilDate, localDateOf } from '../domain/time/cityTime';
 import { itemStateQuery, planStateQuery, type ItemStatusV1 } from '../domain/contracts/plan';
 import type { FinalReportV1 } from '../domain/contracts/planActivities';
 import { notFound } from './errors';
-import { tryQuery } from './temporal';
+import { sleepingItem, tryQuery } from './temporal';
 
 /** The plan's start as a city-local calendar date. */
 export const planLocalStartDate = (plan: { startDate: Date; timeZone: string }): string =>
@@ -140,7 +140,11 @@ export async function itemsJsonExport(db: Db, planId: string) {
   return { plan: planJson(plan), items: itemsJson(items) };
 }
 
-/** One item: its record, the workflow's live state (while it runs), milestones, progress history and reschedule requests. */
+/**
+ * One item: its record, the workflow's live state (while it runs and
+ * answers), or while it sleeps until its first step comes near, when it wakes
+ * and for what; milestones, progress history and reschedule requests.
+ */
 export async function itemDetail(db: Db, temporal: Client, planId: string, itemId: string) {
   const item = await findItem(db, planId, itemId);
   const [progress, reschedules, milestones, live] = await Promise.all([
@@ -149,9 +153,11 @@ export async function itemDetail(db: Db, temporal: Client, planId: string, itemI
     db.milestone.findMany({ where: { itemId }, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] }),
     item.status === 'DONE' ? Promise.resolve(undefined) : tryQuery(temporal, item.workflowId, itemStateQuery),
   ]);
+  const asleep = live === undefined && item.status !== 'DONE' ? await sleepingItem(temporal, item.workflowId) : undefined;
   return {
     item: itemJson(item),
     live: live ?? null,
+    asleep: asleep ?? null,
     milestones: milestones.map((m) => ({ id: m.id, title: m.title, dueAt: m.dueAt?.toISOString() ?? null, doneAt: m.doneAt?.toISOString() ?? null })),
     progress: progress.map((p) => ({ id: p.id, at: p.at.toISOString(), authorId: p.authorId, status: p.status, percentComplete: p.percentComplete, note: p.note, via: p.via })),
     reschedules: reschedules.map((r) => ({

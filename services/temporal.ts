@@ -57,4 +57,4 @@ export async function tryQuery<Ret>(temporal: Client, workflowId: string, query:
 }
 
 // Starting a workflow once is shared with the activities that repair unstarted workflows (lib/).
-export { START_DEADLINE_MS, isRunning, neverStarted, startWorkflowOnce, startedFor, type StartOutcome } from '../lib/temporalStart';
+export { START_DEADLINE_MS, isRunning, neverStarted, sleepingItem, startItemWorkflowOnce, startWorkflowOnce, startedFor, type StartOutcome } from '../lib/temporalStart';

@@ -39,7 +39,7 @@ import {
 } from '../domain/contracts/plan';
 import { formatLocalIso } from '../domain/time/cityTime';
 import { notifyPerson, undeliverableFailure } from './lib/notify';
-import { daysOverdue as daysOverdueAt, ladderEvents, localDaysBetween } from '../domain/planLadder';
+import { daysOverdue as daysOverdueAt, localDaysBetween, nextLadderEvent as nextLadderEventOf } from '../domain/planLadder';
 import { ITEM_ADDED_BY_API_PATCH } from '../domain/patches';
 import { WorkflowMutex } from './lib/mutex';
 import { invalidInput, invalidState, notFound, notPermitted } from './lib/failures';
@@ -392,17 +392,8 @@ export async function actionItemWorkflow(input: ActionItemInputV1): Promise<Acti
     return { ...state, fired: [...state.fired] };
   }
 
-  function nextLadderEvent(): LadderEventV1 | null {
-    const handled = new Set(state.fired.map((f) => f.id));
-    const baseline = Date.parse(state.ladderBaselineAt);
-    for (const event of ladderEvents(state.dueAt, input.ladder, input.timeZone)) {
-      if (handled.has(event.id)) continue;
-      // A reminder whose time had already passed when this due date was set would only be noise.
-      if (event.kind === 'REMINDER' && Date.parse(event.at) < baseline) continue;
-      return event;
-    }
-    return null;
-  }
+  const nextLadderEvent = (): LadderEventV1 | null =>
+    nextLadderEventOf(state.dueAt, input.ladder, input.timeZone, Date.parse(state.ladderBaselineAt), new Set(state.fired.map((f) => f.id)));
 
   async function fire(event: LadderEventV1): Promise<void> {
     const firedAt = nowIso();

@@ -160,11 +160,13 @@ describe('managing a plan through the API', () => {
     expect(res.json).toMatchObject({ status: 'NOT_STARTED', owner: { id: people().engagementLead.id }, workflowId: `action-item-${itemId}` });
     // 17:00 city time on the given date.
     expect(new Intl.DateTimeFormat('en-US', { timeZone: CHICAGO, hour: 'numeric', hour12: false }).format(new Date(res.json.dueAt))).toBe('17');
-    const detail = await eventually(async () => {
-      const d = await call('GET', `/api/plans/${planId}/items/${itemId}`, { as: 'PIO' });
-      return d.json.live ? d : undefined;
-    }, 'live item state');
-    expect(detail.json.live.nextEvent).toMatchObject({ stepKey: 'reminder-14d' });
+    // Its first reminder is weeks away: the workflow sleeps on a server timer until a day before it.
+    const detail = await call('GET', `/api/plans/${planId}/items/${itemId}`, { as: 'PIO' });
+    expect(detail.json.live).toBeNull();
+    expect(detail.json.asleep.nextEvent).toMatchObject({ stepKey: 'reminder-14d', kind: 'REMINDER' });
+    // (the server's clock starts the delay the API computed, so the two agree to within the start's round trip)
+    const wakesBeforeReminderMs = Date.parse(detail.json.asleep.nextEvent.at) - Date.parse(detail.json.asleep.wakesAt);
+    expect(Math.abs(wakesBeforeReminderMs - sys.config.ITEM_WORKFLOW_WAKE_LEAD_SECONDS * 1000)).toBeLessThan(2000);
   });
 
   it('owners post progress on their own items; others may not; BLOCKED tells the sponsor by email at once', async () => {
@@ -179,6 +181,9 @@ describe('managing a plan through the API', () => {
 
     const ok = await call('POST', `/api/plans/${planId}/items/${itemId}/progress`, { as: 'STAKEHOLDER_LEAD', json: { note: 'Venue booked', percentComplete: 40 } });
     expect(ok.status).toBe(200);
+    // Acting on a sleeping item runs its workflow at once; from then on it answers for itself.
+    const woken = await call('GET', `/api/plans/${planId}/items/${itemId}`, { as: 'PIO' });
+    expect(woken.json).toMatchObject({ asleep: null, live: { percentComplete: 40, nextEvent: { stepKey: 'reminder-14d' } } });
     expect(ok.json).toMatchObject({ status: 'IN_PROGRESS', percentComplete: 40 });
     const row = await sys.db.actionItem.findUniqueOrThrow({ where: { id: itemId } });
     expect(row).toMatchObject({ status: 'IN_PROGRESS', percentComplete: 40 });

@@ -10,6 +10,7 @@ import { engagementSessionWorkflowId } from '../../domain/ids';
 import type { WorkflowSignatures } from '../../domain/workflows';
 import { DEFAULT_POLICY } from '../../policy/defaultPolicy';
 import { verifyAuditChain } from '../../lib/audit';
+import { sleepingItem } from '../../lib/temporalStart';
 import { checkpointVerifyingKey, storedCheckpoints } from '../../lib/auditCheckpoint';
 import { AUDIT_CHECKPOINT_SCHEDULE_ID, RECONCILE_SCHEDULE_ID, ensureSystemSchedules } from '../../lib/systemSchedules';
 import { startTestSystem, type TestSystem } from '../harness/app';
@@ -82,6 +83,8 @@ test('the reconciler starts an incident and an item whose workflows never starte
   expect(report.itemsStarted).toEqual([item.id]);
   expect((await sys.temporal.workflow.getHandle(incident.workflowId).describe()).status.name).toBe('RUNNING');
   expect((await sys.temporal.workflow.getHandle(item.workflowId).describe()).status.name).toBe('RUNNING');
+  // Started as the API starts items: asleep until a day before its first reminder, weeks away.
+  expect((await sleepingItem(sys.temporal, item.workflowId))?.nextEvent).toMatchObject({ kind: 'REMINDER' });
   expect(await sys.db.auditEvent.count({ where: { action: 'incident.workflow-started-by-reconciler', incidentId: incident.id } })).toBe(1);
   expect(await sys.db.auditEvent.count({ where: { action: 'item.workflow-started-by-reconciler', entityId: item.id } })).toBe(1);
   // The repaired incident tells its people, like any declared incident.

@@ -76,7 +76,7 @@ it('a retried snapshot or digest activity duplicates neither the snapshot row no
   const cm = await db.person.findFirstOrThrow({ where: { roles: { has: 'CITY_MANAGER' } } });
   const lead = await db.person.findFirstOrThrow({ where: { roles: { has: 'STAKEHOLDER_LEAD' } } });
   const plan = await createPlan(
-    { db, temporal: env.client, config: { TEMPORAL_TASK_QUEUE: 'plan-digest', CITY_TIME_ZONE: 'America/Chicago' } },
+    { db, temporal: env.client, config: { TEMPORAL_TASK_QUEUE: 'plan-digest', CITY_TIME_ZONE: 'America/Chicago', ITEM_WORKFLOW_WAKE_LEAD_SECONDS: 86_400 } },
     { title: 'Retry plan', startDate: '2027-01-01', months: 2, timeZone: 'America/Chicago', goals: [{ number: 1, title: 'Engagement', description: '' }], duties: [] },
     { id: cm.id, name: cm.name },
   );

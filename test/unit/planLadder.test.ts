@@ -1,7 +1,7 @@
 import { DEFAULT_POLICY } from '../../policy/index';
 import type { ItemLadderV1 } from '../../domain/contracts/plan';
 import { dutyPeriod, planMonthSchedule } from '../../domain/time/planCalendar';
-import { itemLadderFromPolicy, ladderEvents } from '../../domain/planLadder';
+import { itemLadderFromPolicy, itemStartDelayMs, ladderEvents, nextLadderEvent } from '../../domain/planLadder';
 
 const CHICAGO = 'America/Chicago';
 
@@ -71,6 +71,34 @@ describe('ladderEvents', () => {
       ['r-60s', '2026-12-31T23:59:00.000Z', 'OWNER'],
       ['o-30s', '2027-01-01T00:00:30.000Z', 'SPONSOR'],
     ]);
+  });
+});
+
+describe('nextLadderEvent and itemStartDelayMs', () => {
+  const ladder = itemLadderFromPolicy(DEFAULT_POLICY);
+  const due = '2027-11-08T18:00:00Z';
+  const item = { dueAt: due, ladder, timeZone: CHICAGO };
+  const DAY = 86_400_000;
+
+  it('skips handled steps and reminders already past when the due date was set, never escalations', () => {
+    const created = Date.parse('2027-11-01T12:00:00Z'); // after the 14-day reminder, before the 3-day one
+    expect(nextLadderEvent(due, ladder, CHICAGO, created)?.stepKey).toBe('reminder-3d');
+    const handled = new Set(ladderEvents(due, ladder, CHICAGO).slice(1, 3).map((e) => e.id));
+    expect(nextLadderEvent(due, ladder, CHICAGO, created, handled)?.stepKey).toBe('overdue-0d-owner');
+    // Set after the due time: no reminder, the first escalation still comes.
+    expect(nextLadderEvent(due, ladder, CHICAGO, Date.parse('2027-11-09T00:00:00Z'))?.stepKey).toBe('overdue-0d-owner');
+    expect(nextLadderEvent(due, { ...ladder, overdue: [] }, CHICAGO, Date.parse('2027-11-09T00:00:00Z'))).toBeNull();
+  });
+
+  it('lets an item sleep until the lead before its first step, and not at all when that step is nearer', () => {
+    const created = Date.parse('2027-09-01T12:00:00Z');
+    // First step: the 14-day reminder, 2027-10-25 09:00 CDT.
+    expect(itemStartDelayMs(item, created, DAY)).toBe(Date.parse('2027-10-25T14:00:00Z') - DAY - created);
+    expect(itemStartDelayMs(item, created, 0)).toBe(Date.parse('2027-10-25T14:00:00Z') - created);
+    expect(itemStartDelayMs(item, Date.parse('2027-10-24T15:00:00Z'), DAY)).toBe(0);
+    // Created between reminders: it sleeps until a day before the next one, not the passed one.
+    expect(itemStartDelayMs(item, Date.parse('2027-11-01T12:00:00Z'), DAY)).toBe(Date.parse('2027-11-05T14:00:00Z') - DAY - Date.parse('2027-11-01T12:00:00Z'));
+    expect(itemStartDelayMs({ ...item, ladder: { ...ladder, overdue: [] } }, Date.parse('2027-11-09T00:00:00Z'), DAY)).toBe(0);
   });
 });
 

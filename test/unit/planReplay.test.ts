@@ -15,7 +15,15 @@ const files = fs.readdirSync(DIR).filter((f) => /^plan-.*\.json$/.test(f)).sort(
 beforeAll(() => installQuietRuntime());
 
 it('has the plan histories to replay', () => {
-  expect(files).toEqual(['plan-duty-run.json', 'plan-item-lifecycle.json', 'plan-monthly-final-run.json', 'plan-monthly-first-run.json']);
+  expect(files).toEqual(['plan-duty-run.json', 'plan-item-asleep.json', 'plan-item-lifecycle.json', 'plan-monthly-final-run.json', 'plan-monthly-first-run.json']);
+});
+
+it('has an item that started asleep: the server held its first task back for weeks', () => {
+  const json = JSON.parse(fs.readFileSync(path.join(DIR, 'plan-item-asleep.json'), 'utf8')) as {
+    events: { workflowExecutionStartedEventAttributes?: { firstWorkflowTaskBackoff?: string } }[];
+  };
+  // A protobuf JSON duration, e.g. "1310582.418s".
+  expect(parseFloat(json.events[0].workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff ?? '0')).toBeGreaterThan(14 * 86_400);
 });
 
 it.each(files)('replays %s without non-determinism', async (file) => {

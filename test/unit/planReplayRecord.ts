@@ -1,7 +1,8 @@
 // Records the plan histories replayed by planReplay.test.ts into
 // test/replay/histories/plan-*.json. Run it (then commit the files) only when a
-// workflow change is meant to be incompatible and is shipped behind `patched`:
-//   npx tsx test/unit/planReplayRecord.ts
+// workflow change is meant to be incompatible and is shipped behind `patched`,
+// or to add a history of a new shape; name files to record only those:
+//   npx tsx test/unit/planReplayRecord.ts [plan-item-asleep.json ...]
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -20,8 +21,12 @@ import type { actionPlanWorkflow } from '../../workflows/plan';
 import type { recurringDutyWorkflow } from '../../workflows/planDuty';
 import { actor, createPlanFakes, itemInput, planInput } from './planFakes';
 import { historyToJson } from './planHistoryJson';
+import { startItemWorkflowOnce } from '../../lib/temporalStart';
 
 const OUT = path.resolve(__dirname, '../replay/histories');
+const only = process.argv.slice(2);
+/** True when this run records `name` (every file when none is named). */
+const wanted = (name: string) => only.length === 0 || only.includes(name);
 
 async function save(name: string, handle: WorkflowHandle) {
   const history = await handle.fetchHistory();
@@ -41,7 +46,22 @@ async function main() {
   const worker = await createTestWorker(env, null, { taskQueue: 'plan-replay', activities: fakes.activities });
   try {
     await worker.runUntil(async () => {
+      // An item started asleep (lib/temporalStart.ts), woken by the server a day before its first reminder,
+      // reminded, then done. Recorded first: its start delay is reckoned by the wall clock.
+      if (wanted('plan-item-asleep.json')) {
+        const dueAt = new Date(Date.now() + 30 * 86_400_000);
+        dueAt.setUTCHours(23, 0, 0, 0);
+        const input = itemInput({ itemId: 'replay-asleep', dueAt: dueAt.toISOString(), ownerName: 'Harper Osei', goalTitle: 'Engagement' });
+        await startItemWorkflowOnce(env.client, { TEMPORAL_TASK_QUEUE: 'plan-replay', ITEM_WORKFLOW_WAKE_LEAD_SECONDS: 86_400 }, input);
+        const asleep = env.client.workflow.getHandle<typeof actionItemWorkflow>(`action-item-${input.itemId}`);
+        await skipUntil(env, new Date(dueAt.getTime() - 10 * 86_400_000).toISOString());
+        await asleep.executeUpdate(postProgressUpdate, { args: [{ by: actor('owner'), via: 'API', percentComplete: 80, note: 'nearly there' }] });
+        await asleep.executeUpdate(completeItemUpdate, { args: [{ by: actor('owner'), via: 'API', note: 'done' }] });
+        await save('plan-item-asleep.json', asleep);
+      }
+
       // An item through its whole life: reminders, progress, BLOCKED, a rejected and an approved reschedule, escalations, done.
+      if (wanted('plan-item-lifecycle.json')) {
       const item = await env.client.workflow.start<typeof actionItemWorkflow>('actionItemWorkflow', {
         taskQueue: 'plan-replay',
         workflowId: 'action-item-replay-1',
@@ -59,8 +79,10 @@ async function main() {
       await skipUntil(env, '2027-04-10T00:00:00Z'); // the new date's 14-day reminder
       await item.executeUpdate(completeItemUpdate, { args: [{ by: actor('owner'), via: 'EMAIL_LINK', note: 'held' }] });
       await save('plan-item-lifecycle.json', item);
+      }
 
       // A four-month plan with a duty schedule, board flags and items arriving, continuing as new every two months.
+      if (wanted('plan-monthly-first-run.json') || wanted('plan-monthly-final-run.json')) {
       const plan = await env.client.workflow.start<typeof actionPlanWorkflow>('actionPlanWorkflow', {
         taskQueue: 'plan-replay',
         workflowId: 'action-plan-replay',
@@ -83,7 +105,9 @@ async function main() {
       const firstRun = env.client.workflow.getHandle('action-plan-replay', plan.firstExecutionRunId);
       await save('plan-monthly-first-run.json', firstRun);
       await save('plan-monthly-final-run.json', env.client.workflow.getHandle('action-plan-replay'));
+      }
 
+      if (wanted('plan-duty-run.json')) {
       const duty = await env.client.workflow.start<typeof recurringDutyWorkflow>('recurringDutyWorkflow', {
         taskQueue: 'plan-replay',
         workflowId: 'duty-replay-run',
@@ -103,6 +127,7 @@ async function main() {
       });
       await duty.result();
       await save('plan-duty-run.json', duty);
+      }
     });
   } finally {
     await env.teardown();
