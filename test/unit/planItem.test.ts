@@ -1,12 +1,8 @@
 // Time-skipping tests of actionItemWorkflow: the reminder and escalation ladder
 // at 09:00 city time across both 2027 DST changes (and a weekend), BLOCKED
 // telling the sponsor at once, completion stopping everything, and reschedules.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { createTimeSkippingEnv } from '../harness/timeSkipping';
-import { createTestWorker } from '../harness/worker';
 import type { actionItemWorkflow } from '../../workflows/actionItem';
 import type { actionPlanWorkflow } from '../../workflows/plan';
 import {
@@ -18,39 +14,24 @@ import {
   requestRescheduleUpdate,
   setItemStatusUpdate,
 } from '../../domain/contracts/plan';
-import { actor, createPlanFakes, itemInput, planInput, type PlanFakes } from './planFakes';
+import { actor, itemInput, planInput } from './planFakes';
+import { planWorkerPerTest } from './planTestWorker';
 import { FailureType } from '../../domain/failures';
 
 const TOLERANCE_MS = 10_000;
 
-let env: TestWorkflowEnvironment;
-let fakes: PlanFakes;
-let worker: Worker;
-let taskQueue: string;
-let seq = 0;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-beforeEach(async () => {
-  fakes = createPlanFakes();
-  taskQueue = `plan-item-${++seq}`;
-  worker = await createTestWorker(env, null, { taskQueue, activities: fakes.activities });
-});
+const t = planWorkerPerTest('plan-item');
 
 async function skipUntil(iso: string): Promise<void> {
-  const ms = Date.parse(iso) - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
+  const ms = Date.parse(iso) - (await t.env.currentTimeMs());
+  if (ms > 0) await t.env.sleep(ms);
 }
 
 // Each start waits for the workflow's first task (a query needs it), so its
 // timers exist before the test skips time.
 async function startItem(input: Parameters<typeof actionItemWorkflow>[0]) {
-  const handle = await env.client.workflow.start<typeof actionItemWorkflow>('actionItemWorkflow', {
-    taskQueue,
+  const handle = await t.env.client.workflow.start<typeof actionItemWorkflow>('actionItemWorkflow', {
+    taskQueue: t.taskQueue,
     workflowId: `action-item-${input.itemId}`,
     args: [input],
   });
@@ -59,8 +40,8 @@ async function startItem(input: Parameters<typeof actionItemWorkflow>[0]) {
 }
 
 async function startPlan(planId: string) {
-  const handle = await env.client.workflow.start<typeof actionPlanWorkflow>('actionPlanWorkflow', {
-    taskQueue,
+  const handle = await t.env.client.workflow.start<typeof actionPlanWorkflow>('actionPlanWorkflow', {
+    taskQueue: t.taskQueue,
     workflowId: `action-plan-${planId}`,
     // Far enough ahead that no snapshot falls inside these tests.
     args: [planInput({ planId, startDate: '2028-06-01' })],
@@ -87,7 +68,7 @@ function expectNear(actualIso: string, expectedIso: string) {
 }
 
 function sentFor(itemId: string) {
-  return fakes.sent.filter((m) => m.actionItemId === itemId);
+  return t.fakes.sent.filter((m) => m.actionItemId === itemId);
 }
 
 function failureOf(err: unknown): ApplicationFailure | undefined {
@@ -114,7 +95,7 @@ async function expectUpdateFailure(promise: Promise<unknown>, type: string, fiel
 
 describe('actionItemWorkflow ladder', () => {
   it('reminds at 09:00 city time 14, 3 and 1 days before and escalates owner -> sponsor -> city manager -> board across spring-forward', async () => {
-    await worker.runUntil(async () => {
+    await t.worker.runUntil(async () => {
       const plan = await startPlan('spring');
       // Due Tuesday 16 March 2027, 17:00 CDT (two days after the change to daylight time).
       const item = await startItem(itemInput({ itemId: 'spring-1', planId: 'spring', planWorkflowId: 'action-plan-spring', dueAt: '2027-03-16T22:00:00Z' }));
@@ -164,7 +145,7 @@ describe('actionItemWorkflow ladder', () => {
         expect.objectContaining({ itemId: 'spring-1', dueAt: '2027-03-16T22:00:00.000Z' }),
       ]);
       expectNear(planState.pendingBoardFlags[0].flaggedAt, '2027-03-30T22:00:00Z');
-      expect(fakes.callsOf('recordItemEscalation').map((c) => c.input.event.notify)).toEqual(['OWNER', 'SPONSOR', 'CITY_MANAGER', 'BOARD_DIGEST']);
+      expect(t.fakes.callsOf('recordItemEscalation').map((c) => c.input.event.notify)).toEqual(['OWNER', 'SPONSOR', 'CITY_MANAGER', 'BOARD_DIGEST']);
 
       await plan.terminate('test over');
       await item.terminate('test over');
@@ -175,7 +156,7 @@ describe('actionItemWorkflow ladder', () => {
 
 describe('actionItemWorkflow human actions', () => {
   it('a reschedule needs a reason and the sponsor; approval recomputes the ladder from the new date', async () => {
-    await worker.runUntil(async () => {
+    await t.worker.runUntil(async () => {
       const item = await startItem(itemInput({ itemId: 'rs-1', dueAt: '2027-06-15T22:00:00Z' }));
       await skipUntil('2027-06-05T00:00:00Z'); // past the 14-day reminder (1 June)
 
@@ -212,7 +193,7 @@ describe('actionItemWorkflow human actions', () => {
       });
       expect(approved).toMatchObject({ dueAt: '2027-08-17T22:00:00.000Z', originalDueAt: '2027-06-15T22:00:00.000Z', pendingReschedule: null, reschedulesApproved: 1 });
       expect(approved.nextEvent).toMatchObject({ stepKey: 'reminder-14d', at: '2027-08-03T14:00:00.000Z' });
-      expect(fakes.callsOf('recordRescheduleDecision').map((c) => c.input)).toEqual([
+      expect(t.fakes.callsOf('recordRescheduleDecision').map((c) => c.input)).toEqual([
         expect.objectContaining({ decision: 'APPROVE', newDueAt: '2027-08-17T22:00:00.000Z' }),
       ]);
 
@@ -239,7 +220,7 @@ describe('actionItemWorkflow human actions', () => {
     });
   });
   it('completing the item stops every later reminder and escalation', async () => {
-    await worker.runUntil(async () => {
+    await t.worker.runUntil(async () => {
       const item = await startItem(itemInput({ itemId: 'done-1', dueAt: '2027-09-20T22:00:00Z' }));
       await skipUntil('2027-09-10T00:00:00Z'); // after the 14-day reminder (6 September)
       expect(sentFor('done-1').filter((m) => m.channel === 'EMAIL').map((m) => m.purpose)).toEqual(['item.reminder']);
@@ -254,16 +235,16 @@ describe('actionItemWorkflow human actions', () => {
 
       await skipUntil('2027-10-20T00:00:00Z');
       expect(sentFor('done-1').filter((m) => m.channel === 'EMAIL').map((m) => m.purpose)).toEqual(['item.reminder']);
-      expect(fakes.callsOf('recordItemEscalation')).toHaveLength(0);
-      expect(fakes.callsOf('recordItemProgress').map((c) => c.input)).toEqual([
+      expect(t.fakes.callsOf('recordItemEscalation')).toHaveLength(0);
+      expect(t.fakes.callsOf('recordItemProgress').map((c) => c.input)).toEqual([
         expect.objectContaining({ itemId: 'done-1', status: 'DONE', percentComplete: 100, note: 'Held the session', via: 'API' }),
       ]);
     });
   });
 
   it('progress is validated; BLOCKED tells the sponsor at once; DONE through progress ends the workflow', async () => {
-    await worker.runUntil(async () => {
-      const dueAt = new Date((await env.currentTimeMs()) + 60 * 86_400_000).toISOString();
+    await t.worker.runUntil(async () => {
+      const dueAt = new Date((await t.env.currentTimeMs()) + 60 * 86_400_000).toISOString();
       const item = await startItem(itemInput({ itemId: 'prog-1', dueAt }));
       await expectUpdateFailure(
         item.executeUpdate(postProgressUpdate, { args: [{ by: actor('owner'), via: 'API', note: 'x', percentComplete: 140 }] }),
@@ -277,9 +258,9 @@ describe('actionItemWorkflow human actions', () => {
       );
       const progressed = await item.executeUpdate(postProgressUpdate, { args: [{ by: actor('owner'), via: 'SMS', note: 'met with ECDC', percentComplete: 50 }] });
       expect(progressed).toMatchObject({ status: 'IN_PROGRESS', percentComplete: 50, lastNote: 'met with ECDC' });
-      expect(fakes.sent.filter((m) => m.actionItemId === 'prog-1')).toHaveLength(0);
+      expect(t.fakes.sent.filter((m) => m.actionItemId === 'prog-1')).toHaveLength(0);
 
-      const before = await env.currentTimeMs();
+      const before = await t.env.currentTimeMs();
       const blocked = await item.executeUpdate(setItemStatusUpdate, { args: [{ by: actor('owner'), via: 'WEB', status: 'BLOCKED', note: 'waiting for the court clerk' }] });
       expect(blocked.status).toBe('BLOCKED');
       const toSponsor = sentFor('prog-1').filter((m) => m.purpose === 'item.blocked');
@@ -304,7 +285,7 @@ describe('actionItemWorkflow human actions', () => {
 // Last: the environment's clock only moves forward, and this one ends in November 2027.
 describe('actionItemWorkflow ladder in the autumn', () => {
   it('keeps 09:00 local across fall-back: 14:00Z before 7 November 2027, 15:00Z after', async () => {
-    await worker.runUntil(async () => {
+    await t.worker.runUntil(async () => {
       // Due Tuesday 9 November 2027, 17:00 CST.
       const item = await startItem(itemInput({ itemId: 'fall-1', dueAt: '2027-11-09T23:00:00Z' }));
       await skipUntil('2027-11-10T00:00:00Z');
