@@ -1,8 +1,8 @@
 /**
  * npm run bench:plan
  *
- * Starts 10,000 action items, each an actionItemWorkflow, on ONE local Temporal dev server (SQLite file with WAL, as command
- * (a) runs it) and ONE worker process (the real workflows and activities:
+ * Starts 10,000 action items, each an actionItemWorkflow, on ONE local
+ * Temporal dev server (SQLite file with WAL, as command (a) runs it) and ONE worker process (the real workflows and activities:
  * PostgreSQL, SMTP to the mail sink, SMS to the Twilio-shaped sink). Reports:
  *  - start rate (item workflows started per second, client side);
  *  - the worker process's RSS (sampled every second: peak, and at the end);
@@ -44,7 +44,7 @@ import { currentPolicy } from '../policy/index';
 import { createPlan, itemWorkflowInput, startItemWorkflow } from '../services/planService';
 import { seedDemoRoster } from '../scripts/seed-roster';
 import type { ItemLadderV1 } from '../domain/contracts/plan';
-import { itemStartDelayMs, nextLadderEvent } from '../domain/planLadder';
+import { itemStartDelay } from '../domain/planLadder';
 import { formatCivilDate, localDateOf } from '../domain/time/cityTime';
 import { createTestConfig } from '../test/harness/config';
 import { createTestDatabase } from '../test/harness/database';
@@ -253,9 +253,9 @@ async function main(): Promise<void> {
       } else {
         input = itemWorkflowInput({ ...row, owner: { name: ownerName.get(row.ownerId)! } }, plan, policy);
       }
-      const now = Date.now();
-      firstStepAt.set(row.id, Date.parse(nextLadderEvent(input.dueAt, input.ladder, input.timeZone, now)?.at ?? ''));
-      if (itemStartDelayMs(input, now, WAKE_LEAD_SECONDS * 1000) === 0) awakeIds.push(row.id);
+      const { firstStep, delayMs } = itemStartDelay(input, Date.now(), WAKE_LEAD_SECONDS * 1000);
+      firstStepAt.set(row.id, Date.parse(firstStep?.at ?? ''));
+      if (delayMs === 0) awakeIds.push(row.id);
       await startItemWorkflow(service, input);
     };
     const lanes = Array.from({ length: START_CONCURRENCY }, async () => {

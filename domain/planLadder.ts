@@ -93,15 +93,18 @@ export function nextLadderEvent(dueAtIso: string, ladder: ItemLadderV1, timeZone
 }
 
 /**
- * How long a new item's workflow may wait before its first task runs: until
- * `leadMs` before its first ladder event. A plan of thousands of items then
- * costs the server one durable timer each and the worker nothing until an
- * item's first reminder comes near; anyone acting on the item (progress, a
- * reschedule) sends an update, which runs the workflow at once. Zero when the
- * first event is nearer than the lead, or there is none.
+ * A new item's first ladder step, and how long its workflow may wait before
+ * its first task runs: until `leadMs` before that step. A plan of thousands
+ * of items then costs the server one durable timer each and the worker
+ * nothing until an item's first reminder comes near; anyone acting on the
+ * item (progress, a reschedule) sends an update, which runs the workflow at
+ * once. No wait when the first step is nearer than the lead, or there is none.
  */
-export function itemStartDelayMs(item: { dueAt: string; ladder: ItemLadderV1; timeZone: string }, createdAtMs: number, leadMs: number): number {
-  const first = nextLadderEvent(item.dueAt, item.ladder, item.timeZone, createdAtMs);
-  if (!first) return 0;
-  return Math.max(0, Date.parse(first.at) - leadMs - createdAtMs);
+export function itemStartDelay(
+  item: { dueAt: string; ladder: ItemLadderV1; timeZone: string },
+  createdAtMs: number,
+  leadMs: number,
+): { firstStep: LadderEventV1 | null; delayMs: number } {
+  const firstStep = nextLadderEvent(item.dueAt, item.ladder, item.timeZone, createdAtMs);
+  return { firstStep, delayMs: firstStep ? Math.max(0, Date.parse(firstStep.at) - leadMs - createdAtMs) : 0 };
 }

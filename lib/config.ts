@@ -101,7 +101,7 @@ const fields = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(400),
   /**
    * A new action item's workflow first runs this long before its first
-   * reminder or escalation (domain/planLadder.ts itemStartDelayMs); until
+   * reminder or escalation (domain/planLadder.ts itemStartDelay); until
    * then the server holds one timer for it and the worker nothing, so a
    * 10,000-item plan is armed at the pace the server records starts. Anyone
    * acting on the item runs it at once. A day covers a worker that is down

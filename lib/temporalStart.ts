@@ -7,7 +7,7 @@ import type { WorkflowSignatures, WorkflowType } from '../domain/workflows';
 import { sessionChangedSignal, type SessionScheduleV1 } from '../domain/contracts/engagementSession';
 import { actionItemWorkflowId, engagementSessionWorkflowId } from '../domain/ids';
 import type { ActionItemInputV1, LadderEventV1 } from '../domain/contracts/plan';
-import { itemStartDelayMs, nextLadderEvent } from '../domain/planLadder';
+import { itemStartDelay } from '../domain/planLadder';
 import type { EngagementPolicy } from '../domain/policy/schema';
 import type { Config } from './config';
 import { sessionSchedule, sessionWorkflowInput, type SessionRowForInput } from './workflowInputs';
@@ -66,11 +66,10 @@ export function startItemWorkflowOnce(
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'ITEM_WORKFLOW_WAKE_LEAD_SECONDS'>,
   input: ActionItemInputV1,
 ): Promise<StartOutcome> {
-  const now = Date.now();
-  const startDelayMs = itemStartDelayMs(input, now, config.ITEM_WORKFLOW_WAKE_LEAD_SECONDS * 1000);
+  const { firstStep, delayMs } = itemStartDelay(input, Date.now(), config.ITEM_WORKFLOW_WAKE_LEAD_SECONDS * 1000);
   // What an item's page shows while it sleeps: its first step cannot change without waking it.
-  const memo = startDelayMs > 0 ? { [FIRST_STEP_MEMO]: nextLadderEvent(input.dueAt, input.ladder, input.timeZone, now) } : undefined;
-  return startWorkflowOnce(temporal, config.TEMPORAL_TASK_QUEUE, 'actionItemWorkflow', actionItemWorkflowId(input.itemId), [input], { startDelayMs, memo });
+  const memo = delayMs > 0 ? { [FIRST_STEP_MEMO]: firstStep } : undefined;
+  return startWorkflowOnce(temporal, config.TEMPORAL_TASK_QUEUE, 'actionItemWorkflow', actionItemWorkflowId(input.itemId), [input], { startDelayMs: delayMs, memo });
 }
 
 /** The memo key under which a sleeping item's workflow keeps its first ladder step. */

@@ -1,7 +1,7 @@
 import { DEFAULT_POLICY } from '../../policy/index';
 import type { ItemLadderV1 } from '../../domain/contracts/plan';
 import { dutyPeriod, planMonthSchedule } from '../../domain/time/planCalendar';
-import { itemLadderFromPolicy, itemStartDelayMs, ladderEvents, nextLadderEvent } from '../../domain/planLadder';
+import { itemLadderFromPolicy, itemStartDelay, ladderEvents, nextLadderEvent } from '../../domain/planLadder';
 
 const CHICAGO = 'America/Chicago';
 
@@ -74,7 +74,7 @@ describe('ladderEvents', () => {
   });
 });
 
-describe('nextLadderEvent and itemStartDelayMs', () => {
+describe('nextLadderEvent and itemStartDelay', () => {
   const ladder = itemLadderFromPolicy(DEFAULT_POLICY);
   const due = '2027-11-08T18:00:00Z';
   const item = { dueAt: due, ladder, timeZone: CHICAGO };
@@ -93,12 +93,13 @@ describe('nextLadderEvent and itemStartDelayMs', () => {
   it('lets an item sleep until the lead before its first step, and not at all when that step is nearer', () => {
     const created = Date.parse('2027-09-01T12:00:00Z');
     // First step: the 14-day reminder, 2027-10-25 09:00 CDT.
-    expect(itemStartDelayMs(item, created, DAY)).toBe(Date.parse('2027-10-25T14:00:00Z') - DAY - created);
-    expect(itemStartDelayMs(item, created, 0)).toBe(Date.parse('2027-10-25T14:00:00Z') - created);
-    expect(itemStartDelayMs(item, Date.parse('2027-10-24T15:00:00Z'), DAY)).toBe(0);
+    expect(itemStartDelay(item, created, DAY).delayMs).toBe(Date.parse('2027-10-25T14:00:00Z') - DAY - created);
+    expect(itemStartDelay(item, created, DAY).firstStep?.stepKey).toBe('reminder-14d');
+    expect(itemStartDelay(item, created, 0).delayMs).toBe(Date.parse('2027-10-25T14:00:00Z') - created);
+    expect(itemStartDelay(item, Date.parse('2027-10-24T15:00:00Z'), DAY).delayMs).toBe(0);
     // Created between reminders: it sleeps until a day before the next one, not the passed one.
-    expect(itemStartDelayMs(item, Date.parse('2027-11-01T12:00:00Z'), DAY)).toBe(Date.parse('2027-11-05T14:00:00Z') - DAY - Date.parse('2027-11-01T12:00:00Z'));
-    expect(itemStartDelayMs({ ...item, ladder: { ...ladder, overdue: [] } }, Date.parse('2027-11-09T00:00:00Z'), DAY)).toBe(0);
+    expect(itemStartDelay(item, Date.parse('2027-11-01T12:00:00Z'), DAY).delayMs).toBe(Date.parse('2027-11-05T14:00:00Z') - DAY - Date.parse('2027-11-01T12:00:00Z'));
+    expect(itemStartDelay({ ...item, ladder: { ...ladder, overdue: [] } }, Date.parse('2027-11-09T00:00:00Z'), DAY).delayMs).toBe(0);
   });
 });
 
